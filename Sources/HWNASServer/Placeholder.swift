@@ -1,0 +1,1 @@
+// HWNASServer placeholder: replaced by the module's real files.

@@ -1,0 +1,1 @@
+// JSONRPC placeholder: replaced by the module's real files.

@@ -1,0 +1,183 @@
+/// One dimension of an encoding: what the value at that index means.
+public struct EncodingDimension: Sendable, Equatable {
+    /// Index in the vector.
+    public var index: Int
+    /// Short machine name, e.g. `edge0=nor_conv_3x3` or `stage2.layer1.ks=5`.
+    public var name: String
+    /// What kind of value: `onehot`, `binary`, `scalar` (normalized), `adjacency`, ...
+    public var kind: String
+    /// A sentence for people.
+    public var description: String
+
+    /// Makes a dimension description.
+    public init(index: Int, name: String, kind: String, description: String) {
+        self.index = index
+        self.name = name
+        self.kind = kind
+        self.description = description
+    }
+}
+
+/// Analytic cost of an architecture computed from its layer shapes.
+public struct ArchitectureCost: Sendable, Equatable {
+    /// Multiply-accumulate operations of one forward pass at the space's input size.
+    public var macs: Double
+    /// Number of parameters.
+    public var params: Double
+
+    /// Makes a cost.
+    public init(macs: Double, params: Double) {
+        self.macs = macs
+        self.params = params
+    }
+}
+
+/// A search space of the hardware-aware NAS literature.
+///
+/// An architecture is a vector of decisions (`Architecture.genes`); decision `i` takes one of
+/// `cardinalities[i]` options. Every combination of options is a valid architecture; spaces with
+/// inactive decisions normalize them in `canonicalize`. The generic operators (sampling, mutation,
+/// crossover, neighbours) are provided by the protocol extension on top of this contract.
+public protocol SearchSpace: Sendable {
+    /// Stable id used on the wire, e.g. `nb201`.
+    var id: String { get }
+    /// A one-line description for people.
+    var summary: String { get }
+    /// Number of options of each decision.
+    var cardinalities: [Int] { get }
+    /// A name for each decision, e.g. `edge(1<-0)` or `stage1.layer0.ks`.
+    var decisionNames: [String] { get }
+    /// The option labels of decision `i`, e.g. `["none", "skip_connect", ...]` or `["3","5","7"]`.
+    func optionLabels(ofDecision i: Int) -> [String]
+    /// Number of distinct (canonical) architectures.
+    var size: Double { get }
+    /// Input resolution(s) the cost features assume, for documentation.
+    var inputDescription: String { get }
+
+    /// Parses the space's public string format (and any alternative string forms it accepts,
+    /// such as the NB201 integer index). Errors name the position and the allowed values.
+    func parse(_ text: String) throws(NASError) -> Architecture
+    /// Parses the space's object form (e.g. OFA's `{"ks":[..],"e":[..],"d":[..],"r":[..]}`),
+    /// given as field name → integers.
+    func parse(fields: [String: [Int]]) throws(NASError) -> Architecture
+    /// The object form of an architecture (inverse of `parse(fields:)`).
+    func fields(of arch: Architecture) -> [String: [Int]]
+    /// The public string format of a (canonical) architecture.
+    func format(_ arch: Architecture) -> String
+    /// Normalizes inactive decisions so equal networks have equal genes.
+    func canonicalize(_ arch: inout Architecture)
+    /// Whether decision `i` affects the network in `arch` (false for OFA slots beyond depth).
+    func isActive(decision i: Int, in arch: Architecture) -> Bool
+
+    /// Encoding names this space supports; the first is the default.
+    var encodings: [String] { get }
+    /// The dimension of an encoding.
+    func encodingDimension(_ encoding: String) throws(NASError) -> Int
+    /// What each dimension of an encoding means.
+    func encodingInfo(_ encoding: String) throws(NASError) -> [EncodingDimension]
+    /// Writes the encoding of `arch` into `out` (length `encodingDimension`, zero-filled on entry).
+    func encode(_ arch: Architecture, encoding: String, into out: UnsafeMutableBufferPointer<Float>)
+
+    /// MACs and parameters from layer shapes.
+    func cost(of arch: Architecture) -> ArchitectureCost
+
+    /// All architectures in the space's official order, when the space is small enough
+    /// (NB201: the 15,625 cells in NAS-Bench-201 index order); nil otherwise.
+    func enumerateAll() -> [Architecture]?
+    /// The official index of an architecture, when the space has one.
+    func officialIndex(of arch: Architecture) -> Int?
+}
+
+extension SearchSpace {
+    /// Number of decisions.
+    public var decisionCount: Int { cardinalities.count }
+
+    /// The default encoding (the literature's one-hot).
+    public var defaultEncoding: String { encodings[0] }
+
+    /// A canonical copy.
+    public func canonical(_ arch: Architecture) -> Architecture {
+        var a = arch
+        canonicalize(&a)
+        return a
+    }
+
+    /// Checks gene count and ranges of an architecture from an untrusted source.
+    public func validate(_ arch: Architecture) throws(NASError) {
+        guard arch.genes.count == cardinalities.count else {
+            throw NASError(.invalidArchitecture,
+                           "expected \(cardinalities.count) decisions for space \(id), got \(arch.genes.count)")
+        }
+        for (i, g) in arch.genes.enumerated() where Int(g) >= cardinalities[i] {
+            throw NASError(.invalidArchitecture,
+                           "decision \(i) (\(decisionNames[i])) has option \(g); allowed 0..<\(cardinalities[i])")
+        }
+    }
+
+    /// A uniform random architecture (each decision uniform), canonicalized.
+    public func sample(using rng: inout SeededGenerator) -> Architecture {
+        var genes = [UInt8](repeating: 0, count: cardinalities.count)
+        for i in 0..<genes.count { genes[i] = UInt8(rng.nextInt(cardinalities[i])) }
+        var a = Architecture(genes: genes)
+        canonicalize(&a)
+        return a
+    }
+
+    /// `count` architectures sampled with a seed (deterministic per seed).
+    public func sample(count: Int, seed: UInt64) -> [Architecture] {
+        var rng = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in sample(using: &rng) }
+    }
+
+    /// OFA-style mutation: each decision is resampled with probability `probability`.
+    public func mutate(_ arch: Architecture, probability: Double, using rng: inout SeededGenerator) -> Architecture {
+        var a = arch
+        for i in 0..<a.genes.count where rng.nextDouble() < probability {
+            a.genes[i] = UInt8(rng.nextInt(cardinalities[i]))
+        }
+        canonicalize(&a)
+        return a
+    }
+
+    /// Uniform crossover: each decision from either parent with equal probability.
+    public func crossover(_ a: Architecture, _ b: Architecture, using rng: inout SeededGenerator) -> Architecture {
+        var c = a
+        for i in 0..<c.genes.count where rng.next() & 1 == 1 {
+            c.genes[i] = b.genes[i]
+        }
+        canonicalize(&c)
+        return c
+    }
+
+    /// All architectures that differ from `arch` in exactly one active decision (canonical, distinct).
+    public func neighbours(of arch: Architecture) -> [Architecture] {
+        var out: [Architecture] = []
+        var seen: Set<Architecture> = [canonical(arch)]
+        for i in 0..<cardinalities.count where isActive(decision: i, in: arch) {
+            for v in 0..<cardinalities[i] where v != Int(arch.genes[i]) {
+                var n = arch
+                n.genes[i] = UInt8(v)
+                canonicalize(&n)
+                if seen.insert(n).inserted { out.append(n) }
+            }
+        }
+        return out
+    }
+
+    /// Encodes many architectures into one row-major matrix.
+    public func encode(_ archs: [Architecture], encoding: String? = nil) throws(NASError) -> FloatMatrix {
+        let enc = encoding ?? defaultEncoding
+        let dim = try encodingDimension(enc)
+        var m = FloatMatrix(rows: archs.count, cols: dim)
+        m.storage.withUnsafeMutableBufferPointer { buf in
+            for (r, a) in archs.enumerated() {
+                let row = UnsafeMutableBufferPointer(rebasing: buf[(r * dim)..<((r + 1) * dim)])
+                encode(a, encoding: enc, into: row)
+            }
+        }
+        return m
+    }
+
+    /// Default: spaces without an official index have none.
+    public func officialIndex(of arch: Architecture) -> Int? { nil }
+}

@@ -1,0 +1,1 @@
+// NASData placeholder: replaced by the module's real files.

@@ -1,0 +1,1 @@
+// NASGenerator placeholder: replaced by the module's real files.

@@ -1,0 +1,1 @@
+// NASPredictors placeholder: replaced by the module's real files.

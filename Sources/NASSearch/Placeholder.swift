@@ -1,0 +1,1 @@
+// NASSearch placeholder: replaced by the module's real files.

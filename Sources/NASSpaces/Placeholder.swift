@@ -1,0 +1,1 @@
+// NASSpaces placeholder: replaced by the module's real files.
