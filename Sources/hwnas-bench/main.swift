@@ -1,1 +1,26 @@
-print("bench placeholder")
+// hwnas-bench: the project's benchmarks. Each figure reported in an issue's closing note is
+// produced by one of these subcommands in a release build:
+//   swift run -c release hwnas-bench <command> [options]
+// Each command lives in its own file as `func run<Name>Bench(arguments: [String]) throws`.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Subcommand name → entry point. Add one line per benchmark.
+let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    // (name, one-line summary, entry point)
+]
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let command = commands.first(where: { $0.name == name }) else {
+    var usage = "usage: hwnas-bench <command> [options]\ncommands:\n"
+    for c in commands { usage += "  \(c.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.summary)\n" }
+    fputs(usage, stderr)
+    exit(args.isEmpty || args.first == "--help" ? 0 : 2)
+}
+do {
+    try command.run(Array(args.dropFirst()))
+} catch {
+    fputs("hwnas-bench \(name): \(error)\n", stderr)
+    exit(1)
+}
