@@ -2,9 +2,7 @@
 // produced by one of these subcommands in a release build:
 //   swift run -c release hwnas-bench <command> [options]
 // Each command lives in its own file as `func run<Name>Bench(arguments: [String]) throws`.
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Subcommand name → entry point. Add one line per benchmark.
 let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
@@ -15,12 +13,12 @@ let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let command = commands.first(where: { $0.name == name }) else {
     var usage = "usage: hwnas-bench <command> [options]\ncommands:\n"
     for c in commands { usage += "  \(c.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.summary)\n" }
-    fputs(usage, stderr)
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(args.isEmpty || args.first == "--help" ? 0 : 2)
 }
 do {
     try command.run(Array(args.dropFirst()))
 } catch {
-    fputs("hwnas-bench \(name): \(error)\n", stderr)
+    FileHandle.standardError.write(Data("hwnas-bench \(name): \(error)\n".utf8))
     exit(1)
 }
