@@ -1,1 +1,0 @@
-// NASGenerator placeholder: replaced by the module's real files.

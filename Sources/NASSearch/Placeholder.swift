@@ -1,1 +1,0 @@
-// NASSearch placeholder: replaced by the module's real files.

@@ -1,0 +1,237 @@
+import NASCore
+
+/// The gene layout of an OFA-style elastic MobileNet space: per-layer kernel size and expand
+/// ratio, per-stage depth, and input resolution.
+///
+/// Genes: `layers` kernel-size indices, then `layers` expand-ratio indices, then one depth index
+/// per elastic stage (stages whose maximum depth is > 1), then the resolution index. Layer `j` of
+/// stage `i` is active iff `j < d[i]` (fixed-depth stages are always fully active); canonical
+/// form sets the kernel and expand genes of inactive layers to 0, which `format` prints as the
+/// first option (kernel 3, expand 3).
+struct ElasticLayout: Sendable {
+    /// Maximum number of layers of each stage.
+    let stageDepths: [Int]
+    let kernelSizes: [Int]
+    let expandRatios: [Int]
+    let depths: [Int]
+    let resolutions: [Int]
+
+    /// Total layers (sum of `stageDepths`).
+    let layers: Int
+    /// Indices of stages with an elastic depth.
+    let elasticStages: [Int]
+    /// Stage of each layer, and the layer's position within its stage.
+    let stageOfLayer: [Int]
+    let slotOfLayer: [Int]
+    /// First layer of each stage.
+    let firstLayer: [Int]
+    /// The `key=..` string format: ks, e, d, r.
+    let format: KeyedListFormat
+
+    init(stageDepths: [Int], kernelSizes: [Int] = [3, 5, 7], expandRatios: [Int] = [3, 4, 6],
+         depths: [Int] = [2, 3, 4], resolutions: [Int] = Array(stride(from: 128, through: 224, by: 4))) {
+        self.stageDepths = stageDepths
+        self.kernelSizes = kernelSizes
+        self.expandRatios = expandRatios
+        self.depths = depths
+        self.resolutions = resolutions
+        layers = stageDepths.reduce(0, +)
+        elasticStages = stageDepths.indices.filter { stageDepths[$0] > 1 }
+        var st: [Int] = [], sl: [Int] = [], first: [Int] = []
+        for (s, d) in stageDepths.enumerated() {
+            first.append(st.count)
+            for j in 0..<d { st.append(s); sl.append(j) }
+        }
+        stageOfLayer = st
+        slotOfLayer = sl
+        firstLayer = first
+        format = KeyedListFormat([("ks", layers), ("e", layers), ("d", elasticStages.count), ("r", 1)])
+    }
+
+    var ksBase: Int { 0 }
+    var eBase: Int { layers }
+    var dBase: Int { 2 * layers }
+    var rGene: Int { 2 * layers + elasticStages.count }
+    var geneCount: Int { rGene + 1 }
+
+    var cardinalities: [Int] {
+        [Int](repeating: kernelSizes.count, count: layers) + [Int](repeating: expandRatios.count, count: layers)
+            + [Int](repeating: depths.count, count: elasticStages.count) + [resolutions.count]
+    }
+
+    var decisionNames: [String] {
+        (0..<layers).map { "ks[\($0)] (stage\(stageOfLayer[$0]).layer\(slotOfLayer[$0]))" }
+            + (0..<layers).map { "e[\($0)] (stage\(stageOfLayer[$0]).layer\(slotOfLayer[$0]))" }
+            + elasticStages.enumerated().map { "d[\($0.offset)] (stage\($0.element))" } + ["r"]
+    }
+
+    func optionLabels(ofDecision i: Int) -> [String] {
+        let values = i < eBase ? kernelSizes : i < dBase ? expandRatios : i < rGene ? depths : resolutions
+        return values.map { String($0) }
+    }
+
+    /// Number of distinct networks: per resolution, the product over elastic stages of the sum over
+    /// depths of (ks x e)^depth, times (ks x e)^layers of fixed stages.
+    var size: Double {
+        let per = Double(kernelSizes.count * expandRatios.count)
+        var total = Double(resolutions.count)
+        for d in stageDepths {
+            if d > 1 {
+                total *= depths.reduce(0.0) { $0 + pow(per, $1) }
+            } else {
+                total *= pow(per, d)
+            }
+        }
+        return total
+    }
+
+    private func pow(_ x: Double, _ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * x } }
+
+    /// Depth of stage `s` in `genes`.
+    @inline(__always)
+    func depth(ofStage s: Int, _ genes: UnsafeBufferPointer<UInt8>) -> Int {
+        if stageDepths[s] <= 1 { return stageDepths[s] }
+        let k = elasticStages.firstIndex(of: s)!
+        return depths[Int(genes[dBase + k])]
+    }
+
+    func isActive(decision i: Int, in arch: Architecture) -> Bool {
+        guard i < dBase else { return true }
+        let layer = i < eBase ? i : i - eBase
+        let s = stageOfLayer[layer]
+        return arch.genes.withUnsafeBufferPointer { slotOfLayer[layer] < depth(ofStage: s, $0) }
+    }
+
+    func canonicalize(_ arch: inout Architecture) {
+        arch.genes.withUnsafeMutableBufferPointer { g in
+            var k = 0
+            for (s, maxD) in stageDepths.enumerated() where maxD > 1 {
+                let d = depths[Int(g[dBase + k])]
+                k += 1
+                let first = firstLayer[s]
+                for j in d..<maxD {
+                    g[ksBase + first + j] = 0
+                    g[eBase + first + j] = 0
+                }
+            }
+        }
+    }
+
+    /// Genes from the flat values `ks..., e..., d..., r` (validated, canonicalized).
+    func architecture(values v: [Int], space: String) throws(NASError) -> Architecture {
+        var genes = [UInt8](repeating: 0, count: geneCount)
+        for l in 0..<layers {
+            genes[ksBase + l] = try optionIndex(of: v[l], in: kernelSizes, space: space, position: "ks[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
+            genes[eBase + l] = try optionIndex(of: v[layers + l], in: expandRatios, space: space, position: "e[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
+        }
+        for k in 0..<elasticStages.count {
+            genes[dBase + k] = try optionIndex(of: v[2 * layers + k], in: depths, space: space, position: "d[\(k)] (stage\(elasticStages[k]))")
+        }
+        let r = v[2 * layers + elasticStages.count]
+        guard let ri = resolutions.firstIndex(of: r) else {
+            throw SpaceErrors.invalid(space, "r", "resolution \(r) out of range",
+                                      allowed: "\(resolutions.first!)...\(resolutions.last!) step \(resolutions.count > 1 ? resolutions[1] - resolutions[0] : 0)")
+        }
+        genes[rGene] = UInt8(ri)
+        var a = Architecture(genes: genes)
+        canonicalize(&a)
+        return a
+    }
+
+    /// Flat values `ks..., e..., d..., r` of genes.
+    func values(of arch: Architecture) -> [Int] {
+        var v = [Int](repeating: 0, count: format.total)
+        for l in 0..<layers {
+            v[l] = kernelSizes[Int(arch.genes[ksBase + l])]
+            v[layers + l] = expandRatios[Int(arch.genes[eBase + l])]
+        }
+        for k in 0..<elasticStages.count { v[2 * layers + k] = depths[Int(arch.genes[dBase + k])] }
+        v[format.total - 1] = resolutions[Int(arch.genes[rGene])]
+        return v
+    }
+
+    func parse(_ text: String, space: String) throws(NASError) -> Architecture {
+        try architecture(values: format.parse(text, space: space), space: space)
+    }
+
+    func parse(fields: [String: [Int]], space: String) throws(NASError) -> Architecture {
+        var flat: [Int] = []
+        flat.reserveCapacity(format.total)
+        for (k, name) in format.names.enumerated() {
+            guard let list = fields[name] ?? (name == "r" ? fields["resolution"] : nil) else {
+                throw SpaceErrors.invalid(space, name, "missing field; expected \(format.example)")
+            }
+            guard list.count == format.counts[k] else {
+                throw SpaceErrors.invalid(space, name, "expected \(format.counts[k]) values, got \(list.count)")
+            }
+            flat += list
+        }
+        return try architecture(values: flat, space: space)
+    }
+
+    func fields(of arch: Architecture) -> [String: [Int]] {
+        let v = values(of: arch)
+        var f: [String: [Int]] = [:]
+        for (k, name) in format.names.enumerated() {
+            f[name] = Array(v[format.offset(k)..<(format.offset(k) + format.counts[k])])
+        }
+        return f
+    }
+
+    func formatString(_ arch: Architecture) -> String { format.format(values(of: arch)) }
+
+    // MARK: One-hot encoding
+
+    /// Per layer [ks one-hot, e one-hot] (zeros for inactive layers), then a depth one-hot per
+    /// elastic stage, then a resolution one-hot, then the resolution scaled to [0, 1].
+    var onehotDimension: Int {
+        layers * (kernelSizes.count + expandRatios.count) + elasticStages.count * depths.count + resolutions.count + 1
+    }
+
+    func encodeOnehot(_ arch: Architecture, into out: UnsafeMutableBufferPointer<Float>) {
+        let nk = kernelSizes.count, ne = expandRatios.count, per = nk + ne
+        arch.genes.withUnsafeBufferPointer { g in
+            var l = 0
+            var k = 0
+            for (s, maxD) in stageDepths.enumerated() {
+                let d: Int
+                if maxD > 1 {
+                    d = depths[Int(g[dBase + k])]
+                    out[layers * per + k * depths.count + Int(g[dBase + k])] = 1
+                    k += 1
+                } else {
+                    d = maxD
+                }
+                _ = s
+                for j in 0..<d {
+                    out[(l + j) * per + Int(g[ksBase + l + j])] = 1
+                    out[(l + j) * per + nk + Int(g[eBase + l + j])] = 1
+                }
+                l += maxD
+            }
+            let rBase = layers * per + elasticStages.count * depths.count
+            let ri = Int(g[rGene])
+            out[rBase + ri] = 1
+            let lo = Float(resolutions.first!), hi = Float(resolutions.last!)
+            out[rBase + resolutions.count] = hi > lo ? (Float(resolutions[ri]) - lo) / (hi - lo) : 0
+        }
+    }
+
+    var onehotInfo: [EncodingDimension] {
+        var dims: [EncodingDimension] = []
+        func add(_ name: String, _ kind: String, _ d: String) {
+            dims.append(EncodingDimension(index: dims.count, name: name, kind: kind, description: d))
+        }
+        for l in 0..<layers {
+            let where_ = "stage\(stageOfLayer[l]).layer\(slotOfLayer[l])"
+            for k in kernelSizes { add("\(where_).ks=\(k)", "onehot", "1 when layer \(l) (\(where_)) is active with kernel \(k); 0 when skipped") }
+            for e in expandRatios { add("\(where_).e=\(e)", "onehot", "1 when layer \(l) (\(where_)) is active with expand ratio \(e); 0 when skipped") }
+        }
+        for s in elasticStages {
+            for d in depths { add("stage\(s).d=\(d)", "onehot", "1 when stage \(s) has \(d) layers") }
+        }
+        for r in resolutions { add("r=\(r)", "onehot", "1 when the input resolution is \(r)") }
+        add("r", "scalar", "(r - \(resolutions.first!)) / \(resolutions.last! - resolutions.first!): resolution scaled to [0, 1]")
+        return dims
+    }
+}

@@ -1,1 +1,0 @@
-// NASSpaces placeholder: replaced by the module's real files.
