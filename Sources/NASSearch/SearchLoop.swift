@@ -1,0 +1,132 @@
+import NASCore
+
+/// What every algorithm shares: the memo, the seeded generator, the clock, progress reports
+/// and the final result (including the infeasible-budget rule).
+final class SearchLoop {
+    let problem: SearchProblem
+    let config: SearchConfig
+    let control: JobControl
+    let evaluator: SearchEvaluator
+    var rng: SeededGenerator
+    let algorithm: SearchAlgorithm
+    private let start = ContinuousClock.now
+    /// Attempts at drawing an architecture not yet evaluated before accepting a known one.
+    let noveltyAttempts = 8
+
+    init(problem: SearchProblem, config: SearchConfig, control: JobControl, algorithm: SearchAlgorithm) {
+        self.problem = problem
+        self.config = config
+        self.control = control
+        self.algorithm = algorithm
+        self.evaluator = SearchEvaluator(problem: problem, config: config)
+        self.rng = SeededGenerator(seed: config.seed)
+    }
+
+    var space: any SearchSpace { problem.space }
+
+    // MARK: Offspring
+
+    /// A random architecture, preferring ones neither evaluated nor already in `batch`.
+    func novelSample(avoiding batch: inout Set<Architecture>) -> Architecture {
+        var a = space.sample(using: &rng)
+        var tries = 1
+        while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
+            a = space.sample(using: &rng)
+            tries += 1
+        }
+        batch.insert(a)
+        return a
+    }
+
+    /// A mutation of `parent`, preferring unseen results.
+    func novelMutation(of parent: Architecture, avoiding batch: inout Set<Architecture>) -> Architecture {
+        var a = space.mutate(parent, probability: config.mutationProbability, using: &rng)
+        var tries = 1
+        while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
+            a = space.mutate(parent, probability: config.mutationProbability, using: &rng)
+            tries += 1
+        }
+        batch.insert(a)
+        return a
+    }
+
+    /// A uniform crossover of two parents, optionally followed by a mutation, preferring unseen results.
+    func novelCrossover(_ a: Architecture, _ b: Architecture, mutate: Bool,
+                        avoiding batch: inout Set<Architecture>) -> Architecture {
+        func make() -> Architecture {
+            let c = space.crossover(a, b, using: &rng)
+            return mutate ? space.mutate(c, probability: config.mutationProbability, using: &rng) : c
+        }
+        var c = make()
+        var tries = 1
+        while tries < noveltyAttempts && (evaluator.isKnown(c) || batch.contains(c)) {
+            c = make()
+            tries += 1
+        }
+        batch.insert(c)
+        return c
+    }
+
+    /// `count` random architectures evaluated in one batch (distinct where possible).
+    func randomBatch(_ count: Int) throws(NASError) -> [Int] {
+        var batch = Set<Architecture>()
+        var archs: [Architecture] = []
+        archs.reserveCapacity(count)
+        for _ in 0..<count { archs.append(novelSample(avoiding: &batch)) }
+        return try evaluator.evaluate(archs)
+    }
+
+    // MARK: Progress and result
+
+    /// Sends the progress of a finished generation.
+    func report(generation: Int, total: Int, feasibleFraction: Double, final: Bool = false, partial: Bool = false) {
+        var values: [String: ProgressValue] = [
+            "generation": .int(generation),
+            "feasibleFraction": .double(feasibleFraction),
+            "frontSize": .int(evaluator.archive.count),
+            "queries": .int(evaluator.queries),
+        ]
+        if let b = evaluator.bestIndex {
+            values["bestAccuracy"] = .double(evaluator.accuracy[b])
+            values["bestLatency"] = .double(evaluator.latency[b])
+        }
+        var message: String? = nil
+        if final {
+            values["final"] = .bool(true)
+            values["partial"] = .bool(partial)
+            message = partial ? "search cancelled" : "search done"
+        }
+        control.report(ProgressReport(step: generation, total: total, message: message, values: values))
+    }
+
+    /// Fraction of `indices` within the limit.
+    func feasibleFraction(of indices: [Int]) -> Double {
+        guard !indices.isEmpty else { return 0 }
+        return Double(indices.filter { evaluator.isFeasible($0) }.count) / Double(indices.count)
+    }
+
+    /// Sends the final report and builds the result. A finished (not cancelled) budget-mode
+    /// search without any feasible architecture throws `infeasibleBudget`, naming the fastest
+    /// latency it saw.
+    func finish(generations: Int, plannedTotal: Int, partial: Bool) throws(NASError) -> SearchResult {
+        let e = evaluator
+        let overall = e.queries > 0 ? Double(e.feasibleCount) / Double(e.queries) : 0
+        report(generation: generations, total: partial ? plannedTotal : generations,
+               feasibleFraction: overall, final: true, partial: partial)
+        if !partial, e.bestIndex == nil, case .latencyBudget(let ms) = config.goal {
+            var msg = "no architecture found within the latency budget of \(ms) ms"
+            if config.safetyMargin > 0 { msg += " (limit \(config.effectiveLimit) ms after the safety margin)" }
+            if let f = e.fastestIndex {
+                msg += "; the fastest of \(e.queries) evaluated is \(e.latency[f]) ms: \(space.format(e.archs[f]))"
+            }
+            throw NASError(.infeasibleBudget, msg, field: "budget.latency_ms")
+        }
+        let front = config.isPareto ? e.archive.ids.map { e.candidate($0) } : []
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+        return SearchResult(best: e.bestIndex.map { e.candidate($0) }, front: front, queries: e.queries,
+                            elapsedMs: ms, partial: partial, generations: generations,
+                            feasibleFraction: overall, fastest: e.fastestIndex.map { e.candidate($0) },
+                            accuracyLabel: problem.accuracyLabel, algorithm: algorithm)
+    }
+}
