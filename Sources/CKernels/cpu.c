@@ -1,9 +1,18 @@
 #include "ckernels.h"
+
+/// 0 = not checked yet, 1 = no AVX2/FMA, 2 = AVX2/FMA. Written once; a race only repeats the check.
+static volatile int hw_cpu_state = 0;
+
 int hw_cpu_has_avx2_fma(void) {
+    int state = hw_cpu_state;
+    if (state == 0) {
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __builtin_cpu_init();
+        state = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 2 : 1;
 #else
-    return 0;
+        state = 1;
 #endif
+        hw_cpu_state = state;
+    }
+    return state == 2;
 }

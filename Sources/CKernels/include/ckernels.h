@@ -1,5 +1,46 @@
 #ifndef HWNAS_CKERNELS_H
 #define HWNAS_CKERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /// Returns 1 when the CPU supports AVX2 and FMA (checked once at run time), else 0.
 int hw_cpu_has_avx2_fma(void);
+
+/// Which GEMM code path to use: automatic (AVX2/FMA when the CPU has it), the portable C
+/// fallback, or the AVX2/FMA path (falls back when the CPU lacks it).
+typedef enum {
+    HW_PATH_AUTO = 0,
+    HW_PATH_FALLBACK = 1,
+    HW_PATH_AVX2 = 2
+} hw_path;
+
+/// Single-precision GEMM with a fused epilogue, row-major:
+///   C = act(alpha * op(A) * op(B) + beta * C + bias)
+/// op(A) is M x K (A is K x M when transA), op(B) is K x N (B is N x K when transB).
+/// `bias` (length N, added to every row) may be NULL; `relu` != 0 applies max(0, x).
+/// When beta == 0, C is not read (may hold garbage or NaN).
+/// The result does not depend on how callers split M or N across threads.
+void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float alpha,
+              const float *A, int lda, const float *B, int ldb, float beta,
+              float *C, int ldc, const float *bias, int relu);
+
+/// y[j] = sum_i x[i * ldx + j]: column sums of an M x N row-major matrix
+/// (bias gradients). When accumulate != 0 adds into y, else overwrites.
+void hw_column_sums(int M, int N, const float *x, int ldx, float *y, int accumulate);
+
+/// In place: d[i] = 0 where a[i] <= 0 (ReLU backward through the post-activation a).
+void hw_relu_backward(int count, const float *a, float *d);
+
+/// One Adam / AdamW step on `count` parameters:
+///   m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+///   p -= lr * (m / c1) / (sqrt(v / c2) + eps) + lr * wd * p
+/// with c1 = 1 - b1^t and c2 = 1 - b2^t supplied by the caller.
+void hw_adam_step(int count, float *p, const float *g, float *m, float *v, float lr, float b1,
+                  float b2, float eps, float c1, float c2, float wd);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,0 +1,224 @@
+// Single-precision GEMM, row-major, BLIS-style: op(B) is packed into K x 16 column panels,
+// op(A) into K x 6 row panels, and a 6 x 16 register-tiled micro-kernel (AVX2/FMA, or plain C)
+// accumulates each tile; a fused epilogue applies alpha, beta, bias and ReLU when it stores.
+#include "ckernels.h"
+#include <stdlib.h>
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HW_X86 1
+#endif
+
+enum { MR = 6, NR = 16, KC = 256, MC = 96, NC = 1024 };
+
+/// What the micro-kernel does when it stores a tile: c = alpha*acc (+ cscale*c when loadc),
+/// then + bias[j] and ReLU when given (last K block only).
+typedef struct {
+    float alpha;
+    float cscale;
+    int loadc;
+    const float *bias;
+    int relu;
+} hw_epilogue;
+
+/// Scalar epilogue for a tile held in `tile` (row stride NR); kept out of line so that its
+/// rounding (separate multiply and add) is the same in both paths.
+__attribute__((noinline))
+static void store_tile_scalar(const float *tile, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    for (int r = 0; r < mr; r++) {
+        float *crow = c + (long)r * ldc;
+        for (int j = 0; j < nr; j++) {
+            float x = e->alpha * tile[r * NR + j];
+            if (e->loadc) {
+                float old = e->cscale * crow[j];
+                x = x + old;
+            }
+            if (e->bias) x = x + e->bias[j];
+            if (e->relu) x = x > 0.0f ? x : 0.0f;
+            crow[j] = x;
+        }
+    }
+}
+
+static void kernel_c(int kc, const float *restrict a, const float *restrict b, float *c, int ldc,
+                     int mr, int nr, const hw_epilogue *e) {
+    float acc[MR * NR];
+    for (int i = 0; i < MR * NR; i++) acc[i] = 0.0f;
+    for (int k = 0; k < kc; k++) {
+        for (int r = 0; r < MR; r++) {
+            float ar = a[r];
+            for (int j = 0; j < NR; j++) acc[r * NR + j] += ar * b[j];
+        }
+        a += MR;
+        b += NR;
+    }
+    store_tile_scalar(acc, c, ldc, mr, nr, e);
+}
+
+#ifdef HW_X86
+__attribute__((target("avx2,fma")))
+static void kernel_avx(int kc, const float *restrict a, const float *restrict b, float *c, int ldc,
+                       int mr, int nr, const hw_epilogue *e) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 x;
+        x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        a += MR;
+        b += NR;
+    }
+    __attribute__((aligned(32))) float tile[MR * NR];
+    _mm256_store_ps(tile + 0, c00);  _mm256_store_ps(tile + 8, c01);
+    _mm256_store_ps(tile + 16, c10); _mm256_store_ps(tile + 24, c11);
+    _mm256_store_ps(tile + 32, c20); _mm256_store_ps(tile + 40, c21);
+    _mm256_store_ps(tile + 48, c30); _mm256_store_ps(tile + 56, c31);
+    _mm256_store_ps(tile + 64, c40); _mm256_store_ps(tile + 72, c41);
+    _mm256_store_ps(tile + 80, c50); _mm256_store_ps(tile + 88, c51);
+    if (nr != NR) {
+        store_tile_scalar(tile, c, ldc, mr, nr, e);
+        return;
+    }
+    const __m256 alpha = _mm256_set1_ps(e->alpha), cscale = _mm256_set1_ps(e->cscale);
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 bias0 = zero, bias1 = zero;
+    if (e->bias) { bias0 = _mm256_loadu_ps(e->bias); bias1 = _mm256_loadu_ps(e->bias + 8); }
+    for (int r = 0; r < mr; r++) {
+        float *crow = c + (long)r * ldc;
+        __m256 x0 = _mm256_mul_ps(alpha, _mm256_load_ps(tile + r * NR));
+        __m256 x1 = _mm256_mul_ps(alpha, _mm256_load_ps(tile + r * NR + 8));
+        if (e->loadc) {
+            x0 = _mm256_add_ps(x0, _mm256_mul_ps(cscale, _mm256_loadu_ps(crow)));
+            x1 = _mm256_add_ps(x1, _mm256_mul_ps(cscale, _mm256_loadu_ps(crow + 8)));
+        }
+        if (e->bias) { x0 = _mm256_add_ps(x0, bias0); x1 = _mm256_add_ps(x1, bias1); }
+        if (e->relu) { x0 = _mm256_max_ps(x0, zero); x1 = _mm256_max_ps(x1, zero); }
+        _mm256_storeu_ps(crow, x0);
+        _mm256_storeu_ps(crow + 8, x1);
+    }
+}
+#endif
+
+typedef void (*hw_kernel)(int, const float *restrict, const float *restrict, float *, int, int, int,
+                          const hw_epilogue *);
+
+/// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels, zero-padded.
+static void pack_a(int transA, const float *A, int lda, int i0, int mc, int p0, int kc, float *dst) {
+    for (int ip = 0; ip < mc; ip += MR) {
+        int mr = mc - ip < MR ? mc - ip : MR;
+        float *panel = dst + (long)ip * kc;
+        if (!transA) {
+            for (int r = 0; r < MR; r++) {
+                if (r < mr) {
+                    const float *src = A + (long)(i0 + ip + r) * lda + p0;
+                    for (int k = 0; k < kc; k++) panel[k * MR + r] = src[k];
+                } else {
+                    for (int k = 0; k < kc; k++) panel[k * MR + r] = 0.0f;
+                }
+            }
+        } else {
+            for (int k = 0; k < kc; k++) {
+                const float *src = A + (long)(p0 + k) * lda + i0 + ip;
+                int r = 0;
+                for (; r < mr; r++) panel[k * MR + r] = src[r];
+                for (; r < MR; r++) panel[k * MR + r] = 0.0f;
+            }
+        }
+    }
+}
+
+/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded.
+static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst) {
+    for (int jp = 0; jp < nc; jp += NR) {
+        int nr = nc - jp < NR ? nc - jp : NR;
+        float *panel = dst + (long)jp * kc;
+        if (!transB) {
+            for (int k = 0; k < kc; k++) {
+                const float *src = B + (long)(p0 + k) * ldb + j0 + jp;
+                int j = 0;
+                for (; j < nr; j++) panel[k * NR + j] = src[j];
+                for (; j < NR; j++) panel[k * NR + j] = 0.0f;
+            }
+        } else {
+            for (int j = 0; j < NR; j++) {
+                if (j < nr) {
+                    const float *src = B + (long)(j0 + jp + j) * ldb + p0;
+                    for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+                } else {
+                    for (int k = 0; k < kc; k++) panel[k * NR + j] = 0.0f;
+                }
+            }
+        }
+    }
+}
+
+static void *aligned_buffer(size_t floats) {
+    size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float alpha,
+              const float *A, int lda, const float *B, int ldb, float beta,
+              float *C, int ldc, const float *bias, int relu) {
+    if (M <= 0 || N <= 0) return;
+    hw_kernel kernel = kernel_c;
+#ifdef HW_X86
+    if (path != HW_PATH_FALLBACK && hw_cpu_has_avx2_fma()) kernel = kernel_avx;
+#endif
+    if (K <= 0) {
+        // Nothing to multiply: only the epilogue.
+        for (int i = 0; i < M; i++) {
+            float *crow = C + (long)i * ldc;
+            for (int j = 0; j < N; j++) {
+                float x = beta != 0.0f ? beta * crow[j] : 0.0f;
+                if (bias) x = x + bias[j];
+                if (relu) x = x > 0.0f ? x : 0.0f;
+                crow[j] = x;
+            }
+        }
+        return;
+    }
+    int ncMax = N < NC ? N : NC;
+    int kcMax = K < KC ? K : KC;
+    int mcMax = M < MC ? M : MC;
+    float *packB = aligned_buffer((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
+    float *packA = aligned_buffer((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR));
+    if (!packA || !packB) abort();
+    for (int jc = 0; jc < N; jc += NC) {
+        int nc = N - jc < NC ? N - jc : NC;
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = K - pc < KC ? K - pc : KC;
+            int first = pc == 0, last = pc + kc >= K;
+            pack_b(transB, B, ldb, pc, kc, jc, nc, packB);
+            for (int ic = 0; ic < M; ic += MC) {
+                int mc = M - ic < MC ? M - ic : MC;
+                pack_a(transA, A, lda, ic, mc, pc, kc, packA);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = nc - jr < NR ? nc - jr : NR;
+                    hw_epilogue e;
+                    e.alpha = alpha;
+                    e.cscale = first ? beta : 1.0f;
+                    e.loadc = !first || beta != 0.0f;
+                    e.bias = (last && bias) ? bias + jc + jr : NULL;
+                    e.relu = last && relu;
+                    const float *bp = packB + (long)jr * kc;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = mc - ir < MR ? mc - ir : MR;
+                        kernel(kc, packA + (long)ir * kc, bp, C + (long)(ic + ir) * ldc + jc + jr, ldc, mr, nr, &e);
+                    }
+                }
+            }
+        }
+    }
+    free(packA);
+    free(packB);
+}

@@ -1,0 +1,122 @@
+import CKernels
+import Dispatch
+import Foundation
+
+/// Swift face of the CKernels numeric kernels: a blocked single-precision GEMM with a fused
+/// bias + ReLU epilogue (AVX2/FMA when the CPU has it, portable C otherwise), and the small
+/// element-wise helpers the MLP trainer needs.
+public enum Kernels {
+    /// Which GEMM code path runs.
+    public enum Path: Sendable {
+        /// AVX2/FMA when the CPU supports it, else the portable C path.
+        case automatic
+        /// The portable C path (no SIMD intrinsics).
+        case fallback
+        /// The AVX2/FMA path; behaves as `.fallback` on CPUs without AVX2/FMA.
+        case avx2
+
+        @usableFromInline var c: hw_path {
+            switch self {
+            case .automatic: return HW_PATH_AUTO
+            case .fallback: return HW_PATH_FALLBACK
+            case .avx2: return HW_PATH_AVX2
+            }
+        }
+    }
+
+    /// Whether this CPU runs the AVX2/FMA path (checked once).
+    public static var hasAVX2FMA: Bool { hw_cpu_has_avx2_fma() != 0 }
+
+    /// Row-major `C = act(alpha * op(A) * op(B) + beta * C + bias)`, with op(A) `m x k` and
+    /// op(B) `k x n`. `bias` (length `n`) may be nil; `relu` applies max(0, x). When `beta`
+    /// is 0, C is only written. Pointers must cover the addressed elements.
+    @inlinable
+    public static func sgemm(
+        path: Path = .automatic, transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>? = nil, relu: Bool = false
+    ) {
+        hw_sgemm(path.c, transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+                 a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc), bias, relu ? 1 : 0)
+    }
+
+    /// Array convenience for `sgemm`: tight leading dimensions (lda = cols of A as stored, etc.).
+    public static func sgemm(
+        path: Path = .automatic, transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1, a: [Float], b: [Float],
+        beta: Float = 0, c: inout [Float], bias: [Float]? = nil, relu: Bool = false
+    ) {
+        precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "sgemm: buffer too small")
+        let lda = transA ? m : k
+        let ldb = transB ? k : n
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    if let bias {
+                        bias.withUnsafeBufferPointer { pbias in
+                            sgemm(path: path, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                  a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: beta,
+                                  c: pc.baseAddress!, ldc: n, bias: pbias.baseAddress, relu: relu)
+                        }
+                    } else {
+                        sgemm(path: path, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: beta,
+                              c: pc.baseAddress!, ldc: n, bias: nil, relu: relu)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `y[j] = Σ_i x[i*ldx + j]` over an `m x n` matrix (overwrites y, or adds when `accumulate`).
+    @inlinable
+    public static func columnSums(m: Int, n: Int, x: UnsafePointer<Float>, ldx: Int,
+                                  into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        hw_column_sums(Int32(m), Int32(n), x, Int32(ldx), y, accumulate ? 1 : 0)
+    }
+
+    /// In place `d[i] = 0` where `a[i] <= 0`: ReLU backward through the post-activation `a`.
+    @inlinable
+    public static func reluBackward(count: Int, activation a: UnsafePointer<Float>,
+                                    gradient d: UnsafeMutablePointer<Float>) {
+        hw_relu_backward(Int32(count), a, d)
+    }
+
+    /// One Adam(W) step over `count` parameters; `step` is the 1-based update count.
+    public static func adamStep(count: Int, parameters p: UnsafeMutablePointer<Float>,
+                                gradients g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                                v: UnsafeMutablePointer<Float>, learningRate: Float, beta1: Float,
+                                beta2: Float, epsilon: Float, step: Int, weightDecay: Float) {
+        let c1 = Float(1 - pow(Double(beta1), Double(step)))
+        let c2 = Float(1 - pow(Double(beta2), Double(step)))
+        hw_adam_step(Int32(count), p, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2, weightDecay)
+    }
+
+    /// Runs `body(range)` over `0..<count` split into at most `threads` contiguous chunks whose
+    /// bounds are multiples of `granularity`, in parallel when there is more than one chunk.
+    /// `body` must only write data that belongs to its own chunk.
+    public static func parallelChunks(count: Int, threads: Int, granularity: Int = 1,
+                                      _ body: (Range<Int>) -> Void) {
+        let g = max(1, granularity)
+        let units = (count + g - 1) / g
+        let parts = max(1, min(threads, units))
+        if parts <= 1 {
+            body(0..<count)
+            return
+        }
+        // The chunks are disjoint; `body` must only write data of its own chunk.
+        withoutActuallyEscaping(body) { escapable in
+            nonisolated(unsafe) let work = escapable
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let lo = min(count, (units * p / parts) * g)
+                let hi = min(count, (units * (p + 1) / parts) * g)
+                if lo < hi { work(lo..<hi) }
+            }
+        }
+    }
+
+    /// Worker threads to use for large batches: the machine's cores, at most 2 by default.
+    public static var defaultThreads: Int { max(1, min(2, ProcessInfo.processInfo.activeProcessorCount)) }
+}

@@ -1,0 +1,145 @@
+import NASCore
+@testable import NASPredictors
+import XCTest
+
+final class MLPKernelTests: XCTestCase {
+    /// Naive reference of C = act(alpha*op(A)*op(B) + beta*C + bias) in Double.
+    private func reference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], b: [Float],
+                           beta: Float, c: [Float], bias: [Float]?, relu: Bool) -> [Float] {
+        var out = c
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k {
+                    let av = transA ? a[p * m + i] : a[i * k + p]
+                    let bv = transB ? b[j * k + p] : b[p * n + j]
+                    s += Double(av) * Double(bv)
+                }
+                var x = Double(alpha) * s + (beta == 0 ? 0 : Double(beta) * Double(c[i * n + j]))
+                if let bias { x += Double(bias[j]) }
+                if relu { x = max(0, x) }
+                out[i * n + j] = Float(x)
+            }
+        }
+        return out
+    }
+
+    private func randomArray(_ count: Int, _ rng: inout SeededGenerator) -> [Float] {
+        (0..<count).map { _ in Float(rng.nextDouble() * 2 - 1) }
+    }
+
+    func testGEMMMatchesNaiveReferenceForOddShapesAndTransposes() {
+        var rng = SeededGenerator(seed: 7)
+        let shapes = [(1, 1, 1), (7, 5, 3), (13, 17, 31), (6, 16, 256), (37, 33, 300), (100, 1, 257), (5, 70, 1), (97, 129, 19)]
+        for (m, n, k) in shapes {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    for (alpha, beta, useBias, relu) in [(Float(1), Float(0), false, false), (0.5, 1.5, true, true), (-2, 1, true, false)] {
+                        let a = randomArray(m * k, &rng), b = randomArray(k * n, &rng), c0 = randomArray(m * n, &rng)
+                        let bias = useBias ? randomArray(n, &rng) : nil
+                        let want = reference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
+                                             beta: beta, c: c0, bias: bias, relu: relu)
+                        for path in [Kernels.Path.automatic, .fallback, .avx2] {
+                            var c = c0
+                            Kernels.sgemm(path: path, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                          a: a, b: b, beta: beta, c: &c, bias: bias, relu: relu)
+                            let tol = Float(k).squareRoot() * 1e-5 * 4
+                            for i in 0..<(m * n) {
+                                XCTAssertEqual(c[i], want[i], accuracy: tol * max(1, abs(want[i])),
+                                               "m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB) path=\(path) at \(i)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testBetaZeroIgnoresGarbageInC() {
+        let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 0, 0, 1]
+        for path in [Kernels.Path.fallback, .avx2] {
+            var c = [Float](repeating: .nan, count: 4)
+            Kernels.sgemm(path: path, m: 2, n: 2, k: 2, a: a, b: b, beta: 0, c: &c)
+            XCTAssertEqual(c, [1, 2, 3, 4])
+        }
+    }
+
+    func testAVXPathAndFallbackAgreeOnMLPSizedLayer() {
+        var rng = SeededGenerator(seed: 3)
+        let (m, n, k) = (64, 256, 256)
+        let a = randomArray(m * k, &rng), b = randomArray(k * n, &rng), bias = randomArray(n, &rng)
+        var fast = [Float](repeating: 0, count: m * n), slow = fast
+        Kernels.sgemm(path: .avx2, m: m, n: n, k: k, a: a, b: b, c: &fast, bias: bias, relu: true)
+        Kernels.sgemm(path: .fallback, m: m, n: n, k: k, a: a, b: b, c: &slow, bias: bias, relu: true)
+        var maxDiff: Float = 0
+        for i in 0..<(m * n) { maxDiff = max(maxDiff, abs(fast[i] - slow[i])) }
+        XCTAssertLessThan(maxDiff, 1e-3)
+        XCTAssertTrue(fast.contains { $0 > 0 } && fast.contains { $0 == 0 }, "ReLU epilogue applied")
+    }
+
+    func testColumnSumsReluBackwardAndAdamStep() {
+        let x: [Float] = [1, 2, 3, 4, 5, 6]
+        var y = [Float](repeating: 9, count: 3)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                Kernels.columnSums(m: 2, n: 3, x: px.baseAddress!, ldx: 3, into: py.baseAddress!)
+            }
+        }
+        XCTAssertEqual(y, [5, 7, 9])
+        let act: [Float] = [0, 1, -1, 2]
+        var d: [Float] = [5, 5, 5, 5]
+        act.withUnsafeBufferPointer { pa in d.withUnsafeMutableBufferPointer { reluBackwardHelper(pa, $0) } }
+        XCTAssertEqual(d, [0, 5, 0, 5])
+
+        // One Adam step moves each parameter by about lr against the gradient's sign.
+        var p: [Float] = [1, 1], g: [Float] = [0.5, -2]
+        var adam = Adam(parameterCount: 2, learningRate: 0.1)
+        p.withUnsafeMutableBufferPointer { pp in
+            g.withUnsafeMutableBufferPointer { pg in adam.update(pp.baseAddress!, gradients: pg.baseAddress!, range: 0..<2) }
+        }
+        XCTAssertEqual(p[0], 0.9, accuracy: 1e-4)
+        XCTAssertEqual(p[1], 1.1, accuracy: 1e-4)
+        XCTAssertEqual(adam.step, 1)
+    }
+
+    private func reluBackwardHelper(_ a: UnsafeBufferPointer<Float>, _ d: UnsafeMutableBufferPointer<Float>) {
+        Kernels.reluBackward(count: a.count, activation: a.baseAddress!, gradient: d.baseAddress!)
+    }
+
+    func testPredictIsIndependentOfThreadCountAndMatchesRowByRow() {
+        let net = MLP(layerSizes: [30, 64, 64, 1], seed: 11)
+        var rng = SeededGenerator(seed: 5)
+        let rows = 1000
+        let x = FloatMatrix(rows: rows, cols: 30, storage: randomArray(rows * 30, &rng))
+        var one = [Float](repeating: 0, count: rows), two = one
+        x.storage.withUnsafeBufferPointer { px in
+            one.withUnsafeMutableBufferPointer { net.predict(px, rows: rows, into: $0, threads: 1) }
+            two.withUnsafeMutableBufferPointer { net.predict(px, rows: rows, into: $0, threads: 2) }
+        }
+        XCTAssertEqual(one, two)
+        XCTAssertEqual(net.predict(x), one)
+        // Row 123 alone, by a plain Swift forward pass.
+        var h = x.row(123).map(Double.init)
+        for l in 0..<net.layerCount {
+            let nIn = net.layerSizes[l], nOut = net.layerSizes[l + 1]
+            var next = [Double](repeating: 0, count: nOut)
+            for j in 0..<nOut {
+                var s = Double(net.biases[l][j])
+                for i in 0..<nIn { s += h[i] * Double(net.weights[l][i * nOut + j]) }
+                next[j] = l == net.layerCount - 1 ? s : max(0, s)
+            }
+            h = next
+        }
+        XCTAssertEqual(Double(one[123]), h[0], accuracy: 1e-4 * max(1, abs(h[0])))
+    }
+
+    func testHeInitializationIsDeterministicPerSeed() {
+        XCTAssertEqual(MLP(layerSizes: [10, 8, 1], seed: 1), MLP(layerSizes: [10, 8, 1], seed: 1))
+        XCTAssertNotEqual(MLP(layerSizes: [10, 8, 1], seed: 1), MLP(layerSizes: [10, 8, 1], seed: 2))
+        let net = MLP(layerSizes: [200, 400, 1], seed: 9)
+        let w = net.weights[0]
+        let variance = w.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(w.count)
+        XCTAssertEqual(variance, 2.0 / 200, accuracy: 0.1 * 2.0 / 200)
+        XCTAssertEqual(net.parameterCount, 200 * 400 + 400 + 400 + 1)
+    }
+}
