@@ -8,7 +8,7 @@ import NASCore
 /// stage `i` is active iff `j < d[i]` (fixed-depth stages are always fully active); canonical
 /// form sets the kernel and expand genes of inactive layers to 0, which `format` prints as the
 /// first option (kernel 3, expand 3).
-struct ElasticLayout: Sendable {
+public struct ElasticLayout: Sendable {
     /// Maximum number of layers of each stage.
     let stageDepths: [Int]
     let kernelSizes: [Int]
@@ -233,5 +233,41 @@ struct ElasticLayout: Sendable {
         for r in resolutions { add("r=\(r)", "onehot", "1 when the input resolution is \(r)") }
         add("r", "scalar", "(r - \(resolutions.first!)) / \(resolutions.last! - resolutions.first!): resolution scaled to [0, 1]")
         return dims
+    }
+}
+
+/// A space built on an `ElasticLayout` (OFA MobileNetV3, MobileNetV2): parsing, formatting,
+/// canonical form and the one-hot encoding come from the layout.
+public protocol ElasticMobileNetSpace: SearchSpace {
+    /// The gene layout.
+    static var layout: ElasticLayout { get }
+}
+
+extension ElasticMobileNetSpace {
+    public var cardinalities: [Int] { Self.layout.cardinalities }
+    public var decisionNames: [String] { Self.layout.decisionNames }
+    public func optionLabels(ofDecision i: Int) -> [String] { Self.layout.optionLabels(ofDecision: i) }
+    public var size: Double { Self.layout.size }
+    public var inputDescription: String { "ImageNet r x r x 3 at the architecture's resolution r, 1000 classes" }
+
+    public func parse(_ text: String) throws(NASError) -> Architecture { try Self.layout.parse(text, space: id) }
+    public func parse(fields: [String: [Int]]) throws(NASError) -> Architecture { try Self.layout.parse(fields: fields, space: id) }
+    public func fields(of arch: Architecture) -> [String: [Int]] { Self.layout.fields(of: arch) }
+    public func format(_ arch: Architecture) -> String { Self.layout.formatString(arch) }
+    public func canonicalize(_ arch: inout Architecture) { Self.layout.canonicalize(&arch) }
+    public func isActive(decision i: Int, in arch: Architecture) -> Bool { Self.layout.isActive(decision: i, in: arch) }
+    public func enumerateAll() -> [Architecture]? { nil }
+
+    public var encodings: [String] { ["onehot"] }
+    public func encodingDimension(_ encoding: String) throws(NASError) -> Int {
+        guard encoding == "onehot" else { throw SpaceErrors.unknownEncoding(id, encoding, known: encodings) }
+        return Self.layout.onehotDimension
+    }
+    public func encodingInfo(_ encoding: String) throws(NASError) -> [EncodingDimension] {
+        _ = try encodingDimension(encoding)
+        return Self.layout.onehotInfo
+    }
+    public func encode(_ arch: Architecture, encoding: String, into out: UnsafeMutableBufferPointer<Float>) {
+        Self.layout.encodeOnehot(arch, into: out)
     }
 }

@@ -7,8 +7,9 @@ import NASCore
 /// `ks=<20>;e=<20>;d=<5>;r=<res>` (lists joined by `-`) and the OFA object
 /// `{"ks":[20],"e":[20],"d":[5],"r":[res]}`. Inactive slots (j >= d[i]) are ignored and
 /// formatted as ks=3, e=3.
-public struct OFAMobileNetV3Space: SearchSpace {
-    static let layout = ElasticLayout(stageDepths: [4, 4, 4, 4, 4])
+public struct OFAMobileNetV3Space: ElasticMobileNetSpace {
+    /// The gene layout.
+    public static let layout = ElasticLayout(stageDepths: [4, 4, 4, 4, 4])
     /// Output channels, first-layer stride, squeeze-excite of the 5 elastic stages.
     static let stageChannels = [24, 40, 80, 112, 160]
     static let stageStrides = [2, 2, 2, 1, 2]
@@ -20,32 +21,6 @@ public struct OFAMobileNetV3Space: SearchSpace {
     public var id: String { "ofa_mbv3" }
     public var summary: String {
         "Once-For-All MobileNetV3 w1.0: 5 stages, depth {2,3,4}, per-layer kernel {3,5,7} and expand {3,4,6}, resolution 128..224 step 4"
-    }
-    public var cardinalities: [Int] { Self.layout.cardinalities }
-    public var decisionNames: [String] { Self.layout.decisionNames }
-    public func optionLabels(ofDecision i: Int) -> [String] { Self.layout.optionLabels(ofDecision: i) }
-    public var size: Double { Self.layout.size }
-    public var inputDescription: String { "ImageNet r x r x 3 at the architecture's resolution r, 1000 classes" }
-
-    public func parse(_ text: String) throws(NASError) -> Architecture { try Self.layout.parse(text, space: id) }
-    public func parse(fields: [String: [Int]]) throws(NASError) -> Architecture { try Self.layout.parse(fields: fields, space: id) }
-    public func fields(of arch: Architecture) -> [String: [Int]] { Self.layout.fields(of: arch) }
-    public func format(_ arch: Architecture) -> String { Self.layout.formatString(arch) }
-    public func canonicalize(_ arch: inout Architecture) { Self.layout.canonicalize(&arch) }
-    public func isActive(decision i: Int, in arch: Architecture) -> Bool { Self.layout.isActive(decision: i, in: arch) }
-    public func enumerateAll() -> [Architecture]? { nil }
-
-    public var encodings: [String] { ["onehot"] }
-    public func encodingDimension(_ encoding: String) throws(NASError) -> Int {
-        guard encoding == "onehot" else { throw SpaceErrors.unknownEncoding(id, encoding, known: encodings) }
-        return Self.layout.onehotDimension
-    }
-    public func encodingInfo(_ encoding: String) throws(NASError) -> [EncodingDimension] {
-        _ = try encodingDimension(encoding)
-        return Self.layout.onehotInfo
-    }
-    public func encode(_ arch: Architecture, encoding: String, into out: UnsafeMutableBufferPointer<Float>) {
-        Self.layout.encodeOnehot(arch, into: out)
     }
 
     /// OFA's MobileNetV3 layer shapes: 3x3 stem (16, stride 2), a fixed 16-channel first block

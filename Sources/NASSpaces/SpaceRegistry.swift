@@ -4,7 +4,7 @@ import NASCore
 public enum SpaceRegistry {
     /// Every space, in documentation order.
     public static let all: [any SearchSpace] = [
-        NB201Space(), FBNetSpace(), OFAMobileNetV3Space(),
+        NB201Space(), FBNetSpace(), OFAMobileNetV3Space(), ProxylessSpace(), MobileNetV2Space(),
     ]
 
     /// The ids of all spaces.

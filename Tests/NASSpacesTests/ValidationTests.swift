@@ -86,6 +86,24 @@ final class ValidationTests: XCTestCase {
                                             "d": [2, 2, 2, 2, 3], "r": [204]]), a)
     }
 
+    func testProxylessAndMBv2Errors() throws {
+        let p = ProxylessSpace()
+        var ops = Array(repeating: "3x3_MBConv6", count: 21)
+        ops[1] = "zero"
+        let a = try p.parse(ops.joined(separator: "-"))
+        XCTAssertEqual(a.genes[1], 6)
+        XCTAssertEqual(try p.parse(fields: p.fields(of: a)), a)
+        ops[4] = "zero"   // first layer of stage 1
+        assertInvalid(p, ops.joined(separator: "-"), mentions: ["layer 4", "zero is not allowed", "7x7_MBConv6"])
+        ops[4] = "9x9_MBConv6"
+        assertInvalid(p, ops.joined(separator: "-"), mentions: ["layer 4", "unknown op"])
+        assertInvalid(p, "zero", mentions: ["expected 21"])
+        let m = MobileNetV2Space()
+        let good = "ks=" + Array(repeating: "3", count: 21).joined(separator: "-") + ";e=" + Array(repeating: "6", count: 21).joined(separator: "-") + ";d=4-4-4-4-4;r=224"
+        XCTAssertEqual(m.format(try m.parse(good)), good)
+        assertInvalid(m, good.replacingOccurrences(of: "d=4-4-4-4-4", with: "d=4-4-4-4-4-1"), mentions: ["d", "expected 5 values, got 6"])
+    }
+
     func testRegistry() throws {
         XCTAssertEqual(try SpaceRegistry.space("nb201").id, "nb201")
         XCTAssertThrowsError(try SpaceRegistry.space("darts")) {
