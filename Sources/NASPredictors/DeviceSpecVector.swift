@@ -1,0 +1,77 @@
+import NASCore
+import NASData
+
+/// The device half of a hardware-generalized predictor's input: the GPU's specs (devices.csv
+/// column names) and the batch size, log-transformed and standardized over the training devices.
+public struct DeviceSpecVector: Sendable, Equatable {
+    /// Input names in order: `DeviceSpec.specColumns` then `batch`.
+    public static let featureNames: [String] = DeviceSpec.specColumns + ["batch"]
+
+    /// Mean of each log feature over the training devices.
+    public var mean: [Double]
+    /// Standard deviation of each log feature over the training devices (floored).
+    public var std: [Double]
+
+    /// Wraps fitted statistics.
+    public init(mean: [Double], std: [Double]) {
+        self.mean = mean
+        self.std = std
+    }
+
+    /// Raw log features of a spec. `values` must hold every spec column (missing ones are
+    /// named in an `.invalidParams` error); `batch` defaults to 1 when absent.
+    public static func logFeatures(_ values: [String: Double]) throws(NASError) -> [Double] {
+        let missing = DeviceSpec.specColumns.filter { values[$0] == nil }
+        if !missing.isEmpty {
+            throw NASError(.invalidParams, "device spec is missing \(missing.joined(separator: ", ")); required: \(DeviceSpec.specColumns.joined(separator: ", ")) (and optionally batch, default 1)", field: "spec")
+        }
+        var out: [Double] = []
+        for name in featureNames {
+            let v = values[name] ?? 1
+            guard v.isFinite, v > 0 else {
+                throw NASError(.invalidParams, "device spec field \(name) must be a positive number, got \(v)", field: "spec.\(name)")
+            }
+            out.append(log(v))
+        }
+        return out
+    }
+
+    /// Fits the standardization on the log features of the training devices.
+    public static func fit(_ specs: [[String: Double]]) throws(NASError) -> DeviceSpecVector {
+        let rows = try specs.map { (s) throws(NASError) -> [Double] in try logFeatures(s) }
+        let k = featureNames.count
+        var mean = [Double](repeating: 0, count: k), std = [Double](repeating: 0, count: k)
+        let n = Double(max(rows.count, 1))
+        for r in rows { for j in 0..<k { mean[j] += r[j] / n } }
+        for r in rows { for j in 0..<k { std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n } }
+        return DeviceSpecVector(mean: mean, std: std.map { max($0.squareRoot(), 0.05) })
+    }
+
+    /// Standardized features of a spec, ready to append to an architecture encoding.
+    public func features(_ values: [String: Double]) throws(NASError) -> [Float] {
+        let raw = try Self.logFeatures(values)
+        return (0..<raw.count).map { Float((raw[$0] - mean[$0]) / std[$0]) }
+    }
+
+    /// Distance between two specs in standardized log units, batch excluded (used to find the
+    /// nearest measured GPU).
+    public func distance(_ a: [String: Double], _ b: [String: Double]) throws(NASError) -> Double {
+        let fa = try features(a), fb = try features(b)
+        var s = 0.0
+        for j in 0..<DeviceSpec.specColumns.count { s += Double((fa[j] - fb[j]) * (fa[j] - fb[j])) }
+        return s.squareRoot()
+    }
+
+    /// The spec values of a catalog device (specs plus its batch size).
+    public static func values(of spec: DeviceSpec) -> [String: Double] {
+        var v = spec.values
+        if let b = spec.batch { v["batch"] = Double(b) }
+        return v
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

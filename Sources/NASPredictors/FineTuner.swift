@@ -1,0 +1,198 @@
+import NASCore
+import NASSpaces
+
+/// How `FineTuner` adapts a base predictor to a new device.
+public enum FineTuneMethod: String, Sendable, Equatable, CaseIterable {
+    /// Affine map in log space, then (from 10 samples on) fine-tuning of the base's MLP when a
+    /// 2-fold split of the samples says it helps.
+    case auto
+    /// Only the log-affine map of the base's predictions (keeps the base's ranking).
+    case affine
+    /// Affine map, then always fine-tune the base's MLP from its weights.
+    case finetune
+}
+
+/// What the `finetune` method asks for.
+public struct FineTuneRequest: Sendable {
+    /// The predictor of another device.
+    public var base: TrainedPredictor
+    /// Measurements on the target device (need not be a fixture device).
+    public var samples: [LatencySample]
+    /// Epochs of MLP fine-tuning (default from `MLPTrainingConfig.fineTuning`).
+    public var epochs: Int?
+    /// Leading weight layers left frozen.
+    public var freeze: Int
+    /// Method.
+    public var method: FineTuneMethod
+    /// Seed.
+    public var seed: UInt64
+    /// Label of the target device.
+    public var device: String?
+    /// Id of the new predictor (default: generated).
+    public var id: String?
+
+    /// Makes a request.
+    public init(base: TrainedPredictor, samples: [LatencySample], epochs: Int? = nil, freeze: Int = 0,
+                method: FineTuneMethod = .auto, seed: UInt64 = 0, device: String? = nil, id: String? = nil) {
+        self.base = base
+        self.samples = samples
+        self.epochs = epochs
+        self.freeze = freeze
+        self.method = method
+        self.seed = seed
+        self.device = device
+        self.id = id
+    }
+}
+
+/// Adapts a trained predictor to a new device from a few measurements: a log-affine
+/// calibration of the base's predictions (robust at k = 5), then fine-tuning of the base's
+/// MLP from its weights on the calibrated targets.
+public enum FineTuner {
+    /// Runs a fine-tuning request. Metrics are on the samples themselves (training fit) since
+    /// k is small; callers evaluate on their own held-out data.
+    public static func fineTune(_ request: FineTuneRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
+        let space = try SpaceRegistry.space(request.base.spaceID)
+        let samples = try PredictorTrainer.validated(request.samples, space: space)
+        guard samples.count >= 2 else {
+            throw NASError(.insufficientSamples, "fine-tuning needs at least 2 samples, got \(samples.count)", field: "samples")
+        }
+        guard request.freeze >= 0 else {
+            throw NASError(.invalidParams, "freeze must be ≥ 0", field: "freeze")
+        }
+        let archs = samples.map(\.arch), y = samples.map(\.latencyMs)
+        let spec = request.base.deviceSpec
+        let (model, chosen) = try adapt(base: request.base.model, archs: archs, latency: y, space: space, spec: spec,
+                                        method: request.method, epochs: request.epochs, freeze: request.freeze,
+                                        seed: request.seed, control: control)
+        let fitted = RegressionMetrics(predicted: try model.predict(archs, space: space, encoding: ActiveOneHot(space: space), device: spec),
+                                       actual: y)
+        let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "finetuned", kind: "ft", seed: request.seed)
+        guard TrainedPredictor.isValidID(id) else {
+            throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
+        }
+        return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
+                                metrics: PredictorMetrics(heldOut: fitted, lutBaseline: nil, trainCount: samples.count, testCount: 0,
+                                                          variant: chosen),
+                                notes: ["base": request.base.id, "method": chosen, "seed": String(request.seed),
+                                        "metrics": "on the fine-tuning samples"])
+    }
+
+    /// The adapted model and the method actually used (`affine` or `affine+finetune`).
+    public static func adapt(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
+                             spec: [String: Double]?, method: FineTuneMethod, epochs: Int?, freeze: Int, seed: UInt64,
+                             control: JobControl) throws(NASError) -> (LatencyModel, String) {
+        let enc = ActiveOneHot(space: space)
+        let tunable = hasNetwork(base)
+        if method == .affine || !tunable || (method == .auto && archs.count < 10) {
+            let p = try base.predict(archs, space: space, encoding: enc, device: spec)
+            return (.calibrated(base, AffineLogMap.fit(source: p, target: y)), "affine")
+        }
+        if method == .auto {
+            // 2-fold check: does fine-tuning beat the affine map on the other half (log error)?
+            var order = Array(0..<archs.count)
+            var rng = SeededGenerator(seed: seed ^ 0xF1_7E)
+            order.seededShuffle(using: &rng)
+            var errAffine = 0.0, errTuned = 0.0
+            let half = archs.count / 2
+            for fold in 0..<2 {
+                let test = fold == 0 ? Array(order[0..<half]) : Array(order[half...])
+                let train = fold == 0 ? Array(order[half...]) : Array(order[0..<half])
+                let tA = train.map { archs[$0] }, tY = train.map { y[$0] }
+                let vA = test.map { archs[$0] }, vY = test.map { y[$0] }
+                let pb = try base.predict(tA, space: space, encoding: enc, device: spec)
+                let affine = LatencyModel.calibrated(base, AffineLogMap.fit(source: pb, target: tY))
+                let tuned = try tune(base: base, archs: tA, latency: tY, space: space, spec: spec, epochs: epochs,
+                                     freeze: freeze, seed: seed, control: control)
+                errAffine += logSquaredError(try affine.predict(vA, space: space, encoding: enc, device: spec), vY)
+                errTuned += logSquaredError(try tuned.predict(vA, space: space, encoding: enc, device: spec), vY)
+            }
+            if errTuned >= errAffine {
+                let p = try base.predict(archs, space: space, encoding: enc, device: spec)
+                return (.calibrated(base, AffineLogMap.fit(source: p, target: y)), "affine")
+            }
+        }
+        return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
+                         seed: seed, control: control), "affine+finetune")
+    }
+
+    /// Whether a model holds an MLP that fine-tuning can update.
+    static func hasNetwork(_ m: LatencyModel) -> Bool {
+        switch m {
+        case .mlp, .residual, .hardware: true
+        case .calibrated(let b, _): hasNetwork(b)
+        default: false
+        }
+    }
+
+    /// Affine map, then the base's network trained from its weights on targets mapped back into
+    /// the base's unit.
+    static func tune(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
+                     spec: [String: Double]?, epochs: Int?, freeze: Int, seed: UInt64, control: JobControl) throws(NASError) -> LatencyModel {
+        let enc = ActiveOneHot(space: space)
+        let p = try base.predict(archs, space: space, encoding: enc, device: spec)
+        let map = AffineLogMap.fit(source: p, target: y)
+        let yBase = y.map { map.invert($0) }
+        var config = MLPTrainingConfig.fineTuning(samples: archs.count, seed: seed, frozenLayers: freeze)
+        if let epochs { config.maxEpochs = max(1, epochs) }
+        let inner = try tuneInner(base, archs: archs, target: yBase, space: space, encoding: enc, spec: spec, config: config, control: control)
+        return .calibrated(inner, map)
+    }
+
+    private static func tuneInner(_ m: LatencyModel, archs: [Architecture], target: [Double], space: any SearchSpace,
+                                  encoding enc: ActiveOneHot, spec: [String: Double]?, config: MLPTrainingConfig,
+                                  control: JobControl) throws(NASError) -> LatencyModel {
+        switch m {
+        case .mlp(let r):
+            let x = enc.encode(archs, space: space)
+            return .mlp(try NeuralRegressor.train(x: x, y: target, validation: nil, transform: r.transform, config: config,
+                                                  initial: r, control: control).0)
+        case .residual(let lut, let r):
+            let x = enc.encode(archs, space: space)
+            let b = lut.predict(x)
+            let res = (0..<target.count).map { target[$0] - b[$0] }
+            return .residual(lut, try NeuralRegressor.train(x: x, y: res, validation: nil, transform: r.transform, config: config,
+                                                            initial: r, control: control).0)
+        case .hardware(let hw):
+            var x = enc.encode(archs, space: space, width: hw.inputDimension)
+            HardwareGeneralizedModel.fillDeviceColumns(&x, from: hw.archDimension, features: try hw.specVector.features(spec ?? [:]))
+            var out = hw
+            out.regressor = try NeuralRegressor.train(x: x, y: target, validation: nil, transform: hw.regressor.transform,
+                                                      config: config, initial: hw.regressor, control: control).0
+            return .hardware(out)
+        case .calibrated(let b, let inner):
+            let t = target.map { inner.invert($0) }
+            return .calibrated(try tuneInner(b, archs: archs, target: t, space: space, encoding: enc, spec: spec, config: config,
+                                             control: control), inner)
+        default:
+            return m
+        }
+    }
+
+    static func logSquaredError(_ p: [Double], _ y: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<p.count {
+            let d = log(max(p[i], 1e-9)) - log(max(y[i], 1e-9))
+            s += d * d
+        }
+        return s
+    }
+
+    /// The best proxy by the k samples: index of the candidate whose log-affine fit to the
+    /// samples has the smallest squared log error (the "best proxy device + affine" baseline).
+    public static func bestProxy(candidates: [[Double]], target: [Double]) -> (index: Int, map: AffineLogMap) {
+        var best = (index: 0, map: AffineLogMap.identity, err: Double.infinity)
+        for (i, c) in candidates.enumerated() {
+            let map = AffineLogMap.fit(source: c, target: target)
+            let err = logSquaredError(c.map { map.apply($0) }, target)
+            if err < best.err { best = (i, map, err) }
+        }
+        return (best.index, best.map)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

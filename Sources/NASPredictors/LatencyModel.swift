@@ -1,0 +1,102 @@
+import Dispatch
+import NASCore
+
+/// A fitted latency model of any kind; what a `TrainedPredictor` holds and a predictor file stores.
+public indirect enum LatencyModel: Sendable, Equatable {
+    /// Additive lookup table.
+    case lut(LUTModel)
+    /// Linear in MACs.
+    case flops(FLOPsModel)
+    /// MLP on the one-hot encoding, log-latency target.
+    case mlp(NeuralRegressor)
+    /// LUT plus an MLP trained on the LUT's residual (ms).
+    case residual(LUTModel, NeuralRegressor)
+    /// MLP on [one-hot ⊕ device spec]; needs a spec to predict.
+    case hardware(HardwareGeneralizedModel)
+    /// Another model followed by a log-affine calibration (fine-tuning, proxy devices).
+    case calibrated(LatencyModel, AffineLogMap)
+
+    /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
+    public var kindName: String {
+        switch self {
+        case .lut: "lut"
+        case .flops: "flops"
+        case .mlp: "mlp"
+        case .residual: "lut+mlp"
+        case .hardware: "mlp-hw"
+        case .calibrated(let base, _): "calibrated(\(base.kindName))"
+        }
+    }
+
+    /// Whether predictions need a device spec.
+    public var needsDeviceSpec: Bool {
+        switch self {
+        case .hardware: true
+        case .calibrated(let base, _): base.needsDeviceSpec
+        default: false
+        }
+    }
+
+    /// Rows per chunk of batch prediction (bounds memory; chunks run on all cores).
+    static let chunkRows = 4096
+
+    /// Predicted latencies (ms, ≥ 1e-6) of `archs`, which must be valid in `space`.
+    /// `device` is the spec (devices.csv names) for hardware-generalized models.
+    public func predict(_ archs: [Architecture], space: any SearchSpace, encoding: ActiveOneHot,
+                        device: [String: Double]? = nil) throws(NASError) -> [Double] {
+        var deviceFeatures: [Float]? = nil
+        if case .hardware(let hw) = root {
+            guard let device else {
+                throw NASError(.invalidParams, "a hardware-generalized predictor needs a device spec", field: "spec")
+            }
+            deviceFeatures = try hw.specVector.features(device)
+        }
+        let n = archs.count
+        var out = [Double](repeating: 0, count: n)
+        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
+        let features = deviceFeatures
+        out.withUnsafeMutableBufferPointer { dst in
+            nonisolated(unsafe) let base = dst.baseAddress!
+            let work: @Sendable (Int) -> Void = { c in
+                let lo = c * Self.chunkRows, hi = min(n, lo + Self.chunkRows)
+                let part = self.predictChunk(Array(archs[lo..<hi]), space: space, encoding: encoding, device: features)
+                for i in 0..<part.count { base[lo + i] = max(part[i], 1e-6) }
+            }
+            if chunks <= 1 {
+                if chunks == 1 { work(0) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+            }
+        }
+        return out
+    }
+
+    /// The innermost non-calibration model.
+    var root: LatencyModel {
+        if case .calibrated(let base, _) = self { return base.root }
+        return self
+    }
+
+    private func predictChunk(_ archs: [Architecture], space: any SearchSpace, encoding: ActiveOneHot,
+                              device: [Float]?) -> [Double] {
+        switch self {
+        case .lut(let lut):
+            return archs.map { lut.predict(activeColumns: encoding.activeColumns($0, space: space)) }
+        case .flops(let f):
+            return archs.map { f.predict(macs: space.cost(of: $0).macs) }
+        case .mlp(let r):
+            return r.predict(encoding.encode(archs, space: space))
+        case .residual(let lut, let r):
+            let x = encoding.encode(archs, space: space)
+            let base = lut.predict(x)
+            let res = r.predict(x)
+            return (0..<base.count).map { base[$0] + res[$0] }
+        case .hardware(let hw):
+            var x = encoding.encode(archs, space: space, width: hw.inputDimension)
+            HardwareGeneralizedModel.fillDeviceColumns(&x, from: hw.archDimension, features: device ?? [])
+            return hw.regressor.predict(x)
+        case .calibrated(let base, let map):
+            return base.predictChunk(archs, space: space, encoding: encoding, device: device).map { map.apply(max($0, 1e-6)) }
+        }
+    }
+}

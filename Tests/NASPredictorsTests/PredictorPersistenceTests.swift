@@ -1,0 +1,93 @@
+import XCTest
+import NASCore
+import NASData
+import NASSpaces
+@testable import NASPredictors
+
+/// Predictor files, the store, and error paths.
+final class PredictorPersistenceTests: XCTestCase {
+    var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "hwnas-predictors-\(UInt32.random(in: 0..<UInt32.max))"
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func makeCatalog() throws -> DataCatalog {
+        DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+    }
+
+    /// A small residual predictor (LUT + MLP) on synthetic data, so every coder path runs.
+    func syntheticPredictor() throws -> TrainedPredictor {
+        let space = try SpaceRegistry.space("nb201")
+        let archs = space.sample(count: 200, seed: 1)
+        let y = archs.map { 1 + Double($0.genes.reduce(0) { $0 + Int($1) }) * 0.2 }
+        let cfg = MLPTrainingConfig(hidden: [16], maxEpochs: 5, seed: 1)
+        let fit = try PredictorTrainer.fit(kind: .residual, archs: archs, latency: y, space: space, config: cfg, control: .none)
+        let model = LatencyModel.calibrated(fit.model, AffineLogMap(offset: 0.1, scale: 1.1))
+        return TrainedPredictor(id: "synthetic-test", spaceID: "nb201", device: "synthetic",
+                                model: model, metrics: PredictorMetrics(heldOut: RegressionMetrics(predicted: y, actual: y),
+                                                                        lutBaseline: nil, trainCount: 200, testCount: 0, variant: "lut+mlp"),
+                                notes: ["k": "v"])
+    }
+
+    func testSaveLoadGivesIdenticalPredictions() throws {
+        let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        let p = try syntheticPredictor()
+        try store.register(p, persist: true)
+        let fresh = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        XCTAssertEqual(fresh.loadAll(), [])
+        let q = try fresh.predictor("synthetic-test")
+        XCTAssertEqual(q, p)
+        let archs = try SpaceRegistry.space("nb201").sample(count: 50, seed: 2)
+        XCTAssertEqual(try q.predict(archs: archs), try p.predict(archs: archs))
+        try fresh.delete(id: "synthetic-test")
+        XCTAssertThrowsError(try fresh.predictor("synthetic-test"))
+    }
+
+    func testCorruptTruncatedAndForeignFilesAreCorruptFileErrors() throws {
+        let bytes = PredictorFile.encode(try syntheticPredictor())
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x40
+        let cases: [(String, [UInt8])] = [
+            ("flipped", flipped), ("truncated", Array(bytes.prefix(bytes.count - 9))),
+            ("foreign", Array("{\"hello\": 1}".utf8)), ("empty", []),
+        ]
+        for (name, data) in cases {
+            XCTAssertThrowsError(try PredictorFile.decode(data, path: name), name) { error in
+                XCTAssertEqual((error as? NASError)?.kind, .corruptFile, name)
+            }
+        }
+        // A store reports bad files and keeps the good ones.
+        try AtomicFile.write(flipped, to: directory + "/bad.hwnp")
+        try AtomicFile.write(bytes, to: directory + "/good.hwnp")
+        let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        XCTAssertEqual(store.loadAll().map(\.kind), [.corruptFile])
+        XCTAssertEqual(store.list().map(\.id), ["synthetic-test"])
+        XCTAssertThrowsError(try store.load(path: directory + "/bad.hwnp")) { error in
+            XCTAssertEqual((error as? NASError)?.kind, .corruptFile)
+        }
+    }
+
+    func testUnknownDeviceAndIncompleteSpecAreClearErrors() throws {
+        let catalog = try makeCatalog()
+        let store = try PredictorStore(directory: nil, catalog: catalog)
+        XCTAssertThrowsError(try store.defaultPredictor(space: "nb201", device: "no_such_gpu")) { error in
+            XCTAssertEqual((error as? NASError)?.kind, .unknownDevice)
+        }
+        XCTAssertThrowsError(try DeviceSpecVector.logFeatures(["sm_count": 68, "cuda_cores": 4352])) { error in
+            let e = error as? NASError
+            XCTAssertEqual(e?.kind, .invalidParams)
+            XCTAssertTrue(e?.message.contains("memory_bandwidth_gb_s") ?? false, e?.message ?? "")
+        }
+        let hw = HardwareGeneralizedTrainer(catalog: catalog)
+        XCTAssertThrowsError(try hw.spec(forDevice: "pixel3")) { error in
+            XCTAssertEqual((error as? NASError)?.kind, .invalidParams)
+        }
+        XCTAssertEqual(try hw.spec(forDevice: "2080ti_32")["batch"], 32)
+        XCTAssertThrowsError(try PredictorTrainer(catalog: catalog).train(TrainRequest(space: "nb201", device: "nope")))
+    }
+}
