@@ -1,0 +1,196 @@
+import NASCore
+import NASSpaces
+import Synchronization
+
+/// The shipped data sets (fixtures/): latency tables, accuracies and device specs, parsed
+/// into the search spaces on first use and cached. Thread-safe.
+public final class DataCatalog: Sendable {
+    /// Where the fixtures live.
+    public let directory: String
+
+    /// The latency tables the fixtures ship: name, space, architecture column, id column.
+    public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] = [
+        ("nb201", "nb201", "arch_str", "arch_id"),
+        ("nb201_oneproxy", "nb201", "arch_str", "nb201_arch_id"),
+        ("fbnet", "fbnet", "op_idx_list", "arch_id"),
+        ("ofa_mbv3", "ofa_mbv3", "arch_str", "arch_id"),
+        ("ofa_mbv3_seed", "ofa_mbv3", "arch_str", "arch_id"),
+    ]
+
+    private let tables = Mutex<[String: LatencyTable]>([:])
+    private let headers = Mutex<[String: [String]]>([:])
+
+    /// A catalog over a fixtures directory (see `FixturesLocator`).
+    public init(fixturesDirectory: String) {
+        self.directory = fixturesDirectory
+    }
+
+    /// Names of the latency tables of a space.
+    public func tableNames(space: String) -> [String] {
+        Self.tableLayouts.filter { $0.space == space }.map(\.name)
+    }
+
+    /// A latency table, loaded once.
+    public func latencyTable(_ name: String) throws(NASError) -> LatencyTable {
+        if let t = tables.withLock({ $0[name] }) { return t }
+        guard let layout = Self.tableLayouts.first(where: { $0.name == name }) else {
+            throw NASError(.unknownDevice, "no latency table '\(name)'; tables: \(Self.tableLayouts.map(\.name).joined(separator: ", "))")
+        }
+        let csv = try CSVTable(path: "\(directory)/\(name)/latency.csv")
+        let space = try SpaceRegistry.space(layout.space)
+        let archColumn = try csv.columnIndex(layout.archColumn)
+        let idColumn = try csv.columnIndex(layout.idColumn)
+        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        let deviceColumns = csv.header.enumerated().filter { !skip.contains($0.element) }
+        var archs: [Architecture] = []
+        archs.reserveCapacity(csv.rows.count)
+        var ids: [Int] = []
+        for (r, row) in csv.rows.enumerated() {
+            do {
+                archs.append(try space.parse(row[archColumn]))
+            } catch {
+                throw NASError(.internal, "fixture \(name)/latency.csv row \(r + 1): \(error.message)")
+            }
+            ids.append(Int(row[idColumn]) ?? r)
+        }
+        var lat: [[Double]] = []
+        for (c, _) in deviceColumns {
+            lat.append(csv.rows.map { row in
+                guard let v = Double(row[c]), v >= 0, v.isFinite else { return .nan }
+                return v
+            })
+        }
+        let table = LatencyTable(name: name, spaceID: layout.space, archIDs: ids, archs: archs,
+                                 devices: deviceColumns.map(\.element), latencies: lat)
+        tables.withLock { $0[name] = table }
+        return table
+    }
+
+    /// Device columns of a table, read from its header only (cheap).
+    public func devices(ofTable name: String) -> [String] {
+        if let h = headers.withLock({ $0[name] }) { return h }
+        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        guard let bytes = try? AtomicFile.read("\(directory)/\(name)/latency.csv"),
+              let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
+        let header = String(decoding: bytes[..<nl], as: UTF8.self)
+            .split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !skip.contains($0) }
+        headers.withLock { $0[name] = header }
+        return header
+    }
+
+    /// All device names that have measurements for a space.
+    public func deviceNames(space: String) -> [String] {
+        tableNames(space: space).flatMap { devices(ofTable: $0) }
+    }
+
+    /// The table that holds a (space, device) pair, or an unknownDevice error listing the devices.
+    public func tableName(space: String, device: String) throws(NASError) -> String {
+        _ = try SpaceRegistry.space(space)
+        for t in tableNames(space: space) where devices(ofTable: t).contains(device) { return t }
+        throw NASError(.unknownDevice, "no measurements of device '\(device)' for space \(space); devices: \(deviceNames(space: space).joined(separator: ", "))", field: "device")
+    }
+
+    /// The measured (architecture, latency) pairs of a device in a space; missing rows dropped.
+    public func measurements(space: String, device: String) throws(NASError) -> (archs: [Architecture], latency: [Double]) {
+        let table = try latencyTable(try tableName(space: space, device: device))
+        let col = try table.column(device)
+        var archs: [Architecture] = []
+        var lat: [Double] = []
+        for i in 0..<col.count where !col[i].isNaN {
+            archs.append(table.archs[i])
+            lat.append(col[i])
+        }
+        return (archs, lat)
+    }
+
+    /// Specs of every device in `hardware/devices.csv`.
+    public func deviceSpecs() throws(NASError) -> [DeviceSpec] {
+        let csv = try CSVTable(path: "\(directory)/hardware/devices.csv")
+        let h = csv.header
+        func col(_ n: String) throws(NASError) -> Int { try csv.columnIndex(n) }
+        let name = try col("device"), spaces = try col("space_columns"), kind = try col("kind")
+        let batch = try col("batch"), gpu = try col("name"), arch = try col("architecture")
+        var out: [DeviceSpec] = []
+        for row in csv.rows {
+            var values: [String: Double] = [:]
+            for c in DeviceSpec.specColumns {
+                if let i = h.firstIndex(of: c), let v = Double(row[i]) { values[c] = v }
+            }
+            out.append(DeviceSpec(
+                name: row[name], kind: row[kind], batch: Int(row[batch]),
+                spaces: row[spaces].split(separator: ";").map(String.init),
+                gpuName: row[gpu].isEmpty ? nil : row[gpu],
+                architecture: row[arch].isEmpty ? nil : row[arch], values: values))
+        }
+        return out
+    }
+
+    /// A GPU from `hardware/gpu_specs.csv` by name (case-insensitive; an exact match wins over
+    /// a unique substring match), with its specs under devices.csv column names.
+    public func gpuSpec(named query: String) throws(NASError) -> DeviceSpec {
+        let csv = try CSVTable(path: "\(directory)/hardware/gpu_specs.csv")
+        let nameCol = try csv.columnIndex("name")
+        let q = query.lowercased()
+        var matches = csv.rows.filter { $0[nameCol].lowercased() == q }
+        if matches.isEmpty {
+            matches = csv.rows.filter { $0[nameCol].lowercased().contains(q) }
+        }
+        guard let row = matches.first else {
+            throw NASError(.unknownDevice, "no GPU named '\(query)' in hardware/gpu_specs.csv", field: "spec")
+        }
+        if matches.count > 1 {
+            let names = matches.prefix(8).map { $0[nameCol] }.joined(separator: "; ")
+            throw NASError(.unknownDevice, "GPU name '\(query)' is ambiguous: \(names)", field: "spec")
+        }
+        let mapping: [(String, String)] = [
+            ("sm_count", "streaming_multiprocessors"), ("cuda_cores", "shading_units"),
+            ("base_clock_mhz", "base_clock_mhz"), ("boost_clock_mhz", "boost_clock_mhz"),
+            ("memory_gb", "memory_size_gb"), ("memory_bus_bits", "memory_bus_bits"),
+            ("memory_bandwidth_gb_s", "memory_bandwidth_gb_s"), ("l2_cache_mb", "l2_cache_mb"),
+            ("tdp_w", "thermal_design_power_w"), ("fp32_gflops", "single_float_performance_gflop_s"),
+        ]
+        var values: [String: Double] = [:]
+        for (ours, theirs) in mapping {
+            if let i = csv.header.firstIndex(of: theirs), let v = Double(row[i]), v > 0 { values[ours] = v }
+        }
+        let archCol = csv.header.firstIndex(of: "architecture")
+        return DeviceSpec(name: row[nameCol], kind: "gpu", batch: nil, spaces: [], gpuName: row[nameCol],
+                          architecture: archCol.map { row[$0] }, values: values)
+    }
+
+    /// NAS-Bench-201 test accuracies (%) per official index: [cifar10, cifar100, imagenet16-120].
+    public func nb201Accuracy() throws(NASError) -> [[Double]] {
+        let csv = try CSVTable(path: "\(directory)/nb201/accuracy.csv")
+        let ids = try csv.strings("arch_id").map { Int($0) ?? -1 }
+        let c10 = try csv.doubles("cifar10_test_acc_pct")
+        let c100 = try csv.doubles("cifar100_test_acc_pct")
+        let inet = try csv.doubles("imagenet16_120_test_acc_pct")
+        var out = [[Double]](repeating: [.nan, .nan, .nan], count: 15_625)
+        for (r, id) in ids.enumerated() where id >= 0 && id < out.count {
+            out[id] = [c10[r], c100[r], inet[r]]
+        }
+        return out
+    }
+
+    /// OFA MobileNetV3 ImageNet top-1 measurements (2,223 subnets at r=224) with MACs and params.
+    public func ofaAccuracy() throws(NASError) -> (archs: [Architecture], top1: [Double], macs: [Double], params: [Double]) {
+        let csv = try CSVTable(path: "\(directory)/ofa_mbv3/accuracy_imagenet_top1.csv")
+        let space = try SpaceRegistry.space("ofa_mbv3")
+        var archs: [Architecture] = []
+        for (r, s) in try csv.strings("arch_str").enumerated() {
+            do { archs.append(try space.parse(s)) } catch {
+                throw NASError(.internal, "fixture ofa_mbv3/accuracy_imagenet_top1.csv row \(r + 1): \(error.message)")
+            }
+        }
+        return (archs, try csv.doubles("top1_acc_pct_mean"), try csv.doubles("macs"), try csv.doubles("params"))
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\r" || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\r" || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

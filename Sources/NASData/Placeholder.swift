@@ -1,1 +1,0 @@
-// NASData placeholder: replaced by the module's real files.

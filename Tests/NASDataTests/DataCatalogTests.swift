@@ -1,0 +1,80 @@
+import XCTest
+import NASCore
+@testable import NASData
+
+final class DataCatalogTests: XCTestCase {
+    var catalog: DataCatalog!
+
+    override func setUpWithError() throws {
+        catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+    }
+
+    func testCSVHandlesQuotesAndShortRows() {
+        let t = CSVTable(text: "a,b,c\n1,\"x, y\",\"he said \"\"hi\"\"\"\n2,3\n")
+        XCTAssertEqual(t.header, ["a", "b", "c"])
+        XCTAssertEqual(t.rows[0], ["1", "x, y", "he said \"hi\""])
+        XCTAssertEqual(t.rows[1], ["2", "3", ""])
+    }
+
+    func testNB201TableHasAllArchsInOfficialOrder() throws {
+        let t = try catalog.latencyTable("nb201")
+        XCTAssertEqual(t.archs.count, 15_625)
+        XCTAssertEqual(t.archIDs, Array(0..<15_625))
+        XCTAssertEqual(t.devices.count, 21)
+        XCTAssertEqual(Set(t.archs).count, 15_625)
+    }
+
+    func testMissingMeasurementsAreNaNAndDropped() throws {
+        let t = try catalog.latencyTable("nb201_oneproxy")
+        let edgetpu = try t.column("rice_edgetpu")
+        XCTAssertEqual(edgetpu.filter(\.isNaN).count, 259)
+        let m = try catalog.measurements(space: "nb201", device: "rice_edgetpu")
+        XCTAssertEqual(m.latency.count, 1_999 - 259)
+        XCTAssertTrue(m.latency.allSatisfy { $0 >= 0 })
+    }
+
+    func testDeviceNamesPerSpace() {
+        let nb = catalog.deviceNames(space: "nb201")
+        XCTAssertTrue(nb.contains("pixel3"))
+        XCTAssertTrue(nb.contains("true_a76"))
+        XCTAssertEqual(nb.count, 21 + 14)
+        XCTAssertEqual(catalog.deviceNames(space: "fbnet").count, 21)
+        XCTAssertEqual(catalog.deviceNames(space: "ofa_mbv3").sorted(),
+                       ["2080ti_1", "2080ti_32", "2080ti_64", "note10_lut", "rtx2080ti", "titan_rtx_1",
+                        "titan_rtx_32", "titan_rtx_64", "v100_1", "v100_32", "v100_64"])
+    }
+
+    func testUnknownDeviceErrorListsDevices() {
+        XCTAssertThrowsError(try catalog.measurements(space: "fbnet", device: "abacus")) { error in
+            let e = error as! NASError
+            XCTAssertEqual(e.kind, .unknownDevice)
+            XCTAssertTrue(e.message.contains("pixel3"))
+        }
+        XCTAssertThrowsError(try catalog.measurements(space: "nope", device: "pixel3")) { error in
+            XCTAssertEqual((error as! NASError).kind, .unknownSpace)
+        }
+    }
+
+    func testDeviceSpecsAndGPUSpecs() throws {
+        let specs = try catalog.deviceSpecs()
+        let v100 = try XCTUnwrap(specs.first { $0.name == "v100_32" })
+        XCTAssertEqual(v100.batch, 32)
+        XCTAssertEqual(v100.values["sm_count"], 80)
+        XCTAssertEqual(v100.values["memory_bandwidth_gb_s"], 897)
+        let gpu = try catalog.gpuSpec(named: "Tesla V100 PCIe 16 GB")
+        XCTAssertEqual(gpu.values["cuda_cores"], 5120)
+        XCTAssertEqual(gpu.values["sm_count"], 80)
+        XCTAssertThrowsError(try catalog.gpuSpec(named: "GeForce"))  // ambiguous
+        XCTAssertThrowsError(try catalog.gpuSpec(named: "no such gpu 123"))
+    }
+
+    func testAccuracies() throws {
+        let acc = try catalog.nb201Accuracy()
+        XCTAssertEqual(acc.count, 15_625)
+        XCTAssertEqual(acc[1][0], 93.66, accuracy: 0.01)
+        XCTAssertFalse(acc.contains { $0[0].isNaN })
+        let ofa = try catalog.ofaAccuracy()
+        XCTAssertEqual(ofa.archs.count, 2_223)
+        XCTAssertEqual(ofa.top1[0], 75.756, accuracy: 1e-6)
+    }
+}
