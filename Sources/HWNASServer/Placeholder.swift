@@ -1,1 +1,0 @@
-// HWNASServer placeholder: replaced by the module's real files.

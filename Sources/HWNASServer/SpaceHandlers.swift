@@ -1,0 +1,40 @@
+import JSONRPC
+import NASCore
+import NASSpaces
+
+extension Server {
+    /// Registers `encode`, `hwnas/sample` and `hwnas/spaceInfo`.
+    public func registerSpaceHandlers() {
+        register(EncodeRequest.self) { params, context in
+            let space = try SpaceRegistry.space(params.space)
+            let encoding = params.encoding ?? space.defaultEncoding
+            let dim: Int
+            do throws(NASError) { dim = try space.encodingDimension(encoding) } catch { throw error.inField("encoding") }
+            let archs = try ArchitectureInput.resolve(params.archs, in: space)
+            try context.job.checkCancelled()
+            let m = try space.encode(archs, encoding: encoding)
+            var vectors: [[Float]] = []
+            vectors.reserveCapacity(m.rows)
+            for r in 0..<m.rows { vectors.append(m.row(r)) }
+            let dims = try params.includeDimensions == true
+                ? space.encodingInfo(encoding).map { DimensionInfo(index: $0.index, name: $0.name, kind: $0.kind, description: $0.description) }
+                : nil
+            return EncodeResult(encoding: encoding, dimension: dim, vectors: vectors, dimensions: dims)
+        }
+        register(SampleRequest.self) { params, _ in
+            let space = try SpaceRegistry.space(params.space)
+            let count = params.count ?? 1
+            guard (1...100_000).contains(count) else {
+                throw NASError(.invalidParams, "must be in 1...100000, got \(count)", field: "count")
+            }
+            return SampleResult(archs: space.sample(count: count, seed: params.seed ?? 0).map(space.format))
+        }
+        register(SpaceInfoRequest.self) { params, _ in
+            let space = try SpaceRegistry.space(params.space)
+            return SpaceInfoResult(
+                id: space.id, summary: space.summary, size: space.size, inputDescription: space.inputDescription,
+                decisions: (0..<space.decisionCount).map { .init(name: space.decisionNames[$0], options: space.optionLabels(ofDecision: $0)) },
+                encodings: space.encodings.map { .init(name: $0, dimension: (try? space.encodingDimension($0)) ?? 0) })
+        }
+    }
+}

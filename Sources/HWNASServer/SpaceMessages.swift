@@ -1,0 +1,85 @@
+import JSONRPC
+import NASCore
+
+/// `encode`: feature vectors of architectures.
+public struct EncodeRequest: RequestType {
+    public static let method = "encode"
+    public typealias Response = EncodeResult
+    /// Search space id.
+    public var space: String
+    /// Architectures (strings, indices or objects).
+    public var archs: [ArchitectureInput]
+    /// Encoding name (default: the space's first, `onehot`).
+    public var encoding: String?
+    /// Also return what each dimension means.
+    public var includeDimensions: Bool?
+}
+
+/// Result of `encode`.
+public struct EncodeResult: Codable, Sendable {
+    /// The encoding used.
+    public var encoding: String
+    /// Length of each vector.
+    public var dimension: Int
+    /// One vector per architecture, in request order.
+    public var vectors: [[Float]]
+    /// Meaning of each dimension, when asked for.
+    public var dimensions: [DimensionInfo]?
+}
+
+/// One dimension of an encoding.
+public struct DimensionInfo: Codable, Sendable {
+    public var index: Int
+    public var name: String
+    public var kind: String
+    public var description: String
+}
+
+/// `hwnas/sample`: uniform random architectures of a space (deterministic per seed).
+public struct SampleRequest: RequestType {
+    public static let method = "hwnas/sample"
+    public typealias Response = SampleResult
+    /// Search space id.
+    public var space: String
+    /// How many (1...100000, default 1).
+    public var count: Int?
+    /// Seed (default 0).
+    public var seed: UInt64?
+}
+
+/// Result of `hwnas/sample`.
+public struct SampleResult: Codable, Sendable {
+    /// Architectures in the space's string format.
+    public var archs: [String]
+}
+
+/// `hwnas/spaceInfo`: a space's decisions, options and encodings.
+public struct SpaceInfoRequest: RequestType {
+    public static let method = "hwnas/spaceInfo"
+    public typealias Response = SpaceInfoResult
+    /// Search space id.
+    public var space: String
+}
+
+/// Result of `hwnas/spaceInfo`.
+public struct SpaceInfoResult: Codable, Sendable {
+    public var id: String
+    public var summary: String
+    /// Number of distinct architectures.
+    public var size: Double
+    public var inputDescription: String
+    /// Each decision with its option labels.
+    public var decisions: [Decision]
+    /// Each encoding with its dimension.
+    public var encodings: [Encoding]
+
+    public struct Decision: Codable, Sendable {
+        public var name: String
+        public var options: [String]
+    }
+
+    public struct Encoding: Codable, Sendable {
+        public var name: String
+        public var dimension: Int
+    }
+}

@@ -1,1 +1,0 @@
-// JSONRPC placeholder: replaced by the module's real files.
