@@ -1,0 +1,270 @@
+import NASCore
+import NASData
+import NASSpaces
+
+/// The proxy device's latency as adaptation sees it: a function of architectures, plus, when
+/// the proxy is a neural predictor, its network (which `finetune` fine-tunes, as OneProxy does).
+public struct ProxyLatencyModel: Sendable {
+    /// Proxy device (or predictor) name.
+    public var name: String
+    /// The space.
+    public var space: any SearchSpace
+    /// Milliseconds of the proxy for architectures.
+    public var predict: @Sendable ([Architecture]) throws(NASError) -> [Double]
+    /// The proxy's network on `ActiveOneHot` input, when it has one.
+    public var network: NeuralRegressor?
+
+    /// Wraps a function (and optionally a network).
+    public init(name: String, space: any SearchSpace, network: NeuralRegressor? = nil,
+                predict: @escaping @Sendable ([Architecture]) throws(NASError) -> [Double]) {
+        self.name = name
+        self.space = space
+        self.network = network
+        self.predict = predict
+    }
+
+    /// A measured device of the fixtures used as proxy: looks latencies up; an architecture the
+    /// device has no measurement of is an `invalidParams` error naming it.
+    public static func measured(catalog: DataCatalog, space: String, device: String) throws(NASError) -> ProxyLatencyModel {
+        let impl = try SpaceRegistry.space(space)
+        let m = try catalog.measurements(space: space, device: device)
+        var table: [Architecture: Double] = [:]
+        table.reserveCapacity(m.archs.count)
+        for (a, v) in zip(m.archs, m.latency) { table[a] = v }
+        let lookup = table
+        return ProxyLatencyModel(name: device, space: impl) { (archs: [Architecture]) throws(NASError) -> [Double] in
+            var out: [Double] = []
+            out.reserveCapacity(archs.count)
+            for (i, a) in archs.enumerated() {
+                guard let v = lookup[impl.canonical(a)] else {
+                    throw NASError(.invalidParams, "proxy device '\(device)' has no measurement of \(impl.format(a)); use a predictor as proxy", field: "archs[\(i)]")
+                }
+                out.append(v)
+            }
+            return out
+        }
+    }
+
+    /// A trained predictor used as proxy (its network is fine-tunable when it is a plain MLP).
+    public static func predictor(_ p: TrainedPredictor, space: any SearchSpace) -> ProxyLatencyModel {
+        var net: NeuralRegressor?
+        if case .mlp(let r) = p.model { net = r }
+        return ProxyLatencyModel(name: p.id, space: space, network: net) { (archs: [Architecture]) throws(NASError) -> [Double] in
+            try p.predict(archs: archs)
+        }
+    }
+}
+
+/// How a proxy's predictor is adapted to a target.
+public enum AdaptationMethod: String, Sendable, Equatable, Codable, CaseIterable {
+    /// HELP-style: log target = a + b · log proxy (keeps the proxy's ranking, rescales to ms).
+    case affine
+    /// Ridge model on the proxy's latency plus option counts / one-hot columns (learns the
+    /// target's per-op corrections from k samples; closed form).
+    case residual
+    /// OneProxy: fine-tune the proxy's neural predictor on the k samples (needs a network proxy).
+    case finetune
+    /// Choose among the above by k-fold cross-validated SRCC on the target samples.
+    case auto
+}
+
+/// The fitted part of an adapted predictor.
+public enum AdaptedModel: Sendable, Equatable {
+    /// A linear head on top of the proxy's latency (needs the proxy at prediction time).
+    case linear(AdaptedLinearHead)
+    /// A fine-tuned network on `ActiveOneHot` input (self-contained).
+    case network(NeuralRegressor)
+}
+
+/// A proxy predictor adapted to a target device.
+public struct AdaptedPredictor: Sendable {
+    /// The proxy it builds on.
+    public var proxy: ProxyLatencyModel
+    /// The target device's name (the name it is saved under).
+    public var target: String
+    /// The method actually used (never `auto`).
+    public var method: AdaptationMethod
+    /// A short description of the chosen variant, e.g. `residual counts ms λ=1`.
+    public var variant: String
+    /// The fitted model.
+    public var model: AdaptedModel
+
+    /// Predicted target milliseconds.
+    public func predict(_ archs: [Architecture]) throws(NASError) -> [Double] {
+        switch model {
+        case .network(let r):
+            return r.predict(ActiveOneHot(space: proxy.space).encode(archs, space: proxy.space))
+        case .linear(let head):
+            let p = try proxy.predict(archs)
+            let ctx = FeatureContext(space: proxy.space)
+            return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: p[$0], head: head)) }
+        }
+    }
+}
+
+/// The outcome of `ProxyAdaptation.adapt`.
+public struct AdaptationResult: Sendable {
+    /// The adapted predictor.
+    public var predictor: AdaptedPredictor
+    /// SRCC of the raw proxy against the target on the evaluation set.
+    public var srccBefore: Double
+    /// SRCC of the adapted predictor on the evaluation set.
+    public var srccAfter: Double
+    /// `evalSamples` (held out by the client) or `crossValidated` (k-fold on the samples).
+    public var evaluation: String
+    /// Every candidate tried with its cross-validated SRCC (for `auto`, the basis of the choice).
+    public var candidates: [(variant: String, cvSRCC: Double)]
+}
+
+/// Builds design rows for linear heads.
+struct FeatureContext {
+    let space: any SearchSpace
+    let counts: OptionCountFeatures
+    let onehot: ActiveOneHot
+
+    init(space: any SearchSpace) {
+        self.space = space
+        counts = OptionCountFeatures(space: space)
+        onehot = ActiveOneHot(space: space)
+    }
+
+    func row(_ arch: Architecture, proxy: Double, head: AdaptedLinearHead) -> [Double] {
+        row(arch, proxy: proxy, logSpace: head.logSpace, features: head.features)
+    }
+
+    func row(_ arch: Architecture, proxy: Double, logSpace: Bool, features: AdaptedLinearHead.FeatureSet) -> [Double] {
+        AdaptedLinearHead.row(arch, proxy: proxy, logSpace: logSpace, features: features,
+                              space: space, counts: counts, onehot: onehot)
+    }
+}
+
+/// OneProxy's proxy adaptation: a proxy device's predictor, adapted with a few target samples
+/// so it ranks (and prices) the target's architectures.
+public enum ProxyAdaptation {
+    /// A candidate adaptation: name, method, and how to fit it on a subset of samples.
+    struct Candidate {
+        let variant: String
+        let method: AdaptationMethod
+        let fit: ([Int]) throws(NASError) -> AdaptedModel
+    }
+
+    /// Adapts `proxy` to the target `targetName` from `samples` (k ≥ 3).
+    ///
+    /// `srccBefore`/`srccAfter` are measured on `evalSamples` when given, else by k-fold cross
+    /// validation on `samples` (for `auto` the cross-validated value of the chosen candidate is
+    /// slightly optimistic: it also drove the choice).
+    public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
+                             method: AdaptationMethod = .auto, evalSamples: [LatencySample]? = nil,
+                             seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
+        guard samples.count >= 3 else {
+            throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
+        }
+        for (i, s) in samples.enumerated() where !(s.latencyMs.isFinite && s.latencyMs > 0) {
+            throw NASError(.invalidParams, "latency_ms must be a positive number, got \(s.latencyMs)", field: "target.samples[\(i)].latency_ms")
+        }
+        if method == .finetune && proxy.network == nil {
+            throw NASError(.invalidParams, "method finetune needs a neural proxy predictor; '\(proxy.name)' has none (use affine, residual or auto)", field: "method")
+        }
+        let space = proxy.space
+        let archs = samples.map { space.canonical($0.arch) }
+        let y = samples.map(\.latencyMs)
+        let p = try proxy.predict(archs)
+        let ctx = FeatureContext(space: space)
+        var candidates: [Candidate] = []
+        func linear(_ features: AdaptedLinearHead.FeatureSet, log: Bool, lambda: Double, _ m: AdaptationMethod) {
+            let rows = archs.indices.map { ctx.row(archs[$0], proxy: p[$0], logSpace: log, features: features) }
+            let name = m == .affine ? "affine log" : "residual \(features.rawValue) \(log ? "log" : "ms") λ=\(lambda)"
+            candidates.append(Candidate(variant: name, method: m) { (idx: [Int]) throws(NASError) -> AdaptedModel in
+                .linear(try AdaptedLinearHead.fit(rows: idx.map { rows[$0] }, target: idx.map { y[$0] },
+                                                  logSpace: log, features: features, lambda: lambda))
+            })
+        }
+        if method == .affine || method == .auto { linear(.proxyOnly, log: true, lambda: 0, .affine) }
+        if method == .residual || method == .auto {
+            for lam in [0.3, 3.0, 30.0] { linear(.counts, log: false, lambda: lam, .residual) }
+            for lam in [0.3, 3.0] { linear(.counts, log: true, lambda: lam, .residual) }
+            for lam in [3.0, 30.0] { linear(.countsOneHot, log: false, lambda: lam, .residual) }
+        }
+        if let base = proxy.network, method == .finetune || method == .auto {
+            let x = ActiveOneHot(space: space).encode(archs, space: space)
+            candidates.append(Candidate(variant: "finetune mlp", method: .finetune) { (idx: [Int]) throws(NASError) -> AdaptedModel in
+                let cfg = MLPTrainingConfig.fineTuning(samples: idx.count, seed: seed)
+                let (r, _) = try NeuralRegressor.train(x: x.selectingRows(idx), y: idx.map { y[$0] }, validation: nil,
+                                                       transform: base.transform, config: cfg, initial: base, control: control)
+                return .network(r)
+            })
+        }
+        // Cross-validate every candidate on the same folds.
+        let folds = foldAssignment(count: samples.count, folds: min(5, samples.count), seed: seed)
+        var scored: [(variant: String, cvSRCC: Double)] = []
+        var bestIndex = 0
+        for (ci, c) in candidates.enumerated() {
+            try control.checkCancelled()
+            var oof = [Double](repeating: 0, count: samples.count)
+            for f in 0..<folds.count {
+                let test = folds[f]
+                let train = (0..<folds.count).filter { $0 != f }.flatMap { folds[$0] }
+                let model = try c.fit(train)
+                let pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: test.map { p[$0] }, ctx: ctx)
+                for (k, i) in test.enumerated() { oof[i] = pred[k] }
+            }
+            let s = RankCorrelation.spearman(oof, y)
+            scored.append((c.variant, s.isFinite ? s : -1))
+            // Prefer the earlier (simpler) candidate unless clearly better.
+            if scored[ci].cvSRCC > scored[bestIndex].cvSRCC + 0.005 { bestIndex = ci }
+            control.report(ProgressReport(step: ci + 1, total: candidates.count, message: "cross-validating adaptations",
+                                          values: ["variant": .string(c.variant), "cvSRCC": .double(scored[ci].cvSRCC)]))
+        }
+        let chosen = candidates[bestIndex]
+        let model = try chosen.fit(Array(0..<samples.count))
+        let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosen.method,
+                                         variant: chosen.variant, model: model)
+        if let evalSamples, evalSamples.count >= 2 {
+            let ea = evalSamples.map { space.canonical($0.arch) }
+            let ey = evalSamples.map(\.latencyMs)
+            let before = RankCorrelation.spearman(try proxy.predict(ea), ey)
+            let after = RankCorrelation.spearman(try predictor.predict(ea), ey)
+            return AdaptationResult(predictor: predictor, srccBefore: before, srccAfter: after,
+                                    evaluation: "evalSamples", candidates: scored)
+        }
+        return AdaptationResult(predictor: predictor, srccBefore: RankCorrelation.spearman(p, y),
+                                srccAfter: scored[bestIndex].cvSRCC, evaluation: "crossValidated", candidates: scored)
+    }
+
+    /// The baseline adaptation must beat: among `proxies`, the one whose raw latencies rank the
+    /// k samples best (SRCC), affine-fitted in log space to the samples.
+    public static func bestProxyAffine(proxies: [ProxyLatencyModel], samples: [LatencySample]) throws(NASError)
+        -> (proxy: ProxyLatencyModel, sampleSRCC: Double, map: AffineLogMap) {
+        guard !proxies.isEmpty else { throw NASError(.invalidParams, "no candidate proxies", field: "proxies") }
+        guard samples.count >= 2 else {
+            throw NASError(.insufficientSamples, "need at least 2 target samples, got \(samples.count)", field: "target.samples")
+        }
+        let y = samples.map(\.latencyMs)
+        var best: (ProxyLatencyModel, Double, [Double])?
+        for pr in proxies {
+            let v = try pr.predict(samples.map(\.arch))
+            let s = RankCorrelation.spearman(v, y)
+            if best == nil || s > best!.1 { best = (pr, s, v) }
+        }
+        return (best!.0, best!.1, AffineLogMap.fit(source: best!.2, target: y))
+    }
+
+    static func predict(_ model: AdaptedModel, archs: [Architecture], proxyValues: [Double], ctx: FeatureContext) throws(NASError) -> [Double] {
+        switch model {
+        case .network(let r):
+            return r.predict(ctx.onehot.encode(archs, space: ctx.space))
+        case .linear(let head):
+            return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: proxyValues[$0], head: head)) }
+        }
+    }
+
+    /// `count` indices split into `folds` seeded, near-equal groups.
+    static func foldAssignment(count: Int, folds: Int, seed: UInt64) -> [[Int]] {
+        var order = Array(0..<count)
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_F01D)
+        for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(i + 1)) }
+        var out = [[Int]](repeating: [], count: max(folds, 1))
+        for (k, i) in order.enumerated() { out[k % out.count].append(i) }
+        return out
+    }
+}
