@@ -1,30 +1,36 @@
-// The one place where domain methods are wired to the server. Add a line per method:
-//     server.register(PredictRequest.self, dependencies: { [.read("predictor:\($0.predictor)")] }) { p, ctx in ... }
-// and fill the catalog providers below so `initialize` lists what exists.
+// The one place where domain methods are wired to the server: one `register...Handlers` call
+// per domain area, each in its own file (SpaceHandlers, PredictorHandlers, SearchHandlers,
+// MonotonicityHandlers, GeneratorHandlers), and the catalog `initialize` lists.
 import JSONRPC
 import NASCore
 import NASData
 import NASSpaces
 
-/// Registers every domain method (spaces now; predictors, search and generators by the lead).
-public func registerDomainHandlers(server: Server, environment: ServerEnvironment) {
+/// Registers every domain method. Without `services` (no fixtures found) only the space
+/// methods are offered; the rest answer methodNotFound.
+public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerSpaceHandlers()
+    guard let services else { return }
+    server.registerPredictorHandlers(services: services)
 }
 
 /// The catalog `initialize` and the list methods show.
-public func makeServerCatalog(environment: ServerEnvironment) -> ServerCatalog {
-    let fixtures = try? FixturesLocator.locate(environment.fixturesDirectory)
-    let data = fixtures.map { DataCatalog(fixturesDirectory: $0) }
-    if fixtures == nil { environment.logger.warn("no fixtures directory found; no devices are listed") }
-    return ServerCatalog(
+public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
+    ServerCatalog(
         searchSpaces: {
             SpaceRegistry.all.map {
                 SpaceSummary(id: $0.id, summary: $0.summary, decisions: $0.decisionCount, size: $0.size, encodings: $0.encodings)
             }
         },
-        devices: {
-            guard let specs = try? data?.deviceSpecs() else { return [] }
-            return specs.map { DeviceSummary(name: $0.name, kind: $0.kind, batch: $0.batch, spaces: $0.spaces) }
-        },
-        predictors: { [] })
+        devices: { services?.deviceSummaries() ?? [] },
+        predictors: {
+            (services?.predictors.list() ?? []).map { p in
+                var info: [String: JSONValue] = ["variant": .string(p.metrics.variant), "trainCount": .number(Double(p.metrics.trainCount))]
+                if let m = p.metrics.heldOut {
+                    info["heldOutRMSE"] = .number(m.rmse)
+                    info["heldOutSpearman"] = .number(m.spearman)
+                }
+                return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
+            }
+        })
 }

@@ -51,9 +51,16 @@ public enum HWNASDaemon {
     /// A server with every handler registered, answering through `sink` (tests use a pipe).
     public static func makeServer(sink: any MessageSink, options: DaemonOptions, logger: Logger) -> Server {
         let env = ServerEnvironment(stateDirectory: options.stateDirectory, fixturesDirectory: options.fixturesDirectory, logger: logger)
+        let services: DomainServices?
+        do {
+            services = try DomainServices(environment: env)
+        } catch {
+            logger.error("domain services unavailable (spaces and encode still work): \(error)")
+            services = nil
+        }
         let server = Server(sink: sink, options: ServerOptions(maxJobs: options.maxJobs), environment: env,
-                            catalog: makeServerCatalog(environment: env))
-        registerDomainHandlers(server: server, environment: env)
+                            catalog: makeServerCatalog(services: services))
+        registerDomainHandlers(server: server, services: services)
         return server
     }
 }

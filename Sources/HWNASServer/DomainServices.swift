@@ -1,0 +1,87 @@
+import NASCore
+import NASData
+import NASPredictors
+import NASSpaces
+import Synchronization
+
+/// The daemon's domain state, shared by all handlers: the fixtures catalog, the predictor
+/// store (backed by the state directory), and the lazily trained hardware-generalized
+/// predictors. Created once per daemon; nothing here knows JSON-RPC.
+public final class DomainServices: Sendable {
+    /// The shipped data.
+    public let catalog: DataCatalog
+    /// Trained predictors (memory + state directory).
+    public let predictors: PredictorStore
+    /// Daemon settings.
+    public let environment: ServerEnvironment
+    private let hardwareSlots = Mutex<[String: HardwareSlot]>([:])
+
+    private final class HardwareSlot: Sendable {
+        let value = Mutex<TrainedPredictor?>(nil)
+    }
+
+    /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
+    /// not fatal.
+    public init(environment: ServerEnvironment) throws(NASError) {
+        self.environment = environment
+        let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
+        catalog = DataCatalog(fixturesDirectory: fixtures)
+        predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog)
+        for problem in predictors.loadAll() {
+            environment.logger.warn("state: \(problem)")
+        }
+    }
+
+    /// The hardware-generalized predictor of a space (trained over all its GPUs on first use,
+    /// then saved and reused).
+    public func hardwarePredictor(space: String, control: JobControl) throws(NASError) -> TrainedPredictor {
+        _ = try SpaceRegistry.space(space)
+        let id = "default-\(space)-mlp-hw"
+        let slot = hardwareSlots.withLock { slots in
+            if let s = slots[id] { return s }
+            let s = HardwareSlot()
+            slots[id] = s
+            return s
+        }
+        return try slot.value.withLock { (cached: inout TrainedPredictor?) throws(NASError) -> TrainedPredictor in
+            if let cached { return cached }
+            if let p = try? predictors.predictor(id) {
+                cached = p
+                return p
+            }
+            let p = try HardwareGeneralizedTrainer(catalog: catalog)
+                .train(TrainRequest(space: space, model: .hardware, id: id), control: control)
+            try predictors.register(p, persist: true)
+            cached = p
+            return p
+        }
+    }
+
+    /// Every device with measurements, with its kind and batch where devices.csv states them.
+    public func deviceSummaries() -> [DeviceSummary] {
+        let specs = (try? catalog.deviceSpecs()) ?? []
+        var bySpace: [String: [String]] = [:]
+        var order: [String] = []
+        for space in SpaceRegistry.all.map(\.id) {
+            for d in catalog.deviceNames(space: space) {
+                if bySpace[d] == nil { order.append(d) }
+                bySpace[d, default: []].append(space)
+            }
+        }
+        return order.map { name in
+            let spec = specs.first { $0.name == name }
+            return DeviceSummary(name: name, kind: spec?.kind ?? Self.guessKind(name), batch: spec?.batch,
+                                 spaces: bySpace[name] ?? [])
+        }
+    }
+
+    /// Kind of the devices devices.csv does not describe (nn-Meter, HW-NAS-Bench, Eagle, OFA seed).
+    static func guessKind(_ name: String) -> String {
+        if name.contains("gpu") || name.contains("gtx") || name.contains("rtx") || name.contains("jetson") { return "gpu" }
+        if name.contains("tpu") || name.contains("eyeriss") { return "asic" }
+        if name.contains("raspi") { return "embedded-cpu" }
+        if name.contains("pixel") || name.contains("note10") || name.contains("855") || name.hasPrefix("true_") { return "mobile" }
+        if name.contains("i7") || name.contains("cpu") { return "cpu" }
+        return "unknown"
+    }
+}
