@@ -31,23 +31,6 @@ public struct GeneratedArchitecture: Sendable, Equatable {
     }
 }
 
-/// One point of the Pareto front found during training (objective values as training saw them).
-public struct ArchiveEntry: Sendable, Equatable {
-    /// The architecture (canonical).
-    public var arch: Architecture
-    /// Latency (ms) by the training latency objective.
-    public var latencyMs: Double
-    /// Accuracy by the training accuracy objective.
-    public var accuracy: Double
-
-    /// Makes an entry.
-    public init(arch: Architecture, latencyMs: Double, accuracy: Double) {
-        self.arch = arch
-        self.latencyMs = latencyMs
-        self.accuracy = accuracy
-    }
-}
-
 /// What training cost and reached.
 public struct GeneratorTrainingStats: Sendable, Equatable {
     /// Policy-gradient steps done.

@@ -1,4 +1,5 @@
 import NASCore
+import NASSearch
 import NASSpaces
 
 /// The generator's file format (version 1), little-endian:
@@ -99,11 +100,11 @@ public enum GeneratorFile {
             throw NASError(.corruptFile, "generator shape does not match space \(spaceID)")
         }
         let network = try PolicyNetwork(cardinalities: cards, embeddingSize: k, hiddenSize: h, parameters: try p.floats())
-        var archive: [ArchiveEntry] = []
+        var archive: [SearchCandidate] = []
         for _ in 0..<(try p.count()) {
             let arch = Architecture(genes: try p.raw(cards.count))
             do { try space.validate(arch) } catch { throw NASError(.corruptFile, "generator archive: \(error.message)") }
-            archive.append(ArchiveEntry(arch: arch, latencyMs: try p.f64(), accuracy: try p.f64()))
+            archive.append(SearchCandidate(arch: arch, latencyMs: try p.f64(), accuracy: try p.f64()))
         }
         let stats = GeneratorTrainingStats(iterations: try p.count(), queries: Int(try p.u64()), elapsedMs: try p.f64(),
                                            frontHypervolume: try p.f64(), meanReward: try p.f64(), seed: try p.u64())

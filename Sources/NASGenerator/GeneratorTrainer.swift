@@ -227,7 +227,7 @@ public enum GeneratorTrainer {
         }
 
         let archive = (0..<cache.front.count).map { i in
-            ArchiveEntry(arch: cache.archs[cache.front.ids[i]], latencyMs: cache.front.latency[i], accuracy: cache.front.accuracy[i])
+            SearchCandidate(arch: cache.archs[cache.front.ids[i]], latencyMs: cache.front.latency[i], accuracy: cache.front.accuracy[i])
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let stats = GeneratorTrainingStats(iterations: config.iterations, queries: cache.queries, elapsedMs: elapsed,

@@ -15,7 +15,7 @@ public struct TrainedGenerator: Sendable {
     /// The trained budget range and its normalization.
     public let scale: BudgetScale
     /// The Pareto front evaluated during training (increasing latency and accuracy).
-    public let archive: [ArchiveEntry]
+    public let archive: [SearchCandidate]
     /// What the accuracy values are.
     public let accuracyLabel: String
     /// Caller's key/value pairs (device, predictor id, accuracy source, ...).
@@ -24,7 +24,7 @@ public struct TrainedGenerator: Sendable {
     public let stats: GeneratorTrainingStats
 
     /// Assembles a generator (training and `GeneratorFile.load` call this).
-    public init(space: any SearchSpace, network: PolicyNetwork, scale: BudgetScale, archive: [ArchiveEntry],
+    public init(space: any SearchSpace, network: PolicyNetwork, scale: BudgetScale, archive: [SearchCandidate],
                 accuracyLabel: String, metadata: [String: String], stats: GeneratorTrainingStats) {
         self.space = space
         self.network = network
@@ -64,7 +64,7 @@ public struct TrainedGenerator: Sendable {
     }
 
     /// The most accurate archive entry within `budgetMs` (by the training objectives).
-    public func archiveEntry(budgetMs: Double) -> ArchiveEntry? {
+    public func archiveEntry(budgetMs: Double) -> SearchCandidate? {
         archive.last(where: { $0.latencyMs <= budgetMs })
     }
 
