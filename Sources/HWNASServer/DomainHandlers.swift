@@ -12,6 +12,7 @@ public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerSpaceHandlers()
     guard let services else { return }
     server.registerPredictorHandlers(services: services)
+    server.registerSearchHandlers(services: services)
 }
 
 /// The catalog `initialize` and the list methods show.

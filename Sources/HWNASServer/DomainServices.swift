@@ -1,6 +1,7 @@
 import NASCore
 import NASData
 import NASPredictors
+import NASSearch
 import NASSpaces
 import Synchronization
 
@@ -15,6 +16,7 @@ public final class DomainServices: Sendable {
     /// Daemon settings.
     public let environment: ServerEnvironment
     private let hardwareSlots = Mutex<[String: HardwareSlot]>([:])
+    private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
 
     private final class HardwareSlot: Sendable {
         let value = Mutex<TrainedPredictor?>(nil)
@@ -52,6 +54,18 @@ public final class DomainServices: Sendable {
             let p = try HardwareGeneralizedTrainer(catalog: catalog)
                 .train(TrainRequest(space: space, model: .hardware, id: id), control: control)
             try predictors.register(p, persist: true)
+            cached = p
+            return p
+        }
+    }
+
+    /// The OFA ImageNet top-1 predictor (an MLP trained on the 2,223 shipped measurements on
+    /// first use; a few seconds).
+    public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
+        try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
+            if let cached { return cached }
+            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"), control: control)
+            environment.logger.info("OFA accuracy predictor: held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p
             return p
         }

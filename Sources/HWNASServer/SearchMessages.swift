@@ -1,0 +1,90 @@
+import JSONRPC
+import NASCore
+
+/// An accuracy value supplied by the client: `{"arch": ..., "accuracy": 71.3}`.
+public struct AccuracySampleInput: Codable, Sendable, Equatable {
+    public var arch: ArchitectureInput
+    public var accuracy: Double
+}
+
+/// What the search optimizes besides latency.
+public struct SearchObjectiveInput: Codable, Sendable, Equatable {
+    /// Accuracy source: `cifar10` | `cifar100` | `imagenet16_120` (nb201, measured), `ofa-top1`
+    /// (ofa_mbv3, MLP predictor trained on the shipped ImageNet measurements), `inline` (the
+    /// `accuracyValues` given here), `macs` | `params` (proxies: smaller is better). Default:
+    /// nb201 → cifar10, ofa_mbv3 → ofa-top1, other spaces → macs.
+    public var accuracy: String?
+    /// Client-supplied accuracies for `accuracy: inline`.
+    public var accuracyValues: [AccuracySampleInput]?
+    /// A latency predictor id (same as the request's `predictor`).
+    public var latency: String?
+}
+
+/// `budget`: the latency limit of constrained mode.
+public struct SearchBudgetInput: Codable, Sendable, Equatable {
+    public var latencyMs: Double
+    enum CodingKeys: String, CodingKey { case latencyMs = "latency_ms" }
+}
+
+/// `search`: the most accurate architecture under a latency budget, or the Pareto front.
+public struct SearchRequest: RequestType {
+    public static let method = "search"
+    public typealias Response = SearchResultMessage
+    public var space: String
+    /// Latency from a fixture device's default predictor...
+    public var device: String?
+    /// ...or a predictor id...
+    public var predictor: String?
+    /// ...or a device spec (hardware-generalized predictor).
+    public var spec: DeviceSpecInput?
+    public var batch: Int?
+    public var objective: SearchObjectiveInput?
+    /// Constrained mode.
+    public var budget: SearchBudgetInput?
+    /// Pareto mode.
+    public var pareto: Bool?
+    /// `evolution` (default), `random`, `nsga2`.
+    public var algorithm: String?
+    public var population: Int?
+    public var parents: Int?
+    public var mutationProbability: Double?
+    public var mutateRatio: Double?
+    public var generations: Int?
+    public var maxQueries: Int?
+    public var seed: UInt64?
+    /// Feasible when predicted latency ≤ budget × (1 − safetyMargin); default 0.
+    public var safetyMargin: Double?
+}
+
+/// One architecture with its objectives.
+public struct CandidateMessage: Codable, Sendable, Equatable {
+    public var arch: String
+    public var latencyMs: Double
+    public var accuracy: Double
+    enum CodingKeys: String, CodingKey {
+        case arch
+        case latencyMs = "latency_ms"
+        case accuracy
+    }
+}
+
+/// Result of `search`.
+public struct SearchResultMessage: Codable, Sendable {
+    /// Best feasible architecture (budget mode) or the most accurate of the front; null only
+    /// for a search cancelled before anything feasible was found.
+    public var best: CandidateMessage?
+    /// Pareto mode: the front by increasing latency.
+    public var front: [CandidateMessage]
+    public var queries: Int
+    public var elapsedMs: Double
+    /// True when cancelled: what was found so far.
+    public var partial: Bool
+    public var generations: Int
+    public var feasibleFraction: Double
+    public var fastest: CandidateMessage?
+    public var algorithm: String
+    /// What `accuracy` means (measured, predicted, or a proxy).
+    public var accuracyLabel: String
+    /// The latency predictor used.
+    public var predictor: String
+}
