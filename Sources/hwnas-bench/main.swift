@@ -7,6 +7,7 @@ import Foundation
 /// Subcommand name → entry point. Add one line per benchmark.
 let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     // (name, one-line summary, entry point)
+    ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
