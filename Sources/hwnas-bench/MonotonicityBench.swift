@@ -1,0 +1,184 @@
+// `hwnas-bench monotonicity [--quick]`: latency monotonicity (SRCC matrices), proxy adaptation
+// with k target samples against baselines, and Pareto-front reuse on NB201 (issue 5, OneProxy).
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSearch
+import NASSpaces
+
+/// One proxy → target evaluation: SRCC on every measured arch not used for adaptation.
+private struct AdaptationRow {
+    var table: String, proxy: String, target: String, raw: Double
+    var adapted: [Double] = [], scratch: [Double] = [], bestProxy: [Double] = [], affine: [Double] = []
+}
+
+func runMonotonicityBench(arguments: [String]) throws {
+    let quick = arguments.contains("--quick")
+    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+    let analysis = MonotonicityAnalysis(catalog: catalog)
+    let space = try SpaceRegistry.space("nb201")
+    let ks = [10, 20, 50]
+    let seeds: [UInt64] = quick ? [1] : [1, 2]
+    var md = "# Latency monotonicity and proxy adaptation (`hwnas-bench monotonicity\(quick ? " --quick" : "")`)\n\n"
+    func emit(_ s: String) { print(s); md += s + "\n" }
+    let clock = ContinuousClock()
+    let start = clock.now
+
+    // 1. Matrices.
+    var weak: [(table: String, a: String, b: String, value: Double)] = []
+    var matrices: [String: MonotonicityMatrix] = [:]
+    for table in ["nb201_oneproxy", "nb201"] {
+        let m = try analysis.matrix(table: table)
+        matrices[table] = m
+        emit("## SRCC matrix: \(table) (\(m.devices.count) devices, measured data)\n")
+        emit("| | " + m.devices.indices.map { "d\($0)" }.joined(separator: " | ") + " |")
+        emit("|---|" + String(repeating: "---|", count: m.devices.count))
+        for i in m.devices.indices {
+            emit("| d\(i) \(m.devices[i]) | " + m.devices.indices.map { String(format: "%.2f", m[i, $0]) }.joined(separator: " | ") + " |")
+        }
+        let pairs = m.pairs(below: 0.8)
+        weak += pairs.map { (table, $0.a, $0.b, $0.value) }
+        emit("\n\(pairs.count) of \(m.devices.count * (m.devices.count - 1) / 2) pairs have SRCC < 0.8. Weakest: "
+             + pairs.prefix(8).map { "\($0.a)–\($0.b) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ") + "\n")
+    }
+
+    // 2. Adaptation. Cases: every weak pair in both directions, plus eyeriss/raspi4 targets from
+    // their best and worst proxy. --quick: the 12 weakest pairs and the eyeriss/raspi4 cases.
+    var cases: [(table: String, proxy: String, target: String)] = []
+    let chosenWeak = quick ? Array(weak.sorted { $0.value < $1.value }.prefix(12)) : weak
+    for w in chosenWeak {
+        cases.append((w.table, w.a, w.b))
+        cases.append((w.table, w.b, w.a))
+    }
+    for (table, targets) in [("nb201", ["eyeriss", "raspi4"]), ("nb201_oneproxy", ["rice_eyeriss", "rice_raspi4"])] {
+        let m = matrices[table]!
+        for t in targets {
+            let others = m.devices.filter { $0 != t }
+            let best = m.bestProxy(for: t)!.device
+            let worst = others.min { m.value(t, $0)! < m.value(t, $1)! }!
+            for p in [best, worst] where !cases.contains(where: { $0.table == table && $0.proxy == p && $0.target == t }) {
+                cases.append((table, p, t))
+            }
+        }
+    }
+    var rows: [AdaptationRow] = []
+    var proxyCache: [String: ProxyLatencyModel] = [:]
+    func proxyModel(_ d: String) throws -> ProxyLatencyModel {
+        if let p = proxyCache[d] { return p }
+        let p = try ProxyLatencyModel.measured(catalog: catalog, space: "nb201", device: d)
+        proxyCache[d] = p
+        return p
+    }
+    for (ci, c) in cases.enumerated() {
+        let table = try catalog.latencyTable(c.table)
+        let pcol = try table.column(c.proxy), tcol = try table.column(c.target)
+        let usable = table.archs.indices.filter { !pcol[$0].isNaN && !tcol[$0].isNaN }
+        var row = AdaptationRow(table: c.table, proxy: c.proxy, target: c.target,
+                                raw: RankCorrelation.spearman(usable.map { pcol[$0] }, usable.map { tcol[$0] }))
+        let proxy = try proxyModel(c.proxy)
+        let fixtureProxies = try table.devices.filter { $0 != c.target }.map { try proxyModel($0) }
+        for k in ks {
+            var a = 0.0, s = 0.0, b = 0.0, f = 0.0
+            for seed in seeds {
+                var order = usable
+                var rng = SeededGenerator(seed: seed &* 7919 &+ UInt64(ci))
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(i + 1)) }
+                let train = order.prefix(k).map { LatencySample(arch: table.archs[$0], latencyMs: tcol[$0]) }
+                let held = Array(order.dropFirst(k))
+                let heldArchs = held.map { table.archs[$0] }, heldY = held.map { tcol[$0] }
+                // Adapted proxy (auto: CV-chosen among affine / residual).
+                let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: c.target, samples: Array(train), seed: seed)
+                a += RankCorrelation.spearman(try r.predictor.predict(heldArchs), heldY)
+                // (b) MLP from scratch on the k samples.
+                let enc = ActiveOneHot(space: space)
+                let cfg = MLPTrainingConfig(hidden: [64, 64], learningRate: 1e-3, batchSize: 16, maxEpochs: 300,
+                                            patience: 300, validationFraction: 0, seed: seed)
+                let (net, _) = try NeuralRegressor.train(x: enc.encode(train.map(\.arch), space: space), y: train.map(\.latencyMs),
+                                                         validation: nil, transform: .logStandardized, config: cfg, control: .none)
+                s += RankCorrelation.spearman(net.predict(enc.encode(heldArchs, space: space)), heldY)
+                // (c) HELP-style: this proxy + per-target affine fit (monotone: the raw proxy's ranking).
+                let map = AffineLogMap.fit(source: try proxy.predict(train.map(\.arch)), target: train.map(\.latencyMs))
+                f += RankCorrelation.spearman(held.map { map.apply(pcol[$0]) }, heldY)
+                // Baseline: best fixture proxy by SRCC on the k samples, affine-fitted. Proxies
+                // lacking a measurement of some sample (rice_edgetpu) are skipped.
+                let candidates = fixtureProxies.filter { (try? $0.predict(train.map(\.arch))) != nil }
+                let bp = try ProxyAdaptation.bestProxyAffine(proxies: candidates, samples: Array(train))
+                let bcol = try table.column(bp.proxy.name)
+                b += RankCorrelation.spearman(held.map { bcol[$0].isNaN ? 0 : bp.map.apply(bcol[$0]) }, heldY)
+            }
+            let n = Double(seeds.count)
+            row.adapted.append(a / n); row.scratch.append(s / n); row.affine.append(f / n); row.bestProxy.append(b / n)
+        }
+        rows.append(row)
+    }
+    func f2(_ x: Double) -> String { String(format: "%.3f", x) }
+    emit("## Proxy adaptation: SRCC vs the target's measurements on all archs not used for adaptation (mean of \(seeds.count) seed(s))\n")
+    emit("adapted = `ProxyAdaptation.adapt(method: auto)`; scratch = MLP [64,64] trained on the k samples only; affine = this proxy + per-target log-affine fit (HELP-style); best-proxy = best fixture device by SRCC on the k samples, affine-fitted.\n")
+    emit("| cases | raw | adapted k=10 / 20 / 50 | scratch k=10 / 20 / 50 | affine k=10 / 20 / 50 | best-proxy k=10 / 20 / 50 |")
+    emit("|---|---|---|---|---|---|")
+    func summary(_ label: String, _ rs: [AdaptationRow]) {
+        guard !rs.isEmpty else { return }
+        func mean(_ f: (AdaptationRow) -> Double) -> String { f2(rs.map(f).reduce(0, +) / Double(rs.count)) }
+        func trio(_ f: @escaping (AdaptationRow) -> [Double]) -> String { (0..<ks.count).map { i in mean { f($0)[i] } }.joined(separator: " / ") }
+        emit("| \(label) (\(rs.count)) | \(mean { $0.raw }) | \(trio { $0.adapted }) | \(trio { $0.scratch }) | \(trio { $0.affine }) | \(trio { $0.bestProxy }) |")
+    }
+    let weakRows = rows.filter { $0.raw < 0.8 }
+    summary("all weak ordered pairs", weakRows)
+    summary("weak, nb201_oneproxy", weakRows.filter { $0.table == "nb201_oneproxy" })
+    summary("weak, HELP nb201", weakRows.filter { $0.table == "nb201" })
+    for t in ["eyeriss", "raspi4", "rice_eyeriss", "rice_raspi4", "pixel3", "rice_pixel3"] {
+        summary("target \(t)", rows.filter { $0.target == t })
+    }
+    let eligible = rows.filter { $0.raw >= 0.5 && $0.raw < 0.8 }
+    let met = eligible.filter { $0.adapted[1] >= 0.9 }
+    emit("\nTarget (adapted SRCC ≥ 0.9 at k = 20 where raw ≥ 0.5): met for \(met.count) of \(eligible.count) weak ordered pairs; adapted mean at k=20 \(f2(eligible.map { $0.adapted[1] }.reduce(0, +) / Double(max(eligible.count, 1)))), worst: "
+         + eligible.sorted { $0.adapted[1] < $1.adapted[1] }.prefix(5).map { "\($0.proxy)→\($0.target) \(f2($0.adapted[1]))" }.joined(separator: ", ") + "\n")
+    var detail = "\n### Every case\n\n| table | proxy → target | raw | adapted 10/20/50 | scratch 10/20/50 | affine 10/20/50 | best-proxy 10/20/50 |\n|---|---|---|---|---|---|---|\n"
+    for r in rows {
+        detail += "| \(r.table) | \(r.proxy) → \(r.target) | \(f2(r.raw)) | \(r.adapted.map(f2).joined(separator: " / ")) | \(r.scratch.map(f2).joined(separator: " / ")) | \(r.affine.map(f2).joined(separator: " / ")) | \(r.bestProxy.map(f2).joined(separator: " / ")) |\n"
+    }
+
+    // 3. Reuse on NB201 (exact enumeration, CIFAR-10 test accuracy).
+    emit("## Reuse: NB201 Pareto front (CIFAR-10 accuracy vs target latency), proxy-chosen vs true\n")
+    emit("recovered = fraction of the target's true Pareto archs on the proxy's front; HV ratio = hypervolume of the proxy's front measured with the target's latencies / the true front's (reference: worst latency and accuracy of the space). adapted: k = 20 target samples, auto.\n")
+    emit("| target | proxy | SRCC raw | true front | recovered raw | HV raw | recovered adapted | HV adapted |")
+    emit("|---|---|---|---|---|---|---|---|")
+    let nb = try catalog.latencyTable("nb201")
+    let acc = try catalog.nb201Accuracy()
+    let c10 = nb.archIDs.map { acc[$0][0] }
+    let m201 = matrices["nb201"]!
+    for t in ["eyeriss", "raspi4", "pixel3"] {
+        let tcol = try nb.column(t)
+        let trueFront = ParetoFront.nonDominated(latency: tcol, accuracy: c10)
+        let trueSet = Set(trueFront)
+        let refL = tcol.max()!, refA = c10.filter(\.isFinite).min()!
+        let hvTrue = ParetoFront.hypervolume(latency: tcol, accuracy: c10, referenceLatency: refL, referenceAccuracy: refA)
+        func score(_ predicted: [Double]) -> (Double, Double) {
+            let front = ParetoFront.nonDominated(latency: predicted, accuracy: c10)
+            let rec = Double(front.filter { trueSet.contains($0) }.count) / Double(trueFront.count)
+            let hv = ParetoFront.hypervolume(latency: front.map { tcol[$0] }, accuracy: front.map { c10[$0] },
+                                             referenceLatency: refL, referenceAccuracy: refA)
+            return (rec, hv / hvTrue)
+        }
+        let worst = m201.devices.filter { $0 != t }.min { m201.value(t, $0)! < m201.value(t, $1)! }!
+        for p in [m201.bestProxy(for: t)!.device, worst] {
+            let pcol = try nb.column(p)
+            let (rr, hr) = score(pcol)
+            var rng = SeededGenerator(seed: 11)
+            var order = Array(0..<nb.archs.count)
+            for i in 0..<20 { order.swapAt(i, i + rng.nextInt(order.count - i)) }
+            let train = order.prefix(20).map { LatencySample(arch: nb.archs[$0], latencyMs: tcol[$0]) }
+            let r = try ProxyAdaptation.adapt(proxy: try proxyModel(p), targetName: t, samples: Array(train), seed: 11)
+            let (ra, ha) = score(try r.predictor.predict(nb.archs))
+            emit("| \(t) | \(p) | \(f2(m201.value(t, p)!)) | \(trueFront.count) | \(f2(rr)) | \(f2(hr)) | \(f2(ra)) | \(f2(ha)) |")
+        }
+    }
+    let elapsed = clock.now - start
+    emit("\n\(cases.count) adaptation cases × k ∈ \(ks) × \(seeds.count) seed(s); wall time \(elapsed.components.seconds) s.")
+    md += detail
+    let dir = FileManager.default.currentDirectoryPath + "/Benchmarks/results"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try md.write(toFile: dir + "/monotonicity\(quick ? "-quick" : "").md", atomically: true, encoding: .utf8)
+    print("written to Benchmarks/results/monotonicity\(quick ? "-quick" : "").md")
+}
