@@ -7,6 +7,7 @@ import Foundation
 /// Subcommand name → entry point. Add one line per benchmark.
 let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     // (name, one-line summary, entry point)
+    ("predictors", "latency predictor accuracy, few-shot transfer, hardware generalization, speed (issue 4)", runPredictorsBench),
     ("monotonicity", "latency SRCC matrices, proxy adaptation, Pareto reuse (issue 5)", runMonotonicityBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
 ]
