@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How messages are delimited on the byte stream.
 public enum Framing: String, Sendable {
     /// LSP framing: `Content-Length: N\r\n\r\n` then N bytes of UTF-8 JSON (other headers ignored).
@@ -193,9 +199,13 @@ public struct FrameDecoder {
     // MARK: NDJSON
 
     private mutating func pushLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, emit: (FrameEvent) -> Void) -> Int {
-        // Find the next newline with memchr-like scanning.
-        var nl = start
-        while nl < bytes.count && bytes[nl] != 0x0A { nl += 1 }
+        // Find the next newline.
+        let nl: Int
+        if let p = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) {
+            nl = UnsafeRawPointer(p) - UnsafeRawPointer(bytes.baseAddress!)
+        } else {
+            nl = bytes.count
+        }
         if case .skipLine = state {
             if nl < bytes.count { state = .header; return nl + 1 }
             return bytes.count

@@ -10,7 +10,7 @@ final class PipePeer: Sendable {
     let server: Server
     private let toServer: Int32
     private let client: MessageTransport
-    private let inbox = Inbox()
+    private let inbox = MessageInbox()
     let framing: Framing
 
     init(framing: Framing = .contentLength, options: ServerOptions = ServerOptions(), maxMessageBytes: Int = 1 << 20,
@@ -138,31 +138,3 @@ extension Server {
     }
 }
 
-/// Received messages, and a condition to wait for new ones.
-final class Inbox: @unchecked Sendable {
-    private let cond = NSCondition()
-    private var items: [JSONValue] = []
-
-    func append(_ v: JSONValue) {
-        cond.lock()
-        items.append(v)
-        cond.broadcast()
-        cond.unlock()
-    }
-
-    var all: [JSONValue] {
-        cond.lock()
-        defer { cond.unlock() }
-        return items
-    }
-
-    func take(timeout: TimeInterval, _ predicate: (JSONValue) -> Bool) -> JSONValue? {
-        let deadline = Date().addingTimeInterval(timeout)
-        cond.lock()
-        defer { cond.unlock() }
-        while true {
-            if let i = items.firstIndex(where: predicate) { return items.remove(at: i) }
-            if !cond.wait(until: deadline) { return nil }
-        }
-    }
-}
