@@ -23,15 +23,45 @@ final class SearchLoop {
     }
 
     var space: any SearchSpace { problem.space }
+    /// The space's cardinalities, read once (spaces may build the array on each access).
+    private lazy var cardinalities: [Int] = problem.space.cardinalities
+
+    // MARK: Operators (same semantics and random stream as `SearchSpace`'s extension, without
+    // re-reading the cardinalities per decision)
+
+    private func sample() -> Architecture {
+        var genes = [UInt8](repeating: 0, count: cardinalities.count)
+        for i in 0..<genes.count { genes[i] = UInt8(rng.nextInt(cardinalities[i])) }
+        var a = Architecture(genes: genes)
+        space.canonicalize(&a)
+        return a
+    }
+
+    private func mutate(_ parent: Architecture) -> Architecture {
+        var a = parent
+        let p = config.mutationProbability
+        for i in 0..<a.genes.count where rng.nextDouble() < p {
+            a.genes[i] = UInt8(rng.nextInt(cardinalities[i]))
+        }
+        space.canonicalize(&a)
+        return a
+    }
+
+    private func crossover(_ a: Architecture, _ b: Architecture) -> Architecture {
+        var c = a
+        for i in 0..<c.genes.count where rng.next() & 1 == 1 { c.genes[i] = b.genes[i] }
+        space.canonicalize(&c)
+        return c
+    }
 
     // MARK: Offspring
 
     /// A random architecture, preferring ones neither evaluated nor already in `batch`.
     func novelSample(avoiding batch: inout Set<Architecture>) -> Architecture {
-        var a = space.sample(using: &rng)
+        var a = sample()
         var tries = 1
         while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
-            a = space.sample(using: &rng)
+            a = sample()
             tries += 1
         }
         batch.insert(a)
@@ -40,10 +70,10 @@ final class SearchLoop {
 
     /// A mutation of `parent`, preferring unseen results.
     func novelMutation(of parent: Architecture, avoiding batch: inout Set<Architecture>) -> Architecture {
-        var a = space.mutate(parent, probability: config.mutationProbability, using: &rng)
+        var a = mutate(parent)
         var tries = 1
         while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
-            a = space.mutate(parent, probability: config.mutationProbability, using: &rng)
+            a = mutate(parent)
             tries += 1
         }
         batch.insert(a)
@@ -54,8 +84,8 @@ final class SearchLoop {
     func novelCrossover(_ a: Architecture, _ b: Architecture, mutate: Bool,
                         avoiding batch: inout Set<Architecture>) -> Architecture {
         func make() -> Architecture {
-            let c = space.crossover(a, b, using: &rng)
-            return mutate ? space.mutate(c, probability: config.mutationProbability, using: &rng) : c
+            let c = crossover(a, b)
+            return mutate ? self.mutate(c) : c
         }
         var c = make()
         var tries = 1

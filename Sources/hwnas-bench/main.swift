@@ -10,6 +10,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("predictors", "latency predictor accuracy, few-shot transfer, hardware generalization, speed (issue 4)", runPredictorsBench),
     ("monotonicity", "latency SRCC matrices, proxy adaptation, Pareto reuse (issue 5)", runMonotonicityBench),
     ("generate", "PNAG generator: regret vs optimum and 20 searches, queries, hypervolume, unseen budgets (issue 7)", runGenerateBench),
+    ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
 ]
 

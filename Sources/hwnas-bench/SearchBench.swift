@@ -1,0 +1,280 @@
+// `hwnas-bench search [--quick] [--fixtures DIR] [--seeds N] [--margin-quantile Q] [--no-peer] [--speed-only] [--no-speed]`
+//
+// 1. Regret on NB201: for 8 devices × budgets at the 10/25/50/75/90th percentiles of measured
+//    latency, the true optimum (CIFAR-10 test accuracy, measured) by enumerating all 15,625
+//    cells with measured latencies; evolution and random search with an MLP latency PREDICTOR
+//    (trained on 1,000 measured cells of the device) at 1,000 and 5,000 queries; the chosen
+//    cell is then checked against its MEASURED latency. Safety margin: the predictor's
+//    `Q`-quantile of (measured / predicted − 1) on 1,000 other cells.
+// 2. Pareto: NSGA-II (and random) with 5,000 predictor queries per device; the searched front's
+//    cells are re-measured and its hypervolume is divided by the true front's. Reference point:
+//    the largest measured latency and the smallest accuracy of the space.
+// 3. Speed: one 500-generation evolution on ofa_mbv3 (MLP latency predictor + MLP accuracy
+//    predictor trained on the 2,223 real ImageNet top-1 values) vs the Python/numpy peer.
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSearch
+import NASSpaces
+import Synchronization
+
+/// A latency predictor trained on measured cells, as a batch objective, with its margin.
+private struct BenchPredictor {
+    var regressor: NeuralRegressor
+    var space: any SearchSpace
+    var margin: Double
+    var heldOut: RegressionMetrics
+
+    var objective: BatchObjective {
+        let r = regressor, s = space
+        return { archs throws(NASError) in r.predict(try s.encode(archs)) }
+    }
+
+    /// Trains on `trainCount` measured architectures; calibrates the margin on `calibrationCount` others.
+    static func train(archs: [Architecture], latency: [Double], space: any SearchSpace, trainCount: Int,
+                      calibrationCount: Int, quantile: Double, seed: UInt64,
+                      config: MLPTrainingConfig = MLPTrainingConfig()) throws -> BenchPredictor {
+        var order = Array(0..<archs.count)
+        var rng = SeededGenerator(seed: seed)
+        order.seededShuffle(using: &rng)
+        let tr = Array(order.prefix(trainCount))
+        let cal = Array(order.dropFirst(trainCount).prefix(calibrationCount))
+        var cfg = config
+        cfg.seed = seed
+        // Both target transforms; keep the one with the lower RMSE on the calibration cells (log
+        // targets suffer on devices with near-zero degenerate cells, e.g. pixel3 and raspi4).
+        let xTrain = try space.encode(tr.map { archs[$0] }), xCal = try space.encode(cal.map { archs[$0] })
+        let actual = cal.map { latency[$0] }
+        var best: (NeuralRegressor, [Double], Double)?
+        for transform in [TargetTransform.logStandardized, .standardized] {
+            let (reg, _) = try NeuralRegressor.train(x: xTrain, y: tr.map { latency[$0] }, validation: nil,
+                                                     transform: transform, config: cfg, control: .none)
+            let pred = reg.predict(xCal)
+            let rmse = RegressionMetrics(predicted: pred, actual: actual).rmse
+            if best.map({ rmse < $0.2 }) ?? true { best = (reg, pred, rmse) }
+        }
+        let (reg, pred, _) = best!
+        let ratios = zip(actual, pred).map { $0 / max($1, 1e-9) - 1 }.sorted()
+        let q = ratios.isEmpty ? 0 : ratios[min(ratios.count - 1, Int(Double(ratios.count) * quantile))]
+        return BenchPredictor(regressor: reg, space: space, margin: min(max(q, 0), 0.5),
+                              heldOut: RegressionMetrics(predicted: pred, actual: actual))
+    }
+}
+
+private func option(_ name: String, in args: [String]) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+private func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
+
+func runSearchBench(arguments: [String]) throws {
+    let quick = arguments.contains("--quick")
+    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(option("--fixtures", in: arguments)))
+    let seeds = Int(option("--seeds", in: arguments) ?? "") ?? (quick ? 1 : 3)
+    let quantile = Double(option("--margin-quantile", in: arguments) ?? "") ?? 0.95
+    var md = "# hwnas-bench search\n\n"
+    func emit(_ s: String) {
+        print(s)
+        md += s + "\n"
+    }
+    emit("Run: `swift run -c release hwnas-bench search \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores.\n")
+
+    // ---- NB201 regret and Pareto ----
+    let space = try SpaceRegistry.space("nb201")
+    let all = space.enumerateAll()!
+    let accuracy = try AccuracySources.nb201(dataset: "cifar10", catalog: catalog, space: space)
+    let acc = try accuracy.objective(all)
+    let speedOnly = arguments.contains("--speed-only")
+    let devices = speedOnly ? [] : quick ? ["1080ti_1", "pixel3"]
+        : ["1080ti_1", "2080ti_32", "titan_rtx_256", "gold_6226", "silver_4114", "pixel3", "samsung_a50", "raspi4"]
+    let percentiles = [10, 25, 50, 75, 90]
+    let queryLevels = [1000, 5000]
+    let algorithms: [SearchAlgorithm] = [.evolution, .random]
+    struct Cell { var regret = 0.0, within = 0, n = 0, worst = 0.0, infeasible = 0 }
+    var cells: [String: Cell] = [:]
+    var predictorRows: [String] = []
+    var paretoRows: [String] = []
+    for device in devices {
+        let m = try catalog.measurements(space: "nb201", device: device)
+        var measured = [Double](repeating: .nan, count: all.count)
+        for (a, l) in zip(m.archs, m.latency) { if let i = space.officialIndex(of: a) { measured[i] = l } }
+        let predictor = try BenchPredictor.train(archs: m.archs, latency: m.latency, space: space, trainCount: 1000,
+                                                 calibrationCount: 1000, quantile: quantile, seed: 7)
+        predictorRows.append("| \(device) | \(predictor.regressor.transform.rawValue) | \(f(predictor.heldOut.rmse)) | \(f(predictor.heldOut.mape * 100, 1)) | \(f(predictor.heldOut.spearman)) | \(f(predictor.margin * 100, 1)) |")
+        let problem = SearchProblem(space: space, latency: predictor.objective, accuracy: accuracy)
+        let sorted = measured.filter { !$0.isNaN }.sorted()
+        for p in percentiles {
+            let budget = sorted[min(sorted.count - 1, sorted.count * p / 100)]
+            let optimum = (0..<all.count).filter { measured[$0] <= budget }.map { acc[$0] }.max()!
+            for alg in algorithms {
+                for q in queryLevels {
+                    for s in 0..<seeds {
+                        let cfg = SearchConfig(goal: .latencyBudget(ms: budget), algorithm: alg, generations: 2000,
+                                               maxQueries: q, seed: UInt64(1000 * p + s), safetyMargin: predictor.margin)
+                        let key = "\(alg.rawValue)|\(q)"
+                        var c = cells[key] ?? Cell()
+                        c.n += 1
+                        do {
+                            let r = try ArchitectureSearch.run(problem, config: cfg)
+                            let i = space.officialIndex(of: r.best!.arch)!
+                            let regret = optimum - acc[i]
+                            c.regret += regret
+                            c.worst = max(c.worst, regret)
+                            if measured[i] <= budget {
+                                c.within += 1
+                            } else if arguments.contains("--verbose") {
+                                FileHandle.standardError.write(Data("over budget: \(device) p\(p) \(key) budget \(f(budget)) predicted \(f(r.best!.latencyMs)) measured \(f(measured[i])) regret \(f(regret))\n".utf8))
+                            }
+                        } catch {
+                            guard error.kind == .infeasibleBudget else { throw error }
+                            c.infeasible += 1
+                            c.regret += optimum
+                        }
+                        cells[key] = c
+                    }
+                }
+            }
+        }
+        // Pareto mode.
+        let refL = sorted.last!, refA = acc.min()!
+        let trueHV = ParetoFront.hypervolume(latency: measured, accuracy: acc, referenceLatency: refL, referenceAccuracy: refA)
+        var row = "| \(device) |"
+        for alg in [SearchAlgorithm.nsga2, .random] {
+            var ratios: [Double] = []
+            for s in 0..<seeds {
+                let r = try ArchitectureSearch.run(problem, config: SearchConfig(goal: .pareto, algorithm: alg, generations: 2000,
+                                                                               maxQueries: 5000, seed: UInt64(77 + s)))
+                let idx = r.front.map { space.officialIndex(of: $0.arch)! }
+                let hv = ParetoFront.hypervolume(latency: idx.map { measured[$0] }, accuracy: idx.map { acc[$0] },
+                                                 referenceLatency: refL, referenceAccuracy: refA)
+                ratios.append(hv / trueHV)
+            }
+            row += " \(f(ratios.reduce(0, +) / Double(ratios.count), 4)) (min \(f(ratios.min()!, 4))) |"
+        }
+        paretoRows.append(row)
+        FileHandle.standardError.write(Data("search bench: \(device) done\n".utf8))
+    }
+    emit("## NB201 latency predictors (MLP 256×3 on 1,000 measured cells, log or linear target by calibration RMSE; metrics on 1,000 other cells)\n")
+    emit("| device | target | RMSE ms | MAPE % | SRCC | safety margin % (q\(f(quantile, 2)) of measured/predicted − 1) |")
+    emit("|---|---|---|---|---|---|")
+    predictorRows.forEach { emit($0) }
+    emit("\n## 1. Regret vs the enumerated optimum (CIFAR-10 test accuracy, points), \(devices.count) devices × budgets at p10/25/50/75/90 × \(seeds) seeds\n")
+    emit("Search sees predicted latency; \"within budget\" checks the chosen cell's MEASURED latency.\n")
+    emit("| algorithm | queries | mean regret | worst regret | within budget (measured) | no feasible found |")
+    emit("|---|---|---|---|---|---|")
+    for alg in algorithms {
+        for q in queryLevels {
+            guard let c = cells["\(alg.rawValue)|\(q)"] else { continue }
+            emit("| \(alg.rawValue) | \(q) | \(f(c.regret / Double(c.n))) | \(f(c.worst)) | \(f(100 * Double(c.within) / Double(c.n), 1)) % (\(c.within)/\(c.n)) | \(c.infeasible) |")
+        }
+    }
+    emit("\n## 2. Pareto: hypervolume(searched front, re-measured) / hypervolume(true front), 5,000 predictor queries, mean over \(seeds) seeds\n")
+    emit("Reference point: the largest measured latency of the device and the smallest CIFAR-10 accuracy of the space.\n")
+    emit("| device | nsga2 | random |")
+    emit("|---|---|---|")
+    paretoRows.forEach { emit($0) }
+
+    // ---- Speed on ofa_mbv3 ----
+    if !arguments.contains("--no-speed") { try runSearchSpeed(catalog: catalog, quick: quick, runPeer: !arguments.contains("--no-peer"), emit: emit) }
+
+    let out = "Benchmarks/results/search\(quick ? "-quick" : "").md"
+    try AtomicFile.write(Array(md.utf8), to: out)
+    print("\nwritten to \(out)")
+}
+
+/// Writes an MLP regressor as a little JSON header plus raw float32 weights for the peer.
+private func exportRegressor(_ r: NeuralRegressor, to base: String) throws {
+    var floats: [Float] = []
+    for l in 0..<r.network.weights.count {
+        floats += r.network.weights[l]
+        floats += r.network.biases[l]
+    }
+    let bin = floats.withUnsafeBytes { Array($0) }
+    try AtomicFile.write(bin, to: base + ".bin")
+    let header: [String: Any] = ["layerSizes": r.network.layerSizes, "mean": r.mean, "std": r.std,
+                                 "transform": r.transform.rawValue]
+    try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: header)), to: base + ".json")
+}
+
+private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, emit: (String) -> Void) throws {
+    let space = try SpaceRegistry.space("ofa_mbv3")
+    let device = "2080ti_1"
+    let m = try catalog.measurements(space: "ofa_mbv3", device: device)
+    var cfg = MLPTrainingConfig()
+    cfg.maxEpochs = quick ? 40 : 150
+    let latency = try BenchPredictor.train(archs: m.archs, latency: m.latency, space: space, trainCount: 4000,
+                                           calibrationCount: 1000, quantile: 0.9, seed: 3, config: cfg)
+    var accCfg = MLPTrainingConfig(hidden: [400, 400, 400])
+    accCfg.maxEpochs = quick ? 60 : 300
+    let accuracy = try OFAAccuracyPredictor.train(catalog: catalog, space: space, holdOutFraction: 0.2, config: accCfg, seed: 5)
+    emit("\n## 3. Speed: 500-generation evolution on ofa_mbv3 (OFA parameters: population 100, parents 25, mutation probability 0.1, mutate ratio 0.5)\n")
+    emit("Latency predictor: MLP 256×3 on 4,000 measured \(device) archs, held-out RMSE \(f(latency.heldOut.rmse)) ms, SRCC \(f(latency.heldOut.spearman)).")
+    emit("Accuracy predictor: MLP 400×3 on \(accuracy.trainingCount) of the 2,223 real ImageNet top-1 values; held-out (\(accuracy.heldOut.count)) RMSE \(f(accuracy.heldOut.rmse)) points, SRCC \(f(accuracy.heldOut.spearman)).\n")
+    let budget = m.latency.sorted()[m.latency.count / 2]
+    // Time spent inside the two predictors (encode + forward), to separate it from the search itself.
+    let predictorNanos = Atomic<Int>(0)
+    let timed: (@escaping BatchObjective) -> BatchObjective = { inner in
+        { archs throws(NASError) in
+            let t0 = ContinuousClock.now
+            defer {
+                let d = ContinuousClock.now - t0
+                predictorNanos.add(Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000),
+                                   ordering: .relaxed)
+            }
+            return try inner(archs)
+        }
+    }
+    let problem = SearchProblem(space: space, latency: timed(latency.objective), accuracy: timed(accuracy.source.objective),
+                                accuracyLabel: accuracy.source.label)
+    let config = SearchConfig(goal: .latencyBudget(ms: budget), generations: 500, seed: 11)
+    _ = try ArchitectureSearch.run(problem, config: SearchConfig(goal: .latencyBudget(ms: budget), generations: 5, seed: 1))
+    var times: [Double] = []
+    var last: SearchResult?
+    for _ in 0..<(quick ? 1 : 3) {
+        predictorNanos.store(0, ordering: .relaxed)
+        let t0 = ContinuousClock.now
+        last = try ArchitectureSearch.run(problem, config: config)
+        let d = ContinuousClock.now - t0
+        times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+    let swiftS = times.min()!
+    let predictorS = Double(predictorNanos.load(ordering: .relaxed)) * 1e-9
+    let r = last!
+    emit("| implementation | seconds (best of runs) | queries | best predicted top-1 | its predicted latency ms (budget \(f(budget))) |")
+    emit("|---|---|---|---|---|")
+    emit("| hwnasd (Swift, release) | \(f(swiftS)) | \(r.queries) | \(f(r.best?.accuracy ?? .nan, 2)) | \(f(r.best?.latencyMs ?? .nan)) |")
+    emit("\nSwift, last run: \(f(predictorS)) s inside the two predictors (encode + MLP forward), the rest in the search itself.\n")
+    guard runPeer else { return }
+    let dir = NSTemporaryDirectory() + "hwnas-search-peer-\(getpid())"
+    try exportRegressor(latency.regressor, to: dir + "/latency")
+    try exportRegressor(accuracy.regressor, to: dir + "/accuracy")
+    // A few archs with Swift's predictions, so the peer can check its encoding and forward pass.
+    let check = space.sample(count: 20, seed: 99)
+    let checkJSON: [String: Any] = [
+        "archs": check.map { space.format($0) },
+        "latency": try latency.objective(check),
+        "accuracy": try accuracy.predict(check),
+        "budget": budget, "generations": 500, "seed": 11, "runs": quick ? 1 : 3,
+    ]
+    try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: checkJSON)), to: dir + "/check.json")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "Benchmarks/peers/search_peer.py", dir]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+    guard p.terminationStatus == 0, let lastLine = lines.last,
+          let obj = try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any],
+          let peerS = obj["seconds"] as? Double else {
+        emit("| Python peer | failed (exit \(p.terminationStatus)) | | | |")
+        return
+    }
+    emit("| Python peer (numpy \(obj["numpy"] ?? "?")) | \(f(peerS)) | \(obj["queries"] ?? "?") | \(f(obj["bestAccuracy"] as? Double ?? .nan, 2)) | \(f(obj["bestLatency"] as? Double ?? .nan)) |")
+    emit("\nSpeed-up: \(f(peerS / swiftS, 1))×. Peer prediction check vs Swift on 20 archs: max |Δlatency| \(obj["maxLatencyDiff"] ?? "?") ms, max |Δtop-1| \(obj["maxAccuracyDiff"] ?? "?").")
+    try? FileManager.default.removeItem(atPath: dir)
+}
