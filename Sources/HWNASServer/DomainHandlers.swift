@@ -13,6 +13,7 @@ public func registerDomainHandlers(server: Server, services: DomainServices?) {
     guard let services else { return }
     server.registerPredictorHandlers(services: services)
     server.registerSearchHandlers(services: services)
+    server.registerGeneratorHandlers(services: services)
 }
 
 /// The catalog `initialize` and the list methods show.

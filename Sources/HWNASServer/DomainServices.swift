@@ -1,5 +1,6 @@
 import NASCore
 import NASData
+import NASGenerator
 import NASPredictors
 import NASSearch
 import NASSpaces
@@ -13,8 +14,12 @@ public final class DomainServices: Sendable {
     public let catalog: DataCatalog
     /// Trained predictors (memory + state directory).
     public let predictors: PredictorStore
+    /// Trained generators (memory + state directory).
+    public let generators: GeneratorStore
     /// Daemon settings.
     public let environment: ServerEnvironment
+    /// Serializes default-generator training so concurrent first uses train once.
+    let generatorTraining = Mutex<Void>(())
     private let hardwareSlots = Mutex<[String: HardwareSlot]>([:])
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
 
@@ -29,7 +34,8 @@ public final class DomainServices: Sendable {
         let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
         catalog = DataCatalog(fixturesDirectory: fixtures)
         predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog)
-        for problem in predictors.loadAll() {
+        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators")
+        for problem in predictors.loadAll() + generators.loadAll() {
             environment.logger.warn("state: \(problem)")
         }
     }

@@ -1,0 +1,134 @@
+import Foundation
+import HWNASServer
+import JSONRPC
+import NASCore
+import XCTest
+
+/// The domain methods through the real router, in-process: predictors, search, errors.
+final class DomainHandlerTests: XCTestCase {
+    static let mid = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+
+    /// A peer with every domain handler registered over a fresh state directory.
+    func makePeer(state: String = NSTemporaryDirectory() + "hwnas-domain-\(UUID().uuidString)") throws -> PipePeer {
+        let env = ServerEnvironment(stateDirectory: state, logger: Logger(level: .error))
+        let services = try DomainServices(environment: env)
+        let peer = PipePeer { server in registerDomainHandlers(server: server, services: services) }
+        peer.initialize()
+        return peer
+    }
+
+    func testTrainPredictEvaluateSaveDelete() throws {
+        let peer = try makePeer()
+        let train = peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 500, "id": "px3-lut"])
+        XCTAssertEqual(train?["result"]?["predictor"], "px3-lut", "\(String(describing: train))")
+        XCTAssertEqual(train?["result"]?["model"], "lut")
+        let heldOut = try XCTUnwrap(train?["result"]?["metrics"]?["heldOut"]?["spearman"]?.doubleValue)
+        XCTAssertGreaterThan(heldOut, 0.9)  // pixel3 latencies are additive per edge
+
+        let predict = peer.call(2, "predict", ["predictor": "px3-lut", "archs": [.string(Self.mid), 5]])
+        let lat = try XCTUnwrap(predict?["result"]?["latency_ms"]?.arrayValue)
+        XCTAssertEqual(lat.count, 2)
+        XCTAssertTrue(lat.allSatisfy { ($0.doubleValue ?? 0) > 0 })
+
+        let packed = peer.call(3, "predict", ["predictor": "px3-lut", "archs": [.string(Self.mid)], "output": "f32-base64"])
+        let b64 = try XCTUnwrap(packed?["result"]?["latency_ms_f32"]?.stringValue)
+        let bytes = try XCTUnwrap(Data(base64Encoded: b64))
+        XCTAssertEqual(bytes.count, 4)
+        let f = bytes.withUnsafeBytes { $0.load(as: Float.self) }
+        XCTAssertEqual(Double(f), lat[0].doubleValue!, accuracy: 1e-3 * lat[0].doubleValue!)
+
+        let eval = peer.call(4, "evaluate", ["predictor": "px3-lut"])
+        XCTAssertEqual(eval?["result"]?["data"], "fixtures:pixel3")
+        XCTAssertEqual(eval?["result"]?["metrics"]?["count"]?.intValue, 15_625)
+
+        let saved = peer.call(5, "save", ["predictor": "px3-lut"])
+        let path = try XCTUnwrap(saved?["result"]?["path"]?.stringValue)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        XCTAssertEqual(peer.call(7, "deletePredictor", ["predictor": "px3-lut"])?["result"]?["deleted"], true)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertEqual(errorCode(peer.call(8, "predict", ["predictor": "px3-lut", "archs": [5]])), -32011)
+    }
+
+    func testSavedPredictorIsReloadedOnRestart() throws {
+        let state = NSTemporaryDirectory() + "hwnas-restart-\(UUID().uuidString)"
+        let first = try makePeer(state: state)
+        XCTAssertNotNil(first.call(1, "train", ["space": "fbnet", "device": "raspi4", "model": "lut", "id": "r4"])?["result"])
+        let before = first.call(2, "predict", ["predictor": "r4", "archs": ["7-8-1-8-4-8-8-8-7-4-1-4-7-3-2-7-3-2-4-2-4-5"]])
+        let second = try makePeer(state: state)
+        let after = second.call(1, "predict", ["predictor": "r4", "archs": ["7-8-1-8-4-8-8-8-7-4-1-4-7-3-2-7-3-2-4-2-4-5"]])
+        XCTAssertNotNil(after?["result"]?["latency_ms"])
+        XCTAssertEqual(before?["result"]?["latency_ms"], after?["result"]?["latency_ms"])
+    }
+
+    func testErrorsNameTheProblem() throws {
+        let peer = try makePeer()
+        let unknownDevice = peer.call(1, "predict", ["space": "nb201", "device": "abacus", "archs": [1]])
+        XCTAssertEqual(errorCode(unknownDevice), -32010)
+        XCTAssertEqual(errorCode(peer.call(2, "predict", ["space": "nb999", "device": "pixel3", "archs": [1]])), -32001)
+        XCTAssertNotNil(peer.call(3, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let badArch = peer.call(4, "predict", ["predictor": "p", "archs": [.string(Self.mid), "|conv5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|"]])
+        XCTAssertEqual(errorCode(badArch), -32020)
+        XCTAssertTrue(badArch?["error"]?["message"]?.stringValue?.contains("archs[1]") ?? false, "\(String(describing: badArch))")
+        let badModel = peer.call(5, "train", ["space": "nb201", "device": "pixel3", "model": "gbdt"])
+        XCTAssertEqual(errorCode(badModel), -32602)
+        XCTAssertTrue(badModel?["error"]?["message"]?.stringValue?.contains("lut") ?? false)
+        let badLatency = peer.call(6, "finetune", ["base": "p", "samples": [["arch": 1, "latency_ms": -2]]])
+        XCTAssertEqual(errorCode(badLatency), -32602)
+        XCTAssertTrue(badLatency?["error"]?["message"]?.stringValue?.contains("samples[0].latency_ms") ?? false)
+        XCTAssertEqual(errorCode(peer.call(7, "finetune", ["base": "p", "samples": [["arch": 1, "latency_ms": 2]]])), -32021)
+        XCTAssertEqual(errorCode(peer.call(8, "search", ["space": "nb201", "predictor": "p"])), -32602)
+    }
+
+    func testFinetuneFromAnotherDevice() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "mlp", "id": "base", "trainSize": 800,
+                                               "hidden": [64, 64], "maxEpochs": 60])?["result"])
+        // 20 measured samples of the target (raspi4), the first 20 NB201 archs.
+        let ids = Array(0..<20)
+        let m = try measured(space: "nb201", device: "raspi4", ids: ids)
+        let samples: [JSONValue] = zip(ids, m).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(2, "finetune", ["base": "base", "samples": .array(samples), "device": "raspi4", "id": "r4ft", "method": "finetune"])
+        XCTAssertEqual(r?["result"]?["predictor"], "r4ft", "\(String(describing: r))")
+        let before = peer.call(3, "evaluate", ["predictor": "base", "device": "raspi4"])
+        let after = peer.call(4, "evaluate", ["predictor": "r4ft", "device": "raspi4"])
+        let srccBefore = try XCTUnwrap(before?["result"]?["metrics"]?["spearman"]?.doubleValue)
+        let srccAfter = try XCTUnwrap(after?["result"]?["metrics"]?["spearman"]?.doubleValue)
+        XCTAssertGreaterThan(srccAfter, srccBefore, "fine-tuning on 20 raspi4 samples must rank raspi4 better than the gold_6226 base")
+        let rmseBefore = try XCTUnwrap(before?["result"]?["metrics"]?["rmse"]?.doubleValue)
+        let rmseAfter = try XCTUnwrap(after?["result"]?["metrics"]?["rmse"]?.doubleValue)
+        XCTAssertLessThan(rmseAfter, rmseBefore, "the base predicts gold_6226 milliseconds; the fine-tuned one raspi4's")
+    }
+
+    func testSearchBudgetInfeasibleAndCancel() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 500])?["result"])
+        let r = peer.call(2, "search", ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 6], "generations": 30, "seed": 1])
+        let best = try XCTUnwrap(r?["result"]?["best"], "\(String(describing: r))")
+        XCTAssertLessThanOrEqual(best["latency_ms"]?.doubleValue ?? 99, 6)
+        XCTAssertGreaterThan(best["accuracy"]?.doubleValue ?? 0, 90)
+        XCTAssertEqual(r?["result"]?["partial"], false)
+
+        let none = peer.call(3, "search", ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 1e-9], "generations": 3])
+        XCTAssertEqual(errorCode(none), -32022)
+
+        peer.sendRequest(4, "search", ["space": "nb201", "predictor": "p", "pareto": true, "generations": 1_000_000, "progressToken": "s"])
+        XCTAssertNotNil(peer.wait(timeout: 30) { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "report" })
+        let t0 = Date()
+        peer.notify("$/cancelRequest", ["id": 4])
+        let cancelled = peer.response(4, timeout: 10)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 2)
+        XCTAssertEqual(cancelled?["result"]?["partial"], true, "\(String(describing: cancelled))")
+        XCTAssertFalse(cancelled?["result"]?["front"]?.arrayValue?.isEmpty ?? true)
+    }
+
+    /// Measured latencies of NB201 archs by official index, read from the fixtures.
+    func measured(space: String, device: String, ids: [Int]) throws -> [Double] {
+        var dir = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { dir.deleteLastPathComponent() }
+        let text = try String(contentsOf: dir.appendingPathComponent("fixtures/\(space)/latency.csv"), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let col = try XCTUnwrap(header.firstIndex(of: device))
+        return ids.map { Double(lines[$0 + 1].split(separator: ",")[col])! }
+    }
+}
