@@ -11,6 +11,8 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("monotonicity", "latency SRCC matrices, proxy adaptation, Pareto reuse (issue 5)", runMonotonicityBench),
     ("generate", "PNAG generator: regret vs optimum and 20 searches, queries, hypervolume, unseen budgets (issue 7)", runGenerateBench),
     ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),
+    ("json", "JSON hot path: parse/decode a 100,000-arch request, write the result, vs Foundation (issue 2)", runJSONBench),
+    ("rpc", "server latencies: cancel -> -32800, quick request while a long one runs (issue 2)", runRPCBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
 ]
 
