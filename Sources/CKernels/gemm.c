@@ -40,16 +40,24 @@ static void store_tile_scalar(const float *tile, float *c, int ldc, int mr, int 
     }
 }
 
-static void kernel_c(int kc, const float *restrict a, const float *restrict b, float *c, int ldc,
-                     int mr, int nr, const hw_epilogue *e) {
+/// Row offsets of a tile's A rows: rows past `mr` repeat row 0 (their results are discarded).
+static inline void row_offsets(long *off, int mr, long a_rs) {
+    for (int r = 0; r < MR; r++) off[r] = (r < mr ? r : 0) * a_rs;
+}
+
+/// Portable micro-kernel. A element (r, k) is at a[r * a_rs + k * a_cs] (packed: 1, MR; direct: lda, 1).
+static void kernel_c(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b, float *c,
+                     int ldc, int mr, int nr, const hw_epilogue *e) {
     float acc[MR * NR];
+    long off[MR];
+    row_offsets(off, mr, a_rs);
     for (int i = 0; i < MR * NR; i++) acc[i] = 0.0f;
     for (int k = 0; k < kc; k++) {
         for (int r = 0; r < MR; r++) {
-            float ar = a[r];
+            float ar = a[off[r]];
             for (int j = 0; j < NR; j++) acc[r * NR + j] += ar * b[j];
         }
-        a += MR;
+        a += a_cs;
         b += NR;
     }
     store_tile_scalar(acc, c, ldc, mr, nr, e);
@@ -57,8 +65,11 @@ static void kernel_c(int kc, const float *restrict a, const float *restrict b, f
 
 #ifdef HW_X86
 __attribute__((target("avx2,fma")))
-static void kernel_avx(int kc, const float *restrict a, const float *restrict b, float *c, int ldc,
-                       int mr, int nr, const hw_epilogue *e) {
+static void kernel_avx(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b, float *c,
+                       int ldc, int mr, int nr, const hw_epilogue *e) {
+    long off[MR];
+    row_offsets(off, mr, a_rs);
+    const long o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5];
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -66,15 +77,15 @@ static void kernel_avx(int kc, const float *restrict a, const float *restrict b,
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
     for (int k = 0; k < kc; k++) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 x;
         x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
-        a += MR;
+        x = _mm256_broadcast_ss(a + o1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + o2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + o3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + o4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + o5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        a += a_cs;
         b += NR;
     }
     __attribute__((aligned(32))) float tile[MR * NR];
@@ -108,7 +119,7 @@ static void kernel_avx(int kc, const float *restrict a, const float *restrict b,
 }
 #endif
 
-typedef void (*hw_kernel)(int, const float *restrict, const float *restrict, float *, int, int, int,
+typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *restrict, float *, int, int, int,
                           const hw_epilogue *);
 
 /// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels, zero-padded.
@@ -166,59 +177,176 @@ static void *aligned_buffer(size_t floats) {
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+static hw_kernel select_kernel(hw_path path) {
+#ifdef HW_X86
+    if (path != HW_PATH_FALLBACK && hw_cpu_has_avx2_fma()) return kernel_avx;
+#endif
+    (void)path;
+    return kernel_c;
+}
+
+/// Shared body of the small-M path: no packing, the same per-element arithmetic as the tiled
+/// path (a chain of multiply-adds per K block, then the same epilogue), so results agree bit for bit.
+static inline __attribute__((always_inline))
+void small_gemm_body(int use_fma, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                     const float *B, int ldb, float beta, float *C, int ldc, const float *bias, int relu, float *t) {
+    for (int i = 0; i < M; i++) {
+        const float *arow = A + (long)i * lda;
+        float *crow = C + (long)i * ldc;
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = K - pc < KC ? K - pc : KC;
+            int first = pc == 0, last = pc + kc >= K;
+            for (int j = 0; j < N; j++) t[j] = 0.0f;
+            if (!transB) {
+                for (int k = pc; k < pc + kc; k++) {
+                    float aik = arow[k];
+                    const float *brow = B + (long)k * ldb;
+                    if (use_fma) { for (int j = 0; j < N; j++) t[j] = __builtin_fmaf(aik, brow[j], t[j]); }
+                    else { for (int j = 0; j < N; j++) { float prod = aik * brow[j]; t[j] = t[j] + prod; } }
+                }
+            } else {
+                for (int j = 0; j < N; j++) {
+                    const float *bcol = B + (long)j * ldb;
+                    float acc = 0.0f;
+                    if (use_fma) { for (int k = pc; k < pc + kc; k++) acc = __builtin_fmaf(arow[k], bcol[k], acc); }
+                    else { for (int k = pc; k < pc + kc; k++) { float prod = arow[k] * bcol[k]; acc = acc + prod; } }
+                    t[j] = acc;
+                }
+            }
+            hw_epilogue e;
+            e.alpha = alpha;
+            e.cscale = first ? beta : 1.0f;
+            e.loadc = !first || beta != 0.0f;
+            e.bias = (last && bias) ? bias : NULL;
+            e.relu = last && relu;
+            for (int j = 0; j < N; j++) {
+                float x = e.alpha * t[j];
+                if (e.loadc) { float old = e.cscale * crow[j]; x = x + old; }
+                if (e.bias) x = x + e.bias[j];
+                if (e.relu) x = x > 0.0f ? x : 0.0f;
+                crow[j] = x;
+            }
+        }
+    }
+}
+
+static void small_gemm_c(int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B,
+                         int ldb, float beta, float *C, int ldc, const float *bias, int relu, float *t) {
+    small_gemm_body(0, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, relu, t);
+}
+
+#ifdef HW_X86
+__attribute__((target("avx2,fma")))
+static void small_gemm_avx(int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B,
+                           int ldb, float beta, float *C, int ldc, const float *bias, int relu, float *t) {
+    small_gemm_body(1, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, relu, t);
+}
+#endif
+
+/// Runs the tiles of C[0..M, 0..nc] for one K block against a packed B block
+/// (panels of kc x NR), reading A through `a` with strides (a_rs, a_cs) or packing it when transA.
+static void macro_block(hw_kernel kernel, int transA, int M, int nc, int kc, int first, int last, float alpha,
+                        const float *A, int lda, int pc, const float *packB, float beta, float *C, int ldc,
+                        const float *bias, int relu, float *packA) {
+    hw_epilogue e;
+    e.alpha = alpha;
+    e.cscale = first ? beta : 1.0f;
+    e.loadc = !first || beta != 0.0f;
+    e.relu = last && relu;
+    for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        if (transA) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = nc - jr < NR ? nc - jr : NR;
+            e.bias = (last && bias) ? bias + jr : NULL;
+            const float *bp = packB + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = mc - ir < MR ? mc - ir : MR;
+                float *ct = C + (long)(ic + ir) * ldc + jr;
+                if (transA) kernel(kc, packA + (long)ir * kc, 1, MR, bp, ct, ldc, mr, nr, &e);
+                else kernel(kc, A + (long)(ic + ir) * lda + pc, lda, 1, bp, ct, ldc, mr, nr, &e);
+            }
+        }
+    }
+}
+
+static void *aligned_buffer_or_die(size_t floats) {
+    void *p = aligned_buffer(floats);
+    if (!p) abort();
+    return p;
+}
+
+/// The epilogue alone (K == 0).
+static void epilogue_only(int M, int N, float beta, float *C, int ldc, const float *bias, int relu) {
+    for (int i = 0; i < M; i++) {
+        float *crow = C + (long)i * ldc;
+        for (int j = 0; j < N; j++) {
+            float x = beta != 0.0f ? beta * crow[j] : 0.0f;
+            if (bias) x = x + bias[j];
+            if (relu) x = x > 0.0f ? x : 0.0f;
+            crow[j] = x;
+        }
+    }
+}
+
+enum { SMALL_M = 4 };
+
 void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float alpha,
               const float *A, int lda, const float *B, int ldb, float beta,
               float *C, int ldc, const float *bias, int relu) {
     if (M <= 0 || N <= 0) return;
-    hw_kernel kernel = kernel_c;
+    if (K <= 0) { epilogue_only(M, N, beta, C, ldc, bias, relu); return; }
+    hw_kernel kernel = select_kernel(path);
+    if (M <= SMALL_M && !transA) {
+        float *t = aligned_buffer_or_die((size_t)N);
 #ifdef HW_X86
-    if (path != HW_PATH_FALLBACK && hw_cpu_has_avx2_fma()) kernel = kernel_avx;
+        if (kernel == kernel_avx) small_gemm_avx(transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, relu, t);
+        else
 #endif
-    if (K <= 0) {
-        // Nothing to multiply: only the epilogue.
-        for (int i = 0; i < M; i++) {
-            float *crow = C + (long)i * ldc;
-            for (int j = 0; j < N; j++) {
-                float x = beta != 0.0f ? beta * crow[j] : 0.0f;
-                if (bias) x = x + bias[j];
-                if (relu) x = x > 0.0f ? x : 0.0f;
-                crow[j] = x;
-            }
-        }
+        small_gemm_c(transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, relu, t);
+        free(t);
         return;
     }
     int ncMax = N < NC ? N : NC;
     int kcMax = K < KC ? K : KC;
     int mcMax = M < MC ? M : MC;
-    float *packB = aligned_buffer((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
-    float *packA = aligned_buffer((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR));
-    if (!packA || !packB) abort();
+    float *packB = aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
+    float *packA = transA ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
-            int first = pc == 0, last = pc + kc >= K;
             pack_b(transB, B, ldb, pc, kc, jc, nc, packB);
-            for (int ic = 0; ic < M; ic += MC) {
-                int mc = M - ic < MC ? M - ic : MC;
-                pack_a(transA, A, lda, ic, mc, pc, kc, packA);
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int nr = nc - jr < NR ? nc - jr : NR;
-                    hw_epilogue e;
-                    e.alpha = alpha;
-                    e.cscale = first ? beta : 1.0f;
-                    e.loadc = !first || beta != 0.0f;
-                    e.bias = (last && bias) ? bias + jc + jr : NULL;
-                    e.relu = last && relu;
-                    const float *bp = packB + (long)jr * kc;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = mc - ir < MR ? mc - ir : MR;
-                        kernel(kc, packA + (long)ir * kc, bp, C + (long)(ic + ir) * ldc + jc + jr, ldc, mr, nr, &e);
-                    }
-                }
-            }
+            macro_block(kernel, transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
+                        C + jc, ldc, bias ? bias + jc : NULL, relu, packA);
         }
     }
     free(packA);
     free(packB);
+}
+
+long hw_packed_b_size(int K, int N) {
+    if (K <= 0 || N <= 0) return 0;
+    return (long)K * (long)((N + NR - 1) / NR * NR);
+}
+
+void hw_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed) {
+    long npad = (long)((N + NR - 1) / NR * NR);
+    for (int pc = 0; pc < K; pc += KC) {
+        int kc = K - pc < KC ? K - pc : KC;
+        pack_b(transB, B, ldb, pc, kc, 0, N, packed + (long)pc * npad);
+    }
+}
+
+void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float *A, int lda,
+                     const float *packedB, float beta, float *C, int ldc, const float *bias, int relu) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) { epilogue_only(M, N, beta, C, ldc, bias, relu); return; }
+    hw_kernel kernel = select_kernel(path);
+    long npad = (long)((N + NR - 1) / NR * NR);
+    for (int pc = 0; pc < K; pc += KC) {
+        int kc = K - pc < KC ? K - pc : KC;
+        macro_block(kernel, 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, beta,
+                    C, ldc, bias, relu, NULL);
+    }
 }

@@ -42,6 +42,28 @@ public enum Kernels {
                  a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc), bias, relu ? 1 : 0)
     }
 
+    /// Floats needed to hold op(B) (`k x n`) packed by `packB`.
+    public static func packedSize(k: Int, n: Int) -> Int { Int(hw_packed_b_size(Int32(k), Int32(n))) }
+
+    /// Packs op(B) (`k x n`; B is `n x k` when `transB`) once for many `sgemmPacked` calls.
+    public static func packB(transB: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+                             into packed: UnsafeMutablePointer<Float>) {
+        hw_pack_b(transB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), packed)
+    }
+
+    /// `sgemm` with A not transposed and op(B) packed by `packB` (same k, n): bit-identical
+    /// results, without re-packing B on every call.
+    @inlinable
+    public static func sgemmPacked(
+        path: Path = .automatic, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>? = nil, relu: Bool = false
+    ) {
+        hw_sgemm_packed(path.c, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), packedB, beta, c, Int32(ldc),
+                        bias, relu ? 1 : 0)
+    }
+
     /// Array convenience for `sgemm`: tight leading dimensions (lda = cols of A as stored, etc.).
     public static func sgemm(
         path: Path = .automatic, transA: Bool = false, transB: Bool = false,

@@ -79,7 +79,8 @@ public struct MLP: Sendable, Equatable {
     /// Rows per block in the forward pass: activations of a block stay in the L2 cache.
     static let rowBlock = 192
 
-    /// `predict` with an explicit thread count (1 = the calling thread only).
+    /// `predict` with an explicit thread count (1 = the calling thread only). Results do not
+    /// depend on the thread count or on how many rows are predicted together.
     public func predict(_ x: UnsafeBufferPointer<Float>, rows: Int, into out: UnsafeMutableBufferPointer<Float>,
                         threads: Int) {
         precondition(x.count >= rows * inputDimension && out.count >= rows, "MLP.predict: buffers too small")
@@ -87,31 +88,55 @@ public struct MLP: Sendable, Equatable {
         let widest = layerSizes.dropFirst().max()!
         let block = MLP.rowBlock
         let xBase = x.baseAddress!, outBase = out.baseAddress!
+        // Beyond one block, pack each layer's weights once and share them across blocks and threads.
+        var offsets: [Int] = []
+        var total = 0
+        if rows > block {
+            for l in 0..<layerCount {
+                offsets.append(total)
+                total += Kernels.packedSize(k: layerSizes[l], n: layerSizes[l + 1])
+            }
+        }
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+        defer { packed.deallocate() }
+        for l in 0..<offsets.count {
+            weights[l].withUnsafeBufferPointer { w in
+                Kernels.packB(k: layerSizes[l], n: layerSizes[l + 1], b: w.baseAddress!, ldb: layerSizes[l + 1],
+                              into: packed + offsets[l])
+            }
+        }
+        let packedWeights: UnsafePointer<Float>? = offsets.isEmpty ? nil : UnsafePointer(packed)
         Kernels.parallelChunks(count: rows, threads: threads, granularity: block) { range in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * block * widest + block)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * block * widest)
             defer { scratch.deallocate() }
             var start = range.lowerBound
             while start < range.upperBound {
                 let n = min(block, range.upperBound - start)
                 forwardBlock(xBase + start * inputDimension, rows: n, scratch: scratch, stride: block * widest,
-                             out: outBase + start)
+                             packed: packedWeights.map { p in offsets.map { p + $0 } }, out: outBase + start)
                 start += n
             }
         }
     }
 
-    /// Forward of up to `rowBlock` rows through ping-pong scratch buffers.
+    /// Forward of up to `rowBlock` rows through ping-pong scratch buffers; `packed` holds each
+    /// layer's pre-packed weights when given.
     private func forwardBlock(_ x: UnsafePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Float>,
-                              stride: Int, out: UnsafeMutablePointer<Float>) {
+                              stride: Int, packed: [UnsafePointer<Float>]?, out: UnsafeMutablePointer<Float>) {
         var input = x
         let last = layerCount - 1
         for l in 0...last {
             let nIn = layerSizes[l], nOut = layerSizes[l + 1]
             let dst = scratch + (l % 2) * stride
-            weights[l].withUnsafeBufferPointer { w in
-                biases[l].withUnsafeBufferPointer { b in
-                    Kernels.sgemm(m: rows, n: nOut, k: nIn, a: input, lda: nIn, b: w.baseAddress!, ldb: nOut,
-                                  c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
+            biases[l].withUnsafeBufferPointer { b in
+                if let packed {
+                    Kernels.sgemmPacked(m: rows, n: nOut, k: nIn, a: input, lda: nIn, packedB: packed[l],
+                                        c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
+                } else {
+                    weights[l].withUnsafeBufferPointer { w in
+                        Kernels.sgemm(m: rows, n: nOut, k: nIn, a: input, lda: nIn, b: w.baseAddress!, ldb: nOut,
+                                      c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
+                    }
                 }
             }
             input = UnsafePointer(dst)

@@ -88,11 +88,14 @@ final class MLPTrainingWorkspace {
         }
     }
 
+    /// Multiply-adds from which a training GEMM is split across threads.
+    static let parallelWork = 1 << 20
+
     /// A GEMM whose output columns are split across the workspace's threads when it is large.
     private func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil, relu: Bool = false) {
-        let t = m * n * k >= 1 << 20 && n >= 32 ? threads : 1
+        let t = m * n * k >= MLPTrainingWorkspace.parallelWork && n >= 32 ? threads : 1
         Kernels.parallelChunks(count: n, threads: t, granularity: 16) { cols in
             let j = cols.lowerBound
             Kernels.sgemm(transA: transA, transB: transB, m: m, n: cols.count, k: k, a: a, lda: lda,

@@ -55,6 +55,39 @@ final class MLPKernelTests: XCTestCase {
         }
     }
 
+    func testPrepackedAndSmallMPathsAreBitIdenticalToTiledGEMM() {
+        var rng = SeededGenerator(seed: 13)
+        for (m, n, k) in [(1, 37, 300), (3, 16, 5), (4, 256, 256), (9, 33, 257), (50, 1, 30)] {
+            let a = randomArray(m * k, &rng), b = randomArray(k * n, &rng), bias = randomArray(n, &rng)
+            for path in [Kernels.Path.fallback, .avx2] {
+                // Reference: rows computed inside a batch of 12 extra rows (tiled path).
+                let pad = 12
+                let big = a + randomArray(pad * k, &rng)
+                var tiled = [Float](repeating: 0, count: (m + pad) * n)
+                Kernels.sgemm(path: path, m: m + pad, n: n, k: k, a: big, b: b, c: &tiled, bias: bias, relu: true)
+                var direct = [Float](repeating: 0, count: m * n)
+                Kernels.sgemm(path: path, m: m, n: n, k: k, a: a, b: b, c: &direct, bias: bias, relu: true)
+                XCTAssertEqual(direct, Array(tiled[0..<(m * n)]), "m=\(m) n=\(n) k=\(k) \(path)")
+                var packed = [Float](repeating: 0, count: Kernels.packedSize(k: k, n: n))
+                var viaPacked = [Float](repeating: 0, count: m * n)
+                b.withUnsafeBufferPointer { pb in
+                    packed.withUnsafeMutableBufferPointer { Kernels.packB(k: k, n: n, b: pb.baseAddress!, ldb: n, into: $0.baseAddress!) }
+                }
+                a.withUnsafeBufferPointer { pa in
+                    packed.withUnsafeBufferPointer { pp in
+                        bias.withUnsafeBufferPointer { pbias in
+                            viaPacked.withUnsafeMutableBufferPointer { pc in
+                                Kernels.sgemmPacked(path: path, m: m, n: n, k: k, a: pa.baseAddress!, lda: k, packedB: pp.baseAddress!,
+                                                    c: pc.baseAddress!, ldc: n, bias: pbias.baseAddress, relu: true)
+                            }
+                        }
+                    }
+                }
+                XCTAssertEqual(viaPacked, Array(tiled[0..<(m * n)]), "packed m=\(m) n=\(n) k=\(k) \(path)")
+            }
+        }
+    }
+
     func testBetaZeroIgnoresGarbageInC() {
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 0, 0, 1]
         for path in [Kernels.Path.fallback, .avx2] {
@@ -118,6 +151,10 @@ final class MLPKernelTests: XCTestCase {
         }
         XCTAssertEqual(one, two)
         XCTAssertEqual(net.predict(x), one)
+        // A single row (small-M path, no packing) and a short batch give the same bits as the big batch.
+        XCTAssertEqual(net.predict(x.selectingRows([123])), [one[123]])
+        XCTAssertEqual(net.predict(x.selectingRows([5, 6, 7])), [one[5], one[6], one[7]])
+        XCTAssertEqual(net.predict(x.selectingRows(Array(100..<300))), Array(one[100..<300]))
         // Row 123 alone, by a plain Swift forward pass.
         var h = x.row(123).map(Double.init)
         for l in 0..<net.layerCount {

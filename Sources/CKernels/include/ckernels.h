@@ -26,6 +26,18 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
               const float *A, int lda, const float *B, int ldb, float beta,
               float *C, int ldc, const float *bias, int relu);
 
+/// Floats needed to hold op(B) (K x N) packed for `hw_sgemm_packed`.
+long hw_packed_b_size(int K, int N);
+
+/// Packs op(B) (K x N; B is N x K when transB) once, for many `hw_sgemm_packed` calls
+/// (`packed` needs no particular alignment).
+void hw_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed);
+
+/// `hw_sgemm` with A not transposed and op(B) pre-packed by `hw_pack_b` (same K, N);
+/// gives bit-identical results to `hw_sgemm` on the same path.
+void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float *A, int lda,
+                     const float *packedB, float beta, float *C, int ldc, const float *bias, int relu);
+
 /// y[j] = sum_i x[i * ldx + j]: column sums of an M x N row-major matrix
 /// (bias gradients). When accumulate != 0 adds into y, else overwrites.
 void hw_column_sums(int M, int N, const float *x, int ldx, float *y, int accumulate);
