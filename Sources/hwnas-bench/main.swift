@@ -13,6 +13,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),
     ("json", "JSON hot path: parse/decode a 100,000-arch request, write the result, vs Foundation (issue 2)", runJSONBench),
     ("rpc", "server latencies: cancel -> -32800, quick request while a long one runs (issue 2)", runRPCBench),
+    ("speed", "MLP engine: GEMM GFLOP/s, predict 100,000 archs, training on 1,000 samples vs Python peer (issue 4)", runSpeedBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
 ]
 
