@@ -3,13 +3,16 @@ import NASSpaces
 
 /// How `FineTuner` adapts a base predictor to a new device.
 public enum FineTuneMethod: String, Sendable, Equatable, CaseIterable {
-    /// Affine map in log space, then (from 10 samples on) fine-tuning of the base's MLP when a
-    /// 2-fold split of the samples says it helps.
+    /// Affine map in log space; from 10 samples on, whichever of {affine, affine + MLP
+    /// fine-tuning, affine + LUT on the residual} has the lowest log error on a 2-fold split.
     case auto
     /// Only the log-affine map of the base's predictions (keeps the base's ranking).
     case affine
-    /// Affine map, then always fine-tune the base's MLP from its weights.
+    /// Affine map, then always fine-tune the base's MLP from its weights (affine alone when
+    /// the base has no network).
     case finetune
+    /// Affine map, then a LUT on the residual.
+    case lutCorrection = "lut"
 }
 
 /// What the `finetune` method asks for.
@@ -78,49 +81,77 @@ public enum FineTuner {
                                         "metrics": "on the fine-tuning samples"])
     }
 
-    /// The adapted model and the method actually used (`affine` or `affine+finetune`).
+    /// The adapted model and the method actually used (`affine`, `affine+finetune`, `affine+lut`).
     public static func adapt(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
                              spec: [String: Double]?, method: FineTuneMethod, epochs: Int?, freeze: Int, seed: UInt64,
                              control: JobControl) throws(NASError) -> (LatencyModel, String) {
         let enc = ActiveOneHot(space: space)
         let tunable = hasNetwork(base)
-        if method == .affine || !tunable || (method == .auto && archs.count < 10) {
+        let affineOnly = { () throws(NASError) -> LatencyModel in
             let p = try base.predict(archs, space: space, encoding: enc, device: spec)
-            return (.calibrated(base, AffineLogMap.fit(source: p, target: y)), "affine")
+            return .calibrated(base, AffineLogMap.fit(source: p, target: y))
         }
-        if method == .auto {
-            // 2-fold check: does fine-tuning beat the affine map on the other half (log error)?
-            var order = Array(0..<archs.count)
-            var rng = SeededGenerator(seed: seed ^ 0xF1_7E)
-            order.seededShuffle(using: &rng)
-            var errAffine = 0.0, errTuned = 0.0
-            let half = archs.count / 2
-            for fold in 0..<2 {
-                let test = fold == 0 ? Array(order[0..<half]) : Array(order[half...])
-                let train = fold == 0 ? Array(order[half...]) : Array(order[0..<half])
-                let tA = train.map { archs[$0] }, tY = train.map { y[$0] }
-                let vA = test.map { archs[$0] }, vY = test.map { y[$0] }
-                let pb = try base.predict(tA, space: space, encoding: enc, device: spec)
-                let affine = LatencyModel.calibrated(base, AffineLogMap.fit(source: pb, target: tY))
+        switch method {
+        case .affine: return (try affineOnly(), "affine")
+        case .finetune where tunable:
+            return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
+                             seed: seed, control: control), "affine+finetune")
+        case .finetune: return (try affineOnly(), "affine")
+        case .lutCorrection:
+            return (try correct(base: base, archs: archs, latency: y, space: space, spec: spec), "affine+lut")
+        default: break
+        }
+        if archs.count < 10 { return (try affineOnly(), "affine") }
+        // 2-fold check on the k samples: affine map alone, + MLP fine-tuning, + LUT on the residual.
+        var order = Array(0..<archs.count)
+        var rng = SeededGenerator(seed: seed ^ 0xF1_7E)
+        order.seededShuffle(using: &rng)
+        var err: [String: Double] = ["affine": 0, "affine+lut": 0]
+        if tunable { err["affine+finetune"] = 0 }
+        let half = archs.count / 2
+        for fold in 0..<2 {
+            let test = fold == 0 ? Array(order[0..<half]) : Array(order[half...])
+            let train = fold == 0 ? Array(order[half...]) : Array(order[0..<half])
+            let tA = train.map { archs[$0] }, tY = train.map { y[$0] }
+            let vA = test.map { archs[$0] }, vY = test.map { y[$0] }
+            let pb = try base.predict(tA, space: space, encoding: enc, device: spec)
+            let affine = LatencyModel.calibrated(base, AffineLogMap.fit(source: pb, target: tY))
+            err["affine"]! += logSquaredError(try affine.predict(vA, space: space, encoding: enc, device: spec), vY)
+            let corrected = try correct(base: base, archs: tA, latency: tY, space: space, spec: spec)
+            err["affine+lut"]! += logSquaredError(try corrected.predict(vA, space: space, encoding: enc, device: spec), vY)
+            if tunable {
                 let tuned = try tune(base: base, archs: tA, latency: tY, space: space, spec: spec, epochs: epochs,
                                      freeze: freeze, seed: seed, control: control)
-                errAffine += logSquaredError(try affine.predict(vA, space: space, encoding: enc, device: spec), vY)
-                errTuned += logSquaredError(try tuned.predict(vA, space: space, encoding: enc, device: spec), vY)
-            }
-            if errTuned >= errAffine {
-                let p = try base.predict(archs, space: space, encoding: enc, device: spec)
-                return (.calibrated(base, AffineLogMap.fit(source: p, target: y)), "affine")
+                err["affine+finetune"]! += logSquaredError(try tuned.predict(vA, space: space, encoding: enc, device: spec), vY)
             }
         }
-        return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
-                         seed: seed, control: control), "affine+finetune")
+        let chosen = err.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }!.key
+        switch chosen {
+        case "affine+lut": return (try correct(base: base, archs: archs, latency: y, space: space, spec: spec), chosen)
+        case "affine+finetune":
+            return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
+                             seed: seed, control: control), chosen)
+        default: return (try affineOnly(), "affine")
+        }
+    }
+
+    /// Affine map, then a LUT (few-shot ridge) on the remaining residual in ms: learns per-op
+    /// differences of the target that the base's ranking misses.
+    static func correct(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
+                        spec: [String: Double]?) throws(NASError) -> LatencyModel {
+        let enc = ActiveOneHot(space: space)
+        let p = try base.predict(archs, space: space, encoding: enc, device: spec)
+        let calibrated = LatencyModel.calibrated(base, AffineLogMap.fit(source: p, target: y))
+        let c = try calibrated.predict(archs, space: space, encoding: enc, device: spec)
+        let lut = try LUTModel.fit(archs: archs, latency: (0..<y.count).map { y[$0] - c[$0] }, space: space, encoding: enc)
+        return .corrected(calibrated, lut)
     }
 
     /// Whether a model holds an MLP that fine-tuning can update.
     static func hasNetwork(_ m: LatencyModel) -> Bool {
         switch m {
         case .mlp, .residual, .hardware: true
-        case .calibrated(let b, _): hasNetwork(b)
+        case .calibrated(let b, _), .corrected(let b, _): hasNetwork(b)
         default: false
         }
     }

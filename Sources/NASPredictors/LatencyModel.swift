@@ -15,6 +15,8 @@ public indirect enum LatencyModel: Sendable, Equatable {
     case hardware(HardwareGeneralizedModel)
     /// Another model followed by a log-affine calibration (fine-tuning, proxy devices).
     case calibrated(LatencyModel, AffineLogMap)
+    /// Another model plus a LUT fitted on its residual (ms): few-shot per-op corrections.
+    case corrected(LatencyModel, LUTModel)
 
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
@@ -25,6 +27,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .residual: "lut+mlp"
         case .hardware: "mlp-hw"
         case .calibrated(let base, _): "calibrated(\(base.kindName))"
+        case .corrected(let base, _): "corrected(\(base.kindName))"
         }
     }
 
@@ -32,7 +35,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
     public var needsDeviceSpec: Bool {
         switch self {
         case .hardware: true
-        case .calibrated(let base, _): base.needsDeviceSpec
+        case .calibrated(let base, _), .corrected(let base, _): base.needsDeviceSpec
         default: false
         }
     }
@@ -73,8 +76,10 @@ public indirect enum LatencyModel: Sendable, Equatable {
 
     /// The innermost non-calibration model.
     var root: LatencyModel {
-        if case .calibrated(let base, _) = self { return base.root }
-        return self
+        switch self {
+        case .calibrated(let base, _), .corrected(let base, _): return base.root
+        default: return self
+        }
     }
 
     private func predictChunk(_ archs: [Architecture], space: any SearchSpace, encoding: ActiveOneHot,
@@ -97,6 +102,9 @@ public indirect enum LatencyModel: Sendable, Equatable {
             return hw.regressor.predict(x)
         case .calibrated(let base, let map):
             return base.predictChunk(archs, space: space, encoding: encoding, device: device).map { map.apply(max($0, 1e-6)) }
+        case .corrected(let base, let lut):
+            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
+            return (0..<archs.count).map { max(b[$0], 1e-6) + lut.predict(activeColumns: encoding.activeColumns(archs[$0], space: space)) }
         }
     }
 }

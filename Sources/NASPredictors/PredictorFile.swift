@@ -96,6 +96,9 @@ public enum PredictorFile {
         case .calibrated(let base, let map):
             w.u8(6); w.double(map.offset); w.double(map.scale)
             writeModel(base, into: &w)
+        case .corrected(let base, let lut):
+            w.u8(7); writeLUT(lut, into: &w)
+            writeModel(base, into: &w)
         }
     }
 
@@ -120,6 +123,9 @@ public enum PredictorFile {
         case 6:
             let map = AffineLogMap(offset: try r.double(), scale: try r.double())
             return .calibrated(try readModel(&r, depth: depth + 1), map)
+        case 7:
+            let lut = try readLUT(&r)
+            return .corrected(try readModel(&r, depth: depth + 1), lut)
         default:
             throw r.corrupt("unknown model tag \(tag)")
         }

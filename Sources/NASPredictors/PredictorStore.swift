@@ -118,7 +118,24 @@ public final class PredictorStore: Sendable {
     /// The default predictor of a fixture (space, device): from memory, else its file, else
     /// trained now (`PredictorModelKind.auto`, the literature's training size, seed 0) and saved.
     public func defaultPredictor(space: String, device: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
-        let id = Self.defaultID(space: space, device: device)
+        try cachedDefault(id: Self.defaultID(space: space, device: device)) { () throws(NASError) -> TrainedPredictor in
+            _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
+            return try PredictorTrainer(catalog: catalog).train(
+                TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device)), control: control)
+        }
+    }
+
+    /// The default hardware-generalized predictor of a space (`default-<space>-mlp-hw`, all GPUs
+    /// of the fixtures, seed 0), trained on first use and saved; predict with `spec:`.
+    public func defaultHardwarePredictor(space: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
+        let id = "default-\(space)-mlp-hw"
+        return try cachedDefault(id: id) { () throws(NASError) -> TrainedPredictor in
+            try HardwareGeneralizedTrainer(catalog: catalog).train(TrainRequest(space: space, model: .hardware, id: id), control: control)
+        }
+    }
+
+    /// From the slot, else memory (a loaded file), else `make()` (then registered and saved).
+    private func cachedDefault(id: String, make: () throws(NASError) -> TrainedPredictor) throws(NASError) -> TrainedPredictor {
         let slot = defaultSlots.withLock { slots in
             if let s = slots[id] { return s }
             let s = DefaultSlot()
@@ -131,8 +148,7 @@ public final class PredictorStore: Sendable {
                 cached = p
                 return p
             }
-            _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
-            let p = try PredictorTrainer(catalog: catalog).train(TrainRequest(space: space, device: device, id: id), control: control)
+            let p = try make()
             predictors.withLock { $0[id] = p }
             if directory != nil { try save(id: id) }
             cached = p

@@ -27,7 +27,8 @@ final class PredictorPersistenceTests: XCTestCase {
         let y = archs.map { 1 + Double($0.genes.reduce(0) { $0 + Int($1) }) * 0.2 }
         let cfg = MLPTrainingConfig(hidden: [16], maxEpochs: 5, seed: 1)
         let fit = try PredictorTrainer.fit(kind: .residual, archs: archs, latency: y, space: space, config: cfg, control: .none)
-        let model = LatencyModel.calibrated(fit.model, AffineLogMap(offset: 0.1, scale: 1.1))
+        let model = LatencyModel.corrected(.calibrated(fit.model, AffineLogMap(offset: 0.1, scale: 1.1)),
+                                           LUTModel(bias: 0.01, costs: (0..<30).map { Double($0) * 1e-3 }))
         return TrainedPredictor(id: "synthetic-test", spaceID: "nb201", device: "synthetic",
                                 model: model, metrics: PredictorMetrics(heldOut: RegressionMetrics(predicted: y, actual: y),
                                                                         lutBaseline: nil, trainCount: 200, testCount: 0, variant: "lut+mlp"),
