@@ -54,27 +54,19 @@ def test_close_returns_zero(binary):
         assert c.close() == 0
 
 
-def _long_method(client):
-    methods = client.server_info["methods"]
-    return "search" if "search" in methods else None
-
-
-def test_progress_and_cancel_on_a_long_method(client):
-    if _long_method(client) is None:
-        pytest.skip("no long method registered yet")
-    # The search params are the lead's; an invalid call still proves the error path.
-    req = client.start("search", {"space": "nb201", "device": "pixel3", "generations": 100000, "population": 50}, want_progress=True)
+def test_progress_iterator_and_callback(client):
+    # Client-side routing of $/progress values (long-method progress end to end is tested with
+    # the lead's search/train methods).
+    req = hwnas_client.Request(client, 999, "search", "tok")
     seen = []
-    for p in req.progress(timeout=5):
-        seen.append(p)
-        if len(seen) >= 1:
-            break
-    req.cancel()
-    try:
-        r = req.result(5)
-        assert r.get("partial") is True
-    except HwnasError as e:
-        assert e.code in (-32800, -32602), e
+    req.callback = seen.append
+    report = {"kind": "report", "step": 1, "total": 2, "generation": 1}
+    client._by_token["tok"] = req
+    client._dispatch({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": "tok", "value": {"kind": "begin", "title": "search"}}})
+    client._dispatch({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": "tok", "value": report}})
+    client._dispatch({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": "tok", "value": {"kind": "end"}}})
+    assert seen == [report]
+    assert list(req.progress(timeout=1)) == [report]
 
 
 def test_schemas_are_valid_and_examples_validate(binary):
