@@ -245,8 +245,8 @@ private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, em
     emit("| implementation | seconds (best of runs) | queries | best predicted top-1 | its predicted latency ms (budget \(f(budget))) |")
     emit("|---|---|---|---|---|")
     emit("| hwnasd (Swift, release) | \(f(swiftS)) | \(r.queries) | \(f(r.best?.accuracy ?? .nan, 2)) | \(f(r.best?.latencyMs ?? .nan)) |")
-    emit("\nSwift, last run: \(f(predictorS)) s inside the two predictors (encode + MLP forward), the rest in the search itself.\n")
-    guard runPeer else { return }
+    let split = "\nSwift, last run: \(f(predictorS)) s inside the two predictors (encode + MLP forward), the rest in the search itself."
+    guard runPeer else { return emit(split) }
     let dir = NSTemporaryDirectory() + "hwnas-search-peer-\(getpid())"
     try exportRegressor(latency.regressor, to: dir + "/latency")
     try exportRegressor(accuracy.regressor, to: dir + "/accuracy")
@@ -256,7 +256,7 @@ private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, em
         "archs": check.map { space.format($0) },
         "latency": try latency.objective(check),
         "accuracy": try accuracy.predict(check),
-        "budget": budget, "generations": 500, "seed": 11, "runs": quick ? 1 : 3,
+        "budget": budget, "generations": 500, "seed": 11, "runs": 1,
     ]
     try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: checkJSON)), to: dir + "/check.json")
     let p = Process()
@@ -272,9 +272,10 @@ private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, em
           let obj = try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any],
           let peerS = obj["seconds"] as? Double else {
         emit("| Python peer | failed (exit \(p.terminationStatus)) | | | |")
-        return
+        return emit(split)
     }
     emit("| Python peer (numpy \(obj["numpy"] ?? "?")) | \(f(peerS)) | \(obj["queries"] ?? "?") | \(f(obj["bestAccuracy"] as? Double ?? .nan, 2)) | \(f(obj["bestLatency"] as? Double ?? .nan)) |")
+    emit(split)
     emit("\nSpeed-up: \(f(peerS / swiftS, 1))×. Peer prediction check vs Swift on 20 archs: max |Δlatency| \(obj["maxLatencyDiff"] ?? "?") ms, max |Δtop-1| \(obj["maxAccuracyDiff"] ?? "?").")
     try? FileManager.default.removeItem(atPath: dir)
 }
