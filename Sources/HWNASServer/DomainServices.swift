@@ -7,8 +7,8 @@ import NASSpaces
 import Synchronization
 
 /// The daemon's domain state, shared by all handlers: the fixtures catalog, the predictor
-/// store (backed by the state directory), and the lazily trained hardware-generalized
-/// predictors. Created once per daemon; nothing here knows JSON-RPC.
+/// store (backed by the state directory), the generator store, and the lazily trained
+/// OFA accuracy predictor. Created once per daemon; nothing here knows JSON-RPC.
 public final class DomainServices: Sendable {
     /// The shipped data.
     public let catalog: DataCatalog
@@ -20,12 +20,7 @@ public final class DomainServices: Sendable {
     public let environment: ServerEnvironment
     /// Serializes default-generator training so concurrent first uses train once.
     let generatorTraining = Mutex<Void>(())
-    private let hardwareSlots = Mutex<[String: HardwareSlot]>([:])
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
-
-    private final class HardwareSlot: Sendable {
-        let value = Mutex<TrainedPredictor?>(nil)
-    }
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -37,31 +32,6 @@ public final class DomainServices: Sendable {
         generators = try GeneratorStore(directory: environment.stateDirectory + "/generators")
         for problem in predictors.loadAll() + generators.loadAll() {
             environment.logger.warn("state: \(problem)")
-        }
-    }
-
-    /// The hardware-generalized predictor of a space (trained over all its GPUs on first use,
-    /// then saved and reused).
-    public func hardwarePredictor(space: String, control: JobControl) throws(NASError) -> TrainedPredictor {
-        _ = try SpaceRegistry.space(space)
-        let id = "default-\(space)-mlp-hw"
-        let slot = hardwareSlots.withLock { slots in
-            if let s = slots[id] { return s }
-            let s = HardwareSlot()
-            slots[id] = s
-            return s
-        }
-        return try slot.value.withLock { (cached: inout TrainedPredictor?) throws(NASError) -> TrainedPredictor in
-            if let cached { return cached }
-            if let p = try? predictors.predictor(id) {
-                cached = p
-                return p
-            }
-            let p = try HardwareGeneralizedTrainer(catalog: catalog)
-                .train(TrainRequest(space: space, model: .hardware, id: id), control: control)
-            try predictors.register(p, persist: true)
-            cached = p
-            return p
         }
     }
 

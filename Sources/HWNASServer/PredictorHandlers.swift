@@ -133,7 +133,7 @@ extension DomainServices {
                 if let batch { values["batch"] = Double(batch) }
                 if values["batch"] == nil { values["batch"] = 1 }
             }
-            let p = try hardwarePredictor(space: space, control: control)
+            let p = try predictors.defaultHardwarePredictor(space: space, control: control)
             return (p, values)
         }
         guard let device else {
