@@ -6,85 +6,27 @@ import Synchronization
 import XCTest
 
 /// A server driven in-process through a pipe pair, and the client end that talks to it.
-final class PipePeer: Sendable {
+final class PipePeer: ClientConnection, @unchecked Sendable {
     let server: Server
-    private let toServer: Int32
-    private let client: MessageTransport
-    private let inbox = MessageInbox()
-    let framing: Framing
 
     init(framing: Framing = .contentLength, options: ServerOptions = ServerOptions(), maxMessageBytes: Int = 1 << 20,
          register: (Server) -> Void = { _ in }) {
         var a: [Int32] = [0, 0], b: [Int32] = [0, 0]
         precondition(pipe(&a) == 0 && pipe(&b) == 0)
         // client writes a[1] -> server reads a[0]; server writes b[1] -> client reads b[0]
-        self.framing = framing
-        toServer = a[1]
         let serverTransport = MessageTransport(input: a[0], output: b[1], framing: framing, maxMessageBytes: maxMessageBytes)
         let state = NSTemporaryDirectory() + "hwnas-test-\(UUID().uuidString)"
         server = Server(sink: serverTransport, options: options,
                         environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
         server.registerSpaceHandlers()
         register(server)
-        client = MessageTransport(input: b[0], output: a[1], framing: framing, maxMessageBytes: 1 << 30)
         let s = server
         serverTransport.start { s.receive($0) }
-        client.start { [inbox] event in
-            guard case .frame(.message(let body)) = event, let v = try? JSONParser.parse(body) else { return }
-            inbox.append(v)
-        }
-    }
-
-    /// Sends a JSON message.
-    func send(_ message: JSONValue) { client.send(message) }
-
-    /// Writes raw bytes to the server's input.
-    func sendRaw(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(toServer, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { return }
-                off += n
-            }
-        }
+        super.init(serverInput: a[1], serverOutput: b[0], framing: framing)
     }
 
     /// Closes the server's input (end of input).
-    func closeInput() { close(toServer) }
-
-    /// Sends a request.
-    func sendRequest(_ id: Int, _ method: String, _ params: JSONValue? = nil) {
-        var o: [String: JSONValue] = ["jsonrpc": "2.0", "id": .number(Double(id)), "method": .string(method)]
-        if let params { o["params"] = params }
-        send(.object(o))
-    }
-
-    /// Sends a notification.
-    func notify(_ method: String, _ params: JSONValue? = nil) {
-        var o: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
-        if let params { o["params"] = params }
-        send(.object(o))
-    }
-
-    /// Waits for the first message matching `predicate` (and removes it from the inbox).
-    func wait(timeout: TimeInterval = 10, _ predicate: (JSONValue) -> Bool) -> JSONValue? {
-        inbox.take(timeout: timeout, predicate)
-    }
-
-    /// Waits for the response with `id`.
-    func response(_ id: Int, timeout: TimeInterval = 10) -> JSONValue? {
-        wait(timeout: timeout) { $0["id"] == .number(Double(id)) }
-    }
-
-    /// Sends a request and waits for its response.
-    func call(_ id: Int, _ method: String, _ params: JSONValue? = nil) -> JSONValue? {
-        sendRequest(id, method, params)
-        return response(id)
-    }
-
-    /// Everything received and not yet taken.
-    var pending: [JSONValue] { inbox.all }
+    func closeInput() { close(serverInput) }
 
     /// Sends initialize and waits for it.
     func initialize() {
