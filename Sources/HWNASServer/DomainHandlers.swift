@@ -14,6 +14,7 @@ public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerPredictorHandlers(services: services)
     server.registerSearchHandlers(services: services)
     server.registerGeneratorHandlers(services: services)
+    server.registerMonotonicityHandlers(services: services)
 }
 
 /// The catalog `initialize` and the list methods show.

@@ -17,6 +17,9 @@ public indirect enum LatencyModel: Sendable, Equatable {
     case calibrated(LatencyModel, AffineLogMap)
     /// Another model plus a LUT fitted on its residual (ms): few-shot per-op corrections.
     case corrected(LatencyModel, LUTModel)
+    /// A proxy device's model followed by a linear head on its prediction and per-option
+    /// features (`adaptProxy`'s affine and residual methods).
+    case proxyHead(LatencyModel, AdaptedLinearHead)
 
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
@@ -28,6 +31,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .hardware: "mlp-hw"
         case .calibrated(let base, _): "calibrated(\(base.kindName))"
         case .corrected(let base, _): "corrected(\(base.kindName))"
+        case .proxyHead(let base, _): "adapted(\(base.kindName))"
         }
     }
 
@@ -35,7 +39,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
     public var needsDeviceSpec: Bool {
         switch self {
         case .hardware: true
-        case .calibrated(let base, _), .corrected(let base, _): base.needsDeviceSpec
+        case .calibrated(let base, _), .corrected(let base, _), .proxyHead(let base, _): base.needsDeviceSpec
         default: false
         }
     }
@@ -77,7 +81,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
     /// The innermost non-calibration model.
     var root: LatencyModel {
         switch self {
-        case .calibrated(let base, _), .corrected(let base, _): return base.root
+        case .calibrated(let base, _), .corrected(let base, _), .proxyHead(let base, _): return base.root
         default: return self
         }
     }
@@ -105,6 +109,15 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .corrected(let base, let lut):
             let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
             return (0..<archs.count).map { max(b[$0], 1e-6) + lut.predict(activeColumns: encoding.activeColumns(archs[$0], space: space)) }
+        case .proxyHead(let base, let head):
+            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
+            let ctx = FeatureContext(space: space)
+            return (0..<archs.count).map { i in
+                let row = ctx.row(archs[i], proxy: max(b[i], 1e-6), head: head)
+                // A head read from a foreign file may not fit this space's feature width.
+                guard head.coefficients.count == row.count + 1 else { return .nan }
+                return head.predict(row: row)
+            }
         }
     }
 }

@@ -99,6 +99,14 @@ public enum PredictorFile {
         case .corrected(let base, let lut):
             w.u8(7); writeLUT(lut, into: &w)
             writeModel(base, into: &w)
+        case .proxyHead(let base, let head):
+            w.u8(8)
+            w.bool(head.logSpace)
+            w.string(head.features.rawValue)
+            w.double(head.lambda)
+            w.doubles(head.coefficients)
+            w.doubles([head.proxyMean, head.proxyStd, head.targetMean, head.targetStd])
+            writeModel(base, into: &w)
         }
     }
 
@@ -126,6 +134,19 @@ public enum PredictorFile {
         case 7:
             let lut = try readLUT(&r)
             return .corrected(try readModel(&r, depth: depth + 1), lut)
+        case 8:
+            let logSpace = try r.bool()
+            let featureName = try r.string()
+            guard let features = AdaptedLinearHead.FeatureSet(rawValue: featureName) else {
+                throw r.corrupt("unknown adapted-head feature set '\(featureName)'")
+            }
+            let lambda = try r.double()
+            let coefficients = try r.doubles()
+            let stats = try r.doubles()
+            guard stats.count == 4 else { throw r.corrupt("adapted head statistics") }
+            let head = AdaptedLinearHead(logSpace: logSpace, features: features, lambda: lambda, coefficients: coefficients,
+                                         proxyMean: stats[0], proxyStd: stats[1], targetMean: stats[2], targetStd: stats[3])
+            return .proxyHead(try readModel(&r, depth: depth + 1), head)
         default:
             throw r.corrupt("unknown model tag \(tag)")
         }

@@ -123,6 +123,52 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertFalse(cancelled?["result"]?["front"]?.arrayValue?.isEmpty ?? true)
     }
 
+    func testMonotonicityMatrixAndBestProxy() throws {
+        let peer = try makePeer()
+        let r = peer.call(1, "monotonicity", ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss", "rice_edgetpu"],
+                                              "target": "raspi4"])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        let m = try XCTUnwrap(result["matrix"]?.arrayValue?.map { $0.arrayValue!.map { $0.doubleValue! } })
+        XCTAssertEqual(m.count, 4)
+        for i in 0..<4 {
+            XCTAssertEqual(m[i][i], 1, accuracy: 1e-12)
+            for j in 0..<4 { XCTAssertEqual(m[i][j], m[j][i], accuracy: 1e-12) }
+        }
+        // rice_edgetpu misses 259 of its 1,999 archs: those are skipped, not used.
+        let counts = try XCTUnwrap(result["count"]?.arrayValue?.map { $0.arrayValue!.map { $0.intValue! } })
+        XCTAssertEqual(counts[0][3], 1_999 - 259)
+        XCTAssertEqual(counts[0][1], 15_625)
+        XCTAssertEqual(result["bestProxy"]?["target"], "raspi4")
+        XCTAssertEqual(errorCode(peer.call(2, "monotonicity", ["space": "nb201", "devices": ["pixel3", "abacus"]])), -32010)
+        XCTAssertEqual(errorCode(peer.call(3, "monotonicity", ["space": "nb201", "metric": "pearson"])), -32602)
+    }
+
+    func testAdaptProxySavesUnderTheTargetName() throws {
+        let state = NSTemporaryDirectory() + "hwnas-adapt-\(UUID().uuidString)"
+        let peer = try makePeer(state: state)
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
+        let ids = Array(stride(from: 0, to: 15_625, by: 301))  // 52 archs spread over the index
+        let y = try measured(space: "nb201", device: "eyeriss", ids: ids)
+        let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let evalIDs = Array(stride(from: 7, to: 15_625, by: 97))
+        let evalY = try measured(space: "nb201", device: "eyeriss", ids: evalIDs)
+        let evalSamples: [JSONValue] = zip(evalIDs, evalY).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "target": ["name": "eyeriss-mine", "samples": .array(samples)],
+                                            "evalSamples": .array(evalSamples)])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertEqual(result["predictor"], "eyeriss-mine")
+        XCTAssertEqual(result["evaluation"], "evalSamples")
+        let before = try XCTUnwrap(result["srccBefore"]?.doubleValue)
+        let after = try XCTUnwrap(result["srccAfter"]?.doubleValue)
+        XCTAssertGreaterThan(after, before, "titan_rtx_1 ranks eyeriss poorly; 52 eyeriss samples must fix that")
+        let predicted = peer.call(3, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])
+        XCTAssertNotNil(predicted?["result"]?["latency_ms"])
+
+        let restarted = try makePeer(state: state)
+        let again = restarted.call(1, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])
+        XCTAssertEqual(again?["result"]?["latency_ms"], predicted?["result"]?["latency_ms"])
+    }
+
     /// Measured latencies of NB201 archs by official index, read from the fixtures.
     func measured(space: String, device: String, ids: [Int]) throws -> [Double] {
         var dir = URL(fileURLWithPath: #filePath)

@@ -1,0 +1,87 @@
+import JSONRPC
+import NASCore
+import NASPredictors
+import NASSpaces
+
+extension Server {
+    /// Registers `monotonicity` and `adaptProxy`.
+    public func registerMonotonicityHandlers(services: DomainServices) {
+        register(MonotonicityRequest.self, kind: .long) { params, context in
+            let space = try SpaceRegistry.space(params.space)
+            let metricName = params.metric ?? "spearman"
+            guard let metric = RankMetric(rawValue: metricName) else {
+                throw NASError(.invalidParams, "unknown metric '\(metricName)'; allowed: spearman, kendall", field: "metric")
+            }
+            let measured = Set(services.catalog.deviceNames(space: space.id))
+            var sources: [DeviceLatencySource]?
+            if let names = params.devices {
+                guard names.count >= 2 else {
+                    throw NASError(.invalidParams, "give at least two devices", field: "devices")
+                }
+                sources = try names.enumerated().map { (i, name) throws(NASError) -> DeviceLatencySource in
+                    if measured.contains(name) { return .measured(name) }
+                    guard let p = try? services.predictors.predictor(name) else {
+                        throw NASError(.unknownDevice, "'\(name)' is neither a measured device of \(space.id) nor a predictor id; measured: \(measured.sorted().joined(separator: ", "))", field: "devices[\(i)]")
+                    }
+                    guard p.spaceID == space.id else {
+                        throw NASError(.invalidParams, "predictor '\(name)' is for space \(p.spaceID)", field: "devices[\(i)]")
+                    }
+                    return .predicted(name) { archs throws(NASError) in try p.predict(archs: archs) }
+                }
+            }
+            let archs = try params.archs.map { a throws(NASError) in try ArchitectureInput.resolve(a, in: space) }
+            try context.job.checkCancelled()
+            let m = try MonotonicityAnalysis(catalog: services.catalog).matrix(
+                space: space.id, devices: sources, archs: archs, metric: metric)
+            let n = m.devices.count
+            var matrix: [[Double]] = [], source: [[String]] = [], count: [[Int]] = []
+            for i in 0..<n {
+                matrix.append((0..<n).map { m[i, $0] })
+                source.append((0..<n).map { m.sources[i * n + $0].rawValue })
+                count.append((0..<n).map { m.counts[i * n + $0] })
+            }
+            var best: BestProxyMessage?
+            if let target = params.target {
+                guard m.devices.contains(target) else {
+                    throw NASError(.unknownDevice, "target '\(target)' is not among the compared devices", field: "target")
+                }
+                if let b = m.bestProxy(for: target) {
+                    best = BestProxyMessage(target: target, device: b.device, value: b.value)
+                }
+            }
+            return MonotonicityResult(
+                metric: metric.rawValue, devices: m.devices, matrix: matrix, source: source, count: count,
+                weakestPairs: m.pairs().prefix(10).map { DevicePairMessage(a: $0.a, b: $0.b, value: $0.value) },
+                bestProxy: best)
+        }
+
+        register(AdaptProxyRequest.self, kind: .long, dependencies: { p in
+            [.read("predictor:\(p.proxy)"), .write("predictor:\(p.target.name)")]
+        }) { params, context in
+            let base = try services.basePredictor(params.proxy, space: params.space, control: context.job)
+            let space = try SpaceRegistry.space(base.spaceID)
+            guard TrainedPredictor.isValidID(params.target.name) else {
+                throw NASError(.invalidParams, "target name '\(params.target.name)' must be 1–128 letters, digits, '-', '_' or '.' (it names the adapted predictor)", field: "target.name")
+            }
+            let samples = try LatencySampleInput.resolve(params.target.samples, in: space, field: "target.samples")
+            let eval = try params.evalSamples.map { s throws(NASError) in try LatencySampleInput.resolve(s, in: space, field: "evalSamples") }
+            let methodName = params.method ?? "auto"
+            guard let method = AdaptationMethod(rawValue: methodName) else {
+                throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
+            }
+            let result = try ProxyAdaptation.adapt(
+                proxy: .predictor(base, space: space), targetName: params.target.name, samples: samples,
+                method: method, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
+            try context.job.checkCancelled()
+            let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
+                                               sampleCount: samples.count)
+            try services.predictors.register(adapted, persist: params.save ?? true)
+            return AdaptProxyResult(
+                predictor: adapted.id, target: params.target.name, proxy: base.id,
+                method: result.predictor.method.rawValue, variant: result.predictor.variant,
+                srccBefore: result.srccBefore, srccAfter: result.srccAfter, evaluation: result.evaluation,
+                candidates: result.candidates.map { .init(variant: $0.variant, cvSRCC: $0.cvSRCC) },
+                path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import JSONRPC
+
+/// `monotonicity`: rank correlation of latencies across devices (OneProxy's latency monotonicity).
+public struct MonotonicityRequest: RequestType {
+    public static let method = "monotonicity"
+    public typealias Response = MonotonicityResult
+    public var space: String
+    /// Devices to compare (default: every measured device of the space). A name that is a
+    /// predictor id (and no measured device) is compared through its predictions.
+    public var devices: [String]?
+    /// Restrict the comparison to these architectures.
+    public var archs: [ArchitectureInput]?
+    /// `spearman` (default) or `kendall`.
+    public var metric: String?
+    /// Also name the best proxy for this device among `devices`.
+    public var target: String?
+}
+
+/// A device pair and its correlation.
+public struct DevicePairMessage: Codable, Sendable, Equatable {
+    public var a: String
+    public var b: String
+    public var value: Double
+}
+
+/// The best proxy of a target.
+public struct BestProxyMessage: Codable, Sendable, Equatable {
+    public var target: String
+    public var device: String
+    public var value: Double
+}
+
+/// Result of `monotonicity`.
+public struct MonotonicityResult: Codable, Sendable {
+    public var metric: String
+    public var devices: [String]
+    /// Symmetric, unit diagonal; `matrix[i][j]` compares `devices[i]` and `devices[j]`.
+    public var matrix: [[Double]]
+    /// Per cell: `measured`, `predicted` or `identity`.
+    public var source: [[String]]
+    /// Architectures compared per cell.
+    public var count: [[Int]]
+    /// The ten weakest pairs, weakest first.
+    public var weakestPairs: [DevicePairMessage]
+    public var bestProxy: BestProxyMessage?
+}
+
+/// `adaptProxy`: adapt a proxy device's predictor to a target from a few target samples.
+public struct AdaptProxyRequest: RequestType {
+    public static let method = "adaptProxy"
+    public typealias Response = AdaptProxyResult
+    /// A predictor id, or a fixture device (its default predictor is the proxy).
+    public var proxy: String
+    /// The space (needed when `proxy` is a device name).
+    public var space: String?
+    public var target: Target
+    /// `auto` (default), `affine`, `residual`, `finetune`.
+    public var method: String?
+    /// Held-out target measurements to report `srccBefore`/`srccAfter` on.
+    public var evalSamples: [LatencySampleInput]?
+    public var seed: UInt64?
+    /// Save the adapted predictor under the target's name (default true).
+    public var save: Bool?
+
+    /// The target device: a name and its measurements.
+    public struct Target: Codable, Sendable {
+        public var name: String
+        public var samples: [LatencySampleInput]
+    }
+}
+
+/// Result of `adaptProxy`.
+public struct AdaptProxyResult: Codable, Sendable {
+    /// The adapted predictor's id (`<target name>`), usable in `predict`/`search`.
+    public var predictor: String
+    public var target: String
+    public var proxy: String
+    /// The method used (never `auto`) and the chosen variant.
+    public var method: String
+    public var variant: String
+    /// Rank correlation with the target before (raw proxy) and after adaptation.
+    public var srccBefore: Double
+    public var srccAfter: Double
+    /// `evalSamples` or `crossValidated`.
+    public var evaluation: String
+    /// Each candidate tried with its cross-validated SRCC.
+    public var candidates: [Candidate]
+    public var path: String?
+
+    /// One candidate of `auto`.
+    public struct Candidate: Codable, Sendable {
+        public var variant: String
+        public var cvSRCC: Double
+    }
+}

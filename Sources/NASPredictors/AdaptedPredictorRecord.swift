@@ -1,0 +1,21 @@
+import NASCore
+
+extension TrainedPredictor {
+    /// The self-contained, savable form of an adapted proxy (`adaptProxy`): a fine-tuned
+    /// network becomes an `mlp` model; a linear head stays on top of the proxy predictor's
+    /// model (`adapted(<base>)`), so the file carries the proxy too.
+    public init(adapted: AdaptedPredictor, base: TrainedPredictor, id: String, sampleCount: Int) throws(NASError) {
+        guard TrainedPredictor.isValidID(id) else {
+            throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "target.name")
+        }
+        let model: LatencyModel
+        switch adapted.model {
+        case .network(let r): model = .mlp(r)
+        case .linear(let head): model = .proxyHead(base.model, head)
+        }
+        self.init(id: id, spaceID: base.spaceID, device: adapted.target, deviceSpec: base.deviceSpec, model: model,
+                  metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: sampleCount, testCount: 0,
+                                            variant: "\(adapted.method.rawValue): \(adapted.variant)"),
+                  notes: ["source": "adaptProxy", "proxy": base.id, "method": adapted.method.rawValue])
+    }
+}
