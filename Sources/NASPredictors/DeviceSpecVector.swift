@@ -9,7 +9,7 @@ public struct DeviceSpecVector: Sendable, Equatable {
 
     /// Mean of each log feature over the training devices.
     public var mean: [Double]
-    /// Standard deviation of each log feature over the training devices (floored).
+    /// Standard deviation of each log feature over the training devices (floored at 0.5).
     public var std: [Double]
 
     /// Wraps fitted statistics.
@@ -44,13 +44,16 @@ public struct DeviceSpecVector: Sendable, Equatable {
         let n = Double(max(rows.count, 1))
         for r in rows { for j in 0..<k { mean[j] += r[j] / n } }
         for r in rows { for j in 0..<k { std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n } }
-        return DeviceSpecVector(mean: mean, std: std.map { max($0.squareRoot(), 0.05) })
+        // Floor of 0.5 log units: a column that barely varies among the few training GPUs (memory
+        // size of three 11–12 GB cards) must not turn a 24 GB card into a 15-sigma input.
+        return DeviceSpecVector(mean: mean, std: std.map { max($0.squareRoot(), 0.5) })
     }
 
     /// Standardized features of a spec, ready to append to an architecture encoding.
     public func features(_ values: [String: Double]) throws(NASError) -> [Float] {
         let raw = try Self.logFeatures(values)
-        return (0..<raw.count).map { Float((raw[$0] - mean[$0]) / std[$0]) }
+        // Clipped to ±3: the network is not asked to extrapolate far outside the training GPUs.
+        return (0..<raw.count).map { Float(min(max((raw[$0] - mean[$0]) / std[$0], -3), 3)) }
     }
 
     /// Distance between two specs in standardized log units, batch excluded (used to find the

@@ -47,7 +47,7 @@ private struct PredictorsBench {
     mutating func run() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(fixtures))
         let start = Date()
-        emit("# Latency predictors (hwas-bench predictors\(quick ? " --quick" : ""))")
+        emit("# Latency predictors (hwnas-bench predictors\(quick ? " --quick" : ""))")
         emit()
         emit("Release build; seed 0; times on this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores visible).")
         var defaults: [String: TrainedPredictor] = [:]
