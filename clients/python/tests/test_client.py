@@ -69,6 +69,55 @@ def test_progress_iterator_and_callback(client):
     assert list(req.progress(timeout=1)) == [report]
 
 
+def _matches(pattern, value):
+    """The replay rule of protocol/PROTOCOL.md ("Schemas and examples")."""
+    if pattern == "*":
+        return True
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(k in value and _matches(p, value[k]) for k, p in pattern.items())
+    if isinstance(pattern, list):
+        return isinstance(value, list) and len(pattern) == len(value) and all(map(_matches, pattern, value))
+    if isinstance(pattern, bool) or isinstance(value, bool):
+        return pattern is value
+    return pattern == value
+
+
+def _replay(binary, path):
+    """Replays one example step by step (each expect waits for its message, as the Swift replay
+    does); returns (requests by id, every message received)."""
+    with open(path) as f:
+        steps = [json.loads(line) for line in f if line.strip()]
+    requests, received = {}, []
+    with tempfile.TemporaryDirectory() as state:
+        proc = subprocess.Popen([binary, "--ndjson", "--state", state], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        unmatched = []
+        try:
+            for n, step in enumerate(steps, 1):
+                if "send" in step:
+                    for m in step["send"] if isinstance(step["send"], list) else [step["send"]]:
+                        if isinstance(m, dict) and "id" in m and "method" in m:
+                            requests[m["id"]] = m
+                    proc.stdin.write((json.dumps(step["send"]) + "\n").encode())
+                    proc.stdin.flush()
+                elif "expect" in step:
+                    while not any(_matches(step["expect"], m) for m in unmatched):
+                        line = proc.stdout.readline()
+                        assert line, f"{os.path.basename(path)}:{n}: daemon closed stdout before {step['expect']}"
+                        got = json.loads(line)
+                        unmatched.append(got)  # a batch reply is matched as a whole
+                        received.extend(got if isinstance(got, list) else [got])
+                    unmatched.remove(next(m for m in unmatched if _matches(step["expect"], m)))
+                elif "exitCode" in step:
+                    proc.stdin.close()
+                    assert proc.wait(60) == step["exitCode"], f"{os.path.basename(path)}:{n}"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return requests, received
+
+
 def test_schemas_are_valid_and_examples_validate(binary):
     jsonschema = pytest.importorskip("jsonschema")
     schema_dir = os.path.join(ROOT, "protocol", "schemas")
@@ -83,41 +132,39 @@ def test_schemas_are_valid_and_examples_validate(binary):
     def key(method, part):
         return method.replace("$/", "").replace("/", ".") + "." + part
 
-    # Replay every example through the real daemon; validate params and results.
+    # Every method the daemon lists (lifecycle notifications aside) has both schemas.
+    with tempfile.TemporaryDirectory() as state:
+        c = HwnasClient(binary, state=state)
+        methods = c.server_info["methods"]
+        c.close()
+    for m in methods:
+        if m not in ("exit", "$/cancelRequest"):
+            assert key(m, "params") in schemas and key(m, "result") in schemas, m
+    assert {"train.params", "search.result", "monotonicity.result", "adaptProxy.params"} <= set(schemas)
+
+    # Replay every example through the real daemon; validate params, results, errors, progress.
     ex_dir = os.path.join(ROOT, "protocol", "examples")
-    checked = 0
+    checked, methods_seen = 0, set()
     for name in sorted(os.listdir(ex_dir)):
-        sends = []
-        with open(os.path.join(ex_dir, name)) as f:
-            for line in f:
-                if line.strip():
-                    step = json.loads(line)
-                    if "send" in step:
-                        sends.append(step["send"])
-        body = "".join(json.dumps(m) + "\n" for m in sends)
-        with tempfile.TemporaryDirectory() as state:
-            out = subprocess.run([binary, "--ndjson", "--state", state], input=body.encode(), capture_output=True, timeout=60).stdout
-        replies = [json.loads(l) for l in out.decode().splitlines() if l.strip()]
-        by_id = {}
-        for r in replies:
-            for m in r if isinstance(r, list) else [r]:
-                by_id[m.get("id")] = m
-        for msgs in sends:
-            for m in msgs if isinstance(msgs, list) else [msgs]:
-                if not isinstance(m, dict) or "method" not in m:
-                    continue
-                pk = key(m["method"], "params")
-                if pk in schemas and "id" in m and "error" not in by_id.get(m["id"], {}):
-                    jsonschema.validate(m.get("params", {}), schemas[pk])
-                reply = by_id.get(m.get("id"))
-                if reply is None:
-                    continue
-                if "result" in reply and key(m["method"], "result") in schemas:
-                    jsonschema.validate(reply["result"], schemas[key(m["method"], "result")])
-                    checked += 1
-                if "error" in reply:
-                    jsonschema.validate(reply["error"], schemas["error"])
-    assert checked >= 8
+        requests, received = _replay(binary, os.path.join(ex_dir, name))
+        failed = {r.get("id") for r in received if "error" in r}
+        for rid, m in requests.items():
+            pk = key(m["method"], "params")
+            if pk in schemas and rid not in failed:  # invalid params are meant to be invalid
+                jsonschema.validate(m.get("params", {}), schemas[pk])
+        for r in received:
+            if r.get("method") == "$/progress":
+                jsonschema.validate(r["params"], schemas["progress.params"])
+                continue
+            req = requests.get(r.get("id"))
+            if "error" in r:
+                jsonschema.validate(r["error"], schemas["error"])
+            elif req is not None and key(req["method"], "result") in schemas:
+                jsonschema.validate(r["result"], schemas[key(req["method"], "result")])
+                methods_seen.add(req["method"])
+                checked += 1
+    assert checked >= 20
+    assert {"predict", "train", "evaluate", "save", "deletePredictor", "search", "trainGenerator", "generate"} <= methods_seen
 
 
 def test_shell_client(binary):
