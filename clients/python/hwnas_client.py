@@ -11,6 +11,8 @@
 Works in Jupyter: a reader thread does the I/O, calls block on futures; no asyncio loop.
 Also a command line (used by clients/hwnas): python3 hwnas_client.py encode --space nb201 --arch 0
 """
+import array
+import base64
 import concurrent.futures
 import itertools
 import json
@@ -21,7 +23,7 @@ import subprocess
 import sys
 import threading
 
-__all__ = ["HwnasClient", "HwnasError", "Request", "default_binary"]
+__all__ = ["HwnasClient", "HwnasError", "Request", "decode_f32", "default_binary"]
 
 
 class HwnasError(Exception):
@@ -43,6 +45,14 @@ def default_binary():
         if os.access(cand, os.X_OK):
             return cand
     return shutil.which("hwnasd") or "hwnasd"
+
+
+def decode_f32(text):
+    """Decodes predict's `latency_ms_f32` (base64 of little-endian float32) into a list of floats."""
+    values = array.array("f", base64.b64decode(text))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
 
 
 class Request:
@@ -236,11 +246,23 @@ class HwnasClient:
     def space_info(self, space): return self.call("hwnas/spaceInfo", {"space": space})
     def sample(self, **p): return self.call("hwnas/sample", p)
     def encode(self, **p): return self.call("encode", p)
-    def predict(self, progress=None, **p): return self.call("predict", p, progress)
     def train(self, progress=None, **p): return self.call("train", p, progress)
     def evaluate(self, progress=None, **p): return self.call("evaluate", p, progress)
     def finetune(self, progress=None, **p): return self.call("finetune", p, progress)
+    def save(self, predictor): return self.call("save", {"predictor": predictor})
+    def load(self, path): return self.call("load", {"path": path})
+    def delete_predictor(self, predictor): return self.call("deletePredictor", {"predictor": predictor})
+    def monotonicity(self, **p): return self.call("monotonicity", p)
     def adapt_proxy(self, progress=None, **p): return self.call("adaptProxy", p, progress)
+
+    def predict(self, progress=None, decode=True, **p):
+        """`predict`; with output="f32-base64" and decode (default) the packed `latency_ms_f32` is
+        also returned decoded as `latency_ms` (a list of floats, float32 precision)."""
+        r = self.call("predict", p, progress)
+        if decode and isinstance(r, dict) and "latency_ms_f32" in r:
+            r["latency_ms"] = decode_f32(r["latency_ms_f32"])
+        return r
+
     def search(self, progress=None, **p): return self.call("search", p, progress)
     def generate(self, progress=None, **p): return self.call("generate", p, progress)
     def train_generator(self, progress=None, **p): return self.call("trainGenerator", p, progress)
@@ -250,16 +272,21 @@ class HwnasClient:
 COMMANDS = {
     "encode": "encode", "predict": "predict", "train": "train", "evaluate": "evaluate", "finetune": "finetune",
     "adapt-proxy": "adaptProxy", "search": "search", "generate": "generate", "train-generator": "trainGenerator",
+    "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity",
     "sample": "hwnas/sample", "space-info": "hwnas/spaceInfo", "devices": "hwnas/listDevices",
     "predictors": "hwnas/listPredictors", "info": "initialize",
 }
-LIST_FLAGS = {"arch": "archs", "device": None}
+# --name (value) -> params, per command; everything else is generic (see USAGE).
+REPEATED = {"arch": "archs", "budget": "budgets"}  # generate: --budget may repeat
 
 USAGE = """usage: hwnas COMMAND [--name value ...]
        hwnas call METHOD [JSON-PARAMS]
 commands: """ + ", ".join(sorted(COMMANDS)) + """
   --name value  becomes params.name (kebab-case -> camelCase); values are JSON when they parse, else strings;
-  --arch A      may repeat and becomes params.archs (a list).
+  --name        without a value (last, or followed by another --flag) is true, e.g. --pareto;
+  --arch A      may repeat and becomes params.archs (a list);
+  search / train-generator: --budget 5 becomes budget {"latency_ms": 5}; generate: --budget may
+  repeat and becomes params.budgets; monotonicity: --device may repeat and becomes params.devices.
 Progress goes to stderr, the result JSON to stdout; exit 1 on a JSON-RPC error. Daemon: $HWNASD or the checkout's build."""
 
 
@@ -286,18 +313,34 @@ def parse_cli(argv):
         return argv[1], params
     if argv[0] not in COMMANDS:
         raise SystemExit(f"hwnas: unknown command {argv[0]!r}\n{USAGE}")
-    params, i = {}, 1
+    method, params, i = COMMANDS[argv[0]], {}, 1
     while i < len(argv):
         flag = argv[i]
-        if not flag.startswith("--") or i + 1 >= len(argv):
+        if not flag.startswith("--") or len(flag) < 3:
             raise SystemExit(f"hwnas: expected --name value, got {flag!r}")
-        name, value = flag[2:], argv[i + 1]
+        name = flag[2:]
+        if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
+            params[_camel(name)] = True  # a bare flag, e.g. --pareto
+            i += 1
+            continue
+        value = argv[i + 1]
+        i += 2
         if name == "arch":
             params.setdefault("archs", []).append(value if not value.lstrip("-").isdigit() else int(value))
+        elif name == "budget" and method in ("search", "trainGenerator"):
+            v = _value(value)
+            params["budget" if method == "search" else "budgets"] = (
+                {"latency_ms": v} if method == "search" and isinstance(v, (int, float)) else v)
+        elif name == "budget" and method == "generate":
+            params.setdefault("budgets", []).append(_value(value))
+        elif name == "device" and method == "monotonicity":
+            params.setdefault("devices", []).append(value)
+        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target"):
+            v = _value(value)  # names stay strings even when they look like numbers; objects parse
+            params[_camel(name)] = v if isinstance(v, (dict, list)) else value
         else:
-            params[_camel(name)] = value if name == "space" else _value(value)
-        i += 2
-    return COMMANDS[argv[0]], params
+            params[_camel(name)] = _value(value)
+    return method, params
 
 
 def _print_progress(value):

@@ -185,3 +185,91 @@ def test_cli_parsing():
     assert hwnas_client.parse_cli(["predict", "--space", "nb201", "--device", "pixel3", "--arch", "5", "--top-k", "3"]) == (
         "predict", {"space": "nb201", "device": "pixel3", "archs": [5], "topK": 3})
     assert hwnas_client.parse_cli(["call", "x/y", '{"a": 1}']) == ("x/y", {"a": 1})
+
+
+def test_cli_conveniences():
+    # The README's main command, exactly as written.
+    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", "5"]) == (
+        "search", {"space": "nb201", "device": "pixel3", "budget": {"latency_ms": 5}})
+    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--predictor", "7", "--pareto", "--generations", "3"]) == (
+        "search", {"space": "nb201", "predictor": "7", "pareto": True, "generations": 3})
+    assert hwnas_client.parse_cli(["generate", "--space", "nb201", "--device", "pixel3", "--budget", "3", "--budget", "7.5", "--samples", "0"]) == (
+        "generate", {"space": "nb201", "device": "pixel3", "budgets": [3, 7.5], "samples": 0})
+    assert hwnas_client.parse_cli(["monotonicity", "--space", "nb201", "--device", "pixel3", "--device", "pixel2"]) == (
+        "monotonicity", {"space": "nb201", "devices": ["pixel3", "pixel2"]})
+    assert hwnas_client.parse_cli(["delete-predictor", "--predictor", "p1"]) == ("deletePredictor", {"predictor": "p1"})
+    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--budget", '{"latency_ms": 2}'])[1]["budget"] == {"latency_ms": 2}
+
+
+def test_decode_f32():
+    import struct
+    packed = struct.pack("<3f", 1.5, 20.25, 0.125)
+    import base64
+    assert hwnas_client.decode_f32(base64.b64encode(packed).decode()) == [1.5, 20.25, 0.125]
+
+
+def test_predictor_wrappers(client):
+    info = client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
+    assert info["predictor"] == "lut-px3" and info["model"] == "lut" and info["metrics"]["trainCount"] == 300
+    archs = [NB201, 5, 15624]
+    plain = client.predict(predictor="lut-px3", archs=archs)
+    packed = client.predict(predictor="lut-px3", archs=archs, output="f32-base64")
+    assert "latency_ms_f32" in packed and len(packed["latency_ms"]) == 3
+    assert packed["latency_ms"] == pytest.approx(plain["latency_ms"], rel=1e-6)
+    raw = client.predict(predictor="lut-px3", archs=archs, output="f32-base64", decode=False)
+    assert "latency_ms" not in raw
+    ev = client.evaluate(predictor="lut-px3")
+    assert ev["data"] == "fixtures:pixel3" and ev["metrics"]["count"] == 15625
+    path = client.save("lut-px3")["path"]
+    assert os.path.exists(path)
+    assert client.delete_predictor("lut-px3") == {"predictor": "lut-px3", "deleted": True}
+    assert not os.path.exists(path)
+    with pytest.raises(HwnasError) as e:
+        client.predict(predictor="lut-px3", archs=[5])
+    assert e.value.code == -32011
+
+
+def test_load_wrapper(client):
+    client.train(space="nb201", device="pixel2", model="lut", trainSize=200, id="lut-px2")
+    path = client.save("lut-px2")["path"]
+    with tempfile.TemporaryDirectory() as other:
+        c2 = HwnasClient(client.proc.args[0], state=other)
+        try:
+            loaded = c2.load(path)
+            assert loaded["predictor"] == "lut-px2" and loaded["device"] == "pixel2"
+            assert c2.predict(predictor="lut-px2", archs=[5]) == client.predict(predictor="lut-px2", archs=[5])
+        finally:
+            c2.close()
+
+
+def test_monotonicity_wrapper(client):
+    if "monotonicity" not in client.server_info["methods"]:
+        with pytest.raises(HwnasError) as e:
+            client.monotonicity(space="nb201", devices=["pixel3", "pixel2"])
+        assert e.value.code == -32601
+        return
+    r = client.monotonicity(space="nb201", devices=["pixel3", "pixel2"])
+    assert r["devices"] == ["pixel3", "pixel2"] and len(r["matrix"]) == 2
+    assert r["matrix"][0][0] == 1 and r["matrix"][0][1] == r["matrix"][1][0]
+    assert -1 <= r["matrix"][0][1] <= 1 and r["source"][0][1] == "measured"
+
+
+def test_shell_client_search_prints_progress_and_result(binary):
+    # A small search, as the README's main command (with a fast LUT predictor instead of the
+    # device's default, trained once by `hwnas train` into the state dir the next run reads).
+    hwnas = os.path.join(ROOT, "clients", "hwnas")
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, HWNASD=binary, XDG_DATA_HOME=data)
+        r = subprocess.run([hwnas, "train", "--space", "nb201", "--device", "pixel3", "--model", "lut",
+                            "--train-size", "300", "--id", "lut-px3"], capture_output=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert os.path.exists(os.path.join(data, "hwnasd", "predictors", "lut-px3.hwnp"))
+        r = subprocess.run([hwnas, "search", "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
+                            "--generations", "4", "--population", "20"], capture_output=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        result = json.loads(r.stdout)
+        assert result["best"]["latency_ms"] <= 5 and result["generations"] == 4 and not result["partial"]
+        lines = r.stderr.decode().splitlines()
+        progress = [l for l in lines if l.startswith("progress ")]
+        assert progress and all("generation=" in l and "frontSize=" in l for l in progress)
+        assert progress[-1].startswith("progress 4/4 search done") and "final=True" in progress[-1]
