@@ -45,6 +45,10 @@ public enum HWNASDaemon {
         let server = makeServer(sink: transport, options: options, logger: logger)
         logger.info("hwnasd \(version) ready (\(options.framing.rawValue), state \(options.stateDirectory))")
         transport.start { server.receive($0) }
+        OutputWatcher.start(fd: protocolOut) {
+            logger.info("the client closed our output: cancelling jobs and exiting")
+            server.receive(.endOfInput)
+        }
         return server.waitForExit()
     }
 

@@ -54,9 +54,15 @@ final class Job: Sendable {
 struct RequestScheduler {
     private(set) var jobs: [Job] = []
     private var running: Set<Int> = []
+    /// Jobs whose handler has returned (being answered, about to be removed).
+    private var finished: Set<Int> = []
 
-    /// Number of long jobs queued or running.
-    var longCount: Int { jobs.reduce(0) { $0 + ($1.kind == .long ? 1 : 0) } }
+    /// Number of long jobs queued or running (a job whose handler has returned no longer counts).
+    var longCount: Int { jobs.reduce(0) { $0 + ($1.kind == .long && !finished.contains($1.seq) ? 1 : 0) } }
+
+    /// Marks `job`'s handler as returned: it stops counting against `--max-jobs` before its
+    /// response is sent, so a client answered at once may start its next long request.
+    mutating func markFinished(_ job: Job) { finished.insert(job.seq) }
 
     /// The unanswered job with `id`, if any.
     func job(id: RequestID) -> Job? { jobs.first { $0.id == id && !$0.hasResponded } }
@@ -74,6 +80,7 @@ struct RequestScheduler {
     mutating func remove(_ job: Job) -> [Job] {
         jobs.removeAll { $0.seq == job.seq }
         running.remove(job.seq)
+        finished.remove(job.seq)
         return startable()
     }
 

@@ -305,6 +305,7 @@ public final class Server: Sendable {
             }
         }
         if let t = job.progressToken { progress.end(token: t) }
+        state.withLock { $0.scheduler.markFinished(job) }
         job.respondOnce(response)
         let ready = state.withLock { $0.scheduler.remove(job) }
         start(ready)

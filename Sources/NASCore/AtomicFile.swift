@@ -49,11 +49,16 @@ public enum AtomicFile {
         }
     }
 
-    /// Reads a whole file.
+    /// Reads a whole regular file (a device, FIFO or directory is refused: `/dev/zero` would
+    /// never end).
     public static func read(_ path: String) throws(NASError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw storageError("cannot open \(path)") }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw NASError(.storage, "\(path) is not a regular file")
+        }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
