@@ -1,3 +1,4 @@
+import itertools
 import json
 import os
 import subprocess
@@ -254,6 +255,35 @@ def test_monotonicity_wrapper(client):
     assert -1 <= r["matrix"][0][1] <= 1 and r["source"][0][1] == "measured"
 
 
+def _schema(name):
+    with open(os.path.join(ROOT, "protocol", "schemas", name + ".json")) as f:
+        return json.load(f)
+
+
+def test_adapt_proxy_wrapper_on_measured_samples(client):
+    # Target samples are real pixel2 measurements from the fixtures (first 20 rows).
+    import csv
+    with open(os.path.join(ROOT, "fixtures", "nb201", "latency.csv")) as f:
+        rows = list(itertools.islice(csv.DictReader(f), 20))
+    samples = [{"arch": r["arch_str"], "latency_ms": float(r["pixel2"])} for r in rows]
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
+    params = {"proxy": "lut-px3", "target": {"name": "pixel2-adapted", "samples": samples}, "method": "affine"}
+    if "adaptProxy" not in client.server_info["methods"]:
+        with pytest.raises(HwnasError) as e:
+            client.adapt_proxy(**params)
+        assert e.value.code == -32601
+        return
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(params, _schema("adaptProxy.params"))
+    r = client.adapt_proxy(**params)
+    jsonschema.validate(r, _schema("adaptProxy.result"))
+    assert r["predictor"] == "pixel2-adapted" and r["method"] == "affine" and r["evaluation"] == "crossValidated"
+    assert len(client.predict(predictor="pixel2-adapted", archs=[5, 6])["latency_ms"]) == 2
+    m = client.monotonicity(space="nb201", devices=["pixel3", "pixel2"], target="pixel3")
+    jsonschema.validate(m, _schema("monotonicity.result"))
+    assert m["bestProxy"]["target"] == "pixel3" and m["bestProxy"]["device"] == "pixel2"
+
+
 def test_shell_client_search_prints_progress_and_result(binary):
     # A small search, as the README's main command (with a fast LUT predictor instead of the
     # device's default, trained once by `hwnas train` into the state dir the next run reads).
@@ -273,3 +303,25 @@ def test_shell_client_search_prints_progress_and_result(binary):
         progress = [l for l in lines if l.startswith("progress ")]
         assert progress and all("generation=" in l and "frontSize=" in l for l in progress)
         assert progress[-1].startswith("progress 4/4 search done") and "final=True" in progress[-1]
+
+
+def test_search_cancel_returns_partial_result(client):
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
+    req = client.start("search", {"space": "nb201", "predictor": "lut-px3", "budget": {"latency_ms": 5},
+                                  "generations": 1000000, "population": 20}, want_progress=True)
+    first = next(req.progress(timeout=30))
+    assert first["kind"] == "report" and first["generation"] >= 1
+    req.cancel()
+    r = req.result(30)
+    assert r["partial"] is True and r["generations"] < 1000000 and r["best"]["latency_ms"] <= 5
+
+
+def test_train_cancel_is_request_cancelled(client):
+    req = client.start("train", {"space": "nb201", "device": "pixel3", "model": "mlp", "maxEpochs": 100000,
+                                 "id": "mlp-cancelled"}, want_progress=True)
+    next(req.progress(timeout=60))
+    req.cancel()
+    with pytest.raises(HwnasError) as e:
+        req.result(30)
+    assert e.value.code == -32800
+    assert all(p["id"] != "mlp-cancelled" for p in client.list_predictors(space="nb201")["predictors"])
