@@ -57,7 +57,7 @@ public struct FuzzSession {
                 report.codesPerClass[cls, default: [:]][code, default: 0] += 1
             }
         }
-        func drain(_ what: String) {
+        func drain(_ what: String, _ cls: String) {
             while let m = client.wait(timeout: 0, { _ in true }) {
                 if m["method"] == "$/progress" { continue }
                 let elements = m.arrayValue ?? [m]
@@ -65,7 +65,7 @@ public struct FuzzSession {
                     answered.insert(rid)
                     record(m, cls, what)
                 } else if !elements.isEmpty, elements.allSatisfy({ $0["id"] == .null && $0["error"] != nil }) {
-                    record(m, "null-id", what)
+                    record(m, cls, what)  // frame and envelope errors of the input just sent
                 } else {
                     let again = m["id"]?.intValue.map { answered.contains($0) } ?? false
                     report.failures.append("\(what): \(again ? "second response" : "unexpected reply") \(Self.preview(JSONWriter.write(m)))")
@@ -105,7 +105,7 @@ public struct FuzzSession {
                     break
                 }
             }
-            drain(what)
+            drain(what, input.fuzzClass)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
             report.msPerClass[input.fuzzClass, default: 0] += ms
             if ms > report.slowestMs { report.slowestMs = ms; report.slowest = what }
@@ -115,7 +115,7 @@ public struct FuzzSession {
         while !outstanding.isEmpty && Date() < deadline {
             if let m = client.wait(timeout: 0.05, { _ in true }) {
                 client.inbox.append(m)  // put back for drain, which classifies it
-                drain("final")
+                drain("final", "late")
             }
         }
         for (rid, cls) in outstanding.sorted(by: { $0.key < $1.key }) { report.failures.append("\(cls) id \(rid): no response after its cancel") }
