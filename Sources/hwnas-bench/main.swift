@@ -12,6 +12,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("generate", "PNAG generator: regret vs optimum and 20 searches, queries, hypervolume, unseen budgets (issue 7)", runGenerateBench),
     ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),
     ("json", "JSON hot path: parse/decode a 100,000-arch request, write the result, vs Foundation (issue 2)", runJSONBench),
+    ("stdio", "real hwnasd over stdio: 1-arch predict round trip p50/p99, 100,000-arch predict end to end (JSON and f32-base64)", runStdioBench),
     ("rpc", "server latencies: cancel -> -32800, quick request while a long one runs (issue 2)", runRPCBench),
     ("speed", "MLP engine: GEMM GFLOP/s, predict 100,000 archs, training on 1,000 samples vs Python peer (issue 4)", runSpeedBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
