@@ -104,6 +104,7 @@ extension SearchSpace {
 
     /// Checks gene count and ranges of an architecture from an untrusted source.
     public func validate(_ arch: Architecture) throws(NASError) {
+        let cardinalities = self.cardinalities
         guard arch.genes.count == cardinalities.count else {
             throw NASError(.invalidArchitecture,
                            "expected \(cardinalities.count) decisions for space \(id), got \(arch.genes.count)")
@@ -116,6 +117,7 @@ extension SearchSpace {
 
     /// A uniform random architecture (each decision uniform), canonicalized.
     public func sample(using rng: inout SeededGenerator) -> Architecture {
+        let cardinalities = self.cardinalities
         var genes = [UInt8](repeating: 0, count: cardinalities.count)
         for i in 0..<genes.count { genes[i] = UInt8(rng.nextInt(cardinalities[i])) }
         var a = Architecture(genes: genes)
@@ -131,6 +133,7 @@ extension SearchSpace {
 
     /// OFA-style mutation: each decision is resampled with probability `probability`.
     public func mutate(_ arch: Architecture, probability: Double, using rng: inout SeededGenerator) -> Architecture {
+        let cardinalities = self.cardinalities
         var a = arch
         for i in 0..<a.genes.count where rng.nextDouble() < probability {
             a.genes[i] = UInt8(rng.nextInt(cardinalities[i]))
@@ -151,6 +154,7 @@ extension SearchSpace {
 
     /// All architectures that differ from `arch` in exactly one active decision (canonical, distinct).
     public func neighbours(of arch: Architecture) -> [Architecture] {
+        let cardinalities = self.cardinalities
         var out: [Architecture] = []
         var seen: Set<Architecture> = [canonical(arch)]
         for i in 0..<cardinalities.count where isActive(decision: i, in: arch) {

@@ -8,7 +8,7 @@ import NASCore
 /// stage `i` is active iff `j < d[i]` (fixed-depth stages are always fully active); canonical
 /// form sets the kernel and expand genes of inactive layers to 0, which `format` prints as the
 /// first option (kernel 3, expand 3).
-public struct ElasticLayout: Sendable {
+public final class ElasticLayout: Sendable {
     /// Maximum number of layers of each stage.
     let stageDepths: [Int]
     let kernelSizes: [Int]
@@ -46,6 +46,11 @@ public struct ElasticLayout: Sendable {
         slotOfLayer = sl
         firstLayer = first
         format = KeyedListFormat([("ks", layers), ("e", layers), ("d", elasticStages.count), ("r", 1)])
+        cardinalities = [Int](repeating: kernelSizes.count, count: layers) + [Int](repeating: expandRatios.count, count: layers)
+            + [Int](repeating: depths.count, count: elasticStages.count) + [resolutions.count]
+        decisionNames = (0..<layers).map { "ks[\($0)] (stage\(st[$0]).layer\(sl[$0]))" }
+            + (0..<layers).map { "e[\($0)] (stage\(st[$0]).layer\(sl[$0]))" }
+            + elasticStages.enumerated().map { "d[\($0.offset)] (stage\($0.element))" } + ["r"]
     }
 
     var ksBase: Int { 0 }
@@ -54,16 +59,10 @@ public struct ElasticLayout: Sendable {
     var rGene: Int { 2 * layers + elasticStages.count }
     var geneCount: Int { rGene + 1 }
 
-    var cardinalities: [Int] {
-        [Int](repeating: kernelSizes.count, count: layers) + [Int](repeating: expandRatios.count, count: layers)
-            + [Int](repeating: depths.count, count: elasticStages.count) + [resolutions.count]
-    }
-
-    var decisionNames: [String] {
-        (0..<layers).map { "ks[\($0)] (stage\(stageOfLayer[$0]).layer\(slotOfLayer[$0]))" }
-            + (0..<layers).map { "e[\($0)] (stage\(stageOfLayer[$0]).layer\(slotOfLayer[$0]))" }
-            + elasticStages.enumerated().map { "d[\($0.offset)] (stage\($0.element))" } + ["r"]
-    }
+    /// Options per gene (stored: read on every validation and mutation).
+    let cardinalities: [Int]
+    /// A name per gene.
+    let decisionNames: [String]
 
     func optionLabels(ofDecision i: Int) -> [String] {
         let values = i < eBase ? kernelSizes : i < dBase ? expandRatios : i < rGene ? depths : resolutions
