@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import NASCore
 import NASSpaces
@@ -13,13 +14,21 @@ extension Server {
             let archs = try ArchitectureInput.resolve(params.archs, in: space)
             try context.job.checkCancelled()
             let m = try space.encode(archs, encoding: encoding)
-            var vectors: [[Float]] = []
-            vectors.reserveCapacity(m.rows)
-            for r in 0..<m.rows { vectors.append(m.row(r)) }
             let dims = try params.includeDimensions == true
                 ? space.encodingInfo(encoding).map { DimensionInfo(index: $0.index, name: $0.name, kind: $0.kind, description: $0.description) }
                 : nil
-            return EncodeResult(encoding: encoding, dimension: dim, vectors: vectors, dimensions: dims)
+            switch params.output ?? "json" {
+            case "json":
+                var vectors: [[Float]] = []
+                vectors.reserveCapacity(m.rows)
+                for r in 0..<m.rows { vectors.append(m.row(r)) }
+                return EncodeResult(encoding: encoding, dimension: dim, vectors: vectors, vectorsF32: nil, count: m.rows, dimensions: dims)
+            case "f32-base64":
+                let packed = m.storage.withUnsafeBytes { Data($0) }.base64EncodedString()
+                return EncodeResult(encoding: encoding, dimension: dim, vectors: nil, vectorsF32: packed, count: m.rows, dimensions: dims)
+            case let other:
+                throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
+            }
         }
         register(SampleRequest.self) { params, _ in
             let space = try SpaceRegistry.space(params.space)
