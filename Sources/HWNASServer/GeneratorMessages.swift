@@ -23,6 +23,8 @@ public struct TrainGeneratorRequest: RequestType {
     /// ...or a list of budgets; default: the 2nd–98th percentile of a warm-up sample.
     public var budgets: [Double]?
     public var iterations: Int?
+    /// Architectures sampled per budget and step (default 32).
+    public var samplesPerBudget: Int?
     public var seed: UInt64?
     /// Id of the generator (default generated from space, device and seed).
     public var id: String?
