@@ -274,7 +274,10 @@ public final class Server: Sendable {
             case .quick:
                 quickQueue.async { [self] in execute(job) }
             case .long:
-                let t = Thread { [self] in execute(job) }
+                let t = Thread { [self] in
+                    ThreadPriority.lowerForBackgroundWork()
+                    execute(job)
+                }
                 t.name = "hwnasd.job.\(job.method)"
                 t.stackSize = 16 << 20
                 t.start()
