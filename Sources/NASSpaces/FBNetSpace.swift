@@ -38,6 +38,7 @@ public struct FBNetSpace: SearchSpace {
     private func pow9(_ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * 9 } }
 
     public func parse(_ text: String) throws(NASError) -> Architecture {
+        if let fast = Self.parseDigits(text) { return fast }
         let t = text.trimmingSpaces
         let tokens = t.split(separator: "-", omittingEmptySubsequences: false)
         guard tokens.count == Self.blocks else {
@@ -57,6 +58,22 @@ public struct FBNetSpace: SearchSpace {
             }
         }
         return Architecture(genes: genes)
+    }
+
+    /// Byte-level parse of the common `7-8-1-...` form (22 digits 0...8 joined by '-'); nil for
+    /// anything else, which the general parser handles and explains.
+    static func parseDigits(_ text: String) -> Architecture? {
+        var text = text
+        return text.withUTF8 { b -> Architecture? in
+            guard b.count == 2 * blocks - 1 else { return nil }
+            var genes = [UInt8](repeating: 0, count: blocks)
+            for i in 0..<blocks {
+                let d = b[2 * i] &- UInt8(ascii: "0")
+                guard d < 9, i == blocks - 1 || b[2 * i + 1] == UInt8(ascii: "-") else { return nil }
+                genes[i] = d
+            }
+            return Architecture(genes: genes)
+        }
     }
 
     public func parse(fields: [String: [Int]]) throws(NASError) -> Architecture {
