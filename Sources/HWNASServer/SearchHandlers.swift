@@ -10,16 +10,10 @@ extension Server {
             if let id = p.predictor ?? p.objective?.latency { return [.read("predictor:\(id)")] }
             return []
         }) { params, context in
-            let space = try SpaceRegistry.space(params.space)
-            let (predictor, spec) = try services.resolvePredictor(
-                id: params.predictor ?? params.objective?.latency, space: space.id, device: params.device,
-                spec: params.spec, batch: params.batch, control: context.job)
-            guard predictor.spaceID == space.id else {
-                throw NASError(.invalidParams, "predictor '\(predictor.id)' is for space \(predictor.spaceID), not \(space.id)", field: "predictor")
-            }
-            let accuracy = try services.accuracySource(params.objective, space: space, control: context.job)
-            let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: spec) }
-            let problem = SearchProblem(space: space, latency: latency, accuracy: accuracy.objective, accuracyLabel: accuracy.label)
+            let (problem, sources) = try services.searchProblem(
+                space: params.space, device: params.device, predictor: params.predictor ?? params.objective?.latency,
+                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false, control: context.job)
+            let space = problem.space
 
             let goal: SearchGoal
             switch (params.budget, params.pareto ?? false) {
@@ -51,7 +45,7 @@ extension Server {
                 best: r.best.map(msg), front: r.front.map(msg), queries: r.queries, elapsedMs: r.elapsedMs,
                 partial: r.partial, generations: r.generations, feasibleFraction: r.feasibleFraction,
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
-                predictor: predictor.id)
+                predictor: sources["latency"] ?? "")
         }
     }
 }
