@@ -106,7 +106,7 @@ extension DomainServices {
         if reusable && specValues != nil {
             throw NASError(.invalidParams, "generators take a predictor or a fixture device, not a spec (train a predictor first)", field: "spec")
         }
-        let accuracyName = objective?.accuracy ?? (space.id == "nb201" ? "cifar10" : space.id == "ofa_mbv3" ? "ofa-top1" : "macs")
+        let accuracyName = objective?.accuracy ?? Self.defaultAccuracyName(space: space)
         if reusable && accuracyName == "inline" {
             throw NASError(.invalidParams, "generators need a reusable accuracy source (not inline values)", field: "objective.accuracy")
         }

@@ -51,10 +51,20 @@ extension Server {
 }
 
 extension DomainServices {
+    /// The accuracy source used when a request names none: measured CIFAR-10 on nb201, the
+    /// OFA top-1 predictor on ofa_mbv3, the MACs proxy elsewhere.
+    static func defaultAccuracyName(space: any SearchSpace) -> String {
+        switch space.id {
+        case "nb201": "cifar10"
+        case "ofa_mbv3": "ofa-top1"
+        default: "macs"
+        }
+    }
+
     /// The accuracy objective a search (or generator) request asks for, with the space's default.
     func accuracySource(_ objective: SearchObjectiveInput?, space: any SearchSpace,
                         control: JobControl) throws(NASError) -> AccuracySource {
-        let name = objective?.accuracy ?? (space.id == "nb201" ? "cifar10" : space.id == "ofa_mbv3" ? "ofa-top1" : "macs")
+        let name = objective?.accuracy ?? Self.defaultAccuracyName(space: space)
         switch name {
         case _ where AccuracySources.nb201Datasets.contains(name):
             guard space.id == "nb201" else {
