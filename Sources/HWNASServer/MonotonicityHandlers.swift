@@ -69,9 +69,17 @@ extension Server {
             guard let method = AdaptationMethod(rawValue: methodName) else {
                 throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
             }
+            // The pool: a LUT per other fixture device of the space (not the target's name, not the
+            // proxy's own device). A spec-driven proxy has no pool (its members would need the spec).
+            var pool: [ProxyLatencyModel] = []
+            if (params.pool ?? true) && (method == .auto || method == .pool) && !base.model.needsDeviceSpec {
+                var excluded: Set<String> = [params.target.name]
+                if let d = base.device { excluded.insert(d) }
+                pool = try FixturePool.luts(catalog: services.catalog, space: space.id, excluding: excluded)
+            }
             let result = try ProxyAdaptation.adapt(
                 proxy: .predictor(base, space: space), targetName: params.target.name, samples: samples,
-                method: method, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
+                method: method, pool: pool, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
             try context.job.checkCancelled()
             let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
                                                sampleCount: samples.count)

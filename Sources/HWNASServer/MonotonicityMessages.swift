@@ -54,8 +54,11 @@ public struct AdaptProxyRequest: RequestType {
     /// The space (needed when `proxy` is a device name).
     public var space: String?
     public var target: Target
-    /// `auto` (default), `affine`, `residual`, `finetune`.
+    /// `auto` (default), `affine`, `residual`, `finetune`, `pool`.
     public var method: String?
+    /// Let `auto`/`pool` also use the other fixture devices of the space (a LUT each, fitted on
+    /// all their measurements) besides the proxy (default true).
+    public var pool: Bool?
     /// Held-out target measurements to report `srccBefore`/`srccAfter` on.
     public var evalSamples: [LatencySampleInput]?
     public var seed: UInt64?

@@ -12,6 +12,16 @@ extension TrainedPredictor {
         switch adapted.model {
         case .network(let r): model = .mlp(r)
         case .linear(let head): model = .proxyHead(base.model, head)
+        case .pooled(let blend, let head):
+            var members: [LatencyModel] = []
+            for m in blend.members {
+                if m == 0 { members.append(base.model); continue }
+                guard let member = adapted.pool[m - 1].model else {
+                    throw NASError(.internal, "pool member '\(adapted.pool[m - 1].name)' has no savable model")
+                }
+                members.append(member)
+            }
+            model = .proxyHead(.blend(members, weights: blend.weights, intercept: blend.intercept), head)
         }
         self.init(id: id, spaceID: base.spaceID, device: adapted.target, deviceSpec: base.deviceSpec, model: model,
                   metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: sampleCount, testCount: 0,

@@ -20,6 +20,9 @@ public indirect enum LatencyModel: Sendable, Equatable {
     /// A proxy device's model followed by a linear head on its prediction and per-option
     /// features (`adaptProxy`'s affine and residual methods).
     case proxyHead(LatencyModel, AdaptedLinearHead)
+    /// A non-negative blend of several devices' models: intercept + Σ wᵢ · modelᵢ (ms), as
+    /// `adaptProxy`'s pool method fits it.
+    case blend([LatencyModel], weights: [Double], intercept: Double)
 
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
@@ -32,6 +35,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .calibrated(let base, _): "calibrated(\(base.kindName))"
         case .corrected(let base, _): "corrected(\(base.kindName))"
         case .proxyHead(let base, _): "adapted(\(base.kindName))"
+        case .blend(let members, _, _): "blend(\(members.map(\.kindName).joined(separator: ",")))"
         }
     }
 
@@ -40,6 +44,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         switch self {
         case .hardware: true
         case .calibrated(let base, _), .corrected(let base, _), .proxyHead(let base, _): base.needsDeviceSpec
+        case .blend(let members, _, _): members.contains { $0.needsDeviceSpec }
         default: false
         }
     }
@@ -118,6 +123,13 @@ public indirect enum LatencyModel: Sendable, Equatable {
                 guard head.coefficients.count == row.count + 1 else { return .nan }
                 return head.predict(row: row)
             }
+        case .blend(let members, let weights, let intercept):
+            var out = [Double](repeating: intercept, count: archs.count)
+            for (m, w) in zip(members, weights) {
+                let v = m.predictChunk(archs, space: space, encoding: encoding, device: device)
+                for i in 0..<out.count { out[i] += w * max(v[i], 1e-6) }
+            }
+            return out
         }
     }
 }

@@ -107,6 +107,11 @@ public enum PredictorFile {
             w.doubles(head.coefficients)
             w.doubles([head.proxyMean, head.proxyStd, head.targetMean, head.targetStd])
             writeModel(base, into: &w)
+        case .blend(let members, let weights, let intercept):
+            w.u8(9)
+            w.double(intercept)
+            w.doubles(weights)
+            for m in members { writeModel(m, into: &w) }
         }
     }
 
@@ -147,6 +152,14 @@ public enum PredictorFile {
             let head = AdaptedLinearHead(logSpace: logSpace, features: features, lambda: lambda, coefficients: coefficients,
                                          proxyMean: stats[0], proxyStd: stats[1], targetMean: stats[2], targetStd: stats[3])
             return .proxyHead(try readModel(&r, depth: depth + 1), head)
+        case 9:
+            let intercept = try r.double()
+            let weights = try r.doubles()
+            guard !weights.isEmpty, weights.count <= 64, intercept.isFinite,
+                  weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw r.corrupt("blend weights") }
+            var members: [LatencyModel] = []
+            for _ in weights { members.append(try readModel(&r, depth: depth + 1)) }
+            return .blend(members, weights: weights, intercept: intercept)
         default:
             throw r.corrupt("unknown model tag \(tag)")
         }

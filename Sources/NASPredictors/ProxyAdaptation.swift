@@ -13,13 +13,17 @@ public struct ProxyLatencyModel: Sendable {
     public var predict: @Sendable ([Architecture]) throws(NASError) -> [Double]
     /// The proxy's network on `ActiveOneHot` input, when it has one.
     public var network: NeuralRegressor?
+    /// The latency model behind `predict`, when there is one (needed to save an adapted
+    /// predictor that blends several devices; measured lookups have none).
+    public var model: LatencyModel?
 
-    /// Wraps a function (and optionally a network).
-    public init(name: String, space: any SearchSpace, network: NeuralRegressor? = nil,
+    /// Wraps a function (and optionally a network and the model it evaluates).
+    public init(name: String, space: any SearchSpace, network: NeuralRegressor? = nil, model: LatencyModel? = nil,
                 predict: @escaping @Sendable ([Architecture]) throws(NASError) -> [Double]) {
         self.name = name
         self.space = space
         self.network = network
+        self.model = model
         self.predict = predict
     }
 
@@ -49,8 +53,16 @@ public struct ProxyLatencyModel: Sendable {
     public static func predictor(_ p: TrainedPredictor, space: any SearchSpace) -> ProxyLatencyModel {
         var net: NeuralRegressor?
         if case .mlp(let r) = p.model { net = r }
-        return ProxyLatencyModel(name: p.id, space: space, network: net) { (archs: [Architecture]) throws(NASError) -> [Double] in
+        return ProxyLatencyModel(name: p.id, space: space, network: net, model: p.model) { (archs: [Architecture]) throws(NASError) -> [Double] in
             try p.predict(archs: archs)
+        }
+    }
+
+    /// A latency model (e.g. a fixture device's LUT) used as proxy or pool member.
+    public static func model(_ m: LatencyModel, name: String, space: any SearchSpace) -> ProxyLatencyModel {
+        let enc = ActiveOneHot(space: space)
+        return ProxyLatencyModel(name: name, space: space, model: m) { (archs: [Architecture]) throws(NASError) -> [Double] in
+            try m.predict(archs, space: space, encoding: enc)
         }
     }
 }
@@ -64,7 +76,12 @@ public enum AdaptationMethod: String, Sendable, Equatable, Codable, CaseIterable
     case residual
     /// OneProxy: fine-tune the proxy's neural predictor on the k samples (needs a network proxy).
     case finetune
-    /// Choose among the above by k-fold cross-validated SRCC on the target samples.
+    /// Multi-proxy: the proxy together with a pool of other devices' models (the fixture
+    /// devices of the space): the best single member by the k samples, affine-mapped, or a
+    /// non-negative blend of members, optionally with per-op corrections.
+    case pool
+    /// Choose among the above by k-fold cross-validated SRCC on the target samples (the pool
+    /// candidates only when a pool is given).
     case auto
 }
 
@@ -74,6 +91,25 @@ public enum AdaptedModel: Sendable, Equatable {
     case linear(AdaptedLinearHead)
     /// A fine-tuned network on `ActiveOneHot` input (self-contained).
     case network(NeuralRegressor)
+    /// A linear head on a blend of the proxy and pool members.
+    case pooled(PoolBlend, AdaptedLinearHead)
+}
+
+/// A non-negative blend of the proxy (member 0) and pool members (1…): intercept + Σ wᵢ · memberᵢ (ms).
+public struct PoolBlend: Sendable, Equatable {
+    /// Member indices: 0 is the proxy, j ≥ 1 is `pool[j − 1]`.
+    public var members: [Int]
+    /// Non-negative weights, one per member.
+    public var weights: [Double]
+    /// Additive term (ms).
+    public var intercept: Double
+
+    /// The blended value (ms, ≥ 1e-6) given each member's value.
+    func value(_ memberValue: (Int) -> Double) -> Double {
+        var s = intercept
+        for (m, w) in zip(members, weights) { s += w * memberValue(m) }
+        return max(s, 1e-6)
+    }
 }
 
 /// A proxy predictor adapted to a target device.
@@ -88,12 +124,23 @@ public struct AdaptedPredictor: Sendable {
     public var variant: String
     /// The fitted model.
     public var model: AdaptedModel
+    /// The pool members the model may blend (index j ≥ 1 of `PoolBlend.members` is `pool[j − 1]`).
+    public var pool: [ProxyLatencyModel] = []
 
     /// Predicted target milliseconds.
     public func predict(_ archs: [Architecture]) throws(NASError) -> [Double] {
         switch model {
         case .network(let r):
             return r.predict(ActiveOneHot(space: proxy.space).encode(archs, space: proxy.space))
+        case .pooled(let blend, let head):
+            var values: [Int: [Double]] = [:]
+            for m in blend.members {
+                values[m] = try m == 0 ? proxy.predict(archs) : pool[m - 1].predict(archs)
+            }
+            let ctx = FeatureContext(space: proxy.space)
+            return archs.indices.map { i in
+                head.predict(row: ctx.row(archs[i], proxy: blend.value { values[$0]![i] }, head: head))
+            }
         case .linear(let head):
             let p = try proxy.predict(archs)
             let ctx = FeatureContext(space: proxy.space)
@@ -153,8 +200,11 @@ public enum ProxyAdaptation {
     /// `srccBefore`/`srccAfter` are measured on `evalSamples` when given, else by k-fold cross
     /// validation on `samples` (for `auto` the cross-validated value of the chosen candidate is
     /// slightly optimistic: it also drove the choice).
+    /// `pool`: other devices' models (never the target itself) that `pool` and `auto` may use
+    /// besides the proxy.
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
-                             method: AdaptationMethod = .auto, evalSamples: [LatencySample]? = nil,
+                             method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
+                             evalSamples: [LatencySample]? = nil,
                              seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
@@ -185,6 +235,38 @@ public enum ProxyAdaptation {
             for lam in [0.3, 3.0] { linear(.counts, log: true, lambda: lam, .residual) }
             for lam in [3.0, 30.0] { linear(.countsOneHot, log: false, lambda: lam, .residual) }
         }
+        if method == .pool && pool.isEmpty {
+            throw NASError(.invalidParams, "method pool needs other devices' models; none are available for this space", field: "method")
+        }
+        // Pool candidates: member 0 is the proxy, then the pool.
+        var memberValues: [[Double]] = [p]
+        if method == .pool || method == .auto {
+            for m in pool { memberValues.append(try m.predict(archs)) }
+        }
+        func pooled(_ name: String, features: AdaptedLinearHead.FeatureSet, log: Bool, lambda: Double,
+                    blend: @escaping ([Int]) -> PoolBlend) {
+            candidates.append(Candidate(variant: name, method: .pool) { (idx: [Int]) throws(NASError) -> AdaptedModel in
+                let b = blend(idx)
+                let rows = idx.map { i in ctx.row(archs[i], proxy: b.value { memberValues[$0][i] }, logSpace: log, features: features) }
+                return .pooled(b, try AdaptedLinearHead.fit(rows: rows, target: idx.map { y[$0] }, logSpace: log,
+                                                            features: features, lambda: lambda))
+            })
+        }
+        if memberValues.count > 1 {
+            let bestMember = { (idx: [Int]) -> PoolBlend in
+                let t = idx.map { y[$0] }
+                var best = (member: 0, srcc: -2.0)
+                for (m, v) in memberValues.enumerated() {
+                    let s = RankCorrelation.spearman(idx.map { v[$0] }, t)
+                    if s.isFinite && s > best.srcc + 1e-12 { best = (m, s) }
+                }
+                return PoolBlend(members: [best.member], weights: [1], intercept: 0)
+            }
+            let blendAll = { (idx: [Int]) -> PoolBlend in Self.nonNegativeBlend(memberValues, y: y, rows: idx) }
+            pooled("pool best affine log", features: .proxyOnly, log: true, lambda: 0, blend: bestMember)
+            pooled("pool nnls ms", features: .proxyOnly, log: false, lambda: 0, blend: blendAll)
+            pooled("pool nnls + residual counts ms λ=3.0", features: .counts, log: false, lambda: 3, blend: blendAll)
+        }
         if let base = proxy.network, method == .finetune || method == .auto {
             let x = ActiveOneHot(space: space).encode(archs, space: space)
             candidates.append(Candidate(variant: "finetune mlp", method: .finetune) { (idx: [Int]) throws(NASError) -> AdaptedModel in
@@ -205,7 +287,12 @@ public enum ProxyAdaptation {
                 let test = folds[f]
                 let train = (0..<folds.count).filter { $0 != f }.flatMap { folds[$0] }
                 let model = try c.fit(train)
-                let pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: test.map { p[$0] }, ctx: ctx)
+                let pred: [Double]
+                if case .pooled(let b, let head) = model {
+                    pred = test.map { i in head.predict(row: ctx.row(archs[i], proxy: b.value { memberValues[$0][i] }, head: head)) }
+                } else {
+                    pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: test.map { p[$0] }, ctx: ctx)
+                }
                 for (k, i) in test.enumerated() { oof[i] = pred[k] }
             }
             let s = RankCorrelation.spearman(oof, y)
@@ -217,8 +304,13 @@ public enum ProxyAdaptation {
         }
         let chosen = candidates[bestIndex]
         let model = try chosen.fit(Array(0..<samples.count))
+        var variant = chosen.variant
+        if case .pooled(let b, _) = model {
+            let names = [proxy.name] + pool.map(\.name)
+            variant += ": " + zip(b.members, b.weights).map { "\(names[$0.0])×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
+        }
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosen.method,
-                                         variant: chosen.variant, model: model)
+                                         variant: variant, model: model, pool: pool)
         if let evalSamples, evalSamples.count >= 2 {
             let ea = evalSamples.map { space.canonical($0.arch) }
             let ey = evalSamples.map(\.latencyMs)
@@ -249,10 +341,31 @@ public enum ProxyAdaptation {
         return (best!.0, best!.1, AffineLogMap.fit(source: best!.2, target: y))
     }
 
+    /// Centered non-negative least squares of `y` on the members' values over `rows`: weights
+    /// ≥ 0, free intercept; members with zero weight are dropped.
+    static func nonNegativeBlend(_ values: [[Double]], y: [Double], rows: [Int]) -> PoolBlend {
+        let n = values.count, m = rows.count
+        let ym = rows.reduce(0.0) { $0 + y[$1] } / Double(m)
+        let means = values.map { v in rows.reduce(0.0) { $0 + v[$1] } / Double(m) }
+        var a = [Double](repeating: 0, count: m * n)
+        for (r, i) in rows.enumerated() { for j in 0..<n { a[r * n + j] = values[j][i] - means[j] } }
+        let w = NonNegativeLeastSquares.solve(a, rows: m, columns: n, rows.map { y[$0] - ym }, ridge: 1e-6)
+        var blend = PoolBlend(members: [], weights: [], intercept: ym)
+        for j in 0..<n where w[j] > 0 {
+            blend.members.append(j)
+            blend.weights.append(w[j])
+            blend.intercept -= w[j] * means[j]
+        }
+        if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
+        return blend
+    }
+
     static func predict(_ model: AdaptedModel, archs: [Architecture], proxyValues: [Double], ctx: FeatureContext) throws(NASError) -> [Double] {
         switch model {
         case .network(let r):
             return r.predict(ctx.onehot.encode(archs, space: ctx.space))
+        case .pooled:
+            throw NASError(.internal, "a pooled adaptation needs its members' values")
         case .linear(let head):
             return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: proxyValues[$0], head: head)) }
         }

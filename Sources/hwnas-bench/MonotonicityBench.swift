@@ -10,7 +10,7 @@ import NASSpaces
 /// One proxy → target evaluation: SRCC on every measured arch not used for adaptation.
 private struct AdaptationRow {
     var table: String, proxy: String, target: String, raw: Double
-    var adapted: [Double] = [], scratch: [Double] = [], bestProxy: [Double] = [], affine: [Double] = []
+    var adapted: [Double] = [], pooled: [Double] = [], scratch: [Double] = [], bestProxy: [Double] = [], affine: [Double] = []
 }
 
 func runMonotonicityBench(arguments: [String]) throws {
@@ -63,6 +63,28 @@ func runMonotonicityBench(arguments: [String]) throws {
         }
     }
     var rows: [AdaptationRow] = []
+    // The pool the daemon gives `adaptProxy`: a LUT per fixture device of the space, fitted on
+    // all its measurements. For a fair test the target and its aliases (another table's copy of
+    // the same measurements, e.g. rice_pixel3 = pixel3: SRCC ≥ 0.999 on shared archs) are left out.
+    let fullPool = try FixturePool.luts(catalog: catalog, space: "nb201", excluding: [])
+    var measuredByDevice: [String: [Architecture: Double]] = [:]
+    for d in catalog.deviceNames(space: "nb201") {
+        let m = try catalog.measurements(space: "nb201", device: d)
+        measuredByDevice[d] = Dictionary(zip(m.archs, m.latency), uniquingKeysWith: { a, _ in a })
+    }
+    var aliasCache: [String: Set<String>] = [:]
+    func aliases(of target: String) -> Set<String> {
+        if let a = aliasCache[target] { return a }
+        let t = measuredByDevice[target]!
+        var out: Set<String> = [target]
+        for (d, m) in measuredByDevice where d != target {
+            let shared = t.keys.filter { m[$0] != nil }
+            guard shared.count >= 50 else { continue }
+            if RankCorrelation.spearman(shared.map { t[$0]! }, shared.map { m[$0]! }) >= 0.999 { out.insert(d) }
+        }
+        aliasCache[target] = out
+        return out
+    }
     var proxyCache: [String: ProxyLatencyModel] = [:]
     func proxyModel(_ d: String) throws -> ProxyLatencyModel {
         if let p = proxyCache[d] { return p }
@@ -77,9 +99,11 @@ func runMonotonicityBench(arguments: [String]) throws {
         var row = AdaptationRow(table: c.table, proxy: c.proxy, target: c.target,
                                 raw: RankCorrelation.spearman(usable.map { pcol[$0] }, usable.map { tcol[$0] }))
         let proxy = try proxyModel(c.proxy)
-        let fixtureProxies = try table.devices.filter { $0 != c.target }.map { try proxyModel($0) }
+        let excluded = aliases(of: c.target)
+        let fixtureProxies = try table.devices.filter { !excluded.contains($0) }.map { try proxyModel($0) }
+        let pool = fullPool.filter { !excluded.contains($0.name) && $0.name != c.proxy }
         for k in ks {
-            var a = 0.0, s = 0.0, b = 0.0, f = 0.0
+            var a = 0.0, pa = 0.0, s = 0.0, b = 0.0, f = 0.0
             for seed in seeds {
                 var order = usable
                 var rng = SeededGenerator(seed: seed &* 7919 &+ UInt64(ci))
@@ -90,6 +114,9 @@ func runMonotonicityBench(arguments: [String]) throws {
                 // Adapted proxy (auto: CV-chosen among affine / residual).
                 let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: c.target, samples: Array(train), seed: seed)
                 a += RankCorrelation.spearman(try r.predictor.predict(heldArchs), heldY)
+                // Adapted with the fixture pool (auto: also the pool candidates).
+                let rp = try ProxyAdaptation.adapt(proxy: proxy, targetName: c.target, samples: Array(train), pool: pool, seed: seed)
+                pa += RankCorrelation.spearman(try rp.predictor.predict(heldArchs), heldY)
                 // (b) MLP from scratch on the k samples.
                 let enc = ActiveOneHot(space: space)
                 let cfg = MLPTrainingConfig(hidden: [64, 64], learningRate: 1e-3, batchSize: 16, maxEpochs: 300,
@@ -108,20 +135,20 @@ func runMonotonicityBench(arguments: [String]) throws {
                 b += RankCorrelation.spearman(held.map { bcol[$0].isNaN ? 0 : bp.map.apply(bcol[$0]) }, heldY)
             }
             let n = Double(seeds.count)
-            row.adapted.append(a / n); row.scratch.append(s / n); row.affine.append(f / n); row.bestProxy.append(b / n)
+            row.adapted.append(a / n); row.pooled.append(pa / n); row.scratch.append(s / n); row.affine.append(f / n); row.bestProxy.append(b / n)
         }
         rows.append(row)
     }
     func f2(_ x: Double) -> String { String(format: "%.3f", x) }
     emit("## Proxy adaptation: SRCC vs the target's measurements on all archs not used for adaptation (mean of \(seeds.count) seed(s))\n")
-    emit("adapted = `ProxyAdaptation.adapt(method: auto)`; scratch = MLP [64,64] trained on the k samples only; affine = this proxy + per-target log-affine fit (HELP-style); best-proxy = best fixture device by SRCC on the k samples, affine-fitted.\n")
-    emit("| cases | raw | adapted k=10 / 20 / 50 | scratch k=10 / 20 / 50 | affine k=10 / 20 / 50 | best-proxy k=10 / 20 / 50 |")
-    emit("|---|---|---|---|---|---|")
+    emit("adapted = `ProxyAdaptation.adapt(method: auto)` with the proxy alone (OneProxy); +pool = the same with the daemon's fixture pool (a LUT per other nb201 fixture device, the target and its aliases left out), as `adaptProxy` runs by default; scratch = MLP [64,64] trained on the k samples only; affine = this proxy + per-target log-affine fit (HELP-style); best-proxy = best measured device of the target's table (aliases left out) by SRCC on the k samples, affine-fitted.\n")
+    emit("| cases | raw | adapted k=10 / 20 / 50 | adapted+pool k=10 / 20 / 50 | scratch k=10 / 20 / 50 | affine k=10 / 20 / 50 | best-proxy k=10 / 20 / 50 |")
+    emit("|---|---|---|---|---|---|---|")
     func summary(_ label: String, _ rs: [AdaptationRow]) {
         guard !rs.isEmpty else { return }
         func mean(_ f: (AdaptationRow) -> Double) -> String { f2(rs.map(f).reduce(0, +) / Double(rs.count)) }
         func trio(_ f: @escaping (AdaptationRow) -> [Double]) -> String { (0..<ks.count).map { i in mean { f($0)[i] } }.joined(separator: " / ") }
-        emit("| \(label) (\(rs.count)) | \(mean { $0.raw }) | \(trio { $0.adapted }) | \(trio { $0.scratch }) | \(trio { $0.affine }) | \(trio { $0.bestProxy }) |")
+        emit("| \(label) (\(rs.count)) | \(mean { $0.raw }) | \(trio { $0.adapted }) | \(trio { $0.pooled }) | \(trio { $0.scratch }) | \(trio { $0.affine }) | \(trio { $0.bestProxy }) |")
     }
     let weakRows = rows.filter { $0.raw < 0.8 }
     summary("all weak ordered pairs", weakRows)
@@ -131,12 +158,17 @@ func runMonotonicityBench(arguments: [String]) throws {
         summary("target \(t)", rows.filter { $0.target == t })
     }
     let eligible = rows.filter { $0.raw >= 0.5 && $0.raw < 0.8 }
-    let met = eligible.filter { $0.adapted[1] >= 0.9 }
-    emit("\nTarget (adapted SRCC ≥ 0.9 at k = 20 where raw ≥ 0.5): met for \(met.count) of \(eligible.count) weak ordered pairs; adapted mean at k=20 \(f2(eligible.map { $0.adapted[1] }.reduce(0, +) / Double(max(eligible.count, 1)))), worst: "
-         + eligible.sorted { $0.adapted[1] < $1.adapted[1] }.prefix(5).map { "\($0.proxy)→\($0.target) \(f2($0.adapted[1]))" }.joined(separator: ", ") + "\n")
-    var detail = "\n### Every case\n\n| table | proxy → target | raw | adapted 10/20/50 | scratch 10/20/50 | affine 10/20/50 | best-proxy 10/20/50 |\n|---|---|---|---|---|---|---|\n"
+    for (label, get) in [("adapted", { (r: AdaptationRow) in r.adapted[1] }), ("adapted+pool", { (r: AdaptationRow) in r.pooled[1] })] {
+        let met = eligible.filter { get($0) >= 0.9 }
+        emit("\nTarget (\(label) SRCC ≥ 0.9 at k = 20 where raw ≥ 0.5): met for \(met.count) of \(eligible.count) weak ordered pairs; mean at k=20 \(f2(eligible.map(get).reduce(0, +) / Double(max(eligible.count, 1)))), worst: "
+             + eligible.sorted { get($0) < get($1) }.prefix(5).map { "\($0.proxy)→\($0.target) \(f2(get($0)))" }.joined(separator: ", "))
+        var byTarget: [String: (met: Int, all: Int)] = [:]
+        for r in eligible { byTarget[r.target, default: (0, 0)].all += 1; if get(r) >= 0.9 { byTarget[r.target]!.met += 1 } }
+        emit("Per target (met/eligible): " + byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.met)/\($0.value.all)" }.joined(separator: ", ") + "\n")
+    }
+    var detail = "\n### Every case\n\n| table | proxy → target | raw | adapted 10/20/50 | adapted+pool 10/20/50 | scratch 10/20/50 | affine 10/20/50 | best-proxy 10/20/50 |\n|---|---|---|---|---|---|---|---|\n"
     for r in rows {
-        detail += "| \(r.table) | \(r.proxy) → \(r.target) | \(f2(r.raw)) | \(r.adapted.map(f2).joined(separator: " / ")) | \(r.scratch.map(f2).joined(separator: " / ")) | \(r.affine.map(f2).joined(separator: " / ")) | \(r.bestProxy.map(f2).joined(separator: " / ")) |\n"
+        detail += "| \(r.table) | \(r.proxy) → \(r.target) | \(f2(r.raw)) | \(r.adapted.map(f2).joined(separator: " / ")) | \(r.pooled.map(f2).joined(separator: " / ")) | \(r.scratch.map(f2).joined(separator: " / ")) | \(r.affine.map(f2).joined(separator: " / ")) | \(r.bestProxy.map(f2).joined(separator: " / ")) |\n"
     }
 
     // 3. Reuse on NB201 (exact enumeration, CIFAR-10 test accuracy).

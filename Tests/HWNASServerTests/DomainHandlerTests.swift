@@ -169,6 +169,41 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(again?["result"]?["latency_ms"], predicted?["result"]?["latency_ms"])
     }
 
+    func testAdaptProxyPoolBlendsFixtureDevicesAndReloads() throws {
+        let state = NSTemporaryDirectory() + "hwnas-adapt-pool-\(UUID().uuidString)"
+        let peer = try makePeer(state: state)
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
+        let ids = Array(stride(from: 3, to: 15_625, by: 701))  // 23 archs
+        let y = try measured(space: "nb201", device: "eyeriss", ids: ids)
+        let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let evalIDs = Array(stride(from: 11, to: 15_625, by: 89))
+        let evalY = try measured(space: "nb201", device: "eyeriss", ids: evalIDs)
+        let evalSamples: [JSONValue] = zip(evalIDs, evalY).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        // The target is named after a fixture device: the pool leaves that name out, and the proxy's
+        // own device (titan_rtx_1).
+        let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "method": "pool",
+                                            "target": ["name": "eyeriss", "samples": .array(samples)],
+                                            "evalSamples": .array(evalSamples)])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertEqual(result["method"], "pool")
+        let variant = try XCTUnwrap(result["variant"]?.stringValue)
+        XCTAssertTrue(variant.hasPrefix("pool"), variant)
+        let members = variant.split(separator: ":").last!.split(separator: "+").map { $0.split(separator: "×")[0].trimmingCharacters(in: .whitespaces) }
+        XCTAssertFalse(members.contains("eyeriss"), "the target is not in its own pool: \(variant)")
+        XCTAssertFalse(members.contains("titan_rtx_1"), variant)
+        XCTAssertGreaterThan(try XCTUnwrap(result["srccAfter"]?.doubleValue), try XCTUnwrap(result["srccBefore"]?.doubleValue))
+        let predicted = peer.call(4, "predict", ["predictor": "eyeriss", "archs": [5, 17, 15_000]])
+        let values = try XCTUnwrap(predicted?["result"]?["latency_ms"]?.arrayValue)
+        XCTAssertTrue(values.allSatisfy { ($0.doubleValue ?? 0) > 0 })
+        // The saved file holds every member: a restarted daemon predicts the same.
+        let restarted = try makePeer(state: state)
+        XCTAssertEqual(restarted.call(1, "predict", ["predictor": "eyeriss", "archs": [5, 17, 15_000]])?["result"]?["latency_ms"],
+                       predicted?["result"]?["latency_ms"])
+        // pool: false leaves method pool nothing to blend.
+        XCTAssertEqual(errorCode(restarted.call(2, "adaptProxy", ["proxy": "proxy", "method": "pool", "pool": false,
+                                                                  "target": ["name": "e2", "samples": .array(samples)]])), -32602)
+    }
+
     /// Measured latencies of NB201 archs by official index, read from the fixtures.
     func measured(space: String, device: String, ids: [Int]) throws -> [Double] {
         var dir = URL(fileURLWithPath: #filePath)

@@ -78,4 +78,55 @@ final class ProxyAdaptationTests: XCTestCase {
         XCTAssertEqual(b.proxy.name, "true_640")  // SRCC 0.998 with true_630
         XCTAssertGreaterThan(b.sampleSRCC, 0.95)
     }
+
+    func testPoolAdaptationBlendsOtherDevicesAndBeatsTheLoneWeakProxy() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        // eagle_jetson_16 -> true_a76 is weak (SRCC 0.46); the pool holds a LUT of every other
+        // nb201 device except the target.
+        let proxy = try ProxyLatencyModel.measured(catalog: catalog, space: "nb201", device: "eagle_jetson_16")
+        let pool = try FixturePool.luts(catalog: catalog, space: "nb201", excluding: ["true_a76", "eagle_jetson_16"])
+        XCTAssertEqual(pool.count, catalog.deviceNames(space: "nb201").count - 2)
+        XCTAssertFalse(pool.contains { $0.name == "true_a76" })
+        let (train, held) = try split(catalog, device: "true_a76", k: 20, seed: 4)
+        let alone = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .residual,
+                                              evalSamples: held, seed: 4)
+        let pooled = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .pool,
+                                               pool: pool, evalSamples: held, seed: 4)
+        XCTAssertEqual(pooled.predictor.method, .pool)
+        guard case .pooled(let blend, _) = pooled.predictor.model else { return XCTFail("not a pooled model") }
+        XCTAssertTrue(blend.weights.allSatisfy { $0 > 0 })
+        XCTAssertGreaterThan(pooled.srccAfter, 0.9, pooled.predictor.variant)
+        XCTAssertGreaterThan(pooled.srccAfter, alone.srccAfter, "\(pooled.predictor.variant) vs \(alone.predictor.variant)")
+        XCTAssertTrue(pooled.predictor.variant.contains("×"), pooled.predictor.variant)
+        // Without a pool, method pool is a clear error.
+        XCTAssertThrowsError(try ProxyAdaptation.adapt(proxy: proxy, targetName: "t", samples: train, method: .pool)) {
+            XCTAssertEqual(($0 as? NASError)?.kind, .invalidParams)
+        }
+    }
+
+    func testNonNegativeLeastSquaresKeepsWeightsNonNegative() {
+        // b = 2·a0 + 0·a1 exactly, while a1 is anti-correlated: unconstrained LS would be exact too,
+        // but a noisy third column that helps only with a negative weight must get weight 0.
+        let rows = 6
+        let a0: [Double] = [1, 2, 3, 4, 5, 6], a1: [Double] = [6, 5, 4, 3, 2, 1], a2: [Double] = [1, 0, 1, 0, 1, 0]
+        let b: [Double] = (0..<rows).map { 2 * a0[$0] - 0.5 * a2[$0] }
+        var a: [Double] = []
+        for i in 0..<rows { a += [a0[i], a1[i], a2[i]] }
+        let w = NonNegativeLeastSquares.solve(a, rows: rows, columns: 3, b)
+        XCTAssertTrue(w.allSatisfy { $0 >= 0 }, "\(w)")
+        // KKT: the gradient Aᵀ(b − Aw) is ≤ 0 everywhere and 0 where a weight is positive.
+        let r = (0..<rows).map { i in b[i] - (0..<3).reduce(0.0) { $0 + a[i * 3 + $1] * w[$1] } }
+        for j in 0..<3 {
+            let g = (0..<rows).reduce(0.0) { $0 + a[$1 * 3 + j] * r[$1] }
+            XCTAssertLessThan(g, 1e-6, "column \(j): \(w)")
+            if w[j] > 1e-9 { XCTAssertEqual(g, 0, accuracy: 1e-6) }
+        }
+        XCTAssertEqual(w[2], 0, "the column that only helps with a negative weight stays out: \(w)")
+        // Known case where the constraint is inactive: exact recovery.
+        let exact = (0..<rows).map { 1.5 * a0[$0] + 0.25 * a1[$0] }
+        let v = NonNegativeLeastSquares.solve(a, rows: rows, columns: 3, exact)
+        XCTAssertEqual(v[0], 1.5, accuracy: 1e-6)
+        XCTAssertEqual(v[1], 0.25, accuracy: 1e-6)
+        XCTAssertEqual(v[2], 0, accuracy: 1e-6)
+    }
 }
