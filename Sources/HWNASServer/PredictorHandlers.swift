@@ -80,13 +80,23 @@ extension Server {
         }
 
         register(FinetuneRequest.self, kind: .long, dependencies: { p in
-            var deps: [Dependency] = [.read("predictor:\(p.base)")]
+            var deps: [Dependency] = [.read("predictor:\(p.base)")] + (p.blendWith ?? []).map { .read("predictor:\($0)") }
             if let id = p.id { deps.append(.write("predictor:\(id)")) }
             return deps
         }) { params, context in
-            let base = try services.basePredictor(params.base, space: params.space, control: context.job)
+            var base = try services.basePredictor(params.base, space: params.space, control: context.job)
             let space = try SpaceRegistry.space(base.spaceID)
             let samples = try LatencySampleInput.resolve(params.samples, in: space)
+            if let others = params.blendWith, !others.isEmpty {
+                guard others.count <= 63 else {
+                    throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
+                }
+                var bases = [base]
+                for name in others {
+                    bases.append(try services.basePredictor(name, space: params.space ?? base.spaceID, control: context.job))
+                }
+                base = try FineTuner.blendedBase(bases, samples: samples, id: base.id)
+            }
             let methodName = params.method ?? "auto"
             guard let method = FineTuneMethod(rawValue: methodName) else {
                 throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")

@@ -213,6 +213,9 @@ public struct FinetuneRequest: RequestType {
     /// The base predictor id; or, with `space`, a fixture device whose default predictor is the base.
     public var base: String
     public var space: String?
+    /// More predictor ids or fixture devices: the base becomes a non-negative blend of `base`
+    /// and these, fitted to the samples, before the method runs.
+    public var blendWith: [String]?
     /// Measurements on the target device.
     public var samples: [LatencySampleInput]
     public var epochs: Int?

@@ -78,7 +78,7 @@ public enum FineTuner {
                                 metrics: PredictorMetrics(heldOut: fitted, lutBaseline: nil, trainCount: samples.count, testCount: 0,
                                                           variant: chosen),
                                 notes: ["base": request.base.id, "method": chosen, "seed": String(request.seed),
-                                        "metrics": "on the fine-tuning samples"])
+                                        "metrics": "on the fine-tuning samples"].merging(request.base.notes.filter { $0.key == "blend" }) { a, _ in a })
     }
 
     /// The adapted model and the method actually used (`affine`, `affine+finetune`, `affine+lut`).
@@ -207,6 +207,34 @@ public enum FineTuner {
             s += d * d
         }
         return s
+    }
+
+    /// Several bases made one: a non-negative least-squares blend of their predictions fitted to
+    /// the samples (ms, free intercept, weights ≥ 0; members with zero weight dropped). More
+    /// stable than picking one base by a handful of samples; `fineTune` then calibrates it.
+    public static func blendedBase(_ bases: [TrainedPredictor], samples: [LatencySample], id: String? = nil) throws(NASError) -> TrainedPredictor {
+        guard let first = bases.first else { throw NASError(.invalidParams, "no base predictors to blend", field: "base") }
+        let space = try SpaceRegistry.space(first.spaceID)
+        for (i, b) in bases.enumerated() where b.spaceID != first.spaceID {
+            throw NASError(.invalidParams, "base predictors must share a space: '\(b.id)' is \(b.spaceID), '\(first.id)' is \(first.spaceID)", field: "blendWith[\(max(i - 1, 0))]")
+        }
+        if let b = bases.first(where: { $0.model.needsDeviceSpec }) {
+            throw NASError(.invalidParams, "'\(b.id)' needs a device spec and cannot be blended", field: "blendWith")
+        }
+        if bases.count == 1 { return first }
+        let valid = try PredictorTrainer.validated(samples, space: space)
+        guard valid.count >= 3 else {
+            throw NASError(.insufficientSamples, "blending bases needs at least 3 samples, got \(valid.count)", field: "samples")
+        }
+        let archs = valid.map(\.arch)
+        let values = try bases.map { (b) throws(NASError) -> [Double] in try b.predict(archs: archs) }
+        let blend = ProxyAdaptation.nonNegativeBlend(values, y: valid.map(\.latencyMs), rows: Array(0..<valid.count))
+        let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept)
+        let label = zip(blend.members, blend.weights).map { "\(bases[$0.0].id)×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
+        return TrainedPredictor(id: id ?? "blend", spaceID: first.spaceID, device: nil, deviceSpec: nil, model: model,
+                                metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: valid.count, testCount: 0,
+                                                          variant: "blend"),
+                                notes: ["blend": label])
     }
 
     /// The best proxy by the k samples: index of the candidate whose log-affine fit to the

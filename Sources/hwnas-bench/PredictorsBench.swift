@@ -149,10 +149,10 @@ private struct PredictorsBench {
         emit()
         emit("## 2. Few-shot transfer: k target samples, tested on the target's other archs (mean over seeds)")
         emit()
-        emit("Base = the default predictor (table 1) of the other device of the same table whose log-affine fit to the k samples is best; `fine-tuned` = FineTuner `auto` (log-affine map of the base, plus MLP fine-tuning from the base's weights when a 2-fold split of the k samples says it helps, k ≥ 10); `scratch` = 3×256 MLP trained on the k samples only; `LUT` = LUT fitted on the k samples (ridge); `proxy+affine` = the other device's *measured* latencies that best fit the k samples, log-affine mapped (a strong baseline: it uses every proxy's real measurements). Test = up to 3,000 other archs.")
+        emit("Base = the default predictor (table 1) of the other device of the same table whose log-affine fit to the k samples is best; `fine-tuned blend` = the same FineTuner `auto` on a base that is the non-negative least-squares blend of all those defaults fitted to the k samples (`FineTuner.blendedBase`, what `finetune` does with `blendWith`); `fine-tuned` = FineTuner `auto` (log-affine map of the base, plus MLP fine-tuning from the base's weights when a 2-fold split of the k samples says it helps, k ≥ 10); `scratch` = 3×256 MLP trained on the k samples only; `LUT` = LUT fitted on the k samples (ridge); `proxy+affine` = the other device's *measured* latencies that best fit the k samples, log-affine mapped (a strong baseline: it uses every proxy's real measurements). Test = up to 3,000 other archs.")
         emit()
-        emit("| space | target | k | fine-tuned SRCC | fine-tuned RMSE | method | scratch SRCC | scratch RMSE | LUT-on-k SRCC | LUT-on-k RMSE | proxy+affine SRCC | proxy+affine RMSE | base (proxy) |")
-        emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        emit("| space | target | k | fine-tuned SRCC | fine-tuned RMSE | method | fine-tuned blend SRCC | fine-tuned blend RMSE | scratch SRCC | scratch RMSE | LUT-on-k SRCC | LUT-on-k RMSE | proxy+affine SRCC | proxy+affine RMSE | base (proxy) |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         var targets: [(String, String)] = []
         for s in ["nb201", "fbnet"] {
             for d in ["2080ti_1", "pixel3", "raspi4", "eyeriss", "gold_6226"] { targets.append((s, d)) }
@@ -207,6 +207,10 @@ private struct PredictorsBench {
                     let tuned = try FineTuner.fineTune(FineTuneRequest(base: bases[chosen].1, samples: samples, method: .auto, seed: seed))
                     add("ft", try tuned.predict(archs: teA))
                     methods.append(tuned.metrics.variant)
+                    // Blend base: a non-negative blend of every other device's default, fitted to the k samples.
+                    let blended = try FineTuner.blendedBase(bases.map(\.1), samples: samples)
+                    let tunedBlend = try FineTuner.fineTune(FineTuneRequest(base: blended, samples: samples, method: .auto, seed: seed))
+                    add("ftb", try tunedBlend.predict(archs: teA))
                     baseNames.append(bases[chosen].0)
                     var cfg = MLPTrainingConfig.fineTuning(samples: k, seed: seed)
                     cfg.learningRate = 1e-3
@@ -219,7 +223,7 @@ private struct PredictorsBench {
                 }
                 let f = Self.f
                 func cell(_ n: String) -> String { "\(f(acc[n]!.srcc, 3)) | \(f(acc[n]!.rmse, 3))" }
-                emit("| \(spaceID) | \(target) | \(k) | \(cell("ft")) | \(Set(methods).sorted().joined(separator: "/")) | \(cell("scratch")) | \(cell("lut")) | \(cell("proxy")) | \(Set(baseNames).sorted().joined(separator: ", ")) |")
+                emit("| \(spaceID) | \(target) | \(k) | \(cell("ft")) | \(Set(methods).sorted().joined(separator: "/")) | \(cell("ftb")) | \(cell("scratch")) | \(cell("lut")) | \(cell("proxy")) | \(Set(baseNames).sorted().joined(separator: ", ")) |")
             }
         }
     }

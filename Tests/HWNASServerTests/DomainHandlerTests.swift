@@ -101,6 +101,34 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertLessThan(rmseAfter, rmseBefore, "the base predicts gold_6226 milliseconds; the fine-tuned one raspi4's")
     }
 
+    func testFinetuneOnABlendOfBases() throws {
+        let peer = try makePeer()
+        for (i, d) in ["gold_6226", "pixel3", "titan_rtx_1"].enumerated() {
+            XCTAssertNotNil(peer.call(i + 1, "train", ["space": "nb201", "device": .string(d), "model": "lut", "id": .string("lut-\(d)"),
+                                                       "trainSize": 600])?["result"])
+        }
+        let ids = Array(stride(from: 5, to: 15_625, by: 781))  // 20 raspi4 measurements
+        let m = try measured(space: "nb201", device: "raspi4", ids: ids)
+        let samples: [JSONValue] = zip(ids, m).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(5, "finetune", ["base": "lut-gold_6226", "blendWith": ["lut-pixel3", "lut-titan_rtx_1"],
+                                          "samples": .array(samples), "device": "raspi4", "id": "r4blend", "save": false])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertTrue(result["model"]?.stringValue?.contains("blend(") ?? false, "\(result)")
+        let blend = try XCTUnwrap(result["notes"]?["blend"]?.stringValue)
+        XCTAssertTrue(blend.contains("lut-pixel3×"), "pixel3 ranks raspi4 best (SRCC 0.97): \(blend)")
+        let single = peer.call(6, "finetune", ["base": "lut-gold_6226", "samples": .array(samples), "id": "r4single", "save": false])
+        XCTAssertNotNil(single?["result"])
+        let srcc = { (id: String) throws -> Double in
+            try XCTUnwrap(peer.call(7, "evaluate", ["predictor": .string(id), "device": "raspi4"])?["result"]?["metrics"]?["spearman"]?.doubleValue)
+        }
+        XCTAssertGreaterThan(try srcc("r4blend"), 0.9)
+        XCTAssertGreaterThan(try srcc("r4blend"), try srcc("r4single"))
+        // Errors: an unknown member; too few samples to fit a blend.
+        XCTAssertEqual(errorCode(peer.call(8, "finetune", ["base": "lut-gold_6226", "blendWith": ["nope"], "samples": .array(samples)])), -32011)
+        XCTAssertEqual(errorCode(peer.call(9, "finetune", ["base": "lut-gold_6226", "blendWith": ["lut-pixel3"],
+                                                           "samples": .array(Array(samples.prefix(2)))])), -32021)
+    }
+
     func testSearchBudgetInfeasibleAndCancel() throws {
         let peer = try makePeer()
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 500])?["result"])
