@@ -228,7 +228,7 @@ public enum FineTuner {
         }
         let archs = valid.map(\.arch)
         let values = try bases.map { (b) throws(NASError) -> [Double] in try b.predict(archs: archs) }
-        let blend = ProxyAdaptation.nonNegativeBlend(values, y: valid.map(\.latencyMs), rows: Array(0..<valid.count))
+        let blend = PoolBlend.fit(values, y: valid.map(\.latencyMs), rows: Array(0..<valid.count))
         let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept)
         let label = zip(blend.members, blend.weights).map { "\(bases[$0.0].id)×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
         return TrainedPredictor(id: id ?? "blend", spaceID: first.spaceID, device: nil, deviceSpec: nil, model: model,

@@ -97,7 +97,8 @@ public enum AdaptedModel: Sendable, Equatable {
 
 /// A non-negative blend of the proxy (member 0) and pool members (1…): intercept + Σ wᵢ · memberᵢ (ms).
 public struct PoolBlend: Sendable, Equatable {
-    /// Member indices: 0 is the proxy, j ≥ 1 is `pool[j − 1]`.
+    /// Indices into the value columns it was fitted on (in `adaptProxy`: 0 is the proxy, j ≥ 1
+    /// is `pool[j − 1]`; in `FineTuner.blendedBase`: the bases).
     public var members: [Int]
     /// Non-negative weights, one per member.
     public var weights: [Double]
@@ -109,6 +110,25 @@ public struct PoolBlend: Sendable, Equatable {
         var s = intercept
         for (m, w) in zip(members, weights) { s += w * memberValue(m) }
         return max(s, 1e-6)
+    }
+
+    /// Centered non-negative least squares of `y` on the members' values over `rows`: weights
+    /// ≥ 0, free intercept; members with zero weight are dropped.
+    static func fit(_ values: [[Double]], y: [Double], rows: [Int]) -> PoolBlend {
+        let n = values.count, m = rows.count
+        let ym = rows.reduce(0.0) { $0 + y[$1] } / Double(m)
+        let means = values.map { v in rows.reduce(0.0) { $0 + v[$1] } / Double(m) }
+        var a = [Double](repeating: 0, count: m * n)
+        for (r, i) in rows.enumerated() { for j in 0..<n { a[r * n + j] = values[j][i] - means[j] } }
+        let w = NonNegativeLeastSquares.solve(a, rows: m, columns: n, rows.map { y[$0] - ym }, ridge: 1e-6)
+        var blend = PoolBlend(members: [], weights: [], intercept: ym)
+        for j in 0..<n where w[j] > 0 {
+            blend.members.append(j)
+            blend.weights.append(w[j])
+            blend.intercept -= w[j] * means[j]
+        }
+        if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
+        return blend
     }
 }
 
@@ -262,7 +282,7 @@ public enum ProxyAdaptation {
                 }
                 return PoolBlend(members: [best.member], weights: [1], intercept: 0)
             }
-            let blendAll = { (idx: [Int]) -> PoolBlend in Self.nonNegativeBlend(memberValues, y: y, rows: idx) }
+            let blendAll = { (idx: [Int]) -> PoolBlend in PoolBlend.fit(memberValues, y: y, rows: idx) }
             pooled("pool best affine log", features: .proxyOnly, log: true, lambda: 0, blend: bestMember)
             pooled("pool nnls ms", features: .proxyOnly, log: false, lambda: 0, blend: blendAll)
             pooled("pool nnls + residual counts ms λ=3.0", features: .counts, log: false, lambda: 3, blend: blendAll)
@@ -339,25 +359,6 @@ public enum ProxyAdaptation {
             if best == nil || s > best!.1 { best = (pr, s, v) }
         }
         return (best!.0, best!.1, AffineLogMap.fit(source: best!.2, target: y))
-    }
-
-    /// Centered non-negative least squares of `y` on the members' values over `rows`: weights
-    /// ≥ 0, free intercept; members with zero weight are dropped.
-    static func nonNegativeBlend(_ values: [[Double]], y: [Double], rows: [Int]) -> PoolBlend {
-        let n = values.count, m = rows.count
-        let ym = rows.reduce(0.0) { $0 + y[$1] } / Double(m)
-        let means = values.map { v in rows.reduce(0.0) { $0 + v[$1] } / Double(m) }
-        var a = [Double](repeating: 0, count: m * n)
-        for (r, i) in rows.enumerated() { for j in 0..<n { a[r * n + j] = values[j][i] - means[j] } }
-        let w = NonNegativeLeastSquares.solve(a, rows: m, columns: n, rows.map { y[$0] - ym }, ridge: 1e-6)
-        var blend = PoolBlend(members: [], weights: [], intercept: ym)
-        for j in 0..<n where w[j] > 0 {
-            blend.members.append(j)
-            blend.weights.append(w[j])
-            blend.intercept -= w[j] * means[j]
-        }
-        if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
-        return blend
     }
 
     static func predict(_ model: AdaptedModel, archs: [Architecture], proxyValues: [Double], ctx: FeatureContext) throws(NASError) -> [Double] {
