@@ -149,23 +149,16 @@ public struct AdaptedPredictor: Sendable {
 
     /// Predicted target milliseconds.
     public func predict(_ archs: [Architecture]) throws(NASError) -> [Double] {
+        let values: [Double]
         switch model {
-        case .network(let r):
-            return r.predict(ActiveOneHot(space: proxy.space).encode(archs, space: proxy.space))
-        case .pooled(let blend, let head):
-            var values: [Int: [Double]] = [:]
-            for m in blend.members {
-                values[m] = try m == 0 ? proxy.predict(archs) : pool[m - 1].predict(archs)
-            }
-            let ctx = FeatureContext(space: proxy.space)
-            return archs.indices.map { i in
-                head.predict(row: ctx.row(archs[i], proxy: blend.value { values[$0]![i] }, head: head))
-            }
-        case .linear(let head):
-            let p = try proxy.predict(archs)
-            let ctx = FeatureContext(space: proxy.space)
-            return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: p[$0], head: head)) }
+        case .network: values = []
+        case .linear: values = try proxy.predict(archs)
+        case .pooled(let blend, _):
+            var member: [Int: [Double]] = [:]
+            for m in blend.members { member[m] = try m == 0 ? proxy.predict(archs) : pool[m - 1].predict(archs) }
+            values = archs.indices.map { i in blend.value { member[$0]![i] } }
         }
+        return try ProxyAdaptation.predict(model, archs: archs, proxyValues: values, ctx: FeatureContext(space: proxy.space))
     }
 }
 
@@ -307,12 +300,13 @@ public enum ProxyAdaptation {
                 let test = folds[f]
                 let train = (0..<folds.count).filter { $0 != f }.flatMap { folds[$0] }
                 let model = try c.fit(train)
-                let pred: [Double]
-                if case .pooled(let b, let head) = model {
-                    pred = test.map { i in head.predict(row: ctx.row(archs[i], proxy: b.value { memberValues[$0][i] }, head: head)) }
+                let values: [Double]
+                if case .pooled(let b, _) = model {
+                    values = test.map { i in b.value { memberValues[$0][i] } }
                 } else {
-                    pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: test.map { p[$0] }, ctx: ctx)
+                    values = test.map { p[$0] }
                 }
+                let pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: values, ctx: ctx)
                 for (k, i) in test.enumerated() { oof[i] = pred[k] }
             }
             let s = RankCorrelation.spearman(oof, y)
@@ -361,13 +355,13 @@ public enum ProxyAdaptation {
         return (best!.0, best!.1, AffineLogMap.fit(source: best!.2, target: y))
     }
 
+    /// Predictions of a fitted model; `proxyValues` are the proxy's values for a linear head, the
+    /// blended values for a pooled one, and unused by a network.
     static func predict(_ model: AdaptedModel, archs: [Architecture], proxyValues: [Double], ctx: FeatureContext) throws(NASError) -> [Double] {
         switch model {
         case .network(let r):
             return r.predict(ctx.onehot.encode(archs, space: ctx.space))
-        case .pooled:
-            throw NASError(.internal, "a pooled adaptation needs its members' values")
-        case .linear(let head):
+        case .linear(let head), .pooled(_, let head):
             return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: proxyValues[$0], head: head)) }
         }
     }
