@@ -148,13 +148,28 @@ class HwnasClient:
                     length = int(value.strip())
             if length is None:
                 continue
-            body = out.read(length)
+            body = self._read_exactly(out, length)
+            if body is None:
+                return self._fail_all("hwnasd exited")
             try:
                 msg = json.loads(body)
             except ValueError:
                 continue
             for m in msg if isinstance(msg, list) else [msg]:
                 self._dispatch(m)
+
+    @staticmethod
+    def _read_exactly(out, length):
+        """`length` bytes from the unbuffered pipe: one read returns at most what the pipe holds
+        (64 KiB on Linux), so a large body takes several; None at end of file."""
+        chunks, left = [], length
+        while left > 0:
+            chunk = out.read(left)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
 
     def _dispatch(self, m):
         if "id" in m and ("result" in m or "error" in m):

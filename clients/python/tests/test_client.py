@@ -31,6 +31,15 @@ def test_encode_sample_space_info(client):
     assert client.space_info("nb201")["size"] == 15625
 
 
+def test_response_larger_than_a_pipe_buffer(client):
+    # A response body over 64 KiB arrives in several reads of the pipe; the client must join them
+    # (it used to hand a truncated body to json.loads and then hang waiting for the reply).
+    r = client.call("encode", {"space": "nb201", "archs": list(range(15625))}, timeout=60)
+    assert r["count"] == 15625 and len(r["vectors"]) == 15625
+    assert all(len(v) == r["dimension"] for v in r["vectors"])
+    assert r["vectors"][0] == client.encode(space="nb201", archs=[0])["vectors"][0]
+
+
 def test_errors_raise_with_code_and_field(client):
     with pytest.raises(HwnasError) as e:
         client.encode(space="nb201", archs=[NB201, True])
