@@ -69,13 +69,13 @@ extension Server {
             guard let method = AdaptationMethod(rawValue: methodName) else {
                 throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
             }
-            // The pool: a LUT per other fixture device of the space (not the target's name, not the
+            // The pool: a pairwise (or LUT) model per other fixture device of the space (not the target's name, not the
             // proxy's own device). A spec-driven proxy has no pool (its members would need the spec).
             var pool: [ProxyLatencyModel] = []
             if (params.pool ?? true) && (method == .auto || method == .pool) && !base.model.needsDeviceSpec {
                 var excluded: Set<String> = [params.target.name]
                 if let d = base.device { excluded.insert(d) }
-                pool = try FixturePool.luts(catalog: services.catalog, space: space.id, excluding: excluded)
+                pool = try FixturePool.models(catalog: services.catalog, space: space.id, excluding: excluded)
             }
             let result = try ProxyAdaptation.adapt(
                 proxy: .predictor(base, space: space), targetName: params.target.name, samples: samples,

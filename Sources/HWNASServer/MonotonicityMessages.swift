@@ -56,7 +56,7 @@ public struct AdaptProxyRequest: RequestType {
     public var target: Target
     /// `auto` (default), `affine`, `residual`, `finetune`, `pool`.
     public var method: String?
-    /// Let `auto`/`pool` also use the other fixture devices of the space (a LUT each, fitted on
+    /// Let `auto`/`pool` also use the other fixture devices of the space (a pairwise-interaction LUT each, fitted on
     /// all their measurements) besides the proxy (default true).
     public var pool: Bool?
     /// Held-out target measurements to report `srccBefore`/`srccAfter` on.

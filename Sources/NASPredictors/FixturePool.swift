@@ -2,19 +2,28 @@ import NASCore
 import NASData
 import NASSpaces
 
-/// The pool `adaptProxy` may blend besides the proxy: one lookup-table model per fixture
-/// device of a space, fitted by least squares on every measurement of that device (milliseconds
-/// to fit, so no default predictor has to be trained first).
+/// The pool `adaptProxy` may blend besides the proxy: one closed-form model per fixture device
+/// of a space, fitted by least squares on every measurement of that device (well under a second
+/// for all devices, so no default predictor has to be trained first).
 public enum FixturePool {
-    /// LUT models of every fixture device of `space` except those in `excluding`; devices whose
-    /// fit fails (too few measurements) are skipped.
-    public static func luts(catalog: DataCatalog, space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
+    /// One model per fixture device of `space` except those in `excluding`: a `PairwiseModel`
+    /// where the device has at least three samples per column of it (every NB201 device), else a
+    /// `LUTModel`; devices too small even for a LUT are skipped.
+    public static func models(catalog: DataCatalog, space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
         let enc = ActiveOneHot(space: impl)
+        let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
+        var pairwiseColumns = enc.dimension + 1
+        for p in stride(from: 0, to: pairs.count, by: 2) { pairwiseColumns += enc.cardinalities[pairs[p]] * enc.cardinalities[pairs[p + 1]] }
         var out: [ProxyLatencyModel] = []
         var seen = Set<String>()
         for device in catalog.deviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
             let m = try catalog.measurements(space: space, device: device)
+            if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
+               let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs) {
+                out.append(.model(.pairwise(model), name: device, space: impl))
+                continue
+            }
             guard m.archs.count >= 2 * enc.dimension,
                   let lut = try? LUTModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc) else { continue }
             out.append(.model(.lut(lut), name: device, space: impl))

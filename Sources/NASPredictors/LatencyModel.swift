@@ -23,11 +23,14 @@ public indirect enum LatencyModel: Sendable, Equatable {
     /// A non-negative blend of several devices' models: intercept + Σ wᵢ · modelᵢ (ms), as
     /// `adaptProxy`'s pool method fits it.
     case blend([LatencyModel], weights: [Double], intercept: Double)
+    /// Lookup table with pairwise interaction costs (`adaptProxy`'s pool members).
+    case pairwise(PairwiseModel)
 
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
         switch self {
         case .lut: "lut"
+        case .pairwise: "pairwise"
         case .flops: "flops"
         case .mlp: "mlp"
         case .residual: "lut+mlp"
@@ -95,7 +98,11 @@ public indirect enum LatencyModel: Sendable, Equatable {
                               device: [Float]?) -> [Double] {
         switch self {
         case .lut(let lut):
+            // A LUT read from a file of another space's shape must not index out of range.
+            guard lut.costs.count == encoding.dimension else { return archs.map { _ in .nan } }
             return archs.map { lut.predict(activeColumns: encoding.activeColumns($0, space: space)) }
+        case .pairwise(let m):
+            return archs.map { m.predict($0, space: space, encoding: encoding) }
         case .flops(let f):
             return archs.map { f.predict(macs: space.cost(of: $0).macs) }
         case .mlp(let r):

@@ -112,6 +112,13 @@ public enum PredictorFile {
             w.double(intercept)
             w.doubles(weights)
             for m in members { writeModel(m, into: &w) }
+        case .pairwise(let m):
+            w.u8(10)
+            w.ints(m.cardinalities)
+            w.double(m.bias)
+            w.doubles(m.costs)
+            w.ints(m.pairs)
+            w.doubles(m.pairCosts)
         }
     }
 
@@ -160,6 +167,11 @@ public enum PredictorFile {
             var members: [LatencyModel] = []
             for _ in weights { members.append(try readModel(&r, depth: depth + 1)) }
             return .blend(members, weights: weights, intercept: intercept)
+        case 10:
+            let m = PairwiseModel(cardinalities: try r.ints(), bias: try r.double(), costs: try r.doubles(),
+                                  pairs: try r.ints(), pairCosts: try r.doubles())
+            guard m.isConsistent else { throw r.corrupt("pairwise model shapes do not match") }
+            return .pairwise(m)
         default:
             throw r.corrupt("unknown model tag \(tag)")
         }

@@ -279,6 +279,11 @@ public enum ProxyAdaptation {
             pooled("pool best affine log", features: .proxyOnly, log: true, lambda: 0, blend: bestMember)
             pooled("pool nnls ms", features: .proxyOnly, log: false, lambda: 0, blend: blendAll)
             pooled("pool nnls + residual counts ms λ=3.0", features: .counts, log: false, lambda: 3, blend: blendAll)
+            // Per-option corrections on top of the blend: for targets whose per-op costs differ
+            // from every pool device (rice_edgegpu), the blend is the prior the one-hot ridge shrinks to.
+            for lam in [3.0, 30.0] {
+                pooled("pool nnls + residual counts+one-hot ms λ=\(lam)", features: .countsOneHot, log: false, lambda: lam, blend: blendAll)
+            }
         }
         if let base = proxy.network, method == .finetune || method == .auto {
             let x = ActiveOneHot(space: space).encode(archs, space: space)
