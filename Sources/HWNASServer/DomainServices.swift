@@ -21,6 +21,8 @@ public final class DomainServices: Sendable {
     /// Serializes default-generator training so concurrent first uses train once.
     let generatorTraining = Mutex<Void>(())
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
+    /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
+    private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -45,6 +47,18 @@ public final class DomainServices: Sendable {
             cached = p
             return p
         }
+    }
+
+    /// The other fixture devices' models `adaptProxy` may blend (`FixturePool.models`), fitted
+    /// on the first call for `space` and kept; devices named in `excluding` are left out.
+    public func fixturePool(space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
+        let all = try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
+            if let cached = pools[space] { return cached }
+            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [])
+            pools[space] = fitted
+            return fitted
+        }
+        return all.filter { !excluding.contains($0.name) }
     }
 
     /// Every device with measurements, with its kind and batch where devices.csv states them.

@@ -75,7 +75,7 @@ extension Server {
             if (params.pool ?? true) && (method == .auto || method == .pool) && !base.model.needsDeviceSpec {
                 var excluded: Set<String> = [params.target.name]
                 if let d = base.device { excluded.insert(d) }
-                pool = try FixturePool.models(catalog: services.catalog, space: space.id, excluding: excluded)
+                pool = try services.fixturePool(space: space.id, excluding: excluded)
             }
             let result = try ProxyAdaptation.adapt(
                 proxy: .predictor(base, space: space), targetName: params.target.name, samples: samples,
