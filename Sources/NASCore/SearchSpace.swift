@@ -86,6 +86,10 @@ public protocol SearchSpace: Sendable {
     func enumerateAll() -> [Architecture]?
     /// The official index of an architecture, when the space has one.
     func officialIndex(of arch: Architecture) -> Int?
+    /// Whether no data path joins the cell's input to its output (NB201 cells whose every
+    /// path holds a `none` edge): the cell outputs zeros, and runtimes that prune dead graphs
+    /// time such networks in their own regime (pixel3/raspi4: 0.003 ms to 34 ms).
+    func hasNoDataPath(_ arch: Architecture) -> Bool
 }
 
 extension SearchSpace {
@@ -184,4 +188,7 @@ extension SearchSpace {
 
     /// Default: spaces without an official index have none.
     public func officialIndex(of arch: Architecture) -> Int? { nil }
+
+    /// Default: every architecture of a chain-structured space computes.
+    public func hasNoDataPath(_ arch: Architecture) -> Bool { false }
 }

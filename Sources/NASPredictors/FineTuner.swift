@@ -151,7 +151,7 @@ public enum FineTuner {
     static func hasNetwork(_ m: LatencyModel) -> Bool {
         switch m {
         case .mlp, .residual, .hardware: true
-        case .calibrated(let b, _), .corrected(let b, _): hasNetwork(b)
+        case .calibrated(let b, _), .corrected(let b, _), .split(let b, _): hasNetwork(b)
         default: false
         }
     }
@@ -191,6 +191,12 @@ public enum FineTuner {
             out.regressor = try NeuralRegressor.train(x: x, y: target, validation: nil, transform: hw.regressor.transform,
                                                       config: config, initial: hw.regressor, control: control).0
             return .hardware(out)
+        case .split(let main, let noPath):
+            // The samples with a data path tune the main model; the other regime keeps its fit.
+            let some = archs.indices.filter { !space.hasNoDataPath(archs[$0]) }
+            guard some.count >= 2 else { return m }
+            return .split(try tuneInner(main, archs: some.map { archs[$0] }, target: some.map { target[$0] }, space: space,
+                                        encoding: enc, spec: spec, config: config, control: control), noPath: noPath)
         case .calibrated(let b, let inner):
             let t = target.map { inner.invert($0) }
             return .calibrated(try tuneInner(b, archs: archs, target: t, space: space, encoding: enc, spec: spec, config: config,

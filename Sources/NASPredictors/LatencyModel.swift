@@ -25,12 +25,17 @@ public indirect enum LatencyModel: Sendable, Equatable {
     case blend([LatencyModel], weights: [Double], intercept: Double)
     /// Lookup table with pairwise interaction costs (`adaptProxy`'s pool members).
     case pairwise(PairwiseModel)
+    /// One model for architectures with a data path and another for those without
+    /// (`SearchSpace.hasNoDataPath`), whose latencies follow their own regime on runtimes that
+    /// prune dead graphs; the default trainer fits NB201 this way.
+    case split(LatencyModel, noPath: LatencyModel)
 
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
         switch self {
         case .lut: "lut"
         case .pairwise: "pairwise"
+        case .split(let main, _): main.kindName
         case .flops: "flops"
         case .mlp: "mlp"
         case .residual: "lut+mlp"
@@ -48,6 +53,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .hardware: true
         case .calibrated(let base, _), .corrected(let base, _), .proxyHead(let base, _): base.needsDeviceSpec
         case .blend(let members, _, _): members.contains { $0.needsDeviceSpec }
+        case .split(let main, let noPath): main.needsDeviceSpec || noPath.needsDeviceSpec
         default: false
         }
     }
@@ -103,6 +109,17 @@ public indirect enum LatencyModel: Sendable, Equatable {
             return archs.map { lut.predict(activeColumns: encoding.activeColumns($0, space: space)) }
         case .pairwise(let m):
             return archs.map { m.predict($0, space: space, encoding: encoding) }
+        case .split(let main, let noPath):
+            let none = archs.indices.filter { space.hasNoDataPath(archs[$0]) }
+            guard !none.isEmpty else { return main.predictChunk(archs, space: space, encoding: encoding, device: device) }
+            let isNone = Set(none)
+            let some = archs.indices.filter { !isNone.contains($0) }
+            var out = [Double](repeating: 0, count: archs.count)
+            let a = main.predictChunk(some.map { archs[$0] }, space: space, encoding: encoding, device: device)
+            let b = noPath.predictChunk(none.map { archs[$0] }, space: space, encoding: encoding, device: device)
+            for (k, i) in some.enumerated() { out[i] = a[k] }
+            for (k, i) in none.enumerated() { out[i] = b[k] }
+            return out
         case .flops(let f):
             return archs.map { f.predict(macs: space.cost(of: $0).macs) }
         case .mlp(let r):

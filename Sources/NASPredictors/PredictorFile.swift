@@ -119,6 +119,10 @@ public enum PredictorFile {
             w.doubles(m.costs)
             w.ints(m.pairs)
             w.doubles(m.pairCosts)
+        case .split(let main, let noPath):
+            w.u8(11)
+            writeModel(main, into: &w)
+            writeModel(noPath, into: &w)
         }
     }
 
@@ -172,6 +176,9 @@ public enum PredictorFile {
                                   pairs: try r.ints(), pairCosts: try r.doubles())
             guard m.isConsistent else { throw r.corrupt("pairwise model shapes do not match") }
             return .pairwise(m)
+        case 11:
+            let main = try readModel(&r, depth: depth + 1)
+            return .split(main, noPath: try readModel(&r, depth: depth + 1))
         default:
             throw r.corrupt("unknown model tag \(tag)")
         }

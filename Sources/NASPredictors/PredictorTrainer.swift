@@ -136,7 +136,23 @@ public struct PredictorTrainer: Sendable {
     }
 
     private static func fitAuto(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding enc: ActiveOneHot,
-                                config: MLPTrainingConfig, control: JobControl) throws(NASError) -> Fit {
+                                config: MLPTrainingConfig, control: JobControl, splitNoPath: Bool = true) throws(NASError) -> Fit {
+        // Cells without a data path (NB201) in their own regime: fit the rest without them.
+        if splitNoPath {
+            let none = archs.indices.filter { space.hasNoDataPath(archs[$0]) }
+            if none.count >= 5 && archs.count - none.count >= 60
+                && noPathSplitHelps(archs: archs, latency: latency, noPath: Set(none), space: space, encoding: enc, seed: config.seed) {
+                let isNone = Set(none)
+                let some = archs.indices.filter { !isNone.contains($0) }
+                var fit = try fitAuto(archs: some.map { archs[$0] }, latency: some.map { latency[$0] }, space: space,
+                                      encoding: enc, config: config, control: control, splitNoPath: false)
+                let other = LatencyModel.lut(try LUTModel.fit(archs: none.map { archs[$0] }, latency: none.map { latency[$0] },
+                                                              space: space, encoding: enc))
+                fit.model = .split(fit.model, noPath: other)
+                fit.candidates = fit.candidates.mapValues { .split($0, noPath: other) }
+                return fit
+            }
+        }
         let n = archs.count
         guard n >= 60 else {
             return Fit(model: .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc)), variant: "lut", validationRMSE: [:])
@@ -185,5 +201,35 @@ public struct PredictorTrainer: Sendable {
         }
         return Fit(model: best.model, variant: best.name, validationRMSE: scores,
                    candidates: Dictionary(uniqueKeysWithValues: candidates.map { ($0.0, $0.1) }))
+    }
+
+    /// Whether modelling the no-data-path cells apart lowers the 5-fold cross-validated RMSE of
+    /// a LUT by at least 5%: true where a runtime prunes them into their own regime (HELP's
+    /// pixel3 and raspi4 time some at 0.003 ms, and an additive fit over both regimes predicts
+    /// ~0 ms for ordinary cells), false where they cost like any other cell (GPUs, CPUs).
+    static func noPathSplitHelps(archs: [Architecture], latency: [Double], noPath: Set<Int>, space: any SearchSpace,
+                                 encoding enc: ActiveOneHot, seed: UInt64) -> Bool {
+        let n = archs.count, folds = 5
+        var order = Array(0..<n)
+        var rng = SeededGenerator(seed: seed ^ 0x0DA7A)
+        order.seededShuffle(using: &rng)
+        var seJoint = 0.0, seSplit = 0.0
+        for f in 0..<folds {
+            let test = order.enumerated().filter { $0.offset % folds == f }.map(\.element)
+            let train = order.enumerated().filter { $0.offset % folds != f }.map(\.element)
+            func lut(_ idx: [Int]) -> LUTModel? {
+                try? LUTModel.fit(archs: idx.map { archs[$0] }, latency: idx.map { latency[$0] }, space: space, encoding: enc)
+            }
+            guard let joint = lut(train), let some = lut(train.filter { !noPath.contains($0) }),
+                  let none = lut(train.filter { noPath.contains($0) }) else { return false }
+            for i in test {
+                let cols = enc.activeColumns(archs[i], space: space)
+                let e1 = joint.predict(activeColumns: cols) - latency[i]
+                let e2 = (noPath.contains(i) ? none : some).predict(activeColumns: cols) - latency[i]
+                seJoint += e1 * e1
+                seSplit += e2 * e2
+            }
+        }
+        return seSplit < 0.95 * 0.95 * seJoint
     }
 }

@@ -53,6 +53,7 @@ public struct ProxyLatencyModel: Sendable {
     public static func predictor(_ p: TrainedPredictor, space: any SearchSpace) -> ProxyLatencyModel {
         var net: NeuralRegressor?
         if case .mlp(let r) = p.model { net = r }
+        if case .split(.mlp(let r), _) = p.model { net = r }
         return ProxyLatencyModel(name: p.id, space: space, network: net, model: p.model) { (archs: [Architecture]) throws(NASError) -> [Double] in
             try p.predict(archs: archs)
         }

@@ -149,6 +149,15 @@ public struct NB201Space: SearchSpace {
 
     public func isActive(decision i: Int, in arch: Architecture) -> Bool { true }
 
+    /// True when every path from node 0 to node 3 crosses a `none` edge (341 of the 15,625 cells).
+    public func hasNoDataPath(_ arch: Architecture) -> Bool {
+        var reached: Set<Int> = [0]
+        for (e, edge) in Self.edges.enumerated() where arch.genes[e] != 0 && reached.contains(edge.from) {
+            reached.insert(edge.to)  // edges are listed by target node, sources before targets
+        }
+        return !reached.contains(3)
+    }
+
     /// The architecture with an official index, or an error naming the allowed range.
     public func architecture(officialIndex idx: Int) throws(NASError) -> Architecture {
         guard (0..<Self.count).contains(idx) else {
