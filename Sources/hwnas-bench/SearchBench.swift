@@ -1,4 +1,4 @@
-// `hwnas-bench search [--quick] [--fixtures DIR] [--seeds N] [--margin-quantile Q] [--no-peer] [--speed-only] [--no-speed]`
+// `hwnas-bench search [--quick] [--fixtures DIR] [--seeds N] [--margin-quantile Q] [--no-peer] [--speed-only] [--no-speed] [--data-floor]`
 //
 // 1. Regret on NB201: for 8 devices × budgets at the 10/25/50/75/90th percentiles of measured
 //    latency, the true optimum (CIFAR-10 test accuracy, measured) by enumerating all 15,625
@@ -13,6 +13,8 @@
 //    the largest measured latency and the smallest accuracy of the space.
 // 3. Speed: one 500-generation evolution on ofa_mbv3 (MLP latency predictor + MLP accuracy
 //    predictor trained on the 2,223 real ImageNet top-1 values) vs the Python/numpy peer.
+// --data-floor adds, per device, the exhaustive pick with a default predictor trained on 10,000
+// measured cells instead of 1,000 (about 2–3 minutes more).
 import Foundation
 import NASCore
 import NASData
@@ -78,7 +80,10 @@ private struct DefaultPredictorObjective {
     /// cells predicted within ±10% of the budget (widened until 200 cells), in [0, 0.5]. Local,
     /// because the chosen cell sits near the budget and a global quantile is dominated by the
     /// near-zero degenerate cells of pixel3/raspi4 (0.003 ms measured).
-    func margin(budget: Double) -> Double {
+    func margin(budget: Double) -> Double { margin(budget: budget, quantile: quantile) }
+
+    /// The same with another quantile.
+    func margin(budget: Double, quantile: Double) -> Double {
         var width = 0.1
         var near: [Double] = []
         while true {
@@ -100,7 +105,14 @@ private struct DefaultPredictorObjective {
     /// the cells the trainer held out (same shuffle as `PredictorTrainer.train`, seed 0), capped to [0, 0.5].
     static func make(store: PredictorStore, device: String, archs: [Architecture], latency: [Double],
                      quantile: Double) throws -> DefaultPredictorObjective {
-        let p = try store.defaultPredictor(space: "nb201", device: device)
+        try make(predictor: try store.defaultPredictor(space: "nb201", device: device), archs: archs, latency: latency,
+                 quantile: quantile)
+    }
+
+    /// The same for any predictor `PredictorTrainer` trained on this device with seed 0 (its
+    /// held-out cells are the ones after its `trainCount` in the trainer's shuffle).
+    static func make(predictor p: TrainedPredictor, archs: [Architecture], latency: [Double],
+                     quantile: Double) throws -> DefaultPredictorObjective {
         var order = Array(0..<archs.count)
         var rng = SeededGenerator(seed: 0 ^ 0x5EED_0001)
         order.seededShuffle(using: &rng)
@@ -155,6 +167,9 @@ func runSearchBench(arguments: [String]) throws {
     var cells: [String: Cell] = [:]
     var predictorRows: [String] = []
     var paretoRows: [String] = []
+    var largeRows: [String] = []
+    let dataFloor = arguments.contains("--data-floor")
+    let sweepQuantiles = [0.5, 0.7, 0.8, 0.9, 0.95, 0.99]
     for device in devices {
         let m = try catalog.measurements(space: "nb201", device: device)
         var measured = [Double](repeating: .nan, count: all.count)
@@ -166,18 +181,27 @@ func runSearchBench(arguments: [String]) throws {
         let sorted = measured.filter { !$0.isNaN }.sorted()
         // Every cell priced by the same predictor: the floor of any search with this predictor and margin.
         let predictedAll = try predictor.predictor.predict(archs: all)
+        // --data-floor: the same default trainer on 10,000 measured cells instead of 1,000; if the
+        // regret floor were the predictor's training data, it would fall here.
+        var large: (objective: DefaultPredictorObjective, predicted: [Double])?
+        if dataFloor {
+            let p = try PredictorTrainer(catalog: catalog).train(TrainRequest(space: "nb201", device: device, trainSize: 10_000, seed: 0))
+            let o = try DefaultPredictorObjective.make(predictor: p, archs: m.archs, latency: m.latency, quantile: quantile)
+            large = (o, try p.predict(archs: all))
+            largeRows.append("| \(device) | \(p.metrics.variant) | \(f(predictor.heldOut.rmse)) → \(f(o.heldOut.rmse)) | \(f(predictor.heldOut.spearman)) → \(f(o.heldOut.spearman)) |")
+        }
         var margins: [Int: Double] = [:]
         for p in percentiles {
             let budget = sorted[min(sorted.count - 1, sorted.count * p / 100)]
             let optimum = (0..<all.count).filter { measured[$0] <= budget }.map { acc[$0] }.max()!
             margins[p] = predictor.margin(budget: budget)
             // Exhaustive: the most accurate cell the predictor (with the margin) calls feasible.
-            do {
-                let limit = budget * (1 - margins[p]!)
+            func exhaustive(_ predictedAll: [Double], margin: Double, key: String) {
+                let limit = budget * (1 - margin)
                 var pick = -1
                 for i in 0..<all.count where predictedAll[i] <= limit && (pick < 0 || acc[i] > acc[pick]) { pick = i }
-                var c = cells["exhaustive"] ?? Cell()
-                var d = cells["exhaustive|\(device)"] ?? Cell()
+                var c = cells[key] ?? Cell()
+                var d = cells["\(key)|\(device)"] ?? Cell()
                 c.n += 1; d.n += 1
                 if pick < 0 {
                     c.infeasible += 1; d.infeasible += 1
@@ -188,9 +212,14 @@ func runSearchBench(arguments: [String]) throws {
                     c.worst = max(c.worst, regret); d.worst = max(d.worst, regret)
                     if measured[pick] <= budget { c.within += 1; d.within += 1 }
                 }
-                cells["exhaustive"] = c
-                cells["exhaustive|\(device)"] = d
+                cells[key] = c
+                cells["\(key)|\(device)"] = d
             }
+            exhaustive(predictedAll, margin: margins[p]!, key: "exhaustive")
+            for q in sweepQuantiles {
+                exhaustive(predictedAll, margin: predictor.margin(budget: budget, quantile: q), key: "sweep \(q)")
+            }
+            if let large { exhaustive(large.predicted, margin: large.objective.margin(budget: budget), key: "exhaustive10k") }
             // The search's own share of the regret: the same evolution on the MEASURED latencies.
             for s in 0..<seeds {
                 let r = try ArchitectureSearch.run(oracle, config: SearchConfig(goal: .latencyBudget(ms: budget), generations: 2000,
@@ -287,6 +316,20 @@ func runSearchBench(arguments: [String]) throws {
         for d in devices {
             guard let e = cells["evolution|\(d)"], let x = cells["exhaustive|\(d)"] else { continue }
             emit("| \(d) | \(f(e.regret / Double(e.n))) | \(e.within)/\(e.n) | \(f(x.regret / Double(x.n))) | \(x.within)/\(x.n) |")
+        }
+    }
+    emit("\nRegret against within-budget for the exhaustive pick as the margin's quantile moves (same predictor, same local rule; the quantile trades one target for the other):\n")
+    emit("| margin quantile | " + sweepQuantiles.map { f($0, 2) }.joined(separator: " | ") + " |")
+    emit("|---|" + sweepQuantiles.map { _ in "---|" }.joined())
+    emit("| mean regret | " + sweepQuantiles.map { q in cells["sweep \(q)"].map { f($0.regret / Double($0.n)) } ?? "-" }.joined(separator: " | ") + " |")
+    emit("| within budget | " + sweepQuantiles.map { q in cells["sweep \(q)"].map { "\($0.within)/\($0.n)" } ?? "-" }.joined(separator: " | ") + " |")
+    if let c = cells["exhaustive10k"] {
+        emit("\nData floor (`--data-floor`): the default trainer on 10,000 measured cells instead of 1,000 (margin from its 5,625 held-out cells, same rule), exhaustive pick: mean regret \(f(c.regret / Double(c.n))), within budget \(c.within)/\(c.n).\n")
+        emit("| device | variant (10,000) | held-out RMSE ms 1,000 → 10,000 | SRCC 1,000 → 10,000 | exhaustive regret 1,000 → 10,000 | within 1,000 → 10,000 |")
+        emit("|---|---|---|---|---|---|")
+        for (d, row) in zip(devices, largeRows) {
+            guard let x = cells["exhaustive|\(d)"], let y = cells["exhaustive10k|\(d)"] else { continue }
+            emit(row + " \(f(x.regret / Double(x.n))) → \(f(y.regret / Double(y.n))) | \(x.within)/\(x.n) → \(y.within)/\(y.n) |")
         }
     }
     emit("\n## 2. Pareto: hypervolume(searched front, re-measured) / hypervolume(true front), 5,000 predictor queries, mean over \(seeds) seeds\n")
