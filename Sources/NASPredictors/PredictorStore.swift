@@ -117,8 +117,10 @@ public final class PredictorStore: Sendable {
 
     /// The default predictor of a fixture (space, device): from memory, else its file, else
     /// trained now (`PredictorModelKind.auto`, the literature's training size, seed 0) and saved.
+    /// A saved default from an older training recipe (`PredictorTrainer.recipe`) is retrained.
     public func defaultPredictor(space: String, device: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
-        try cachedDefault(id: Self.defaultID(space: space, device: device)) { () throws(NASError) -> TrainedPredictor in
+        try cachedDefault(id: Self.defaultID(space: space, device: device),
+                          isCurrent: { $0.notes["recipe"] == PredictorTrainer.recipe }) { () throws(NASError) -> TrainedPredictor in
             _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
             return try PredictorTrainer(catalog: catalog).train(
                 TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device)), control: control)
@@ -134,8 +136,10 @@ public final class PredictorStore: Sendable {
         }
     }
 
-    /// From the slot, else memory (a loaded file), else `make()` (then registered and saved).
-    private func cachedDefault(id: String, make: () throws(NASError) -> TrainedPredictor) throws(NASError) -> TrainedPredictor {
+    /// From the slot, else memory (a loaded file) when `isCurrent` accepts it, else `make()`
+    /// (then registered and saved, replacing a stale file).
+    private func cachedDefault(id: String, isCurrent: (TrainedPredictor) -> Bool = { _ in true },
+                               make: () throws(NASError) -> TrainedPredictor) throws(NASError) -> TrainedPredictor {
         let slot = defaultSlots.withLock { slots in
             if let s = slots[id] { return s }
             let s = DefaultSlot()
@@ -144,7 +148,7 @@ public final class PredictorStore: Sendable {
         }
         return try slot.value.withLock { (cached: inout TrainedPredictor?) throws(NASError) -> TrainedPredictor in
             if let cached { return cached }
-            if let p = predictors.withLock({ $0[id] }) {
+            if let p = predictors.withLock({ $0[id] }), isCurrent(p) {
                 cached = p
                 return p
             }

@@ -19,6 +19,10 @@ public struct PredictorTrainer: Sendable {
         space == "nb201" ? 1000 : 900
     }
 
+    /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
+    /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart).
+    public static let recipe = "2"
+
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
         let space = try SpaceRegistry.space(request.space)
@@ -57,7 +61,7 @@ public struct PredictorTrainer: Sendable {
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: nTrain, testCount: testIdx.count,
                                       variant: fit.variant, validationRMSE: fit.validationRMSE),
-            notes: ["source": source, "seed": String(request.seed), "requested": request.model.rawValue])
+            notes: ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe])
     }
 
     /// The data of a request: inline samples (validated) or the fixture measurements.

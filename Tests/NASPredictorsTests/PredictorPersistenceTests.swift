@@ -73,6 +73,28 @@ final class PredictorPersistenceTests: XCTestCase {
         }
     }
 
+    func testASavedDefaultIsUsedOnlyWhenItsRecipeIsCurrent() throws {
+        var current = try syntheticPredictor()
+        current.id = PredictorStore.defaultID(space: "nb201", device: "pixel3")
+        current.notes["recipe"] = PredictorTrainer.recipe
+        var stale = current
+        stale.id = PredictorStore.defaultID(space: "nb201", device: "raspi4")
+        stale.notes["recipe"] = nil  // saved before recipes were recorded
+        let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        try store.register(current, persist: true)
+        try store.register(stale, persist: true)
+        let fresh = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        XCTAssertEqual(fresh.loadAll(), [])
+        XCTAssertEqual(try fresh.defaultPredictor(space: "nb201", device: "pixel3"), current)
+        // The stale one is retrained: with a cancelled job that shows as cancellation, not as the old file.
+        let cancelled = JobControl()
+        cancelled.cancel()
+        XCTAssertThrowsError(try fresh.defaultPredictor(space: "nb201", device: "raspi4", control: cancelled)) { error in
+            XCTAssertEqual((error as? NASError)?.kind, .cancelled)
+        }
+        XCTAssertEqual(try fresh.predictor(stale.id), stale)  // still loaded until a retrain replaces it
+    }
+
     func testUnknownDeviceAndIncompleteSpecAreClearErrors() throws {
         let catalog = try makeCatalog()
         let store = try PredictorStore(directory: nil, catalog: catalog)
