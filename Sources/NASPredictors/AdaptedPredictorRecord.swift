@@ -8,21 +8,27 @@ extension TrainedPredictor {
         guard TrainedPredictor.isValidID(id) else {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "target.name")
         }
-        let model: LatencyModel
-        switch adapted.model {
-        case .network(let r): model = .mlp(r)
-        case .linear(let head): model = .proxyHead(base.model, head)
-        case .pooled(let blend, let head):
-            var members: [LatencyModel] = []
-            for m in blend.members {
-                if m == 0 { members.append(base.model); continue }
-                guard let member = adapted.pool[m - 1].model else {
-                    throw NASError(.internal, "pool member '\(adapted.pool[m - 1].name)' has no savable model")
+        func tree(_ m: AdaptedModel) throws(NASError) -> LatencyModel {
+            switch m {
+            case .network(let r): return .mlp(r)
+            case .linear(let head): return .proxyHead(base.model, head)
+            case .pooled(let blend, let head):
+                var members: [LatencyModel] = []
+                for m in blend.members {
+                    if m == 0 { members.append(base.model); continue }
+                    guard let member = adapted.pool[m - 1].model else {
+                        throw NASError(.internal, "pool member '\(adapted.pool[m - 1].name)' has no savable model")
+                    }
+                    members.append(member)
                 }
-                members.append(member)
+                return .proxyHead(.blend(members, weights: blend.weights, intercept: blend.intercept), head)
+            case .ensemble(let models):
+                var trees: [LatencyModel] = []
+                for x in models { trees.append(try tree(x)) }
+                return .blend(trees, weights: Array(repeating: 1 / Double(trees.count), count: trees.count), intercept: 0)
             }
-            model = .proxyHead(.blend(members, weights: blend.weights, intercept: blend.intercept), head)
         }
+        let model = try tree(adapted.model)
         self.init(id: id, spaceID: base.spaceID, device: adapted.target, deviceSpec: base.deviceSpec, model: model,
                   metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: sampleCount, testCount: 0,
                                             variant: "\(adapted.method.rawValue): \(adapted.variant)"),

@@ -94,6 +94,9 @@ public enum AdaptedModel: Sendable, Equatable {
     case network(NeuralRegressor)
     /// A linear head on a blend of the proxy and pool members.
     case pooled(PoolBlend, AdaptedLinearHead)
+    /// The mean of several adapted models' milliseconds (`auto`: the best three by
+    /// cross-validated SRCC, steadier than one choice made on k ≈ 20 samples).
+    indirect case ensemble([AdaptedModel])
 }
 
 /// A non-negative blend of the proxy (member 0) and pool members (1…): intercept + Σ wᵢ · memberᵢ (ms).
@@ -150,6 +153,10 @@ public struct AdaptedPredictor: Sendable {
 
     /// Predicted target milliseconds.
     public func predict(_ archs: [Architecture]) throws(NASError) -> [Double] {
+        try predict(model, archs: archs)
+    }
+
+    private func predict(_ model: AdaptedModel, archs: [Architecture]) throws(NASError) -> [Double] {
         let values: [Double]
         switch model {
         case .network: values = []
@@ -158,6 +165,13 @@ public struct AdaptedPredictor: Sendable {
             var member: [Int: [Double]] = [:]
             for m in blend.members { member[m] = try m == 0 ? proxy.predict(archs) : pool[m - 1].predict(archs) }
             values = archs.indices.map { i in blend.value { member[$0]![i] } }
+        case .ensemble(let models):
+            var sum = [Double](repeating: 0, count: archs.count)
+            for m in models {
+                let v = try predict(m, archs: archs)
+                for i in sum.indices { sum[i] += max(v[i], 1e-6) / Double(models.count) }
+            }
+            return sum
         }
         return try ProxyAdaptation.predict(model, archs: archs, proxyValues: values, ctx: FeatureContext(space: proxy.space))
     }
@@ -298,6 +312,7 @@ public enum ProxyAdaptation {
         // Cross-validate every candidate on the same folds.
         let folds = foldAssignment(count: samples.count, folds: min(5, samples.count), seed: seed)
         var scored: [(variant: String, cvSRCC: Double)] = []
+        var oofs: [[Double]] = []
         var bestIndex = 0
         for (ci, c) in candidates.enumerated() {
             try control.checkCancelled()
@@ -317,17 +332,35 @@ public enum ProxyAdaptation {
             }
             let s = RankCorrelation.spearman(oof, y)
             scored.append((c.variant, s.isFinite ? s : -1))
+            oofs.append(oof)
             // Prefer the earlier (simpler) candidate unless clearly better.
             if scored[ci].cvSRCC > scored[bestIndex].cvSRCC + 0.005 { bestIndex = ci }
             control.report(ProgressReport(step: ci + 1, total: candidates.count, message: "cross-validating adaptations",
                                           values: ["variant": .string(c.variant), "cvSRCC": .double(scored[ci].cvSRCC)]))
         }
         let chosen = candidates[bestIndex]
-        let model = try chosen.fit(Array(0..<samples.count))
-        var variant = chosen.variant
-        if case .pooled(let b, _) = model {
+        func describe(_ c: Candidate, _ model: AdaptedModel) -> String {
+            guard case .pooled(let b, _) = model else { return c.variant }
             let names = [proxy.name] + pool.map(\.name)
-            variant += ": " + zip(b.members, b.weights).map { "\(names[$0.0])×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
+            return c.variant + ": " + zip(b.members, b.weights).map { "\(names[$0.0])×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
+        }
+        var model = try chosen.fit(Array(0..<samples.count))
+        var variant = describe(chosen, model)
+        var cvSRCC = scored[bestIndex].cvSRCC
+        if method == .auto && candidates.count >= 3 {
+            // The mean of the three best by cross-validation: one pick among near-ties on ~20
+            // samples is mostly noise.
+            let top = candidates.indices.sorted { scored[$0].cvSRCC > scored[$1].cvSRCC }.prefix(3)
+            var members: [AdaptedModel] = [], names: [String] = []
+            for i in top {
+                let m = try candidates[i].fit(Array(0..<samples.count))
+                members.append(m)
+                names.append(describe(candidates[i], m))
+            }
+            model = .ensemble(members)
+            variant = "mean of " + names.joined(separator: " | ")
+            let meanOOF = y.indices.map { j in top.reduce(0.0) { $0 + oofs[$1][j] } / Double(top.count) }
+            cvSRCC = RankCorrelation.spearman(meanOOF, y)
         }
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosen.method,
                                          variant: variant, model: model, pool: pool)
@@ -340,7 +373,7 @@ public enum ProxyAdaptation {
                                     evaluation: "evalSamples", candidates: scored)
         }
         return AdaptationResult(predictor: predictor, srccBefore: RankCorrelation.spearman(p, y),
-                                srccAfter: scored[bestIndex].cvSRCC, evaluation: "crossValidated", candidates: scored)
+                                srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored)
     }
 
     /// The baseline adaptation must beat: among `proxies`, the one whose raw latencies rank the
@@ -369,6 +402,8 @@ public enum ProxyAdaptation {
             return r.predict(ctx.onehot.encode(archs, space: ctx.space))
         case .linear(let head), .pooled(_, let head):
             return archs.indices.map { head.predict(row: ctx.row(archs[$0], proxy: proxyValues[$0], head: head)) }
+        case .ensemble:
+            throw NASError(.internal, "an ensemble is predicted through AdaptedPredictor.predict")
         }
     }
 

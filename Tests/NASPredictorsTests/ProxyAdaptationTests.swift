@@ -1,6 +1,7 @@
 import XCTest
 import NASCore
 import NASData
+import NASSpaces
 @testable import NASPredictors
 
 final class ProxyAdaptationTests: XCTestCase {
@@ -101,6 +102,32 @@ final class ProxyAdaptationTests: XCTestCase {
         // Without a pool, method pool is a clear error.
         XCTAssertThrowsError(try ProxyAdaptation.adapt(proxy: proxy, targetName: "t", samples: train, method: .pool)) {
             XCTAssertEqual(($0 as? NASError)?.kind, .invalidParams)
+        }
+    }
+
+    func testAutoAveragesTheThreeBestCandidatesAndSavesThemAsOneBlend() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let space = try SpaceRegistry.space("nb201")
+        let m = try catalog.measurements(space: "nb201", device: "eagle_jetson_16")
+        let lut = try LUTModel.fit(archs: m.archs, latency: m.latency, space: space, encoding: ActiveOneHot(space: space))
+        let base = TrainedPredictor(id: "jetson-lut", spaceID: "nb201", device: "eagle_jetson_16", model: .lut(lut),
+                                    metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: m.archs.count,
+                                                              testCount: 0, variant: "lut"), notes: [:])
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: ["true_a76", "eagle_jetson_16"])
+        let (train, held) = try split(catalog, device: "true_a76", k: 20, seed: 4)
+        let r = try ProxyAdaptation.adapt(proxy: .predictor(base, space: space), targetName: "true_a76", samples: train,
+                                          method: .auto, pool: pool, evalSamples: held, seed: 4)
+        guard case .ensemble(let members) = r.predictor.model else { return XCTFail("auto is not an ensemble: \(r.predictor.variant)") }
+        XCTAssertEqual(members.count, 3)
+        XCTAssertTrue(r.predictor.variant.hasPrefix("mean of "), r.predictor.variant)
+        XCTAssertGreaterThan(r.srccAfter, 0.9, r.predictor.variant)
+        // Saved as blend(three adapted trees, weights 1/3): same predictions after a file round trip.
+        let record = try TrainedPredictor(adapted: r.predictor, base: base, id: "true_a76", sampleCount: train.count)
+        let loaded = try PredictorFile.decode(PredictorFile.encode(record))
+        XCTAssertEqual(loaded, record)
+        let archs = held.prefix(40).map(\.arch)
+        for (a, b) in zip(try loaded.predict(archs: archs), try r.predictor.predict(archs)) {
+            XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)))
         }
     }
 
