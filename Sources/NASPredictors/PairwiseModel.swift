@@ -110,11 +110,22 @@ public struct PairwiseModel: Sendable, Equatable {
     }
 
     /// Predicted latency (ms) of `arch`; NaN when the model was fitted for other cardinalities.
+    /// (Summed in place: no column list per architecture, as pool members price every eval arch.)
     public func predict(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot) -> Double {
         guard encoding.cardinalities == cardinalities else { return .nan }
         var s = bias
-        let d1 = costs.count
-        for c in activeColumns(arch, space: space, encoding: encoding) { s += c < d1 ? costs[c] : pairCosts[c - d1] }
+        let genes = arch.genes
+        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
+            s += costs[encoding.offsets[i] + Int(genes[i])]
+        }
+        var offset = 0
+        for p in stride(from: 0, to: pairs.count, by: 2) {
+            let a = pairs[p], b = pairs[p + 1]
+            if space.isActive(decision: a, in: arch) && space.isActive(decision: b, in: arch) {
+                s += pairCosts[offset + Int(genes[a]) * cardinalities[b] + Int(genes[b])]
+            }
+            offset += cardinalities[a] * cardinalities[b]
+        }
         return s
     }
 }
