@@ -13,8 +13,7 @@ public enum FixturePool {
         let impl = try SpaceRegistry.space(space)
         let enc = ActiveOneHot(space: impl)
         let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
-        var pairwiseColumns = enc.dimension + 1
-        for p in stride(from: 0, to: pairs.count, by: 2) { pairwiseColumns += enc.cardinalities[pairs[p]] * enc.cardinalities[pairs[p + 1]] }
+        let pairwiseColumns = PairwiseModel.columnCount(cardinalities: enc.cardinalities, pairs: pairs) + 1
         var out: [ProxyLatencyModel] = []
         var seen = Set<String>()
         for device in catalog.deviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {

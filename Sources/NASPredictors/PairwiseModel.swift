@@ -57,19 +57,29 @@ public struct PairwiseModel: Sendable, Equatable {
         return adjacentColumns <= maxColumns ? adjacent : []
     }
 
-    /// The active columns of `arch` in the model's design: first-order `ActiveOneHot` columns,
-    /// then one column per pair whose two decisions are active (offset past the first order).
-    func activeColumns(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot) -> [Int] {
-        var cols = encoding.activeColumns(arch, space: space)
+    /// Columns of the design for these cardinalities and pairs: first-order `ActiveOneHot`
+    /// columns plus one block per pair (the intercept not counted).
+    public static func columnCount(cardinalities c: [Int], pairs: [Int]) -> Int {
+        stride(from: 0, to: pairs.count, by: 2).reduce(c.reduce(0, +)) { $0 + c[pairs[$1]] * c[pairs[$1 + 1]] }
+    }
+
+    /// Calls `body` with each active column of `arch` in the model's design: first-order
+    /// `ActiveOneHot` columns, then one column per pair whose two decisions are active (offset
+    /// past the first order).
+    @inline(__always)
+    func forEachActiveColumn(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot, _ body: (Int) -> Void) {
+        let genes = arch.genes
+        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
+            body(encoding.offsets[i] + Int(genes[i]))
+        }
         var offset = encoding.dimension
         for p in stride(from: 0, to: pairs.count, by: 2) {
             let a = pairs[p], b = pairs[p + 1]
             if space.isActive(decision: a, in: arch) && space.isActive(decision: b, in: arch) {
-                cols.append(offset + Int(arch.genes[a]) * cardinalities[b] + Int(arch.genes[b]))
+                body(offset + Int(genes[a]) * cardinalities[b] + Int(genes[b]))
             }
             offset += cardinalities[a] * cardinalities[b]
         }
-        return cols
     }
 
     /// Ridge least squares of `latency` (ms) on the design; the ridge is `ridgePerSample` × n on
@@ -81,8 +91,7 @@ public struct PairwiseModel: Sendable, Equatable {
         let chosen = pairs ?? interactionPairs(cardinalities: card)
         var shape = PairwiseModel(cardinalities: card, bias: 0, costs: [], pairs: chosen, pairCosts: [])
         let d1 = encoding.dimension
-        var d = d1
-        for p in stride(from: 0, to: chosen.count, by: 2) { d += card[chosen[p]] * card[chosen[p + 1]] }
+        let d = columnCount(cardinalities: card, pairs: chosen)
         guard archs.count == latency.count, archs.count > d + 1 else {
             throw NASError(.insufficientSamples, "a pairwise model of this space needs more than \(d + 1) samples, got \(archs.count)")
         }
@@ -90,8 +99,11 @@ public struct PairwiseModel: Sendable, Equatable {
         var ata = [Double](repeating: 0, count: n * n)
         var aty = [Double](repeating: 0, count: n)
         ata.withUnsafeMutableBufferPointer { m in
+            var cols: [Int] = []
             for (r, arch) in archs.enumerated() {
-                let cols = shape.activeColumns(arch, space: space, encoding: encoding) + [d]
+                cols.removeAll(keepingCapacity: true)
+                shape.forEachActiveColumn(arch, space: space, encoding: encoding) { cols.append($0) }
+                cols.append(d)
                 let y = latency[r]
                 for c in cols {
                     aty[c] += y
@@ -110,22 +122,11 @@ public struct PairwiseModel: Sendable, Equatable {
     }
 
     /// Predicted latency (ms) of `arch`; NaN when the model was fitted for other cardinalities.
-    /// (Summed in place: no column list per architecture, as pool members price every eval arch.)
     public func predict(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot) -> Double {
         guard encoding.cardinalities == cardinalities else { return .nan }
         var s = bias
-        let genes = arch.genes
-        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
-            s += costs[encoding.offsets[i] + Int(genes[i])]
-        }
-        var offset = 0
-        for p in stride(from: 0, to: pairs.count, by: 2) {
-            let a = pairs[p], b = pairs[p + 1]
-            if space.isActive(decision: a, in: arch) && space.isActive(decision: b, in: arch) {
-                s += pairCosts[offset + Int(genes[a]) * cardinalities[b] + Int(genes[b])]
-            }
-            offset += cardinalities[a] * cardinalities[b]
-        }
+        let d1 = costs.count
+        forEachActiveColumn(arch, space: space, encoding: encoding) { s += $0 < d1 ? costs[$0] : pairCosts[$0 - d1] }
         return s
     }
 }

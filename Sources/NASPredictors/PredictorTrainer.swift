@@ -144,9 +144,9 @@ public struct PredictorTrainer: Sendable {
         // Cells without a data path (NB201) in their own regime: fit the rest without them.
         if splitNoPath {
             let none = archs.indices.filter { space.hasNoDataPath(archs[$0]) }
+            let isNone = Set(none)
             if none.count >= 5 && archs.count - none.count >= 60
-                && noPathSplitHelps(archs: archs, latency: latency, noPath: Set(none), space: space, encoding: enc, seed: config.seed) {
-                let isNone = Set(none)
+                && noPathSplitHelps(archs: archs, latency: latency, noPath: isNone, space: space, encoding: enc, seed: config.seed) {
                 let some = archs.indices.filter { !isNone.contains($0) }
                 var fit = try fitAuto(archs: some.map { archs[$0] }, latency: some.map { latency[$0] }, space: space,
                                       encoding: enc, config: config, control: control, splitNoPath: false)
@@ -208,9 +208,9 @@ public struct PredictorTrainer: Sendable {
     }
 
     /// Whether modelling the no-data-path cells apart lowers the 5-fold cross-validated RMSE of
-    /// a LUT by at least 5%: true where a runtime prunes them into their own regime (HELP's
-    /// pixel3 and raspi4 time some at 0.003 ms, and an additive fit over both regimes predicts
-    /// ~0 ms for ordinary cells), false where they cost like any other cell (GPUs, CPUs).
+    /// a LUT by at least 5%: true where they form a regime of their own (HELP raspi4 times some
+    /// at 0.01 ms, and an additive fit over both regimes predicts ~0 ms for ordinary cells),
+    /// false where they cost like any other cell (GPUs, CPUs).
     static func noPathSplitHelps(archs: [Architecture], latency: [Double], noPath: Set<Int>, space: any SearchSpace,
                                  encoding enc: ActiveOneHot, seed: UInt64) -> Bool {
         let n = archs.count, folds = 5
