@@ -344,10 +344,12 @@ public enum ProxyAdaptation {
             let names = [proxy.name] + pool.map(\.name)
             return c.variant + ": " + zip(b.members, b.weights).map { "\(names[$0.0])×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
         }
-        var model = try chosen.fit(Array(0..<samples.count))
-        var variant = describe(chosen, model)
-        var cvSRCC = scored[bestIndex].cvSRCC
-        if method == .auto && candidates.count >= 3 {
+        let model: AdaptedModel, variant: String, cvSRCC: Double
+        if method != .auto || candidates.count < 3 {
+            model = try chosen.fit(Array(0..<samples.count))
+            variant = describe(chosen, model)
+            cvSRCC = scored[bestIndex].cvSRCC
+        } else {
             // The mean of the three best by cross-validation: one pick among near-ties on ~20
             // samples is mostly noise.
             let top = candidates.indices.sorted { scored[$0].cvSRCC > scored[$1].cvSRCC }.prefix(3)
