@@ -191,4 +191,11 @@ extension SearchSpace {
 
     /// Default: every architecture of a chain-structured space computes.
     public func hasNoDataPath(_ arch: Architecture) -> Bool { false }
+
+    /// Indices of `archs` split by `hasNoDataPath`, each in order: the split models' one pass.
+    public func dataPathPartition(_ archs: [Architecture]) -> (withPath: [Int], noPath: [Int]) {
+        var withPath: [Int] = [], noPath: [Int] = []
+        for i in archs.indices { if hasNoDataPath(archs[i]) { noPath.append(i) } else { withPath.append(i) } }
+        return (withPath, noPath)
+    }
 }

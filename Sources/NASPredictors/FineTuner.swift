@@ -193,7 +193,7 @@ public enum FineTuner {
             return .hardware(out)
         case .split(let main, let noPath):
             // The samples with a data path tune the main model; the other regime keeps its fit.
-            let some = archs.indices.filter { !space.hasNoDataPath(archs[$0]) }
+            let some = space.dataPathPartition(archs).withPath
             guard some.count >= 2 else { return m }
             return .split(try tuneInner(main, archs: some.map { archs[$0] }, target: some.map { target[$0] }, space: space,
                                         encoding: enc, spec: spec, config: config, control: control), noPath: noPath)

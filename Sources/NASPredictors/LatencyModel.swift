@@ -110,10 +110,8 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .pairwise(let m):
             return archs.map { m.predict($0, space: space, encoding: encoding) }
         case .split(let main, let noPath):
-            let none = archs.indices.filter { space.hasNoDataPath(archs[$0]) }
+            let (some, none) = space.dataPathPartition(archs)
             guard !none.isEmpty else { return main.predictChunk(archs, space: space, encoding: encoding, device: device) }
-            let isNone = Set(none)
-            let some = archs.indices.filter { !isNone.contains($0) }
             var out = [Double](repeating: 0, count: archs.count)
             let a = main.predictChunk(some.map { archs[$0] }, space: space, encoding: encoding, device: device)
             let b = noPath.predictChunk(none.map { archs[$0] }, space: space, encoding: encoding, device: device)

@@ -143,11 +143,9 @@ public struct PredictorTrainer: Sendable {
                                 config: MLPTrainingConfig, control: JobControl, splitNoPath: Bool = true) throws(NASError) -> Fit {
         // Cells without a data path (NB201) in their own regime: fit the rest without them.
         if splitNoPath {
-            let none = archs.indices.filter { space.hasNoDataPath(archs[$0]) }
-            let isNone = Set(none)
-            if none.count >= 5 && archs.count - none.count >= 60
-                && noPathSplitHelps(archs: archs, latency: latency, noPath: isNone, space: space, encoding: enc, seed: config.seed) {
-                let some = archs.indices.filter { !isNone.contains($0) }
+            let (some, none) = space.dataPathPartition(archs)
+            if none.count >= 5 && some.count >= 60
+                && noPathSplitHelps(archs: archs, latency: latency, noPath: Set(none), space: space, encoding: enc, seed: config.seed) {
                 var fit = try fitAuto(archs: some.map { archs[$0] }, latency: some.map { latency[$0] }, space: space,
                                       encoding: enc, config: config, control: control, splitNoPath: false)
                 let other = LatencyModel.lut(try LUTModel.fit(archs: none.map { archs[$0] }, latency: none.map { latency[$0] },
