@@ -20,8 +20,8 @@ public indirect enum LatencyModel: Sendable, Equatable {
     /// A proxy device's model followed by a linear head on its prediction and per-option
     /// features (`adaptProxy`'s affine and residual methods).
     case proxyHead(LatencyModel, AdaptedLinearHead)
-    /// A non-negative blend of several devices' models: intercept + Σ wᵢ · modelᵢ (ms), as
-    /// `adaptProxy`'s pool method fits it.
+    /// A blend of several devices' models: intercept + Σ wᵢ · modelᵢ (ms), as `adaptProxy`'s
+    /// pool method fits it (weights ≥ 0 from least squares, signed from its ridge blend).
     case blend([LatencyModel], weights: [Double], intercept: Double)
     /// Lookup table with pairwise interaction costs (`adaptProxy`'s pool members).
     case pairwise(PairwiseModel)

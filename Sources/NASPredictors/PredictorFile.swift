@@ -167,7 +167,7 @@ public enum PredictorFile {
             let intercept = try r.double()
             let weights = try r.doubles()
             guard !weights.isEmpty, weights.count <= 64, intercept.isFinite,
-                  weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw r.corrupt("blend weights") }
+                  weights.allSatisfy({ $0.isFinite }) else { throw r.corrupt("blend weights") }
             var members: [LatencyModel] = []
             for _ in weights { members.append(try readModel(&r, depth: depth + 1)) }
             return .blend(members, weights: weights, intercept: intercept)

@@ -79,7 +79,7 @@ public enum AdaptationMethod: String, Sendable, Equatable, Codable, CaseIterable
     case finetune
     /// Multi-proxy: the proxy together with a pool of other devices' models (the fixture
     /// devices of the space): the best single member by the k samples, affine-mapped, or a
-    /// non-negative blend of members, optionally with per-op corrections.
+    /// non-negative or ridge blend of members, optionally with per-op corrections.
     case pool
     /// Choose among the above by k-fold cross-validated SRCC on the target samples (the pool
     /// candidates only when a pool is given).
@@ -99,12 +99,13 @@ public enum AdaptedModel: Sendable, Equatable {
     indirect case ensemble([AdaptedModel])
 }
 
-/// A non-negative blend of the proxy (member 0) and pool members (1…): intercept + Σ wᵢ · memberᵢ (ms).
+/// A blend of the proxy (member 0) and pool members (1…): intercept + Σ wᵢ · memberᵢ (ms); the
+/// weights are ≥ 0 from `fit`, signed from `fitRidge`.
 public struct PoolBlend: Sendable, Equatable {
     /// Indices into the value columns it was fitted on (in `adaptProxy`: 0 is the proxy, j ≥ 1
     /// is `pool[j − 1]`; in `FineTuner.blendedBase`: the bases).
     public var members: [Int]
-    /// Non-negative weights, one per member.
+    /// Weights, one per member.
     public var weights: [Double]
     /// Additive term (ms).
     public var intercept: Double
@@ -130,6 +131,51 @@ public struct PoolBlend: Sendable, Equatable {
             blend.members.append(j)
             blend.weights.append(w[j])
             blend.intercept -= w[j] * means[j]
+        }
+        if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
+        return blend
+    }
+
+    /// Ridge regression of `y` on the members' values over `rows`, each member standardized
+    /// over those rows first, so `lambda` shrinks every member alike; weights may be negative.
+    /// This is the Bayesian estimate under a prior whose covariance is spanned by the members:
+    /// it can express a target whose per-option costs are a signed mix of the pool's (a
+    /// non-negative blend cannot), at the price of more variance on few samples.
+    static func fitRidge(_ values: [[Double]], y: [Double], rows: [Int], lambda: Double) -> PoolBlend {
+        let m = Double(rows.count)
+        let ym = rows.reduce(0.0) { $0 + y[$1] } / m
+        var used: [Int] = [], means: [Double] = [], scales: [Double] = []
+        for (j, v) in values.enumerated() {
+            let mean = rows.reduce(0.0) { $0 + v[$1] } / m
+            let sd = (rows.reduce(0.0) { $0 + (v[$1] - mean) * (v[$1] - mean) } / m).squareRoot()
+            guard sd.isFinite, sd > 1e-12 else { continue }
+            used.append(j); means.append(mean); scales.append(sd)
+        }
+        let n = used.count
+        guard n > 0 else { return PoolBlend(members: [0], weights: [1], intercept: 0) }
+        var gram = [Double](repeating: 0, count: n * n), rhs = [Double](repeating: 0, count: n)
+        var d = [Double](repeating: 0, count: n)
+        for i in rows {
+            for (a, j) in used.enumerated() { d[a] = (values[j][i] - means[a]) / scales[a] }
+            let r = y[i] - ym
+            for a in 0..<n {
+                rhs[a] += d[a] * r
+                for b in 0...a { gram[a * n + b] += d[a] * d[b] }
+            }
+        }
+        for a in 0..<n {
+            for b in 0..<a { gram[b * n + a] = gram[a * n + b] }
+            gram[a * n + a] += lambda
+        }
+        guard let c = try? LinearSolver.choleskySolve(gram, rhs, n: n) else {
+            return fit(values, y: y, rows: rows)
+        }
+        var blend = PoolBlend(members: [], weights: [], intercept: ym)
+        for a in 0..<n where c[a] != 0 {
+            let w = c[a] / scales[a]
+            blend.members.append(used[a])
+            blend.weights.append(w)
+            blend.intercept -= w * means[a]
         }
         if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
         return blend
@@ -291,6 +337,7 @@ public enum ProxyAdaptation {
                 return PoolBlend(members: [best.member], weights: [1], intercept: 0)
             }
             let blendAll = { (idx: [Int]) -> PoolBlend in PoolBlend.fit(memberValues, y: y, rows: idx) }
+            let ridgeAll = { (idx: [Int]) -> PoolBlend in PoolBlend.fitRidge(memberValues, y: y, rows: idx, lambda: 1) }
             pooled("pool best affine log", features: .proxyOnly, log: true, lambda: 0, blend: bestMember)
             pooled("pool nnls ms", features: .proxyOnly, log: false, lambda: 0, blend: blendAll)
             pooled("pool nnls + residual counts ms λ=3.0", features: .counts, log: false, lambda: 3, blend: blendAll)
@@ -299,6 +346,8 @@ public enum ProxyAdaptation {
             for lam in [3.0, 30.0] {
                 pooled("pool nnls + residual counts+one-hot ms λ=\(lam)", features: .countsOneHot, log: false, lambda: lam, blend: blendAll)
             }
+            pooled("pool ridge ms", features: .proxyOnly, log: false, lambda: 0, blend: ridgeAll)
+            pooled("pool ridge + residual counts+one-hot ms λ=3.0", features: .countsOneHot, log: false, lambda: 3, blend: ridgeAll)
         }
         if let base = proxy.network, method == .finetune || method == .auto {
             let x = ActiveOneHot(space: space).encode(archs, space: space)

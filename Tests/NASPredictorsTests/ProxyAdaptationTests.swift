@@ -156,4 +156,35 @@ final class ProxyAdaptationTests: XCTestCase {
         XCTAssertEqual(v[1], 0.25, accuracy: 1e-6)
         XCTAssertEqual(v[2], 0, accuracy: 1e-6)
     }
+    func testRidgeBlendRecoversSignedWeightsAndShrinksWithLambda() throws {
+        // Synthetic members (unit-test data, not measurements): y = 3 + 2·m0 − 0.5·m2.
+        let n = 40
+        var rng = SeededGenerator(seed: 7)
+        let values: [[Double]] = (0..<3).map { _ in (0..<n).map { _ in Double(rng.nextInt(1000)) / 100 } }
+        let y = (0..<n).map { 3 + 2 * values[0][$0] - 0.5 * values[2][$0] }
+        let exact = PoolBlend.fitRidge(values, y: y, rows: Array(0..<n), lambda: 1e-9)
+        var w = [Double](repeating: 0, count: 3)
+        for (m, v) in zip(exact.members, exact.weights) { w[m] = v }
+        XCTAssertEqual(w[0], 2, accuracy: 1e-6)
+        XCTAssertEqual(w[1], 0, accuracy: 1e-6)
+        XCTAssertEqual(w[2], -0.5, accuracy: 1e-6, "a ridge blend keeps negative weights")
+        XCTAssertEqual(exact.intercept, 3, accuracy: 1e-5)
+        XCTAssertEqual(exact.value { values[$0][5] }, y[5], accuracy: 1e-6)
+        // A huge λ shrinks every weight toward 0 and the blend toward the mean of y.
+        let shrunk = PoolBlend.fitRidge(values, y: y, rows: Array(0..<n), lambda: 1e9)
+        XCTAssertTrue(shrunk.weights.allSatisfy { abs($0) < 1e-6 }, "\(shrunk.weights)")
+        XCTAssertEqual(shrunk.intercept, y.reduce(0, +) / Double(n), accuracy: 1e-3)
+        // A constant member carries no information and is left out instead of breaking the solve.
+        let withConstant = values + [[Double](repeating: 4, count: n)]
+        XCTAssertFalse(PoolBlend.fitRidge(withConstant, y: y, rows: Array(0..<n), lambda: 1).members.contains(3))
+        // Signed blend weights survive a predictor file round trip.
+        let space = try SpaceRegistry.space("nb201")
+        let lut = try LUTModel.fit(archs: space.sample(count: 40, seed: 3), latency: (0..<40).map { 1 + Double($0 % 7) },
+                                   space: space, encoding: ActiveOneHot(space: space))
+        let record = TrainedPredictor(id: "signed", spaceID: "nb201", device: nil,
+                                      model: .blend([.lut(lut), .lut(lut)], weights: [1.5, -0.25], intercept: 0.1),
+                                      metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: 40, testCount: 0, variant: "blend"),
+                                      notes: [:])
+        XCTAssertEqual(try PredictorFile.decode(PredictorFile.encode(record)), record)
+    }
 }
