@@ -131,7 +131,9 @@ final class LongRequestEndToEndTests: XCTestCase {
             let process = Process()
             let input = Pipe(), output = Pipe()
             process.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
-            process.arguments = (f == .ndjson ? ["--ndjson"] : []) + ["--state", NSTemporaryDirectory() + "hwnasd-e2e-\(UUID().uuidString)"]
+            let state = NSTemporaryDirectory() + "hwnasd-e2e-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: state) }
+            process.arguments = (f == .ndjson ? ["--ndjson"] : []) + ["--state", state]
             process.standardInput = input
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice

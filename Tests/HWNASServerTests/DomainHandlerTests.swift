@@ -8,8 +8,16 @@ import XCTest
 final class DomainHandlerTests: XCTestCase {
     static let mid = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
 
-    /// A peer with every domain handler registered over a fresh state directory.
-    func makePeer(state: String = NSTemporaryDirectory() + "hwnas-domain-\(UUID().uuidString)") throws -> PipePeer {
+    /// A fresh state directory under the temporary directory, removed when the test ends.
+    func temporaryState(_ prefix: String) -> String {
+        let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    /// A peer with every domain handler registered over `state` (default: a fresh one).
+    func makePeer(state: String? = nil) throws -> PipePeer {
+        let state = state ?? temporaryState("hwnas-domain")
         let env = ServerEnvironment(stateDirectory: state, logger: Logger(level: .error))
         let services = try DomainServices(environment: env)
         let peer = PipePeer { server in registerDomainHandlers(server: server, services: services) }
@@ -50,7 +58,7 @@ final class DomainHandlerTests: XCTestCase {
     }
 
     func testSavedPredictorIsReloadedOnRestart() throws {
-        let state = NSTemporaryDirectory() + "hwnas-restart-\(UUID().uuidString)"
+        let state = temporaryState("hwnas-restart")
         let first = try makePeer(state: state)
         XCTAssertNotNil(first.call(1, "train", ["space": "fbnet", "device": "raspi4", "model": "lut", "id": "r4"])?["result"])
         let before = first.call(2, "predict", ["predictor": "r4", "archs": ["7-8-1-8-4-8-8-8-7-4-1-4-7-3-2-7-3-2-4-2-4-5"]])
@@ -172,7 +180,7 @@ final class DomainHandlerTests: XCTestCase {
     }
 
     func testAdaptProxySavesUnderTheTargetName() throws {
-        let state = NSTemporaryDirectory() + "hwnas-adapt-\(UUID().uuidString)"
+        let state = temporaryState("hwnas-adapt")
         let peer = try makePeer(state: state)
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
         let ids = Array(stride(from: 0, to: 15_625, by: 301))  // 52 archs spread over the index
@@ -198,7 +206,7 @@ final class DomainHandlerTests: XCTestCase {
     }
 
     func testAdaptProxyPoolBlendsFixtureDevicesAndReloads() throws {
-        let state = NSTemporaryDirectory() + "hwnas-adapt-pool-\(UUID().uuidString)"
+        let state = temporaryState("hwnas-adapt-pool")
         let peer = try makePeer(state: state)
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
         let ids = Array(stride(from: 3, to: 15_625, by: 701))  // 23 archs
