@@ -36,6 +36,11 @@ extension Server {
             if let v = params.generations { config.generations = v }
             config.maxQueries = params.maxQueries
             if let v = params.safetyMargin { config.safetyMargin = v }
+            if let confidence = params.confidence {
+                config.safetyMargin = try services.confidenceMargin(confidence, budget: params.budget?.latencyMs,
+                                                                    safetyMargin: params.safetyMargin,
+                                                                    predictor: sources["latency"] ?? "")
+            }
 
             let r = try ArchitectureSearch.run(problem, config: config, control: context.job)
             func msg(_ c: SearchCandidate) -> CandidateMessage {
@@ -45,8 +50,30 @@ extension Server {
                 best: r.best.map(msg), front: r.front.map(msg), queries: r.queries, elapsedMs: r.elapsedMs,
                 partial: r.partial, generations: r.generations, feasibleFraction: r.feasibleFraction,
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
-                predictor: sources["latency"] ?? "")
+                predictor: sources["latency"] ?? "",
+                safetyMargin: params.budget == nil ? nil : config.safetyMargin)
         }
+    }
+}
+
+extension DomainServices {
+    /// The safety margin for `search`'s `confidence`: from the predictor's held-out error
+    /// profile near the budget.
+    func confidenceMargin(_ confidence: Double, budget: Double?, safetyMargin: Double?,
+                          predictor id: String) throws(NASError) -> Double {
+        guard confidence.isFinite, confidence >= 0.5, confidence <= 0.99 else {
+            throw NASError(.invalidParams, "confidence must be in [0.5, 0.99], got \(confidence)", field: "confidence")
+        }
+        guard safetyMargin == nil else {
+            throw NASError(.invalidParams, "give safetyMargin or confidence, not both", field: "confidence")
+        }
+        guard let budget else {
+            throw NASError(.invalidParams, "confidence applies to a latency budget (not pareto mode)", field: "confidence")
+        }
+        guard let profile = (try? predictors.predictor(id))?.errorProfile else {
+            throw NASError(.invalidParams, "predictor '\(id)' has no held-out error profile (predictors from `train` with ≥ 20 held-out samples, and the defaults, have one); give safetyMargin instead", field: "confidence")
+        }
+        return profile.margin(budget: budget, confidence: confidence)
     }
 }
 

@@ -54,6 +54,11 @@ public struct SearchRequest: RequestType {
     public var seed: UInt64?
     /// Feasible when predicted latency ≤ budget × (1 − safetyMargin); default 0.
     public var safetyMargin: Double?
+    /// Budget mode, instead of `safetyMargin`: the margin that keeps the chosen architecture
+    /// within the budget on the device with this probability (0.5–0.99), from the predictor's
+    /// held-out error near the budget (`ErrorProfile`; predictors trained by `train` or as a
+    /// default have one).
+    public var confidence: Double?
 }
 
 /// One architecture with its objectives.
@@ -87,4 +92,6 @@ public struct SearchResultMessage: Codable, Sendable {
     public var accuracyLabel: String
     /// The latency predictor used.
     public var predictor: String
+    /// Budget mode: the safety margin applied (given, or derived from `confidence`).
+    public var safetyMargin: Double?
 }

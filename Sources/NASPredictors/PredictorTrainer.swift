@@ -20,8 +20,9 @@ public struct PredictorTrainer: Sendable {
     }
 
     /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
-    /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart).
-    public static let recipe = "2"
+    /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart;
+    /// 3: the held-out error profile saved in notes, for `search`'s `confidence`).
+    public static let recipe = "3"
 
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
@@ -44,11 +45,13 @@ public struct PredictorTrainer: Sendable {
         config.seed = request.seed
         let fit = try Self.fit(kind: request.model, archs: trainA, latency: trainY, space: space, config: config, control: control)
 
-        var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil
+        var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil, profile: ErrorProfile? = nil
         if !testIdx.isEmpty {
             let testA = testIdx.map { archs[$0] }, testY = testIdx.map { latency[$0] }
             let enc = ActiveOneHot(space: space)
-            heldOut = RegressionMetrics(predicted: try fit.model.predict(testA, space: space, encoding: enc), actual: testY)
+            let predicted = try fit.model.predict(testA, space: space, encoding: enc)
+            heldOut = RegressionMetrics(predicted: predicted, actual: testY)
+            profile = ErrorProfile(predicted: predicted, actual: testY)
             let lut = try LUTModel.fit(archs: trainA, latency: trainY, space: space, encoding: enc)
             lutMetrics = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(testA, space: space, encoding: enc), actual: testY)
         }
@@ -57,11 +60,13 @@ public struct PredictorTrainer: Sendable {
         guard TrainedPredictor.isValidID(id) else {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
+        var notes = ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe]
+        if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: nTrain, testCount: testIdx.count,
                                       variant: fit.variant, validationRMSE: fit.validationRMSE),
-            notes: ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe])
+            notes: notes)
     }
 
     /// The data of a request: inline samples (validated) or the fixture measurements.

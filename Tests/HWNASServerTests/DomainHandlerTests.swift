@@ -159,6 +159,41 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertFalse(cancelled?["result"]?["front"]?.arrayValue?.isEmpty ?? true)
     }
 
+    func testSearchConfidenceDerivesTheMarginFromTheHeldOutErrorProfile() throws {
+        let peer = try makePeer()
+        // gold_6226 LUT: 500 training cells, 15,125 held out → the profile saved in notes.
+        let train = peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "lut", "id": "g", "trainSize": 500])
+        let profile = try XCTUnwrap(train?["result"]?["notes"]?["errorProfile"]?.stringValue, "\(String(describing: train))")
+        XCTAssertTrue(profile.hasPrefix("v1;"))
+        let budget = 12.0
+        let plain = peer.call(2, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": .number(budget)],
+                                            "generations": 40, "seed": 3])
+        XCTAssertEqual(plain?["result"]?["safetyMargin"]?.doubleValue, 0)
+        let safe = peer.call(3, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": .number(budget)],
+                                           "generations": 40, "seed": 3, "confidence": 0.95])
+        let result = try XCTUnwrap(safe?["result"], "\(String(describing: safe))")
+        let margin = try XCTUnwrap(result["safetyMargin"]?.doubleValue)
+        XCTAssertGreaterThan(margin, 0.01, "a LUT's held-out error on a CPU is several percent")
+        XCTAssertLessThanOrEqual(margin, 0.5)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(result["best"]?["latency_ms"]?.doubleValue), budget * (1 - margin) + 1e-9)
+        // A higher confidence never asks for a smaller margin.
+        let safer = peer.call(4, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": .number(budget)],
+                                            "generations": 5, "confidence": 0.99])
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(safer?["result"]?["safetyMargin"]?.doubleValue), margin)
+        // Errors: range, both margins, Pareto mode, a predictor without a profile.
+        XCTAssertEqual(errorCode(peer.call(5, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": 12], "confidence": 1.5])), -32602)
+        XCTAssertEqual(errorCode(peer.call(6, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": 12],
+                                                         "confidence": 0.9, "safetyMargin": 0.1])), -32602)
+        XCTAssertEqual(errorCode(peer.call(7, "search", ["space": "nb201", "predictor": "g", "pareto": true, "confidence": 0.9])), -32602)
+        let ids = Array(stride(from: 0, to: 15_625, by: 997))
+        let y = try measured(space: "nb201", device: "gold_6226", ids: ids)
+        let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        XCTAssertNotNil(peer.call(8, "finetune", ["base": "g", "samples": .array(samples), "id": "g-tuned"])?["result"])
+        let noProfile = peer.call(9, "search", ["space": "nb201", "predictor": "g-tuned", "budget": ["latency_ms": 12], "confidence": 0.9])
+        XCTAssertEqual(errorCode(noProfile), -32602)
+        XCTAssertEqual(noProfile?["error"]?["data"]?["field"], "params.confidence")
+    }
+
     func testMonotonicityMatrixAndBestProxy() throws {
         let peer = try makePeer()
         let r = peer.call(1, "monotonicity", ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss", "rice_edgetpu"],
