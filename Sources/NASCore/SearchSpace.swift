@@ -90,6 +90,11 @@ public protocol SearchSpace: Sendable {
     /// path holds a `none` edge): the cell outputs zeros, and runtimes that prune dead graphs
     /// time such networks in their own regime (pixel3/raspi4: 0.003 ms to 34 ms).
     func hasNoDataPath(_ arch: Architecture) -> Bool
+    /// Per decision, whether its operation lies on a data path from the cell's input to its
+    /// output (an NB201 edge whose source the input reaches and which reaches the output, both
+    /// through non-`none` edges); nil for spaces without dead operations (chains). Runtimes that
+    /// prune dead graphs never run the others.
+    func dataPathDecisions(_ arch: Architecture) -> [Bool]?
 }
 
 extension SearchSpace {
@@ -191,6 +196,9 @@ extension SearchSpace {
 
     /// Default: every architecture of a chain-structured space computes.
     public func hasNoDataPath(_ arch: Architecture) -> Bool { false }
+
+    /// Default: a chain has no dead operations.
+    public func dataPathDecisions(_ arch: Architecture) -> [Bool]? { nil }
 
     /// Indices of `archs` split by `hasNoDataPath`, each in order: the split models' one pass.
     public func dataPathPartition(_ archs: [Architecture]) -> (withPath: [Int], noPath: [Int]) {

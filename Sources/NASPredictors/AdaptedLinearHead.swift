@@ -13,6 +13,11 @@ public struct AdaptedLinearHead: Sendable, Equatable, Codable {
         case counts
         /// Proxy + option counts + `ActiveOneHot` columns.
         case countsOneHot = "counts+onehot"
+        /// Proxy + counts of the options on a data path (`OptionCountFeatures.accumulateLive`):
+        /// for targets whose runtime prunes dead operations (the Eagle devices).
+        case liveCounts = "live-counts"
+        /// Proxy + option counts + live option counts.
+        case countsLiveCounts = "counts+live-counts"
     }
 
     /// Whether the model works on milliseconds or on log-milliseconds.
@@ -36,9 +41,14 @@ public struct AdaptedLinearHead: Sendable, Equatable, Codable {
     static func row(_ arch: Architecture, proxy: Double, logSpace: Bool, features: FeatureSet,
                     space: any SearchSpace, counts: OptionCountFeatures, onehot: ActiveOneHot) -> [Double] {
         var r = [transform(proxy, logSpace)]
-        if features != .proxyOnly {
+        if features == .counts || features == .countsOneHot || features == .countsLiveCounts {
             var c = [Double](repeating: 0, count: counts.dimension)
             counts.accumulate(arch, space: space, into: &c)
+            r += c
+        }
+        if features == .liveCounts || features == .countsLiveCounts {
+            var c = [Double](repeating: 0, count: counts.dimension)
+            counts.accumulateLive(arch, space: space, into: &c)
             r += c
         }
         if features == .countsOneHot {

@@ -29,6 +29,16 @@ public struct OptionCountFeatures: Sendable, Equatable {
         dimension = total
     }
 
+    /// Adds the counts of the operations `arch` actually runs into `out`: a decision off every
+    /// data path (`SearchSpace.dataPathDecisions`) counts as its option 0 (NB201's `none`).
+    /// Spaces without dead operations: the same as `accumulate`.
+    public func accumulateLive(_ arch: Architecture, space: any SearchSpace, into out: inout [Double]) {
+        guard let live = space.dataPathDecisions(arch) else { return accumulate(arch, space: space, into: &out) }
+        for i in 0..<firstColumn.count where space.isActive(decision: i, in: arch) {
+            out[firstColumn[i] + (live[i] ? Int(arch.genes[i]) : 0)] += 1
+        }
+    }
+
     /// Adds the counts of `arch` into `out` (length `dimension`).
     public func accumulate(_ arch: Architecture, space: any SearchSpace, into out: inout [Double]) {
         for i in 0..<firstColumn.count where space.isActive(decision: i, in: arch) {

@@ -294,6 +294,7 @@ public enum ProxyAdaptation {
         let y = samples.map(\.latencyMs)
         let p = try proxy.predict(archs)
         let ctx = FeatureContext(space: space)
+        let hasDataPaths = archs.first.flatMap { space.dataPathDecisions($0) } != nil
         var candidates: [Candidate] = []
         func linear(_ features: AdaptedLinearHead.FeatureSet, log: Bool, lambda: Double, _ m: AdaptationMethod) {
             let rows = archs.indices.map { ctx.row(archs[$0], proxy: p[$0], logSpace: log, features: features) }
@@ -308,6 +309,12 @@ public enum ProxyAdaptation {
             for lam in [0.3, 3.0, 30.0] { linear(.counts, log: false, lambda: lam, .residual) }
             for lam in [0.3, 3.0] { linear(.counts, log: true, lambda: lam, .residual) }
             for lam in [3.0, 30.0] { linear(.countsOneHot, log: false, lambda: lam, .residual) }
+            // Counts of the operations that run (dead NB201 edges as `none`): the Eagle devices'
+            // runtimes prune dead operations, and 5 such counts rank them better than any proxy.
+            if hasDataPaths {
+                for lam in [0.3, 3.0] { linear(.liveCounts, log: false, lambda: lam, .residual) }
+                linear(.countsLiveCounts, log: false, lambda: 3, .residual)
+            }
         }
         if method == .pool && pool.isEmpty {
             throw NASError(.invalidParams, "method pool needs other devices' models; none are available for this space", field: "method")
@@ -348,6 +355,9 @@ public enum ProxyAdaptation {
             }
             pooled("pool ridge ms", features: .proxyOnly, log: false, lambda: 0, blend: ridgeAll)
             pooled("pool ridge + residual counts+one-hot ms λ=3.0", features: .countsOneHot, log: false, lambda: 3, blend: ridgeAll)
+            if hasDataPaths {
+                pooled("pool nnls + residual live-counts ms λ=3.0", features: .liveCounts, log: false, lambda: 3, blend: blendAll)
+            }
         }
         if let base = proxy.network, method == .finetune || method == .auto {
             let x = ActiveOneHot(space: space).encode(archs, space: space)

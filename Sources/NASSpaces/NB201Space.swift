@@ -158,6 +158,21 @@ public struct NB201Space: SearchSpace {
         return !reached.contains(3)
     }
 
+    /// Edges on a path from node 0 to node 3 through non-`none` edges.
+    public func dataPathDecisions(_ arch: Architecture) -> [Bool]? {
+        guard arch.genes.count == Self.edges.count else { return nil }
+        var fromInput: Set<Int> = [0], toOutput: Set<Int> = [3]
+        for (e, edge) in Self.edges.enumerated() where arch.genes[e] != 0 && fromInput.contains(edge.from) {
+            fromInput.insert(edge.to)  // edges are listed by target node, sources before targets
+        }
+        for (e, edge) in Self.edges.enumerated().reversed() where arch.genes[e] != 0 && toOutput.contains(edge.to) {
+            toOutput.insert(edge.from)
+        }
+        return Self.edges.indices.map { e in
+            arch.genes[e] != 0 && fromInput.contains(Self.edges[e].from) && toOutput.contains(Self.edges[e].to)
+        }
+    }
+
     /// The architecture with an official index, or an error naming the allowed range.
     public func architecture(officialIndex idx: Int) throws(NASError) -> Architecture {
         guard (0..<Self.count).contains(idx) else {

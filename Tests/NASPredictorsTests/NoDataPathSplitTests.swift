@@ -17,6 +17,38 @@ final class NoDataPathSplitTests: XCTestCase {
         XCTAssertFalse(fbnet.sample(count: 20, seed: 1).contains { fbnet.hasNoDataPath($0) })
     }
 
+    func testDataPathDecisionsAndLiveCounts() throws {
+        let space = try SpaceRegistry.space("nb201")
+        // Edges (1←0) conv3x3, (2←0) none, (2←1) none, (3←0) skip, (3←1) none, (3←2) conv1x1:
+        // node 2 is never fed, so its conv1x1 to the output is dead; node 1 leads nowhere, so
+        // the conv3x3 into it is dead too; only the skip from the input reaches the output.
+        let a = try space.parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|")
+        XCTAssertEqual(space.dataPathDecisions(a), [false, false, false, true, false, false])
+        let b = try space.parse("|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|none~0|none~1|nor_conv_1x1~2|")
+        XCTAssertEqual(space.dataPathDecisions(b), [true, false, true, false, false, true])
+        // Every cell without a data path has no live edge, and every cell with one has some.
+        for cell in space.enumerateAll()! {
+            let live = try XCTUnwrap(space.dataPathDecisions(cell))
+            XCTAssertEqual(live.contains(true), !space.hasNoDataPath(cell))
+        }
+        // Live counts: dead edges count as none (option 0); the totals stay 6.
+        let counts = OptionCountFeatures(space: space)
+        var all = [Double](repeating: 0, count: counts.dimension), live = all
+        counts.accumulate(a, space: space, into: &all)
+        counts.accumulateLive(a, space: space, into: &live)
+        XCTAssertEqual(all, [3, 1, 1, 1, 0])   // none, skip, conv1x1, conv3x3, avgpool
+        XCTAssertEqual(live, [5, 1, 0, 0, 0])
+        // Chains have no dead operations: live counts are the counts.
+        let fbnet = try SpaceRegistry.space("fbnet")
+        let f = fbnet.sample(count: 1, seed: 2)[0]
+        XCTAssertNil(fbnet.dataPathDecisions(f))
+        let fc = OptionCountFeatures(space: fbnet)
+        var x = [Double](repeating: 0, count: fc.dimension), y = x
+        fc.accumulate(f, space: fbnet, into: &x)
+        fc.accumulateLive(f, space: fbnet, into: &y)
+        XCTAssertEqual(x, y)
+    }
+
     func testSplitModelRoutesEachRegimeAndRoundTrips() throws {
         let space = try SpaceRegistry.space("nb201")
         let enc = ActiveOneHot(space: space)
