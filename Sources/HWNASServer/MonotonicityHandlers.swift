@@ -1,10 +1,11 @@
 import JSONRPC
 import NASCore
 import NASPredictors
+import NASSearch
 import NASSpaces
 
 extension Server {
-    /// Registers `monotonicity` and `adaptProxy`.
+    /// Registers `monotonicity`, `adaptProxy` and `reuse`.
     public func registerMonotonicityHandlers(services: DomainServices) {
         register(MonotonicityRequest.self, kind: .long) { params, context in
             let space = try SpaceRegistry.space(params.space)
@@ -58,7 +59,7 @@ extension Server {
         register(AdaptProxyRequest.self, kind: .long, dependencies: { p in
             [.read("predictor:\(p.proxy)"), .write("predictor:\(p.target.name)")]
         }) { params, context in
-            let base = try services.basePredictor(params.proxy, space: params.space, control: context.job)
+            let base = try services.basePredictor(params.proxy, space: params.space, control: context.job, field: "proxy")
             let space = try SpaceRegistry.space(base.spaceID)
             guard TrainedPredictor.isValidID(params.target.name) else {
                 throw NASError(.invalidParams, "target name '\(params.target.name)' must be 1–128 letters, digits, '-', '_' or '.' (it names the adapted predictor)", field: "target.name")
@@ -90,6 +91,37 @@ extension Server {
                 srccBefore: result.srccBefore, srccAfter: result.srccAfter, evaluation: result.evaluation,
                 candidates: result.candidates.map { .init(variant: $0.variant, cvSRCC: $0.cvSRCC) },
                 path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
+        }
+
+        register(ReuseRequest.self, kind: .long, dependencies: { p in [.read("predictor:\(p.proxy)")] }) { params, context in
+            let space = try SpaceRegistry.space(params.space)
+            let devices = services.catalog.deviceNames(space: space.id)
+            guard devices.contains(params.target) else {
+                throw NASError(.unknownDevice, "target '\(params.target)' is not a measured device of \(space.id); measured: \(devices.joined(separator: ", "))", field: "target")
+            }
+            let proxy = try services.basePredictor(params.proxy, space: space.id, control: context.job, field: "proxy")
+            guard proxy.spaceID == space.id else {
+                throw NASError(.invalidParams, "predictor '\(proxy.id)' is for space \(proxy.spaceID), not \(space.id)", field: "proxy")
+            }
+            guard !proxy.model.needsDeviceSpec else {
+                throw NASError(.invalidParams, "predictor '\(proxy.id)' needs a device spec; give a per-device predictor", field: "proxy")
+            }
+            let m = try services.catalog.measurements(space: space.id, device: params.target)
+            let accuracy = try services.accuracySource(params.objective, space: space, control: context.job)
+            try context.job.checkCancelled()
+            let predicted = try proxy.predict(archs: m.archs)
+            let values = try accuracy.objective(m.archs)
+            let r = ParetoReuse.evaluate(proxyLatency: predicted, targetLatency: m.latency, accuracy: values)
+            let onTrue = Set(r.trueFront)
+            return ReuseResult(
+                space: space.id, proxy: proxy.id, target: params.target,
+                archs: values.indices.filter { values[$0].isFinite && m.latency[$0].isFinite }.count,
+                accuracyLabel: accuracy.label, srcc: r.spearman, trueFront: r.trueFront.count, recovered: r.recovered,
+                hypervolumeRatio: r.hypervolumeRatio,
+                front: r.proxyFront.map { i in
+                    ReuseArchMessage(arch: space.format(m.archs[i]), latencyMs: m.latency[i], predictedMs: predicted[i],
+                                     accuracy: values[i], onTrueFront: onTrue.contains(i))
+                })
         }
     }
 }

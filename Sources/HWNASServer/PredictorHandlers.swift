@@ -152,17 +152,18 @@ extension DomainServices {
         return (try predictors.defaultPredictor(space: space, device: device, control: control), nil)
     }
 
-    /// A base predictor: an id, else (with `space`) a fixture device's default predictor.
-    func basePredictor(_ base: String, space: String?, control: JobControl) throws(NASError) -> TrainedPredictor {
+    /// A base predictor: an id, else (with `space`) a fixture device's default predictor;
+    /// errors name `field`.
+    func basePredictor(_ base: String, space: String?, control: JobControl, field: String = "base") throws(NASError) -> TrainedPredictor {
         if let p = try? predictors.predictor(base) { return p }
         guard let space else {
-            throw NASError(.unknownPredictor, "no predictor with id '\(base)' (give `space` to use a fixture device's default predictor as the base)", field: "base")
+            throw NASError(.unknownPredictor, "no predictor with id '\(base)' (give `space` to use a fixture device's default predictor as the \(field))", field: field)
         }
         do {
             return try predictors.defaultPredictor(space: space, device: base, control: control)
         } catch {
             throw error.kind == .unknownDevice
-                ? NASError(.unknownPredictor, "'\(base)' is neither a predictor id nor a device of \(space): \(error.message)", field: "base")
+                ? NASError(.unknownPredictor, "'\(base)' is neither a predictor id nor a device of \(space): \(error.message)", field: field)
                 : error
         }
     }

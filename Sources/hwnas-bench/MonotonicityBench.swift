@@ -190,7 +190,7 @@ func runMonotonicityBench(arguments: [String]) throws {
 
     // 3. Reuse on NB201 (exact enumeration, CIFAR-10 test accuracy).
     emit("## Reuse: NB201 Pareto front (CIFAR-10 accuracy vs target latency), proxy-chosen vs true\n")
-    emit("recovered = fraction of the target's true Pareto archs on the proxy's front; HV ratio = hypervolume of the proxy's front measured with the target's latencies / the true front's (reference: worst latency and accuracy of the space). adapted: k = 20 target samples, auto.\n")
+    emit("`reuse` (`ParetoReuse`): recovered = fraction of the target's true Pareto archs on the proxy's front; HV ratio = hypervolume of the proxy's front measured with the target's latencies / the true front's (reference: worst latency and accuracy of the space). adapted: k = 20 target samples, auto.\n")
     emit("| target | proxy | SRCC raw | true front | recovered raw | HV raw | recovered adapted | HV adapted |")
     emit("|---|---|---|---|---|---|---|---|")
     let nb = try catalog.latencyTable("nb201")
@@ -200,15 +200,10 @@ func runMonotonicityBench(arguments: [String]) throws {
     for t in ["eyeriss", "raspi4", "pixel3"] {
         let tcol = try nb.column(t)
         let trueFront = ParetoFront.nonDominated(latency: tcol, accuracy: c10)
-        let trueSet = Set(trueFront)
-        let refL = tcol.max()!, refA = c10.filter(\.isFinite).min()!
-        let hvTrue = ParetoFront.hypervolume(latency: tcol, accuracy: c10, referenceLatency: refL, referenceAccuracy: refA)
+        // What the daemon's `reuse` reports.
         func score(_ predicted: [Double]) -> (Double, Double) {
-            let front = ParetoFront.nonDominated(latency: predicted, accuracy: c10)
-            let rec = Double(front.filter { trueSet.contains($0) }.count) / Double(trueFront.count)
-            let hv = ParetoFront.hypervolume(latency: front.map { tcol[$0] }, accuracy: front.map { c10[$0] },
-                                             referenceLatency: refL, referenceAccuracy: refA)
-            return (rec, hv / hvTrue)
+            let r = ParetoReuse.evaluate(proxyLatency: predicted, targetLatency: tcol, accuracy: c10)
+            return (r.recovered, r.hypervolumeRatio)
         }
         let worst = m201.devices.filter { $0 != t }.min { m201.value(t, $0)! < m201.value(t, $1)! }!
         for p in [m201.bestProxy(for: t)!.device, worst] {

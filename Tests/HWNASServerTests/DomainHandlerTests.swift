@@ -194,6 +194,35 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(noProfile?["error"]?["data"]?["field"], "params.confidence")
     }
 
+    func testReuseJudgesAProxyFrontWithTheTargetsMeasurements() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "titan", "trainSize": 500])?["result"])
+        XCTAssertNotNil(peer.call(2, "train", ["space": "nb201", "device": "eyeriss", "model": "lut", "id": "own", "trainSize": 500])?["result"])
+        let weak = try XCTUnwrap(peer.call(3, "reuse", ["space": "nb201", "proxy": "titan", "target": "eyeriss"])?["result"])
+        let own = try XCTUnwrap(peer.call(4, "reuse", ["space": "nb201", "proxy": "own", "target": "eyeriss"])?["result"])
+        XCTAssertEqual(weak["archs"]?.intValue, 15_625)
+        XCTAssertEqual(own["trueFront"], weak["trueFront"])
+        let weakSRCC = try XCTUnwrap(weak["srcc"]?.doubleValue), ownSRCC = try XCTUnwrap(own["srcc"]?.doubleValue)
+        XCTAssertLessThan(weakSRCC, 0.6, "titan_rtx_1 ranks eyeriss poorly")
+        XCTAssertGreaterThan(ownSRCC, 0.95)
+        let weakHV = try XCTUnwrap(weak["hypervolumeRatio"]?.doubleValue), ownHV = try XCTUnwrap(own["hypervolumeRatio"]?.doubleValue)
+        XCTAssertLessThanOrEqual(weakHV, ownHV + 1e-9)
+        XCTAssertGreaterThan(ownHV, 0.99)
+        XCTAssertGreaterThan(try XCTUnwrap(own["recovered"]?.doubleValue), try XCTUnwrap(weak["recovered"]?.doubleValue))
+        // The front lists measured and predicted latency; onTrueFront agrees with `recovered`.
+        let front = try XCTUnwrap(own["front"]?.arrayValue)
+        let hits = front.filter { $0["onTrueFront"] == true }.count
+        let trueFront = try XCTUnwrap(own["trueFront"]?.intValue)
+        XCTAssertEqual(Double(hits) / Double(trueFront), try XCTUnwrap(own["recovered"]?.doubleValue), accuracy: 1e-12)
+        XCTAssertTrue(front.allSatisfy { ($0["latency_ms"]?.doubleValue ?? 0) > 0 && $0["predicted_ms"]?.doubleValue != nil })
+        // A partly measured target (nb201_oneproxy: 1,999 archs) compares those archs only.
+        let partial = peer.call(5, "reuse", ["space": "nb201", "proxy": "titan", "target": "rice_eyeriss"])
+        XCTAssertEqual(partial?["result"]?["archs"]?.intValue, 1_999)
+        XCTAssertEqual(errorCode(peer.call(6, "reuse", ["space": "nb201", "proxy": "titan", "target": "abacus"])), -32010)
+        XCTAssertEqual(errorCode(peer.call(7, "reuse", ["space": "nb201", "proxy": "nope", "target": "eyeriss"])), -32011)
+        XCTAssertEqual(errorCode(peer.call(8, "reuse", ["space": "fbnet", "proxy": "titan", "target": "raspi4"])), -32602)
+    }
+
     func testMonotonicityMatrixAndBestProxy() throws {
         let peer = try makePeer()
         let r = peer.call(1, "monotonicity", ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss", "rice_edgetpu"],

@@ -15,6 +15,29 @@ final class ParetoFrontTests: XCTestCase {
         XCTAssertEqual(ParetoFront.hypervolume(latency: [], accuracy: [], referenceLatency: 4, referenceAccuracy: 0), 0)
     }
 
+    func testReuseOfAProxyFront() {
+        // Five architectures whose target latency and accuracy rise together: all on the true front.
+        let target = [1.0, 2, 3, 4, 5], accuracy = [1.0, 2, 3, 4, 5]
+        let same = ParetoReuse.evaluate(proxyLatency: target.map { 3 * $0 }, targetLatency: target, accuracy: accuracy)
+        XCTAssertEqual(same.trueFront, [0, 1, 2, 3, 4])
+        XCTAssertEqual(same.proxyFront, [0, 1, 2, 3, 4])
+        XCTAssertEqual(same.recovered, 1)
+        XCTAssertEqual(same.hypervolumeRatio, 1, accuracy: 1e-12)
+        XCTAssertEqual(same.spearman, 1, accuracy: 1e-12)
+        // A proxy that reverses the ranking calls the slowest (and most accurate) one the fastest:
+        // its front is that one alone, which sits on the reference latency and adds no volume.
+        let reversed = ParetoReuse.evaluate(proxyLatency: [5, 4, 3, 2, 1], targetLatency: target, accuracy: accuracy)
+        XCTAssertEqual(reversed.proxyFront, [4])
+        XCTAssertEqual(reversed.recovered, 0.2, accuracy: 1e-12)
+        XCTAssertEqual(reversed.hypervolumeRatio, 0, accuracy: 1e-12)
+        XCTAssertEqual(reversed.spearman, -1, accuracy: 1e-12)
+        // An architecture without a measurement (NaN) is on neither front and not in the correlation.
+        let partial = ParetoReuse.evaluate(proxyLatency: [1, 2, 0.5], targetLatency: [1, 2, .nan], accuracy: [1, 2, 9])
+        XCTAssertEqual(partial.trueFront, [0, 1])
+        XCTAssertFalse(partial.proxyFront.contains(2))
+        XCTAssertEqual(partial.spearman, 1, accuracy: 1e-12)
+    }
+
     func testNonDominatedFilter() {
         let lat = [1.0, 2, 2, 3, 4, .nan, 0.5]
         let acc = [1.0, 3, 2, 3, 5, 9, .nan]

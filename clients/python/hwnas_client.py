@@ -269,6 +269,7 @@ class HwnasClient:
     def delete_predictor(self, predictor): return self.call("deletePredictor", {"predictor": predictor})
     def monotonicity(self, **p): return self.call("monotonicity", p)
     def adapt_proxy(self, progress=None, **p): return self.call("adaptProxy", p, progress)
+    def reuse(self, progress=None, **p): return self.call("reuse", p, progress)
 
     def predict(self, progress=None, decode=True, **p):
         """`predict`; with output="f32-base64" and decode (default) the packed `latency_ms_f32` is
@@ -287,7 +288,7 @@ class HwnasClient:
 COMMANDS = {
     "encode": "encode", "predict": "predict", "train": "train", "evaluate": "evaluate", "finetune": "finetune",
     "adapt-proxy": "adaptProxy", "search": "search", "generate": "generate", "train-generator": "trainGenerator",
-    "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity",
+    "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity", "reuse": "reuse",
     "sample": "hwnas/sample", "space-info": "hwnas/spaceInfo", "devices": "hwnas/listDevices",
     "predictors": "hwnas/listPredictors", "info": "initialize",
 }

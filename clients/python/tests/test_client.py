@@ -174,7 +174,8 @@ def test_schemas_are_valid_and_examples_validate(binary):
                 methods_seen.add(req["method"])
                 checked += 1
     assert checked >= 20
-    assert {"predict", "train", "evaluate", "save", "deletePredictor", "search", "trainGenerator", "generate"} <= methods_seen
+    assert {"predict", "train", "evaluate", "save", "deletePredictor", "search", "trainGenerator", "generate",
+            "monotonicity", "adaptProxy", "reuse"} <= methods_seen
 
 
 def test_shell_client(binary):
