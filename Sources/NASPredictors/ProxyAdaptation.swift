@@ -120,62 +120,63 @@ public struct PoolBlend: Sendable, Equatable {
     /// Centered non-negative least squares of `y` on the members' values over `rows`: weights
     /// ≥ 0, free intercept; members with zero weight are dropped.
     static func fit(_ values: [[Double]], y: [Double], rows: [Int]) -> PoolBlend {
-        let n = values.count, m = rows.count
-        let ym = rows.reduce(0.0) { $0 + y[$1] } / Double(m)
-        let means = values.map { v in rows.reduce(0.0) { $0 + v[$1] } / Double(m) }
-        var a = [Double](repeating: 0, count: m * n)
-        for (r, i) in rows.enumerated() { for j in 0..<n { a[r * n + j] = values[j][i] - means[j] } }
-        let w = NonNegativeLeastSquares.solve(a, rows: m, columns: n, rows.map { y[$0] - ym }, ridge: 1e-6)
-        var blend = PoolBlend(members: [], weights: [], intercept: ym)
-        for j in 0..<n where w[j] > 0 {
-            blend.members.append(j)
-            blend.weights.append(w[j])
-            blend.intercept -= w[j] * means[j]
-        }
-        if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
-        return blend
+        let (a, means, ym) = centered(values, y: y, rows: rows)
+        let w = NonNegativeLeastSquares.solve(a, rows: rows.count, columns: values.count, rows.map { y[$0] - ym }, ridge: 1e-6)
+        return assemble(w, means: means, ym: ym)
     }
 
     /// Ridge regression of `y` on the members' values over `rows`, each member standardized
     /// over those rows first, so `lambda` shrinks every member alike; weights may be negative.
     /// This is the Bayesian estimate under a prior whose covariance is spanned by the members:
     /// it can express a target whose per-option costs are a signed mix of the pool's (a
-    /// non-negative blend cannot), at the price of more variance on few samples.
+    /// non-negative blend cannot), at the price of more variance on few samples. Constant
+    /// members get weight 0.
     static func fitRidge(_ values: [[Double]], y: [Double], rows: [Int], lambda: Double) -> PoolBlend {
-        let m = Double(rows.count)
-        let ym = rows.reduce(0.0) { $0 + y[$1] } / m
-        var used: [Int] = [], means: [Double] = [], scales: [Double] = []
-        for (j, v) in values.enumerated() {
-            let mean = rows.reduce(0.0) { $0 + v[$1] } / m
-            let sd = (rows.reduce(0.0) { $0 + (v[$1] - mean) * (v[$1] - mean) } / m).squareRoot()
-            guard sd.isFinite, sd > 1e-12 else { continue }
-            used.append(j); means.append(mean); scales.append(sd)
-        }
-        let n = used.count
-        guard n > 0 else { return PoolBlend(members: [0], weights: [1], intercept: 0) }
-        var gram = [Double](repeating: 0, count: n * n), rhs = [Double](repeating: 0, count: n)
-        var d = [Double](repeating: 0, count: n)
-        for i in rows {
-            for (a, j) in used.enumerated() { d[a] = (values[j][i] - means[a]) / scales[a] }
-            let r = y[i] - ym
-            for a in 0..<n {
-                rhs[a] += d[a] * r
-                for b in 0...a { gram[a * n + b] += d[a] * d[b] }
+        let (a, means, ym) = centered(values, y: y, rows: rows)
+        let m = rows.count, n = values.count
+        let scales = (0..<n).map { j in ((0..<m).reduce(0.0) { $0 + a[$1 * n + j] * a[$1 * n + j] } / Double(m)).squareRoot() }
+        let used = (0..<n).filter { scales[$0].isFinite && scales[$0] > 1e-12 }
+        let k = used.count
+        guard k > 0 else { return assemble([Double](repeating: 0, count: n), means: means, ym: ym) }
+        var gram = [Double](repeating: 0, count: k * k), rhs = [Double](repeating: 0, count: k)
+        var d = [Double](repeating: 0, count: k)
+        for r in 0..<m {
+            for (c, j) in used.enumerated() { d[c] = a[r * n + j] / scales[j] }
+            let t = y[rows[r]] - ym
+            for c in 0..<k {
+                rhs[c] += d[c] * t
+                for e in 0...c { gram[c * k + e] += d[c] * d[e] }
             }
         }
-        for a in 0..<n {
-            for b in 0..<a { gram[b * n + a] = gram[a * n + b] }
-            gram[a * n + a] += lambda
+        for c in 0..<k {
+            for e in 0..<c { gram[e * k + c] = gram[c * k + e] }
+            gram[c * k + c] += lambda
         }
-        guard let c = try? LinearSolver.choleskySolve(gram, rhs, n: n) else {
-            return fit(values, y: y, rows: rows)
-        }
+        guard let coef = try? LinearSolver.choleskySolve(gram, rhs, n: k) else { return fit(values, y: y, rows: rows) }
+        var w = [Double](repeating: 0, count: n)
+        for (c, j) in used.enumerated() { w[j] = coef[c] / scales[j] }
+        return assemble(w, means: means, ym: ym)
+    }
+
+    /// The members' values over `rows`, centered (row-major, rows × members), their means, and
+    /// the mean of `y` over the rows.
+    private static func centered(_ values: [[Double]], y: [Double], rows: [Int]) -> (a: [Double], means: [Double], ym: Double) {
+        let n = values.count, m = rows.count
+        let ym = rows.reduce(0.0) { $0 + y[$1] } / Double(m)
+        let means = values.map { v in rows.reduce(0.0) { $0 + v[$1] } / Double(m) }
+        var a = [Double](repeating: 0, count: m * n)
+        for (r, i) in rows.enumerated() { for j in 0..<n { a[r * n + j] = values[j][i] - means[j] } }
+        return (a, means, ym)
+    }
+
+    /// The blend of weights on centered members: intercept `ym − Σ wⱼ · meanⱼ`; members with
+    /// weight 0 are dropped, and with none left the blend is member 0 alone.
+    private static func assemble(_ w: [Double], means: [Double], ym: Double) -> PoolBlend {
         var blend = PoolBlend(members: [], weights: [], intercept: ym)
-        for a in 0..<n where c[a] != 0 {
-            let w = c[a] / scales[a]
-            blend.members.append(used[a])
-            blend.weights.append(w)
-            blend.intercept -= w * means[a]
+        for j in w.indices where w[j] != 0 {
+            blend.members.append(j)
+            blend.weights.append(w[j])
+            blend.intercept -= w[j] * means[j]
         }
         if blend.members.isEmpty { blend = PoolBlend(members: [0], weights: [1], intercept: 0) }
         return blend

@@ -151,20 +151,23 @@ public struct NB201Space: SearchSpace {
 
     /// True when every path from node 0 to node 3 crosses a `none` edge (341 of the 15,625 cells).
     public func hasNoDataPath(_ arch: Architecture) -> Bool {
+        !Self.nodesFed(arch).contains(3)
+    }
+
+    /// Nodes the input reaches through non-`none` edges.
+    private static func nodesFed(_ arch: Architecture) -> Set<Int> {
         var reached: Set<Int> = [0]
-        for (e, edge) in Self.edges.enumerated() where arch.genes[e] != 0 && reached.contains(edge.from) {
+        for (e, edge) in edges.enumerated() where arch.genes[e] != 0 && reached.contains(edge.from) {
             reached.insert(edge.to)  // edges are listed by target node, sources before targets
         }
-        return !reached.contains(3)
+        return reached
     }
 
     /// Edges on a path from node 0 to node 3 through non-`none` edges.
     public func dataPathDecisions(_ arch: Architecture) -> [Bool]? {
         guard arch.genes.count == Self.edges.count else { return nil }
-        var fromInput: Set<Int> = [0], toOutput: Set<Int> = [3]
-        for (e, edge) in Self.edges.enumerated() where arch.genes[e] != 0 && fromInput.contains(edge.from) {
-            fromInput.insert(edge.to)  // edges are listed by target node, sources before targets
-        }
+        let fromInput = Self.nodesFed(arch)
+        var toOutput: Set<Int> = [3]
         for (e, edge) in Self.edges.enumerated().reversed() where arch.genes[e] != 0 && toOutput.contains(edge.to) {
             toOutput.insert(edge.from)
         }
