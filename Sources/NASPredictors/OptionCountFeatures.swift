@@ -33,16 +33,18 @@ public struct OptionCountFeatures: Sendable, Equatable {
     /// data path (`SearchSpace.dataPathDecisions`) counts as its option 0 (NB201's `none`).
     /// Spaces without dead operations: the same as `accumulate`.
     public func accumulateLive(_ arch: Architecture, space: any SearchSpace, into out: inout [Double]) {
-        guard let live = space.dataPathDecisions(arch) else { return accumulate(arch, space: space, into: &out) }
-        for i in 0..<firstColumn.count where space.isActive(decision: i, in: arch) {
-            out[firstColumn[i] + (live[i] ? Int(arch.genes[i]) : 0)] += 1
-        }
+        accumulate(arch, space: space, live: space.dataPathDecisions(arch), into: &out)
     }
 
     /// Adds the counts of `arch` into `out` (length `dimension`).
     public func accumulate(_ arch: Architecture, space: any SearchSpace, into out: inout [Double]) {
+        accumulate(arch, space: space, live: nil, into: &out)
+    }
+
+    /// Counts each active decision's option, or option 0 where `live` says it is off every data path.
+    private func accumulate(_ arch: Architecture, space: any SearchSpace, live: [Bool]?, into out: inout [Double]) {
         for i in 0..<firstColumn.count where space.isActive(decision: i, in: arch) {
-            out[firstColumn[i] + Int(arch.genes[i])] += 1
+            out[firstColumn[i] + (live?[i] ?? true ? Int(arch.genes[i]) : 0)] += 1
         }
     }
 }

@@ -130,14 +130,6 @@ private struct DefaultPredictorObjective {
     }
 }
 
-/// Pearson correlation of two equally long vectors.
-private func pearson(_ a: [Double], _ b: [Double]) -> Double {
-    let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for (x, y) in zip(a, b) { sab += (x - ma) * (y - mb); saa += (x - ma) * (x - ma); sbb += (y - mb) * (y - mb) }
-    return sab / (saa * sbb).squareRoot()
-}
-
 private func ratios0(_ actual: [Double], _ pred: [Double]) -> [Double] {
     zip(actual, pred).map { $0 / max($1, 1e-9) - 1 }
 }
@@ -381,7 +373,7 @@ func runSearchBench(arguments: [String]) throws {
         emit("|---|---|---|---|---|")
         for d in devices {
             guard let r = residualsByDevice[d], let row = noiseRows[d], let x = cells["noise 0.95|\(d)"] else { continue }
-            let others = devices.filter { $0 != d }.compactMap { residualsByDevice[$0] }.map { abs(pearson(r, $0)) }
+            let others = devices.filter { $0 != d }.compactMap { residualsByDevice[$0] }.map { abs(RankCorrelation.pearson(r, $0)) }
             emit(row + " \(f(others.max() ?? .nan, 2)) | \(f(x.regret / Double(x.n))) |")
         }
     }
