@@ -35,5 +35,6 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
                 }
                 return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
             }
-        })
+        },
+        deviceDetails: { services?.deviceSummaries(detailed: true) ?? [] })
 }

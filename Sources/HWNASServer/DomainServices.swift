@@ -1,3 +1,4 @@
+import JSONRPC
 import NASCore
 import NASData
 import NASGenerator
@@ -42,7 +43,8 @@ public final class DomainServices: Sendable {
     public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
         try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
             if let cached { return cached }
-            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"), control: control)
+            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"),
+                                                   control: control.labelled("training accuracy model ofa_mbv3 (ImageNet top-1 MLP)"))
             environment.logger.info("OFA accuracy predictor: held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p
             return p
@@ -61,21 +63,39 @@ public final class DomainServices: Sendable {
         return all.filter { !excluding.contains($0.name) }
     }
 
-    /// Every device with measurements, with its kind and batch where devices.csv states them.
-    public func deviceSummaries() -> [DeviceSummary] {
+    /// Every device with measurements: kind, batch, a human name and description (see
+    /// `DeviceDescription`); `detailed` adds specs and the number of archs measured per space.
+    public func deviceSummaries(detailed: Bool = false) -> [DeviceSummary] {
         let specs = (try? catalog.deviceSpecs()) ?? []
         var bySpace: [String: [String]] = [:]
+        var tableOf: [String: String] = [:]
+        var counts: [String: [String: Int]] = [:]
         var order: [String] = []
         for space in SpaceRegistry.all.map(\.id) {
-            for d in catalog.deviceNames(space: space) {
-                if bySpace[d] == nil { order.append(d) }
-                bySpace[d, default: []].append(space)
+            for table in catalog.tableNames(space: space) {
+                let measured = detailed ? catalog.measuredCounts(ofTable: table) : [:]
+                for d in catalog.devices(ofTable: table) {
+                    if bySpace[d] == nil { order.append(d) }
+                    if !(bySpace[d]?.contains(space) ?? false) { bySpace[d, default: []].append(space) }
+                    tableOf[d] = tableOf[d] ?? table
+                    if let n = measured[d] { counts[d, default: [:]][space, default: 0] += n }
+                }
             }
         }
         return order.map { name in
             let spec = specs.first { $0.name == name }
+            let about = DeviceDescription.describe(device: name, table: tableOf[name], spec: spec, specs: specs)
+            var specValues: JSONValue? = nil
+            if detailed, let spec, spec.gpuName != nil || !spec.values.isEmpty {
+                var o: [String: JSONValue] = spec.values.mapValues { .number($0) }
+                if spec.kind == "gpu", let g = spec.gpuName { o["gpu"] = .string(g) }
+                if let a = spec.architecture { o["architecture"] = .string(a) }
+                specValues = o.isEmpty ? nil : .object(o)
+            }
             return DeviceSummary(name: name, kind: spec?.kind ?? Self.guessKind(name), batch: spec?.batch,
-                                 spaces: bySpace[name] ?? [])
+                                 spaces: bySpace[name] ?? [], displayName: about.displayName,
+                                 description: about.description, source: about.source, specs: specValues,
+                                 archsMeasured: detailed ? counts[name] : nil)
         }
     }
 

@@ -30,9 +30,9 @@ extension Server {
             if let it = params.iterations { config.iterations = it }
             if let k = params.samplesPerBudget { config.samplesPerBudget = k }
             config.seed = params.seed ?? 0
-            let g = try GeneratorTrainer.train(problem: problem, budgets: budgets, config: config, metadata: metadata,
-                                               control: context.job)
             let id = params.id ?? "gen-\(problem.space.id)-\(metadata["latency"] ?? "x")-\(config.seed)"
+            let g = try GeneratorTrainer.train(problem: problem, budgets: budgets, config: config, metadata: metadata,
+                                               control: context.job.labelled("training generator \(id)"))
             let path = try services.generators.register(g, id: id, persist: params.save ?? true)
             return GeneratorInfo(g, id: id, path: path)
         }
@@ -128,7 +128,7 @@ extension DomainServices {
             let (problem, metadata) = try searchProblem(space: space, device: device, predictor: nil, spec: nil, batch: nil,
                                                         objective: nil, control: control)
             let g = try GeneratorTrainer.train(problem: problem, budgets: .automatic, config: .daemonDefault,
-                                               metadata: metadata, control: control)
+                                               metadata: metadata, control: control.labelled("training generator \(defaultID)"))
             try generators.register(g, id: defaultID, persist: true)
             return (defaultID, g)
         }

@@ -11,6 +11,8 @@ final class Job: Sendable {
     let dependencies: [Dependency]
     let control: JobControl
     let progressToken: JSONValue?
+    /// The `title` of the `$/progress` begin notification.
+    let progressTitle: String
     let responder: Responder
     let partialOnCancel: Bool
     let run: @Sendable (RequestContext) throws -> JSONValue
@@ -18,7 +20,7 @@ final class Job: Sendable {
     private let delivered = Atomic<Bool>(false)
 
     init(seq: Int, id: RequestID, method: String, kind: RequestKind, dependencies: [Dependency],
-         control: JobControl, progressToken: JSONValue?, responder: Responder, partialOnCancel: Bool,
+         control: JobControl, progressToken: JSONValue?, progressTitle: String, responder: Responder, partialOnCancel: Bool,
          run: @escaping @Sendable (RequestContext) throws -> JSONValue) {
         self.seq = seq
         self.id = id
@@ -27,6 +29,7 @@ final class Job: Sendable {
         self.dependencies = dependencies
         self.control = control
         self.progressToken = progressToken
+        self.progressTitle = progressTitle
         self.responder = responder
         self.partialOnCancel = partialOnCancel
         self.run = run

@@ -1,4 +1,6 @@
 import JSONRPC
+import NASCore
+import NASSpaces
 
 extension Server {
     /// Version of protocol/PROTOCOL.md.
@@ -20,10 +22,13 @@ extension Server {
         }
         register(ShutdownRequest.self) { _, _ in NullResult() }
         register(ListDevicesRequest.self) { params, _ in
-            let all = catalog.devices()
+            let all = (catalog.deviceDetails ?? catalog.devices)()
             guard let space = params.space else { return ListDevicesResult(devices: all) }
-            if !catalog.searchSpaces().isEmpty && !catalog.searchSpaces().contains(where: { $0.id == space }) {
-                throw ResponseError(code: .unknownSearchSpace, message: "params.space: unknown search space '\(space)'",
+            let spaces = catalog.searchSpaces()
+            if !spaces.isEmpty && !spaces.contains(where: { $0.id == space }) {
+                let hint = NameSuggestion.didYouMean(space, among: spaces.map { ($0.id, [SpaceRegistry.longName(of: $0.summary)]) })
+                throw ResponseError(code: .unknownSearchSpace,
+                                    message: "params.space: unknown search space '\(space)'\(hint); known: \(spaces.map(\.id).joined(separator: ", "))",
                                     data: ["field": "params.space"])
             }
             return ListDevicesResult(devices: all.filter { $0.spaces.contains(space) })

@@ -33,11 +33,12 @@ public final class ProgressReporter: Sendable {
 
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// Sends the `begin` notification and starts accepting reports for `token`.
+    /// Sends the `begin` notification (`title`, `cancellable: true` since every request takes
+    /// `$/cancelRequest`, `percentage: 0`) and starts accepting reports for `token`.
     public func begin(token: JSONValue, title: String) {
         state.withLock { s in
             s[token] = TokenState()
-            sink.send(Self.notification(token, ["kind": "begin", "title": .string(title)]))
+            sink.send(Self.notification(token, ["kind": "begin", "title": .string(title), "cancellable": true, "percentage": 0]))
         }
     }
 
@@ -91,10 +92,14 @@ public final class ProgressReporter: Sendable {
         OutgoingMessage.notification(method: "$/progress", params: ["token": token, "value": value])
     }
 
-    /// `{kind: "report", step, total?, message?, ...values}`.
+    /// `{kind: "report", step, total?, percentage?, cancellable, message?, ...values}`;
+    /// `percentage` (LSP's, 0–100, an integer) is `step / total` of the part named by `message`.
     public static func reportValue(_ r: ProgressReport) -> JSONValue {
-        var o: [String: JSONValue] = ["kind": "report", "step": .number(Double(r.step))]
-        if let t = r.total { o["total"] = .number(Double(t)) }
+        var o: [String: JSONValue] = ["kind": "report", "step": .number(Double(r.step)), "cancellable": true]
+        if let t = r.total {
+            o["total"] = .number(Double(t))
+            if t > 0 { o["percentage"] = .number(Double(min(100, max(0, r.step * 100 / t)))) }
+        }
         if let m = r.message { o["message"] = .string(m) }
         for (k, v) in r.values where o[k] == nil {
             switch v {

@@ -57,8 +57,8 @@ public final class Server: Sendable {
     private struct Registration: Sendable {
         let kind: RequestKind
         let partialOnCancel: Bool
-        /// Decodes params into (dependencies, body).
-        let prepare: @Sendable (JSONValue) throws(ResponseError) -> ([Dependency], @Sendable (RequestContext) throws -> JSONValue)
+        /// Decodes params into (dependencies, progress title, body).
+        let prepare: @Sendable (JSONValue) throws(ResponseError) -> ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
     }
 
     private enum Phase { case uninitialized, running, shutDown, exited }
@@ -113,7 +113,7 @@ public final class Server: Sendable {
             let body: @Sendable (RequestContext) throws -> JSONValue = { context in
                 try JSONValueEncoder().encode(try handler(params, context))
             }
-            return (dependencies(params), body)
+            return (dependencies(params), (params as? any ProgressTitled)?.progressTitle ?? R.method, body)
         }
         state.withLock { $0.registrations[R.method] = reg }
     }
@@ -249,7 +249,7 @@ public final class Server: Sendable {
         case .success(let v): (reg, seq) = v
         }
         // Decode params (off the lock; -32602 naming the field on failure).
-        let prepared: ([Dependency], @Sendable (RequestContext) throws -> JSONValue)
+        let prepared: ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
         do {
             prepared = try reg.prepare(params ?? .object([:]))
         } catch {
@@ -261,7 +261,8 @@ public final class Server: Sendable {
         let reporter = progress
         let control = JobControl(onProgress: progressToken.map { t in { @Sendable r in reporter.report(token: t, r) } })
         let job = Job(seq: seq, id: id, method: method, kind: reg.kind, dependencies: prepared.0, control: control,
-                      progressToken: progressToken, responder: responder, partialOnCancel: reg.partialOnCancel, run: prepared.1)
+                      progressToken: progressToken, progressTitle: prepared.1, responder: responder,
+                      partialOnCancel: reg.partialOnCancel, run: prepared.2)
         let ready = state.withLock { $0.scheduler.add(job) }
         start(ready)
     }
@@ -288,7 +289,7 @@ public final class Server: Sendable {
     private func execute(_ job: Job) {
         let context = RequestContext(id: job.id, method: job.method, job: job.control,
                                      progressToken: job.progressToken, environment: environment)
-        if let t = job.progressToken { progress.begin(token: t, title: job.method) }
+        if let t = job.progressToken { progress.begin(token: t, title: job.progressTitle) }
         var response: JSONValue
         if job.control.isCancelled {
             response = OutgoingMessage.error(id: job.id, .cancelled)

@@ -33,13 +33,31 @@ public struct DeviceSummary: Codable, Sendable, Equatable {
     public var batch: Int?
     /// Spaces with measured latencies on this device.
     public var spaces: [String]
+    /// A name for people, e.g. `Google Pixel 3`.
+    public var displayName: String?
+    /// One line for people: what it is, batch, where the latencies come from, caveats.
+    public var description: String?
+    /// Where the latencies come from, e.g. `HW-NAS-Bench`.
+    public var source: String?
+    /// Hardware specs where `hardware/devices.csv` states them: `gpu` (name), `architecture`
+    /// and numeric columns (`sm_count`, `memory_gb`, `fp32_gflops`, ...). `hwnas/listDevices` only.
+    public var specs: JSONValue?
+    /// Number of architectures measured, per space. `hwnas/listDevices` only.
+    public var archsMeasured: [String: Int]?
 
     /// Makes a summary.
-    public init(name: String, kind: String, batch: Int? = nil, spaces: [String]) {
+    public init(name: String, kind: String, batch: Int? = nil, spaces: [String], displayName: String? = nil,
+                description: String? = nil, source: String? = nil, specs: JSONValue? = nil,
+                archsMeasured: [String: Int]? = nil) {
         self.name = name
         self.kind = kind
         self.batch = batch
         self.spaces = spaces
+        self.displayName = displayName
+        self.description = description
+        self.source = source
+        self.specs = specs
+        self.archsMeasured = archsMeasured
     }
 }
 
@@ -73,15 +91,20 @@ public struct ServerCatalog: Sendable {
     public var searchSpaces: @Sendable () -> [SpaceSummary]
     /// The devices.
     public var devices: @Sendable () -> [DeviceSummary]
+    /// The devices with their specs and measurement counts (slower: `hwnas/listDevices`
+    /// uses it when given, else `devices`).
+    public var deviceDetails: (@Sendable () -> [DeviceSummary])?
     /// The loaded predictors.
     public var predictors: @Sendable () -> [PredictorSummary]
 
     /// A catalog from three providers (each defaults to an empty list).
     public init(searchSpaces: @escaping @Sendable () -> [SpaceSummary] = { [] },
                 devices: @escaping @Sendable () -> [DeviceSummary] = { [] },
-                predictors: @escaping @Sendable () -> [PredictorSummary] = { [] }) {
+                predictors: @escaping @Sendable () -> [PredictorSummary] = { [] },
+                deviceDetails: (@Sendable () -> [DeviceSummary])? = nil) {
         self.searchSpaces = searchSpaces
         self.devices = devices
+        self.deviceDetails = deviceDetails
         self.predictors = predictors
     }
 }

@@ -35,20 +35,38 @@ public struct ProgressReport: Sendable, Equatable {
 public final class JobControl: Sendable {
     private let cancelled = Atomic<Bool>(false)
     private let onProgress: (@Sendable (ProgressReport) -> Void)?
+    private let parent: JobControl?
+    private let label: String?
 
     /// A control that reports progress to `onProgress` (or nowhere).
     public init(onProgress: (@Sendable (ProgressReport) -> Void)? = nil) {
         self.onProgress = onProgress
+        self.parent = nil
+        self.label = nil
+    }
+
+    private init(parent: JobControl, label: String) {
+        self.onProgress = nil
+        self.parent = parent
+        self.label = label
     }
 
     /// A control nobody cancels and nobody listens to.
     public static var none: JobControl { JobControl() }
 
+    /// A control for one named part of this job: its reports reach this control's listener
+    /// with `message` set to `label`, and it is cancelled when this one is. Labels nest, outer
+    /// first: "training latency predictor default-nb201-pixel3" around "(mlp)" reads
+    /// "training latency predictor default-nb201-pixel3 (mlp)".
+    public func labelled(_ label: String) -> JobControl {
+        JobControl(parent: self, label: label)
+    }
+
     /// Asks the work to stop at its next check.
     public func cancel() { cancelled.store(true, ordering: .relaxed) }
 
-    /// Whether cancellation was asked for.
-    public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+    /// Whether cancellation was asked for (of this control or the one it was labelled from).
+    public var isCancelled: Bool { cancelled.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
 
     /// Throws `NASError(.cancelled)` when cancellation was asked for.
     public func checkCancelled() throws(NASError) {
@@ -57,6 +75,16 @@ public final class JobControl: Sendable {
 
     /// Sends a progress report to whoever listens.
     public func report(_ report: ProgressReport) {
-        onProgress?(report)
+        deliver(report, labelled: false)
+    }
+
+    private func deliver(_ report: ProgressReport, labelled: Bool) {
+        var r = report
+        if let label { r.message = labelled ? "\(label) \(r.message ?? "")" : label }
+        if let parent {
+            parent.deliver(r, labelled: labelled || label != nil)
+        } else {
+            onProgress?(r)
+        }
     }
 }

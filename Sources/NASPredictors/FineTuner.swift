@@ -67,7 +67,7 @@ public enum FineTuner {
         let spec = request.base.deviceSpec
         let (model, chosen) = try adapt(base: request.base.model, archs: archs, latency: y, space: space, spec: spec,
                                         method: request.method, epochs: request.epochs, freeze: request.freeze,
-                                        seed: request.seed, control: control)
+                                        seed: request.seed, control: control.labelled("fine-tuning latency predictor \(request.base.id)"))
         let fitted = RegressionMetrics(predicted: try model.predict(archs, space: space, encoding: ActiveOneHot(space: space), device: spec),
                                        actual: y)
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "finetuned", kind: "ft", seed: request.seed)

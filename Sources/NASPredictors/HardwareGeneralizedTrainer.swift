@@ -51,7 +51,8 @@ public struct HardwareGeneralizedTrainer: Sendable {
         var config = request.config ?? Self.defaultConfig
         config.seed = request.seed
         let perDevice = request.trainSize ?? PredictorTrainer.defaultTrainSize(space: space.id)
-        let fit = try fit(space: space, devices: devices, perDevice: perDevice, config: config, control: control)
+        let fit = try fit(space: space, devices: devices, perDevice: perDevice, config: config,
+                          control: control.labelled("training latency predictor \(request.id ?? "for \(space.id) GPUs") (mlp-hw)"))
         var bound: [String: Double]? = nil
         var heldOut: RegressionMetrics? = nil
         var testCount = 0

@@ -30,6 +30,11 @@ public struct PredictorTrainer: Sendable {
         if request.model == .hardware {
             return try HardwareGeneralizedTrainer(catalog: catalog).train(request, control: control)
         }
+        let deviceLabel = request.device ?? "samples"
+        let id = request.id ?? Self.makeID(space: space.id, device: deviceLabel, kind: request.model.rawValue, seed: request.seed)
+        guard TrainedPredictor.isValidID(id) else {
+            throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
+        }
         let (archs, latency, source) = try data(for: request, space: space)
         var order = Array(0..<archs.count)
         var rng = SeededGenerator(seed: request.seed ^ 0x5EED_0001)
@@ -43,7 +48,8 @@ public struct PredictorTrainer: Sendable {
         let trainA = trainIdx.map { archs[$0] }, trainY = trainIdx.map { latency[$0] }
         var config = request.config ?? MLPTrainingConfig()
         config.seed = request.seed
-        let fit = try Self.fit(kind: request.model, archs: trainA, latency: trainY, space: space, config: config, control: control)
+        let fit = try Self.fit(kind: request.model, archs: trainA, latency: trainY, space: space, config: config,
+                               control: control.labelled("training latency predictor \(id)"))
 
         var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil, profile: ErrorProfile? = nil
         if !testIdx.isEmpty {
@@ -54,11 +60,6 @@ public struct PredictorTrainer: Sendable {
             profile = ErrorProfile(predicted: predicted, actual: testY)
             let lut = try LUTModel.fit(archs: trainA, latency: trainY, space: space, encoding: enc)
             lutMetrics = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(testA, space: space, encoding: enc), actual: testY)
-        }
-        let label = request.device ?? "samples"
-        let id = request.id ?? Self.makeID(space: space.id, device: label, kind: request.model.rawValue, seed: request.seed)
-        guard TrainedPredictor.isValidID(id) else {
-            throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
         var notes = ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe]
         if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
@@ -128,14 +129,16 @@ public struct PredictorTrainer: Sendable {
             return Fit(model: .flops(try FLOPsModel.fit(archs: archs, latency: latency, space: space)), variant: "flops", validationRMSE: [:])
         case .mlp:
             let x = enc.encode(archs, space: space)
-            let (r, _) = try NeuralRegressor.train(x: x, y: latency, validation: nil, transform: .logStandardized, config: config, control: control)
+            let (r, _) = try NeuralRegressor.train(x: x, y: latency, validation: nil, transform: .logStandardized, config: config,
+                                                   control: control.labelled("(mlp)"))
             return Fit(model: .mlp(r), variant: "mlp", validationRMSE: [:])
         case .residual:
             let lut = try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc)
             let x = enc.encode(archs, space: space)
             let base = lut.predict(x)
             let res = (0..<latency.count).map { latency[$0] - base[$0] }
-            let (r, _) = try NeuralRegressor.train(x: x, y: res, validation: nil, transform: .standardized, config: config, control: control)
+            let (r, _) = try NeuralRegressor.train(x: x, y: res, validation: nil, transform: .standardized, config: config,
+                                                   control: control.labelled("(lut+mlp)"))
             return Fit(model: .residual(lut, r), variant: "lut+mlp", validationRMSE: [:])
         case .hardware:
             throw NASError(.invalidParams, "mlp-hw is trained over many devices: use HardwareGeneralizedTrainer", field: "model")
@@ -175,12 +178,12 @@ public struct PredictorTrainer: Sendable {
 
         let lut = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc)
         let (mlp, _) = try NeuralRegressor.train(x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized,
-                                                 config: config, control: control)
+                                                 config: config, control: control.labelled("(mlp)"))
         let lutFit = lut.predict(xFit), lutVal = lut.predict(xVal)
         let resFit = (0..<fitY.count).map { fitY[$0] - lutFit[$0] }
         let resVal = (0..<valY.count).map { valY[$0] - lutVal[$0] }
         let (res, _) = try NeuralRegressor.train(x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized,
-                                                 config: config, control: control)
+                                                 config: config, control: control.labelled("(lut+mlp)"))
         // Shrink the residual towards 0 by the weight (of 0.25...1) that validates best: the LUT is
         // already near-exact on many devices, and a partly trusted residual cannot hurt it much.
         let resValPred = res.predict(xVal)
