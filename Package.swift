@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "NASData", dependencies: ["NASCore", "NASSpaces"]),
         .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "CKernels"]),
         // ONNX export of the spaces' networks (own protobuf writer; no packages).
-        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"]),
+        // Optimized in debug builds too: filling millions of random weights unoptimized takes seconds.
+        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASPredictors"]),
         .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASPredictors", "NASSearch"]),
         .target(name: "JSONRPC"),
