@@ -4,6 +4,7 @@ import PackageDescription
 // hwnasd: a hardware-aware NAS daemon speaking JSON-RPC 2.0 over stdio.
 // Layering (each module knows only those to its left):
 //   CKernels -> NASCore -> NASSpaces -> NASData -> NASPredictors -> NASSearch -> NASGenerator
+//   NASExport (ONNX networks of the spaces) knows NASCore and NASSpaces only
 //   JSONRPC (knows no domain) ; HWNASServer (routes JSON-RPC to the domain) ; hwnasd (thin executable)
 let package = Package(
     name: "hwnasd",

@@ -286,6 +286,7 @@ class HwnasClient:
         resolution, batch, seed, weights ("random" | "zeros"), pruneDead; returns
         {files: [{arch, path, bytes, macs, params, resolution}], opset}."""
         return self.call("export", dict(p, space=space, archs=list(archs)), progress)
+
     def generate(self, progress=None, **p): return self.call("generate", p, progress)
     def train_generator(self, progress=None, **p): return self.call("trainGenerator", p, progress)
 
@@ -296,7 +297,7 @@ COMMANDS = {
     "adapt-proxy": "adaptProxy", "search": "search", "generate": "generate", "train-generator": "trainGenerator",
     "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity", "reuse": "reuse",
     "sample": "hwnas/sample", "space-info": "hwnas/spaceInfo", "devices": "hwnas/listDevices",
-    "predictors": "hwnas/listPredictors", "info": "initialize",
+    "predictors": "hwnas/listPredictors", "info": "initialize", "export": "export",
 }
 # --name (value) -> params, per command; everything else is generic (see USAGE).
 REPEATED = {"arch": "archs", "budget": "budgets"}  # generate: --budget may repeat
@@ -357,7 +358,7 @@ def parse_cli(argv):
             params.setdefault("budgets", []).append(_value(value))
         elif name == "device" and method == "monotonicity":
             params.setdefault("devices", []).append(value)
-        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target"):
+        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target", "dir"):
             v = _value(value)  # names stay strings even when they look like numbers; objects parse
             params[_camel(name)] = v if isinstance(v, (dict, list)) else value
         else:

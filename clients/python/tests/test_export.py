@@ -168,3 +168,15 @@ def test_bad_requests_write_nothing(client, scratch):
             client.export("nb201", [0], dir=ro)
         assert e.value.code == -32030
     assert client.export("nb201", [0], dir=scratch + "/ok")["files"][0]["bytes"] > 0  # the daemon still serves
+
+
+def test_shell_client_export(binary, scratch):
+    import json
+    import subprocess
+    hwnas = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "hwnas")
+    out = subprocess.run([hwnas, "export", "--space", "nb201", "--arch", "0", "--arch", "15624", "--dir", scratch + "/sh",
+                          "--weights", "zeros"], capture_output=True, text=True, env=dict(os.environ, HWNASD=binary), timeout=120)
+    assert out.returncode == 0, out.stderr
+    files = json.loads(out.stdout)["files"]
+    assert len(files) == 2 and all(os.path.getsize(f["path"]) == f["bytes"] for f in files)
+    assert "progress 2/2 exported" in out.stderr
