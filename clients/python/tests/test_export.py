@@ -143,7 +143,7 @@ def test_same_arch_and_seed_give_the_same_bytes(client, scratch):
 
 
 def test_bad_requests_write_nothing(client, scratch):
-    from hwnas_client import HwnasError
+    from hwnas import HwnasError
     target = os.path.join(scratch, "nothing")
     cases = [
         ({"space": "nb201", "archs": [0, 1], "path": os.path.join(target, "x.onnx")}, -32602, "params.path"),
