@@ -164,11 +164,16 @@ class DaemonActor:
         """The actor's and the daemon's process ids (tests kill them)."""
         return {"actor": os.getpid(), "daemon": self.client.proc.pid, "state": self.state}
 
-    def close(self) -> int:
-        code = self.client.close()
-        self.log.close()
-        shutil.rmtree(self.state, ignore_errors=True)
-        return code
+    def close(self) -> None:
+        """Shuts the daemon down and removes the state directory (again: nothing happens)."""
+        if not self.log.closed:
+            self.client.close()
+            self.log.close()
+            shutil.rmtree(self.state, ignore_errors=True)
+
+    def __ray_shutdown__(self) -> None:
+        """Ray's hook when the actor ends gracefully (its handles went out of scope)."""
+        self.close()
 
 
 class DaemonPool:
