@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -45,8 +44,12 @@ __all__ = ["DaemonPool", "SweepTable", "sweep_search", "iter_sweep_search", "pre
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
 ray.cloudpickle.register_pickle_by_value(sys.modules[HwnasClient.__module__])
 
-#: Error code of a cell that Ray could not finish (its actor died more often than `max_restarts`).
-ACTOR_LOST = -32099
+#: Error code (client-side, not a daemon code) of a cell that Ray could not finish: its actor
+#: died more often than `max_restarts` / `max_task_retries` allow.
+ACTOR_LOST = -32098
+#: What a client raises for a daemon that is gone: -32603 "hwnasd exited" from the single-file
+#: client, -32099 (DaemonExited) from the package's.
+_DAEMON_GONE = (-32603, -32099)
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,11 @@ class DaemonActor:
             self._die_with_daemon()
         try:
             return {"ok": True, "result": work(), "tag": tag}
+        except OSError:  # a write to the pipe of a daemon that is gone
+            self._die_with_daemon()
+            raise
         except HwnasError as e:
-            if e.code == -32603:
+            if e.code in _DAEMON_GONE:
                 self._die_with_daemon()
             return {"ok": False, "error": {"code": e.code, "message": e.message, "data": e.data}, "tag": tag}
 
