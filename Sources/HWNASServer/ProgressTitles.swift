@@ -77,3 +77,9 @@ extension AdaptProxyRequest: ProgressTitled {
 extension ReuseRequest: ProgressTitled {
     public var progressTitle: String { "reusing \(proxy)'s Pareto front for \(target)" }
 }
+
+extension ExportRequest: ProgressTitled {
+    public var progressTitle: String {
+        "exporting \(archs.count) \(space) architecture\(archs.count == 1 ? "" : "s") to \(format ?? "onnx")"
+    }
+}

@@ -140,7 +140,8 @@ def test_readme_python_example_prints_no_none(binary):
         c.train(space="fbnet", device="raspi4", model="lut", id="default-fbnet-raspi4")
         c.train(space="nb201", device="eyeriss", model="lut", id="default-nb201-eyeriss")
         c.close()
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300, cwd=data)
+        assert os.path.getsize(os.path.join(data, "best.onnx")) > 0  # the example's export
     assert r.returncode == 0, r.stderr
     assert "None" not in r.stdout and "'arch'" in r.stdout
     assert "progress 500/500 100% search nb201/eyeriss ≤ 4 ms: search done" in r.stderr
