@@ -18,6 +18,7 @@ Two kinds of subcommands:
 import difflib
 import importlib
 import json
+import os
 import sys
 
 from .client import DaemonExited, HwnasClient, HwnasError
@@ -208,12 +209,33 @@ def parse_command(cmd, argv):
             params.setdefault(flag.param, []).append(value)
         else:
             params[flag.param] = value
+    if "samplesFrom" in params:
+        _samples_from(cmd, params)
     if not options.get("help"):
         missing = [f for f in cmd.flags if f.required and f.param not in params]
         if missing:
             f = missing[0]
             raise UsageError(f"{cmd.name} needs --{f.name} ({f.help}), e.g. {cmd.example}", cmd.name)
     return params, options
+
+
+def _samples_from(cmd, params):
+    """--samples-from FILE (a samples CSV, e.g. from `hwnas measure`) becomes params.samples, or
+    adaptProxy's target.samples (target.name: --target's name, else the file's stem)."""
+    from .samples import samples_from_csv
+    path = params.pop("samplesFrom")
+    try:
+        samples = samples_from_csv(path)
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--samples-from: {e}", cmd.name) from None
+    if cmd.method == "adaptProxy":
+        target = params.get("target")
+        if not isinstance(target, dict):
+            target = {"name": target if isinstance(target, str) else os.path.splitext(os.path.basename(path))[0]}
+        target["samples"] = samples
+        params["target"] = target
+    else:
+        params["samples"] = samples
 
 
 def parse_cli(argv):

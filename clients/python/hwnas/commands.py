@@ -64,6 +64,8 @@ SEED = Flag("seed", "int", "random seed (default 0)")
 SAVE = Flag("save", "json", "false: keep in memory only (default true: saved in the state dir)")
 SAMPLES = Flag("samples", "json", 'measured latencies: a JSON list of {"arch": ..., "latency_ms": ...}')
 OBJECTIVE = Flag("objective", "json", 'objective, e.g. {"accuracy": "cifar100"} (see protocol/search.md)')
+SAMPLES_FROM = Flag("samples-from", "name", "a samples CSV (arch,latency_ms,...; # lines skipped), e.g. from `hwnas measure`",
+                    metavar="FILE")
 ARCH = Flag("arch", "arch", "an architecture in the space's format, or an NB201 index; repeat for more", param="archs")
 
 _commands = [
@@ -87,27 +89,28 @@ _commands = [
              Flag("output", "name", "json (default) or f32-base64")],
             "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7"),
     Command("train", "train", "train a latency predictor on a device's measurements or on samples",
-            [SPACE, DEVICE, SAMPLES, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
+            [SPACE, DEVICE, SAMPLES, SAMPLES_FROM, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
              Flag("train-size", "int", "training samples (default 1000 nb201, 900 others)"), SEED,
              Flag("id", "name", "the predictor's id"), Flag("hidden", "json", "MLP layer widths, e.g. [256,256]"),
              Flag("max-epochs", "int", "MLP epochs (default 500, early stopping)"), SAVE],
             "hwnas train --space nb201 --device pixel3 --model lut --id lut-pixel3"),
     Command("evaluate", "evaluate", "a predictor's error on a device's measurements or on samples",
-            [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES], "hwnas evaluate --predictor lut-pixel3"),
+            [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES, SAMPLES_FROM], "hwnas evaluate --predictor lut-pixel3"),
     Command("finetune", "finetune", "adapt a predictor to a new device from a few measured samples",
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
-             SPACE_OPT, SAMPLES, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list"),
+             SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list"),
              Flag("epochs", "int", "fine-tuning epochs"), Flag("freeze", "int", "MLP layers to keep fixed"),
              Flag("method", "name", "auto, affine, finetune, ..."), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
-            "hwnas finetune --base pixel3 --space nb201 --samples @samples.json --id my-phone",
-            notes="--samples @FILE reads the JSON list from a file; `hwnas.samples_from_csv` reads a CSV."),
+            "hwnas finetune --base pixel3 --space nb201 --samples-from samples.csv --id my-phone",
+            notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does)."),
     Command("adapt-proxy", "adaptProxy", "fit a proxy device's predictor to a target from a few samples",
             [Flag("proxy", "name", "the proxy predictor (or measured device, with --space)", required=True), SPACE_OPT,
-             Flag("target", "json", 'the target: {"name": ..., "samples": [...]}', required=True),
+             Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
+                  "(default the file's stem)"), SAMPLES_FROM,
              Flag("method", "name", "affine, ..."), Flag("pool", "switch", "also blend the space's other devices"),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
-            "hwnas adapt-proxy --proxy pixel3 --space nb201 --target @target.json"),
+            "hwnas adapt-proxy --proxy pixel3 --space nb201 --samples-from my-phone.csv"),
     Command("search", "search", "the most accurate architecture under a latency budget, or the Pareto front",
             [SPACE, DEVICE, PREDICTOR, SPEC, BATCH, OBJECTIVE,
              Flag("budget", "budget", "latency budget in ms (or a JSON object)"),

@@ -165,6 +165,24 @@ def test_train_generator_example_from_its_own_usage_text_works(env, state):
     assert out["budgetMin"] == 5 and out["budgetMax"] == 5 and out["iterations"] == 5
 
 
+def test_samples_from_a_csv_file(env, state, tmp_path):
+    # Real pixel2 measurements (fixtures) as a samples CSV with comment lines, as `hwnas measure` writes.
+    import csv
+    with open(os.path.join(ROOT, "fixtures", "nb201", "latency.csv")) as f:
+        rows = [r for _, r in zip(range(25), csv.DictReader(f))]
+    path = tmp_path / "pixel2.csv"
+    path.write_text("# source: fixtures/nb201/latency.csv, column pixel2\narch,latency_ms\n"
+                    + "".join(f"{r['arch_str']},{r['pixel2']}\n" for r in rows))
+    r = run(["finetune", "--state", state, "--base", "lut-px3", "--samples-from", str(path), "--method", "affine",
+             "--id", "px2-tuned", "--save", "false", "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["predictor"] == "px2-tuned"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,ms\n5,1\n")
+    r = run(["finetune", "--base", "lut-px3", "--samples-from", str(bad)], env)
+    assert r.returncode == 2 and "--samples-from" in r.stderr and "latency_ms" in r.stderr
+
+
 def test_state_flag_keeps_predictors_in_that_dir(env):
     with tempfile.TemporaryDirectory() as d:
         r = run(["--state", d, "train", "--space", "nb201", "--device", "pixel2", "--model", "lut", "--id", "lut-px2",
