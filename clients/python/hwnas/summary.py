@@ -150,7 +150,17 @@ def _monotonicity(r, params):
             "  1: same ranking of architectures on both devices"]
 
 
+def _info(r, params):
+    info = r.get("serverInfo", {})
+    rows = [[s["id"], s.get("size", ""), s.get("summary", "")] for s in r.get("searchSpaces", [])]
+    return [f"{info.get('name', 'hwnasd')} {info.get('version', '')}, protocol {r.get('protocolVersion', '')}",
+            "search spaces:", table(rows, ["id", "architectures", "what"], align=["<", ">", "<"]),
+            f"{len(r.get('devices', []))} measured devices (hwnas devices), {len(r.get('predictors', []))} trained "
+            f"predictors (hwnas predictors), {len(r.get('methods', []))} methods (protocol/PROTOCOL.md)"]
+
+
 _SUMMARIES = {
+    "initialize": _info,
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
     "generate": _generate, "monotonicity": _monotonicity,
