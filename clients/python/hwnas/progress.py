@@ -95,6 +95,7 @@ class TerminalProgress:
         self.min_interval = min_interval
         self._last_draw = -1e9
         self._drawn = False
+        self._skipped = None
         encoding = (getattr(self.stream, "encoding", None) or "").lower()
         self.fill, self.empty = ("█", "░") if "utf" in encoding else ("#", "-")
 
@@ -108,8 +109,13 @@ class TerminalProgress:
             self.stream.write("\n")
         now = self.clock()
         if not new_part and not value.get("final") and now - self._last_draw < self.min_interval:
+            self._skipped = (label, value)  # drawn by end() if nothing comes after it
             return
         self._last_draw = now
+        self._draw(label, value)
+
+    def _draw(self, label, value):
+        self._skipped = None
         self.stream.write("\r" + self.line(label, value) + "\x1b[K")
         self.stream.flush()
         self._drawn = True
@@ -139,6 +145,8 @@ class TerminalProgress:
         return text if len(text) < width else text[:max(10, width - 2)] + "…"
 
     def end(self):
+        if self._skipped is not None:
+            self._draw(*self._skipped)
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()
