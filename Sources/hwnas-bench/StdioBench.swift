@@ -53,14 +53,10 @@ private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     }
 }
 
-private func stdioOption(_ name: String, in args: [String]) -> String? {
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-}
 
 func runStdioBench(arguments: [String]) throws {
-    let binary = stdioOption("--binary", in: arguments) ?? ".build/release/hwnasd"
-    let requests = Int(stdioOption("--requests", in: arguments) ?? "") ?? 1000
+    let binary = benchOption(arguments, "--binary") ?? ".build/release/hwnasd"
+    let requests = Int(benchOption(arguments, "--requests") ?? "") ?? 1000
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw NASError(.invalidParams, "no daemon binary at \(binary): swift build -c release --product hwnasd (or --binary PATH)")
     }
