@@ -32,8 +32,7 @@ sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
 
 import ray  # noqa: E402
 
-from hwnas_client import HwnasClient, default_binary  # noqa: E402
-
+from hwnas import HwnasClient, default_binary  # noqa: E402
 from hwnas.ray import DaemonPool, sweep_search  # noqa: E402
 
 

@@ -33,10 +33,7 @@ import ray
 import ray.cloudpickle
 from ray.util.actor_pool import ActorPool
 
-try:
-    from .client import HwnasClient, HwnasError, decode_f32, default_binary
-except ImportError:  # before clients/python became the `hwnas` package: the single-file client
-    from hwnas_client import HwnasClient, HwnasError, decode_f32, default_binary
+from .client import DaemonExited, HwnasClient, HwnasError, decode_f32, default_binary
 
 __all__ = ["DaemonPool", "SweepTable", "sweep_search", "iter_sweep_search", "predict_many", "train_defaults"]
 
@@ -47,9 +44,8 @@ ray.cloudpickle.register_pickle_by_value(sys.modules[HwnasClient.__module__])
 #: Error code (client-side, not a daemon code) of a cell that Ray could not finish: its actor
 #: died more often than `max_restarts` / `max_task_retries` allow.
 ACTOR_LOST = -32098
-#: What a client raises for a daemon that is gone: -32603 "hwnasd exited" from the single-file
-#: client, -32099 (DaemonExited) from the package's.
-_DAEMON_GONE = (-32603, -32099)
+#: What the client raises for a daemon that is gone (DaemonExited).
+_DAEMON_GONE = (DaemonExited.CODE,)
 
 
 @dataclass(frozen=True)
