@@ -179,7 +179,7 @@ class DaemonActor:
 
 
 class DaemonPool:
-    """`size` DaemonActors (default: one per CPU of the Ray cluster) under a Ray ActorPool.
+    """`size` DaemonActors (default: one per CPU of the Ray cluster), handed cells by Ray's ActorPool.
 
     files: predictor / generator files (paths or `(name, bytes)`) every daemon starts with;
     binary, fixtures, args: how the daemons are started (resolved on each node);
@@ -197,7 +197,6 @@ class DaemonPool:
         cls = ray.remote(DaemonActor).options(max_restarts=max_restarts, max_task_retries=max_task_retries,
                                               num_cpus=num_cpus)
         self.actors = [cls.remote(binary, fixtures, self.files, tuple(args)) for _ in range(size)]
-        self.pool = ActorPool(self.actors)
 
     def imap_unordered(self, method: str, cells: dict, files: list[ShippedFile] = ()) -> Iterator[tuple[Any, dict]]:
         """Runs the request `method` with each cell's params (`cells`: {key: params}), the daemons
@@ -207,13 +206,17 @@ class DaemonPool:
         return self._imap(cells, lambda actor, params, i: actor.call.remote(method, params, files, i))
 
     def _imap(self, cells: dict, submit: Callable) -> Iterator[tuple[Any, dict]]:
+        # An ActorPool per call: a sweep abandoned half-way leaves nothing queued for the next one
+        # (its cells not yet handed out are dropped; an actor finishes its one running task first),
+        # and two sweeps on one DaemonPool each see only their own results.
+        pool = ActorPool(self.actors)
         keys = list(cells)
         for index, key in enumerate(keys):
-            self.pool.submit(lambda actor, i: submit(actor, cells[keys[i]], i), index)
+            pool.submit(lambda actor, i: submit(actor, cells[keys[i]], i), index)
         left = set(range(len(keys)))
-        while self.pool.has_next():
+        while pool.has_next():
             try:
-                outcome = self.pool.get_next_unordered()
+                outcome = pool.get_next_unordered()
             except ray.exceptions.RayError:  # retries exhausted: the lost cell is filled in below
                 continue
             index = outcome.pop("tag")

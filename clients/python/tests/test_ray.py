@@ -107,6 +107,13 @@ def test_sweep_equals_searches_one_by_one(pool, one_by_one):
         assert list(table.to_frame()["device"]) == [r["device"] for r in table]
 
 
+def test_abandoned_sweep_leaves_the_pool_clean(pool, one_by_one):
+    for _ in iter_sweep_search("nb201", DEVICES, BUDGETS, pool=pool, progress=False, **SEARCH):
+        break  # the first row is enough: the other cells are dropped, the running ones finish unseen
+    table = sweep_search("nb201", DEVICES + ["nosuchdevice"], BUDGETS, pool=pool, progress=False, **SEARCH)
+    assert keyed(table) == one_by_one
+
+
 def _has(module):
     try:
         __import__(module)
