@@ -83,7 +83,7 @@ RPC_COMMANDS = {
     "adapt-proxy": "adaptProxy", "search": "search", "generate": "generate", "train-generator": "trainGenerator",
     "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity", "reuse": "reuse",
     "sample": "hwnas/sample", "space-info": "hwnas/spaceInfo", "devices": "hwnas/listDevices",
-    "predictors": "hwnas/listPredictors", "info": "initialize",
+    "predictors": "hwnas/listPredictors", "info": "initialize", "export": "export",
 }
 COMMANDS = RPC_COMMANDS  # the former name (hwnas_client.COMMANDS)
 
@@ -159,7 +159,7 @@ def parse_cli(argv):
             params.setdefault("budgets", []).append(_value(value))
         elif name == "device" and method == "monotonicity":
             params.setdefault("devices", []).append(value)
-        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target"):
+        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target", "dir"):
             v = _value(value)  # names stay strings even when they look like numbers; objects parse
             params[_camel(name)] = v if isinstance(v, (dict, list)) else value
         else:
