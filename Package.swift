@@ -8,6 +8,7 @@ import PackageDescription
 //   domain (no JSON-RPC):  Runtime, CKernels -> NASCore -> NASSpaces (+ SpaceProfile per space) -> NASData
 //                          NASCore -> NASNeural (MLP engine); NASData + NASNeural -> NASPredictors, NASSearch
 //                          NASSearch -> NASGenerator
+//                          NASCore + NASSpaces -> NASExport (ONNX networks of the spaces)
 //   protocol and server:   JSONRPC (the protocol only) -> RequestServer (generic request server)
 //   hwnasd:                HWNASApplication (application layer, no JSON-RPC)
 //                          -> HWNASServer (method layer) -> hwnasd (thin executable)
@@ -32,6 +33,9 @@ let package = Package(
         .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
         .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
         .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASNeural", "NASSearch"]),
+        // ONNX export of the spaces' networks (own protobuf writer; no packages).
+        // Optimized in debug builds too: filling millions of random weights unoptimized takes seconds.
+        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "JSONRPC"),
         // A generic JSON-RPC request server: scheduling, dependencies, cancellation, progress.
         .target(name: "RequestServer", dependencies: ["JSONRPC", "Runtime"]),
@@ -42,7 +46,7 @@ let package = Package(
         // hwnasd's method layer: one file per request, handlers, error mapping, daemon options.
         .target(name: "HWNASServer", dependencies: [
             "JSONRPC", "RequestServer", "HWNASApplication",
-            "NASCore", "NASSpaces", "NASData", "NASPredictors", "NASSearch", "NASGenerator",
+            "NASCore", "NASSpaces", "NASData", "NASPredictors", "NASSearch", "NASGenerator", "NASExport",
         ]),
         .executableTarget(name: "hwnasd", dependencies: ["HWNASServer", "JSONRPC"]),
         // Test support shared by the test targets and hwnas-bench (not a product): client
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "NASSpacesTests", dependencies: ["NASSpaces", "NASData", "HWNASTestSupport"]),
         .testTarget(name: "NASDataTests", dependencies: ["NASData"]),
         .testTarget(name: "NASPredictorsTests", dependencies: ["NASPredictors", "NASNeural"]),
+        .testTarget(name: "NASExportTests", dependencies: ["NASExport", "NASSpaces"]),
         .testTarget(name: "NASSearchTests", dependencies: ["NASSearch"]),
         .testTarget(name: "NASGeneratorTests", dependencies: ["NASGenerator"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),

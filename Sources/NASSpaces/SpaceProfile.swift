@@ -1,9 +1,13 @@
 import NASCore
 
 /// What hwnasd knows about a space beyond its encoding, one per `SpaceRegistry` entry: the
-/// fixture tables measured in it, how predictors are trained on it by default, which accuracy
-/// sources it has, and (for `export`) how its architectures become networks. Code elsewhere
-/// asks the profile (`SpaceRegistry.profile(id)`) instead of switching on space ids.
+/// fixture tables measured in it, how predictors are trained on it by default, and which
+/// accuracy sources it has. Code elsewhere asks the profile (`SpaceRegistry.profile(id)`)
+/// instead of switching on space ids.
+///
+/// How a space's architectures become networks (`export`) is not here: NASExport sits above
+/// NASSpaces, so each space's `NetworkBuilder` is `Sources/NASExport/<Space>Network.swift`,
+/// listed in `NetworkExporter.builders` and found by the space's id.
 public struct SpaceProfile: Sendable {
     /// A latency table shipped in `fixtures/<name>/latency.csv`.
     public struct FixtureTable: Sendable, Equatable {
@@ -31,24 +35,13 @@ public struct SpaceProfile: Sendable {
     public var accuracySources: [String]
     /// The accuracy source (the objective maximized besides latency) of a request naming none.
     public var defaultAccuracySource: String
-    /// How `export` builds this space's networks; nil: the space cannot be exported yet.
-    /// The export module declares what a builder does by refining `SpaceExportBuilder`, and
-    /// each space's builder is set here, in the space's profile (NASSpaces/Profiles/).
-    public var exportBuilder: (any SpaceExportBuilder)?
 
     /// A profile.
     public init(fixtureTables: [FixtureTable] = [], defaultTrainSize: Int = 900, accuracySources: [String] = [],
-                defaultAccuracySource: String = "macs", exportBuilder: (any SpaceExportBuilder)? = nil) {
+                defaultAccuracySource: String = "macs") {
         self.fixtureTables = fixtureTables
         self.defaultTrainSize = defaultTrainSize
         self.accuracySources = accuracySources
         self.defaultAccuracySource = defaultAccuracySource
-        self.exportBuilder = exportBuilder
     }
 }
-
-/// The slot of a space's `export` builder (see `SpaceProfile.exportBuilder`): it turns an
-/// architecture of the space into the network the export module serializes. The export issue
-/// gives it its requirements (e.g. the layer graph of an architecture) and a conformance per
-/// space, kept with the space in NASSpaces; until then no space sets one.
-public protocol SpaceExportBuilder: Sendable {}
