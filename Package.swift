@@ -7,7 +7,8 @@ import PackageDescription
 // device data set):
 //   domain (no JSON-RPC):  Runtime, CKernels -> NASCore -> NASSpaces (+ SpaceProfile per space) -> NASData
 //                          NASCore -> NASNeural (MLP engine); NASData + NASNeural -> NASPredictors, NASSearch
-//                          NASSearch -> NASGenerator; NASCore + NASSpaces -> NASExport (ONNX networks)
+//                          NASSearch -> NASGenerator
+//                          NASCore + NASSpaces -> NASExport (ONNX networks of the spaces)
 //   protocol and server:   JSONRPC (the protocol only) -> RequestServer (generic request server)
 //   hwnasd:                HWNASApplication (application layer, no JSON-RPC)
 //                          -> HWNASServer (method layer) -> hwnasd (thin executable)

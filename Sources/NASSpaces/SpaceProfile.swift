@@ -1,10 +1,13 @@
 import NASCore
 
 /// What hwnasd knows about a space beyond its encoding, one per `SpaceRegistry` entry: the
-/// fixture tables measured in it, how predictors are trained on it by default, which accuracy
-/// and which accuracy sources it has (its `export` network lives in NASExport, one
-/// `NetworkBuilder` per space). Code elsewhere
-/// asks the profile (`SpaceRegistry.profile(id)`) instead of switching on space ids.
+/// fixture tables measured in it, how predictors are trained on it by default, and which
+/// accuracy sources it has. Code elsewhere asks the profile (`SpaceRegistry.profile(id)`)
+/// instead of switching on space ids.
+///
+/// How a space's architectures become networks (`export`) is not here: NASExport sits above
+/// NASSpaces, so each space's `NetworkBuilder` is `Sources/NASExport/<Space>Network.swift`,
+/// listed in `NetworkExporter.builders` and found by the space's id.
 public struct SpaceProfile: Sendable {
     /// A latency table shipped in `fixtures/<name>/latency.csv`.
     public struct FixtureTable: Sendable, Equatable {
