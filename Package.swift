@@ -2,11 +2,17 @@
 import PackageDescription
 
 // hwnasd: a hardware-aware NAS daemon speaking JSON-RPC 2.0 over stdio.
-// Layering (each module knows only those to its left):
-//   CKernels -> NASCore -> NASSpaces -> NASData -> NASPredictors -> NASSearch -> NASGenerator
-//   NASExport (ONNX networks of the spaces) knows NASCore and NASSpaces only
-//   JSONRPC (the protocol only) ; HWNASServer (routes JSON-RPC to the domain) ; hwnasd (thin executable)
-//   HWNASTestSupport (test and benchmark helpers; no product links it) ; hwnas-bench (not a product)
+// Layering (each module knows only the modules it lists; Documentation/Modules.md has one
+// paragraph per module and the checklists for adding a method, a space, a predictor kind or a
+// device data set):
+//   domain (no JSON-RPC):  Runtime, CKernels -> NASCore -> NASSpaces (+ SpaceProfile per space) -> NASData
+//                          NASCore -> NASNeural (MLP engine); NASData + NASNeural -> NASPredictors, NASSearch
+//                          NASSearch -> NASGenerator
+//                          NASCore + NASSpaces -> NASExport (ONNX networks of the spaces)
+//   protocol and server:   JSONRPC (the protocol only) -> RequestServer (generic request server)
+//   hwnasd:                HWNASApplication (application layer, no JSON-RPC)
+//                          -> HWNASServer (method layer) -> hwnasd (thin executable)
+//   tools:                 HWNASTestSupport (tests and hwnas-bench only), hwnas-bench (not a product)
 let package = Package(
     name: "hwnasd",
     products: [

@@ -3,30 +3,27 @@ import NASSearch
 import NASSpaces
 
 extension DomainServices {
-    /// The accuracy source used when a request names none: measured CIFAR-10 on nb201, the
-    /// OFA top-1 predictor on ofa_mbv3, the MACs proxy elsewhere.
+    /// The accuracy source used when a request names none: the space profile's
+    /// (`SpaceProfile.defaultAccuracySource`: measured CIFAR-10 on nb201, the OFA top-1
+    /// predictor on ofa_mbv3, the MACs proxy elsewhere).
     public static func defaultAccuracyName(space: any SearchSpace) -> String {
-        switch space.id {
-        case "nb201": "cifar10"
-        case "ofa_mbv3": "ofa-top1"
-        default: "macs"
-        }
+        (try? SpaceRegistry.profile(space.id))?.defaultAccuracySource ?? "macs"
     }
 
     /// The accuracy objective a search (or generator) request asks for, with the space's default.
     public func accuracySource(_ objective: SearchObjectiveInput?, space: any SearchSpace,
                         control: JobControl) throws(NASError) -> AccuracySource {
         let name = objective?.accuracy ?? Self.defaultAccuracyName(space: space)
+        // Sources some spaces have (their profiles list them) are refused elsewhere by name.
+        let owners = SpaceRegistry.spaces(withAccuracySource: name)
+        if !owners.isEmpty && !owners.contains(space.id) {
+            let what = AccuracySources.nb201Datasets.contains(name) ? "measured accuracy '\(name)'" : name
+            throw NASError(.invalidParams, "\(what) exists for \(owners.joined(separator: ", ")) only", field: "objective.accuracy")
+        }
         switch name {
         case _ where AccuracySources.nb201Datasets.contains(name):
-            guard space.id == "nb201" else {
-                throw NASError(.invalidParams, "measured accuracy '\(name)' exists for nb201 only", field: "objective.accuracy")
-            }
             return try AccuracySources.nb201(dataset: name, catalog: catalog, space: space)
         case "ofa-top1":
-            guard space.id == "ofa_mbv3" else {
-                throw NASError(.invalidParams, "ofa-top1 exists for ofa_mbv3 only", field: "objective.accuracy")
-            }
             return try ofaAccuracyPredictor(control: control).source
         case "macs", "params":
             return AccuracySources.proxy(name == "macs" ? .macs : .params, space: space)

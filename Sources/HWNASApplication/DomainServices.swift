@@ -42,7 +42,7 @@ public final class DomainServices: Sendable {
     public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
         try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
             if let cached { return cached }
-            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"),
+            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space(OFAMobileNetV3Space().id),
                                                    control: control.labelled("training accuracy model ofa_mbv3 (ImageNet top-1 MLP)"))
             environment.logger.info("OFA accuracy predictor: held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p

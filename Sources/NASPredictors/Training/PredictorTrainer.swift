@@ -14,10 +14,11 @@ public struct PredictorTrainer: Sendable {
         self.catalog = catalog
     }
 
-    /// The literature's training-set size: 1,000 of NB201's 15,625, 900 of the 5,000 sampled
+    /// The literature's training-set size, from the space's profile
+    /// (`SpaceProfile.defaultTrainSize`): 1,000 of NB201's 15,625, 900 of the 5,000 sampled
     /// FBNet/OFA archs.
     public static func defaultTrainSize(space: String) -> Int {
-        space == "nb201" ? 1000 : 900
+        (try? SpaceRegistry.profile(space))?.defaultTrainSize ?? SpaceProfile().defaultTrainSize
     }
 
     /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
