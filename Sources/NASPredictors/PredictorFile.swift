@@ -10,8 +10,9 @@ import NASCore
 public enum PredictorFile {
     /// The 8 magic bytes.
     public static let magic: [UInt8] = Array("HWNASPRD".utf8)
-    /// Current format version.
-    public static let version: UInt32 = 1
+    /// Current format version (2: metrics carry `crossValidated`, `outliers` and `warnings`;
+    /// version 1 files still read).
+    public static let version: UInt32 = 2
     /// File name extension.
     public static let fileExtension = "hwnp"
 
@@ -51,8 +52,8 @@ public enum PredictorFile {
         }
         var r = BinaryReader(bytes, from: magic.count, to: bytes.count, path: path)
         let v = try r.u32()
-        guard v == version else {
-            throw NASError(.corruptFile, "\(path) has predictor format version \(v); this build reads version \(version)")
+        guard v == 1 || v == version else {
+            throw NASError(.corruptFile, "\(path) has predictor format version \(v); this build reads versions 1 to \(version)")
         }
         let length = try r.u64()
         guard length == UInt64(bytes.count - header - 8) else {
@@ -69,7 +70,7 @@ public enum PredictorFile {
         let device = try p.string()
         let spec = try readDictionary(&p)
         let model = try readModel(&p, depth: 0)
-        let metrics = try readMetrics(&p)
+        let metrics = try readMetrics(&p, version: v)
         var notes: [String: String] = [:]
         let nNotes = try p.u32()
         for _ in 0..<nNotes { let k = try p.string(); notes[k] = try p.string() }
@@ -226,7 +227,7 @@ public enum PredictorFile {
     // MARK: metrics and dictionaries
 
     private static func writeMetrics(_ m: PredictorMetrics, into w: inout BinaryWriter) {
-        for reg in [m.heldOut, m.lutBaseline] {
+        for reg in [m.heldOut, m.lutBaseline, m.crossValidated] {
             w.bool(reg != nil)
             if let reg {
                 w.doubles([reg.rmse, reg.mape, reg.spearman, reg.kendall, reg.within5, reg.within10])
@@ -237,11 +238,19 @@ public enum PredictorFile {
         w.int(m.testCount)
         w.string(m.variant)
         writeDictionary(m.validationRMSE, into: &w)
+        w.u32(UInt32(m.outliers.count))
+        for o in m.outliers {
+            w.int(o.index)
+            w.ints(o.arch.genes.map(Int.init))
+            w.doubles([o.measured, o.predicted])
+        }
+        w.u32(UInt32(m.warnings.count))
+        for s in m.warnings { w.string(s) }
     }
 
-    private static func readMetrics(_ r: inout BinaryReader) throws(NASError) -> PredictorMetrics {
+    private static func readMetrics(_ r: inout BinaryReader, version: UInt32) throws(NASError) -> PredictorMetrics {
         var regs: [RegressionMetrics?] = []
-        for _ in 0..<2 {
+        for _ in 0..<(version >= 2 ? 3 : 2) {
             if try r.bool() {
                 let v = try r.doubles()
                 guard v.count == 6 else { throw r.corrupt("bad metrics record") }
@@ -256,8 +265,26 @@ public enum PredictorFile {
         let train = try r.int(), test = try r.int()
         let variant = try r.string()
         let val = try readDictionary(&r) ?? [:]
+        var outliers: [SampleOutlier] = [], warnings: [String] = []
+        if version >= 2 {
+            let nOutliers = try r.u32()
+            guard nOutliers <= 1 << 20 else { throw r.corrupt("bad outlier count") }
+            for _ in 0..<nOutliers {
+                let index = try r.int()
+                let genes = try r.ints()
+                guard genes.allSatisfy({ (0...255).contains($0) }) else { throw r.corrupt("bad outlier architecture") }
+                let v = try r.doubles()
+                guard v.count == 2 else { throw r.corrupt("bad outlier record") }
+                outliers.append(SampleOutlier(index: index, arch: Architecture(genes: genes.map { UInt8($0) }),
+                                              measured: v[0], predicted: v[1]))
+            }
+            let nWarnings = try r.u32()
+            guard nWarnings <= 1 << 16 else { throw r.corrupt("bad warning count") }
+            for _ in 0..<nWarnings { warnings.append(try r.string()) }
+        }
         return PredictorMetrics(heldOut: regs[0], lutBaseline: regs[1], trainCount: train, testCount: test,
-                                variant: variant, validationRMSE: val)
+                                variant: variant, validationRMSE: val, crossValidated: regs.count > 2 ? regs[2] : nil,
+                                outliers: outliers, warnings: warnings)
     }
 
     private static func writeDictionary(_ d: [String: Double]?, into w: inout BinaryWriter) {
