@@ -1,6 +1,7 @@
 import JSONRPC
 import NASCore
 import NASPredictors
+import NASSpaces
 
 /// One measured latency on the wire: `{"arch": ..., "latency_ms": 3.2}`.
 public struct LatencySampleInput: Codable, Sendable, Equatable {
@@ -57,7 +58,9 @@ public enum DeviceSpecInput: Codable, Sendable, Equatable {
 
 /// Prediction accuracy on measured samples.
 public struct MetricsResult: Codable, Sendable, Equatable {
+    /// Root mean squared error (ms).
     public var rmse: Double
+    /// Mean absolute percentage error, in percent (3.2 = 3.2%).
     public var mape: Double
     public var spearman: Double
     public var kendall: Double
@@ -68,7 +71,7 @@ public struct MetricsResult: Codable, Sendable, Equatable {
     /// Wire form of the domain metrics.
     public init(_ m: RegressionMetrics) {
         rmse = m.rmse
-        mape = m.mape
+        mape = 100 * m.mape
         spearman = m.spearman
         kendall = m.kendall
         within5 = m.within5
@@ -79,8 +82,11 @@ public struct MetricsResult: Codable, Sendable, Equatable {
 
 /// How a trained predictor did on data it did not see, beside the LUT baseline.
 public struct TrainingMetricsResult: Codable, Sendable, Equatable {
-    /// The predictor on the held-out split.
+    /// The predictor on the held-out split: data never used in fitting.
     public var heldOut: MetricsResult?
+    /// For fits on a handful of samples (`finetune`, `adaptProxy`): out-of-fold metrics of the
+    /// whole fitting procedure, k-fold over the samples it kept.
+    public var crossValidated: MetricsResult?
     /// A LUT fitted on the same training samples, on the same split.
     public var lutBaseline: MetricsResult?
     public var trainCount: Int
@@ -92,6 +98,7 @@ public struct TrainingMetricsResult: Codable, Sendable, Equatable {
 
     init(_ m: PredictorMetrics) {
         heldOut = m.heldOut.map(MetricsResult.init)
+        crossValidated = m.crossValidated.map(MetricsResult.init)
         lutBaseline = m.lutBaseline.map(MetricsResult.init)
         trainCount = m.trainCount
         testCount = m.testCount
@@ -113,6 +120,10 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
     public var path: String?
     /// Provenance (data source, seed, base predictor, ...).
     public var notes: [String: String]
+    /// Samples the fit left out as gross outliers (empty when none, or for fixture training).
+    public var outliers: [OutlierMessage]
+    /// What the caller should know about the fit (a fallback taken, a ranking worse than the base's).
+    public var warnings: [String]
 
     init(_ p: TrainedPredictor, path: String?) {
         predictor = p.id
@@ -122,6 +133,28 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
         metrics = TrainingMetricsResult(p.metrics)
         self.path = path
         notes = p.notes
+        outliers = OutlierMessage.list(p.metrics.outliers, spaceID: p.spaceID)
+        warnings = p.metrics.warnings
+    }
+}
+
+/// A sample a fit left out as a gross outlier: `{index, arch, measured, predicted}` (ms).
+public struct OutlierMessage: Codable, Sendable, Equatable {
+    /// Index into the request's samples.
+    public var index: Int
+    public var arch: String
+    /// The measured latency (ms).
+    public var measured: Double
+    /// What the returned predictor predicts for it (ms).
+    public var predicted: Double
+
+    /// Wire form of the domain records (architectures in the space's string form).
+    static func list(_ outliers: [SampleOutlier], spaceID: String) -> [OutlierMessage] {
+        let space = try? SpaceRegistry.space(spaceID)
+        return outliers.map {
+            OutlierMessage(index: $0.index, arch: space?.format($0.arch) ?? $0.arch.genes.map(String.init).joined(separator: "-"),
+                           measured: $0.measured, predicted: $0.predicted)
+        }
     }
 }
 
@@ -167,6 +200,9 @@ public struct PredictRequest: RequestType {
     public var archs: [ArchitectureInput]
     /// `json` (default: `latency_ms` array) or `f32-base64` (`latency_ms_f32`: little-endian float32, base64).
     public var output: String?
+    /// A central prediction interval at this level (0.5–0.99): `lower`/`upper` per arch, from
+    /// the predictor's own held-out (or cross-validated) error profile near each prediction.
+    public var interval: Double?
 }
 
 /// Result of `predict`.
@@ -177,9 +213,13 @@ public struct PredictResult: Codable, Sendable {
     public var latencyMs: [Double]?
     /// The same as base64 of little-endian float32 (`output: f32-base64`).
     public var latencyMsF32: String?
+    /// With `interval`: the interval's level and its bounds (ms) per arch, in request order.
+    public var interval: Double?
+    public var lower: [Double]?
+    public var upper: [Double]?
 
     enum CodingKeys: String, CodingKey {
-        case predictor
+        case predictor, interval, lower, upper
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"
     }

@@ -164,7 +164,7 @@ final class DomainHandlerTests: XCTestCase {
         // gold_6226 LUT: 500 training cells, 15,125 held out → the profile saved in notes.
         let train = peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "lut", "id": "g", "trainSize": 500])
         let profile = try XCTUnwrap(train?["result"]?["notes"]?["errorProfile"]?.stringValue, "\(String(describing: train))")
-        XCTAssertTrue(profile.hasPrefix("v1;"))
+        XCTAssertTrue(profile.hasPrefix("v2;"))
         let budget = 12.0
         let plain = peer.call(2, "search", ["space": "nb201", "predictor": "g", "budget": ["latency_ms": .number(budget)],
                                             "generations": 40, "seed": 3])
@@ -188,10 +188,59 @@ final class DomainHandlerTests: XCTestCase {
         let ids = Array(stride(from: 0, to: 15_625, by: 997))
         let y = try measured(space: "nb201", device: "gold_6226", ids: ids)
         let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
-        XCTAssertNotNil(peer.call(8, "finetune", ["base": "g", "samples": .array(samples), "id": "g-tuned"])?["result"])
-        let noProfile = peer.call(9, "search", ["space": "nb201", "predictor": "g-tuned", "budget": ["latency_ms": 12], "confidence": 0.9])
+        // A fine-tuned predictor (the new-device case) has a cross-validated profile: issue 17
+        // found it answering "has no held-out error profile".
+        let tuned = peer.call(8, "finetune", ["base": "g", "samples": .array(samples), "id": "g-tuned"])
+        XCTAssertTrue(try XCTUnwrap(tuned?["result"]?["notes"]?["errorProfile"]?.stringValue).hasPrefix("v2;"))
+        let tunedSearch = peer.call(9, "search", ["space": "nb201", "predictor": "g-tuned", "budget": ["latency_ms": 12],
+                                                  "generations": 5, "confidence": 0.9])
+        let tunedMargin = try XCTUnwrap(tunedSearch?["result"]?["safetyMargin"]?.doubleValue, "\(String(describing: tunedSearch))")
+        XCTAssertGreaterThan(tunedMargin, 0)
+        // Too few samples to cross-validate: no profile, a clear error.
+        XCTAssertNotNil(peer.call(10, "finetune", ["base": "g", "samples": .array(Array(samples.prefix(4))), "id": "g-four"])?["result"])
+        let noProfile = peer.call(11, "search", ["space": "nb201", "predictor": "g-four", "budget": ["latency_ms": 12], "confidence": 0.9])
         XCTAssertEqual(errorCode(noProfile), -32602)
         XCTAssertEqual(noProfile?["error"]?["data"]?["field"], "params.confidence")
+    }
+
+    func testFinetuneReportsCrossValidatedMetricsOutliersAndIntervals() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "lut", "id": "g", "trainSize": 500])?["result"])
+        let ids = Array(stride(from: 3, to: 15_625, by: 780))  // 21 silver_4114 measurements, one corrupted
+        var y = try measured(space: "nb201", device: "silver_4114", ids: ids)
+        y[4] *= 0.001
+        let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(2, "finetune", ["base": "g", "samples": .array(samples), "id": "s-ft", "save": false])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        // In-sample numbers are no longer reported as held out (issue 17: SRCC 0.973 reported, 0.69 true).
+        XCTAssertNil(result["metrics"]?["heldOut"])
+        XCTAssertEqual(result["metrics"]?["crossValidated"]?["count"]?.intValue, 20)
+        XCTAssertEqual(result["metrics"]?["trainCount"]?.intValue, 20)
+        // The near-zero sample is named, with what was measured and what the model predicts.
+        let outliers = try XCTUnwrap(result["outliers"]?.arrayValue)
+        XCTAssertEqual(outliers.count, 1, "\(outliers)")
+        XCTAssertEqual(outliers.first?["index"]?.intValue, 4)
+        XCTAssertEqual(try XCTUnwrap(outliers.first?["measured"]?.doubleValue), y[4], accuracy: 1e-12)
+        XCTAssertGreaterThan(try XCTUnwrap(outliers.first?["predicted"]?.doubleValue), 100 * y[4])
+        XCTAssertNotNil(result["warnings"]?.arrayValue)
+        // Intervals from its cross-validated profile.
+        let p = peer.call(3, "predict", ["predictor": "s-ft", "archs": [5, 700, 9000], "interval": 0.9])
+        let lat = try XCTUnwrap(p?["result"]?["latency_ms"]?.arrayValue).compactMap(\.doubleValue)
+        let lower = try XCTUnwrap(p?["result"]?["lower"]?.arrayValue).compactMap(\.doubleValue)
+        let upper = try XCTUnwrap(p?["result"]?["upper"]?.arrayValue).compactMap(\.doubleValue)
+        XCTAssertEqual(p?["result"]?["interval"]?.doubleValue, 0.9)
+        XCTAssertEqual(lower.count, 3)
+        for i in 0..<3 {
+            XCTAssertLessThan(lower[i], lat[i])
+            XCTAssertGreaterThan(upper[i], lat[i])
+        }
+        let wider = peer.call(4, "predict", ["predictor": "s-ft", "archs": [5], "interval": 0.99])
+        XCTAssertGreaterThan(try XCTUnwrap(wider?["result"]?["upper"]?.arrayValue?.first?.doubleValue), upper[0])
+        XCTAssertEqual(errorCode(peer.call(5, "predict", ["predictor": "s-ft", "archs": [5], "interval": 1.2])), -32602)
+        // MAPE is in percent on the wire (issue 17: `mape: 3.88` meant 388%): every sample at twice the prediction.
+        let doubled: [JSONValue] = zip([5, 700, 9000], lat).map { .object(["arch": .number(Double($0)), "latency_ms": .number(2 * $1)]) }
+        let e = peer.call(6, "evaluate", ["predictor": "s-ft", "samples": .array(doubled)])
+        XCTAssertEqual(try XCTUnwrap(e?["result"]?["metrics"]?["mape"]?.doubleValue), 50, accuracy: 1e-6)
     }
 
     func testReuseJudgesAProxyFrontWithTheTargetsMeasurements() throws {
