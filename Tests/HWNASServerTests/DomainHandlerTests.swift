@@ -204,6 +204,26 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(noProfile?["error"]?["data"]?["field"], "params.confidence")
     }
 
+    func testGenerateWithConfidenceAsksForTheBudgetLessTheMargin() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "lut", "id": "g", "trainSize": 500])?["result"])
+        XCTAssertNotNil(peer.call(2, "trainGenerator", ["space": "nb201", "predictor": "g", "budgetRange": ["min": 8, "max": 30],
+                                                        "iterations": 5, "id": "gen-g", "save": false])?["result"])
+        // Issue 17: without a margin `generate` answered 4 of 5 pixel3 budgets over budget on the device.
+        let r = peer.call(3, "generate", ["generator": "gen-g", "budgets": [12, 20], "samples": 8, "confidence": 0.95])
+        let results = try XCTUnwrap(r?["result"]?["results"]?.arrayValue, "\(String(describing: r))")
+        XCTAssertEqual(results.count, 2)
+        for (answer, budget) in zip(results, [12.0, 20.0]) {
+            XCTAssertEqual(answer["budget_ms"]?.doubleValue, budget)
+            let margin = try XCTUnwrap(answer["safetyMargin"]?.doubleValue)
+            XCTAssertGreaterThan(margin, 0.01, "a LUT's held-out error on a CPU is several percent")
+            if answer["feasible"] == true {
+                XCTAssertLessThanOrEqual(try XCTUnwrap(answer["latency_ms"]?.doubleValue), budget * (1 - margin) + 1e-9)
+            }
+        }
+        XCTAssertEqual(errorCode(peer.call(4, "generate", ["generator": "gen-g", "budgets": [12], "confidence": 0.3])), -32602)
+    }
+
     func testFinetuneReportsCrossValidatedMetricsOutliersAndIntervals() throws {
         let peer = try makePeer()
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "lut", "id": "g", "trainSize": 500])?["result"])
@@ -313,6 +333,14 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertGreaterThan(after, before, "titan_rtx_1 ranks eyeriss poorly; 52 eyeriss samples must fix that")
         let predicted = peer.call(3, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])
         XCTAssertNotNil(predicted?["result"]?["latency_ms"])
+        // The adapted predictor (a new device) has a cross-validated profile: search {confidence}
+        // and predict {interval} work for it (issue 17: "has no held-out error profile").
+        XCTAssertEqual(result["crossValidated"]?["count"]?.intValue, 52 - (result["outliers"]?.arrayValue?.count ?? 0))
+        let safe = peer.call(4, "search", ["space": "nb201", "predictor": "eyeriss-mine", "budget": ["latency_ms": 5],
+                                           "generations": 5, "confidence": 0.95])
+        XCTAssertNotNil(safe?["result"]?["safetyMargin"]?.doubleValue, "\(String(describing: safe))")
+        let interval = peer.call(5, "predict", ["predictor": "eyeriss-mine", "archs": [5], "interval": 0.8])
+        XCTAssertEqual(interval?["result"]?["lower"]?.arrayValue?.count, 1, "\(String(describing: interval))")
 
         let restarted = try makePeer(state: state)
         let again = restarted.call(1, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])
