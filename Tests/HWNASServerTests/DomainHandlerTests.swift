@@ -323,8 +323,9 @@ final class DomainHandlerTests: XCTestCase {
         let evalIDs = Array(stride(from: 7, to: 15_625, by: 97))
         let evalY = try measured(space: "nb201", device: "eyeriss", ids: evalIDs)
         let evalSamples: [JSONValue] = zip(evalIDs, evalY).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        // The pool's fixture models are fitted on first use (debug build, 2 shared cores): more than the default 20 s.
         let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "target": ["name": "eyeriss-mine", "samples": .array(samples)],
-                                            "evalSamples": .array(evalSamples)])
+                                            "evalSamples": .array(evalSamples)], timeout: 120)
         let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
         XCTAssertEqual(result["predictor"], "eyeriss-mine")
         XCTAssertEqual(result["evaluation"], "evalSamples")
@@ -361,7 +362,7 @@ final class DomainHandlerTests: XCTestCase {
         // own device (titan_rtx_1).
         let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "method": "pool",
                                             "target": ["name": "eyeriss", "samples": .array(samples)],
-                                            "evalSamples": .array(evalSamples)])
+                                            "evalSamples": .array(evalSamples)], timeout: 120)
         let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
         XCTAssertEqual(result["method"], "pool")
         let variant = try XCTUnwrap(result["variant"]?.stringValue)
