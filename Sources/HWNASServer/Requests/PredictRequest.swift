@@ -1,0 +1,45 @@
+import JSONRPC
+import NASCore
+import NASPredictors
+
+/// `predict`: latencies of architectures.
+public struct PredictRequest: RequestType {
+    public static let method = "predict"
+    public typealias Response = PredictResult
+    /// A predictor id; or give `space` with `device` (the default predictor of a fixture
+    /// device, trained on first use) or with `spec` (the hardware-generalized predictor).
+    public var predictor: String?
+    public var space: String?
+    public var device: String?
+    /// A GPU name from gpu_specs.csv or an object of device specs (devices.csv column names).
+    public var spec: DeviceSpecInput?
+    /// Batch size for `spec` (default: the spec's `batch`, else 1).
+    public var batch: Int?
+    /// Architectures.
+    public var archs: [ArchitectureInput]
+    /// `json` (default: `latency_ms` array) or `f32-base64` (`latency_ms_f32`: little-endian float32, base64).
+    public var output: String?
+    /// A central prediction interval at this level (0.5–0.99): `lower`/`upper` per arch, from
+    /// the predictor's own held-out (or cross-validated) error profile near each prediction.
+    public var interval: Double?
+}
+
+/// Result of `predict`.
+public struct PredictResult: Codable, Sendable {
+    /// The predictor used.
+    public var predictor: String
+    /// Predicted milliseconds, in request order (`output: json`).
+    public var latencyMs: [Double]?
+    /// The same as base64 of little-endian float32 (`output: f32-base64`).
+    public var latencyMsF32: String?
+    /// With `interval`: the interval's level and its bounds (ms) per arch, in request order.
+    public var interval: Double?
+    public var lower: [Double]?
+    public var upper: [Double]?
+
+    enum CodingKeys: String, CodingKey {
+        case predictor, interval, lower, upper
+        case latencyMs = "latency_ms"
+        case latencyMsF32 = "latency_ms_f32"
+    }
+}
