@@ -2,8 +2,8 @@ import NASCore
 import NASPredictors
 
 extension DomainServices {
-    /// The safety margin for `search`'s `confidence`: from the predictor's held-out error
-    /// profile near the budget.
+    /// The safety margin for `search`'s and `generate`'s `confidence`: from the predictor's
+    /// held-out (or, for a fit on a few samples, cross-validated) error profile near the budget.
     public func confidenceMargin(_ confidence: Double, budget: Double?, safetyMargin: Double?,
                           predictor id: String) throws(NASError) -> Double {
         guard confidence.isFinite, confidence >= 0.5, confidence <= 0.99 else {
@@ -16,7 +16,7 @@ extension DomainServices {
             throw NASError(.invalidParams, "confidence applies to a latency budget (not pareto mode)", field: "confidence")
         }
         guard let profile = (try? predictors.predictor(id))?.errorProfile else {
-            throw NASError(.invalidParams, "predictor '\(id)' has no held-out error profile (predictors from `train` with ≥ 20 held-out samples, and the defaults, have one); give safetyMargin instead", field: "confidence")
+            throw NASError(.invalidParams, "predictor '\(id)' has no error profile (the defaults, `train` with ≥ 20 held-out samples, `finetune` and `adaptProxy` with ≥ 5 samples have one); give safetyMargin instead", field: "confidence")
         }
         return profile.margin(budget: budget, confidence: confidence)
     }

@@ -105,10 +105,10 @@ open class ClientConnection: @unchecked Sendable {
         wait(timeout: timeout) { $0["id"] == .number(Double(id)) }
     }
 
-    /// Sends a request and waits for its response.
-    public func call(_ id: Int, _ method: String, _ params: JSONValue? = nil) -> JSONValue? {
+    /// Sends a request and waits for its response (at most `timeout` seconds).
+    public func call(_ id: Int, _ method: String, _ params: JSONValue? = nil, timeout: TimeInterval = 20) -> JSONValue? {
         sendRequest(id, method, params)
-        return response(id)
+        return response(id, timeout: timeout)
     }
 
     /// Messages received and not taken.

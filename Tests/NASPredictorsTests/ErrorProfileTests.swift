@@ -36,3 +36,46 @@ final class ErrorProfileTests: XCTestCase {
         XCTAssertNil(ErrorProfile(predicted: Array(predicted.prefix(19)), actual: Array(actual.prefix(19))))
     }
 }
+
+final class ErrorProfileIntervalTests: XCTestCase {
+    func testIntervalsCoverTheirLevelAndOldProfilesGiveNone() throws {
+        // Synthetic pairs (unit-test data, not measurements): measured = predicted × (1 + u), u
+        // uniform in [−0.2, 0.2) from a fixed sequence.
+        var predicted: [Double] = [], actual: [Double] = []
+        for i in 0..<4000 {
+            let p = 1 + Double(i % 100)
+            let u = Double((i * 7919) % 4000) / 4000 * 0.4 - 0.2
+            predicted.append(p)
+            actual.append(p * (1 + u))
+        }
+        let profile = try XCTUnwrap(ErrorProfile(predicted: predicted, actual: actual))
+        XCTAssertTrue(profile.hasIntervals)
+        let b = try XCTUnwrap(profile.interval(prediction: 50, level: 0.9))
+        XCTAssertEqual(b.lower, 50 * 0.82, accuracy: 0.5)
+        XCTAssertEqual(b.upper, 50 * 1.18, accuracy: 0.5)
+        let covered = zip(predicted, actual).filter { p, a in
+            let i = profile.interval(prediction: p, level: 0.9)!
+            return a >= i.lower && a <= i.upper
+        }.count
+        XCTAssertEqual(Double(covered) / Double(predicted.count), 0.9, accuracy: 0.02)
+        XCTAssertEqual(ErrorProfile(encoded: profile.encoded), profile)
+        // A recipe-3 profile (v1) still gives margins, but no intervals.
+        let v1 = try XCTUnwrap(ErrorProfile(encoded: "v1;10:0.01,0.02,0.03,0.04,0.05"))
+        XCTAssertEqual(v1.margin(budget: 5, confidence: 0.95), 0.04, accuracy: 1e-12)
+        XCTAssertNil(v1.interval(prediction: 5, level: 0.9))
+        XCTAssertEqual(v1.encoded, "v1;10.0:0.01,0.02,0.03,0.04,0.05")
+    }
+
+    func testFewSampleProfileUsesStudentTQuantiles() throws {
+        XCTAssertEqual(StudentT.normalQuantile(0.975), 1.959964, accuracy: 1e-5)
+        XCTAssertEqual(StudentT.quantile(0.975, degreesOfFreedom: 10), 2.228139, accuracy: 0.01)
+        XCTAssertEqual(StudentT.quantile(0.95, degreesOfFreedom: 19), 1.729133, accuracy: 0.005)
+        // 20 out-of-fold pairs whose log ratios have mean 0 and standard deviation 0.1.
+        let logs = (0..<20).map { i in (i % 2 == 0 ? 1.0 : -1.0) * 0.1 / (20.0 / 19).squareRoot() }
+        let predicted = [Double](repeating: 2, count: 20), actual = logs.map { 2 * exp($0) }
+        let p = try XCTUnwrap(ErrorProfile(fewSamplesPredicted: predicted, actual: actual))
+        let t95 = StudentT.quantile(0.95, degreesOfFreedom: 19)
+        XCTAssertEqual(p.margin(budget: 2, confidence: 0.95), expm1(t95 * 0.1 * (21.0 / 20).squareRoot()), accuracy: 1e-3)
+        XCTAssertNil(ErrorProfile(fewSamplesPredicted: [1, 2, 3, 4], actual: [1, 2, 3, 4]))
+    }
+}

@@ -50,6 +50,16 @@ final class PredictorPersistenceTests: XCTestCase {
         XCTAssertThrowsError(try fresh.predictor("synthetic-test"))
     }
 
+    func testVersion2KeepsCrossValidatedMetricsOutliersAndWarnings() throws {
+        var p = try syntheticPredictor()
+        p.metrics.crossValidated = RegressionMetrics(predicted: [1, 2, 3, 4], actual: [1.1, 1.9, 3.3, 3.8])
+        p.metrics.outliers = [SampleOutlier(index: 7, arch: Architecture(genes: [0, 1, 2, 3, 4, 0]), measured: 0.002, predicted: 3.5)]
+        p.metrics.warnings = ["auto fell back to the affine map"]
+        let q = try PredictorFile.decode(PredictorFile.encode(p))
+        XCTAssertEqual(q, p)
+        XCTAssertEqual(q.metrics.outliers.first?.index, 7)
+    }
+
     func testCorruptTruncatedAndForeignFilesAreCorruptFileErrors() throws {
         let bytes = PredictorFile.encode(try syntheticPredictor())
         var flipped = bytes

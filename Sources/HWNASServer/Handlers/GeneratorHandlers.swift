@@ -49,13 +49,29 @@ extension Server {
                     space: g.space.id, device: nil, predictor: g.metadata["latency"], spec: nil, batch: nil,
                     objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"]), control: context.job).0
             }
+            // With `confidence`, each budget is shrunk by the margin the generator's latency
+            // predictor's error profile gives near it, as `search` does.
+            var margins: [Double]?
+            if let confidence = params.confidence {
+                let predictor = g.metadata["latency"] ?? ""
+                var list: [Double] = []
+                for (i, b) in params.budgets.enumerated() {
+                    guard b > 0 && b.isFinite else {
+                        throw NASError(.invalidParams, "a latency budget must be a positive number of ms, got \(b)", field: "budgets[\(i)]")
+                    }
+                    list.append(try services.confidenceMargin(confidence, budget: b, safetyMargin: nil, predictor: predictor))
+                }
+                margins = list
+            }
+            let effective = margins.map { m in zip(params.budgets, m).map { $0 * (1 - $1) } } ?? params.budgets
             let t0 = Date()
-            let out = try g.generate(budgets: params.budgets, samples: samples, problem: problem, seed: params.seed ?? 0)
+            let out = try g.generate(budgets: effective, samples: samples, problem: problem, seed: params.seed ?? 0)
             return GenerateResult(
                 generator: id, accuracyLabel: g.accuracyLabel,
-                results: out.map {
-                    GeneratedMessage(budgetMs: $0.budgetMs, arch: g.space.format($0.arch), latencyMs: $0.latencyMs,
-                                     accuracy: $0.accuracy, feasible: $0.feasible, clamped: $0.clamped, source: $0.source)
+                results: out.enumerated().map { i, r in
+                    GeneratedMessage(budgetMs: params.budgets[i], arch: g.space.format(r.arch), latencyMs: r.latencyMs,
+                                     accuracy: r.accuracy, feasible: r.feasible, clamped: r.clamped, source: r.source,
+                                     safetyMargin: margins?[i])
                 },
                 elapsedMs: Date().timeIntervalSince(t0) * 1000)
         }

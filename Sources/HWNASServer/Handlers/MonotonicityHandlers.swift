@@ -83,13 +83,15 @@ extension Server {
                 method: method, pool: pool, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
             try context.job.checkCancelled()
             let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
-                                               sampleCount: samples.count)
+                                               sampleCount: samples.count, result: result)
             try services.predictors.register(adapted, persist: params.save ?? true)
             return AdaptProxyResult(
                 predictor: adapted.id, target: params.target.name, proxy: base.id,
                 method: result.predictor.method.rawValue, variant: result.predictor.variant,
                 srccBefore: result.srccBefore, srccAfter: result.srccAfter, evaluation: result.evaluation,
                 candidates: result.candidates.map { .init(variant: $0.variant, cvSRCC: $0.cvSRCC) },
+                crossValidated: result.crossValidated.map(MetricsResult.init),
+                outliers: OutlierMessage.list(result.outliers, spaceID: space.id), warnings: result.warnings,
                 path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
         }
 

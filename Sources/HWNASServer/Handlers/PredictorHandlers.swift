@@ -46,16 +46,24 @@ extension Server {
             let space = try SpaceRegistry.space(predictor.spaceID)
             let archs = try ArchitectureInput.resolve(params.archs, in: space)
             let latency = try predictor.predict(archs: archs, spec: spec)
+            var result: PredictResult
             switch params.output ?? "json" {
             case "json":
-                return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
+                result = PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
             case "f32-base64":
                 var floats = latency.map { Float($0) }
                 let data = floats.withUnsafeMutableBytes { Data($0) }
-                return PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString())
+                result = PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString())
             case let other:
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }
+            if let level = params.interval {
+                let bounds = try predictor.intervals(latency, level: level)
+                result.interval = level
+                result.lower = bounds.map(\.lower)
+                result.upper = bounds.map(\.upper)
+            }
+            return result
         }
 
         register(EvaluateRequest.self, kind: .long, dependencies: { p in
@@ -121,5 +129,22 @@ extension Server {
             try store.delete(id: params.predictor)
             return DeletePredictorResult(predictor: params.predictor, deleted: true)
         }
+    }
+}
+
+extension TrainedPredictor {
+    /// Prediction intervals at `level` for predictions `latency` from the error profile; a
+    /// clear -32602 for a level out of range or a predictor without a two-sided profile.
+    func intervals(_ latency: [Double], level: Double, field: String = "interval") throws(NASError) -> [(lower: Double, upper: Double)] {
+        guard level.isFinite, level >= 0.5, level <= 0.99 else {
+            throw NASError(.invalidParams, "interval must be a level in [0.5, 0.99], got \(level)", field: field)
+        }
+        guard let profile = errorProfile, profile.hasIntervals else {
+            throw NASError(.invalidParams, "predictor '\(id)' has no two-sided error profile (defaults, `train` with ≥ 20 held-out samples, `finetune` and `adaptProxy` with ≥ 5 samples have one; a predictor saved before intervals existed needs retraining)", field: field)
+        }
+        var out: [(lower: Double, upper: Double)] = []
+        out.reserveCapacity(latency.count)
+        for p in latency { out.append(profile.interval(prediction: p, level: level) ?? (p, p)) }
+        return out
     }
 }

@@ -43,6 +43,13 @@ public struct AdaptProxyResult: Codable, Sendable {
     public var evaluation: String
     /// Each candidate tried with its cross-validated SRCC.
     public var candidates: [Candidate]
+    /// The returned model's out-of-fold metrics on the samples it kept (always k-fold, also
+    /// when `evaluation` is `evalSamples`).
+    public var crossValidated: MetricsResult?
+    /// Samples left out of the fit as gross outliers.
+    public var outliers: [OutlierMessage]
+    /// A fallback taken, or a ranking worse than the raw proxy's.
+    public var warnings: [String]
     public var path: String?
 
     /// One candidate of `auto`.

@@ -15,6 +15,10 @@ public struct GenerateRequest: RequestType {
     /// generator's predictors; 0 = argmax only (no predictor query). Default 16.
     public var samples: Int?
     public var seed: UInt64?
+    /// Keep each answer within its budget on the device with about this probability (0.5–0.99):
+    /// the generator is asked for budget × (1 − margin), the margin from its latency predictor's
+    /// error profile near the budget (as `search`'s `confidence`).
+    public var confidence: Double?
 }
 
 /// One generated architecture.
@@ -28,11 +32,14 @@ public struct GeneratedMessage: Codable, Sendable {
     public var clamped: Bool
     /// `argmax`, `sample` or `archive`.
     public var source: String
+    /// With `confidence`: the margin applied (the generator answered budget × (1 − margin), and
+    /// `feasible` is against that).
+    public var safetyMargin: Double?
     enum CodingKeys: String, CodingKey {
         case budgetMs = "budget_ms"
         case arch
         case latencyMs = "latency_ms"
-        case accuracy, feasible, clamped, source
+        case accuracy, feasible, clamped, source, safetyMargin
     }
 }
 

@@ -19,6 +19,9 @@ public struct PredictRequest: RequestType {
     public var archs: [ArchitectureInput]
     /// `json` (default: `latency_ms` array) or `f32-base64` (`latency_ms_f32`: little-endian float32, base64).
     public var output: String?
+    /// A central prediction interval at this level (0.5–0.99): `lower`/`upper` per arch, from
+    /// the predictor's own held-out (or cross-validated) error profile near each prediction.
+    public var interval: Double?
 }
 
 /// Result of `predict`.
@@ -29,9 +32,13 @@ public struct PredictResult: Codable, Sendable {
     public var latencyMs: [Double]?
     /// The same as base64 of little-endian float32 (`output: f32-base64`).
     public var latencyMsF32: String?
+    /// With `interval`: the interval's level and its bounds (ms) per arch, in request order.
+    public var interval: Double?
+    public var lower: [Double]?
+    public var upper: [Double]?
 
     enum CodingKeys: String, CodingKey {
-        case predictor
+        case predictor, interval, lower, upper
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"
     }

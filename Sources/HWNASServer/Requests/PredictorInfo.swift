@@ -1,10 +1,12 @@
 import JSONRPC
 import NASCore
 import NASPredictors
+import NASSpaces
 
 /// Prediction accuracy on measured samples.
 public struct MetricsResult: Codable, Sendable, Equatable {
     public var rmse: Double
+    /// Mean absolute percentage error, in percent (3.2 = 3.2%).
     public var mape: Double
     public var spearman: Double
     public var kendall: Double
@@ -15,7 +17,7 @@ public struct MetricsResult: Codable, Sendable, Equatable {
     /// Wire form of the domain metrics.
     public init(_ m: RegressionMetrics) {
         rmse = m.rmse
-        mape = m.mape
+        mape = 100 * m.mape
         spearman = m.spearman
         kendall = m.kendall
         within5 = m.within5
@@ -28,6 +30,9 @@ public struct MetricsResult: Codable, Sendable, Equatable {
 public struct TrainingMetricsResult: Codable, Sendable, Equatable {
     /// The predictor on the held-out split.
     public var heldOut: MetricsResult?
+    /// For fits on a handful of samples (`finetune`, `adaptProxy`): out-of-fold metrics of the
+    /// whole fitting procedure, k-fold over the samples it kept.
+    public var crossValidated: MetricsResult?
     /// A LUT fitted on the same training samples, on the same split.
     public var lutBaseline: MetricsResult?
     public var trainCount: Int
@@ -39,6 +44,7 @@ public struct TrainingMetricsResult: Codable, Sendable, Equatable {
 
     init(_ m: PredictorMetrics) {
         heldOut = m.heldOut.map(MetricsResult.init)
+        crossValidated = m.crossValidated.map(MetricsResult.init)
         lutBaseline = m.lutBaseline.map(MetricsResult.init)
         trainCount = m.trainCount
         testCount = m.testCount
@@ -60,6 +66,10 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
     public var path: String?
     /// Provenance (data source, seed, base predictor, ...).
     public var notes: [String: String]
+    /// Samples the fit left out as gross outliers (empty when none, or for fixture training).
+    public var outliers: [OutlierMessage]
+    /// What the caller should know about the fit (a fallback taken, a ranking worse than the base's).
+    public var warnings: [String]
 
     init(_ p: TrainedPredictor, path: String?) {
         predictor = p.id
@@ -69,5 +79,27 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
         metrics = TrainingMetricsResult(p.metrics)
         self.path = path
         notes = p.notes
+        outliers = OutlierMessage.list(p.metrics.outliers, spaceID: p.spaceID)
+        warnings = p.metrics.warnings
+    }
+}
+
+/// A sample a fit left out as a gross outlier: `{index, arch, measured, predicted}` (ms).
+public struct OutlierMessage: Codable, Sendable, Equatable {
+    /// Index into the request's samples.
+    public var index: Int
+    public var arch: String
+    /// The measured latency (ms).
+    public var measured: Double
+    /// What the returned predictor predicts for it (ms).
+    public var predicted: Double
+
+    /// Wire form of the domain records (architectures in the space's string form).
+    static func list(_ outliers: [SampleOutlier], spaceID: String) -> [OutlierMessage] {
+        let space = try? SpaceRegistry.space(spaceID)
+        return outliers.map {
+            OutlierMessage(index: $0.index, arch: space?.format($0.arch) ?? $0.arch.genes.map(String.init).joined(separator: "-"),
+                           measured: $0.measured, predicted: $0.predicted)
+        }
     }
 }

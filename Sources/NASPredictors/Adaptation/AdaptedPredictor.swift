@@ -53,4 +53,13 @@ public struct AdaptationResult: Sendable {
     public var evaluation: String
     /// Every candidate tried with its cross-validated SRCC (for `auto`, the basis of the choice).
     public var candidates: [(variant: String, cvSRCC: Double)]
+    /// The returned model's out-of-fold metrics on the kept samples (the same folds for every
+    /// candidate; for `auto` slightly optimistic, as the folds also drove the choice).
+    public var crossValidated: RegressionMetrics?
+    /// Its out-of-fold error profile (for `predict` intervals and `search` confidence).
+    public var errorProfile: ErrorProfile?
+    /// Samples left out of every fit as gross outliers (`OutlierScreen` against the proxy).
+    public var outliers: [SampleOutlier]
+    /// What the caller should know: a fallback taken, a ranking worse than the raw proxy's.
+    public var warnings: [String]
 }

@@ -19,10 +19,11 @@ public enum ProxyAdaptation {
     /// validation on `samples` (for `auto` the cross-validated value of the chosen candidate is
     /// slightly optimistic: it also drove the choice).
     /// `pool`: other devices' models (never the target itself) that `pool` and `auto` may use
-    /// besides the proxy.
+    /// besides the proxy. `screenOutliers` (default true) leaves gross outliers among the samples
+    /// (`OutlierScreen` against the proxy) out of every fit and reports them.
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
-                             evalSamples: [LatencySample]? = nil,
+                             evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true,
                              seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
@@ -34,9 +35,13 @@ public enum ProxyAdaptation {
             throw NASError(.invalidParams, "method finetune needs a neural proxy predictor; '\(proxy.name)' has none (use affine, residual or auto)", field: "method")
         }
         let space = proxy.space
-        let archs = samples.map { space.canonical($0.arch) }
-        let y = samples.map(\.latencyMs)
-        let p = try proxy.predict(archs)
+        let allArchs = samples.map { space.canonical($0.arch) }
+        let allY = samples.map(\.latencyMs)
+        let allP = try proxy.predict(allArchs)
+        // A few gross outliers (a near-zero or ×10 measurement) would drag every fit: leave them out.
+        let flagged = screenOutliers ? OutlierScreen.grossOutliers(reference: allP, measured: allY) : []
+        let keep = allArchs.indices.filter { !flagged.contains($0) }
+        let archs = keep.map { allArchs[$0] }, y = keep.map { allY[$0] }, p = keep.map { allP[$0] }
         let ctx = FeatureContext(space: space)
         let (candidates, memberValues) = try makeCandidates(proxy: proxy, archs: archs, y: y, p: p, ctx: ctx, method: method,
                                                             pool: pool, seed: seed, control: control)
@@ -48,18 +53,21 @@ public enum ProxyAdaptation {
             let names = [proxy.name] + pool.map(\.name)
             return c.variant + ": " + zip(b.members, b.weights).map { "\(names[$0.0])×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
         }
-        let model: AdaptedModel, variant: String, cvSRCC: Double
-        if method != .auto || candidates.count < 3 {
-            model = try chosen.fit(Array(0..<samples.count))
+        var model: AdaptedModel, variant: String, cvSRCC: Double, oofChosen: [Double]
+        var chosenMethod = chosen.method
+        let single = method != .auto || candidates.count < 3
+        if single {
+            model = try chosen.fit(Array(0..<archs.count))
             variant = describe(chosen, model)
             cvSRCC = scored[bestIndex].cvSRCC
+            oofChosen = oofs[bestIndex]
         } else {
             // The mean of the three best by cross-validation: one pick among near-ties on ~20
             // samples is mostly noise.
             let top = candidates.indices.sorted { scored[$0].cvSRCC > scored[$1].cvSRCC }.prefix(3)
             var members: [AdaptedModel] = [], names: [String] = []
             for i in top {
-                let m = try candidates[i].fit(Array(0..<samples.count))
+                let m = try candidates[i].fit(Array(0..<archs.count))
                 members.append(m)
                 names.append(describe(candidates[i], m))
             }
@@ -67,19 +75,47 @@ public enum ProxyAdaptation {
             variant = "mean of " + names.joined(separator: " | ")
             let meanOOF = y.indices.map { j in top.reduce(0.0) { $0 + oofs[$1][j] } / Double(top.count) }
             cvSRCC = RankCorrelation.spearman(meanOOF, y)
+            oofChosen = meanOOF
         }
-        let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosen.method,
+        // Never a ranking worse than the raw proxy's without saying so: `auto` falls back to the
+        // proxy's affine map (the proxy's ranking, rescaled); an explicit method warns.
+        var warnings: [String] = []
+        let rawSRCC = RankCorrelation.spearman(p, y)
+        if cvSRCC < rawSRCC, !(single && chosenMethod == .affine) {
+            let numbers = "cross-validated SRCC \(FineTuner.format(cvSRCC)) < the raw proxy's \(FineTuner.format(rawSRCC)) on the samples"
+            if method == .auto, let affine = candidates.firstIndex(where: { $0.method == .affine }) {
+                warnings.append("auto's choice ranked worse than the raw proxy (\(numbers)); returned the proxy's affine map instead, which keeps its ranking")
+                model = try candidates[affine].fit(Array(0..<archs.count))
+                variant = candidates[affine].variant
+                cvSRCC = scored[affine].cvSRCC
+                oofChosen = oofs[affine]
+                chosenMethod = .affine
+            } else {
+                warnings.append("method \(method.rawValue) ranks worse than the raw proxy (\(numbers)); method affine keeps the proxy's ranking")
+            }
+        }
+        let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosenMethod,
                                          variant: variant, model: model, pool: pool)
+        let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })
+        var result = AdaptationResult(
+            predictor: predictor, srccBefore: rawSRCC, srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored,
+            crossValidated: RegressionMetrics(predicted: oofChosen, actual: y),
+            errorProfile: ErrorProfile(fewSamplesPredicted: oofChosen, actual: y),
+            outliers: zip(flagged, outlierPredictions).map {
+                SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)
+            },
+            warnings: warnings)
         if let evalSamples, evalSamples.count >= 2 {
             let ea = evalSamples.map { space.canonical($0.arch) }
             let ey = evalSamples.map(\.latencyMs)
-            let before = RankCorrelation.spearman(try proxy.predict(ea), ey)
-            let after = RankCorrelation.spearman(try predictor.predict(ea), ey)
-            return AdaptationResult(predictor: predictor, srccBefore: before, srccAfter: after,
-                                    evaluation: "evalSamples", candidates: scored)
+            result.srccBefore = RankCorrelation.spearman(try proxy.predict(ea), ey)
+            result.srccAfter = RankCorrelation.spearman(try predictor.predict(ea), ey)
+            result.evaluation = "evalSamples"
+            if result.srccAfter < result.srccBefore {
+                result.warnings.append("on evalSamples the adapted predictor ranks worse than the raw proxy (SRCC \(FineTuner.format(result.srccAfter)) < \(FineTuner.format(result.srccBefore)))")
+            }
         }
-        return AdaptationResult(predictor: predictor, srccBefore: RankCorrelation.spearman(p, y),
-                                srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored)
+        return result
     }
 
     /// The baseline adaptation must beat: among `proxies`, the one whose raw latencies rank the

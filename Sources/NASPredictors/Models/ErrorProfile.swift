@@ -1,19 +1,26 @@
 import NASCore
 
-/// How far measured latencies sit above a predictor's predictions on cells it did not train on,
+/// How far measured latencies sit from a predictor's predictions on cells it did not train on,
 /// by predicted latency: the held-out cells sorted by prediction, cut into equal-count bins, each
 /// with quantiles of measured/predicted − 1. `search` turns it into a safety margin for a
-/// budget and a confidence, so a chosen architecture stays within the budget on the device.
+/// budget and a confidence, so a chosen architecture stays within the budget on the device;
+/// `predict` turns it into a prediction interval.
 ///
 /// Saved in a predictor's notes (`notes["errorProfile"]`) as text:
-/// `v1;<upper>:<q0.5>,<q0.8>,<q0.9>,<q0.95>,<q0.99>;...`, one group per bin, where `upper` is the
-/// largest prediction in the bin (the last bin also covers everything above).
+/// `v2;<upper>:<q0.005>,<q0.01>,...,<q0.995>;...` (the 13 `levels`), one group per bin, where
+/// `upper` is the largest prediction in the bin (the last bin also covers everything above).
+/// `v1` profiles (levels 0.5…0.99 only, recipe 3) still read; they give margins, not intervals.
 public struct ErrorProfile: Sendable, Equatable {
-    /// The confidence levels each bin holds a quantile for.
-    public static let levels: [Double] = [0.5, 0.8, 0.9, 0.95, 0.99]
+    /// The levels each bin of a new profile holds a quantile for: both tails, so that central
+    /// intervals at 0.5…0.99 come from two stored quantiles.
+    public static let levels: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995]
+    /// The levels of a version-1 profile.
+    public static let levelsV1: [Double] = [0.5, 0.8, 0.9, 0.95, 0.99]
     /// The notes key it is saved under.
     public static let notesKey = "errorProfile"
 
+    /// The levels this profile holds (`levels`, or `levelsV1` for an old one).
+    public var levels: [Double]
     /// Largest prediction (ms) of each bin, ascending.
     public var upper: [Double]
     /// Per bin, the quantiles of measured/predicted − 1 at `levels`.
@@ -22,22 +29,70 @@ public struct ErrorProfile: Sendable, Equatable {
     /// Bins held-out `(predicted, actual)` pairs: at most `maxBins` bins of at least
     /// `minimumPerBin` cells each (fewer cells: one bin). Nil with fewer than 20 usable pairs.
     public init?(predicted: [Double], actual: [Double], minimumPerBin: Int = 200, maxBins: Int = 32) {
-        var pairs: [(p: Double, r: Double)] = []
-        for (p, a) in zip(predicted, actual) where p.isFinite && a.isFinite && p > 0 && a > 0 {
-            pairs.append((p, a / p - 1))
-        }
+        let pairs = Self.ratios(predicted: predicted, actual: actual)
         guard pairs.count >= 20 else { return nil }
-        pairs.sort { $0.p < $1.p }
         let bins = max(1, min(maxBins, pairs.count / max(1, minimumPerBin)))
         var upper: [Double] = [], quantiles: [[Double]] = []
         for b in 0..<bins {
             let lo = pairs.count * b / bins, hi = pairs.count * (b + 1) / bins
             let ratios = pairs[lo..<hi].map(\.r).sorted()
             upper.append(pairs[hi - 1].p)
-            quantiles.append(Self.levels.map { ratios[min(ratios.count - 1, Int(Double(ratios.count) * $0))] })
+            quantiles.append(Self.levels.map { Self.empiricalQuantile(ratios, $0) })
         }
+        self.levels = Self.levels
         self.upper = upper
         self.quantiles = quantiles
+    }
+
+    /// A one-bin profile from a handful of cross-validated `(predicted, actual)` pairs (a
+    /// fine-tuned or adapted predictor's out-of-fold predictions on its k samples): the log
+    /// ratios' mean and standard deviation, and Student-t quantiles with k − 1 degrees of
+    /// freedom widened by √(1 + 1/k) (a prediction interval for one new cell). Empirical
+    /// quantiles of 20 values cannot reach 0.99; this can. Nil with fewer than 5 usable pairs.
+    public init?(fewSamplesPredicted predicted: [Double], actual: [Double]) {
+        let pairs = Self.ratios(predicted: predicted, actual: actual)
+        guard pairs.count >= 5 else { return nil }
+        let logs = pairs.map { log1p($0.r) }
+        let n = Double(logs.count)
+        let mean = logs.reduce(0, +) / n
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        let spread = sd * (1 + 1 / n).squareRoot()
+        self.levels = Self.levels
+        self.upper = [pairs[pairs.count - 1].p]
+        self.quantiles = [Self.levels.map { expm1(mean + StudentT.quantile($0, degreesOfFreedom: n - 1) * spread) }]
+    }
+
+    /// Usable pairs sorted by prediction, with r = actual/predicted − 1.
+    private static func ratios(predicted: [Double], actual: [Double]) -> [(p: Double, r: Double)] {
+        var pairs: [(p: Double, r: Double)] = []
+        for (p, a) in zip(predicted, actual) where p.isFinite && a.isFinite && p > 0 && a > 0 {
+            pairs.append((p, a / p - 1))
+        }
+        return pairs.sorted { $0.p < $1.p }
+    }
+
+    /// The value at `level` of sorted values (linear between order statistics).
+    static func empiricalQuantile(_ sorted: [Double], _ level: Double) -> Double {
+        let x = level * Double(sorted.count - 1)
+        let i = Int(x.rounded(.down)), t = x - Double(i)
+        return i + 1 < sorted.count ? sorted[i] + t * (sorted[i + 1] - sorted[i]) : sorted[sorted.count - 1]
+    }
+
+    /// The bin answering for a prediction (or a budget) of `ms`.
+    func bin(for ms: Double) -> Int {
+        upper.firstIndex { ms <= $0 } ?? (upper.count - 1)
+    }
+
+    /// The quantile of measured/predicted − 1 at `level` in `bin`, linear between the stored
+    /// levels and clamped to the outermost ones.
+    public func ratioQuantile(bin: Int, level: Double) -> Double {
+        let q = quantiles[bin]
+        if level <= levels[0] { return q[0] }
+        for i in 0..<(levels.count - 1) where level <= levels[i + 1] {
+            let t = (level - levels[i]) / (levels[i + 1] - levels[i])
+            return q[i] + t * (q[i + 1] - q[i])
+        }
+        return q[levels.count - 1]
     }
 
     /// The safety margin for `budget` (ms) at `confidence` ∈ [0.5, 0.99]: the bin whose
@@ -45,21 +100,26 @@ public struct ErrorProfile: Sendable, Equatable {
     /// to [0, 0.5]. A search that keeps predictions ≤ budget × (1 − margin) then stays within
     /// the budget on about `confidence` of the device's cells near it.
     public func margin(budget: Double, confidence: Double) -> Double {
-        let bin = upper.firstIndex { budget <= $0 } ?? (upper.count - 1)
-        let q = quantiles[bin], levels = Self.levels
-        let c = min(max(confidence, levels[0]), levels[levels.count - 1])
-        var value = q[levels.count - 1]
-        for i in 0..<(levels.count - 1) where c <= levels[i + 1] {
-            let t = (c - levels[i]) / (levels[i + 1] - levels[i])
-            value = q[i] + t * (q[i + 1] - q[i])
-            break
-        }
-        return min(max(value, 0), 0.5)
+        let c = min(max(confidence, 0.5), 0.99)
+        return min(max(ratioQuantile(bin: bin(for: budget), level: c), 0), 0.5)
+    }
+
+    /// Whether this profile holds both tails (a v2 profile), as `interval` needs.
+    public var hasIntervals: Bool { levels.first.map { $0 < 0.5 } ?? false }
+
+    /// The central prediction interval at `level` ∈ [0.5, 0.99] for a prediction of `ms`:
+    /// `ms × (1 + q((1 − level)/2))` to `ms × (1 + q((1 + level)/2))` from the prediction's bin.
+    /// Nil for a v1 profile (no lower tail).
+    public func interval(prediction ms: Double, level: Double) -> (lower: Double, upper: Double)? {
+        guard hasIntervals else { return nil }
+        let b = bin(for: ms)
+        let lo = ratioQuantile(bin: b, level: (1 - level) / 2), hi = ratioQuantile(bin: b, level: (1 + level) / 2)
+        return (max(ms * (1 + lo), 0), max(ms * (1 + hi), 0))
     }
 
     /// The text form saved in notes.
     public var encoded: String {
-        "v1;" + zip(upper, quantiles).map { u, q in
+        (levels == Self.levelsV1 ? "v1;" : "v2;") + zip(upper, quantiles).map { u, q in
             "\(u):" + q.map { String($0) }.joined(separator: ",")
         }.joined(separator: ";")
     }
@@ -67,14 +127,18 @@ public struct ErrorProfile: Sendable, Equatable {
     /// Reads the text form; nil when it is not one.
     public init?(encoded: String) {
         var parts = encoded.split(separator: ";")
-        guard parts.first == "v1", parts.count >= 2 else { return nil }
-        parts.removeFirst()
+        guard parts.count >= 2 else { return nil }
+        switch parts.removeFirst() {
+        case "v1": levels = Self.levelsV1
+        case "v2": levels = Self.levels
+        default: return nil
+        }
         var upper: [Double] = [], quantiles: [[Double]] = []
         for part in parts {
             let halves = part.split(separator: ":")
             guard halves.count == 2, let u = Double(halves[0]), u.isFinite else { return nil }
             let q = halves[1].split(separator: ",").compactMap { Double($0) }
-            guard q.count == Self.levels.count, q.allSatisfy(\.isFinite) else { return nil }
+            guard q.count == levels.count, q.allSatisfy(\.isFinite) else { return nil }
             if let last = upper.last, u < last { return nil }
             upper.append(u)
             quantiles.append(q)
@@ -85,8 +149,15 @@ public struct ErrorProfile: Sendable, Equatable {
 }
 
 extension TrainedPredictor {
-    /// The held-out error profile saved with the predictor, if its training kept one.
+    /// The held-out (or, for a fit on a few samples, cross-validated) error profile saved with
+    /// the predictor, if its training kept one.
     public var errorProfile: ErrorProfile? {
         notes[ErrorProfile.notesKey].flatMap { ErrorProfile(encoded: $0) }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

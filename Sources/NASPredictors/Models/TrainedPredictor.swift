@@ -3,8 +3,15 @@ import NASSpaces
 
 /// Accuracy of a trained predictor on samples it did not see, beside the LUT baseline.
 public struct PredictorMetrics: Sendable, Equatable {
-    /// This predictor on the held-out split (nil when there was none).
+    /// This predictor on the held-out split: data never used in fitting (nil when there was none).
     public var heldOut: RegressionMetrics?
+    /// For a fit on a handful of samples (`finetune`, `adaptProxy`): out-of-fold predictions of
+    /// the whole fitting procedure, k-fold over the samples it kept (nil when not computed).
+    public var crossValidated: RegressionMetrics?
+    /// Samples the fit left out as gross outliers.
+    public var outliers: [SampleOutlier]
+    /// What the caller should know about the fit (a fallback taken, a ranking worse than the base's...).
+    public var warnings: [String]
     /// A LUT fitted on the same training samples, on the same held-out split.
     public var lutBaseline: RegressionMetrics?
     /// Training samples used.
@@ -18,8 +25,12 @@ public struct PredictorMetrics: Sendable, Equatable {
 
     /// Makes a record.
     public init(heldOut: RegressionMetrics?, lutBaseline: RegressionMetrics?, trainCount: Int, testCount: Int,
-                variant: String, validationRMSE: [String: Double] = [:]) {
+                variant: String, validationRMSE: [String: Double] = [:], crossValidated: RegressionMetrics? = nil,
+                outliers: [SampleOutlier] = [], warnings: [String] = []) {
         self.heldOut = heldOut
+        self.crossValidated = crossValidated
+        self.outliers = outliers
+        self.warnings = warnings
         self.lutBaseline = lutBaseline
         self.trainCount = trainCount
         self.testCount = testCount

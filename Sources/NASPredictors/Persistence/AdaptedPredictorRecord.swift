@@ -4,7 +4,9 @@ extension TrainedPredictor {
     /// The self-contained, savable form of an adapted proxy (`adaptProxy`): a fine-tuned
     /// network becomes an `mlp` model; a linear head stays on top of the proxy predictor's
     /// model (`adapted(<base>)`), so the file carries the proxy too.
-    public init(adapted: AdaptedPredictor, base: TrainedPredictor, id: String, sampleCount: Int) throws(NASError) {
+    /// `result` adds the fit's cross-validated metrics, outliers, warnings and error profile.
+    public init(adapted: AdaptedPredictor, base: TrainedPredictor, id: String, sampleCount: Int,
+                result: AdaptationResult? = nil) throws(NASError) {
         guard TrainedPredictor.isValidID(id) else {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "target.name")
         }
@@ -29,9 +31,14 @@ extension TrainedPredictor {
             }
         }
         let model = try tree(adapted.model)
+        var notes = ["source": "adaptProxy", "proxy": base.id, "method": adapted.method.rawValue]
+        if let profile = result?.errorProfile { notes[ErrorProfile.notesKey] = profile.encoded }
         self.init(id: id, spaceID: base.spaceID, device: adapted.target, deviceSpec: base.deviceSpec, model: model,
-                  metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: sampleCount, testCount: 0,
-                                            variant: "\(adapted.method.rawValue): \(adapted.variant)"),
-                  notes: ["source": "adaptProxy", "proxy": base.id, "method": adapted.method.rawValue])
+                  metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil,
+                                            trainCount: sampleCount - (result?.outliers.count ?? 0), testCount: 0,
+                                            variant: "\(adapted.method.rawValue): \(adapted.variant)",
+                                            crossValidated: result?.crossValidated, outliers: result?.outliers ?? [],
+                                            warnings: result?.warnings ?? []),
+                  notes: notes)
     }
 }

@@ -11,8 +11,9 @@ import NASNeural
 public enum PredictorFile {
     /// The 8 magic bytes.
     public static let magic: [UInt8] = Array("HWNASPRD".utf8)
-    /// Current format version.
-    public static let version: UInt32 = 1
+    /// Current format version (2: metrics carry `crossValidated`, `outliers` and `warnings`;
+    /// version 1 files still read).
+    public static let version: UInt32 = 2
     /// File name extension.
     public static let fileExtension = "hwnp"
 
@@ -38,12 +39,18 @@ public enum PredictorFile {
     /// Parses a predictor; `path` only names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws(NASError) -> TrainedPredictor {
         let payload: Range<Int>
-        switch envelope.payloadRange(of: bytes) {
+        var fileVersion = version
+        var result = envelope.payloadRange(of: bytes)
+        if case .failure(.version(1)) = result {  // version 1 files (before crossValidated/outliers/warnings) still read
+            fileVersion = 1
+            result = BinaryEnvelope(magic: magic, version: 1).payloadRange(of: bytes)
+        }
+        switch result {
         case .success(let r): payload = r
         case .failure(.tooShort(let n)): throw NASError(.corruptFile, "\(path) is not a predictor file (only \(n) bytes)")
         case .failure(.badMagic): throw NASError(.corruptFile, "\(path) is not a predictor file (bad magic)")
         case .failure(.version(let v)):
-            throw NASError(.corruptFile, "\(path) has predictor format version \(v); this build reads version \(version)")
+            throw NASError(.corruptFile, "\(path) has predictor format version \(v); this build reads versions 1 to \(version)")
         case .failure(.length(let length, let size)):
             throw NASError(.corruptFile, "\(path) is truncated or has trailing bytes (payload \(length), file \(size) bytes)")
         case .failure(.checksum): throw NASError(.corruptFile, "\(path) failed its checksum")
@@ -55,7 +62,7 @@ public enum PredictorFile {
         let device = try p.string()
         let spec = try readDictionary(&p)
         let model = try readModel(&p, depth: 0)
-        let metrics = try readMetrics(&p)
+        let metrics = try readMetrics(&p, version: fileVersion)
         var notes: [String: String] = [:]
         let nNotes = try p.u32()
         for _ in 0..<nNotes { let k = try p.string(); notes[k] = try p.string() }
@@ -212,7 +219,7 @@ public enum PredictorFile {
     // MARK: metrics and dictionaries
 
     private static func writeMetrics(_ m: PredictorMetrics, into w: inout BinaryWriter) {
-        for reg in [m.heldOut, m.lutBaseline] {
+        for reg in [m.heldOut, m.lutBaseline, m.crossValidated] {
             w.bool(reg != nil)
             if let reg {
                 w.doubles([reg.rmse, reg.mape, reg.spearman, reg.kendall, reg.within5, reg.within10])
@@ -223,11 +230,19 @@ public enum PredictorFile {
         w.int(m.testCount)
         w.string(m.variant)
         writeDictionary(m.validationRMSE, into: &w)
+        w.u32(UInt32(m.outliers.count))
+        for o in m.outliers {
+            w.int(o.index)
+            w.ints(o.arch.genes.map(Int.init))
+            w.doubles([o.measured, o.predicted])
+        }
+        w.u32(UInt32(m.warnings.count))
+        for s in m.warnings { w.string(s) }
     }
 
-    private static func readMetrics(_ r: inout BinaryReader) throws(NASError) -> PredictorMetrics {
+    private static func readMetrics(_ r: inout BinaryReader, version: UInt32) throws(NASError) -> PredictorMetrics {
         var regs: [RegressionMetrics?] = []
-        for _ in 0..<2 {
+        for _ in 0..<(version >= 2 ? 3 : 2) {
             if try r.bool() {
                 let v = try r.doubles()
                 guard v.count == 6 else { throw r.corrupt("bad metrics record") }
@@ -242,8 +257,26 @@ public enum PredictorFile {
         let train = try r.int(), test = try r.int()
         let variant = try r.string()
         let val = try readDictionary(&r) ?? [:]
+        var outliers: [SampleOutlier] = [], warnings: [String] = []
+        if version >= 2 {
+            let nOutliers = try r.u32()
+            guard nOutliers <= 1 << 20 else { throw r.corrupt("bad outlier count") }
+            for _ in 0..<nOutliers {
+                let index = try r.int()
+                let genes = try r.ints()
+                guard genes.allSatisfy({ (0...255).contains($0) }) else { throw r.corrupt("bad outlier architecture") }
+                let v = try r.doubles()
+                guard v.count == 2 else { throw r.corrupt("bad outlier record") }
+                outliers.append(SampleOutlier(index: index, arch: Architecture(genes: genes.map { UInt8($0) }),
+                                              measured: v[0], predicted: v[1]))
+            }
+            let nWarnings = try r.u32()
+            guard nWarnings <= 1 << 16 else { throw r.corrupt("bad warning count") }
+            for _ in 0..<nWarnings { warnings.append(try r.string()) }
+        }
         return PredictorMetrics(heldOut: regs[0], lutBaseline: regs[1], trainCount: train, testCount: test,
-                                variant: variant, validationRMSE: val)
+                                variant: variant, validationRMSE: val, crossValidated: regs.count > 2 ? regs[2] : nil,
+                                outliers: outliers, warnings: warnings)
     }
 
     private static func writeDictionary(_ d: [String: Double]?, into w: inout BinaryWriter) {

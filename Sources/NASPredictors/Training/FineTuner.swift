@@ -34,6 +34,9 @@ public struct FineTuneRequest: Sendable {
     public var device: String?
     /// Id of the new predictor (default: generated).
     public var id: String?
+    /// Leave gross outliers out of the fit (`OutlierScreen`; default true; benchmarks turn it
+    /// off to show what it changes).
+    public var screenOutliers = true
 
     /// Makes a request.
     public init(base: TrainedPredictor, samples: [LatencySample], epochs: Int? = nil, freeze: Int = 0,
@@ -53,8 +56,17 @@ public struct FineTuneRequest: Sendable {
 /// calibration of the base's predictions (robust at k = 5), then fine-tuning of the base's
 /// MLP from its weights on the calibrated targets.
 public enum FineTuner {
-    /// Runs a fine-tuning request. Metrics are on the samples themselves (training fit) since
-    /// k is small; callers evaluate on their own held-out data.
+    /// Runs a fine-tuning request.
+    ///
+    /// Gross outliers among the samples (far off a robust log-affine map of the base's
+    /// predictions, `OutlierScreen`) are left out of every fit and reported in
+    /// `metrics.outliers`. The metrics are `crossValidated`: the whole procedure rerun k-fold on
+    /// the kept samples (5 folds from 10 samples, leave-one-out below), never in-sample numbers
+    /// under `heldOut`; the same out-of-fold predictions give the error profile behind
+    /// `predict`'s intervals and `search`'s `confidence`. When the returned model ranks the
+    /// samples worse under cross-validation than the raw base does, `auto` falls back to the
+    /// base's affine map (the base's ranking) and says so in `metrics.warnings`; an explicit
+    /// method keeps its model and warns.
     public static func fineTune(_ request: FineTuneRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
         let space = try SpaceRegistry.space(request.base.spaceID)
         let samples = try PredictorTrainer.validated(request.samples, space: space)
@@ -64,23 +76,85 @@ public enum FineTuner {
         guard request.freeze >= 0 else {
             throw NASError(.invalidParams, "freeze must be ≥ 0", field: "freeze")
         }
-        let archs = samples.map(\.arch), y = samples.map(\.latencyMs)
+        let enc = ActiveOneHot(space: space)
         let spec = request.base.deviceSpec
-        let (model, chosen) = try adapt(base: request.base.model, archs: archs, latency: y, space: space, spec: spec,
-                                        method: request.method, epochs: request.epochs, freeze: request.freeze,
-                                        seed: request.seed, control: control.labelled("fine-tuning latency predictor \(request.base.id)"))
-        let fitted = RegressionMetrics(predicted: try model.predict(archs, space: space, encoding: ActiveOneHot(space: space), device: spec),
-                                       actual: y)
+        let allArchs = samples.map(\.arch), allY = samples.map(\.latencyMs)
+        let reference = try request.base.model.predict(allArchs, space: space, encoding: enc, device: spec)
+        let flagged = request.screenOutliers ? Set(OutlierScreen.grossOutliers(reference: reference, measured: allY)) : []
+        let kept = samples.indices.filter { !flagged.contains($0) }
+        let archs = kept.map { allArchs[$0] }, y = kept.map { allY[$0] }
+        func run(_ method: FineTuneMethod) throws(NASError) -> (LatencyModel, String, [Double]?) {
+            let (model, chosen) = try adapt(base: request.base.model, archs: archs, latency: y, space: space, spec: spec,
+                                            method: method, epochs: request.epochs, freeze: request.freeze,
+                                            seed: request.seed, control: control.labelled("fine-tuning latency predictor \(request.base.id)"))
+            let oof = try crossValidatedPredictions(base: request.base.model, archs: archs, latency: y, space: space,
+                                                    spec: spec, method: method, epochs: request.epochs,
+                                                    freeze: request.freeze, seed: request.seed, control: control)
+            return (model, chosen, oof)
+        }
+        var (model, chosen, oof) = try run(request.method)
+        var warnings: [String] = []
+        let baseSRCC = RankCorrelation.spearman(kept.map { reference[$0] }, y)
+        if let o = oof, chosen != "affine" {
+            let cv = RankCorrelation.spearman(o, y)
+            if cv < baseSRCC {
+                let numbers = "cross-validated SRCC \(format(cv)) < the base's \(format(baseSRCC)) on the samples"
+                if request.method == .auto {
+                    warnings.append("auto's choice \(chosen) ranked worse than the base (\(numbers)); returned the base's affine map instead, which keeps the base's ranking")
+                    (model, chosen, oof) = try run(.affine)
+                } else {
+                    warnings.append("method \(request.method.rawValue) (\(chosen)) ranks worse than the base (\(numbers)); method affine or auto keeps the base's ranking")
+                }
+            }
+        }
+        if oof == nil {
+            warnings.append("\(kept.count) samples are too few to cross-validate (5 needed): no crossValidated metrics and no error profile")
+        }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "finetuned", kind: "ft", seed: request.seed)
         guard TrainedPredictor.isValidID(id) else {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
+        let flaggedIdx = flagged.sorted()
+        let outlierPredictions = try model.predict(flaggedIdx.map { allArchs[$0] }, space: space, encoding: enc, device: spec)
+        let outliers = zip(flaggedIdx, outlierPredictions).map {
+            SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)
+        }
+        var notes = ["base": request.base.id, "method": chosen, "seed": String(request.seed),
+                     "metrics": "crossValidated: k-fold over the \(kept.count) samples kept"]
+            .merging(request.base.notes.filter { $0.key == "blend" }) { a, _ in a }
+        if let o = oof, let profile = ErrorProfile(fewSamplesPredicted: o, actual: y) {
+            notes[ErrorProfile.notesKey] = profile.encoded
+        }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
-                                metrics: PredictorMetrics(heldOut: fitted, lutBaseline: nil, trainCount: samples.count, testCount: 0,
-                                                          variant: chosen),
-                                notes: ["base": request.base.id, "method": chosen, "seed": String(request.seed),
-                                        "metrics": "on the fine-tuning samples"].merging(request.base.notes.filter { $0.key == "blend" }) { a, _ in a })
+                                metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: kept.count, testCount: 0,
+                                                          variant: chosen,
+                                                          crossValidated: oof.map { RegressionMetrics(predicted: $0, actual: y) },
+                                                          outliers: outliers, warnings: warnings),
+                                notes: notes)
     }
+
+    /// Out-of-fold predictions of `adapt` with `method` on the samples: 5 folds from 10
+    /// samples, leave-one-out from 5; nil below 5.
+    static func crossValidatedPredictions(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
+                                          spec: [String: Double]?, method: FineTuneMethod, epochs: Int?, freeze: Int,
+                                          seed: UInt64, control: JobControl) throws(NASError) -> [Double]? {
+        guard archs.count >= 5 else { return nil }
+        let enc = ActiveOneHot(space: space)
+        let folds = ProxyAdaptation.foldAssignment(count: archs.count, folds: archs.count >= 10 ? 5 : archs.count, seed: seed)
+        var oof = [Double](repeating: 0, count: archs.count)
+        for test in folds {
+            try control.checkCancelled()
+            let inTest = Set(test)
+            let train = archs.indices.filter { !inTest.contains($0) }
+            let (m, _) = try adapt(base: base, archs: train.map { archs[$0] }, latency: train.map { y[$0] }, space: space,
+                                   spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: control)
+            let p = try m.predict(test.map { archs[$0] }, space: space, encoding: enc, device: spec)
+            for (k, i) in test.enumerated() { oof[i] = p[k] }
+        }
+        return oof
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.3f", x) }
 
     /// The adapted model and the method actually used (`affine`, `affine+finetune`, `affine+lut`).
     public static func adapt(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
@@ -233,9 +307,11 @@ public enum FineTuner {
         guard valid.count >= 3 else {
             throw NASError(.insufficientSamples, "blending bases needs at least 3 samples, got \(valid.count)", field: "samples")
         }
-        let archs = valid.map(\.arch)
+        let archs = valid.map(\.arch), y = valid.map(\.latencyMs)
         let values = try bases.map { (b) throws(NASError) -> [Double] in try b.predict(archs: archs) }
-        let blend = PoolBlend.fit(values, y: valid.map(\.latencyMs), rows: Array(0..<valid.count))
+        // Gross outliers (against the first base) would pull the least-squares blend: leave them out.
+        let flagged = Set(OutlierScreen.grossOutliers(reference: values[0], measured: y))
+        let blend = PoolBlend.fit(values, y: y, rows: valid.indices.filter { !flagged.contains($0) })
         let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept)
         let label = zip(blend.members, blend.weights).map { "\(bases[$0.0].id)×\(String(format: "%.3g", $0.1))" }.joined(separator: " + ")
         return TrainedPredictor(id: id ?? "blend", spaceID: first.spaceID, device: nil, deviceSpec: nil, model: model,

@@ -66,10 +66,30 @@ public struct HardwareGeneralizedTrainer: Sendable {
             }
         }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
+        var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
+                     "recipe": PredictorTrainer.recipe]
+        if let profile = try heldOutProfile(fit, devices: devices, space: space) { notes[ErrorProfile.notesKey] = profile.encoded }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: bound, model: .hardware(fit.model),
                                 metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: nil, trainCount: fit.trainRows,
                                                           testCount: testCount, variant: "mlp-hw"),
-                                notes: ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed)])
+                                notes: notes)
+    }
+
+    /// The error profile of the model on the rows of every training GPU it did not train on
+    /// (at most 3,000 per device, each at its own spec). A GPU outside the fixtures can err
+    /// more than this: its spec was never seen.
+    func heldOutProfile(_ fit: Fit, devices: [DeviceSpec], space: any SearchSpace) throws(NASError) -> ErrorProfile? {
+        var predicted: [Double] = [], actual: [Double] = []
+        let enc = ActiveOneHot(space: space)
+        for d in devices {
+            guard let test = fit.heldOut[d.name] else { continue }
+            let n = min(3000, test.archs.count)
+            let p = try LatencyModel.hardware(fit.model).predict(Array(test.archs.prefix(n)), space: space, encoding: enc,
+                                                                 device: try spec(forDevice: d.name))
+            predicted += p
+            actual += test.latency.prefix(n)
+        }
+        return ErrorProfile(predicted: predicted, actual: actual)
     }
 
     /// The network settings for the hardware model: the default MLP with a shorter budget

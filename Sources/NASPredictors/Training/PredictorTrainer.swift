@@ -23,8 +23,9 @@ public struct PredictorTrainer: Sendable {
 
     /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
     /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart;
-    /// 3: the held-out error profile saved in notes, for `search`'s `confidence`).
-    public static let recipe = "3"
+    /// 3: the held-out error profile saved in notes, for `search`'s `confidence`; 4: the profile
+    /// holds both tails, for `predict`'s intervals).
+    public static let recipe = "4"
 
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
@@ -38,20 +39,32 @@ public struct PredictorTrainer: Sendable {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
         let (archs, latency, source) = try data(for: request, space: space)
-        var order = Array(0..<archs.count)
-        var rng = SeededGenerator(seed: request.seed ^ 0x5EED_0001)
-        order.seededShuffle(using: &rng)
+        let order = Self.splitOrder(count: archs.count, seed: request.seed)
         let defaultSize = request.samples != nil ? Int((Double(archs.count) * 0.8).rounded()) : Self.defaultTrainSize(space: space.id)
         let nTrain = min(request.trainSize ?? defaultSize, archs.count)
         guard nTrain >= 2 else {
             throw NASError(.insufficientSamples, "need at least 2 training samples, have \(nTrain)", field: "trainSize")
         }
-        let trainIdx = Array(order[0..<nTrain]), testIdx = Array(order[nTrain...])
+        let testIdx = Array(order[nTrain...])
+        var trainIdx = Array(order[0..<nTrain])
+        // Inline samples are a user's measurements: a few gross errors among them are left out
+        // of the fit (and reported); fixture measurements are taken as they are.
+        var flagged: [Int] = []
+        if request.samples != nil {
+            flagged = try Self.grossOutliers(archs: trainIdx.map { archs[$0] }, latency: trainIdx.map { latency[$0] },
+                                             space: space, seed: request.seed).map { trainIdx[$0] }
+            let drop = Set(flagged)
+            trainIdx.removeAll { drop.contains($0) }
+        }
         let trainA = trainIdx.map { archs[$0] }, trainY = trainIdx.map { latency[$0] }
         var config = request.config ?? MLPTrainingConfig()
         config.seed = request.seed
         let fit = try Self.fit(kind: request.model, archs: trainA, latency: trainY, space: space, config: config,
                                control: control.labelled("training latency predictor \(id)"))
+        let outlierPredictions = try fit.model.predict(flagged.map { archs[$0] }, space: space, encoding: ActiveOneHot(space: space))
+        let outliers = zip(flagged, outlierPredictions).map {
+            SampleOutlier(index: $0.0, arch: archs[$0.0], measured: latency[$0.0], predicted: $0.1)
+        }
 
         var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil, profile: ErrorProfile? = nil
         if !testIdx.isEmpty {
@@ -67,9 +80,36 @@ public struct PredictorTrainer: Sendable {
         if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
-            metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: nTrain, testCount: testIdx.count,
-                                      variant: fit.variant, validationRMSE: fit.validationRMSE),
+            metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: trainIdx.count, testCount: testIdx.count,
+                                      variant: fit.variant, validationRMSE: fit.validationRMSE, outliers: outliers),
             notes: notes)
+    }
+
+    /// Positions of gross outliers among training samples: far off the out-of-fold
+    /// predictions of a 5-fold LUT (`OutlierScreen`). Needs 30 samples; fewer: none.
+    static func grossOutliers(archs: [Architecture], latency: [Double], space: any SearchSpace,
+                              seed: UInt64) throws(NASError) -> [Int] {
+        guard archs.count >= 30 else { return [] }
+        let enc = ActiveOneHot(space: space)
+        let folds = ProxyAdaptation.foldAssignment(count: archs.count, folds: 5, seed: seed ^ 0x0071)
+        let floor = 0.05 * OutlierScreen.median(latency)
+        var oof = [Double](repeating: 0, count: archs.count)
+        for test in folds {
+            let inTest = Set(test)
+            let train = archs.indices.filter { !inTest.contains($0) }
+            let lut = try LUTModel.fit(archs: train.map { archs[$0] }, latency: train.map { latency[$0] }, space: space, encoding: enc)
+            for i in test { oof[i] = max(lut.predict(activeColumns: enc.activeColumns(archs[i], space: space)), floor) }
+        }
+        return OutlierScreen.grossOutliers(reference: oof, measured: latency)
+    }
+
+    /// The seeded order `train` splits data in: the first `trainSize` indices train, the rest
+    /// are the held-out split (benchmarks rebuild a default's held-out cells with it).
+    public static func splitOrder(count: Int, seed: UInt64) -> [Int] {
+        var order = Array(0..<count)
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_0001)
+        order.seededShuffle(using: &rng)
+        return order
     }
 
     /// The data of a request: inline samples (validated) or the fixture measurements.

@@ -232,6 +232,13 @@ def test_predictor_wrappers(client):
     assert "latency_ms" not in raw
     ev = client.evaluate(predictor="lut-px3")
     assert ev["data"] == "fixtures:pixel3" and ev["metrics"]["count"] == 15625
+    # Prediction intervals from the predictor's held-out error profile (issue 17).
+    iv = client.predict(predictor="lut-px3", archs=archs, interval=0.9)
+    assert iv["interval"] == 0.9 and len(iv["lower"]) == len(iv["upper"]) == 3
+    assert all(lo <= y <= hi for lo, y, hi in zip(iv["lower"], iv["latency_ms"], iv["upper"]))
+    # MAPE is in percent on the wire: every sample measured at twice the prediction is 50 (%).
+    doubled = [{"arch": a, "latency_ms": 2 * y} for a, y in zip(archs, plain["latency_ms"])]
+    assert client.evaluate(predictor="lut-px3", samples=doubled)["metrics"]["mape"] == pytest.approx(50)
     path = client.save("lut-px3")["path"]
     assert os.path.exists(path)
     assert client.delete_predictor("lut-px3") == {"predictor": "lut-px3", "deleted": True}

@@ -1,0 +1,92 @@
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSpaces
+
+/// The NB201 new-device setting the `intervals`, `robust` and `budgets` benchmarks share: a
+/// target fixture device whose measurements stand in for a user's device; the user measures k
+/// random cells and either fine-tunes another device's default predictor (`finetune`) or adapts
+/// it (`adaptProxy`, with the fixture pool minus the target); everything else the target was
+/// measured on is held out.
+struct NewDeviceScenario {
+    /// The eight NB201 devices with all 15,625 cells measured (HW-NAS-Bench, HELP).
+    static let devices = ["1080ti_1", "2080ti_32", "titan_rtx_256", "gold_6226", "silver_4114", "pixel3", "samsung_a50", "raspi4"]
+
+    let catalog: DataCatalog
+    /// Defaults are trained once into a state directory and reused by later runs.
+    let store: PredictorStore
+    let space: any SearchSpace
+    /// Every cell, in official index order.
+    let all: [Architecture]
+    /// Per device, measured latency by official index.
+    let measured: [String: [Double]]
+
+    init(arguments: [String]) throws {
+        catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(benchOption(arguments, "--fixtures")))
+        let state = benchOption(arguments, "--state") ?? NSTemporaryDirectory() + "hwnas-bench-state/predictors"
+        store = try PredictorStore(directory: state, catalog: catalog)
+        _ = store.loadAll()
+        space = try SpaceRegistry.space("nb201")
+        all = space.enumerateAll()!
+        var measured: [String: [Double]] = [:]
+        for d in Self.devices {
+            let m = try catalog.measurements(space: "nb201", device: d)
+            var v = [Double](repeating: .nan, count: all.count)
+            for (a, l) in zip(m.archs, m.latency) { if let i = space.officialIndex(of: a) { v[i] = l } }
+            measured[d] = v
+        }
+        self.measured = measured
+    }
+
+    /// The base a user would pick for `target`: the other device whose measured latencies rank
+    /// the target's cells best (SRCC), as `monotonicity`'s best proxy.
+    func base(for target: String) -> String {
+        let t = measured[target]!
+        return Self.devices.filter { $0 != target }.max { a, b in
+            RankCorrelation.spearman(measured[a]!, t) < RankCorrelation.spearman(measured[b]!, t)
+        }!
+    }
+
+    /// k random measured cells of `target` (seeded) and the rest (held out).
+    func split(target: String, k: Int, seed: UInt64) -> (samples: [Int], heldOut: [Int]) {
+        var order = all.indices.filter { measured[target]![$0].isFinite }
+        var rng = SeededGenerator(seed: 0xBE_4C4 ^ seed &* 0x9E37_79B9)
+        order.seededShuffle(using: &rng)
+        return (Array(order.prefix(k)), Array(order.dropFirst(k)))
+    }
+
+    /// The samples as a user would send them; `corrupt` multiplies sample 0's latency.
+    func samples(_ idx: [Int], target: String, corrupt: Double? = nil) -> [LatencySample] {
+        idx.enumerated().map { k, i in
+            LatencySample(arch: all[i], latencyMs: measured[target]![i] * (k == 0 ? corrupt ?? 1 : 1))
+        }
+    }
+
+    /// `finetune` of the base device's default (method auto).
+    func fineTuned(base: String, samples: [LatencySample], seed: UInt64, screen: Bool = true) throws -> TrainedPredictor {
+        var request = FineTuneRequest(base: try store.defaultPredictor(space: "nb201", device: base), samples: samples,
+                                      seed: seed, device: "user", id: "bench-ft")
+        request.screenOutliers = screen
+        return try FineTuner.fineTune(request)
+    }
+
+    /// `adaptProxy` of the base device's default to the target (method auto, the fixture pool
+    /// without the target and the base, as the daemon builds it).
+    func adapted(base: String, target: String, samples: [LatencySample], seed: UInt64,
+                 screen: Bool = true) throws -> TrainedPredictor {
+        let proxy = try store.defaultPredictor(space: "nb201", device: base)
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [target, base])
+        let r = try ProxyAdaptation.adapt(proxy: .predictor(proxy, space: space), targetName: "user", samples: samples,
+                                          pool: pool, screenOutliers: screen, seed: seed)
+        return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
+    }
+
+    static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
+
+    /// Writes a line to stdout at once (these benchmarks run for minutes; a redirected `print`
+    /// would hold its lines until the end).
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
