@@ -40,12 +40,31 @@ extension Server {
             if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
             return []
         }) { params, context in
-            let (predictor, spec) = try services.resolvePredictor(
+            var (predictor, spec) = try services.resolvePredictor(
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
             let archs = try ArchitectureInput.resolve(params.archs, in: space)
-            let latency = try predictor.predict(archs: archs, spec: spec)
+            var neighbour: String?
+            if let values = spec {
+                switch params.specModel ?? "nearest" {
+                case "mlp": break
+                case "nearest":
+                    let gpus = try HardwareGeneralizedTrainer(catalog: services.catalog).gpuDevices(space: space.id)
+                    if let d = try NearestGPUModel.nearest(to: values, among: gpus) {
+                        predictor = try services.predictors.defaultPredictor(space: space.id, device: d.name, control: context.job)
+                        spec = nil
+                        neighbour = d.name
+                    }
+                case let other:
+                    throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
+                }
+            }
+            var latency = try predictor.predict(archs: archs, spec: spec)
+            if let neighbour {
+                latency = NearestGPUModel.overlayMeasurements(
+                    latency, archs: archs, measured: try services.catalog.measurements(space: space.id, device: neighbour))
+            }
             switch params.output ?? "json" {
             case "json":
                 return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
