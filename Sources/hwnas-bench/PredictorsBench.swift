@@ -257,10 +257,8 @@ private struct PredictorsBench {
                     let spec = DeviceSpecVector.values(of: d)
                     let ph = try model.predict(teA, space: space, encoding: enc, device: spec)
                     let mh = RegressionMetrics(predicted: ph, actual: teY)
-                    let sameBatch = train.filter { $0.batch == d.batch }
-                    let nearest = try sameBatch.min { a, b throws(NASError) in
-                        try fit.model.specVector.distance(DeviceSpecVector.values(of: a), spec) < fit.model.specVector.distance(DeviceSpecVector.values(of: b), spec)
-                    }
+                    // The daemon's default spec-only model (`predict {spec}`, specModel nearest) makes this choice.
+                    let nearest = try NearestGPUModel.nearest(to: spec, among: train)
                     var nnCell = "— | — | —", nnName = "—"
                     if let nearest {
                         let nm = try catalog.measurements(space: spaceID, device: nearest.name)

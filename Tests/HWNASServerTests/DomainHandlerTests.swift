@@ -383,6 +383,38 @@ final class DomainHandlerTests: XCTestCase {
                                                                   "target": ["name": "e2", "samples": .array(samples)]])), -32602)
     }
 
+    /// Issue 19: an explicit pool list blends only the members named; the result names them and the
+    /// blend's weights; bad members are -32602 naming `pool[i]`.
+    func testAdaptProxyPoolListRestrictsTheMembersAndRejectsBadOnes() throws {
+        let peer = try makePeer(state: temporaryState("hwnas-adapt-poollist"))
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
+        let ids = Array(stride(from: 3, to: 15_625, by: 701))  // 23 archs
+        let y = try measured(space: "nb201", device: "eyeriss", ids: ids)
+        let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "method": "pool", "pool": ["pixel3", "raspi4"],
+                                            "target": ["name": "eyeriss", "samples": .array(samples)], "save": false])
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertEqual(result["pool"], ["pixel3", "raspi4"])
+        let weights = try XCTUnwrap(result["weights"]?.arrayValue)
+        XCTAssertFalse(weights.isEmpty, "method pool blends")
+        for w in weights {
+            let member = try XCTUnwrap(w["member"]?.stringValue)
+            XCTAssertTrue(["proxy", "pixel3", "raspi4"].contains(member), member)
+            XCTAssertNotNil(w["weight"]?.doubleValue)
+        }
+        func poolError(_ pool: JSONValue, _ id: Int) -> JSONValue? {
+            peer.call(id, "adaptProxy", ["proxy": "proxy", "method": "pool", "pool": pool,
+                                         "target": ["name": "eyeriss", "samples": .array(samples)], "save": false])?["error"]
+        }
+        let unknown = poolError(["pixel3", "abacus"], 3)
+        XCTAssertEqual(unknown?["code"], -32602)
+        XCTAssertEqual(unknown?["data"]?["field"], "params.pool[1]")
+        XCTAssertTrue(unknown?["message"]?.stringValue?.contains("raspi4") ?? false, "lists the allowed devices")
+        XCTAssertEqual(poolError(["eyeriss"], 4)?["data"]?["field"], "params.pool[0]", "the held-out target is refused")
+        XCTAssertEqual(poolError(["pixel3", "pixel3"], 5)?["code"], -32602)
+        XCTAssertEqual(poolError(["titan_rtx_1"], 6)?["code"], -32602, "the proxy's own device")
+    }
+
     /// Measured latencies of NB201 archs by official index, read from the fixtures.
     func measured(space: String, device: String, ids: [Int]) throws -> [Double] {
         let csv = try FixtureCSV("\(space)/latency.csv")

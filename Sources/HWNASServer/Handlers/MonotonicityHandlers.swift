@@ -73,10 +73,20 @@ extension Server {
             // The pool: a pairwise (or LUT) model per other fixture device of the space (not the target's name, not the
             // proxy's own device). A spec-driven proxy has no pool (its members would need the spec).
             var pool: [ProxyLatencyModel] = []
-            if (params.pool ?? true) && (method == .auto || method == .pool) && !base.model.needsDeviceSpec {
+            if (method == .auto || method == .pool) && !base.model.needsDeviceSpec {
                 var excluded: Set<String> = [params.target.name]
                 if let d = base.device { excluded.insert(d) }
-                pool = try services.fixturePool(space: space.id, excluding: excluded)
+                switch params.pool ?? .all(true) {
+                case .all(false): break
+                case .all(true): pool = try services.fixturePool(space: space.id, excluding: excluded)
+                case .members(let names):
+                    pool = try services.explicitPool(names, space: space.id, target: params.target.name, proxy: base,
+                                                     control: context.job)
+                }
+            } else if case .members(let names) = params.pool, !names.isEmpty {
+                throw NASError(.invalidParams, base.model.needsDeviceSpec
+                    ? "proxy '\(base.id)' needs a device spec and takes no pool; give a per-device proxy"
+                    : "method '\(method.rawValue)' uses no pool; give method auto or pool, or leave pool out", field: "pool")
             }
             let result = try ProxyAdaptation.adapt(
                 proxy: .predictor(base, space: space), targetName: params.target.name, samples: samples,
@@ -92,6 +102,8 @@ extension Server {
                 candidates: result.candidates.map { .init(variant: $0.variant, cvSRCC: $0.cvSRCC) },
                 crossValidated: result.crossValidated.map(MetricsResult.init),
                 outliers: OutlierMessage.list(result.outliers, spaceID: space.id), warnings: result.warnings,
+                pool: pool.map(\.name),
+                weights: result.predictor.blendWeights.map { .init(member: $0.member, weight: $0.weight) },
                 path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
         }
 

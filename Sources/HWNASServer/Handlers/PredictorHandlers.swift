@@ -40,12 +40,33 @@ extension Server {
             if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
             return []
         }) { params, context in
-            let (predictor, spec) = try services.resolvePredictor(
+            var (predictor, spec) = try services.resolvePredictor(
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
             let archs = try ArchitectureInput.resolve(params.archs, in: space)
-            let latency = try predictor.predict(archs: archs, spec: spec)
+            var neighbour: String?
+            if let values = spec {
+                // Intervals need an error profile of cross-GPU predictions, which the hardware-generalized
+                // MLP has (judged on GPUs left out of its training) and a neighbour's own default has not.
+                switch params.specModel ?? (params.interval == nil ? "nearest" : "mlp") {
+                case "mlp": break
+                case "nearest":
+                    let gpus = try HardwareGeneralizedTrainer(catalog: services.catalog).gpuDevices(space: space.id)
+                    if let d = try NearestGPUModel.nearest(to: values, among: gpus) {
+                        predictor = try services.predictors.defaultPredictor(space: space.id, device: d.name, control: context.job)
+                        spec = nil
+                        neighbour = d.name
+                    }
+                case let other:
+                    throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
+                }
+            }
+            var latency = try predictor.predict(archs: archs, spec: spec)
+            if let neighbour {
+                latency = NearestGPUModel.overlayMeasurements(
+                    latency, archs: archs, measured: try services.catalog.measurements(space: space.id, device: neighbour))
+            }
             var result: PredictResult
             switch params.output ?? "json" {
             case "json":
@@ -58,6 +79,9 @@ extension Server {
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }
             if let level = params.interval {
+                guard neighbour == nil else {
+                    throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
+                }
                 let bounds = try predictor.intervals(latency, level: level)
                 result.interval = level
                 result.lower = bounds.map(\.lower)

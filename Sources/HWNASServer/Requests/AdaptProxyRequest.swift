@@ -11,9 +11,10 @@ public struct AdaptProxyRequest: RequestType {
     public var target: Target
     /// `auto` (default), `affine`, `residual`, `finetune`, `pool`.
     public var method: String?
-    /// Let `auto`/`pool` also use the other fixture devices of the space (a pairwise-interaction LUT each, fitted on
-    /// all their measurements) besides the proxy (default true).
-    public var pool: Bool?
+    /// What `auto`/`pool` may blend besides the proxy: `true` (default) = every other fixture device of the space (a
+    /// pairwise-interaction LUT each, fitted on all their measurements), `false` = none, or a list of fixture devices
+    /// of the space and predictor ids (issue 19).
+    public var pool: PoolSelection?
     /// Held-out target measurements to report `srccBefore`/`srccAfter` on.
     public var evalSamples: [LatencySampleInput]?
     public var seed: UInt64?
@@ -50,11 +51,45 @@ public struct AdaptProxyResult: Codable, Sendable {
     public var outliers: [OutlierMessage]
     /// A fallback taken, or a ranking worse than the raw proxy's.
     public var warnings: [String]
+    /// The pool members offered to the adaptation (fixture devices and predictor ids), in order.
+    public var pool: [String]
+    /// The members the chosen model blends (the proxy and pool members) with their weights (ms of the target per
+    /// ms of the member, averaged over an ensemble); empty when it does not blend.
+    public var weights: [MemberWeight]
     public var path: String?
+
+    /// One blended member and its weight.
+    public struct MemberWeight: Codable, Sendable {
+        public var member: String
+        public var weight: Double
+    }
 
     /// One candidate of `auto`.
     public struct Candidate: Codable, Sendable {
         public var variant: String
         public var cvSRCC: Double
+    }
+}
+
+/// `adaptProxy`'s `pool`: a flag (every other fixture device, or none) or an explicit list of
+/// fixture devices and predictor ids.
+public enum PoolSelection: Codable, Sendable, Equatable {
+    case all(Bool)
+    case members([String])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .all(b); return }
+        if let list = try? c.decode([String].self) { self = .members(list); return }
+        throw DecodingError.typeMismatch(PoolSelection.self, .init(codingPath: decoder.codingPath,
+            debugDescription: "pool must be true, false or a list of fixture devices / predictor ids"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .all(let b): try c.encode(b)
+        case .members(let m): try c.encode(m)
+        }
     }
 }

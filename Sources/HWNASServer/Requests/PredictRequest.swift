@@ -15,6 +15,10 @@ public struct PredictRequest: RequestType {
     public var spec: DeviceSpecInput?
     /// Batch size for `spec` (default: the spec's `batch`, else 1).
     public var batch: Int?
+    /// The spec-only model for `spec`: `nearest` (default; the measured GPU of the space nearest to
+    /// the spec at that batch — its measurements, else its default predictor; the MLP when no GPU
+    /// of the space was measured at that batch) or `mlp` (the hardware-generalized MLP).
+    public var specModel: String?
     /// Architectures.
     public var archs: [ArchitectureInput]
     /// `json` (default: `latency_ms` array) or `f32-base64` (`latency_ms_f32`: little-endian float32, base64).

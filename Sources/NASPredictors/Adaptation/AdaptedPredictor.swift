@@ -63,3 +63,23 @@ public struct AdaptationResult: Sendable {
     /// What the caller should know: a fallback taken, a ranking worse than the raw proxy's.
     public var warnings: [String]
 }
+
+extension AdaptedPredictor {
+    /// The members the fitted model blends with their weights (ms of the target per ms of the
+    /// member, averaged over an ensemble's models): the proxy (its name) and pool members. Empty
+    /// when the chosen model does not blend (affine, residual, fine-tuned network).
+    public var blendWeights: [(member: String, weight: Double)] {
+        var sums: [Int: Double] = [:]
+        func collect(_ m: AdaptedModel, share: Double) {
+            switch m {
+            case .pooled(let blend, _):
+                for (i, w) in zip(blend.members, blend.weights) { sums[i, default: 0] += share * w }
+            case .ensemble(let models):
+                for sub in models { collect(sub, share: share / Double(max(models.count, 1))) }
+            case .network, .linear: break
+            }
+        }
+        collect(model, share: 1)
+        return sums.keys.sorted().map { i in (i == 0 ? proxy.name : pool[i - 1].name, sums[i]!) }
+    }
+}
