@@ -297,12 +297,16 @@ REPEATED = {"arch": "archs", "budget": "budgets"}  # generate: --budget may repe
 
 USAGE = """usage: hwnas COMMAND [--name value ...]
        hwnas call METHOD [JSON-PARAMS]
-commands: """ + ", ".join(sorted(COMMANDS)) + """
+commands: """ + ", ".join(sorted(list(COMMANDS) + ["measure"])) + """
   --name value  becomes params.name (kebab-case -> camelCase); values are JSON when they parse, else strings;
   --name        without a value (last, or followed by another --flag) is true, e.g. --pareto;
   --arch A      may repeat and becomes params.archs (a list);
   search / train-generator: --budget 5 becomes budget {"latency_ms": 5}; generate: --budget may
   repeat and becomes params.budgets; monotonicity: --device may repeat and becomes params.devices.
+  train / evaluate / finetune / adapt-proxy: --samples-from FILE reads a samples CSV (arch,latency_ms,...;
+  `#` lines skipped) into params.samples (adapt-proxy: target.samples, target.name = --target or the file stem).
+  measure: hwnas measure --space S (--archs-from FILE | --sample N) --out samples.csv [--threads 1]
+  [--repeats 20] [--passes 3]: exports through hwnasd and times each network with onnxruntime here.
 Progress goes to stderr, the result JSON to stdout; exit 1 on a JSON-RPC error. Daemon: $HWNASD or the checkout's build."""
 
 
@@ -369,8 +373,44 @@ def _print_progress(value):
     sys.stderr.flush()
 
 
+def _samples_from(method, params):
+    """--samples-from FILE (a samples CSV, e.g. from `hwnas measure`) becomes params.samples, or
+    adaptProxy's target.samples (target: the --target name, else the file's stem)."""
+    path = params.pop("samplesFrom", None)
+    if path is None:
+        return params
+    try:
+        from hwnas.samples import samples_from_csv
+    except ImportError:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from hwnas.samples import samples_from_csv
+    samples = samples_from_csv(str(path))
+    if method == "adaptProxy":
+        target = params.get("target")
+        if not isinstance(target, dict):
+            target = {"name": target if isinstance(target, str) else os.path.splitext(os.path.basename(str(path)))[0]}
+        target["samples"] = samples
+        params["target"] = target
+    else:
+        params["samples"] = samples
+    return params
+
+
 def main(argv=None):
-    method, params = parse_cli(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "measure":
+        try:
+            from hwnas.measure import main as measure_main
+        except ImportError:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from hwnas.measure import main as measure_main
+        return measure_main(argv[1:])
+    method, params = parse_cli(argv)
+    try:
+        params = _samples_from(method, params)
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"hwnas: --samples-from: {e}\n")
+        return 1
     with HwnasClient(stderr=None if os.environ.get("HWNAS_DEBUG") else subprocess.DEVNULL) as client:
         if method == "initialize":
             result = client.server_info
