@@ -9,12 +9,19 @@ public final class DataCatalog: Sendable {
     public let directory: String
 
     /// The latency tables the fixtures ship: name, space, architecture column, id column.
+    /// `<space>_onnxrt` hold this project's own measurements (`hwnas measure`, onnxruntime on
+    /// one CPU core; see fixtures/README.md); a table whose file is absent has no devices.
     public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] = [
         ("nb201", "nb201", "arch_str", "arch_id"),
         ("nb201_oneproxy", "nb201", "arch_str", "nb201_arch_id"),
+        ("nb201_onnxrt", "nb201", "arch_str", "arch_id"),
         ("fbnet", "fbnet", "op_idx_list", "arch_id"),
+        ("fbnet_onnxrt", "fbnet", "arch_str", "arch_id"),
         ("ofa_mbv3", "ofa_mbv3", "arch_str", "arch_id"),
         ("ofa_mbv3_seed", "ofa_mbv3", "arch_str", "arch_id"),
+        ("ofa_mbv3_onnxrt", "ofa_mbv3", "arch_str", "arch_id"),
+        ("mbv2_onnxrt", "mbv2", "arch_str", "arch_id"),
+        ("proxyless_onnxrt", "proxyless", "arch_str", "arch_id"),
     ]
 
     private let tables = Mutex<[String: LatencyTable]>([:])
