@@ -92,6 +92,13 @@ def _load():
         return "unknown"
 
 
+def _nice():
+    try:
+        return str(os.getpriority(os.PRIO_PROCESS, 0))
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def read_arch_list(path):
     """Architectures from a file: a CSV with an `arch`, `arch_str` or `op_idx_list` column (so the
     fixtures' reference_archs_help.csv and a samples CSV work), else one architecture per line.
@@ -263,6 +270,7 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
             "threads": f"{threads} intra-op, 1 inter-op",
             "cpu": cpu_description(),
             "cpu_affinity": affinity,
+            "nice": _nice(),
             "date": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "batch": batch,
             "method": (f"{warmup} warm-up + {repeats} timed runs per network per pass (median; spread_pct = "
