@@ -20,11 +20,13 @@ let package = Package(
         // The shipped data: latency tables, accuracies, device specs (fixtures/), parsed into the spaces.
         .target(name: "NASData", dependencies: ["NASCore", "NASSpaces"]),
         .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "CKernels"]),
+        // ONNX export of the spaces' networks (own protobuf writer; no packages).
+        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"]),
         .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASPredictors"]),
         .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASPredictors", "NASSearch"]),
         .target(name: "JSONRPC"),
         .target(name: "HWNASServer", dependencies: [
-            "JSONRPC", "NASCore", "NASSpaces", "NASData", "NASPredictors", "NASSearch", "NASGenerator",
+            "JSONRPC", "NASCore", "NASSpaces", "NASData", "NASPredictors", "NASSearch", "NASGenerator", "NASExport",
         ]),
         .executableTarget(name: "hwnasd", dependencies: ["HWNASServer", "JSONRPC"]),
         .executableTarget(name: "hwnas-bench", dependencies: [
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "NASSpacesTests", dependencies: ["NASSpaces", "NASData"]),
         .testTarget(name: "NASDataTests", dependencies: ["NASData"]),
         .testTarget(name: "NASPredictorsTests", dependencies: ["NASPredictors"]),
+        .testTarget(name: "NASExportTests", dependencies: ["NASExport", "NASSpaces"]),
         .testTarget(name: "NASSearchTests", dependencies: ["NASSearch"]),
         .testTarget(name: "NASGeneratorTests", dependencies: ["NASGenerator"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),

@@ -280,6 +280,12 @@ class HwnasClient:
         return r
 
     def search(self, progress=None, **p): return self.call("search", p, progress)
+
+    def export(self, space, archs, progress=None, **p):
+        """ONNX files of `archs` (`dir=` for one file each, or `path=` for one arch), optional
+        resolution, batch, seed, weights ("random" | "zeros"), pruneDead; returns
+        {files: [{arch, path, bytes, macs, params, resolution}], opset}."""
+        return self.call("export", dict(p, space=space, archs=list(archs)), progress)
     def generate(self, progress=None, **p): return self.call("generate", p, progress)
     def train_generator(self, progress=None, **p): return self.call("trainGenerator", p, progress)
 
