@@ -71,8 +71,9 @@ def test_measure_writes_samples_csv_that_finetune_accepts(client, tmp_path):
         assert lat > 0 and min(p1, p2) <= lat * (1 + 1e-5) and lat <= max(p1, p2) * (1 + 1e-5)
     assert {row["arch"] for row in rows} == set(archs)  # canonical strings of the reference list
     samples = samples_from_csv(out)
-    ft = client.finetune(space="nb201", base="pixel3", samples=samples, method="affine", save=False)
-    assert ft["metrics"]["count"] == 4
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
+    ft = client.finetune(base="lut-px3", samples=samples, method="affine", save=False)
+    assert ft["metrics"]["heldOut"]["count"] == 4 and ft["notes"]["base"] == "lut-px3"
 
 
 def test_shell_measure_then_finetune_then_search(binary, tmp_path):
@@ -87,16 +88,20 @@ def test_shell_measure_then_finetune_then_search(binary, tmp_path):
     assert r.returncode == 0, r.stderr
     assert b"measure: pass 1/1 5/5" in r.stderr and b"wrote" in r.stderr
     assert len(samples_from_csv(out)) == 5
-    r = subprocess.run([HWNAS, "finetune", "--space", "nb201", "--base", "pixel3", "--samples-from", str(out),
+    # A LUT base (fast in a debug build; the README uses a device's default predictor).
+    r = subprocess.run([HWNAS, "train", "--space", "nb201", "--device", "gold_6240", "--model", "lut",
+                        "--train-size", "300", "--id", "lut-cpu"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([HWNAS, "finetune", "--base", "lut-cpu", "--samples-from", str(out),
                         "--method", "affine", "--id", "here"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["id"] == "here"
+    assert json.loads(r.stdout)["predictor"] == "here"
     r = subprocess.run([HWNAS, "search", "--space", "nb201", "--predictor", "here", "--budget", "1000",
                         "--generations", "2", "--population", "10"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["best"]["arch"]
     # adapt-proxy takes the same file as target.samples (name: --target, else the file's stem).
-    r = subprocess.run([HWNAS, "adapt-proxy", "--space", "nb201", "--proxy", "pixel3", "--samples-from", str(out),
+    r = subprocess.run([HWNAS, "adapt-proxy", "--proxy", "lut-cpu", "--samples-from", str(out),
                         "--method", "affine"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["predictor"] == "samples"
