@@ -26,7 +26,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
 
-from hwnas.measure import measure, read_arch_list  # noqa: E402
+from hwnas.measure import measure, own_priority, read_arch_list  # noqa: E402
 from hwnas.samples import write_samples_csv  # noqa: E402
 from hwnas_client import HwnasClient  # noqa: E402
 
@@ -78,7 +78,7 @@ def main(argv=None):
     if args.cpu:
         os.sched_setaffinity(0, set(args.cpu))
     if args.nice is not None:
-        os.setpriority(os.PRIO_PROCESS, 0, args.nice)
+        own_priority(args.nice)  # before the daemon starts: it inherits session, priority and CPUs
     with HwnasClient() as client:
         for space in args.spaces.split(","):
             count = args.nb201 if space == "nb201" else args.others

@@ -80,6 +80,11 @@ private struct DeviceLoopBench {
 
     static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
 
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
     mutating func run() throws {
         let dir = try FixturesLocator.locate(fixtures)
         let catalog = DataCatalog(fixturesDirectory: dir)
@@ -167,14 +172,14 @@ private struct DeviceLoopBench {
         emit()
         emit("## (b) Repeat-measurement noise floor")
         emit()
-        emit("From the committed fixtures/<space>_onnxrt/measurements.csv: each pass measured every network once more, in its own shuffled order, so two passes are independent measurements of the same architectures. `SRCC 200` = Spearman correlation of pass i's and pass j's medians over the first 200 architectures (the 10 reference archs first, then random ones), mean over the pass pairs; `SRCC all` the same over every architecture; spread = interquartile range of the timed runs / median (median over networks), pass spread = (max − min) / median of the pass medians. A single pass agrees with another only this well: no predictor of a single pass can rank better; the shipped latency (the median of the passes) is less noisy than one pass.")
+        emit("From the committed fixtures/<space>_onnxrt/measurements.csv: each pass measured every network once more, in its own shuffled order, so two passes are independent measurements of the same architectures. `SRCC 200` = Spearman correlation of pass i's and pass j's medians over the first 200 architectures (the 10 reference archs first, then random ones), mean over the pass pairs; `SRCC all` the same over every architecture; spread = interquartile range of the timed runs / median (median over networks), pass spread = (max − min) / median of the pass medians. A single pass agrees with another only this well: no predictor of a single pass can rank better. `half-medians` = SRCC between the median of the first half of the passes and the median of the second half (two independent 2-pass measurements): the shipped latency, the median of all passes, is at least that repeatable.")
         emit()
-        emit("| space | archs | passes | SRCC 200 (pass pairs) | SRCC 200 mean | SRCC all mean | median spread % | median pass spread % | runtime | date |")
-        emit("|---|---|---|---|---|---|---|---|---|---|")
+        emit("| space | archs | passes | SRCC 200 (pass pairs) | SRCC 200 mean | SRCC all mean | half-medians SRCC 200 / all | median spread % | median pass spread % | runtime | date |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|")
         var floors: [String: Double] = [:]
         for space in Self.spaces {
             guard let file = try? MeasuredSamplesFile(path: measurementsPath(fixtures, space)) else {
-                emit("| \(space) | not measured | | | | | | | | |")
+                emit("| \(space) | not measured | | | | | | | | | |")
                 continue
             }
             let passes = file.table.header.filter { $0.hasPrefix("pass") && $0.hasSuffix("_ms") }
@@ -187,11 +192,20 @@ private struct DeviceLoopBench {
                     pairsAll.append(RankCorrelation.spearman(columns[i], columns[j]))
                 }
             }
+            // Two independent half-medians: passes 1..h against passes h+1..2h.
+            let h = columns.count / 2
+            var halves = "—"
+            if h >= 2 {
+                let first = (0..<columns[0].count).map { r in Self.median((0..<h).map { columns[$0][r] }) }
+                let second = (0..<columns[0].count).map { r in Self.median((h..<(2 * h)).map { columns[$0][r] }) }
+                let k = min(200, first.count)
+                halves = "\(Self.f(RankCorrelation.spearman(Array(first.prefix(k)), Array(second.prefix(k))), 3)) / \(Self.f(RankCorrelation.spearman(first, second), 3))"
+            }
             let mean200 = pairs200.isEmpty ? .nan : pairs200.reduce(0, +) / Double(pairs200.count)
             let meanAll = pairsAll.isEmpty ? .nan : pairsAll.reduce(0, +) / Double(pairsAll.count)
             floors[space] = mean200
             let spread = try file.doubles("spread_pct").sorted(), passSpread = try file.doubles("pass_spread_pct").sorted()
-            emit("| \(space) | \(file.table.rows.count) | \(columns.count) | \(pairs200.map { Self.f($0, 3) }.joined(separator: ", ")) | \(Self.f(mean200, 3)) | \(Self.f(meanAll, 3)) | \(Self.f(spread[spread.count / 2], 1)) | \(Self.f(passSpread[passSpread.count / 2], 1)) | \(file.meta["runtime"] ?? "?") | \(file.meta["date"] ?? "?") |")
+            emit("| \(space) | \(file.table.rows.count) | \(columns.count) | \(pairs200.map { Self.f($0, 3) }.joined(separator: ", ")) | \(Self.f(mean200, 3)) | \(Self.f(meanAll, 3)) | \(halves) | \(Self.f(spread[spread.count / 2], 1)) | \(Self.f(passSpread[passSpread.count / 2], 1)) | \(file.meta["runtime"] ?? "?") | \(file.meta["date"] ?? "?") |")
         }
         return floors
     }
