@@ -14,7 +14,7 @@ import NASData
 import NASSpaces
 
 /// Entry point of `hwnas-bench device-loop [--fixtures DIR] [--out FILE] [--device NAME]
-/// [--networks N] [--no-throughput] [--python PATH]`.
+/// [--networks N] [--no-throughput] [--python PATH] [--measure-args '--cpu 1 --nice -15']`.
 func runDeviceLoopBench(arguments: [String]) throws {
     var bench = DeviceLoopBench()
     var i = 0
@@ -26,7 +26,9 @@ func runDeviceLoopBench(arguments: [String]) throws {
         case "--networks" where i + 1 < arguments.count: i += 1; bench.networks = Int(arguments[i]) ?? bench.networks
         case "--python" where i + 1 < arguments.count: i += 1; bench.python = arguments[i]
         case "--no-throughput": bench.throughput = false
-        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --fixtures DIR --out FILE --device NAME --networks N --no-throughput --python PATH")
+        case "--measure-args" where i + 1 < arguments.count:
+            i += 1; bench.measureArguments = arguments[i].split(separator: " ").map(String.init)
+        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --fixtures DIR --out FILE --device NAME --networks N --no-throughput --python PATH --measure-args 'ARGS'")
         }
         i += 1
     }
@@ -69,6 +71,8 @@ private struct DeviceLoopBench {
     var networks = 20
     var throughput = true
     var python = "python3"
+    /// More arguments for `hwnas measure` (e.g. `--cpu 1 --nice -15` on a shared machine).
+    var measureArguments: [String] = []
     var report = ""
 
     static let spaces = ["nb201", "fbnet", "ofa_mbv3", "mbv2", "proxyless"]
@@ -116,7 +120,7 @@ private struct DeviceLoopBench {
         emit()
         let root = (fixtures as NSString).deletingLastPathComponent
         let script = "\(root)/clients/python/hwnas/measure.py"
-        emit("`\(python) clients/python/hwnas/measure.py --space S --sample \(networks) --sample-seed 7 --repeats 10 --warmup 3 --passes 1` per space (hwnasd = `\(BenchDaemon.binaryPath)`), run now: networks/s end to end (daemon start, sampling, export, onnxruntime sessions and runs), export alone (the `export` calls) and timing alone (session creation, 3 + 10 runs).")
+        emit("`\(python) clients/python/hwnas/measure.py --space S --sample \(networks) --sample-seed 7 --repeats 10 --warmup 3 --passes 1\(measureArguments.isEmpty ? "" : " " + measureArguments.joined(separator: " "))` per space (hwnasd = `\(BenchDaemon.binaryPath)`), run now: networks/s end to end (daemon start, sampling, export, onnxruntime sessions and runs), export alone (the `export` calls) and timing alone (session creation, 3 + 10 runs).")
         emit()
         emit("| space | networks | wall s | end to end networks/s | export networks/s | measure networks/s | median ms | median spread % |")
         emit("|---|---|---|---|---|---|---|---|")
@@ -128,7 +132,7 @@ private struct DeviceLoopBench {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [python, script, "--space", space, "--sample", String(networks), "--sample-seed", "7",
-                                 "--repeats", "10", "--warmup", "3", "--passes", "1", "--out", out, "--quiet"]
+                                 "--repeats", "10", "--warmup", "3", "--passes", "1", "--out", out, "--quiet"] + measureArguments
             var env = ProcessInfo.processInfo.environment
             env["HWNASD"] = BenchDaemon.binaryPath
             process.environment = env
