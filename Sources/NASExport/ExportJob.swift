@@ -8,7 +8,7 @@ public struct ExportedFile: Sendable {
     public var path: String
     /// Its size in bytes.
     public var bytes: Int
-    /// MACs of one sample (cost-model convention; equal to `SearchSpace.cost` unless pruned).
+    /// MACs of one sample (cost-model convention; `SearchSpace.cost`'s, checked, unless pruned).
     public var macs: Double
     /// Parameters, folded batch norms counted as 2 per channel (equal to `SearchSpace.cost`
     /// unless pruned).
@@ -38,6 +38,13 @@ public enum ExportJob {
         for (i, a) in resolved.enumerated() {
             try control.checkCancelled()
             let net = try NetworkExporter.export(a, in: space, options: options)
+            if !options.pruneDead {
+                // The exported network is the one the cost model (predictors, the MACs proxy) prices.
+                let cost = space.cost(of: a)
+                guard abs(net.macs - cost.macs) <= 1e-9 * cost.macs, abs(net.params - cost.params) < 0.5 else {
+                    throw NASError(.internal, "\(space.id) exporter and cost model disagree on \(space.format(a)): MACs \(net.macs) vs \(cost.macs), params \(net.params) vs \(cost.params)")
+                }
+            }
             let path = target.path(in: directory, name: NetworkExporter.fileName(a, in: space, options: options))
             try AtomicFile.write(net.bytes, to: path)
             files.append(ExportedFile(arch: a, path: path, bytes: net.bytes.count, macs: net.macs, params: net.params,

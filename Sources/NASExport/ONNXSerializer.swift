@@ -11,7 +11,10 @@ public enum WeightFill: String, Sendable, CaseIterable {
 
 /// Writes an `ONNXGraph` as an ONNX `ModelProto` (IR version 8, default-domain opset 17),
 /// field numbers as in onnx/onnx.proto. Deterministic: the same graph, fill and seed give the
-/// same bytes (initializer `i` draws from its own stream, `SeededGenerator(seed) split by i`).
+/// same bytes (initializer `i` draws from its own stream, `SeededGenerator(seed)` split by `i`).
+///
+/// The initializers' data (nearly all of a file) is written once, in place, into a buffer of
+/// the model's exact size; everything else is encoded with `ProtobufWriter`.
 public enum ONNXSerializer {
     /// The IR version written.
     public static let irVersion = 8
@@ -25,33 +28,66 @@ public enum ONNXSerializer {
     /// The serialized model.
     public static func modelBytes(_ graph: ONNXGraph, fill: WeightFill, seed: UInt64,
                                   producerVersion: String = "0.1.0", docString: String = "") -> [UInt8] {
-        var m = ProtobufWriter()
-        m.int(1, irVersion)                                   // ir_version
-        m.string(2, "hwnasd")                                 // producer_name
-        m.string(3, producerVersion)                          // producer_version
-        if !docString.isEmpty { m.string(6, docString) }      // doc_string
-        m.message(7) { g in writeGraph(graph, fill: fill, seed: seed, into: &g) }   // graph
-        m.message(8) { o in                                   // opset_import
+        // Graph fields before the initializers: node (1), name (2).
+        var before = ProtobufWriter()
+        for node in graph.nodes { before.message(1) { writeNode(node, into: &$0) } }
+        before.string(2, graph.name)
+        // Each initializer (5): key, length, the tensor's fields up to raw_data's prefix; then data.
+        var headers: [[UInt8]] = []
+        var dataSizes: [Int] = []
+        var initializersSize = 0
+        for t in graph.initializers {
+            let dataSize = t.count * (t.content.isInt64 ? 8 : 4)
+            var tensor = ProtobufWriter()
+            for d in t.dims { tensor.int(1, d) }                       // dims
+            tensor.int(2, t.content.isInt64 ? int64Type : floatType)   // data_type
+            tensor.string(8, t.name)                                   // name
+            tensor.lengthPrefix(9, length: dataSize)                   // raw_data (little-endian)
+            var entry = ProtobufWriter()
+            entry.lengthPrefix(5, length: tensor.bytes.count + dataSize)
+            headers.append(entry.bytes + tensor.bytes)
+            dataSizes.append(dataSize)
+            initializersSize += entry.bytes.count + tensor.bytes.count + dataSize
+        }
+        // After: input (11), output (12).
+        var after = ProtobufWriter()
+        for v in graph.inputs { after.message(11) { writeValueInfo(v, into: &$0) } }
+        for v in graph.outputs { after.message(12) { writeValueInfo(v, into: &$0) } }
+        let graphSize = before.bytes.count + initializersSize + after.bytes.count
+
+        var head = ProtobufWriter()
+        head.int(1, irVersion)                                  // ir_version
+        head.string(2, "hwnasd")                                // producer_name
+        head.string(3, producerVersion)                         // producer_version
+        if !docString.isEmpty { head.string(6, docString) }     // doc_string
+        head.lengthPrefix(7, length: graphSize)                 // graph
+        var tail = ProtobufWriter()
+        tail.message(8) { o in                                  // opset_import
             o.string(1, "")
             o.int(2, opsetVersion)
         }
-        return m.bytes
-    }
 
-    static func writeGraph(_ graph: ONNXGraph, fill: WeightFill, seed: UInt64, into g: inout ProtobufWriter) {
-        let dataBytes = graph.initializers.reduce(0) { $0 + 8 * $1.count }
-        g.reserve(dataBytes + 64 * (graph.nodes.count + graph.initializers.count))
-        for node in graph.nodes {
-            g.message(1) { n in writeNode(node, into: &n) }
+        var out = [UInt8](repeating: 0, count: head.bytes.count + graphSize + tail.bytes.count)
+        out.withUnsafeMutableBytes { raw in
+            var at = 0
+            func put(_ b: [UInt8]) {
+                b.withUnsafeBytes { raw.baseAddress!.advanced(by: at).copyMemory(from: $0.baseAddress!, byteCount: b.count) }
+                at += b.count
+            }
+            put(head.bytes)
+            put(before.bytes)
+            var root = SeededGenerator(seed: seed)
+            for (i, t) in graph.initializers.enumerated() {
+                var rng = root.split(salt: UInt64(i))
+                put(headers[i])
+                fillData(t, fill: fill, rng: &rng, into: UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + dataSizes[i])]))
+                at += dataSizes[i]
+            }
+            put(after.bytes)
+            put(tail.bytes)
+            precondition(at == raw.count, "ONNX size mismatch")
         }
-        g.string(2, graph.name)
-        var root = SeededGenerator(seed: seed)
-        for (i, initializer) in graph.initializers.enumerated() {
-            var rng = root.split(salt: UInt64(i))
-            g.message(5) { t in writeTensor(initializer, fill: fill, rng: &rng, into: &t) }
-        }
-        for v in graph.inputs { g.message(11) { writeValueInfo(v, into: &$0) } }
-        for v in graph.outputs { g.message(12) { writeValueInfo(v, into: &$0) } }
+        return out
     }
 
     static func writeNode(_ node: ONNXNode, into n: inout ProtobufWriter) {
@@ -89,54 +125,34 @@ public enum ONNXSerializer {
         }
     }
 
-    static func writeTensor(_ t: ONNXInitializer, fill: WeightFill, rng: inout SeededGenerator, into w: inout ProtobufWriter) {
-        for d in t.dims { w.int(1, d) }            // dims
-        if case .int64s(let values) = t.content {
-            w.int(2, int64Type)
-            w.string(8, t.name)
-            var raw = [UInt8]()
-            raw.reserveCapacity(8 * values.count)
-            for v in values {
-                let u = UInt64(bitPattern: Int64(v))
-                for s in stride(from: 0, to: 64, by: 8) { raw.append(UInt8(truncatingIfNeeded: u >> UInt64(s))) }
+    /// Writes the initializer's values (little-endian) into `out`, which holds zeros.
+    static func fillData(_ t: ONNXInitializer, fill: WeightFill, rng: inout SeededGenerator, into out: UnsafeMutableRawBufferPointer) {
+        func uniform(_ lo: Float, _ hi: Float) {
+            guard fill == .random else { return }
+            let span = hi - lo
+            for i in 0..<t.count {
+                out.storeBytes(of: (lo + span * rng.nextFloat()).bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
             }
-            w.bytesField(9, raw)
-            return
         }
-        w.int(2, floatType)
-        w.string(8, t.name)
-        w.bytesField(9, floatBytes(t, fill: fill, rng: &rng))   // raw_data, little-endian
-    }
-
-    /// The initializer's values as little-endian float32 bytes.
-    static func floatBytes(_ t: ONNXInitializer, fill: WeightFill, rng: inout SeededGenerator) -> [UInt8] {
-        let n = t.count
-        var values: [Float]
         switch t.content {
-        case .floats(let v): values = v
-        case .int64s: values = []
+        case .floats(let values):
+            for (i, v) in values.enumerated() { out.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+        case .int64s(let values):
+            for (i, v) in values.enumerated() { out.storeBytes(of: UInt64(bitPattern: Int64(v)).littleEndian, toByteOffset: 8 * i, as: UInt64.self) }
         case .weight(let fanIn):
-            guard fill == .random else { return [UInt8](repeating: 0, count: 4 * n) }
             let bound = Float((3.0 / Double(max(1, fanIn))).squareRoot())
-            values = uniform(n, -bound, bound, &rng)
+            uniform(-bound, bound)
         case .bias:
-            guard fill == .random else { return [UInt8](repeating: 0, count: 4 * n) }
-            values = uniform(n, -0.1, 0.1, &rng)
+            uniform(-0.1, 0.1)
         case .scale:
-            guard fill == .random else { return [UInt8](repeating: 0, count: 4 * n) }
-            values = uniform(n, 0.5, 1.5, &rng)
+            uniform(0.5, 1.5)
         }
-        var out = [UInt8](repeating: 0, count: 4 * values.count)
-        out.withUnsafeMutableBytes { raw in
-            for (i, v) in values.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-        }
-        return out
     }
+}
 
-    static func uniform(_ n: Int, _ lo: Float, _ hi: Float, _ rng: inout SeededGenerator) -> [Float] {
-        var v = [Float](repeating: 0, count: n)
-        let span = hi - lo
-        for i in 0..<n { v[i] = lo + span * rng.nextFloat() }
-        return v
+extension InitializerContent {
+    var isInt64: Bool {
+        if case .int64s = self { return true }
+        return false
     }
 }

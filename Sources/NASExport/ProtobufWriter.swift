@@ -66,8 +66,17 @@ public struct ProtobufWriter: Sendable {
         bytesField(field, nested.bytes)
     }
 
-    /// Reserves room for `n` more bytes (large tensors).
-    public mutating func reserve(_ n: Int) {
-        bytes.reserveCapacity(bytes.count + n)
+    /// The key and length prefix of a length-delimited field of `length` bytes, for a caller
+    /// that writes the field's contents itself (large tensors, written in place).
+    public mutating func lengthPrefix(_ field: Int, length: Int) {
+        key(field, .lengthDelimited)
+        varint(UInt64(length))
+    }
+
+    /// Encoded size of a varint.
+    public static func varintSize(_ value: UInt64) -> Int {
+        var n = 1, v = value
+        while v >= 0x80 { v >>= 7; n += 1 }
+        return n
     }
 }

@@ -9,6 +9,7 @@
 //      (the predictors bench's comparison), beside that ceiling.
 // Writes markdown to stdout and Benchmarks/results/device-loop.md.
 import Foundation
+import HWNASTestSupport
 import NASCore
 import NASData
 import NASSpaces
@@ -119,8 +120,7 @@ private struct DeviceLoopBench {
         emit("## (a) Export + measure throughput")
         emit()
         let root = (fixtures as NSString).deletingLastPathComponent
-        let script = "\(root)/clients/python/hwnas/measure.py"
-        emit("`\(python) clients/python/hwnas/measure.py --space S --sample \(networks) --sample-seed 7 --repeats 10 --warmup 3 --passes 1\(measureArguments.isEmpty ? "" : " " + measureArguments.joined(separator: " "))` per space (hwnasd = `\(BenchDaemon.binaryPath)`), run now: networks/s end to end (daemon start, sampling, export, onnxruntime sessions and runs), export alone (the `export` calls) and timing alone (session creation, 3 + 10 runs).")
+        emit("`PYTHONPATH=clients/python \(python) -m hwnas.measure --space S --sample \(networks) --sample-seed 7 --repeats 10 --warmup 3 --passes 1\(measureArguments.isEmpty ? "" : " " + measureArguments.joined(separator: " "))` per space (hwnasd = `\(DaemonProcess.binaryPath)`), run now: networks/s end to end (daemon start, sampling, export, onnxruntime sessions and runs), export alone (the `export` calls) and timing alone (session creation, 3 + 10 runs).")
         emit()
         emit("| space | networks | wall s | end to end networks/s | export networks/s | measure networks/s | median ms | median spread % |")
         emit("|---|---|---|---|---|---|---|---|")
@@ -131,10 +131,11 @@ private struct DeviceLoopBench {
             let out = "\(tmp)/\(space).csv"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, script, "--space", space, "--sample", String(networks), "--sample-seed", "7",
+            process.arguments = [python, "-m", "hwnas.measure", "--space", space, "--sample", String(networks), "--sample-seed", "7",
                                  "--repeats", "10", "--warmup", "3", "--passes", "1", "--out", out, "--quiet"] + measureArguments
             var env = ProcessInfo.processInfo.environment
-            env["HWNASD"] = BenchDaemon.binaryPath
+            env["HWNASD"] = DaemonProcess.binaryPath
+            env["PYTHONPATH"] = "\(root)/clients/python" + (env["PYTHONPATH"].map { ":" + $0 } ?? "")
             process.environment = env
             let errPipe = Pipe()
             process.standardError = errPipe

@@ -29,22 +29,10 @@ import sys
 import tempfile
 import time
 
-try:
-    from .client import HwnasClient
-except ImportError:
-    try:
-        from hwnas_client import HwnasClient
-    except ImportError:  # run as a file: the client lives next to the package directory
-        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        from hwnas_client import HwnasClient
+from .client import HwnasClient
+from .samples import read_samples_csv, write_samples_csv
 
-try:
-    from .samples import read_samples_csv, write_samples_csv
-except ImportError:
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from samples import read_samples_csv, write_samples_csv
-
-__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main"]
+__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
 INSTALL_HINT = "onnxruntime is not installed: run `python3 -m pip install onnxruntime` (it brings numpy)"
 
@@ -375,6 +363,12 @@ def main(argv=None):
                      f"{m['noise_median_spread_pct']}% within a pass, {m['noise_median_pass_spread_pct']}% across "
                      f"passes; export {m['export_s']} s, runs {m['run_s']} s\n")
     return 0
+
+
+def cli_main(argv, ctx=None):
+    """`hwnas measure` as a local command of hwnas.cli (ctx unused: measure starts its own daemon)."""
+    del ctx
+    return main(argv)
 
 
 if __name__ == "__main__":

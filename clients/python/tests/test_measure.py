@@ -108,7 +108,7 @@ def test_shell_measure_then_finetune_then_search(binary, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("arch,ms\n5,1\n")
     r = subprocess.run([HWNAS, "train", "--space", "nb201", "--samples-from", str(bad)], capture_output=True, env=env, timeout=60)
-    assert r.returncode == 1 and b"--samples-from" in r.stderr and b"latency_ms" in r.stderr
+    assert r.returncode == 2 and b"--samples-from" in r.stderr and b"latency_ms" in r.stderr  # a usage error
 
 
 def test_measure_cli_errors(binary, tmp_path):
