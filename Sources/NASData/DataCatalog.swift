@@ -92,6 +92,21 @@ public final class DataCatalog: Sendable {
         tableNames(space: space).flatMap { devices(ofTable: $0) }
     }
 
+    /// Whether a table holds this project's own measurements (`<space>_onnxrt`: one machine,
+    /// re-measurable with scripts/measure_fixture_device.py) rather than a published benchmark's.
+    public static func isMeasuredHere(table name: String) -> Bool {
+        name.hasSuffix(measuredHereSuffix)
+    }
+
+    /// Table name suffix of this project's own measurements.
+    public static let measuredHereSuffix = "_onnxrt"
+
+    /// The devices of a space from published benchmarks only: `adaptProxy`'s fixture pool, whose
+    /// results should not change when someone re-measures this project's own machine.
+    public func publishedDeviceNames(space: String) -> [String] {
+        tableNames(space: space).filter { !Self.isMeasuredHere(table: $0) }.flatMap { devices(ofTable: $0) }
+    }
+
     /// The table that holds a (space, device) pair, or an unknownDevice error listing the devices.
     public func tableName(space: String, device: String) throws(NASError) -> String {
         _ = try SpaceRegistry.space(space)
