@@ -104,7 +104,9 @@ def own_priority(nice):
         try:
             os.setsid()
         except OSError:  # a process-group leader cannot: start again under setsid(1)
-            os.execvp("setsid", ["setsid", sys.executable] + sys.argv)
+            spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+            again = ["-m", spec.name] + sys.argv[1:] if spec is not None and spec.name else sys.argv
+            os.execvp("setsid", ["setsid", "--wait", sys.executable] + again)
     os.setpriority(os.PRIO_PROCESS, 0, nice)
     try:
         with open("/proc/self/autogroup", "w", encoding="utf-8") as f:
