@@ -9,7 +9,8 @@ public final class DataCatalog: Sendable {
     public let directory: String
 
     /// The latency tables the fixtures ship: name, space, architecture column, id column, as
-    /// the spaces' profiles (`SpaceProfile.fixtureTables`) list them, in registry order.
+    /// the spaces' profiles (`SpaceProfile.fixtureTables`) list them, in registry order. `<space>_onnxrt` hold this project's own measurements (`hwnas measure`,
+    /// onnxruntime on one CPU core; see fixtures/README.md); a table whose file is absent has no devices.
     public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] =
         SpaceRegistry.entries.flatMap { entry in
             entry.profile.fixtureTables.map { (name: $0.name, space: entry.space.id, archColumn: $0.archColumn, idColumn: $0.idColumn) }
@@ -82,6 +83,21 @@ public final class DataCatalog: Sendable {
     /// All device names that have measurements for a space.
     public func deviceNames(space: String) -> [String] {
         tableNames(space: space).flatMap { devices(ofTable: $0) }
+    }
+
+    /// Whether a table holds this project's own measurements (`<space>_onnxrt`: one machine,
+    /// re-measurable with scripts/measure_fixture_device.py) rather than a published benchmark's.
+    public static func isMeasuredHere(table name: String) -> Bool {
+        name.hasSuffix(measuredHereSuffix)
+    }
+
+    /// Table name suffix of this project's own measurements.
+    public static let measuredHereSuffix = "_onnxrt"
+
+    /// The devices of a space from published benchmarks only: `adaptProxy`'s fixture pool, whose
+    /// results should not change when someone re-measures this project's own machine.
+    public func publishedDeviceNames(space: String) -> [String] {
+        tableNames(space: space).filter { !Self.isMeasuredHere(table: $0) }.flatMap { devices(ofTable: $0) }
     }
 
     /// The table that holds a (space, device) pair, or an unknownDevice error listing the devices.

@@ -98,33 +98,13 @@ private struct PredictorsBench {
         DispatchQueue.concurrentPerform(iterations: all.count) { index in
             let (table, spaceID, device) = all[index]
             let r = Result { () throws(NASError) -> Row in
-                let space = try SpaceRegistry.space(spaceID)
-                let enc = ActiveOneHot(space: space)
-                let m = try catalog.measurements(space: spaceID, device: device)
-                var order = Array(0..<m.archs.count)
-                var rng = SeededGenerator(seed: 0x5EED_0001)
-                order.seededShuffle(using: &rng)
-                let nTrain = min(PredictorTrainer.defaultTrainSize(space: spaceID), m.archs.count - 100)
-                let trA = order[0..<nTrain].map { m.archs[$0] }, trY = order[0..<nTrain].map { m.latency[$0] }
-                let teA = order[nTrain...].map { m.archs[$0] }, teY = order[nTrain...].map { m.latency[$0] }
-                var config = MLPTrainingConfig()
-                config.seed = 0
-                let auto = try PredictorTrainer.fit(kind: .auto, archs: trA, latency: trY, space: space, config: config, control: .none)
-                let lut = LatencyModel.lut(try LUTModel.fit(archs: trA, latency: trY, space: space, encoding: enc))
-                let flops = LatencyModel.flops(try FLOPsModel.fit(archs: trA, latency: trY, space: space))
-                let mlp = auto.candidates["mlp"] ?? auto.model
-                func metrics(_ model: LatencyModel) throws(NASError) -> RegressionMetrics {
-                    RegressionMetrics(predicted: try model.predict(teA, space: space, encoding: enc), actual: teY)
-                }
-                let ml = try metrics(lut), mf = try metrics(flops), mm = try metrics(mlp), md = try metrics(auto.model)
+                let c = try PredictorComparison.run(catalog: catalog, space: spaceID, device: device)
+                let ml = c.lut, mf = c.flops, mm = c.mlp, md = c.defaultModel
                 let holdsClaim = mm.rmse <= 0.5 * ml.rmse
                 let f = Self.f
-                let line = "| \(table) | \(device) | \(teY.count) | \(f(ml.rmse, 3)) | \(f(100 * ml.mape, 1)) | \(f(ml.spearman, 3)) | \(f(100 * ml.within10, 1)) | \(f(mf.rmse, 3)) | \(f(mf.spearman, 3)) | \(f(mm.rmse, 3)) | \(f(100 * mm.mape, 1)) | \(f(mm.spearman, 3)) | \(f(100 * mm.within10, 1)) | \(f(md.rmse, 3)) | \(f(100 * md.mape, 1)) | \(f(md.spearman, 3)) | \(f(100 * md.within10, 1)) | \(auto.variant) | \(holdsClaim ? "yes" : "no") | \(f(100 * (md.rmse / ml.rmse - 1), 1))% |"
+                let line = "| \(table) | \(device) | \(ml.count) | \(f(ml.rmse, 3)) | \(f(100 * ml.mape, 1)) | \(f(ml.spearman, 3)) | \(f(100 * ml.within10, 1)) | \(f(mf.rmse, 3)) | \(f(mf.spearman, 3)) | \(f(mm.rmse, 3)) | \(f(100 * mm.mape, 1)) | \(f(mm.spearman, 3)) | \(f(100 * mm.within10, 1)) | \(f(md.rmse, 3)) | \(f(100 * md.mape, 1)) | \(f(md.spearman, 3)) | \(f(100 * md.within10, 1)) | \(c.variant) | \(holdsClaim ? "yes" : "no") | \(f(100 * (md.rmse / ml.rmse - 1), 1))% |"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
-                let p = TrainedPredictor(
-                    id: PredictorStore.defaultID(space: spaceID, device: device), spaceID: spaceID, device: device, model: auto.model,
-                    metrics: PredictorMetrics(heldOut: md, lutBaseline: ml, trainCount: nTrain, testCount: teY.count, variant: auto.variant))
-                return Row(line: line, holds: holdsClaim, defaultWins: md.rmse < ml.rmse, key: "\(spaceID)/\(device)", predictor: p)
+                return Row(line: line, holds: holdsClaim, defaultWins: md.rmse < ml.rmse, key: "\(spaceID)/\(device)", predictor: c.predictor)
             }
             results.withLock { $0[index] = r }
         }

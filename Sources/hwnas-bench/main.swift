@@ -19,6 +19,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("rpc", "server latencies: cancel -> -32800, quick request while a long one runs (issue 2)", runRPCBench),
     ("speed", "MLP engine: GEMM GFLOP/s, predict 100,000 archs, training on 1,000 samples vs Python peer (issue 4)", runSpeedBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
+    ("device-loop", "this CPU under onnxruntime: export+measure throughput, repeat-measurement noise floor, predictors on its data (issue 15)", runDeviceLoopBench),
     ("fuzz", "100,000 hostile inputs through hwnasd: per-class counts, code histogram, no crash/hang (issue 8)", runFuzzBench),
     ("load", "8 long + 1,000 small requests in flight with cancels: exactly-once, predict p50/p99, peak RSS (issue 8)", runLoadBench),
 ]

@@ -52,5 +52,11 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertTrue(devices.allSatisfy { $0["spaces"]?.arrayValue?.contains("ofa_mbv3") ?? false })
         XCTAssertNotNil(d.call(3, "hwnas/listPredictors")?["result"]?["predictors"]?.arrayValue)
         XCTAssertEqual(errorCode(d.call(4, "hwnas/listDevices", ["space": "nope"])), -32001)
+        // proxyless and mbv2 have one measured device: this machine under onnxruntime (fixtures/README.md).
+        for (k, space) in ["proxyless", "mbv2"].enumerated() {
+            let listed = d.call(5 + k, "hwnas/listDevices", ["space": .string(space)])?["result"]?["devices"]?.arrayValue ?? []
+            XCTAssertEqual(listed.compactMap { $0["name"]?.stringValue }, ["onnxrt_epyc_zen4"], space)
+            XCTAssertEqual(listed.first?["kind"]?.stringValue, "cpu")
+        }
     }
 }

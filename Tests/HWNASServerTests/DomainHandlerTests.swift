@@ -160,6 +160,26 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertFalse(cancelled?["result"]?["front"]?.arrayValue?.isEmpty ?? true)
     }
 
+    /// proxyless and mbv2 had no latency data; this machine's onnxruntime measurements make them
+    /// searchable with the device's default predictor, like every other space.
+    func testProxylessAndMobileNetV2SearchOnThisMachinesMeasurements() throws {
+        let peer = try makePeer()
+        for (k, space) in ["proxyless", "mbv2"].enumerated() {
+            let id = 10 * k
+            let sample = try XCTUnwrap(peer.call(id + 2, "hwnas/sample", ["space": .string(space), "count": 2])?["result"]?["archs"]?.arrayValue)
+            let predict = peer.call(id + 3, "predict", ["space": .string(space), "device": "onnxrt_epyc_zen4", "archs": .array(sample)])
+            XCTAssertEqual(predict?["result"]?["predictor"]?.stringValue, "default-\(space)-onnxrt_epyc_zen4", "\(String(describing: predict))")
+            let lat = try XCTUnwrap(predict?["result"]?["latency_ms"]?.arrayValue?.compactMap(\.doubleValue))
+            XCTAssertEqual(lat.count, 2)
+            XCTAssertTrue(lat.allSatisfy { $0 > 0 })
+            let r = peer.call(id + 4, "search", ["space": .string(space), "device": "onnxrt_epyc_zen4", "budget": ["latency_ms": .number(2 * lat.max()!)],
+                                                 "generations": 3, "population": 16, "seed": 1])
+            let best = try XCTUnwrap(r?["result"]?["best"], "\(String(describing: r))")
+            XCTAssertLessThanOrEqual(best["latency_ms"]?.doubleValue ?? .infinity, 2 * lat.max()!)
+            XCTAssertEqual(r?["result"]?["partial"], false)
+        }
+    }
+
     func testSearchConfidenceDerivesTheMarginFromTheHeldOutErrorProfile() throws {
         let peer = try makePeer()
         // gold_6226 LUT: 500 training cells, 15,125 held out → the profile saved in notes.

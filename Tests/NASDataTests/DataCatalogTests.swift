@@ -1,5 +1,6 @@
 import XCTest
 import NASCore
+import NASSpaces
 @testable import NASData
 
 final class DataCatalogTests: XCTestCase {
@@ -37,11 +38,41 @@ final class DataCatalogTests: XCTestCase {
         let nb = catalog.deviceNames(space: "nb201")
         XCTAssertTrue(nb.contains("pixel3"))
         XCTAssertTrue(nb.contains("true_a76"))
-        XCTAssertEqual(nb.count, 21 + 14)
-        XCTAssertEqual(catalog.deviceNames(space: "fbnet").count, 21)
+        XCTAssertEqual(nb.count, 21 + 14 + 1)
+        XCTAssertEqual(catalog.deviceNames(space: "fbnet").count, 21 + 1)
         XCTAssertEqual(catalog.deviceNames(space: "ofa_mbv3").sorted(),
-                       ["2080ti_1", "2080ti_32", "2080ti_64", "note10_lut", "rtx2080ti", "titan_rtx_1",
+                       ["2080ti_1", "2080ti_32", "2080ti_64", "note10_lut", "onnxrt_epyc_zen4", "rtx2080ti", "titan_rtx_1",
                         "titan_rtx_32", "titan_rtx_64", "v100_1", "v100_32", "v100_64"])
+        XCTAssertEqual(catalog.deviceNames(space: "mbv2"), ["onnxrt_epyc_zen4"])
+        XCTAssertEqual(catalog.deviceNames(space: "proxyless"), ["onnxrt_epyc_zen4"])
+    }
+
+    /// This machine under onnxruntime (scripts/measure_fixture_device.py): a device of every
+    /// space, NB201 with HELP's 10 reference archs, OFA and MobileNetV2 over every resolution.
+    func testThisMachineIsADeviceOfEverySpace() throws {
+        let device = "onnxrt_epyc_zen4"
+        for (space, minimum) in [("nb201", 1_000), ("fbnet", 500), ("ofa_mbv3", 500), ("mbv2", 500), ("proxyless", 500)] {
+            let m = try catalog.measurements(space: space, device: device)
+            XCTAssertGreaterThanOrEqual(m.archs.count, minimum, space)
+            XCTAssertEqual(Set(m.archs).count, m.archs.count, "\(space): one row per network")
+            XCTAssertTrue(m.latency.allSatisfy { $0 > 0 && $0.isFinite }, space)
+            XCTAssertEqual(catalog.devices(ofTable: "\(space)_onnxrt"), [device])
+            if space == "ofa_mbv3" || space == "mbv2" {
+                let impl = try SpaceRegistry.space(space)
+                let resolutions = Set(m.archs.compactMap { impl.fields(of: $0)["r"]?.first })
+                XCTAssertEqual(resolutions, Set(stride(from: 128, through: 224, by: 4)), space)
+            }
+        }
+        let reference = try CSVTable(path: "\(catalog.directory)/nb201/reference_archs_help.csv").strings("arch_id").compactMap(Int.init)
+        let table = try catalog.latencyTable("nb201_onnxrt")
+        XCTAssertEqual(reference.count, 10)
+        XCTAssertTrue(Set(reference).isSubset(of: Set(table.archIDs)))
+        // Official NB201 indices: the same architecture as the HELP table's row of that index.
+        let help = try catalog.latencyTable("nb201")
+        for (r, id) in table.archIDs.enumerated().prefix(50) { XCTAssertEqual(table.archs[r], help.archs[id]) }
+        let spec = try XCTUnwrap(try catalog.deviceSpecs().first { $0.name == device })
+        XCTAssertEqual(spec.kind, "cpu")
+        XCTAssertEqual(Set(spec.spaces), ["nb201", "fbnet", "ofa_mbv3", "mbv2", "proxyless"])
     }
 
     func testUnknownDeviceErrorListsDevices() {

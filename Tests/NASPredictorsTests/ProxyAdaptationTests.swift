@@ -87,7 +87,7 @@ final class ProxyAdaptationTests: XCTestCase {
         // nb201 device except the target.
         let proxy = try ProxyLatencyModel.measured(catalog: catalog, space: "nb201", device: "eagle_jetson_16")
         let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: ["true_a76", "eagle_jetson_16"])
-        XCTAssertEqual(pool.count, catalog.deviceNames(space: "nb201").count - 2)
+        XCTAssertEqual(pool.count, catalog.publishedDeviceNames(space: "nb201").count - 2)
         XCTAssertFalse(pool.contains { $0.name == "true_a76" })
         let (train, held) = try split(catalog, device: "true_a76", k: 20, seed: 4)
         let alone = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .residual,

@@ -6,7 +6,8 @@ import NASSpaces
 /// of a space, fitted by least squares on every measurement of that device (well under a second
 /// for all devices, so no default predictor has to be trained first).
 public enum FixturePool {
-    /// One model per fixture device of `space` except those in `excluding`: a `PairwiseModel`
+    /// One model per published fixture device of `space` (not this project's own measurements,
+    /// `DataCatalog.publishedDeviceNames`) except those in `excluding`: a `PairwiseModel`
     /// where the device has at least three samples per column of it (every NB201 device), else a
     /// `LUTModel`; devices too small even for a LUT are skipped.
     public static func models(catalog: DataCatalog, space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
@@ -16,7 +17,7 @@ public enum FixturePool {
         let pairwiseColumns = PairwiseModel.columnCount(cardinalities: enc.cardinalities, pairs: pairs) + 1
         var out: [ProxyLatencyModel] = []
         var seen = Set<String>()
-        for device in catalog.deviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
+        for device in catalog.publishedDeviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
             let m = try catalog.measurements(space: space, device: device)
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
                let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs) {

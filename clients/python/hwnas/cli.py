@@ -359,6 +359,7 @@ def _help_main(argv, ctx):
 LOCAL_COMMANDS = {
     "call": LocalCommand("hwnas.cli:_call_main", "send any request: hwnas call METHOD [JSON-PARAMS]"),
     "help": LocalCommand("hwnas.cli:_help_main", "this help, or one command's: hwnas help COMMAND"),
+    "measure": LocalCommand("hwnas.measure:cli_main", "export archs and time them with onnxruntime here; writes a samples CSV"),
 }
 
 COMMANDS = {name: cmd.method for name, cmd in RPC_COMMANDS.items()}  # the former hwnas_client.COMMANDS

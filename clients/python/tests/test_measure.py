@@ -1,0 +1,119 @@
+"""hwnas measure: real NB201 networks exported by hwnasd and timed with onnxruntime, the samples
+CSV it writes, and finetune / adapt-proxy reading that CSV (few archs, few runs: fast)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from conftest import ROOT
+
+from hwnas import measure as hm
+from hwnas.samples import read_samples_csv, samples_from_csv
+
+HWNAS = os.path.join(ROOT, "clients", "hwnas")
+REFERENCE = os.path.join(ROOT, "fixtures", "nb201", "reference_archs_help.csv")
+
+
+def _needs_export(client):
+    if "export" not in client.server_info.get("methods", []):
+        pytest.skip("this hwnasd has no `export` method yet (issue 15 part 1)")
+
+
+def test_samples_csv_reader_skips_comments_and_checks_columns(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("# runtime: onnxruntime 1.0\n# threads: 1\narch,latency_ms,spread_pct\n# a comment in between\n"
+                 "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,1.5,2\n5,2.25,1\n")
+    meta, rows = read_samples_csv(p)
+    assert meta == {"runtime": "onnxruntime 1.0", "threads": "1"} and len(rows) == 2
+    assert samples_from_csv(p) == [{"arch": "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|", "latency_ms": 1.5},
+                                   {"arch": "5", "latency_ms": 2.25}]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,ms\n5,1\n")
+    with pytest.raises(ValueError, match="latency_ms"):
+        samples_from_csv(bad)
+    bad.write_text("arch,latency_ms\n5,fast\n")
+    with pytest.raises(ValueError, match="row 1"):
+        samples_from_csv(bad)
+    # The fixtures' reference list is an arch list measure accepts as is.
+    assert len(hm.read_arch_list(REFERENCE)) == 10
+
+
+def test_missing_onnxruntime_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(hm.MeasureError, match="pip install onnxruntime"):
+        hm.measure("nb201", ["5"])
+
+
+def test_measure_writes_samples_csv_that_finetune_accepts(client, tmp_path):
+    pytest.importorskip("onnxruntime")
+    _needs_export(client)
+    archs = hm.read_arch_list(REFERENCE)[:4]
+    out = tmp_path / "samples.csv"
+    seen = []
+    r = hm.measure("nb201", archs, client=client, out=str(out), repeats=3, warmup=1, passes=2, quiet=True,
+                   progress=seen.append)
+    assert len(r["rows"]) == 4 and len(seen) == 8 and seen[-1]["done"] == 4 and seen[-1]["pass"] == 2
+    meta, rows = read_samples_csv(out)
+    import onnxruntime
+    assert meta["runtime"].startswith(f"onnxruntime {onnxruntime.__version__}")
+    assert meta["threads"].startswith("1 intra-op")
+    assert meta["cpu"] and meta["date"].endswith("Z") and meta["repeats"] == "3" and meta["passes"] == "2"
+    assert "load_before" in meta and "load_after" in meta
+    assert list(rows[0]) == ["arch", "latency_ms", "spread_pct", "pass_spread_pct", "pass1_ms", "pass2_ms"]
+    with open(out) as f:
+        first = f.readline()
+    assert first.startswith("# ")
+    for row in rows:
+        lat, p1, p2 = float(row["latency_ms"]), float(row["pass1_ms"]), float(row["pass2_ms"])
+        assert lat > 0 and min(p1, p2) <= lat * (1 + 1e-5) and lat <= max(p1, p2) * (1 + 1e-5)
+    assert {row["arch"] for row in rows} == set(archs)  # canonical strings of the reference list
+    samples = samples_from_csv(out)
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
+    ft = client.finetune(base="lut-px3", samples=samples, method="affine", save=False)
+    assert ft["metrics"]["heldOut"]["count"] == 4 and ft["notes"]["base"] == "lut-px3"
+
+
+def test_shell_measure_then_finetune_then_search(binary, tmp_path):
+    pytest.importorskip("onnxruntime")
+    env = dict(os.environ, HWNASD=binary, XDG_DATA_HOME=str(tmp_path / "data"))
+    info = subprocess.run([HWNAS, "info"], capture_output=True, env=env, timeout=60)
+    if "export" not in json.loads(info.stdout)["methods"]:
+        pytest.skip("this hwnasd has no `export` method yet (issue 15 part 1)")
+    out = tmp_path / "samples.csv"
+    r = subprocess.run([HWNAS, "measure", "--space", "nb201", "--sample", "5", "--repeats", "2", "--warmup", "1",
+                        "--passes", "1", "--out", str(out)], capture_output=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert b"measure: pass 1/1 5/5" in r.stderr and b"wrote" in r.stderr
+    assert len(samples_from_csv(out)) == 5
+    # A LUT base (fast in a debug build; the README uses a device's default predictor).
+    r = subprocess.run([HWNAS, "train", "--space", "nb201", "--device", "gold_6240", "--model", "lut",
+                        "--train-size", "300", "--id", "lut-cpu"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([HWNAS, "finetune", "--base", "lut-cpu", "--samples-from", str(out),
+                        "--method", "affine", "--id", "here"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["predictor"] == "here"
+    r = subprocess.run([HWNAS, "search", "--space", "nb201", "--predictor", "here", "--budget", "1000",
+                        "--generations", "2", "--population", "10"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["best"]["arch"]
+    # adapt-proxy takes the same file as target.samples (name: --target, else the file's stem).
+    r = subprocess.run([HWNAS, "adapt-proxy", "--proxy", "lut-cpu", "--samples-from", str(out),
+                        "--method", "affine"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["predictor"] == "samples"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,ms\n5,1\n")
+    r = subprocess.run([HWNAS, "train", "--space", "nb201", "--samples-from", str(bad)], capture_output=True, env=env, timeout=60)
+    assert r.returncode == 2 and b"--samples-from" in r.stderr and b"latency_ms" in r.stderr  # a usage error
+
+
+def test_measure_cli_errors(binary, tmp_path):
+    env = dict(os.environ, HWNASD=binary)
+    r = subprocess.run([HWNAS, "measure", "--space", "nb201", "--out", str(tmp_path / "x.csv")],
+                       capture_output=True, env=env, timeout=60)
+    assert r.returncode == 1 and b"no architectures" in r.stderr
+    assert not (tmp_path / "x.csv").exists()
