@@ -18,6 +18,9 @@ public struct DaemonOptions: Sendable {
     public var maxMessageBytes: Int = 64 << 20
     /// Most long jobs at once.
     public var maxJobs: Int = 8
+    /// Most bytes of output waiting for the client before the daemon stops reading requests
+    /// and pauses its jobs (backpressure).
+    public var maxOutputBytes: Int = 64 << 20
 
     /// Defaults.
     public init() {}
@@ -33,6 +36,8 @@ public struct DaemonOptions: Sendable {
       --fixtures DIR            the shipped data sets (default $HWNASD_FIXTURES or the checkout's fixtures/)
       --max-message-bytes N     largest accepted message (default 67108864)
       --max-jobs N              most long requests running or queued (default 8)
+      --max-output-bytes N      output left unread by the client before the daemon stops reading
+                                requests and pauses its jobs until the client reads (default 67108864)
       --help, --version
     """
 
@@ -71,6 +76,7 @@ public struct DaemonOptions: Sendable {
             case "--fixtures": o.fixturesDirectory = try value(a)
             case "--max-message-bytes": o.maxMessageBytes = try positive(a)
             case "--max-jobs": o.maxJobs = try positive(a)
+            case "--max-output-bytes": o.maxOutputBytes = try positive(a)
             default: throw DaemonOptionsError("unknown option '\(a)'")
             }
             i += 1

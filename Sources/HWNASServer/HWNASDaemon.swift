@@ -41,15 +41,19 @@ public enum HWNASDaemon {
             return 1
         }
         let transport = MessageTransport(input: STDIN_FILENO, output: protocolOut, framing: options.framing,
-                                         maxMessageBytes: options.maxMessageBytes)
+                                         maxMessageBytes: options.maxMessageBytes, maxOutputBytes: options.maxOutputBytes)
         let server = makeServer(sink: transport, options: options, logger: logger)
         logger.info("hwnasd \(version) ready (\(options.framing.rawValue), state \(options.stateDirectory))")
         transport.start { server.receive($0) }
         OutputWatcher.start(fd: protocolOut) {
             logger.info("the client closed our output: cancelling jobs and exiting")
+            transport.closeOutput()
             server.receive(.endOfInput)
         }
-        return server.waitForExit()
+        let code = server.waitForExit()
+        // Answers still queued go out while the client keeps reading (5 s without progress: given up).
+        if !transport.flushOutput(idleTimeout: 5) { logger.warn("exiting with \(transport.pendingOutputBytes) bytes of output unread") }
+        return code
     }
 
     /// A server with every handler registered, answering through `sink` (tests use a pipe).

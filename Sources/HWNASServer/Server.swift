@@ -37,10 +37,15 @@ public struct ServerOptions: Sendable {
     public var progressIntervalMs: Int
     /// `serverInfo.version`.
     public var version: String
+    /// Most quick requests running at once; later ones wait their turn in arrival order (each
+    /// holds its answer in memory while it runs, so this bounds memory with the output queue).
+    public var maxQuickWorkers: Int
 
-    /// Defaults: 8 jobs, 80 ms grace, 50 ms progress interval.
-    public init(maxJobs: Int = 8, cancelGraceMs: Int = 80, progressIntervalMs: Int = 50, version: String = HWNASDaemon.version) {
+    /// Defaults: 8 jobs, 80 ms grace, 50 ms progress interval, 2 quick workers per core (4 at least).
+    public init(maxJobs: Int = 8, cancelGraceMs: Int = 80, progressIntervalMs: Int = 50, version: String = HWNASDaemon.version,
+                maxQuickWorkers: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)) {
         self.maxJobs = maxJobs
+        self.maxQuickWorkers = max(1, maxQuickWorkers)
         self.cancelGraceMs = cancelGraceMs
         self.progressIntervalMs = progressIntervalMs
         self.version = version
@@ -69,6 +74,9 @@ public final class Server: Sendable {
         var scheduler = RequestScheduler()
         var nextSeq = 0
         var exitCode: Int32?
+        /// Quick jobs running, and those waiting for a worker (arrival order).
+        var quickRunning = 0
+        var quickWaiting: [Job] = []
     }
 
     /// Where messages go.
@@ -259,7 +267,13 @@ public final class Server: Sendable {
         let token = params?["progressToken"] ?? params?["workDoneToken"]
         let progressToken: JSONValue? = token.flatMap { RequestID(json: $0) }.map(\.json)
         let reporter = progress
-        let control = JobControl(onProgress: progressToken.map { t in { @Sendable r in reporter.report(token: t, r) } })
+        let sink = sink
+        // Every progress point is also a pause point: a job waits there while the client leaves
+        // the output queue full (backpressure), whether or not it reports to the client.
+        let control = JobControl { @Sendable r in
+            sink.waitUntilWritable()
+            if let t = progressToken { reporter.report(token: t, r) }
+        }
         let job = Job(seq: seq, id: id, method: method, kind: reg.kind, dependencies: prepared.0, control: control,
                       progressToken: progressToken, responder: responder, partialOnCancel: reg.partialOnCancel, run: prepared.1)
         let ready = state.withLock { $0.scheduler.add(job) }
@@ -272,7 +286,15 @@ public final class Server: Sendable {
         for job in jobs {
             switch job.kind {
             case .quick:
-                quickQueue.async { [self] in execute(job) }
+                let now = state.withLock { s in
+                    guard s.quickRunning < options.maxQuickWorkers else {
+                        s.quickWaiting.append(job)
+                        return false
+                    }
+                    s.quickRunning += 1
+                    return true
+                }
+                if now { runQuick(job) }
             case .long:
                 let t = Thread { [self] in
                     ThreadPriority.lowerForBackgroundWork()
@@ -285,7 +307,24 @@ public final class Server: Sendable {
         }
     }
 
+    /// Runs `job` on the quick queue, then the next waiting quick job on the same worker slot.
+    private func runQuick(_ job: Job) {
+        quickQueue.async { [self] in
+            execute(job)
+            let next: Job? = state.withLock { s in
+                guard !s.quickWaiting.isEmpty else {
+                    s.quickRunning -= 1
+                    return nil
+                }
+                return s.quickWaiting.removeFirst()
+            }
+            if let next { runQuick(next) }
+        }
+    }
+
     private func execute(_ job: Job) {
+        // Backpressure: nothing starts (and builds an answer in memory) while the output is full.
+        if !job.control.isCancelled { sink.waitUntilWritable() }
         let context = RequestContext(id: job.id, method: job.method, job: job.control,
                                      progressToken: job.progressToken, environment: environment)
         if let t = job.progressToken { progress.begin(token: t, title: job.method) }
