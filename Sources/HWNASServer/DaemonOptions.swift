@@ -1,4 +1,5 @@
 import JSONRPC
+import NASCore
 
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,8 @@ public struct DaemonOptions: Sendable {
     /// Most bytes of output waiting for the client before the daemon stops reading requests
     /// and pauses its jobs (backpressure).
     public var maxOutputBytes: Int = 64 << 20
+    /// Largest predictor or generator file read (at start or by `load`) or written.
+    public var maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes
 
     /// Defaults.
     public init() {}
@@ -38,6 +41,8 @@ public struct DaemonOptions: Sendable {
       --max-jobs N              most long requests running or queued (default 8)
       --max-output-bytes N      output left unread by the client before the daemon stops reading
                                 requests and pauses its jobs until the client reads (default 67108864)
+      --max-file-bytes N        largest predictor/generator file read or written; bigger files in the
+                                state directory are skipped with a warning (default 268435456)
       --help, --version
     """
 
@@ -77,6 +82,7 @@ public struct DaemonOptions: Sendable {
             case "--max-message-bytes": o.maxMessageBytes = try positive(a)
             case "--max-jobs": o.maxJobs = try positive(a)
             case "--max-output-bytes": o.maxOutputBytes = try positive(a)
+            case "--max-file-bytes": o.maxFileBytes = try positive(a)
             default: throw DaemonOptionsError("unknown option '\(a)'")
             }
             i += 1

@@ -58,7 +58,8 @@ public enum HWNASDaemon {
 
     /// A server with every handler registered, answering through `sink` (tests use a pipe).
     public static func makeServer(sink: any MessageSink, options: DaemonOptions, logger: Logger) -> Server {
-        let env = ServerEnvironment(stateDirectory: options.stateDirectory, fixturesDirectory: options.fixturesDirectory, logger: logger)
+        let env = ServerEnvironment(stateDirectory: options.stateDirectory, fixturesDirectory: options.fixturesDirectory, logger: logger,
+                                    maxFileBytes: options.maxFileBytes)
         let services: DomainServices?
         do {
             services = try DomainServices(environment: env)

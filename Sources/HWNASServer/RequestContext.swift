@@ -25,10 +25,14 @@ public struct ServerEnvironment: Sendable {
     public let fixturesDirectory: String?
     /// Logger to stderr.
     public let logger: Logger
+    /// Largest predictor or generator file read or written (`--max-file-bytes`).
+    public let maxFileBytes: Int
 
     /// Makes an environment.
-    public init(stateDirectory: String, fixturesDirectory: String? = nil, logger: Logger = Logger(level: .warn)) {
+    public init(stateDirectory: String, fixturesDirectory: String? = nil, logger: Logger = Logger(level: .warn),
+                maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes) {
         self.stateDirectory = stateDirectory
+        self.maxFileBytes = maxFileBytes
         self.fixturesDirectory = fixturesDirectory
         self.logger = logger
     }

@@ -11,11 +11,14 @@ public final class GeneratorStore: Sendable {
     public static let fileExtension = "hwng"
     /// Where generators are saved (nil: memory only).
     public let directory: String?
+    /// Largest generator file read or written.
+    public let maxFileBytes: Int
     private let generators = Mutex<[String: TrainedGenerator]>([:])
 
     /// A store over `directory` (created when missing).
-    public init(directory: String?) throws(NASError) {
+    public init(directory: String?, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes) throws(NASError) {
         self.directory = directory
+        self.maxFileBytes = maxFileBytes
         if let directory {
             try AtomicFile.createDirectory(directory)
             AtomicFile.removeStaleTemporaries(in: directory)
@@ -38,7 +41,7 @@ public final class GeneratorStore: Sendable {
         for name in names.sorted() {
             let id = String(name.dropLast(Self.fileExtension.count + 1))
             do {
-                let g = try GeneratorFile.load(directory + "/" + name)
+                let g = try GeneratorFile.load(directory + "/" + name, maxBytes: maxFileBytes)
                 generators.withLock { $0[id] = g }
             } catch {
                 problems.append(NASError(error.kind, "\(directory)/\(name): \(error.message)"))
@@ -70,7 +73,7 @@ public final class GeneratorStore: Sendable {
         generators.withLock { $0[id] = g }
         guard persist, let directory else { return nil }
         let path = "\(directory)/\(id).\(Self.fileExtension)"
-        try GeneratorFile.save(g, to: path)
+        try GeneratorFile.save(g, to: path, maxBytes: maxFileBytes)
         return path
     }
 

@@ -40,6 +40,11 @@ public enum PredictorFile {
         return bytes
     }
 
+    /// Reads and parses a predictor file, header first, refusing files over `maxBytes`.
+    public static func read(_ path: String, maxBytes: Int) throws(NASError) -> TrainedPredictor {
+        try decode(CheckedFileHeader.read(path, magic: magic, version: version, kind: "predictor", maxBytes: maxBytes), path: path)
+    }
+
     /// Parses a predictor; `path` only names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws(NASError) -> TrainedPredictor {
         let header = magic.count + 4 + 8

@@ -16,6 +16,8 @@ public final class PredictorStore: Sendable {
     public let directory: String?
     /// The data defaults are trained from.
     public let catalog: DataCatalog
+    /// Largest predictor file read or written.
+    public let maxFileBytes: Int
 
     private let predictors = Mutex<[String: TrainedPredictor]>([:])
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
@@ -27,9 +29,10 @@ public final class PredictorStore: Sendable {
     }
 
     /// A store over `directory` (created when missing). Call `loadAll()` to read existing files.
-    public init(directory: String?, catalog: DataCatalog) throws(NASError) {
+    public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes) throws(NASError) {
         self.directory = directory
         self.catalog = catalog
+        self.maxFileBytes = maxFileBytes
         if let directory {
             try AtomicFile.createDirectory(directory)
             AtomicFile.removeStaleTemporaries(in: directory)
@@ -44,7 +47,7 @@ public final class PredictorStore: Sendable {
         var problems: [NASError] = []
         for name in Self.listFiles(directory) where name.hasSuffix("." + PredictorFile.fileExtension) {
             do {
-                let p = try PredictorFile.decode(try AtomicFile.read(directory + "/" + name), path: directory + "/" + name)
+                let p = try PredictorFile.read(directory + "/" + name, maxBytes: maxFileBytes)
                 predictors.withLock { $0[p.id] = p }
             } catch {
                 problems.append(error)
@@ -80,7 +83,9 @@ public final class PredictorStore: Sendable {
             throw NASError(.storage, "this store has no state directory")
         }
         let path = path(for: p.id, in: directory)
-        try AtomicFile.write(PredictorFile.encode(p), to: path)
+        let bytes = PredictorFile.encode(p)
+        try CheckedFileHeader.checkWritable(bytes, to: path, maxBytes: maxFileBytes)
+        try AtomicFile.write(bytes, to: path)
         return path
     }
 
@@ -90,7 +95,7 @@ public final class PredictorStore: Sendable {
         if !path.contains("/"), let directory, TrainedPredictor.isValidID(path) {
             file = self.path(for: path, in: directory)
         }
-        let p = try PredictorFile.decode(try AtomicFile.read(file), path: file)
+        let p = try PredictorFile.read(file, maxBytes: maxFileBytes)
         predictors.withLock { $0[p.id] = p }
         return p
     }
