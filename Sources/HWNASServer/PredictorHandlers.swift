@@ -44,8 +44,7 @@ extension Server {
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
-            let archs = try ArchitectureInput.resolve(params.archs, in: space)
-            let latency = try predictor.predict(archs: archs, spec: spec)
+            let latency = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec, job: context.job)
             switch params.output ?? "json" {
             case "json":
                 return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
@@ -122,6 +121,30 @@ extension Server {
             return DeletePredictorResult(predictor: params.predictor, deleted: true)
         }
     }
+}
+
+/// Architectures per chunk of a big `predict`: between chunks it checks for cancellation and
+/// reports progress (`step` archs done of `total`), which is also where it pauses under
+/// backpressure.
+let predictChunk = 1 << 16
+
+/// Latencies of `inputs`, resolved and predicted a chunk at a time.
+func predictInChunks(_ inputs: [ArchitectureInput], predictor: TrainedPredictor, space: any SearchSpace,
+                     spec: [String: Double]?, job: JobControl) throws(NASError) -> [Double] {
+    guard inputs.count > predictChunk else {
+        return try predictor.predict(archs: try ArchitectureInput.resolve(inputs, in: space), spec: spec)
+    }
+    var latency: [Double] = []
+    latency.reserveCapacity(inputs.count)
+    var start = 0
+    while start < inputs.count {
+        try job.checkCancelled()
+        let end = min(inputs.count, start + predictChunk)
+        latency += try predictor.predict(archs: try ArchitectureInput.resolve(inputs[start..<end], in: space), spec: spec)
+        job.report(ProgressReport(step: end, total: inputs.count, message: "predicting"))
+        start = end
+    }
+    return latency
 }
 
 extension DomainServices {
