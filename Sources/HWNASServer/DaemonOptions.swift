@@ -22,6 +22,8 @@ public struct DaemonOptions: Sendable {
     /// Most bytes of output waiting for the client before the daemon stops reading requests
     /// and pauses its jobs (backpressure).
     public var maxOutputBytes: Int = 64 << 20
+    /// Run on a state directory another daemon owns, reading its files but writing nothing.
+    public var readOnly = false
     /// Largest predictor or generator file read (at start or by `load`) or written.
     public var maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes
 
@@ -36,6 +38,8 @@ public struct DaemonOptions: Sendable {
       --log-level LEVEL         error | warn | info | debug (default warn); logs go to stderr
       --state DIR               where trained predictors and generators are kept
                                 (default $XDG_DATA_HOME/hwnasd or ~/.local/share/hwnasd)
+      --read-only               start even when another hwnasd owns the state directory: read its
+                                files, save and delete nothing (saving answers -32030)
       --fixtures DIR            the shipped data sets (default $HWNASD_FIXTURES or the checkout's fixtures/)
       --max-message-bytes N     largest accepted message (default 67108864)
       --max-jobs N              most long requests running or queued (default 8)
@@ -83,6 +87,7 @@ public struct DaemonOptions: Sendable {
             case "--max-jobs": o.maxJobs = try positive(a)
             case "--max-output-bytes": o.maxOutputBytes = try positive(a)
             case "--max-file-bytes": o.maxFileBytes = try positive(a)
+            case "--read-only": o.readOnly = true
             default: throw DaemonOptionsError("unknown option '\(a)'")
             }
             i += 1

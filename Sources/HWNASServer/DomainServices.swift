@@ -31,8 +31,9 @@ public final class DomainServices: Sendable {
         let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
         catalog = DataCatalog(fixturesDirectory: fixtures)
         predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog,
-                                        maxFileBytes: environment.maxFileBytes)
-        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators", maxFileBytes: environment.maxFileBytes)
+                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly)
+        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators", maxFileBytes: environment.maxFileBytes,
+                                        readOnly: environment.readOnly)
         for problem in predictors.loadAll() + generators.loadAll() {
             environment.logger.warn("state: \(problem)")
         }

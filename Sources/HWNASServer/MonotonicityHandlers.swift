@@ -84,13 +84,13 @@ extension Server {
             try context.job.checkCancelled()
             let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
                                                sampleCount: samples.count)
-            try services.predictors.register(adapted, persist: params.save ?? true)
+            let path = try services.predictors.register(adapted, persist: params.save ?? true)
             return AdaptProxyResult(
                 predictor: adapted.id, target: params.target.name, proxy: base.id,
                 method: result.predictor.method.rawValue, variant: result.predictor.variant,
                 srccBefore: result.srccBefore, srccAfter: result.srccAfter, evaluation: result.evaluation,
                 candidates: result.candidates.map { .init(variant: $0.variant, cvSRCC: $0.cvSRCC) },
-                path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
+                path: path)
         }
 
         register(ReuseRequest.self, kind: .long, dependencies: { p in [.read("predictor:\(p.proxy)")] }) { params, context in

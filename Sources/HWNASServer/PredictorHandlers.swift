@@ -31,8 +31,7 @@ extension Server {
                                        trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
             let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
             try context.job.checkCancelled()
-            try store.register(p, persist: params.save ?? true)
-            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
         }
 
         register(PredictRequest.self, dependencies: { p in
@@ -105,8 +104,7 @@ extension Server {
                                 method: method, seed: params.seed ?? 0, device: params.device, id: params.id),
                 control: context.job)
             try context.job.checkCancelled()
-            try store.register(p, persist: params.save ?? true)
-            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
         }
 
         register(SavePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in

@@ -12,7 +12,8 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(NASError) {
         let dir = parentDirectory(of: path)
         try createDirectory(dir)
-        let tmp = "\(path).tmp-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
+        // A hidden name no id can produce (StateFileName), in the destination's directory.
+        let tmp = dir + "/" + StateFileName.temporaryName()
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw storageError("cannot create \(tmp)") }
         var offset = 0
@@ -160,15 +161,20 @@ public enum AtomicFile {
         }
     }
 
-    /// Removes leftover temporaries (`*.tmp-*`) of interrupted writes in `directory`.
+    /// Removes leftover temporaries of interrupted writes in `directory`: hidden
+    /// `.tmp-<pid>-<random>` files whose writer process is gone (and this process's own, which
+    /// cannot be in progress before it writes). Nothing else is touched: not a saved file whose
+    /// id contains `.tmp-`, not a live process's temporary.
     public static func removeStaleTemporaries(in directory: String) {
         guard let d = opendir(directory) else { return }
         defer { closedir(d) }
+        let me = getpid()
         while let entry = readdir(d) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.contains(".tmp-") { unlink(directory + "/" + name) }
+            guard let pid = StateFileName.writerPID(ofTemporary: name) else { continue }
+            if pid == me || !StateFileName.isAlive(pid) { unlink(directory + "/" + name) }
         }
     }
 

@@ -13,15 +13,17 @@ public final class GeneratorStore: Sendable {
     public let directory: String?
     /// Largest generator file read or written.
     public let maxFileBytes: Int
+    /// Whether files are only read (another daemon owns the directory).
+    public let readOnly: Bool
     private let generators = Mutex<[String: TrainedGenerator]>([:])
 
     /// A store over `directory` (created when missing).
-    public init(directory: String?, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes) throws(NASError) {
+    public init(directory: String?, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes, readOnly: Bool = false) throws(NASError) {
         self.directory = directory
         self.maxFileBytes = maxFileBytes
+        self.readOnly = readOnly
         if let directory {
-            try AtomicFile.createDirectory(directory)
-            AtomicFile.removeStaleTemporaries(in: directory)
+            try StateDirectory.prepare(directory, readOnly: readOnly)
         }
     }
 
@@ -34,7 +36,7 @@ public final class GeneratorStore: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.hasSuffix("." + Self.fileExtension) { names.append(name) }
+            if StateFileName.id(ofFile: name, fileExtension: Self.fileExtension) != nil { names.append(name) }
         }
         closedir(d)
         var problems: [NASError] = []
@@ -70,25 +72,27 @@ public final class GeneratorStore: Sendable {
         guard Self.isValidID(id) else {
             throw NASError(.invalidParams, "generator id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
-        generators.withLock { $0[id] = g }
-        guard persist, let directory else { return nil }
+        guard persist, let directory else {
+            generators.withLock { $0[id] = g }
+            return nil
+        }
+        // Written first: a failed write leaves the store as it was.
+        try StateDirectory.checkWritable(directory, readOnly: readOnly)
         let path = "\(directory)/\(id).\(Self.fileExtension)"
         try GeneratorFile.save(g, to: path, maxBytes: maxFileBytes)
+        generators.withLock { $0[id] = g }
         return path
     }
 
     /// Forgets a generator and removes its file.
     public func delete(_ id: String) throws(NASError) {
+        if let directory { try StateDirectory.checkWritable(directory, readOnly: readOnly) }
         let had = generators.withLock { $0.removeValue(forKey: id) } != nil
         var removed = false
         if let directory, Self.isValidID(id) { removed = unlink("\(directory)/\(id).\(Self.fileExtension)") == 0 }
         if !had && !removed { throw NASError(.unknownGenerator, "no generator with id '\(id)'", field: "generator") }
     }
 
-    /// Ids are safe file names.
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.hasPrefix(".") && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
-        }
-    }
+    /// Ids are safe file names: `StateFileName.isValidID`.
+    public static func isValidID(_ id: String) -> Bool { StateFileName.isValidID(id) }
 }

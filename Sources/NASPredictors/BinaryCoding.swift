@@ -36,6 +36,8 @@ struct BinaryReader {
     var position: Int
     let limit: Int
     let path: String
+    /// When set, a NaN or infinite number is `.corruptFile` (model parameters must be finite).
+    var requireFinite = false
 
     init(_ bytes: [UInt8], from start: Int, to end: Int, path: String) {
         self.bytes = bytes
@@ -66,7 +68,13 @@ struct BinaryReader {
         return v
     }
     mutating func int() throws(NASError) -> Int { Int(Int64(bitPattern: try u64())) }
-    mutating func double() throws(NASError) -> Double { Double(bitPattern: try u64()) }
+    mutating func double() throws(NASError) -> Double {
+        let v = Double(bitPattern: try u64())
+        if requireFinite && !v.isFinite { throw notFinite() }
+        return v
+    }
+
+    func notFinite() -> NASError { corrupt("a model parameter before byte \(position) is not a finite number") }
     mutating func bool() throws(NASError) -> Bool { try u8() != 0 }
     mutating func count(elementSize: Int) throws(NASError) -> Int {
         let n = try u64()
@@ -81,6 +89,7 @@ struct BinaryReader {
         let n = try count(elementSize: 4)
         var out = [Float](repeating: 0, count: n)
         for i in 0..<n { out[i] = Float(bitPattern: try u32()) }
+        if requireFinite && !out.allSatisfy(\.isFinite) { throw notFinite() }
         return out
     }
     mutating func doubles() throws(NASError) -> [Double] {

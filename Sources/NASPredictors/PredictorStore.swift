@@ -18,6 +18,9 @@ public final class PredictorStore: Sendable {
     public let catalog: DataCatalog
     /// Largest predictor file read or written.
     public let maxFileBytes: Int
+    /// Whether files are only read (another daemon owns the directory): saving and deleting
+    /// files is `.storage`; defaults are trained in memory only.
+    public let readOnly: Bool
 
     private let predictors = Mutex<[String: TrainedPredictor]>([:])
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
@@ -29,13 +32,14 @@ public final class PredictorStore: Sendable {
     }
 
     /// A store over `directory` (created when missing). Call `loadAll()` to read existing files.
-    public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes) throws(NASError) {
+    public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes,
+                readOnly: Bool = false) throws(NASError) {
         self.directory = directory
         self.catalog = catalog
         self.maxFileBytes = maxFileBytes
+        self.readOnly = readOnly
         if let directory {
-            try AtomicFile.createDirectory(directory)
-            AtomicFile.removeStaleTemporaries(in: directory)
+            try StateDirectory.prepare(directory, readOnly: readOnly)
         }
     }
 
@@ -45,7 +49,7 @@ public final class PredictorStore: Sendable {
     public func loadAll() -> [NASError] {
         guard let directory else { return [] }
         var problems: [NASError] = []
-        for name in Self.listFiles(directory) where name.hasSuffix("." + PredictorFile.fileExtension) {
+        for name in Self.listFiles(directory) where StateFileName.id(ofFile: name, fileExtension: PredictorFile.fileExtension) != nil {
             do {
                 let p = try PredictorFile.read(directory + "/" + name, maxBytes: maxFileBytes)
                 predictors.withLock { $0[p.id] = p }
@@ -56,10 +60,13 @@ public final class PredictorStore: Sendable {
         return problems
     }
 
-    /// Adds (or replaces) a predictor in memory; `persist` also writes its file.
-    public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) {
+    /// Adds (or replaces) a predictor in memory; `persist` first writes its file, and a failed
+    /// write leaves the store as it was. Returns the path written.
+    @discardableResult
+    public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
+        let path = persist ? try write(p) : nil
         predictors.withLock { $0[p.id] = p }
-        if persist { try save(id: p.id) }
+        return path
     }
 
     /// A predictor by id, or `.unknownPredictor`.
@@ -78,10 +85,14 @@ public final class PredictorStore: Sendable {
     /// Writes a predictor's file atomically; returns its path.
     @discardableResult
     public func save(id: String) throws(NASError) -> String {
-        let p = try predictor(id)
+        try write(try predictor(id))
+    }
+
+    private func write(_ p: TrainedPredictor) throws(NASError) -> String {
         guard let directory else {
             throw NASError(.storage, "this store has no state directory")
         }
+        try StateDirectory.checkWritable(directory, readOnly: readOnly)
         let path = path(for: p.id, in: directory)
         let bytes = PredictorFile.encode(p)
         try CheckedFileHeader.checkWritable(bytes, to: path, maxBytes: maxFileBytes)
@@ -102,6 +113,7 @@ public final class PredictorStore: Sendable {
 
     /// Forgets a predictor and removes its file; `.unknownPredictor` when neither exists.
     public func delete(id: String) throws(NASError) {
+        if let directory { try StateDirectory.checkWritable(directory, readOnly: readOnly) }
         let had = predictors.withLock { $0.removeValue(forKey: id) } != nil
         var removed = false
         if let directory, TrainedPredictor.isValidID(id) {
@@ -158,8 +170,8 @@ public final class PredictorStore: Sendable {
                 return p
             }
             let p = try make()
+            if directory != nil && !readOnly { _ = try write(p) }
             predictors.withLock { $0[id] = p }
-            if directory != nil { try save(id: id) }
             cached = p
             return p
         }

@@ -80,10 +80,6 @@ public struct TrainedPredictor: Sendable, Equatable {
         return RegressionMetrics(predicted: try predict(archs: archs, spec: spec), actual: latency)
     }
 
-    /// Whether `id` is a valid predictor id (safe as a file name).
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.hasPrefix(".") && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
-        }
-    }
+    /// Whether `id` is a valid predictor id (safe as a file name): `StateFileName.isValidID`.
+    public static func isValidID(_ id: String) -> Bool { StateFileName.isValidID(id) }
 }
