@@ -67,21 +67,23 @@ final class BackpressureEndToEndTests: XCTestCase {
 
         // Now read everything: 41 answers (initialize + 40 encodes), each exactly once.
         var answered: [Int: Int] = [:]
-        var pending = Data()
+        var pending: [UInt8] = [], scanned = 0
         let reader = output.fileHandleForReading
         let end = Date().addingTimeInterval(240)
         while answered.count < 41, Date() < end {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let nl = pending.firstIndex(of: 0x0A) {
-                let line = pending[pending.startIndex..<nl]
-                pending = Data(pending[(nl + 1)...])
-                let m = try JSONParser.parse(Array(line))
+            pending.append(contentsOf: chunk)
+            while let nl = pending[scanned...].firstIndex(of: 0x0A) {
+                let line = Array(pending[..<nl])
+                pending.removeFirst(nl + 1)
+                scanned = 0
+                let m = try JSONParser.parse(line)
                 guard let id = m["id"]?.intValue else { continue }
                 if id > 0 { XCTAssertEqual(m["result"]?["count"], 5_000, "answer \(id): \(String(describing: m["error"]))") }
                 answered[id, default: 0] += 1
             }
+            scanned = pending.count
         }
         XCTAssertEqual(sent.wait(timeout: .now() + 10), .success, "the requests were never all read")
         XCTAssertEqual(answered.count, 41, "answers received for \(answered.count) of 41 requests")
