@@ -38,11 +38,21 @@ public enum StateFileName {
         "\(temporaryPrefix)\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
     }
 
-    /// The writer's pid of a temporary file name, or nil when `name` is not one.
+    /// The writer's pid of a temporary file name, or nil when `name` is not one. Also accepts
+    /// the names earlier versions used, `<id>.hwnp.tmp-<pid>-<n>` (`.hwng` likewise), which end
+    /// in no saved file's extension.
     public static func writerPID(ofTemporary name: String) -> Int32? {
-        guard name.hasPrefix(temporaryPrefix) else { return nil }
-        let rest = name.dropFirst(temporaryPrefix.count).split(separator: "-", maxSplits: 1)
-        guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, UInt64(rest[1]) != nil else { return nil }
+        if name.hasPrefix(temporaryPrefix) { return pidAndNumber(name.dropFirst(temporaryPrefix.count)) }
+        let marker = ".tmp-"
+        guard let at = name.indices.last(where: { name[$0...].hasPrefix(marker) }) else { return nil }
+        let before = name[..<at]
+        guard before.hasSuffix(".hwnp") || before.hasSuffix(".hwng") else { return nil }
+        return pidAndNumber(name[at...].dropFirst(marker.count))
+    }
+
+    private static func pidAndNumber(_ s: Substring) -> Int32? {
+        let parts = s.split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt64(parts[1]) != nil else { return nil }
         return pid
     }
 
