@@ -162,19 +162,18 @@ public enum AtomicFile {
     }
 
     /// Removes leftover temporaries of interrupted writes in `directory`: hidden
-    /// `.tmp-<pid>-<random>` files whose writer process is gone (and this process's own, which
-    /// cannot be in progress before it writes). Nothing else is touched: not a saved file whose
-    /// id contains `.tmp-`, not a live process's temporary.
+    /// `.tmp-<pid>-<random>` files whose writer process is gone. Nothing else is touched: not a
+    /// saved file whose id contains `.tmp-`, not a live process's temporary (this one's included:
+    /// another store in this process may be writing).
     public static func removeStaleTemporaries(in directory: String) {
         guard let d = opendir(directory) else { return }
         defer { closedir(d) }
-        let me = getpid()
         while let entry = readdir(d) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             guard let pid = StateFileName.writerPID(ofTemporary: name) else { continue }
-            if pid == me || !StateFileName.isAlive(pid) { unlink(directory + "/" + name) }
+            if !StateFileName.isAlive(pid) { unlink(directory + "/" + name) }
         }
     }
 
