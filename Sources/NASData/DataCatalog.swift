@@ -8,17 +8,16 @@ public final class DataCatalog: Sendable {
     /// Where the fixtures live.
     public let directory: String
 
-    /// The latency tables the fixtures ship: name, space, architecture column, id column.
-    public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] = [
-        ("nb201", "nb201", "arch_str", "arch_id"),
-        ("nb201_oneproxy", "nb201", "arch_str", "nb201_arch_id"),
-        ("fbnet", "fbnet", "op_idx_list", "arch_id"),
-        ("ofa_mbv3", "ofa_mbv3", "arch_str", "arch_id"),
-        ("ofa_mbv3_seed", "ofa_mbv3", "arch_str", "arch_id"),
-    ]
+    /// The latency tables the fixtures ship: name, space, architecture column, id column, as
+    /// the spaces' profiles (`SpaceProfile.fixtureTables`) list them, in registry order.
+    public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] =
+        SpaceRegistry.entries.flatMap { entry in
+            entry.profile.fixtureTables.map { (name: $0.name, space: entry.space.id, archColumn: $0.archColumn, idColumn: $0.idColumn) }
+        }
 
     private let tables = Mutex<[String: LatencyTable]>([:])
     private let headers = Mutex<[String: [String]]>([:])
+    private let counts = Mutex<[String: [String: Int]]>([:])
     /// `nb201Accuracy()`, parsed once (every `generate` with samples and every NB201 search reads it).
     private let nb201AccuracyRows = Mutex<[[Double]]?>(nil)
 
@@ -42,7 +41,7 @@ public final class DataCatalog: Sendable {
         let space = try SpaceRegistry.space(layout.space)
         let archColumn = try csv.columnIndex(layout.archColumn)
         let idColumn = try csv.columnIndex(layout.idColumn)
-        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        let skip: Set<String> = Set(["row"] + Self.tableLayouts.flatMap { [$0.archColumn, $0.idColumn] })
         let deviceColumns = csv.header.enumerated().filter { !skip.contains($0.element) }
         var archs: [Architecture] = []
         archs.reserveCapacity(csv.rows.count)
@@ -71,7 +70,7 @@ public final class DataCatalog: Sendable {
     /// Device columns of a table, read from its header only (cheap).
     public func devices(ofTable name: String) -> [String] {
         if let h = headers.withLock({ $0[name] }) { return h }
-        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        let skip: Set<String> = Set(["row"] + Self.tableLayouts.flatMap { [$0.archColumn, $0.idColumn] })
         guard let bytes = try? AtomicFile.read("\(directory)/\(name)/latency.csv"),
               let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
         let header = String(decoding: bytes[..<nl], as: UTF8.self)
@@ -89,7 +88,33 @@ public final class DataCatalog: Sendable {
     public func tableName(space: String, device: String) throws(NASError) -> String {
         _ = try SpaceRegistry.space(space)
         for t in tableNames(space: space) where devices(ofTable: t).contains(device) { return t }
-        throw NASError(.unknownDevice, "no measurements of device '\(device)' for space \(space); devices: \(deviceNames(space: space).joined(separator: ", "))", field: "device")
+        let names = deviceNames(space: space)
+        throw NASError(.unknownDevice, "no measurements of device '\(device)' for space \(space)\(didYouMeanDevice(device, among: names)); devices: \(names.joined(separator: ", "))", field: "device")
+    }
+
+    /// `"; did you mean 'pixel3'?"` for a mistyped device among `names`, also matching the
+    /// devices' names in `hardware/devices.csv` (`Google Pixel 3`), or "".
+    public func didYouMeanDevice(_ query: String, among names: [String]) -> String {
+        let specs = (try? deviceSpecs()) ?? []
+        return NameSuggestion.didYouMean(query, among: names.map { name in
+            (name, specs.first { $0.name == name }?.gpuName.map { [$0] } ?? [])
+        })
+    }
+
+    /// How many architectures each device of a table has a measurement for (cached).
+    public func measuredCounts(ofTable name: String) -> [String: Int] {
+        if let c = counts.withLock({ $0[name] }) { return c }
+        guard let csv = try? CSVTable(path: "\(directory)/\(name)/latency.csv") else { return [:] }
+        let devices = Set(devices(ofTable: name))
+        var out: [String: Int] = [:]
+        for (c, device) in csv.header.enumerated() where devices.contains(device) {
+            out[device] = csv.rows.reduce(0) { n, row in
+                guard c < row.count, let v = Double(row[c]), v >= 0, v.isFinite else { return n }
+                return n + 1
+            }
+        }
+        counts.withLock { $0[name] = out }
+        return out
     }
 
     /// The measured (architecture, latency) pairs of a device in a space; missing rows dropped.
@@ -112,6 +137,7 @@ public final class DataCatalog: Sendable {
         func col(_ n: String) throws(NASError) -> Int { try csv.columnIndex(n) }
         let name = try col("device"), spaces = try col("space_columns"), kind = try col("kind")
         let batch = try col("batch"), gpu = try col("name"), arch = try col("architecture")
+        let source = h.firstIndex(of: "source")
         var out: [DeviceSpec] = []
         for row in csv.rows {
             var values: [String: Double] = [:]
@@ -122,28 +148,33 @@ public final class DataCatalog: Sendable {
                 name: row[name], kind: row[kind], batch: Int(row[batch]),
                 spaces: row[spaces].split(separator: ";").map(String.init),
                 gpuName: row[gpu].isEmpty ? nil : row[gpu],
-                architecture: row[arch].isEmpty ? nil : row[arch], values: values))
+                architecture: row[arch].isEmpty ? nil : row[arch], values: values,
+                source: source.flatMap { row[$0].isEmpty ? nil : row[$0] }))
         }
         return out
     }
 
-    /// A GPU from `hardware/gpu_specs.csv` by name (case-insensitive; an exact match wins over
-    /// a unique substring match), with its specs under devices.csv column names.
+    /// A GPU from `hardware/gpu_specs.csv` by name, compared case-insensitively and without a
+    /// vendor prefix (`NVIDIA GeForce RTX 3090` finds `GeForce RTX 3090`): an exact match wins,
+    /// then a unique match at the end of a name (`RTX 3090`), then a unique substring match.
     public func gpuSpec(named query: String) throws(NASError) -> DeviceSpec {
         let csv = try CSVTable(path: "\(directory)/hardware/gpu_specs.csv")
         let nameCol = try csv.columnIndex("name")
-        let q = query.lowercased()
-        var matches = csv.rows.filter { $0[nameCol].lowercased() == q }
-        if matches.isEmpty {
-            matches = csv.rows.filter { $0[nameCol].lowercased().contains(q) }
+        let q = Self.gpuKey(query)
+        let keys = csv.rows.map { Self.gpuKey($0[nameCol]) }
+        var matches: [Int] = []
+        for rule in [{ (k: String) in k == q }, { $0.hasSuffix(" " + q) }, { $0.contains(q) }] where matches.isEmpty && !q.isEmpty {
+            matches = keys.indices.filter { rule(keys[$0]) }
         }
-        guard let row = matches.first else {
-            throw NASError(.unknownDevice, "no GPU named '\(query)' in hardware/gpu_specs.csv", field: "spec")
+        guard let first = matches.first else {
+            let hint = NameSuggestion.didYouMean(query, among: csv.rows.map { $0[nameCol] })
+            throw NASError(.unknownDevice, "no GPU named '\(query)' in hardware/gpu_specs.csv\(hint)", field: "spec")
         }
         if matches.count > 1 {
-            let names = matches.prefix(8).map { $0[nameCol] }.joined(separator: "; ")
+            let names = matches.prefix(8).map { csv.rows[$0][nameCol] }.joined(separator: "; ")
             throw NASError(.unknownDevice, "GPU name '\(query)' is ambiguous: \(names)", field: "spec")
         }
+        let row = csv.rows[first]
         let mapping: [(String, String)] = [
             ("sm_count", "streaming_multiprocessors"), ("cuda_cores", "shading_units"),
             ("base_clock_mhz", "base_clock_mhz"), ("boost_clock_mhz", "boost_clock_mhz"),
@@ -158,6 +189,16 @@ public final class DataCatalog: Sendable {
         let archCol = csv.header.firstIndex(of: "architecture")
         return DeviceSpec(name: row[nameCol], kind: "gpu", batch: nil, spaces: [], gpuName: row[nameCol],
                           architecture: archCol.map { row[$0] }, values: values)
+    }
+
+    /// Vendors a GPU name may start with, which gpu_specs.csv leaves out.
+    static let gpuVendors = ["nvidia", "amd", "ati", "intel"]
+
+    /// A GPU name lower-cased, its words single-spaced, without a leading vendor.
+    static func gpuKey(_ name: String) -> String {
+        var words = name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if let first = words.first, gpuVendors.contains(first), words.count > 1 { words.removeFirst() }
+        return words.joined(separator: " ")
     }
 
     /// NAS-Bench-201 test accuracies (%) per official index: [cifar10, cifar100, imagenet16-120].
@@ -184,7 +225,7 @@ public final class DataCatalog: Sendable {
     /// OFA MobileNetV3 ImageNet top-1 measurements (2,223 subnets at r=224) with MACs and params.
     public func ofaAccuracy() throws(NASError) -> (archs: [Architecture], top1: [Double], macs: [Double], params: [Double]) {
         let csv = try CSVTable(path: "\(directory)/ofa_mbv3/accuracy_imagenet_top1.csv")
-        let space = try SpaceRegistry.space("ofa_mbv3")
+        let space = try SpaceRegistry.space(OFAMobileNetV3Space().id)
         var archs: [Architecture] = []
         for (r, s) in try csv.strings("arch_str").enumerated() {
             do { archs.append(try space.parse(s)) } catch {

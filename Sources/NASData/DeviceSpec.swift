@@ -17,6 +17,8 @@ public struct DeviceSpec: Sendable, Equatable {
     /// `boost_clock_mhz`, `memory_gb`, `memory_bus_bits`, `memory_bandwidth_gb_s`,
     /// `l2_cache_mb`, `tdp_w`, `fp32_gflops`).
     public var values: [String: Double]
+    /// Where the measurements come from (devices.csv's `source`, e.g. `HW-NAS-Bench`).
+    public var source: String?
 
     /// The numeric spec columns of devices.csv, in order.
     public static let specColumns = [
@@ -25,7 +27,9 @@ public struct DeviceSpec: Sendable, Equatable {
     ]
 
     /// Makes a spec.
-    public init(name: String, kind: String, batch: Int?, spaces: [String], gpuName: String?, architecture: String?, values: [String: Double]) {
+    public init(name: String, kind: String, batch: Int?, spaces: [String], gpuName: String?, architecture: String?,
+                values: [String: Double], source: String? = nil) {
+        self.source = source
         self.name = name
         self.kind = kind
         self.batch = batch

@@ -18,29 +18,21 @@ public final class GeneratorStore: Sendable {
     private let generators = Mutex<[String: TrainedGenerator]>([:])
 
     /// A store over `directory` (created when missing).
-    public init(directory: String?, maxFileBytes: Int = CheckedFileHeader.defaultMaxBytes, readOnly: Bool = false) throws(NASError) {
+    public init(directory: String?, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes, readOnly: Bool = false) throws(NASError) {
         self.directory = directory
         self.maxFileBytes = maxFileBytes
         self.readOnly = readOnly
         if let directory {
-            try StateDirectory.prepare(directory, readOnly: readOnly)
+            try StoreDirectory.prepare(directory, readOnly: readOnly)
         }
     }
 
     /// Reads every generator file; returns one error per unreadable file.
     @discardableResult
     public func loadAll() -> [NASError] {
-        guard let directory, let d = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if StateFileName.id(ofFile: name, fileExtension: Self.fileExtension) != nil { names.append(name) }
-        }
-        closedir(d)
+        guard let directory else { return [] }
         var problems: [NASError] = []
-        for name in names.sorted() {
+        for name in StoreDirectory.files(in: directory, withExtension: Self.fileExtension) {
             let id = String(name.dropLast(Self.fileExtension.count + 1))
             do {
                 let g = try GeneratorFile.load(directory + "/" + name, maxBytes: maxFileBytes)
@@ -77,7 +69,7 @@ public final class GeneratorStore: Sendable {
             return nil
         }
         // Written first: a failed write leaves the store as it was.
-        try StateDirectory.checkWritable(directory, readOnly: readOnly)
+        try StoreDirectory.checkWritable(directory, readOnly: readOnly)
         let path = "\(directory)/\(id).\(Self.fileExtension)"
         try GeneratorFile.save(g, to: path, maxBytes: maxFileBytes)
         generators.withLock { $0[id] = g }
@@ -86,13 +78,13 @@ public final class GeneratorStore: Sendable {
 
     /// Forgets a generator and removes its file.
     public func delete(_ id: String) throws(NASError) {
-        if let directory { try StateDirectory.checkWritable(directory, readOnly: readOnly) }
+        if let directory { try StoreDirectory.checkWritable(directory, readOnly: readOnly) }
         let had = generators.withLock { $0.removeValue(forKey: id) } != nil
         var removed = false
         if let directory, Self.isValidID(id) { removed = unlink("\(directory)/\(id).\(Self.fileExtension)") == 0 }
         if !had && !removed { throw NASError(.unknownGenerator, "no generator with id '\(id)'", field: "generator") }
     }
 
-    /// Ids are safe file names: `StateFileName.isValidID`.
-    public static func isValidID(_ id: String) -> Bool { StateFileName.isValidID(id) }
+    /// Ids are safe file names.
+    public static func isValidID(_ id: String) -> Bool { StoreDirectory.isValidID(id) }
 }

@@ -76,7 +76,8 @@ final class LongRequestEndToEndTests: XCTestCase {
             // The inbox keeps arrival order: every notification of "p" arrived before the response was taken.
             let values = d.inbox.all.filter { $0["params"]?["token"] == "p" }.compactMap { $0["params"]?["value"] }
             XCTAssertEqual(values.first?["kind"], "begin", "\(f)")
-            XCTAssertEqual(values.first?["title"], "search")
+            XCTAssertEqual(values.first?["title"], "search nb201 with predictor lut ≤ 30 ms")
+            XCTAssertEqual(values.first?["cancellable"], .bool(true))
             XCTAssertEqual(values.last?["kind"], "end", "\(f)")
             let reports = values.dropFirst().dropLast()
             XCTAssertFalse(reports.isEmpty)
@@ -84,6 +85,8 @@ final class LongRequestEndToEndTests: XCTestCase {
             let last = try XCTUnwrap(reports.last)
             XCTAssertEqual(last["generation"]?.intValue, 40)
             XCTAssertEqual(last["final"], .bool(true))
+            XCTAssertEqual(last["percentage"]?.intValue, 100, "\(f): LSP's percentage of step/total")
+            XCTAssertEqual(last["cancellable"], .bool(true))
             for key in ["bestAccuracy", "feasibleFraction", "frontSize"] { XCTAssertNotNil(last[key]?.doubleValue, "\(f): \(key) in \(last)") }
             let steps = reports.compactMap { $0["step"]?.intValue }
             XCTAssertEqual(steps, steps.sorted(), "\(f): reports out of order")

@@ -78,3 +78,39 @@ final class DataCatalogTests: XCTestCase {
         XCTAssertEqual(ofa.top1[0], 75.756, accuracy: 1e-6)
     }
 }
+
+final class DeviceDiscoveryTests: XCTestCase {
+    var catalog: DataCatalog!
+
+    override func setUpWithError() throws {
+        catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+    }
+
+    func testGPUNamesMatchWithoutCaseOrVendorPrefix() throws {
+        XCTAssertEqual(try catalog.gpuSpec(named: "NVIDIA GeForce RTX 3090").name, "GeForce RTX 3090")
+        XCTAssertEqual(try catalog.gpuSpec(named: "nvidia geforce rtx 3090").name, "GeForce RTX 3090")
+        XCTAssertEqual(try catalog.gpuSpec(named: "RTX 3090").name, "GeForce RTX 3090")  // a name ending in it
+        XCTAssertThrowsError(try catalog.gpuSpec(named: "GeForce RTX 3O90")) { e in
+            XCTAssertTrue((e as? NASError)?.message.contains("did you mean 'GeForce RTX 3090'") ?? false, "\(e)")
+        }
+    }
+
+    func testUnknownDeviceSuggestsTheClosestName() {
+        XCTAssertThrowsError(try catalog.tableName(space: "nb201", device: "Pixel3")) { e in
+            XCTAssertTrue((e as? NASError)?.message.contains("did you mean 'pixel3'?") ?? false, "\(e)")
+        }
+    }
+
+    func testDescriptionsComeFromDevicesCSVAndTheREADME() throws {
+        let specs = try catalog.deviceSpecs()
+        let pixel3 = DeviceDescription.describe(device: "pixel3", table: "nb201", spec: specs.first { $0.name == "pixel3" }, specs: specs)
+        XCTAssertEqual(pixel3.displayName, "Google Pixel 3")
+        XCTAssertTrue(pixel3.description.hasPrefix("Google Pixel 3, phone, batch 1; latencies from HW-NAS-Bench"), pixel3.description)
+        let a76 = DeviceDescription.describe(device: "true_a76", table: "nb201_oneproxy", spec: nil, specs: specs)
+        XCTAssertEqual(a76.source, "nn-Meter via OneProxy")
+        XCTAssertTrue(a76.description.contains("do not describe"), a76.description)
+        let ricePixel = DeviceDescription.describe(device: "rice_pixel3", table: "nb201_oneproxy", spec: nil, specs: specs)
+        XCTAssertEqual(ricePixel.displayName, "Google Pixel 3")
+        XCTAssertEqual(catalog.measuredCounts(ofTable: "nb201_oneproxy")["rice_edgetpu"], 1999 - 259)
+    }
+}

@@ -1,29 +1,48 @@
-"""The `hwnas` command line (clients/hwnas, or `hwnas` once installed with pip).
+"""The `hwnas` command line (clients/hwnas from a checkout, or `hwnas` once installed with pip).
+
+Conventions of git/cargo: `hwnas help`, `hwnas help COMMAND`, `hwnas COMMAND --help`; an
+unknown flag or a flag without its value is a usage error (exit 2) naming the nearest flag.
+On a terminal a result is a short human summary and progress is a live bar; otherwise (a pipe,
+a file) the result is one line of JSON and progress is plain lines on stderr. --json forces JSON.
 
 Two kinds of subcommands:
-- RPC commands (RPC_COMMANDS): flags become the params of one request to the daemon;
+- RPC commands (hwnas.commands.RPC_COMMANDS): flags become the params of one request;
 - local commands (LOCAL_COMMANDS): a function `main(argv, ctx) -> int` run in this process,
   given the arguments after the command name and a Context (state dir, output mode, a daemon
-  connection on demand). A module adds one by one line in LOCAL_COMMANDS, e.g.
+  connection on demand; ctx.usage_error(...) for a bad command line). A module adds one by one
+  line in LOCAL_COMMANDS, e.g.
       "measure": LocalCommand("hwnas.measure:cli_main", "measure archs on this machine"),
-  the module is imported only when its command runs, so optional dependencies stay optional.
+  the module is imported only when its command runs, so optional dependencies stay optional;
+  `hwnas help measure` runs it with ["--help"].
 """
+import difflib
 import importlib
 import json
 import os
 import sys
 
 from .client import DaemonExited, HwnasClient, HwnasError
+from .commands import GLOBAL_FLAGS, RPC_COMMANDS
+from .progress import PlainProgress, TerminalProgress
+from .summary import summarize
 
 # Exit codes (documented in `hwnas help`).
 EXIT_OK = 0
-EXIT_ERROR = 1  # the daemon answered with a JSON-RPC error, or the daemon could not run
+EXIT_ERROR = 1  # the daemon answered with an error (bad params, unknown device, ...) or could not run
 EXIT_USAGE = 2  # bad command line: unknown command or flag, missing value
-EXIT_CANCELLED = 130  # interrupted (Ctrl-C) or the request was cancelled
+EXIT_CANCELLED = 130  # interrupted (Ctrl-C; the request is cancelled; a search prints its best so far)
+
+EXIT_CODES = [(EXIT_OK, "success"), (EXIT_ERROR, "the daemon answered with an error, or could not start"),
+              (EXIT_USAGE, "bad command line (unknown command or flag, missing value)"),
+              (EXIT_CANCELLED, "interrupted with Ctrl-C (the request was cancelled)")]
 
 
 class UsageError(Exception):
     """A bad command line; main() prints it with a hint and exits EXIT_USAGE."""
+
+    def __init__(self, message, command=None):
+        super().__init__(message)
+        self.command = command
 
 
 class LocalCommand:
@@ -38,38 +57,6 @@ class LocalCommand:
         return getattr(importlib.import_module(module), function)
 
 
-class Context:
-    """What a command needs besides its own flags: the state dir, the output mode and a daemon."""
-
-    def __init__(self, state=None, json_output=None, stdout=None, stderr=None):
-        self.state = state
-        self.json_output = json_output  # None: JSON unless stdout is a terminal
-        self.stdout = stdout or sys.stdout
-        self.stderr = stderr or sys.stderr
-
-    def client(self):
-        """A started HwnasClient ($HWNASD or the checkout's build) on this context's state dir."""
-        return HwnasClient(state=self.state)
-
-    def wants_json(self):
-        return self.json_output if self.json_output is not None else not _isatty(self.stdout)
-
-    def emit(self, result):
-        """Prints a result: JSON (one line) for pipes and --json."""
-        self.stdout.write(json.dumps(result) + "\n")
-        self.stdout.flush()
-
-    def progress(self, value):
-        """Prints one progress report to stderr."""
-        extras = " ".join(f"{k}={v}" for k, v in sorted(value.items()) if k not in ("kind", "step", "total", "message"))
-        total = value.get("total")
-        line = f"progress {value.get('step')}" + (f"/{total}" if total is not None else "")
-        if value.get("message"):
-            line += f" {value['message']}"
-        self.stderr.write((line + " " + extras).rstrip() + "\n")
-        self.stderr.flush()
-
-
 def _isatty(stream):
     try:
         return stream.isatty()
@@ -77,110 +64,357 @@ def _isatty(stream):
         return False
 
 
-# -- RPC commands ---------------------------------------------------------------------------
-RPC_COMMANDS = {
-    "encode": "encode", "predict": "predict", "train": "train", "evaluate": "evaluate", "finetune": "finetune",
-    "adapt-proxy": "adaptProxy", "search": "search", "generate": "generate", "train-generator": "trainGenerator",
-    "save": "save", "load": "load", "delete-predictor": "deletePredictor", "monotonicity": "monotonicity", "reuse": "reuse",
-    "sample": "hwnas/sample", "space-info": "hwnas/spaceInfo", "devices": "hwnas/listDevices",
-    "predictors": "hwnas/listPredictors", "info": "initialize", "export": "export",
-}
-COMMANDS = RPC_COMMANDS  # the former name (hwnas_client.COMMANDS)
+class Context:
+    """What a command needs besides its own flags: the state dir, the output mode and a daemon."""
+
+    def __init__(self, state=None, json_output=None, quiet=False, stdout=None, stderr=None):
+        self.state = state
+        self.json_output = json_output  # None: JSON unless stdout is a terminal; False: human summary
+        self.quiet = quiet
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+
+    def client(self):
+        """A started HwnasClient ($HWNASD or the checkout's build) on this context's state dir."""
+        return HwnasClient(state=self.state, client_name="hwnas-cli")
+
+    def wants_json(self):
+        return self.json_output if self.json_output is not None else not _isatty(self.stdout)
+
+    def progress(self):
+        """A progress renderer for stderr: a live line on a terminal, plain lines otherwise, None with --quiet."""
+        if self.quiet:
+            return None
+        return TerminalProgress(self.stderr) if _isatty(self.stderr) else PlainProgress(self.stderr)
+
+    def emit(self, result, method=None, params=None):
+        """Prints a result: one line of JSON for pipes and --json, else the human summary."""
+        if self.wants_json():
+            self.stdout.write(json.dumps(result) + "\n")
+        else:
+            self.stdout.write(summarize(method, result, params) + "\n")
+        self.stdout.flush()
+
+    def usage_error(self, message, command=None):
+        """Raises the UsageError main() turns into exit 2."""
+        raise UsageError(message, command)
+
+
+# -- parsing ----------------------------------------------------------------------------------
+def _nearest(name, names):
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def _read_at(text):
+    """`@FILE` -> the file's JSON (a .csv file: samples via samples_from_csv); else `text`."""
+    if not text.startswith("@"):
+        return text
+    path = text[1:]
+    try:
+        if path.endswith(".csv"):
+            from .samples import samples_from_csv
+            return json.dumps(samples_from_csv(path))
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror}") from None
+
+
+def _convert(cmd_name, flag, text):
+    """A flag's value text -> its JSON value (UsageError when it does not fit the kind)."""
+    def bad(what):
+        return UsageError(f"--{flag.name} expects {what}, got {text!r} (see hwnas help {cmd_name})", cmd_name)
+
+    if flag.kind == "name":
+        return text
+    if flag.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise bad("an integer") from None
+    if flag.kind in ("number", "numbers"):
+        try:
+            v = json.loads(text)
+        except ValueError:
+            raise bad("a number") from None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise bad("a number")
+        return v
+    if flag.kind == "arch":
+        return int(text) if text.lstrip("-").isdigit() else text
+    if flag.kind == "budget":
+        try:
+            v = json.loads(text)
+        except ValueError:
+            raise bad('a number of ms or a JSON object such as {"latency_ms": 5}') from None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return {"latency_ms": v}
+        if isinstance(v, dict):
+            return v
+        raise bad('a number of ms or a JSON object such as {"latency_ms": 5}')
+    if flag.kind == "json":
+        text = _read_at(text)
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text  # a plain string (e.g. a GPU name for --spec)
+    return text
+
+
+def parse_command(cmd, argv):
+    """argv (after the command name) -> (params, options) for an RPC command; options holds the
+    global flags (state, json, human, quiet, help). Raises UsageError."""
+    flags = {f.name: f for f in cmd.flags}
+    globals_ = {f.name: f for f in GLOBAL_FLAGS}
+    params, options = {}, {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            options["help"] = True
+            i += 1
+            continue
+        if not arg.startswith("--") or len(arg) < 3:
+            raise UsageError(f"unexpected argument {arg!r}: {cmd.name} takes --flags only (see hwnas help {cmd.name})", cmd.name)
+        name, eq, inline = arg[2:].partition("=")
+        flag = flags.get(name) or globals_.get(name)
+        if flag is None:
+            near = _nearest(name, list(flags) + list(globals_))
+            hint = f"; did you mean --{near}?" if near else ""
+            raise UsageError(f"unknown flag --{name} for {cmd.name}{hint} (see hwnas help {cmd.name})", cmd.name)
+        i += 1
+        if flag.kind == "switch":
+            if eq:
+                raise UsageError(f"--{name} takes no value", cmd.name)
+            value = True
+        else:
+            if eq:
+                text = inline
+            elif i < len(argv) and not (argv[i].startswith("--") and len(argv[i]) > 2):
+                text = argv[i]
+                i += 1
+            else:
+                example = f"--{name} {flag.metavar}" if flag.metavar else f"--{name}"
+                raise UsageError(f"--{name} needs a value ({example}: {flag.help})", cmd.name)
+            value = _convert(cmd.name, flag, text)
+        if flag in GLOBAL_FLAGS:
+            if name == "params":
+                if not isinstance(value, dict):
+                    raise UsageError("--params expects a JSON object", cmd.name)
+                params.update(value)
+            else:
+                options[name] = value
+        elif flag.repeats:
+            params.setdefault(flag.param, []).append(value)
+        else:
+            params[flag.param] = value
+    if "samplesFrom" in params:
+        _samples_from(cmd, params)
+    if not options.get("help"):
+        missing = [f for f in cmd.flags if f.required and f.param not in params]
+        if missing:
+            f = missing[0]
+            raise UsageError(f"{cmd.name} needs --{f.name} ({f.help}), e.g. {cmd.example}", cmd.name)
+    return params, options
+
+
+def _samples_from(cmd, params):
+    """--samples-from FILE (a samples CSV, e.g. from `hwnas measure`) becomes params.samples, or
+    adaptProxy's target.samples (target.name: --target's name, else the file's stem)."""
+    from .samples import samples_from_csv
+    path = params.pop("samplesFrom")
+    try:
+        samples = samples_from_csv(path)
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--samples-from: {e}", cmd.name) from None
+    if cmd.method == "adaptProxy":
+        target = params.get("target")
+        if not isinstance(target, dict):
+            target = {"name": target if isinstance(target, str) else os.path.splitext(os.path.basename(path))[0]}
+        target["samples"] = samples
+        params["target"] = target
+    else:
+        params["samples"] = samples
+
+
+def parse_cli(argv):
+    """argv -> (method, params) (for scripts and tests; help and global flags are not handled)."""
+    if not argv:
+        raise UsageError("no command")
+    if argv[0] == "call":
+        method, params, _ = _parse_call(argv[1:])
+        return method, params
+    cmd = RPC_COMMANDS.get(argv[0])
+    if cmd is None:
+        raise UsageError(_unknown_command(argv[0]))
+    params, _ = parse_command(cmd, argv[1:])
+    return cmd.method, params
+
+
+def _parse_call(argv):
+    options = {}
+    rest = []
+    for a in argv:
+        if a in ("--json", "--human", "--quiet", "--help", "-h"):
+            options["help" if a == "-h" else a[2:]] = True
+        else:
+            rest.append(a)
+    if options.get("help"):
+        return None, {}, options
+    if not rest or len(rest) > 2:
+        raise UsageError("usage: hwnas call METHOD [JSON-PARAMS], e.g. hwnas call hwnas/listDevices '{\"space\": \"fbnet\"}'",
+                         "call")
+    try:
+        params = json.loads(_read_at(rest[1])) if len(rest) > 1 else {}
+    except ValueError as e:
+        raise UsageError(f"call: the params are not valid JSON ({e}): {rest[1]!r}; "
+                         "write them as one JSON object in single quotes, e.g. '{\"space\": \"nb201\"}'", "call") from None
+    if not isinstance(params, dict):
+        raise UsageError(f"call: the params must be a JSON object, got {type(params).__name__}", "call")
+    return rest[0], params, options
+
+
+def _unknown_command(name):
+    names = sorted(set(RPC_COMMANDS) | set(LOCAL_COMMANDS))
+    near = _nearest(name, names)
+    return f"unknown command {name!r}" + (f"; did you mean {near!r}?" if near else "") + " (see hwnas help)"
+
+
+# -- running ----------------------------------------------------------------------------------
+def _run_rpc(method, params, ctx):
+    """Sends one request; prints the result (or the error); returns the exit code."""
+    with ctx.client() as client:
+        if method == "initialize":
+            ctx.emit(client.server_info, method, params)
+            return EXIT_OK
+        req = client.start(method, params, progress=ctx.progress(), want_progress=True)
+        try:
+            result = _wait(req)
+        except KeyboardInterrupt:
+            req.cancel()
+            ctx.stderr.write("\nhwnas: cancelling…\n")
+            try:
+                result = req.result(10)
+            except (HwnasError, Exception):  # noqa: BLE001 (cancelled, or the daemon stopped)
+                return EXIT_CANCELLED
+            ctx.emit(result, method, params)  # e.g. a search's best so far, marked partial
+            return EXIT_CANCELLED
+        except DaemonExited:
+            raise
+        except HwnasError as e:
+            if e.code == -32800:
+                ctx.stderr.write("hwnas: request cancelled\n")
+                return EXIT_CANCELLED
+            ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
+            return EXIT_ERROR
+    ctx.emit(result, method, params)
+    return EXIT_OK
+
+
+def _wait(req):
+    """The result, waiting in short slices so Ctrl-C is seen at once."""
+    import concurrent.futures
+    while True:
+        try:
+            return req.result(0.2)
+        except concurrent.futures.TimeoutError:
+            continue
+
+
+def _context(options):
+    json_output = True if options.get("json") else (False if options.get("human") else None)
+    return Context(state=options.get("state"), json_output=json_output, quiet=bool(options.get("quiet")))
 
 
 def _call_main(argv, ctx):
-    """`hwnas call METHOD [JSON-PARAMS]`."""
+    """`hwnas call METHOD [JSON-PARAMS]`: any request, params as JSON."""
+    method, params, options = _parse_call(argv)
+    if options.get("help"):
+        ctx.stdout.write(CALL_HELP)
+        return EXIT_OK
+    if options.get("json"):
+        ctx.json_output = True
+    if options.get("human"):
+        ctx.json_output = False
+    if options.get("quiet"):
+        ctx.quiet = True
+    return _run_rpc(method, params, ctx)
+
+
+def _help_main(argv, ctx):
+    """`hwnas help [COMMAND]`."""
     if not argv:
-        raise UsageError("call needs a method name, e.g. hwnas call hwnas/listDevices '{\"space\":\"fbnet\"}'")
-    try:
-        params = json.loads(argv[1]) if len(argv) > 1 else {}
-    except ValueError as e:
-        raise UsageError(f"call: params are not JSON ({e}): {argv[1]!r}") from None
-    return _run_rpc(argv[0], params, ctx)
+        ctx.stdout.write(general_help())
+        return EXIT_OK
+    name = argv[0]
+    if name in RPC_COMMANDS:
+        ctx.stdout.write(command_help(RPC_COMMANDS[name]))
+        return EXIT_OK
+    if name in LOCAL_COMMANDS:
+        return LOCAL_COMMANDS[name].resolve()(["--help"], ctx)
+    raise UsageError(_unknown_command(name))
 
 
 LOCAL_COMMANDS = {
     "call": LocalCommand("hwnas.cli:_call_main", "send any request: hwnas call METHOD [JSON-PARAMS]"),
+    "help": LocalCommand("hwnas.cli:_help_main", "this help, or one command's: hwnas help COMMAND"),
 }
 
-USAGE = """usage: hwnas COMMAND [--name value ...]
-       hwnas call METHOD [JSON-PARAMS]
-commands: """ + ", ".join(sorted(set(RPC_COMMANDS) | set(LOCAL_COMMANDS))) + """
-  --name value  becomes params.name (kebab-case -> camelCase); values are JSON when they parse, else strings;
-  --name        without a value (last, or followed by another --flag) is true, e.g. --pareto;
-  --arch A      may repeat and becomes params.archs (a list);
-  search / train-generator: --budget 5 becomes budget {"latency_ms": 5}; generate: --budget may
-  repeat and becomes params.budgets; monotonicity: --device may repeat and becomes params.devices.
-Progress goes to stderr, the result JSON to stdout; exit 1 on a JSON-RPC error. Daemon: $HWNASD or the checkout's build."""
+COMMANDS = {name: cmd.method for name, cmd in RPC_COMMANDS.items()}  # the former hwnas_client.COMMANDS
+
+CALL_HELP = """usage: hwnas call METHOD [JSON-PARAMS] [--json | --human] [--quiet]
+
+Sends any request of protocol/PROTOCOL.md, params as one JSON object (or @FILE).
+
+example:
+  hwnas call hwnas/listDevices '{"space": "fbnet"}'
+"""
 
 
-def _camel(name):
-    head, *rest = name.split("-")
-    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+def general_help():
+    """`hwnas help`."""
+    width = max(len(n) for n in list(RPC_COMMANDS) + list(LOCAL_COMMANDS))
+    lines = ["usage: hwnas COMMAND [--flag value ...] [--state DIR] [--json]",
+             "       hwnas help COMMAND      (or hwnas COMMAND --help)", "",
+             "Hardware-aware neural architecture search: predicted latency of architectures on real",
+             "devices, searches under latency budgets, generators. Each command starts the daemon",
+             "(hwnasd: $HWNASD, else the checkout's build, else on PATH) and sends one request.", "", "commands:"]
+    for name, cmd in RPC_COMMANDS.items():
+        lines.append(f"  {name:<{width}}  {cmd.summary}")
+    for name, local in LOCAL_COMMANDS.items():
+        lines.append(f"  {name:<{width}}  {local.summary}")
+    lines += ["", "flags every command takes:"]
+    lines += [f"  {f.usage():<22}{f.help}" for f in GLOBAL_FLAGS]
+    lines += ["", "output: on a terminal, a short summary and a live progress bar on stderr; otherwise (a pipe,",
+              "a file) one line of JSON on stdout and plain progress lines on stderr.", "", "exit codes:"]
+    lines += [f"  {code:<4}{what}" for code, what in EXIT_CODES]
+    lines += ["", "examples:", "  hwnas devices --space nb201", "  hwnas search --space nb201 --device pixel3 --budget 5",
+              "  hwnas predict --space nb201 --device pixel3 --arch 42", ""]
+    return "\n".join(lines)
 
 
-def _value(text):
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def command_help(cmd):
+    """`hwnas help COMMAND`: usage, every flag, an example."""
+    required = " ".join(f.usage() for f in cmd.flags if f.required)
+    lines = [f"usage: hwnas {cmd.name} {required}".rstrip() + " [flags]", "", f"{cmd.summary} (request `{cmd.method}`).", ""]
+    if cmd.flags:
+        lines.append("flags:")
+        width = max(len(f.usage()) for f in cmd.flags + GLOBAL_FLAGS) + 2
+        for f in cmd.flags:
+            lines.append(f"  {f.usage():<{width}}{f.help}" + (" (required)" if f.required else ""))
+        lines.append("")
+    lines.append("and every command's:")
+    width = max(len(f.usage()) for f in cmd.flags + GLOBAL_FLAGS) + 2
+    lines += [f"  {f.usage():<{width}}{f.help}" for f in GLOBAL_FLAGS]
+    lines += ["", "Values: a JSON flag takes JSON or @FILE; --flag=value also works.", ""]
+    if cmd.notes:
+        lines += [cmd.notes, ""]
+    lines += ["example:", f"  {cmd.example}", ""]
+    return "\n".join(lines)
 
 
-def parse_cli(argv):
-    """argv -> (method, params)."""
-    if not argv or argv[0] in ("-h", "--help"):
-        raise SystemExit(USAGE)
-    if argv[0] == "call":
-        if len(argv) < 2:
-            raise SystemExit(USAGE)
-        params = json.loads(argv[2]) if len(argv) > 2 else {}
-        return argv[1], params
-    if argv[0] not in RPC_COMMANDS:
-        raise SystemExit(f"hwnas: unknown command {argv[0]!r}\n{USAGE}")
-    method, params, i = RPC_COMMANDS[argv[0]], {}, 1
-    while i < len(argv):
-        flag = argv[i]
-        if not flag.startswith("--") or len(flag) < 3:
-            raise SystemExit(f"hwnas: expected --name value, got {flag!r}")
-        name = flag[2:]
-        if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
-            params[_camel(name)] = True  # a bare flag, e.g. --pareto
-            i += 1
-            continue
-        value = argv[i + 1]
-        i += 2
-        if name == "arch":
-            params.setdefault("archs", []).append(value if not value.lstrip("-").isdigit() else int(value))
-        elif name == "budget" and method in ("search", "trainGenerator"):
-            v = _value(value)
-            params["budget" if method == "search" else "budgets"] = (
-                {"latency_ms": v} if method == "search" and isinstance(v, (int, float)) else v)
-        elif name == "budget" and method == "generate":
-            params.setdefault("budgets", []).append(_value(value))
-        elif name == "device" and method == "monotonicity":
-            params.setdefault("devices", []).append(value)
-        elif name in ("space", "device", "predictor", "id", "generator", "base", "proxy", "path", "target", "dir"):
-            v = _value(value)  # names stay strings even when they look like numbers; objects parse
-            params[_camel(name)] = v if isinstance(v, (dict, list)) else value
-        else:
-            params[_camel(name)] = _value(value)
-    return method, params
-
-
-def _run_rpc(method, params, ctx):
-    with ctx.client() as client:
-        if method == "initialize":
-            result = client.server_info
-        else:
-            try:
-                result = client.call(method, params, progress=ctx.progress)
-            except DaemonExited:
-                raise
-            except HwnasError as e:
-                ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
-                return EXIT_ERROR
-    ctx.emit(result)
-    return EXIT_OK
+USAGE = general_help()  # the former hwnas_client.USAGE
 
 
 def main(argv=None):
@@ -188,10 +422,41 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     ctx = Context()
     try:
-        if argv and argv[0] in LOCAL_COMMANDS:
-            return LOCAL_COMMANDS[argv[0]].resolve()(argv[1:], ctx)
-        method, params = parse_cli(argv)
-        return _run_rpc(method, params, ctx)
+        # Global flags may come before the command: hwnas --state DIR search ...
+        options = {}
+        while argv and argv[0].startswith("--") and argv[0] not in ("--help", "--version"):
+            flag = argv.pop(0)[2:]
+            if flag in ("json", "human", "quiet"):
+                options[flag] = True
+            elif flag == "state":
+                if not argv:
+                    raise UsageError("--state needs a value (--state DIR)")
+                options["state"] = argv.pop(0)
+            else:
+                raise UsageError(f"unknown flag --{flag} before the command (see hwnas help)")
+        if not argv or argv[0] in ("-h", "--help"):
+            if not argv:
+                sys.stderr.write(general_help())
+                return EXIT_USAGE
+            sys.stdout.write(general_help())
+            return EXIT_OK
+        if argv[0] == "--version":
+            from . import __version__
+            sys.stdout.write(f"hwnas {__version__}\n")
+            return EXIT_OK
+        name, rest = argv[0], argv[1:]
+        if name in LOCAL_COMMANDS:
+            ctx = _context(options)
+            return LOCAL_COMMANDS[name].resolve()(rest, ctx)
+        cmd = RPC_COMMANDS.get(name)
+        if cmd is None:
+            raise UsageError(_unknown_command(name))
+        params, more = parse_command(cmd, rest)
+        options.update(more)
+        if options.get("help"):
+            sys.stdout.write(command_help(cmd))
+            return EXIT_OK
+        return _run_rpc(cmd.method, params, _context(options))
     except UsageError as e:
         sys.stderr.write(f"hwnas: {e}\n")
         return EXIT_USAGE

@@ -22,6 +22,9 @@ import subprocess
 import sys
 import threading
 
+from .progress import make_progress
+from .results import Result
+
 __all__ = ["HwnasClient", "HwnasError", "DaemonExited", "Request", "decode_f32", "default_binary"]
 
 
@@ -85,6 +88,7 @@ class Request:
         self.future = concurrent.futures.Future()
         self._progress = queue.Queue()
         self.callback = None
+        self.title = None  # the `begin` notification's title, once it arrived
 
     def result(self, timeout=None):
         """The result; raises HwnasError on an error response."""
@@ -113,11 +117,18 @@ class Request:
             yield item
 
     def _on_progress(self, value):
+        """Routes one `$/progress` value: reports go to progress() and the callback; `begin` and
+        `end` reach the callback's begin(title) / end() methods when it has them."""
         kind = value.get("kind")
-        if kind == "end":
+        if kind == "begin":
+            self.title = value.get("title")
+            if self.callback is not None and hasattr(self.callback, "begin"):
+                self.callback.begin(self.title)
+        elif kind == "end":
             self._progress.put(None)
-            return
-        if kind == "report":
+            if self.callback is not None and hasattr(self.callback, "end"):
+                self.callback.end()
+        elif kind == "report":
             self._progress.put(value)
             if self.callback:
                 self.callback(value)
@@ -141,8 +152,11 @@ class HwnasClient:
         self._stderr_tail = ""
         capture = isinstance(stderr, str) and stderr == "capture"
         try:
+            # A session of its own: Ctrl-C in a terminal reaches this process (which cancels the
+            # request), not the daemon; the daemon exits when its stdin closes.
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE if capture else stderr, bufsize=0)
+                                         stderr=subprocess.PIPE if capture else stderr, bufsize=0,
+                                         start_new_session=True)
         except OSError as e:
             raise DaemonExited(f"cannot start hwnasd ({cmd[0]}): {e.strerror or e}; build it (swift build) "
                                "or set $HWNASD to its path") from None
@@ -276,7 +290,10 @@ class HwnasClient:
 
     # -- generic API ----------------------------------------------------------------------
     def start(self, method, params=None, progress=None, want_progress=False):
-        """Sends a request and returns a Request at once. progress: callback for reports."""
+        """Sends a request and returns a Request at once. progress: a callback for report values
+        (with optional begin(title)/end() methods), or True / "auto" / "tqdm" / "terminal" /
+        "plain" for a ready-made renderer (see hwnas.progress.make_progress)."""
+        progress = make_progress(progress)
         rid = next(self._ids)
         params = dict(params or {})
         token = None
@@ -300,8 +317,11 @@ class HwnasClient:
         return req
 
     def call(self, method, params=None, progress=None, timeout=None):
-        """Sends a request and waits for its result (raises HwnasError on error)."""
-        return self.start(method, params, progress).result(timeout)
+        """Sends a request and waits for its result (raises HwnasError on error). progress: as
+        in start(), e.g. progress=True for a bar. An object result is a hwnas.Result: the dict,
+        plus to_frame()."""
+        result = self.start(method, params, progress).result(timeout)
+        return Result(result, method, params) if isinstance(result, dict) else result
 
     def notify(self, method, params=None):
         msg = {"jsonrpc": "2.0", "method": method}

@@ -7,6 +7,9 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.dirname(HERE))
+# Processes the tests start (Ray workers, example scripts) import the checkout's package too,
+# whatever the directory pytest runs from (.ci/run: the repository root).
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (os.path.dirname(HERE), os.environ.get("PYTHONPATH")) if p)
 
 import hwnas  # noqa: E402
 

@@ -1,0 +1,44 @@
+import JSONRPC
+import NASCore
+import NASSpaces
+import RequestServer
+
+extension Server {
+    /// Version of protocol/PROTOCOL.md.
+    public static let protocolVersion = "1.0"
+
+    /// Registers `initialize` (server info, methods, and `catalog`'s spaces, devices and
+    /// predictors), `shutdown`, `hwnas/listDevices` and `hwnas/listPredictors`.
+    public func registerLifecycleHandlers(catalog: ServerCatalog, version: String = HWNASDaemon.version) {
+        register(InitializeRequest.self) { [unowned self] params, context in
+            if let c = params.clientInfo {
+                context.logger.info("client \(c.name) \(c.version ?? "")")
+            }
+            return InitializeResult(
+                serverInfo: .init(name: "hwnasd", version: version),
+                protocolVersion: Server.protocolVersion,
+                methods: methods,
+                searchSpaces: catalog.searchSpaces(),
+                devices: catalog.devices(),
+                predictors: catalog.predictors())
+        }
+        register(ShutdownRequest.self) { _, _ in NullResult() }
+        register(ListDevicesRequest.self) { params, _ in
+            let all = (catalog.deviceDetails ?? catalog.devices)()
+            guard let space = params.space else { return ListDevicesResult(devices: all) }
+            let spaces = catalog.searchSpaces()
+            if !spaces.isEmpty && !spaces.contains(where: { $0.id == space }) {
+                let hint = NameSuggestion.didYouMean(space, among: spaces.map { ($0.id, [SpaceRegistry.longName(of: $0.summary)]) })
+                throw ResponseError(code: .unknownSearchSpace,
+                                    message: "params.space: unknown search space '\(space)'\(hint); known: \(spaces.map(\.id).joined(separator: ", "))",
+                                    data: ["field": "params.space"])
+            }
+            return ListDevicesResult(devices: all.filter { $0.spaces.contains(space) })
+        }
+        register(ListPredictorsRequest.self) { params, _ in
+            ListPredictorsResult(predictors: catalog.predictors().filter { p in
+                (params.space == nil || p.space == params.space) && (params.device == nil || p.device == params.device)
+            })
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import NASCore
+import Synchronization
+import XCTest
+
+final class NameSuggestionTests: XCTestCase {
+    func testSameSpellingCaseAndPunctuationInsensitiveWinsAlone() {
+        let devices = ["pixel2", "pixel3", "rice_pixel3", "raspi4"]
+        XCTAssertEqual(NameSuggestion.suggestions(for: "Pixel3", among: devices.map { ($0, []) }), ["pixel3"])
+        XCTAssertEqual(NameSuggestion.suggestions(for: "pixel-3", among: devices.map { ($0, []) }), ["pixel3"])
+    }
+
+    func testAliasesAndPrefixes() {
+        let spaces: [(name: String, aliases: [String])] = [("nb201", ["NAS-Bench-201 cell"]), ("fbnet", ["FBNet"])]
+        XCTAssertEqual(NameSuggestion.didYouMean("nasbench201", among: spaces), "; did you mean 'nb201'?")
+        XCTAssertEqual(NameSuggestion.suggestions(for: "fbne", among: spaces), ["fbnet"])
+    }
+
+    func testTyposWithinAThirdOfTheLengthAndNothingFarAway() {
+        XCTAssertEqual(NameSuggestion.suggestions(for: "samsung_a05", among: [("samsung_a50", []), ("pixel2", [])]), ["samsung_a50"])
+        XCTAssertEqual(NameSuggestion.didYouMean("zzzz", among: ["pixel3", "raspi4"]), "")
+        XCTAssertEqual(NameSuggestion.editDistance("kitten", "sitting"), 3)
+    }
+}
+
+final class JobControlLabelTests: XCTestCase {
+    func testLabelledReportsCarryNestedLabelsAndShareCancellation() {
+        let seen = Mutex<[String?]>([])
+        let root = JobControl(onProgress: { r in seen.withLock { $0.append(r.message) } })
+        let training = root.labelled("training latency predictor default-nb201-pixel3")
+        let mlp = training.labelled("(mlp)")
+        mlp.report(ProgressReport(step: 1, total: 10, message: "training mlp"))
+        training.report(ProgressReport(step: 2, total: 10))
+        root.report(ProgressReport(step: 3, total: 10, message: "search done"))
+        XCTAssertEqual(seen.withLock { $0 }, ["training latency predictor default-nb201-pixel3 (mlp)",
+                                              "training latency predictor default-nb201-pixel3", "search done"])
+        XCTAssertFalse(mlp.isCancelled)
+        root.cancel()
+        XCTAssertTrue(mlp.isCancelled)
+    }
+}

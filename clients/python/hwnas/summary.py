@@ -1,0 +1,178 @@
+"""Short human summaries of results (what `hwnas` prints on a terminal; --json prints the JSON)."""
+import json
+
+from .format import sig, table
+
+__all__ = ["summarize", "latency_text"]
+
+
+def _interval(c):
+    """(lower, upper) of a candidate's latency when the result carries one, else None."""
+    if "lower" in c and "upper" in c and isinstance(c["lower"], (int, float)):
+        return c["lower"], c["upper"]
+    iv = c.get("latencyInterval") or c.get("latency_interval") or c.get("interval")
+    if isinstance(iv, dict) and "lower" in iv and "upper" in iv:
+        return iv["lower"], iv["upper"]
+    if isinstance(iv, (list, tuple)) and len(iv) == 2:
+        return iv[0], iv[1]
+    return None
+
+
+def latency_text(c):
+    """'3.758 ms' or '3.758 ms (3.5–4.1)' when the candidate has an interval."""
+    text = f"{sig(c.get('latency_ms'))} ms"
+    iv = _interval(c)
+    if iv:
+        text += f" ({sig(iv[0])}–{sig(iv[1])})"
+    return text
+
+
+def _search(r, params):
+    lines = []
+    best = r.get("best")
+    budget = (params.get("budget") or {}).get("latency_ms")
+    head = "Pareto search" if params.get("pareto") else "search"
+    space = params.get("space", "")
+    on = f"{space}/{params['device']}" if params.get("device") else f"{space} with predictor {r.get('predictor')}"
+    lines.append(f"{head} {on}" + (f" ≤ {sig(budget)} ms" if budget is not None else "")
+                 + (" (cancelled: best so far)" if r.get("partial") else ""))
+    if best:
+        lines.append(f"  best:     {best['arch']}")
+        lines.append(f"            latency {latency_text(best)}, accuracy {sig(best.get('accuracy'))}")
+    elif budget is not None:
+        lines.append("  no architecture found within the budget")
+    fastest = r.get("fastest")
+    front = sorted(r.get("front") or [], key=lambda c: c.get("latency_ms", 0))
+    if fastest and not front and (not best or fastest.get("arch") != best.get("arch")):
+        lines.append(f"  fastest:  {fastest['arch']} ({latency_text(fastest)}, accuracy {sig(fastest.get('accuracy'))})")
+    if front:
+        shown = front if len(front) <= 15 else front[:7] + [None] + front[-7:]
+        rows = [["…", "", ""] if c is None else [latency_text(c), sig(c.get("accuracy")), c.get("arch", "")] for c in shown]
+        lines.append(f"  Pareto front ({len(front)} architectures, fastest first):")
+        lines.append(table(rows, ["latency", "accuracy", "architecture"], align=[">", ">", "<"], indent="    "))
+    stats = [f"{r.get('generations')} generations" if r.get("generations") is not None else None,
+             f"{r.get('queries')} predictions" if r.get("queries") is not None else None,
+             f"{sig(r['elapsedMs'] / 1000, 3)} s" if r.get("elapsedMs") is not None else None,
+             f"{r.get('algorithm')}" if r.get("algorithm") else None]
+    lines.append("  " + ", ".join(s for s in stats if s))
+    if not front:
+        lines.append("  (for the whole latency/accuracy trade-off, search with --pareto: it prints the Pareto front)")
+    meaning = f"latency: predicted ms per inference by predictor {r.get('predictor')}"
+    if r.get("safetyMargin"):
+        meaning += f", kept {sig(100 * r['safetyMargin'], 3)} % under the budget (safety margin)"
+    if r.get("accuracyLabel"):
+        meaning += f"; accuracy: {r['accuracyLabel']}"
+    lines.append("  " + meaning)
+    return lines
+
+
+def _predict(r, params):
+    archs = params.get("archs") or []
+    lat = r.get("latency_ms") or []
+    lower, upper = r.get("lower"), r.get("upper")
+    rows = []
+    for i, v in enumerate(lat):
+        row = [str(archs[i]) if i < len(archs) else str(i), v]
+        if lower and upper:
+            row += [lower[i], upper[i]]
+        rows.append(row)
+    headers = ["architecture", "latency ms"] + (["lower", "upper"] if lower and upper else [])
+    lines = [f"predicted latency by {r.get('predictor')}:", table(rows, headers)]
+    if lower and upper:
+        lines.append(f"  lower/upper: the {sig(100 * r.get('interval', 0), 3)} % prediction interval (ms)")
+    return lines
+
+
+def _devices(r, params):
+    rows = []
+    for d in r.get("devices", []):
+        measured = d.get("archsMeasured") or {}
+        rows.append([d["name"], d.get("kind", ""), d.get("displayName", ""), d.get("batch") if d.get("batch") is not None else "",
+                     ", ".join(f"{s} {measured[s]}" if s in measured else s for s in d.get("spaces", [])),
+                     d.get("source") or ""])
+    lines = [f"{len(rows)} devices" + (f" measured in {params['space']}" if params.get("space") else "") + ":",
+             table(rows, ["name", "kind", "device", "batch", "spaces (archs measured)", "source"],
+                   align=["<", "<", "<", ">", "<", "<"])]
+    lines.append("  use the name with --device; `hwnas devices --json` has each device's description and specs")
+    return lines
+
+
+def _predictors(r, params):
+    rows = []
+    for p in r.get("predictors", []):
+        info = p.get("info") or {}
+        rows.append([p["id"], p.get("space", ""), p.get("device") or "", p.get("model", ""),
+                     info.get("heldOutRMSE", ""), info.get("heldOutSpearman", "")])
+    if not rows:
+        return ["no trained predictors (train one with `hwnas train`, or use --device: its default predictor is trained on first use)"]
+    return [f"{len(rows)} predictors:", table(rows, ["id", "space", "device", "model", "held-out RMSE ms", "Spearman"]),
+            "  RMSE: root-mean-square error of the predicted latency on held-out measurements"]
+
+
+_METRICS = [("rmse", "RMSE (ms)"), ("mape", "MAPE (%)"), ("spearman", "Spearman rank correlation"),
+            ("kendall", "Kendall rank correlation"), ("within5", "share within ±5 %"), ("within10", "share within ±10 %"),
+            ("count", "architectures")]
+
+
+def _metrics_lines(m, label, baseline=None):
+    """A table of error metrics (and a LUT baseline column when given)."""
+    if not m:
+        return []
+    rows = [[name, m[k]] + ([baseline.get(k, "")] if baseline else []) for k, name in _METRICS if k in m]
+    headers = ["metric", "value"] + (["LUT baseline"] if baseline else [])
+    return [f"  {label}:", table(rows, headers, indent="    ")] if rows else []
+
+
+def _predictor_info(r, params):
+    lines = [f"predictor {r.get('predictor') or r.get('id')}: {r.get('model', '')}"
+             + (f" on {r['device']}" if r.get("device") else "") + (f", saved to {r['path']}" if r.get("path") else "")]
+    metrics = r.get("metrics") or {}
+    lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
+    lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
+    return lines
+
+
+def _evaluate(r, params):
+    return [f"predictor {r.get('predictor')} on {r.get('data')}:"] + _metrics_lines(r.get("metrics"), "error")
+
+
+def _generate(r, params):
+    rows = [[g.get("budgetMs"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
+            for g in r.get("results", [])]
+    return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", "accuracy", "within", "architecture"]),
+            f"  accuracy: {r.get('accuracyLabel', '')}"]
+
+
+def _monotonicity(r, params):
+    devices = r.get("devices", [])
+    rows = [[d] + list(row) for d, row in zip(devices, r.get("matrix", []))]
+    return [f"{r.get('metric', 'spearman')} rank correlation of latencies:", table(rows, [""] + devices),
+            "  1: same ranking of architectures on both devices"]
+
+
+def _info(r, params):
+    info = r.get("serverInfo", {})
+    rows = [[s["id"], s.get("size", ""), s.get("summary", "")] for s in r.get("searchSpaces", [])]
+    return [f"{info.get('name', 'hwnasd')} {info.get('version', '')}, protocol {r.get('protocolVersion', '')}",
+            "search spaces:", table(rows, ["id", "architectures", "what"], align=["<", ">", "<"]),
+            f"{len(r.get('devices', []))} measured devices (hwnas devices), {len(r.get('predictors', []))} trained "
+            f"predictors (hwnas predictors), {len(r.get('methods', []))} methods (protocol/PROTOCOL.md)"]
+
+
+_SUMMARIES = {
+    "initialize": _info,
+    "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
+    "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
+    "generate": _generate, "monotonicity": _monotonicity,
+}
+
+
+def summarize(method, result, params=None):
+    """The human summary of `result` of `method` (a string); indented JSON for methods without one."""
+    fn = _SUMMARIES.get(method)
+    if fn is not None and isinstance(result, dict):
+        try:
+            return "\n".join(fn(result, params or {}))
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # an unexpected shape: fall back to JSON rather than fail after the work is done
+    return json.dumps(result, indent=2, ensure_ascii=False)

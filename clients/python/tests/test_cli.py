@@ -1,0 +1,251 @@
+"""The shell client as people use it: help, usage errors, exit codes, --state, JSON on pipes, and
+(through a real pseudo-terminal) the live progress bar and the human summary."""
+import json
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+from conftest import ROOT
+
+from hwnas import cli
+from hwnas.commands import GLOBAL_FLAGS, RPC_COMMANDS
+
+HWNAS = os.path.join(ROOT, "clients", "hwnas")
+
+
+def too_precise(text):
+    """Decimal numbers in `text` with more than 4 significant digits."""
+    return [m for m in re.findall(r"\d+\.\d+", text) if len(m.replace(".", "").lstrip("0")) > 4]
+
+
+def run(args, env=None, timeout=120):
+    return subprocess.run([HWNAS] + args, capture_output=True, env=env, timeout=timeout, text=True)
+
+
+def run_in_terminal(args, env, timeout=120, interrupt_after=None):
+    """Runs hwnas with stdin/stdout/stderr on a pseudo-terminal; returns (exit code, everything
+    it wrote). interrupt_after: seconds, then Ctrl-C is typed (the terminal sends SIGINT)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.environ.update(env)
+        os.environ["COLUMNS"] = "160"
+        os.execv(HWNAS, [HWNAS] + args)
+    out = b""
+    start = time.monotonic()
+    interrupted = False
+    while True:
+        if interrupt_after is not None and not interrupted and time.monotonic() - start > interrupt_after:
+            os.write(fd, b"\x03")
+            interrupted = True
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        if time.monotonic() - start > timeout:
+            os.kill(pid, signal.SIGKILL)
+            break
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def state(binary):
+    """A state dir with a LUT predictor `lut-px3` and a LUT stand-in for pixel3's default predictor
+    (so commands with --device pixel3 skip training the default MLP)."""
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, HWNASD=binary)
+        for pid in ("lut-px3", "default-nb201-pixel3"):
+            r = run(["train", "--state", d, "--space", "nb201", "--device", "pixel3", "--model", "lut", "--id", pid,
+                     "--train-size", "500", "--quiet"], env)
+            assert r.returncode == 0, r.stderr
+        yield d
+
+
+@pytest.fixture(scope="module")
+def env(binary):
+    return dict(os.environ, HWNASD=binary)
+
+
+# -- help ---------------------------------------------------------------------------------------
+def test_help_and_command_help_exit_zero_with_every_flag_and_an_example(env, capsys):
+    r = run(["help"], env)
+    assert r.returncode == 0 and "usage: hwnas COMMAND" in r.stdout and "exit codes:" in r.stdout
+    for name in RPC_COMMANDS:
+        assert f"\n  {name} " in r.stdout
+    for args in (["search", "--help"], ["--help"]):
+        r = run(args, env)
+        assert r.returncode == 0 and r.stdout.startswith("usage: hwnas"), (args, r.stderr)
+    for name, cmd in RPC_COMMANDS.items():  # in-process: the same main() as the shell runs
+        for args in ([name, "--help"], [name, "-h"], ["help", name]):
+            assert cli.main(args) == 0, args
+            out = capsys.readouterr().out
+            assert out.startswith(f"usage: hwnas {name}"), (args, out)
+            for flag in cmd.flags + GLOBAL_FLAGS:
+                assert f"--{flag.name}" in out, (name, flag.name)
+            assert f"example:\n  {cmd.example}" in out
+    assert cli.main(["help", "call"]) == 0 and "hwnas call METHOD" in capsys.readouterr().out
+
+
+def test_bare_hwnas_prints_usage_and_exits_2(env):
+    r = run([], env)
+    assert r.returncode == 2 and "usage: hwnas" in r.stderr
+
+
+# -- usage errors: exit 2, nearest flag ----------------------------------------------------------
+def test_unknown_flag_is_exit_2_naming_the_nearest_flag(env):
+    # A typo used to be ignored silently (`--generation 3` ran 500 generations).
+    r = run(["search", "--space", "nb201", "--device", "pixel3", "--generation", "3"], env)
+    assert r.returncode == 2 and "unknown flag --generation" in r.stderr and "--generations" in r.stderr
+    assert r.stdout == ""
+
+
+def test_missing_value_and_missing_required_flag_are_exit_2(env):
+    r = run(["search", "--space", "nb201", "--budget"], env)
+    assert r.returncode == 2 and "--budget needs a value" in r.stderr
+    r = run(["search", "--budget", "5"], env)
+    assert r.returncode == 2 and "search needs --space" in r.stderr
+    r = run(["search", "--space", "nb201", "--generations", "many"], env)
+    assert r.returncode == 2 and "--generations expects an integer" in r.stderr
+    r = run(["serch"], env)
+    assert r.returncode == 2 and "did you mean 'search'" in r.stderr
+
+
+def test_search_help_does_not_reach_the_daemon(env):
+    # `hwnas search --help` used to answer "params.space: missing required field".
+    r = run(["search", "--help"], dict(env, HWNASD="/nonexistent/hwnasd"))
+    assert r.returncode == 0 and "missing required field" not in r.stdout + r.stderr
+
+
+def test_malformed_call_is_a_clear_error_not_a_traceback(env):
+    r = run(["call", "train", "{space: nb201}"], env)
+    assert r.returncode == 2 and "not valid JSON" in r.stderr and "Traceback" not in r.stderr
+    r = run(["call", "train", "[1, 2]"], env)
+    assert r.returncode == 2 and "JSON object" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_daemon_error_is_exit_1_and_a_daemon_that_cannot_start_says_why(env):
+    r = run(["predict", "--space", "nb201", "--device", "Pixel3", "--arch", "5"], env)
+    assert r.returncode == 1 and "-32010" in r.stderr and "did you mean 'pixel3'?" in r.stderr
+    r = run(["devices"], dict(env, HWNASD="/nonexistent/hwnasd"))
+    assert r.returncode == 1 and "HWNASD" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_parse_cli_keeps_names_as_strings_and_collects_repeats():
+    assert cli.parse_cli(["search", "--space", "nb201", "--predictor", "7", "--pareto", "--generations", "3"]) == (
+        "search", {"space": "nb201", "predictor": "7", "pareto": True, "generations": 3})
+    assert cli.parse_cli(["monotonicity", "--space", "nb201", "--device", "pixel3", "--device", "pixel2"]) == (
+        "monotonicity", {"space": "nb201", "devices": ["pixel3", "pixel2"]})
+    assert cli.parse_cli(["train-generator", "--space", "nb201", "--device", "pixel3", "--budget", "5"]) == (
+        "trainGenerator", {"space": "nb201", "device": "pixel3", "budgets": [5]})
+    assert cli.parse_cli(["predict", "--space=nb201", "--device", "pixel3", "--arch", "5", "--params", '{"batch": 2}']) == (
+        "predict", {"space": "nb201", "device": "pixel3", "archs": [5], "batch": 2})
+
+
+# -- running commands ----------------------------------------------------------------------------
+def test_train_generator_example_from_its_own_usage_text_works(env, state):
+    # `train-generator --budget 5`, shown in its own usage, used to fail (budgets must be a list).
+    example = RPC_COMMANDS["train-generator"].example.split()[1:]
+    assert "--budget" in example
+    r = run(example + ["--state", state, "--iterations", "5"], env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["budgetMin"] == 5 and out["budgetMax"] == 5 and out["iterations"] == 5
+
+
+def test_samples_from_a_csv_file(env, state, tmp_path):
+    # Real pixel2 measurements (fixtures) as a samples CSV with comment lines, as `hwnas measure` writes.
+    import csv
+    with open(os.path.join(ROOT, "fixtures", "nb201", "latency.csv")) as f:
+        rows = [r for _, r in zip(range(25), csv.DictReader(f))]
+    path = tmp_path / "pixel2.csv"
+    path.write_text("# source: fixtures/nb201/latency.csv, column pixel2\narch,latency_ms\n"
+                    + "".join(f"{r['arch_str']},{r['pixel2']}\n" for r in rows))
+    r = run(["finetune", "--state", state, "--base", "lut-px3", "--samples-from", str(path), "--method", "affine",
+             "--id", "px2-tuned", "--save", "false", "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["predictor"] == "px2-tuned"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,ms\n5,1\n")
+    r = run(["finetune", "--base", "lut-px3", "--samples-from", str(bad)], env)
+    assert r.returncode == 2 and "--samples-from" in r.stderr and "latency_ms" in r.stderr
+
+
+def test_state_flag_keeps_predictors_in_that_dir(env):
+    with tempfile.TemporaryDirectory() as d:
+        r = run(["--state", d, "train", "--space", "nb201", "--device", "pixel2", "--model", "lut", "--id", "lut-px2",
+                 "--train-size", "200", "--quiet"], env)
+        assert r.returncode == 0, r.stderr
+        assert os.path.exists(os.path.join(d, "predictors", "lut-px2.hwnp"))
+        r = run(["predictors", "--state", d, "--space", "nb201"], env)
+        assert [p["id"] for p in json.loads(r.stdout)["predictors"]] == ["lut-px2"]
+
+
+def test_pipes_get_json_and_plain_progress_lines(env, state):
+    r = run(["search", "--state", state, "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
+             "--generations", "6", "--population", "20"], env)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["best"]["latency_ms"] <= 5 and result["generations"] == 6 and not result["partial"]
+    progress = [l for l in r.stderr.splitlines() if l.startswith("progress ")]
+    assert progress and "\r" not in r.stderr and "\x1b" not in r.stderr
+    assert all("search nb201 with predictor lut-px3 ≤ 5 ms" in l for l in progress)
+    assert progress[-1].startswith("progress 6/6 100% search nb201 with predictor lut-px3 ≤ 5 ms: search done")
+    # 3-4 significant digits, not 17 (bestLatency=3.758317422026232 before).
+    assert not too_precise(r.stderr), r.stderr
+
+
+def test_human_summary_on_demand_explains_the_numbers(env, state):
+    r = run(["search", "--state", state, "--space", "nb201", "--device", "pixel3", "--pareto", "--generations", "5",
+             "--population", "20", "--human", "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    assert "Pareto search nb201/pixel3" in r.stdout and "Pareto front (" in r.stdout
+    assert "latency: predicted ms per inference" in r.stdout and "accuracy: cifar10 test accuracy %" in r.stdout
+
+
+# -- a real terminal -----------------------------------------------------------------------------
+def test_terminal_shows_a_live_bar_and_the_human_table(env, state):
+    code, out = run_in_terminal(["search", "--state", state, "--space", "nb201", "--device", "pixel3", "--pareto",
+                                 "--generations", "40", "--population", "20"], env)
+    assert code == 0, out
+    assert "\r" in out and "\x1b[K" in out  # the line is redrawn in place
+    bar = re.search(r"search nb201/pixel3, Pareto front  \[[█░]{20}\] +(\d+)%  (\d+)/40", out)
+    assert bar, out
+    assert "ETA " in out
+    assert not too_precise(out), out
+    # The summary: best architecture, latency, accuracy, an aligned table, what the numbers mean.
+    assert "best:" in out and "Pareto front (" in out and "fastest first" in out
+    rows = [l for l in out.splitlines() if re.match(r"^\s+[\d.]+ ms\s+[\d.]+\s+\|", l)]
+    assert len(rows) >= 3
+    assert len({l.index(" ms") for l in rows}) == 1, "latency column not aligned"
+    assert "latency: predicted ms per inference by predictor default-nb201-pixel3" in out
+    assert not out.lstrip().startswith("{")  # no JSON on a terminal
+
+
+def test_terminal_names_each_part_of_a_job(env):
+    # Training shows its own line, named for the job: "training latency predictor ID (mlp)".
+    with tempfile.TemporaryDirectory() as d:
+        code, out = run_in_terminal(["train", "--state", d, "--space", "nb201", "--device", "pixel3", "--model", "mlp",
+                                     "--max-epochs", "3", "--train-size", "200", "--id", "mlp-small"], env)
+    assert code == 0, out
+    assert "training latency predictor mlp-small (mlp)  [" in out
+    assert "predictor mlp-small: mlp on pixel3" in out and "error on held-out measurements" in out
+
+
+def test_ctrl_c_cancels_and_exits_130_with_the_best_so_far(env, state):
+    code, out = run_in_terminal(["search", "--state", state, "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
+                                 "--generations", "1000000", "--population", "20"], env, interrupt_after=4)
+    assert code == 130, out
+    assert "cancelling" in out and "(cancelled: best so far)" in out
