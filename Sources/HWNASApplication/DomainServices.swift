@@ -30,8 +30,10 @@ public final class DomainServices: Sendable {
         self.environment = environment
         let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
         catalog = DataCatalog(fixturesDirectory: fixtures)
-        predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog)
-        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators")
+        predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog,
+                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly)
+        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators", maxFileBytes: environment.maxFileBytes,
+                                        readOnly: environment.readOnly)
         for problem in predictors.loadAll() + generators.loadAll() {
             environment.logger.warn("state: \(problem)")
         }

@@ -12,7 +12,8 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(NASError) {
         let dir = parentDirectory(of: path)
         try createDirectory(dir)
-        let tmp = "\(path).tmp-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
+        // A hidden name no id can produce (StateFileName), in the destination's directory.
+        let tmp = dir + "/" + StateFileName.temporaryName()
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw storageError("cannot create \(tmp)") }
         var offset = 0
@@ -49,28 +50,101 @@ public enum AtomicFile {
         }
     }
 
-    /// Reads a whole regular file (a device, FIFO or directory is refused: `/dev/zero` would
-    /// never end).
-    public static func read(_ path: String) throws(NASError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { throw storageError("cannot open \(path)") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw NASError(.storage, "\(path) is not a regular file")
-        }
+    /// Reads a whole regular file of at most `maxBytes` bytes (a device, FIFO or directory is
+    /// refused: `/dev/zero` would never end; a file over the limit is refused from its size
+    /// before any byte is read, and a file whose size lies, like those of /proc, is cut off at
+    /// the limit and refused).
+    public static func read(_ path: String, maxBytes: Int = Int.max) throws(NASError) -> [UInt8] {
+        let fd = try openRegular(path, maxBytes: maxBytes)
+        defer { close(fd.fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd.fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw storageError("cannot read \(path)")
             }
             if n == 0 { break }
+            guard out.count + n <= maxBytes else { throw tooLarge(path, size: nil, maxBytes: maxBytes) }
             out.append(contentsOf: chunk[0..<n])
         }
         return out
+    }
+
+    /// Reads a file whose first `headerBytes` bytes announce its total length, header first:
+    /// `announcedLength` checks the header (throwing for a foreign file) and returns the length;
+    /// a length over `maxBytes` or different from the file's size is refused before the rest is
+    /// read. Regular files only, checked with `fstat` on the opened descriptor.
+    public static func read(_ path: String, maxBytes: Int, headerBytes: Int,
+                            announcedLength: ([UInt8]) throws(NASError) -> Int) throws(NASError) -> [UInt8] {
+        let fd = try openRegular(path, maxBytes: maxBytes)
+        defer { close(fd.fd) }
+        var bytes = [UInt8](repeating: 0, count: headerBytes)
+        let got = try readFully(fd.fd, into: &bytes, from: 0, path: path)
+        guard got == headerBytes else {
+            throw NASError(.corruptFile, "\(path) is too short (\(got) bytes) to be one of our files")
+        }
+        let total = try announcedLength(bytes)
+        guard total <= maxBytes else { throw tooLarge(path, size: total, maxBytes: maxBytes) }
+        guard total >= headerBytes, total == fd.size else {
+            throw NASError(.corruptFile, "\(path) is truncated or has trailing bytes (its header announces \(total) bytes, the file has \(fd.size))")
+        }
+        bytes += [UInt8](repeating: 0, count: total - headerBytes)
+        let rest = try readFully(fd.fd, into: &bytes, from: headerBytes, path: path)
+        var extra: UInt8 = 0
+        guard headerBytes + rest == total, Glibc.read(fd.fd, &extra, 1) == 0 else {
+            throw NASError(.corruptFile, "\(path) changed size while it was read")
+        }
+        return bytes
+    }
+
+    /// Opens `path` read-only and checks, on the descriptor (no race with a rename or a symlink
+    /// swap), that it is a regular file of at most `maxBytes` bytes.
+    private static func openRegular(_ path: String, maxBytes: Int) throws(NASError) -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { throw storageError("cannot open \(path)") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw NASError(.storage, "\(path) is not a regular file (devices, FIFOs and directories are not read)")
+        }
+        #if os(Linux)
+        // /proc and /sys files are "regular" but their sizes lie and some never end.
+        // The opened file's real path, which no symlink or rename can change any more.
+        var target = [UInt8](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/fd/\(fd)", &target, target.count - 1)
+        let real = n > 0 ? String(decoding: target[0..<n], as: UTF8.self) : ""
+        if real.hasPrefix("/proc/") || real.hasPrefix("/sys/") {
+            close(fd)
+            throw NASError(.storage, "\(path) is not a regular file (it is on /proc or /sys); not read")
+        }
+        #endif
+        guard Int(info.st_size) <= maxBytes else {
+            close(fd)
+            throw tooLarge(path, size: Int(info.st_size), maxBytes: maxBytes)
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// Reads into `buffer[from...]` until it is full or the file ends; the bytes read.
+    private static func readFully(_ fd: Int32, into buffer: inout [UInt8], from start: Int, path: String) throws(NASError) -> Int {
+        var off = start
+        while off < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw storageError("cannot read \(path)")
+            }
+            if n == 0 { break }
+            off += n
+        }
+        return off - start
+    }
+
+    private static func tooLarge(_ path: String, size: Int?, maxBytes: Int) -> NASError {
+        let what = size.map { "is \($0) bytes" } ?? "is larger than it says"
+        return NASError(.storage, "\(path) \(what), over the limit of \(maxBytes) bytes (--max-file-bytes); not read")
     }
 
     /// Creates a directory and its parents (like `mkdir -p`).
@@ -87,7 +161,10 @@ public enum AtomicFile {
         }
     }
 
-    /// Removes leftover temporaries (`*.tmp-*`) of interrupted writes in `directory`.
+    /// Removes leftover temporaries of interrupted writes in `directory`: hidden
+    /// `.tmp-<pid>-<random>` files whose writer process is gone. Nothing else is touched: not a
+    /// saved file whose id contains `.tmp-`, not a live process's temporary (this one's included:
+    /// another store in this process may be writing).
     public static func removeStaleTemporaries(in directory: String) {
         guard let d = opendir(directory) else { return }
         defer { closedir(d) }
@@ -95,7 +172,8 @@ public enum AtomicFile {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.contains(".tmp-") { unlink(directory + "/" + name) }
+            guard let pid = StateFileName.writerPID(ofTemporary: name) else { continue }
+            if !StateFileName.isAlive(pid) { unlink(directory + "/" + name) }
         }
     }
 

@@ -55,6 +55,9 @@ public struct BinaryReader: Sendable {
     public let limit: Int
     /// What is read, for messages (e.g. "predictor file /x/y.hwnp").
     public let name: String
+    /// When set, a NaN or infinite number (`double`, `floats`) is `.corruptFile`: model
+    /// parameters must be finite.
+    public var requireFinite = false
 
     /// A reader of `bytes[start..<end]`.
     public init(_ bytes: [UInt8], from start: Int, to end: Int, name: String) {
@@ -87,7 +90,13 @@ public struct BinaryReader: Sendable {
         return v
     }
     public mutating func int() throws(NASError) -> Int { Int(Int64(bitPattern: try u64())) }
-    public mutating func double() throws(NASError) -> Double { Double(bitPattern: try u64()) }
+    public mutating func double() throws(NASError) -> Double {
+        let v = Double(bitPattern: try u64())
+        if requireFinite && !v.isFinite { throw notFinite() }
+        return v
+    }
+    /// The error for a number that is not finite while `requireFinite` is set.
+    public func notFinite() -> NASError { corrupt("a model parameter before byte \(position) is not a finite number") }
     public mutating func bool() throws(NASError) -> Bool { try u8() != 0 }
     /// A u64 element count that fits in what is left at `elementSize` bytes each.
     public mutating func count(elementSize: Int) throws(NASError) -> Int {
@@ -118,6 +127,7 @@ public struct BinaryReader: Sendable {
         guard n <= (limit - position) / 4 else { throw corrupt("truncated array of \(n) floats at byte \(position)") }
         var out = [Float](repeating: 0, count: n)
         for i in 0..<n { out[i] = Float(bitPattern: try u32()) }
+        if requireFinite && !out.allSatisfy(\.isFinite) { throw notFinite() }
         return out
     }
     public mutating func doubles() throws(NASError) -> [Double] {

@@ -4,16 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// What the stores of saved objects (PredictorStore, GeneratorStore) share: listing a state
-/// directory's files of one kind, and the rule for ids that become file names.
+/// What the stores of saved objects (PredictorStore, GeneratorStore) share: preparing and
+/// listing a state directory's files of one kind (`predictors/`, `generators/`), the read-only
+/// check, and the rule for ids that become file names (`StateFileName`).
 public enum StoreDirectory {
-    /// Creates `directory` when missing and removes temporaries left by interrupted writes.
-    public static func prepare(_ directory: String) throws(NASError) {
-        try AtomicFile.createDirectory(directory)
-        AtomicFile.removeStaleTemporaries(in: directory)
+    /// Makes `directory` usable at start: created when missing (unless `readOnly`), a directory
+    /// (not a file or a dangling link), readable; stale temporaries removed when writable. A
+    /// missing directory is fine when `readOnly` (an empty store).
+    /// Errors are `.storage` naming the path and what to do.
+    public static func prepare(_ directory: String, readOnly: Bool) throws(NASError) {
+        var st = stat()
+        if stat(directory, &st) != 0 {
+            if readOnly { return }  // nothing to read, and nothing is created
+            try AtomicFile.createDirectory(directory)
+        } else if (st.st_mode & S_IFMT) != S_IFDIR {
+            throw NASError(.storage, "\(directory) exists but is not a directory; move it away or give another --state")
+        }
+        guard access(directory, R_OK | X_OK) == 0 else {
+            throw AtomicFile.storageError("\(directory) cannot be read")
+        }
+        if !readOnly { AtomicFile.removeStaleTemporaries(in: directory) }
     }
 
-    /// Names (not paths) of the files of `directory` ending in `.<fileExtension>`, sorted;
+    /// `.storage` when the store may not write in `directory`.
+    public static func checkWritable(_ directory: String, readOnly: Bool) throws(NASError) {
+        if readOnly {
+            throw NASError(.storage, "the state directory is read-only for this daemon (--read-only: another hwnasd owns it); nothing is saved or deleted in \(directory)")
+        }
+    }
+
+    /// Names (not paths) of the files of `directory` named `<valid id>.<fileExtension>`, sorted;
     /// empty when the directory cannot be read.
     public static func files(in directory: String, withExtension fileExtension: String) -> [String] {
         guard let d = opendir(directory) else { return [] }
@@ -23,15 +43,12 @@ public enum StoreDirectory {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.hasSuffix("." + fileExtension) { names.append(name) }
+            if StateFileName.id(ofFile: name, fileExtension: fileExtension) != nil { names.append(name) }
         }
         return names.sorted()
     }
 
-    /// Whether `id` is a safe file name: 1–128 letters, digits, '-', '_' or '.', not starting with '.'.
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.hasPrefix(".") && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
-        }
-    }
+    /// Whether `id` is a safe file name (`StateFileName.isValidID`): 1–128 letters, digits, '-',
+    /// '_' or '.', not starting with '.'.
+    public static func isValidID(_ id: String) -> Bool { StateFileName.isValidID(id) }
 }

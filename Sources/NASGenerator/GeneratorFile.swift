@@ -104,13 +104,15 @@ public enum GeneratorFile {
                                 metadata: metadata, stats: stats)
     }
 
-    /// Saves atomically (temporary file + fsync + rename).
-    public static func save(_ g: TrainedGenerator, to path: String) throws(NASError) {
-        try AtomicFile.write(encode(g), to: path)
+    /// Saves atomically (temporary file + fsync + rename); a file over `maxBytes` is not written.
+    public static func save(_ g: TrainedGenerator, to path: String, maxBytes: Int = BinaryEnvelope.defaultMaxBytes) throws(NASError) {
+        let bytes = encode(g)
+        try BinaryEnvelope.checkWritable(bytes, to: path, maxBytes: maxBytes)
+        try AtomicFile.write(bytes, to: path)
     }
 
-    /// Loads a saved generator.
-    public static func load(_ path: String) throws(NASError) -> TrainedGenerator {
-        try decode(try AtomicFile.read(path))
+    /// Loads a saved generator, header first, refusing files over `maxBytes`.
+    public static func load(_ path: String, maxBytes: Int = BinaryEnvelope.defaultMaxBytes) throws(NASError) -> TrainedGenerator {
+        try decode(envelope.read(path, kind: "generator", maxBytes: maxBytes))
     }
 }

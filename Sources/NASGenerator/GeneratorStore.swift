@@ -11,12 +11,20 @@ public final class GeneratorStore: Sendable {
     public static let fileExtension = "hwng"
     /// Where generators are saved (nil: memory only).
     public let directory: String?
+    /// Largest generator file read or written.
+    public let maxFileBytes: Int
+    /// Whether files are only read (another daemon owns the directory).
+    public let readOnly: Bool
     private let generators = Mutex<[String: TrainedGenerator]>([:])
 
     /// A store over `directory` (created when missing).
-    public init(directory: String?) throws(NASError) {
+    public init(directory: String?, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes, readOnly: Bool = false) throws(NASError) {
         self.directory = directory
-        if let directory { try StoreDirectory.prepare(directory) }
+        self.maxFileBytes = maxFileBytes
+        self.readOnly = readOnly
+        if let directory {
+            try StoreDirectory.prepare(directory, readOnly: readOnly)
+        }
     }
 
     /// Reads every generator file; returns one error per unreadable file.
@@ -27,7 +35,7 @@ public final class GeneratorStore: Sendable {
         for name in StoreDirectory.files(in: directory, withExtension: Self.fileExtension) {
             let id = String(name.dropLast(Self.fileExtension.count + 1))
             do {
-                let g = try GeneratorFile.load(directory + "/" + name)
+                let g = try GeneratorFile.load(directory + "/" + name, maxBytes: maxFileBytes)
                 generators.withLock { $0[id] = g }
             } catch {
                 problems.append(NASError(error.kind, "\(directory)/\(name): \(error.message)"))
@@ -56,15 +64,21 @@ public final class GeneratorStore: Sendable {
         guard Self.isValidID(id) else {
             throw NASError(.invalidParams, "generator id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
-        generators.withLock { $0[id] = g }
-        guard persist, let directory else { return nil }
+        guard persist, let directory else {
+            generators.withLock { $0[id] = g }
+            return nil
+        }
+        // Written first: a failed write leaves the store as it was.
+        try StoreDirectory.checkWritable(directory, readOnly: readOnly)
         let path = "\(directory)/\(id).\(Self.fileExtension)"
-        try GeneratorFile.save(g, to: path)
+        try GeneratorFile.save(g, to: path, maxBytes: maxFileBytes)
+        generators.withLock { $0[id] = g }
         return path
     }
 
     /// Forgets a generator and removes its file.
     public func delete(_ id: String) throws(NASError) {
+        if let directory { try StoreDirectory.checkWritable(directory, readOnly: readOnly) }
         let had = generators.withLock { $0.removeValue(forKey: id) } != nil
         var removed = false
         if let directory, Self.isValidID(id) { removed = unlink("\(directory)/\(id).\(Self.fileExtension)") == 0 }

@@ -5,6 +5,16 @@ public protocol MessageSink: Sendable {
     /// Sends one message; false when the peer is gone.
     @discardableResult
     func send(_ message: JSONValue) -> Bool
+
+    /// Blocks while the peer leaves too much output unread (backpressure); false once the peer
+    /// is gone. Jobs call it before they start and at each progress report.
+    @discardableResult
+    func waitUntilWritable() -> Bool
+}
+
+extension MessageSink {
+    /// Sinks without a bounded queue never make anyone wait.
+    public func waitUntilWritable() -> Bool { true }
 }
 
 extension MessageTransport: MessageSink {}

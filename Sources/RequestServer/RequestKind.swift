@@ -33,8 +33,13 @@ public enum Dependency: Hashable, Sendable {
         return false
     }
 
+    /// The resource standing for all resources (a big request, whose params are decoded only
+    /// when it runs, reads it: it conflicts with every write).
+    public static let everything = "*"
+
     /// Whether a request with `self` must wait for an earlier one holding `earlier`.
     public func conflicts(with earlier: Dependency) -> Bool {
-        resource == earlier.resource && (isWrite || earlier.isWrite)
+        (resource == earlier.resource || resource == Self.everything || earlier.resource == Self.everything)
+            && (isWrite || earlier.isWrite)
     }
 }

@@ -37,10 +37,25 @@ public struct ServerOptions: Sendable {
     public var cancelGraceMs: Int
     /// Least interval between two progress reports of one token.
     public var progressIntervalMs: Int
+    /// Most quick requests running at once; later ones wait their turn in arrival order (each
+    /// holds its answer in memory while it runs, so this bounds memory with the output queue).
+    public var maxQuickWorkers: Int
+    /// A request whose message is at least this long is big, whatever its method: its envelope
+    /// is read on the message loop, its params parsed and decoded on its own thread, and it runs
+    /// as a long job (counted against `maxJobs`).
+    public var bigRequestBytes: Int = 256 << 10
+    /// Memory all big requests may hold at once (estimated as `memoryPerMessageByte` times
+    /// their message size); past it they wait their turn.
+    public var bigRequestMemory: Int = 1 << 30
+    /// Estimated bytes of memory a big request holds per byte of its message (parse tree,
+    /// decoded params, answer).
+    public var memoryPerMessageByte: Int = 48
 
-    /// Defaults: 8 jobs, 80 ms grace, 50 ms progress interval.
-    public init(maxJobs: Int = 8, cancelGraceMs: Int = 80, progressIntervalMs: Int = 50) {
+    /// Defaults: 8 jobs, 80 ms grace, 50 ms progress interval, 2 quick workers per core (4 at least).
+    public init(maxJobs: Int = 8, cancelGraceMs: Int = 80, progressIntervalMs: Int = 50,
+                maxQuickWorkers: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)) {
         self.maxJobs = maxJobs
+        self.maxQuickWorkers = max(1, maxQuickWorkers)
         self.cancelGraceMs = cancelGraceMs
         self.progressIntervalMs = progressIntervalMs
     }
@@ -68,6 +83,9 @@ public final class Server: Sendable {
         var scheduler = RequestScheduler()
         var nextSeq = 0
         var exitCode: Int32?
+        /// Quick jobs running, and those waiting for a worker (arrival order).
+        var quickRunning = 0
+        var quickWaiting: [Job] = []
     }
 
     /// Where messages go.
@@ -80,6 +98,7 @@ public final class Server: Sendable {
     public let progress: ProgressReporter
     private let state = Mutex(State())
     private let exitSignal = DispatchSemaphore(value: 0)
+    private let bigRequestBudget: MemoryBudget
     private let quickQueue = DispatchQueue(label: "requestserver.quick", attributes: .concurrent)
 
     /// A router answering through `sink`, with no method registered: the lifecycle gate
@@ -90,6 +109,7 @@ public final class Server: Sendable {
         self.options = options
         self.logger = logger
         self.progress = ProgressReporter(sink: sink, intervalMs: options.progressIntervalMs)
+        self.bigRequestBudget = MemoryBudget(limit: options.bigRequestMemory)
     }
 
     /// Registers the handler of `R.method` (see the comment at the top of this file).
@@ -156,6 +176,11 @@ public final class Server: Sendable {
 
     /// Handles one message body (a JSON text: a message or a batch).
     public func receive(body: [UInt8]) {
+        if body.count >= options.bigRequestBytes, receiveBig(body) { return }
+        receiveWhole(body)
+    }
+
+    private func receiveWhole(_ body: [UInt8]) {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -212,9 +237,10 @@ public final class Server: Sendable {
         }
     }
 
-    private func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder) {
-        // Lifecycle gate and lookup, under the lock (arrival order).
-        let gate: Result<(Registration, Int), ResponseError> = state.withLock { s in
+    /// The lifecycle gate, the registration lookup and the job limits, under the lock (arrival
+    /// order): the registration and a sequence number, or the error to answer.
+    private func admit(id: RequestID, method: String, big: Bool) -> Result<(Registration, Int), ResponseError> {
+        state.withLock { s in
             switch (s.phase, method) {
             case (.uninitialized, "initialize"): s.phase = .running
             case (.uninitialized, _):
@@ -232,14 +258,18 @@ public final class Server: Sendable {
             if s.scheduler.job(id: id) != nil {
                 return .failure(ResponseError(code: .invalidRequest, message: "id \(id) is already in use by a request in progress"))
             }
-            if reg.kind == .long && s.scheduler.longCount >= options.maxJobs {
-                return .failure(ResponseError(code: .tooManyJobs, message: "\(options.maxJobs) long jobs are already running or queued (--max-jobs); retry later"))
+            if (reg.kind == .long || big) && s.scheduler.longCount >= options.maxJobs {
+                let what = big && reg.kind != .long ? "this request is big (\(options.bigRequestBytes) bytes or more), so it runs as a long job, and " : ""
+                return .failure(ResponseError(code: .tooManyJobs, message: "\(what)\(options.maxJobs) long jobs are already running or queued (--max-jobs); retry later"))
             }
             s.nextSeq += 1
             return .success((reg, s.nextSeq))
         }
+    }
+
+    private func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder) {
         let reg: Registration, seq: Int
-        switch gate {
+        switch admit(id: id, method: method, big: false) {
         case .failure(let e):
             responder.send(OutgoingMessage.error(id: id, e))
             return
@@ -255,11 +285,109 @@ public final class Server: Sendable {
         }
         let token = params?["progressToken"] ?? params?["workDoneToken"]
         let progressToken: JSONValue? = token.flatMap { RequestID(json: $0) }.map(\.json)
-        let reporter = progress
-        let control = JobControl(onProgress: progressToken.map { t in { @Sendable r in reporter.report(token: t, r) } })
-        let job = Job(seq: seq, id: id, method: method, kind: reg.kind, dependencies: prepared.0, control: control,
+        let job = Job(seq: seq, id: id, method: method, kind: reg.kind, dependencies: prepared.0, control: makeControl(progressToken),
                       progressToken: progressToken, progressTitle: prepared.1, responder: responder,
                       partialOnCancel: reg.partialOnCancel, run: prepared.2)
+        let ready = state.withLock { $0.scheduler.add(job) }
+        start(ready)
+    }
+
+    /// A job's control. Every progress point is also a pause point: a job waits there while the
+    /// client leaves the output queue full (backpressure), whether or not it reports to the client.
+    private func makeControl(_ progressToken: JSONValue?) -> JobControl {
+        let reporter = progress
+        let sink = sink
+        return JobControl { @Sendable r in
+            sink.waitUntilWritable()
+            if let t = progressToken { reporter.report(token: t, r) }
+        }
+    }
+
+    // MARK: - Big requests
+
+    /// A big message (`bigRequestBytes` or more): only its envelope is read here, by a scan that
+    /// builds no values; a request then becomes a long job that parses and decodes its params on
+    /// its own thread, within the big-request memory budget. Batches and notifications are
+    /// parsed whole off the loop. False when the text is not a JSON object or array (the caller
+    /// then parses it here, to report the error as usual).
+    private func receiveBig(_ body: [UInt8]) -> Bool {
+        guard let members = EnvelopeScanner.members(of: body) else {
+            guard body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
+            DispatchQueue.global().async { [self] in receiveWhole(body) }
+            return true
+        }
+        var envelope: [String: JSONValue] = [:]
+        var paramsRange: Range<Int>?
+        for m in members {
+            if m.key == "params" {
+                paramsRange = m.value
+                switch body[m.value.lowerBound] {
+                case UInt8(ascii: "{"): envelope["params"] = .object([:])
+                case UInt8(ascii: "["): envelope["params"] = .array([])
+                default: return false
+                }
+            } else {
+                guard let v = Self.parse(body, m.value) else { return false }
+                envelope[m.key] = v
+            }
+        }
+        switch IncomingMessage(json: .object(envelope)) {
+        case .request(let id, let method, _):
+            handleBigRequest(id: id, method: method, body: body, params: paramsRange)
+        case .invalid(let id, let error):
+            sink.send(OutgoingMessage.error(id: id, error))
+        case .notification, .response:
+            DispatchQueue.global().async { [self] in receiveWhole(body) }
+        }
+        return true
+    }
+
+    private static func parse(_ body: [UInt8], _ range: Range<Int>) -> JSONValue? {
+        body.withUnsafeBytes { raw in try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[range])) }
+    }
+
+    private func handleBigRequest(id: RequestID, method: String, body: [UInt8], params: Range<Int>?) {
+        let reg: Registration, seq: Int
+        switch admit(id: id, method: method, big: true) {
+        case .failure(let e):
+            sink.send(OutgoingMessage.error(id: id, e))
+            return
+        case .success(let v): (reg, seq) = v
+        }
+        // The progress token, from a scan of the params' own members.
+        var progressToken: JSONValue?
+        if let params, let inner = EnvelopeScanner.members(of: body, in: params),
+           let t = inner.last(where: { $0.key == "progressToken" }) ?? inner.last(where: { $0.key == "workDoneToken" }) {
+            progressToken = Self.parse(body, t.value).flatMap { RequestID(json: $0) }.map(\.json)
+        }
+        let budget = bigRequestBudget
+        let estimate = body.count * options.memoryPerMessageByte
+        let run: @Sendable (RequestContext) throws -> JSONValue = { context in
+            try budget.reserve(estimate, control: context.job)
+            defer { budget.release(estimate) }
+            context.job.report(ProgressReport(step: 0, total: nil, message: "decoding \(body.count) bytes of params"))
+            // Parse and decode in a scope of their own: the parse tree is freed before the handler runs.
+            let prepared: ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue) = try {
+                var json: JSONValue = .object([:])
+                if let params {
+                    do {
+                        json = try body.withUnsafeBytes { raw throws(JSONParseError) in
+                            try JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[params]))
+                        }
+                    } catch {
+                        throw ResponseError(code: .parseError, message: "parse error in params: \(error)")
+                    }
+                }
+                return try reg.prepare(json)
+            }()
+            if context.job.isCancelled { throw ResponseError.cancelled }
+            return try prepared.2(context)
+        }
+        // Its resources are known only once decoded: it waits for every earlier writer, and every
+        // later writer waits for it.
+        let job = Job(seq: seq, id: id, method: method, kind: .long, dependencies: [.read(Dependency.everything)],
+                      control: makeControl(progressToken), progressToken: progressToken, progressTitle: method,
+                      responder: .direct(sink), partialOnCancel: reg.partialOnCancel, run: run)
         let ready = state.withLock { $0.scheduler.add(job) }
         start(ready)
     }
@@ -270,7 +398,15 @@ public final class Server: Sendable {
         for job in jobs {
             switch job.kind {
             case .quick:
-                quickQueue.async { [self] in execute(job) }
+                let now = state.withLock { s in
+                    guard s.quickRunning < options.maxQuickWorkers else {
+                        s.quickWaiting.append(job)
+                        return false
+                    }
+                    s.quickRunning += 1
+                    return true
+                }
+                if now { runQuick(job) }
             case .long:
                 let t = Thread { [self] in
                     ThreadPriority.lowerForBackgroundWork()
@@ -283,7 +419,24 @@ public final class Server: Sendable {
         }
     }
 
+    /// Runs `job` on the quick queue, then the next waiting quick job on the same worker slot.
+    private func runQuick(_ job: Job) {
+        quickQueue.async { [self] in
+            execute(job)
+            let next: Job? = state.withLock { s in
+                guard !s.quickWaiting.isEmpty else {
+                    s.quickRunning -= 1
+                    return nil
+                }
+                return s.quickWaiting.removeFirst()
+            }
+            if let next { runQuick(next) }
+        }
+    }
+
     private func execute(_ job: Job) {
+        // Backpressure: nothing starts (and builds an answer in memory) while the output is full.
+        if !job.control.isCancelled { sink.waitUntilWritable() }
         let context = RequestContext(id: job.id, method: job.method, job: job.control,
                                      progressToken: job.progressToken, logger: logger)
         if let t = job.progressToken { progress.begin(token: t, title: job.progressTitle) }

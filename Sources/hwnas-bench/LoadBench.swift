@@ -3,13 +3,18 @@
 // encode 30 %, 3 % of them cancelled) in flight until --requests small ones are answered; every
 // request must get exactly one response. Phase 2 measures predict round trips one at a time
 // while 8 searches run (target p99 < 10 ms). Peak RSS is the daemon's VmHWM.
+// Then the hardening scenarios of HardeningBench.swift (unread stdout, huge-file state, giant
+// predicts beside small requests, two daemons); `--only hardening` runs just those,
+// `--skip-hardening` just the phases above.
 //   swift run -c release hwnas-bench load [--requests 50000] [--probes 2000] [--seed 1]
+//       [--unread-requests 40] [--unread-archs 40000] [--giants 8] [--giant-archs 10000000]
 import Foundation
 import HWNASTestSupport
 import JSONRPC
 import NASCore
 
 func runLoadBench(arguments: [String]) throws {
+    if benchOption(arguments, "--only") == "hardening" { return try runHardeningScenarios(arguments: arguments) }
     let total = benchOption(arguments, "--requests").flatMap(Int.init) ?? 50_000
     let probes = benchOption(arguments, "--probes").flatMap(Int.init) ?? 2_000
     var rng = SeededGenerator(seed: benchOption(arguments, "--seed").flatMap(UInt64.init) ?? 1)
@@ -94,15 +99,30 @@ func runLoadBench(arguments: [String]) throws {
     let rssAfterFlood = d.peakRSSMiB ?? .nan
 
     // Phase 2: predict one at a time while 8 searches run.
+    // Cancelled phase-1 jobs keep their --max-jobs slot until their handler returns: a search
+    // refused with -32041 is sent again until all 8 run (30 s at most).
     var searchIDs: [Int] = []
-    for _ in 0..<longSlots {
+    func sendSearch() {
         let id = nextID; nextID += 1
         d.sendRequest(id, "search", ["space": "nb201", "predictor": "load-lut", "budget": ["latency_ms": 30],
                                      "population": 20, "generations": 1_000_000, "seed": .number(Double(id))])
         pending[id] = Pending(kind: "search (phase 2)", sent: now())
         searchIDs.append(id)
     }
-    usleep(300_000)
+    for _ in 0..<longSlots { sendSearch() }
+    let phase2Start = Date()
+    var refused = 0
+    while Date().timeIntervalSince(phase2Start) < 30 {
+        usleep(300_000)
+        var again = 0
+        while let m = d.wait(timeout: 0, { $0["method"] == nil }) {
+            handle(m, record: false)
+            if m["error"]?["code"]?.intValue == -32041 { again += 1 }
+        }
+        if again == 0 { break }
+        refused += again
+        for _ in 0..<again { sendSearch() }
+    }
     var probe: [Double] = []
     for i in 0..<probes {
         let id = nextID; nextID += 1
@@ -132,8 +152,9 @@ func runLoadBench(arguments: [String]) throws {
         print("| \(kind) | \(l.count) | \(f(benchQuantile(l, 0.5))) | \(f(benchQuantile(l, 0.99))) | \(c) |")
     }
     print("\n(phase 1 round trips include queueing behind up to \(window) requests in flight)")
-    print("\nPhase 2: predict (1 arch) one at a time while \(longSlots) searches run (\(stillRunning) still running at the end)")
+    print("\nPhase 2: predict (1 arch) one at a time while \(longSlots) searches run (\(stillRunning) still running at the end; \(refused) first refused with -32041 while cancelled phase-1 jobs wound down, and sent again)")
     print("- \(probes) round trips: p50 \(f(benchQuantile(probe, 0.5))) ms, p99 \(f(benchQuantile(probe, 0.99))) ms, max \(f(probe.max() ?? .nan)) ms (target p99 < 10 ms)")
     print("\nDaemon peak RSS (VmHWM): \(f(rssAfterFlood)) MiB after phase 1, \(f(peak)) MiB at the end")
     if duplicates + unexpected > 0 { throw BenchFailure("requests answered more than once or unexpected replies") }
+    if !arguments.contains("--skip-hardening") { try runHardeningScenarios(arguments: arguments) }
 }

@@ -74,7 +74,14 @@ final class FaultEndToEndTests: XCTestCase {
         // removed at start, the two corrupt files are skipped (logged), every good one loads.
         let good = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/a.hwnp"))
         kill9(d)
-        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: "\(dir)/a.hwnp.tmp-1-2"))
+        // Temporaries are `.tmp-<pid>-<n>` (older versions: `<id>.hwnp.tmp-<pid>-<n>`); only those
+        // of a writer that is gone are removed, so they name a process that has exited.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: "\(dir)/.tmp-\(gone.processIdentifier)-2"))
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: "\(dir)/a.hwnp.tmp-\(gone.processIdentifier)-2"))
         try good.prefix(good.count - 9).write(to: URL(fileURLWithPath: "\(dir)/truncated.hwnp"))
         var flipped = good
         flipped[good.count / 2] ^= 0x40

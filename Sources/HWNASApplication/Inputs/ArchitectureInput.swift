@@ -48,11 +48,13 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
         }
     }
 
-    /// Resolves a list, naming `field[i]` on error.
-    public static func resolve(_ inputs: [ArchitectureInput], in space: any SearchSpace, field: String = "archs") throws(NASError) -> [Architecture] {
+    /// Resolves a list (or a slice of one), naming `field[i]` on error with `i` the index in the list.
+    public static func resolve<C: Collection<ArchitectureInput>>(_ inputs: C, in space: any SearchSpace,
+                                                                 field: String = "archs") throws(NASError) -> [Architecture]
+    where C.Index == Int {
         var out: [Architecture] = []
         out.reserveCapacity(inputs.count)
-        for (i, a) in inputs.enumerated() { out.append(try a.resolve(in: space, field: "\(field)[\(i)]")) }
+        for i in inputs.indices { out.append(try inputs[i].resolve(in: space, field: "\(field)[\(i)]")) }
         return out
     }
 }

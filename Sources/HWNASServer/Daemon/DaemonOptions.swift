@@ -1,4 +1,5 @@
 import JSONRPC
+import NASCore
 import Runtime
 
 #if canImport(Glibc)
@@ -19,6 +20,13 @@ public struct DaemonOptions: Sendable {
     public var maxMessageBytes: Int = 64 << 20
     /// Most long jobs at once.
     public var maxJobs: Int = 8
+    /// Most bytes of output waiting for the client before the daemon stops reading requests
+    /// and pauses its jobs (backpressure).
+    public var maxOutputBytes: Int = 64 << 20
+    /// Run on a state directory another daemon owns, reading its files but writing nothing.
+    public var readOnly = false
+    /// Largest predictor or generator file read (at start or by `load`) or written.
+    public var maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes
 
     /// Defaults.
     public init() {}
@@ -31,9 +39,15 @@ public struct DaemonOptions: Sendable {
       --log-level LEVEL         error | warn | info | debug (default warn); logs go to stderr
       --state DIR               where trained predictors and generators are kept
                                 (default $XDG_DATA_HOME/hwnasd or ~/.local/share/hwnasd)
+      --read-only               start even when another hwnasd owns the state directory: read its
+                                files, save and delete nothing (saving answers -32030)
       --fixtures DIR            the shipped data sets (default $HWNASD_FIXTURES or the checkout's fixtures/)
       --max-message-bytes N     largest accepted message (default 67108864)
       --max-jobs N              most long requests running or queued (default 8)
+      --max-output-bytes N      output left unread by the client before the daemon stops reading
+                                requests and pauses its jobs until the client reads (default 67108864)
+      --max-file-bytes N        largest predictor/generator file read or written; bigger files in the
+                                state directory are skipped with a warning (default 268435456)
       --help, --version
     """
 
@@ -72,6 +86,9 @@ public struct DaemonOptions: Sendable {
             case "--fixtures": o.fixturesDirectory = try value(a)
             case "--max-message-bytes": o.maxMessageBytes = try positive(a)
             case "--max-jobs": o.maxJobs = try positive(a)
+            case "--max-output-bytes": o.maxOutputBytes = try positive(a)
+            case "--max-file-bytes": o.maxFileBytes = try positive(a)
+            case "--read-only": o.readOnly = true
             default: throw DaemonOptionsError("unknown option '\(a)'")
             }
             i += 1

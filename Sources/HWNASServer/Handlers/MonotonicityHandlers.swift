@@ -94,7 +94,7 @@ extension Server {
             try context.job.checkCancelled()
             let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
                                                sampleCount: samples.count, result: result)
-            try services.predictors.register(adapted, persist: params.save ?? true)
+            let path = try services.predictors.register(adapted, persist: params.save ?? true)
             return AdaptProxyResult(
                 predictor: adapted.id, target: params.target.name, proxy: base.id,
                 method: result.predictor.method.rawValue, variant: result.predictor.variant,
@@ -104,7 +104,7 @@ extension Server {
                 outliers: OutlierMessage.list(result.outliers, spaceID: space.id), warnings: result.warnings,
                 pool: pool.map(\.name),
                 weights: result.predictor.blendWeights.map { .init(member: $0.member, weight: $0.weight) },
-                path: (params.save ?? true) ? try? services.predictors.save(id: adapted.id) : nil)
+                path: path)
         }
 
         register(ReuseRequest.self, kind: .long, dependencies: { p in [.read("predictor:\(p.proxy)")] }) { params, context in

@@ -31,8 +31,7 @@ extension Server {
                                        trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
             let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
             try context.job.checkCancelled()
-            try store.register(p, persist: params.save ?? true)
-            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
         }
 
         register(PredictRequest.self, dependencies: { p in
@@ -44,7 +43,6 @@ extension Server {
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
-            let archs = try ArchitectureInput.resolve(params.archs, in: space)
             var neighbour: String?
             if let values = spec {
                 // Intervals need an error profile of cross-GPU predictions, which the hardware-generalized
@@ -62,10 +60,10 @@ extension Server {
                     throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
                 }
             }
-            var latency = try predictor.predict(archs: archs, spec: spec)
+            var latency = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec, job: context.job)
             if let neighbour {
                 latency = NearestGPUModel.overlayMeasurements(
-                    latency, archs: archs, measured: try services.catalog.measurements(space: space.id, device: neighbour))
+                    latency, archs: try ArchitectureInput.resolve(params.archs, in: space), measured: try services.catalog.measurements(space: space.id, device: neighbour))
             }
             var result: PredictResult
             switch params.output ?? "json" {
@@ -138,8 +136,7 @@ extension Server {
                                 method: method, seed: params.seed ?? 0, device: params.device, id: params.id),
                 control: context.job)
             try context.job.checkCancelled()
-            try store.register(p, persist: params.save ?? true)
-            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
         }
 
         register(SavePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in
@@ -171,4 +168,28 @@ extension TrainedPredictor {
         for p in latency { out.append(profile.interval(prediction: p, level: level) ?? (p, p)) }
         return out
     }
+}
+
+/// Architectures per chunk of a big `predict`: between chunks it checks for cancellation and
+/// reports progress (`step` archs done of `total`), which is also where it pauses under
+/// backpressure.
+let predictChunk = 1 << 16
+
+/// Latencies of `inputs`, resolved and predicted a chunk at a time.
+func predictInChunks(_ inputs: [ArchitectureInput], predictor: TrainedPredictor, space: any SearchSpace,
+                     spec: [String: Double]?, job: JobControl) throws(NASError) -> [Double] {
+    guard inputs.count > predictChunk else {
+        return try predictor.predict(archs: try ArchitectureInput.resolve(inputs, in: space), spec: spec)
+    }
+    var latency: [Double] = []
+    latency.reserveCapacity(inputs.count)
+    var start = 0
+    while start < inputs.count {
+        try job.checkCancelled()
+        let end = min(inputs.count, start + predictChunk)
+        latency += try predictor.predict(archs: try ArchitectureInput.resolve(inputs[start..<end], in: space), spec: spec)
+        job.report(ProgressReport(step: end, total: inputs.count, message: "predicting"))
+        start = end
+    }
+    return latency
 }

@@ -1,4 +1,5 @@
 import NASCore
+import NASSpaces
 import NASNeural
 
 /// The on-disk format of a predictor (`<id>.hwnp`), versioned and checksummed:
@@ -36,6 +37,11 @@ public enum PredictorFile {
     /// The file's envelope (magic, version, length, checksum).
     public static var envelope: BinaryEnvelope { BinaryEnvelope(magic: magic, version: version) }
 
+    /// Reads and parses a predictor file, header first, refusing files over `maxBytes`.
+    public static func read(_ path: String, maxBytes: Int) throws(NASError) -> TrainedPredictor {
+        try decode(envelope.read(path, kind: "predictor", maxBytes: maxBytes), path: path)
+    }
+
     /// Parses a predictor; `path` only names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws(NASError) -> TrainedPredictor {
         let payload: Range<Int>
@@ -61,7 +67,11 @@ public enum PredictorFile {
         let hasDevice = try p.bool()
         let device = try p.string()
         let spec = try readDictionary(&p)
+        p.requireFinite = true
         let model = try readModel(&p, depth: 0)
+        p.requireFinite = false
+        guard let searchSpace = try? SpaceRegistry.space(space) else { throw p.corrupt("unknown search space '\(space)'") }
+        try checkShapes(model, encoding: ActiveOneHot(space: searchSpace), reader: p)
         let metrics = try readMetrics(&p, version: fileVersion)
         var notes: [String: String] = [:]
         let nNotes = try p.u32()
@@ -73,6 +83,30 @@ public enum PredictorFile {
     }
 
     // MARK: model tree
+
+    /// Lookup tables must have one cost per (decision, option) of the space, pairwise models the
+    /// space's decisions, blends one weight per member: a file that passes its checksum but was
+    /// written wrong is `.corruptFile` here, not a model predicting nonsense or trapping.
+    private static func checkShapes(_ m: LatencyModel, encoding: ActiveOneHot, reader r: BinaryReader) throws(NASError) {
+        switch m {
+        case .lut(let l), .residual(let l, _):
+            guard l.costs.count == encoding.dimension else {
+                throw r.corrupt("lookup table has \(l.costs.count) costs; the space has \(encoding.dimension) (decision, option) pairs")
+            }
+        case .pairwise(let pm):
+            guard pm.cardinalities == encoding.cardinalities else { throw r.corrupt("pairwise model does not match the space's decisions") }
+        case .calibrated(let base, _), .proxyHead(let base, _), .corrected(let base, _):
+            try checkShapes(base, encoding: encoding, reader: r)
+        case .blend(let members, let weights, _):
+            guard members.count == weights.count else { throw r.corrupt("blend has \(members.count) members and \(weights.count) weights") }
+            for member in members { try checkShapes(member, encoding: encoding, reader: r) }
+        case .split(let main, let noPath):
+            try checkShapes(main, encoding: encoding, reader: r)
+            try checkShapes(noPath, encoding: encoding, reader: r)
+        case .flops, .mlp, .hardware:
+            break
+        }
+    }
 
     private static func writeModel(_ m: LatencyModel, into w: inout BinaryWriter) {
         switch m {

@@ -16,6 +16,11 @@ public final class PredictorStore: Sendable {
     public let directory: String?
     /// The data defaults are trained from.
     public let catalog: DataCatalog
+    /// Largest predictor file read or written.
+    public let maxFileBytes: Int
+    /// Whether files are only read (another daemon owns the directory): saving and deleting
+    /// files is `.storage`; defaults are trained in memory only.
+    public let readOnly: Bool
 
     private let predictors = Mutex<[String: TrainedPredictor]>([:])
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
@@ -27,10 +32,15 @@ public final class PredictorStore: Sendable {
     }
 
     /// A store over `directory` (created when missing). Call `loadAll()` to read existing files.
-    public init(directory: String?, catalog: DataCatalog) throws(NASError) {
+    public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes,
+                readOnly: Bool = false) throws(NASError) {
         self.directory = directory
         self.catalog = catalog
-        if let directory { try StoreDirectory.prepare(directory) }
+        self.maxFileBytes = maxFileBytes
+        self.readOnly = readOnly
+        if let directory {
+            try StoreDirectory.prepare(directory, readOnly: readOnly)
+        }
     }
 
     /// Reads every `*.hwnp` file of the directory; returns one error per file that could not
@@ -41,7 +51,7 @@ public final class PredictorStore: Sendable {
         var problems: [NASError] = []
         for name in StoreDirectory.files(in: directory, withExtension: PredictorFile.fileExtension) {
             do {
-                let p = try PredictorFile.decode(try AtomicFile.read(directory + "/" + name), path: directory + "/" + name)
+                let p = try PredictorFile.read(directory + "/" + name, maxBytes: maxFileBytes)
                 predictors.withLock { $0[p.id] = p }
             } catch {
                 problems.append(error)
@@ -50,10 +60,13 @@ public final class PredictorStore: Sendable {
         return problems
     }
 
-    /// Adds (or replaces) a predictor in memory; `persist` also writes its file.
-    public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) {
+    /// Adds (or replaces) a predictor in memory; `persist` first writes its file, and a failed
+    /// write leaves the store as it was. Returns the path written.
+    @discardableResult
+    public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
+        let path = persist ? try write(p) : nil
         predictors.withLock { $0[p.id] = p }
-        if persist { try save(id: p.id) }
+        return path
     }
 
     /// A predictor by id, or `.unknownPredictor`.
@@ -72,12 +85,18 @@ public final class PredictorStore: Sendable {
     /// Writes a predictor's file atomically; returns its path.
     @discardableResult
     public func save(id: String) throws(NASError) -> String {
-        let p = try predictor(id)
+        try write(try predictor(id))
+    }
+
+    private func write(_ p: TrainedPredictor) throws(NASError) -> String {
         guard let directory else {
             throw NASError(.storage, "this store has no state directory")
         }
+        try StoreDirectory.checkWritable(directory, readOnly: readOnly)
         let path = path(for: p.id, in: directory)
-        try AtomicFile.write(PredictorFile.encode(p), to: path)
+        let bytes = PredictorFile.encode(p)
+        try BinaryEnvelope.checkWritable(bytes, to: path, maxBytes: maxFileBytes)
+        try AtomicFile.write(bytes, to: path)
         return path
     }
 
@@ -87,13 +106,14 @@ public final class PredictorStore: Sendable {
         if !path.contains("/"), let directory, TrainedPredictor.isValidID(path) {
             file = self.path(for: path, in: directory)
         }
-        let p = try PredictorFile.decode(try AtomicFile.read(file), path: file)
+        let p = try PredictorFile.read(file, maxBytes: maxFileBytes)
         predictors.withLock { $0[p.id] = p }
         return p
     }
 
     /// Forgets a predictor and removes its file; `.unknownPredictor` when neither exists.
     public func delete(id: String) throws(NASError) {
+        if let directory { try StoreDirectory.checkWritable(directory, readOnly: readOnly) }
         let had = predictors.withLock { $0.removeValue(forKey: id) } != nil
         var removed = false
         if let directory, TrainedPredictor.isValidID(id) {
@@ -151,8 +171,8 @@ public final class PredictorStore: Sendable {
                 return p
             }
             let p = try make()
+            if directory != nil && !readOnly { _ = try write(p) }
             predictors.withLock { $0[id] = p }
-            if directory != nil { try save(id: id) }
             cached = p
             return p
         }
