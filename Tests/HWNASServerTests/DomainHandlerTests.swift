@@ -412,7 +412,8 @@ final class DomainHandlerTests: XCTestCase {
         let y = try measured(space: "nb201", device: "eyeriss", ids: ids)
         let samples: [JSONValue] = zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
         let r = peer.call(2, "adaptProxy", ["proxy": "proxy", "method": "pool", "pool": ["pixel3", "raspi4"],
-                                            "target": ["name": "eyeriss", "samples": .array(samples)], "save": false])
+                                            "target": ["name": "eyeriss", "samples": .array(samples)], "save": false],
+                       timeout: 120)
         let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
         XCTAssertEqual(result["pool"], ["pixel3", "raspi4"])
         let weights = try XCTUnwrap(result["weights"]?.arrayValue)
