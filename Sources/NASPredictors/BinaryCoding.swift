@@ -97,9 +97,11 @@ struct BinaryReader {
     }
 }
 
-/// FNV-1a 64-bit hash: the payload checksum of predictor files.
-enum FNV1a {
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+/// FNV-1a 64-bit hash: the payload checksum of predictor files (and the fingerprint of the
+/// data a saved accuracy predictor was trained on).
+public enum FNV1a {
+    /// The hash of `bytes`.
+    public static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes {
             h ^= UInt64(b)

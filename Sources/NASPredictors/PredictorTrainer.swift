@@ -21,8 +21,10 @@ public struct PredictorTrainer: Sendable {
 
     /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
     /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart;
-    /// 3: the held-out error profile saved in notes, for `search`'s `confidence`).
-    public static let recipe = "3"
+    /// 3: the held-out error profile saved in notes, for `search`'s `confidence`; 4: degenerate
+    /// architectures left out of defaults' training and judging, `TrainRequest.excludeDegenerate`,
+    /// and predictions floored at the fastest training latency, `notes.floorMs`).
+    public static let recipe = "4"
 
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
@@ -30,7 +32,15 @@ public struct PredictorTrainer: Sendable {
         if request.model == .hardware {
             return try HardwareGeneralizedTrainer(catalog: catalog).train(request, control: control)
         }
-        let (archs, latency, source) = try data(for: request, space: space)
+        var (archs, latency, source) = try data(for: request, space: space)
+        if request.excludeDegenerate {
+            let kept = archs.indices.filter { !space.isDegenerate(archs[$0]) }
+            if kept.count < archs.count {
+                source += " without \(archs.count - kept.count) degenerate"
+                archs = kept.map { archs[$0] }
+                latency = kept.map { latency[$0] }
+            }
+        }
         var order = Array(0..<archs.count)
         var rng = SeededGenerator(seed: request.seed ^ 0x5EED_0001)
         order.seededShuffle(using: &rng)
@@ -44,12 +54,15 @@ public struct PredictorTrainer: Sendable {
         var config = request.config ?? MLPTrainingConfig()
         config.seed = request.seed
         let fit = try Self.fit(kind: request.model, archs: trainA, latency: trainY, space: space, config: config, control: control)
+        // Never below the fastest training latency: an additive fit over few live operations
+        // priced ordinary pixel3 cells (measured ≥ 1.05 ms) at 0 ms. Saved as notes.floorMs.
+        let floor = trainY.min() ?? 0
 
         var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil, profile: ErrorProfile? = nil
         if !testIdx.isEmpty {
             let testA = testIdx.map { archs[$0] }, testY = testIdx.map { latency[$0] }
             let enc = ActiveOneHot(space: space)
-            let predicted = try fit.model.predict(testA, space: space, encoding: enc)
+            let predicted = try fit.model.predict(testA, space: space, encoding: enc).map { max($0, floor) }
             heldOut = RegressionMetrics(predicted: predicted, actual: testY)
             profile = ErrorProfile(predicted: predicted, actual: testY)
             let lut = try LUTModel.fit(archs: trainA, latency: trainY, space: space, encoding: enc)
@@ -62,6 +75,7 @@ public struct PredictorTrainer: Sendable {
         }
         var notes = ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe]
         if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
+        notes[TrainedPredictor.floorKey] = String(floor)
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: nTrain, testCount: testIdx.count,
