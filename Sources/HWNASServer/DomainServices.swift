@@ -37,13 +37,18 @@ public final class DomainServices: Sendable {
         }
     }
 
-    /// The OFA ImageNet top-1 predictor (an MLP trained on the 2,223 shipped measurements on
-    /// first use; a few seconds).
+    /// The OFA ImageNet top-1 predictor: an MLP fitted on the 2,223 shipped measurements on
+    /// first use and saved in the state directory (`accuracy/ofa-top1.hwnp`), so later daemons
+    /// load it; a stale or damaged file is retrained.
     public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
         try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
             if let cached { return cached }
-            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"), control: control)
-            environment.logger.info("OFA accuracy predictor: held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
+            let logger = environment.logger
+            let (p, trained) = try OFAAccuracyPredictor.loadOrTrain(
+                catalog: catalog, space: try SpaceRegistry.space("ofa_mbv3"),
+                directory: environment.stateDirectory + "/accuracy", control: control,
+                warn: { logger.warn("state: \($0)") })
+            logger.info("OFA accuracy predictor \(trained ? "trained" : "loaded"): held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p
             return p
         }

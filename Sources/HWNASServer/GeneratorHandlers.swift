@@ -14,7 +14,8 @@ extension Server {
         }) { params, context in
             let (problem, metadata) = try services.searchProblem(
                 space: params.space, device: params.device, predictor: params.predictor, spec: params.spec,
-                batch: params.batch, objective: params.objective, control: context.job)
+                batch: params.batch, objective: params.objective, includeDegenerate: params.includeDegenerate,
+                control: context.job)
             let budgets: GeneratorBudgets
             switch (params.budgetRange, params.budgets) {
             case (let r?, nil):
@@ -47,15 +48,17 @@ extension Server {
             if samples > 0 {
                 problem = try services.searchProblem(
                     space: g.space.id, device: nil, predictor: g.metadata["latency"], spec: nil, batch: nil,
-                    objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"]), control: context.job).0
+                    objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"], extrapolate: g.metadata["extrapolate"] == "true"),
+                    includeDegenerate: g.metadata["includeDegenerate"] == "true", control: context.job).0
             }
             let t0 = Date()
             let out = try g.generate(budgets: params.budgets, samples: samples, problem: problem, seed: params.seed ?? 0)
             return GenerateResult(
-                generator: id, accuracyLabel: g.accuracyLabel,
+                generator: id, accuracyLabel: g.accuracyLabel, objective: g.metadata["accuracy"],
                 results: out.map {
                     GeneratedMessage(budgetMs: $0.budgetMs, arch: g.space.format($0.arch), latencyMs: $0.latencyMs,
-                                     accuracy: $0.accuracy, feasible: $0.feasible, clamped: $0.clamped, source: $0.source)
+                                     accuracy: $0.accuracy, feasible: $0.feasible, clamped: $0.clamped, source: $0.source,
+                                     degenerate: g.space.isDegenerate($0.arch) ? true : nil)
                 },
                 elapsedMs: Date().timeIntervalSince(t0) * 1000)
         }
@@ -96,6 +99,7 @@ extension DomainServices {
     /// problem later; such problems refuse specs and inline accuracies.
     func searchProblem(space spaceID: String, device: String?, predictor id: String?, spec: DeviceSpecInput?,
                        batch: Int?, objective: SearchObjectiveInput?, reusable: Bool = true,
+                       includeDegenerate: Bool? = nil,
                        control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
         let space = try SpaceRegistry.space(spaceID)
         let (predictor, specValues) = try resolvePredictor(id: id, space: space.id, device: device, spec: spec,
@@ -112,8 +116,13 @@ extension DomainServices {
         }
         let accuracy = try accuracySource(objective, space: space, control: control)
         let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: specValues) }
-        return (SearchProblem(space: space, latency: latency, accuracy: accuracy.objective, accuracyLabel: accuracy.label),
-                ["latency": predictor.id, "accuracy": accuracyName])
+        let extrapolate = objective?.extrapolate ?? false
+        var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
+        problem.includeDegenerate = includeDegenerate ?? false
+        var metadata = ["latency": predictor.id, "accuracy": accuracyName]
+        if extrapolate { metadata["extrapolate"] = "true" }
+        if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
+        return (problem, metadata)
     }
 
     /// A generator by id, or a fixture device's default generator (trained on first use).
@@ -124,7 +133,11 @@ extension DomainServices {
         }
         let defaultID = "default-gen-\(space)-\(device)"
         return try generatorTraining.withLock { _ throws(NASError) -> (String, TrainedGenerator) in
-            if let g = try? generators.generator(defaultID) { return (defaultID, g) }
+            // A default trained for an older default objective (fbnet's `macs` before `max-macs`) is retrained.
+            if let g = try? generators.generator(defaultID),
+               g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)) {
+                return (defaultID, g)
+            }
             let (problem, metadata) = try searchProblem(space: space, device: device, predictor: nil, spec: nil, batch: nil,
                                                         objective: nil, control: control)
             let g = try GeneratorTrainer.train(problem: problem, budgets: .automatic, config: .daemonDefault,

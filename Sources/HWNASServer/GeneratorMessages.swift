@@ -29,6 +29,9 @@ public struct TrainGeneratorRequest: RequestType {
     /// Id of the generator (default generated from space, device and seed).
     public var id: String?
     public var save: Bool?
+    /// Let degenerate architectures (NB201 cells with no data path) be generated (default
+    /// false: they earn no reward and are never answered); kept in the generator's metadata.
+    public var includeDegenerate: Bool?
 }
 
 /// A trained generator.
@@ -76,11 +79,14 @@ public struct GeneratedMessage: Codable, Sendable {
     public var clamped: Bool
     /// `argmax`, `sample` or `archive`.
     public var source: String
+    /// True when the answer is degenerate (only possible for a generator trained with
+    /// `includeDegenerate`, or an argmax answered without re-ranking, `samples: 0`).
+    public var degenerate: Bool?
     enum CodingKeys: String, CodingKey {
         case budgetMs = "budget_ms"
         case arch
         case latencyMs = "latency_ms"
-        case accuracy, feasible, clamped, source
+        case accuracy, feasible, clamped, source, degenerate
     }
 }
 
@@ -88,6 +94,8 @@ public struct GeneratedMessage: Codable, Sendable {
 public struct GenerateResult: Codable, Sendable {
     public var generator: String
     public var accuracyLabel: String
+    /// The accuracy objective's name the generator was trained for (as in `search`).
+    public var objective: String?
     public var results: [GeneratedMessage]
     public var elapsedMs: Double
 }

@@ -48,11 +48,13 @@ extension Server {
             let latency = try predictor.predict(archs: archs, spec: spec)
             switch params.output ?? "json" {
             case "json":
-                return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
+                return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil,
+                                     degenerate: space.degenerateMarks(archs))
             case "f32-base64":
                 var floats = latency.map { Float($0) }
                 let data = floats.withUnsafeMutableBytes { Data($0) }
-                return PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString())
+                return PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString(),
+                                     degenerate: space.degenerateMarks(archs))
             case let other:
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }

@@ -177,8 +177,12 @@ public struct PredictResult: Codable, Sendable {
     public var latencyMs: [Double]?
     /// The same as base64 of little-endian float32 (`output: f32-base64`).
     public var latencyMsF32: String?
+    /// Indices of the degenerate architectures (as in `encode`), absent when none: default
+    /// predictors are trained without them, so their values are extrapolations.
+    public var degenerate: [Int]?
 
     enum CodingKeys: String, CodingKey {
+        case degenerate
         case predictor
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"

@@ -12,7 +12,8 @@ extension Server {
         }) { params, context in
             let (problem, sources) = try services.searchProblem(
                 space: params.space, device: params.device, predictor: params.predictor ?? params.objective?.latency,
-                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false, control: context.job)
+                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false,
+                includeDegenerate: params.includeDegenerate, control: context.job)
             let space = problem.space
 
             let goal: SearchGoal
@@ -51,7 +52,9 @@ extension Server {
                 partial: r.partial, generations: r.generations, feasibleFraction: r.feasibleFraction,
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
                 predictor: sources["latency"] ?? "",
-                safetyMargin: params.budget == nil ? nil : config.safetyMargin)
+                safetyMargin: params.budget == nil ? nil : config.safetyMargin,
+                objective: sources["accuracy"],
+                warnings: problem.warnings(for: r))
         }
     }
 }
@@ -79,12 +82,13 @@ extension DomainServices {
 
 extension DomainServices {
     /// The accuracy source used when a request names none: measured CIFAR-10 on nb201, the
-    /// OFA top-1 predictor on ofa_mbv3, the MACs proxy elsewhere.
+    /// OFA top-1 predictor on ofa_mbv3, elsewhere (no measured accuracy) the `max-macs` proxy:
+    /// the most computation within the budget (protocol/search.md says why).
     static func defaultAccuracyName(space: any SearchSpace) -> String {
         switch space.id {
         case "nb201": "cifar10"
         case "ofa_mbv3": "ofa-top1"
-        default: "macs"
+        default: "max-macs"
         }
     }
 
@@ -105,6 +109,8 @@ extension DomainServices {
             return try ofaAccuracyPredictor(control: control).source
         case "macs", "params":
             return AccuracySources.proxy(name == "macs" ? .macs : .params, space: space)
+        case "max-macs", "max-params":
+            return AccuracySources.proxy(name == "max-macs" ? .macs : .params, maximize: true, space: space)
         case "inline":
             guard let values = objective?.accuracyValues, !values.isEmpty else {
                 throw NASError(.insufficientSamples, "accuracy: inline needs accuracyValues [{arch, accuracy}]", field: "objective.accuracyValues")
@@ -119,7 +125,7 @@ extension DomainServices {
             }
             return AccuracySources.inline(table, space: space)
         default:
-            throw NASError(.invalidParams, "unknown accuracy source '\(name)'; allowed: cifar10, cifar100, imagenet16_120 (nb201), ofa-top1 (ofa_mbv3), inline, macs, params", field: "objective.accuracy")
+            throw NASError(.invalidParams, "unknown accuracy source '\(name)'; allowed: cifar10, cifar100, imagenet16_120 (nb201), ofa-top1 (ofa_mbv3), inline, max-macs, max-params, macs, params", field: "objective.accuracy")
         }
     }
 }

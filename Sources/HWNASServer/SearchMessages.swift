@@ -11,9 +11,13 @@ public struct AccuracySampleInput: Codable, Sendable, Equatable {
 public struct SearchObjectiveInput: Codable, Sendable, Equatable {
     /// Accuracy source: `cifar10` | `cifar100` | `imagenet16_120` (nb201, measured), `ofa-top1`
     /// (ofa_mbv3, MLP predictor trained on the shipped ImageNet measurements), `inline` (the
-    /// `accuracyValues` given here), `macs` | `params` (proxies: smaller is better). Default:
-    /// nb201 → cifar10, ofa_mbv3 → ofa-top1, other spaces → macs.
+    /// `accuracyValues` given here), `max-macs` | `max-params` (proxies: larger is better),
+    /// `macs` | `params` (proxies: smaller is better). Default: nb201 → cifar10, ofa_mbv3 →
+    /// ofa-top1, other spaces → max-macs.
     public var accuracy: String?
+    /// Let the search leave the region the accuracy data was measured in (`ofa-top1`: subnets at
+    /// resolutions other than 224); results there carry a warning. Default false.
+    public var extrapolate: Bool?
     /// Client-supplied accuracies for `accuracy: inline`.
     public var accuracyValues: [AccuracySampleInput]?
     /// A latency predictor id (same as the request's `predictor`).
@@ -59,6 +63,9 @@ public struct SearchRequest: RequestType {
     /// held-out error near the budget (`ErrorProfile`; predictors trained by `train` or as a
     /// default have one).
     public var confidence: Double?
+    /// Let degenerate architectures (`encode`'s `degenerate`: NB201 cells with no data path)
+    /// be best, fastest or on the front. Default false.
+    public var includeDegenerate: Bool?
 }
 
 /// One architecture with its objectives.
@@ -94,4 +101,10 @@ public struct SearchResultMessage: Codable, Sendable {
     public var predictor: String
     /// Budget mode: the safety margin applied (given, or derived from `confidence`).
     public var safetyMargin: Double?
+    /// The accuracy objective's name (`cifar10`, `ofa-top1`, `max-macs`, ...): the request's
+    /// `objective.accuracy` or the space's default.
+    public var objective: String?
+    /// What the result rests on that the data does not support (e.g. an accuracy extrapolated
+    /// beyond the measured resolution); absent when nothing.
+    public var warnings: [String]?
 }
