@@ -1,15 +1,16 @@
 // The one place where domain methods are wired to the server: one `register...Handlers` call
-// per domain area, each in its own file (SpaceHandlers, PredictorHandlers, SearchHandlers,
-// MonotonicityHandlers, GeneratorHandlers), and the catalog `initialize` lists.
+// per domain area, each in its own file (SpaceHandlers, ExportHandlers, PredictorHandlers,
+// SearchHandlers, MonotonicityHandlers, GeneratorHandlers), and the catalog `initialize` lists.
 import JSONRPC
 import NASCore
 import NASData
 import NASSpaces
 
 /// Registers every domain method. Without `services` (no fixtures found) only the space
-/// methods are offered; the rest answer methodNotFound.
+/// methods and `export` are offered; the rest answer methodNotFound.
 public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerSpaceHandlers()
+    server.registerExportHandlers()
     guard let services else { return }
     server.registerPredictorHandlers(services: services)
     server.registerSearchHandlers(services: services)

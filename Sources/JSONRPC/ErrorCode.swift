@@ -1,5 +1,6 @@
-/// A JSON-RPC error code. Standard codes and hwnasd's application codes are static constants;
-/// the table is documented in protocol/PROTOCOL.md and the values are stable.
+/// A JSON-RPC error code. The JSON-RPC 2.0 and LSP codes are static constants here; servers add
+/// their application codes in an `extension ErrorCode` (hwnasd's are in HWNASServer). The table
+/// is documented in protocol/PROTOCOL.md and the values are stable.
 public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
     /// The integer code.
     public var rawValue: Int
@@ -23,30 +24,6 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let serverNotInitialized = ErrorCode(rawValue: -32002)
     /// The request was cancelled by `$/cancelRequest` (or the client went away).
     public static let requestCancelled = ErrorCode(rawValue: -32800)
-    // hwnasd
-    /// Unknown search space id.
-    public static let unknownSearchSpace = ErrorCode(rawValue: -32001)
-    /// Unknown device name.
-    public static let unknownDevice = ErrorCode(rawValue: -32010)
-    /// Unknown predictor id.
-    public static let unknownPredictor = ErrorCode(rawValue: -32011)
-    /// Unknown generator id.
-    public static let unknownGenerator = ErrorCode(rawValue: -32012)
-    /// An architecture does not parse or validate in its space.
-    public static let invalidArchitecture = ErrorCode(rawValue: -32020)
-    /// Too few samples to fit the requested model.
-    public static let insufficientSamples = ErrorCode(rawValue: -32021)
-    /// No architecture satisfies the budget.
-    public static let infeasibleBudget = ErrorCode(rawValue: -32022)
-    /// A file could not be read or written.
-    public static let storageError = ErrorCode(rawValue: -32030)
-    /// A stored file is corrupt or not ours.
-    public static let corruptFile = ErrorCode(rawValue: -32031)
-    /// A message is larger than `--max-message-bytes`.
-    public static let messageTooLarge = ErrorCode(rawValue: -32040)
-    /// More long jobs than `--max-jobs` are running or queued.
-    public static let tooManyJobs = ErrorCode(rawValue: -32041)
-
     /// The integer.
     public var description: String { "\(rawValue)" }
 

@@ -10,6 +10,14 @@ public enum Framing: String, Sendable {
     case contentLength
     /// Newline-delimited JSON: one message per line (blank lines ignored).
     case ndjson
+
+    /// `body` with this framing's delimiters: the header before it, or the newline after it.
+    public func frame(_ body: [UInt8]) -> [UInt8] {
+        switch self {
+        case .contentLength: return Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+        case .ndjson: return body + [0x0A]
+        }
+    }
 }
 
 /// What the frame decoder found on the stream.

@@ -99,7 +99,8 @@ public enum AtomicFile {
         }
     }
 
-    static func parentDirectory(of path: String) -> String {
+    /// The directory part of `path` (`.` when it has none, `/` for a file in the root).
+    public static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -19,6 +19,8 @@ public final class DataCatalog: Sendable {
 
     private let tables = Mutex<[String: LatencyTable]>([:])
     private let headers = Mutex<[String: [String]]>([:])
+    /// `nb201Accuracy()`, parsed once (every `generate` with samples and every NB201 search reads it).
+    private let nb201AccuracyRows = Mutex<[[Double]]?>(nil)
 
     /// A catalog over a fixtures directory (see `FixturesLocator`).
     public init(fixturesDirectory: String) {
@@ -160,6 +162,13 @@ public final class DataCatalog: Sendable {
 
     /// NAS-Bench-201 test accuracies (%) per official index: [cifar10, cifar100, imagenet16-120].
     public func nb201Accuracy() throws(NASError) -> [[Double]] {
+        if let rows = nb201AccuracyRows.withLock({ $0 }) { return rows }
+        let rows = try parseNB201Accuracy()
+        nb201AccuracyRows.withLock { $0 = rows }
+        return rows
+    }
+
+    private func parseNB201Accuracy() throws(NASError) -> [[Double]] {
         let csv = try CSVTable(path: "\(directory)/nb201/accuracy.csv")
         let ids = try csv.strings("arch_id").map { Int($0) ?? -1 }
         let c10 = try csv.doubles("cifar10_test_acc_pct")

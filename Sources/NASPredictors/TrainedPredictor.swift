@@ -73,7 +73,7 @@ public struct TrainedPredictor: Sendable, Equatable {
         return v.map { max($0, floor) }
     }
 
-    /// The notes key of the prediction floor (ms): the fastest latency the predictor was
+    /// The notes key of the prediction floor (ms): half the fastest latency the predictor was
     /// trained on (`PredictorTrainer`); predictions never go below it.
     public static let floorKey = "floorMs"
 

@@ -10,7 +10,7 @@ import NASCore
 /// first option (kernel 3, expand 3).
 public final class ElasticLayout: Sendable {
     /// Maximum number of layers of each stage.
-    let stageDepths: [Int]
+    public let stageDepths: [Int]
     let kernelSizes: [Int]
     let expandRatios: [Int]
     let depths: [Int]

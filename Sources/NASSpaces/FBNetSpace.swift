@@ -9,14 +9,15 @@ public struct FBNetSpace: SearchSpace {
     /// Op names in gene order: kernel k, expansion e, g2 = grouped (2 groups) 1x1 convs.
     public static let ops = ["k3_e1", "k3_e1_g2", "k3_e3", "k3_e6", "k5_e1", "k5_e1_g2", "k5_e3", "k5_e6", "skip"]
     /// (kernel, expansion, groups) of ops 0..7; op 8 is skip.
-    static let opShapes: [(k: Int, e: Int, g: Int)] = [(3, 1, 1), (3, 1, 2), (3, 3, 1), (3, 6, 1), (5, 1, 1), (5, 1, 2), (5, 3, 1), (5, 6, 1)]
+    public static let opShapes: [(k: Int, e: Int, g: Int)] = [(3, 1, 1), (3, 1, 2), (3, 3, 1), (3, 6, 1), (5, 1, 1), (5, 1, 2), (5, 3, 1), (5, 6, 1)]
     /// Blocks per stage, output channels and strides (CIFAR-100 setting of HW-NAS-Bench).
-    static let stageDepths = [1, 4, 4, 4, 4, 4, 1]
-    static let stageChannels = [16, 24, 32, 64, 112, 184, 352]
-    static let stageStrides = [1, 1, 2, 2, 1, 2, 1]
-    static let stemChannels = 16
-    static let headChannels = 1504
-    static let classes = 100
+    public static let stageDepths = [1, 4, 4, 4, 4, 4, 1]
+    public static let stageChannels = [16, 24, 32, 64, 112, 184, 352]
+    public static let stageStrides = [1, 1, 2, 2, 1, 2, 1]
+    /// Stem, head and classifier widths.
+    public static let stemChannels = 16
+    public static let headChannels = 1504
+    public static let classes = 100
     /// Number of searchable blocks.
     public static let blocks = 22
 

@@ -49,7 +49,7 @@ struct LayerCounter {
 }
 
 /// OFA's `make_divisible`: rounds to the nearest multiple of `divisor`, never below 90% of `v`.
-func makeDivisible(_ v: Int, _ divisor: Int) -> Int {
+public func makeDivisible(_ v: Int, _ divisor: Int) -> Int {
     var n = max(divisor, (v + divisor / 2) / divisor * divisor)
     if Double(n) < 0.9 * Double(v) { n += divisor }
     return n

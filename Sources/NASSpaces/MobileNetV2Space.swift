@@ -10,8 +10,9 @@ import NASCore
 public struct MobileNetV2Space: ElasticMobileNetSpace {
     /// The gene layout.
     public static let layout = ElasticLayout(stageDepths: [4, 4, 4, 4, 4, 1])
-    static let stageChannels = [24, 32, 64, 96, 160, 320]
-    static let stageStrides = [2, 2, 2, 1, 2, 1]
+    /// Output channels and first-layer strides of the 6 stages.
+    public static let stageChannels = [24, 32, 64, 96, 160, 320]
+    public static let stageStrides = [2, 2, 2, 1, 2, 1]
 
     /// Makes the space.
     public init() {}

@@ -11,9 +11,9 @@ public struct OFAMobileNetV3Space: ElasticMobileNetSpace {
     /// The gene layout.
     public static let layout = ElasticLayout(stageDepths: [4, 4, 4, 4, 4])
     /// Output channels, first-layer stride, squeeze-excite of the 5 elastic stages.
-    static let stageChannels = [24, 40, 80, 112, 160]
-    static let stageStrides = [2, 2, 2, 1, 2]
-    static let stageSE = [false, true, false, true, true]
+    public static let stageChannels = [24, 40, 80, 112, 160]
+    public static let stageStrides = [2, 2, 2, 1, 2]
+    public static let stageSE = [false, true, false, true, true]
 
     /// Makes the space.
     public init() {}

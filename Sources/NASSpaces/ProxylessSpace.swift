@@ -13,10 +13,12 @@ public struct ProxylessSpace: SearchSpace {
     /// Op names in gene order (ProxylessNAS spelling).
     public static let ops = ["3x3_MBConv3", "3x3_MBConv6", "5x5_MBConv3", "5x5_MBConv6", "7x7_MBConv3", "7x7_MBConv6", "zero"]
     static let shortOps = ["k3_e3", "k3_e6", "k5_e3", "k5_e6", "k7_e3", "k7_e6", "zero"]
-    static let shapes: [(k: Int, e: Int)] = [(3, 3), (3, 6), (5, 3), (5, 6), (7, 3), (7, 6)]
-    static let stageDepths = [4, 4, 4, 4, 4, 1]
-    static let stageChannels = [24, 40, 80, 96, 192, 320]
-    static let stageStrides = [2, 2, 2, 1, 2, 1]
+    /// (kernel, expand) of ops 0..5; op 6 is zero.
+    public static let shapes: [(k: Int, e: Int)] = [(3, 3), (3, 6), (5, 3), (5, 6), (7, 3), (7, 6)]
+    /// Layers, output channels and first-layer strides of the 6 stages.
+    public static let stageDepths = [4, 4, 4, 4, 4, 1]
+    public static let stageChannels = [24, 40, 80, 96, 192, 320]
+    public static let stageStrides = [2, 2, 2, 1, 2, 1]
     static let layers = 21
     /// Whether layer `l` is the first of its stage (no zero option).
     static let isFirst: [Bool] = {

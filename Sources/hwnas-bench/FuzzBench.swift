@@ -4,14 +4,15 @@
 // or undocumented replies) and checks that the daemon still serves with its state intact.
 //   swift run -c release hwnas-bench fuzz [--count 100000] [--seed 1] [--framing lsp|ndjson]
 import Foundation
+import HWNASTestSupport
 import JSONRPC
 
 func runFuzzBench(arguments: [String]) throws {
     let count = benchOption(arguments, "--count").flatMap(Int.init) ?? 100_000
     let seed = benchOption(arguments, "--seed").flatMap(UInt64.init) ?? 1
     let framing: Framing = benchOption(arguments, "--framing") == "ndjson" ? .ndjson : .contentLength
-    let corpus = try FuzzInputGenerator.loadCorpus(path: BenchDaemon.repositoryFile("protocol/fuzz-corpus.jsonl"))
-    let d = try BenchDaemon(framing: framing)
+    let corpus = try FuzzInputGenerator.loadCorpus(path: RepositoryFiles.path("protocol/fuzz-corpus.jsonl"))
+    let d = try DaemonProcess(framing: framing)
     guard d.call(1, "initialize")?["result"] != nil else { throw BenchFailure("initialize failed") }
     let archs: JSONValue = [1, 77, 15_000]
     guard d.call(2, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "fuzz-lut"])?["result"] != nil,

@@ -5,6 +5,7 @@
 // while 8 searches run (target p99 < 10 ms). Peak RSS is the daemon's VmHWM.
 //   swift run -c release hwnas-bench load [--requests 50000] [--probes 2000] [--seed 1]
 import Foundation
+import HWNASTestSupport
 import JSONRPC
 import NASCore
 
@@ -13,7 +14,7 @@ func runLoadBench(arguments: [String]) throws {
     let probes = benchOption(arguments, "--probes").flatMap(Int.init) ?? 2_000
     var rng = SeededGenerator(seed: benchOption(arguments, "--seed").flatMap(UInt64.init) ?? 1)
     let window = 1_000, longSlots = 8
-    let d = try BenchDaemon(framing: .contentLength)
+    let d = try DaemonProcess(framing: .contentLength)
     guard d.call(1, "initialize")?["result"] != nil,
           d.call(2, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 1_000, "id": "load-lut"])?["result"] != nil
     else { throw BenchFailure("setup failed") }

@@ -3,6 +3,7 @@
 // and a quick request's round trip while a CPU-bound long request runs.
 import Foundation
 import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import NASCore
 

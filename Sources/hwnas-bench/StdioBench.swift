@@ -3,8 +3,10 @@
 // Round trips through the REAL daemon binary over stdio (NDJSON framing), as a client sees them:
 // 1. `predict` of 1 nb201 arch (default predictor of pixel3, warmed up first), N sequential
 //    requests (default 1,000): p50 / p99 / max of write-request → read-response.
-// 2. One `predict` of 100,000 nb201 archs (arch strings, JSON array in): end to end, with
-//    `latency_ms` (JSON numbers) out, then with `output: "f32-base64"`.
+// 2. `generate` round trips (default nb201/pixel3 generator) with `samples` 0 and 16.
+// 3. One `predict` of 100,000 archs per space (arch strings, JSON array in; `--spaces
+//    nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1`): end to end, with `latency_ms` (JSON numbers)
+//    out, then with `output: "f32-base64"`.
 // The binary defaults to `.build/release/hwnasd` (build it with `swift build -c release --product hwnasd`).
 import Foundation
 import NASCore
@@ -50,6 +52,15 @@ private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
             if n <= 0 { return }
             off += n
         }
+    }
+}
+
+/// The (space, device) pairs of the 100,000-arch predict rows: `--spaces nb201:pixel3,fbnet:pixel3,...`.
+private func stdioBigSpaces(_ args: [String]) -> [(String, String)] {
+    let text = stdioOption("--spaces", in: args) ?? "nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1"
+    return text.split(separator: ",").compactMap { item in
+        let parts = item.split(separator: ":")
+        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
     }
 }
 
@@ -113,23 +124,44 @@ func runStdioBench(arguments: [String]) throws {
     times.sort()
     func q(_ x: Double) -> Double { times[min(times.count - 1, Int(x * Double(times.count)))] * 1e6 }
 
-    var archs = "["
-    for i in 0..<100_000 {
-        if i > 0 { archs += "," }
-        archs += "\"" + space.format(all[i % all.count]) + "\""
+    // generate round trips on the default NB201 pixel3 generator (trained or loaded first).
+    let genParams = { (samples: Int) in
+        "{\"space\":\"nb201\",\"device\":\"pixel3\",\"budgets\":[4],\"samples\":\(samples)}"
     }
-    archs += "]"
-    let big = "{\"space\":\"nb201\",\"device\":\"pixel3\",\"archs\":\(archs)"
-    _ = try call("predict", big + "}")  // warm-up of the big path
-    var jsonTimes: [Double] = [], b64Times: [Double] = []
-    var jsonBytes = 0, b64Bytes = 0
-    for _ in 0..<3 {
-        let (tj, rj) = try call("predict", big + "}")
-        jsonTimes.append(tj)
-        jsonBytes = rj.count
-        let (tb, rb) = try call("predict", big + ",\"output\":\"f32-base64\"}")
-        b64Times.append(tb)
-        b64Bytes = rb.count
+    let (genFirst, _) = try call("generate", genParams(0))
+    var generateRows: [(samples: Int, p50: Double, p99: Double)] = []
+    for samples in [0, 16] {
+        for _ in 0..<5 { _ = try call("generate", genParams(samples)) }
+        var g: [Double] = []
+        for _ in 0..<200 { g.append(try call("generate", genParams(samples)).0) }
+        g.sort()
+        generateRows.append((samples, g[g.count / 2] * 1e6, g[min(g.count - 1, Int(0.99 * Double(g.count)))] * 1e6))
+    }
+
+    // predict of 100,000 archs per space, strings in, JSON numbers or f32-base64 out.
+    struct BigRow { var space: String; var device: String; var requestBytes: Int; var json: Double; var b64: Double; var jsonBytes: Int; var b64Bytes: Int }
+    var bigRows: [BigRow] = []
+    for (spaceID, device) in stdioBigSpaces(arguments) {
+        let sp = try SpaceRegistry.space(spaceID)
+        let pool = sp.enumerateAll() ?? sp.sample(count: 20_000, seed: 7)
+        var archs = "["
+        for i in 0..<100_000 {
+            if i > 0 { archs += "," }
+            archs += "\"" + sp.format(pool[i % pool.count]) + "\""
+        }
+        archs += "]"
+        let big = "{\"space\":\"\(spaceID)\",\"device\":\"\(device)\",\"archs\":\(archs)"
+        _ = try call("predict", big + "}")  // trains or loads the default predictor; warms the big path
+        var row = BigRow(space: spaceID, device: device, requestBytes: big.utf8.count + 1, json: .infinity, b64: .infinity, jsonBytes: 0, b64Bytes: 0)
+        for _ in 0..<3 {
+            let (tj, rj) = try call("predict", big + "}")
+            row.json = min(row.json, tj)
+            row.jsonBytes = rj.count
+            let (tb, rb) = try call("predict", big + ",\"output\":\"f32-base64\"}")
+            row.b64 = min(row.b64, tb)
+            row.b64Bytes = rb.count
+        }
+        bigRows.append(row)
     }
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
     func us(_ x: Double) -> String { String(format: "%.1f", x) }
@@ -138,10 +170,15 @@ func runStdioBench(arguments: [String]) throws {
     md += "## predict of 1 nb201 arch (default predictor of pixel3), \(requests) sequential requests after 50 warm-ups\n\n"
     md += "First request (default predictor trained or loaded): \(ms(warm)) ms.\n\n"
     md += "| p50 | p99 | max |\n|---|---|---|\n| \(us(q(0.5))) µs | \(us(q(0.99))) µs | \(us(times.last! * 1e6)) µs |\n\n"
-    md += "## predict of 100,000 nb201 archs end to end (request \(big.utf8.count / 1_000_000) MB of JSON arch strings; best of 3)\n\n"
-    md += "| output | wall | response bytes |\n|---|---|---|\n"
-    md += "| `latency_ms` (JSON numbers) | \(ms(jsonTimes.min()!)) ms | \(jsonBytes) |\n"
-    md += "| `f32-base64` | \(ms(b64Times.min()!)) ms | \(b64Bytes) |\n"
+    md += "## generate on the default nb201/pixel3 generator, 200 sequential requests after 5 warm-ups\n\n"
+    md += "First request (generator trained or loaded): \(ms(genFirst)) ms.\n\n"
+    md += "| samples | p50 | p99 |\n|---|---|---|\n"
+    for r in generateRows { md += "| \(r.samples) | \(us(r.p50)) µs | \(us(r.p99)) µs |\n" }
+    md += "\n## predict of 100,000 archs end to end, arch strings in (best of 3)\n\n"
+    md += "| space | device | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s |\n|---|---|---|---|---|---|---|\n"
+    for r in bigRows {
+        md += "| \(r.space) | \(r.device) | \(String(format: "%.1f", Double(r.requestBytes) / 1e6)) | \(ms(r.json)) ms | \(Int(1e5 / r.json / 1000))k | \(ms(r.b64)) ms | \(Int(1e5 / r.b64 / 1000))k |\n"
+    }
     print(md)
     try AtomicFile.write(Array(md.utf8), to: "Benchmarks/results/stdio.md")
     print("written to Benchmarks/results/stdio.md")

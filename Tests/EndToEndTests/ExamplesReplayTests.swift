@@ -1,4 +1,5 @@
 import Foundation
+import HWNASTestSupport
 import JSONRPC
 import XCTest
 
@@ -10,8 +11,7 @@ import XCTest
 /// the string `"*"` matches any value, and other values must be equal.
 final class ExamplesReplayTests: XCTestCase {
     static var examplesDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("protocol/examples")
+        RepositoryFiles.root.appendingPathComponent("protocol/examples")
     }
 
     static func matches(_ pattern: JSONValue, _ value: JSONValue) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import HWNASTestSupport
 import JSONRPC
 import XCTest
 
@@ -9,8 +10,7 @@ import XCTest
 /// `hwnas-bench fuzz` runs the same session with 100,000 inputs.
 final class FuzzTests: XCTestCase {
     static var corpusPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("protocol/fuzz-corpus.jsonl").path
+        RepositoryFiles.path("protocol/fuzz-corpus.jsonl")
     }
 
     func testTenThousandInputsNoCrashNoHangEveryReplyDocumented() throws {

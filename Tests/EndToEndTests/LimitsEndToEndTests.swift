@@ -1,4 +1,5 @@
 import Foundation
+import HWNASTestSupport
 import JSONRPC
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import NASCore
 import XCTest
@@ -16,11 +17,11 @@ final class DomainHandlerTests: XCTestCase {
     }
 
     /// A peer with every domain handler registered over `state` (default: a fresh one).
-    func makePeer(state: String? = nil) throws -> PipePeer {
+    func makePeer(state: String? = nil) throws -> InProcessPeer {
         let state = state ?? temporaryState("hwnas-domain")
         let env = ServerEnvironment(stateDirectory: state, logger: Logger(level: .error))
         let services = try DomainServices(environment: env)
-        let peer = PipePeer { server in registerDomainHandlers(server: server, services: services) }
+        let peer = InProcessPeer { server in registerDomainHandlers(server: server, services: services) }
         peer.initialize()
         return peer
     }
@@ -306,12 +307,8 @@ final class DomainHandlerTests: XCTestCase {
 
     /// Measured latencies of NB201 archs by official index, read from the fixtures.
     func measured(space: String, device: String, ids: [Int]) throws -> [Double] {
-        var dir = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { dir.deleteLastPathComponent() }
-        let text = try String(contentsOf: dir.appendingPathComponent("fixtures/\(space)/latency.csv"), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline)
-        let header = lines[0].split(separator: ",").map(String.init)
-        let col = try XCTUnwrap(header.firstIndex(of: device))
-        return ids.map { Double(lines[$0 + 1].split(separator: ",")[col])! }
+        let csv = try FixtureCSV("\(space)/latency.csv")
+        let col = try XCTUnwrap(csv.header.firstIndex(of: device))
+        return ids.map { Double(csv.rows[$0][col])! }
     }
 }

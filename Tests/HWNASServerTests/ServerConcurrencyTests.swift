@@ -1,11 +1,12 @@
 import Foundation
 import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import XCTest
 
 final class ServerConcurrencyTests: XCTestCase {
     func testQuickRequestAnsweredWhileLongOneRuns() {
-        let peer = PipePeer { $0.registerSlowHandler() }
+        let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 3000])
         let t0 = Date()
@@ -17,7 +18,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testCancellationEndsTheRequestQuickly() {
-        let peer = PipePeer { $0.registerSlowHandler() }
+        let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 20000])
         usleep(50_000)
@@ -28,7 +29,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testCancelOfAHandlerThatIgnoresItStillAnswersWithinGrace() {
-        let peer = PipePeer { server in
+        let peer = InProcessPeer { server in
             server.register(DeafRequest.self, kind: .long) { _, _ in
                 usleep(1_500_000)
                 return NullResult()
@@ -46,7 +47,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testPartialResultOnCancelWhenTheMethodSaysSo() {
-        let peer = PipePeer { $0.registerSlowHandler(partial: true) }
+        let peer = InProcessPeer { $0.registerSlowHandler(partial: true) }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 20000])
         usleep(50_000)
@@ -55,7 +56,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testWriteWaitsForEarlierReadOfTheSameResource() {
-        let peer = PipePeer { $0.registerSlowHandler() }
+        let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 600, "resource": "predictor:a"])
         peer.sendRequest(2, "test/slow", ["ms": 10, "resource": "predictor:a", "write": true])
@@ -69,7 +70,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testCancellingAQueuedRequestAnswersAtOnceAndUnblocksOthers() {
-        let peer = PipePeer { $0.registerSlowHandler() }
+        let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 20000, "resource": "r", "write": true])
         peer.sendRequest(2, "test/slow", ["ms": 10, "resource": "r"])
@@ -81,7 +82,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testTooManyJobs() {
-        let peer = PipePeer(options: ServerOptions(maxJobs: 2)) { $0.registerSlowHandler() }
+        let peer = InProcessPeer(options: ServerOptions(maxJobs: 2)) { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 20000])
         peer.sendRequest(2, "test/slow", ["ms": 20000])
@@ -94,7 +95,7 @@ final class ServerConcurrencyTests: XCTestCase {
     }
 
     func testProgressIsCoalescedAndEndsBeforeTheResponse() {
-        let peer = PipePeer { $0.registerSlowHandler() }
+        let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
         peer.sendRequest(1, "test/slow", ["ms": 500, "steps": 5000, "progressToken": "tok"])
         XCTAssertEqual(peer.response(1)?["result"]?["done"], true)

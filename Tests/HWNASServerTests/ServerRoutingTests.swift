@@ -1,11 +1,12 @@
 import Foundation
 import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import XCTest
 
 final class ServerRoutingTests: XCTestCase {
     func testLifecycleAndExitCodeAfterShutdown() {
-        let peer = PipePeer()
+        let peer = InProcessPeer()
         XCTAssertEqual(errorCode(peer.call(1, "encode", ["space": "nb201", "archs": [0]])), -32002)
         let r = peer.call(2, "initialize", ["clientInfo": ["name": "test"]])
         XCTAssertEqual(r?["result"]?["serverInfo"]?["name"], "hwnasd")
@@ -21,21 +22,21 @@ final class ServerRoutingTests: XCTestCase {
     }
 
     func testExitWithoutShutdownIsOne() {
-        let peer = PipePeer()
+        let peer = InProcessPeer()
         peer.initialize()
         peer.notify("exit")
         XCTAssertEqual(peer.server.waitForExit(), 1)
     }
 
     func testEndOfInputExitsCleanly() {
-        let peer = PipePeer()
+        let peer = InProcessPeer()
         peer.initialize()
         peer.closeInput()
         XCTAssertEqual(peer.server.waitForExit(), 0)
     }
 
     func testEachStandardErrorCode() {
-        let peer = PipePeer(framing: .ndjson)
+        let peer = InProcessPeer(framing: .ndjson)
         peer.initialize()
         peer.sendRaw(Array("{not json\n".utf8))
         XCTAssertEqual(errorCode(peer.wait { $0["id"] == .null }), -32700)
@@ -52,7 +53,7 @@ final class ServerRoutingTests: XCTestCase {
     }
 
     func testApplicationErrorCodes() {
-        let peer = PipePeer()
+        let peer = InProcessPeer()
         peer.initialize()
         let unknown = peer.call(1, "encode", ["space": "nope", "archs": []])
         XCTAssertEqual(errorCode(unknown), -32001)
@@ -64,7 +65,7 @@ final class ServerRoutingTests: XCTestCase {
     }
 
     func testEncodeSampleAndSpaceInfo() {
-        let peer = PipePeer()
+        let peer = InProcessPeer()
         peer.initialize()
         let s = peer.call(1, "hwnas/sample", ["space": "nb201", "count": 3, "seed": 7])
         let archs = s?["result"]?["archs"]?.arrayValue ?? []
@@ -80,7 +81,7 @@ final class ServerRoutingTests: XCTestCase {
     }
 
     func testBatchSemantics() {
-        let peer = PipePeer(framing: .ndjson)
+        let peer = InProcessPeer(framing: .ndjson)
         peer.initialize()
         peer.sendRaw(Array("[]\n".utf8))
         let empty = peer.wait { $0["id"] == .null }
@@ -103,7 +104,7 @@ final class ServerRoutingTests: XCTestCase {
     }
 
     func testMessageTooLargeThenStillServes() {
-        let peer = PipePeer(maxMessageBytes: 4096)
+        let peer = InProcessPeer(maxMessageBytes: 4096)
         peer.initialize()
         let big = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"x\",\"params\":{\"p\":\"" + String(repeating: "a", count: 20000) + "\"}}"
         peer.sendRaw(Array("Content-Length: \(big.utf8.count)\r\n\r\n\(big)".utf8))

@@ -1,4 +1,5 @@
 import XCTest
+import HWNASTestSupport
 import NASCore
 @testable import NASSpaces
 

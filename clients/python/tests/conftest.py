@@ -8,12 +8,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.dirname(HERE))
 
-import hwnas_client  # noqa: E402
+import hwnas  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def binary():
-    path = hwnas_client.default_binary()
+    path = hwnas.default_binary()
     if not os.access(path, os.X_OK):
         pytest.fail(f"hwnasd binary not found at {path}: build it (swift build) or set HWNASD")
     return path
@@ -22,6 +22,6 @@ def binary():
 @pytest.fixture
 def client(binary):
     with tempfile.TemporaryDirectory() as state:
-        c = hwnas_client.HwnasClient(binary, state=state)
+        c = hwnas.HwnasClient(binary, state=state)
         yield c
         c.close()

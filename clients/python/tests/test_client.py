@@ -8,8 +8,9 @@ import tempfile
 import pytest
 from conftest import ROOT
 
-import hwnas_client
-from hwnas_client import HwnasClient, HwnasError
+import hwnas
+from hwnas import cli
+from hwnas import HwnasClient, HwnasError
 
 NB201 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|"
 
@@ -67,7 +68,7 @@ def test_close_returns_zero(binary):
 def test_progress_iterator_and_callback(client):
     # Client-side routing of $/progress values (long-method progress end to end is tested with
     # the lead's search/train methods).
-    req = hwnas_client.Request(client, 999, "search", "tok")
+    req = hwnas.Request(client, 999, "search", "tok")
     seen = []
     req.callback = seen.append
     report = {"kind": "report", "step": 1, "total": 2, "generation": 1}
@@ -193,30 +194,30 @@ def test_shell_client(binary):
 
 
 def test_cli_parsing():
-    assert hwnas_client.parse_cli(["predict", "--space", "nb201", "--device", "pixel3", "--arch", "5", "--top-k", "3"]) == (
+    assert cli.parse_cli(["predict", "--space", "nb201", "--device", "pixel3", "--arch", "5", "--top-k", "3"]) == (
         "predict", {"space": "nb201", "device": "pixel3", "archs": [5], "topK": 3})
-    assert hwnas_client.parse_cli(["call", "x/y", '{"a": 1}']) == ("x/y", {"a": 1})
+    assert cli.parse_cli(["call", "x/y", '{"a": 1}']) == ("x/y", {"a": 1})
 
 
 def test_cli_conveniences():
     # The README's main command, exactly as written.
-    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", "5"]) == (
+    assert cli.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", "5"]) == (
         "search", {"space": "nb201", "device": "pixel3", "budget": {"latency_ms": 5}})
-    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--predictor", "7", "--pareto", "--generations", "3"]) == (
+    assert cli.parse_cli(["search", "--space", "nb201", "--predictor", "7", "--pareto", "--generations", "3"]) == (
         "search", {"space": "nb201", "predictor": "7", "pareto": True, "generations": 3})
-    assert hwnas_client.parse_cli(["generate", "--space", "nb201", "--device", "pixel3", "--budget", "3", "--budget", "7.5", "--samples", "0"]) == (
+    assert cli.parse_cli(["generate", "--space", "nb201", "--device", "pixel3", "--budget", "3", "--budget", "7.5", "--samples", "0"]) == (
         "generate", {"space": "nb201", "device": "pixel3", "budgets": [3, 7.5], "samples": 0})
-    assert hwnas_client.parse_cli(["monotonicity", "--space", "nb201", "--device", "pixel3", "--device", "pixel2"]) == (
+    assert cli.parse_cli(["monotonicity", "--space", "nb201", "--device", "pixel3", "--device", "pixel2"]) == (
         "monotonicity", {"space": "nb201", "devices": ["pixel3", "pixel2"]})
-    assert hwnas_client.parse_cli(["delete-predictor", "--predictor", "p1"]) == ("deletePredictor", {"predictor": "p1"})
-    assert hwnas_client.parse_cli(["search", "--space", "nb201", "--budget", '{"latency_ms": 2}'])[1]["budget"] == {"latency_ms": 2}
+    assert cli.parse_cli(["delete-predictor", "--predictor", "p1"]) == ("deletePredictor", {"predictor": "p1"})
+    assert cli.parse_cli(["search", "--space", "nb201", "--budget", '{"latency_ms": 2}'])[1]["budget"] == {"latency_ms": 2}
 
 
 def test_decode_f32():
     import struct
     packed = struct.pack("<3f", 1.5, 20.25, 0.125)
     import base64
-    assert hwnas_client.decode_f32(base64.b64encode(packed).decode()) == [1.5, 20.25, 0.125]
+    assert hwnas.decode_f32(base64.b64encode(packed).decode()) == [1.5, 20.25, 0.125]
 
 
 def test_predictor_wrappers(client):

@@ -1,3 +1,5 @@
+import JSONRPC
+
 /// A seeded generator of hostile inputs for a JSON-RPC server, shared by the fuzz test
 /// (EndToEndTests) and `hwnas-bench fuzz`. It knows no domain: method knowledge comes from a
 /// corpus of valid seed requests (`protocol/fuzz-corpus.jsonl`), which it mutates.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 /// A blocking queue of received messages, for clients and tests: a reader thread appends,
 /// callers take the first message matching a predicate (responses may come out of order).

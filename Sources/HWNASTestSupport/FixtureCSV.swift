@@ -1,14 +1,15 @@
 import Foundation
 
-/// A tiny reader for the fixtures' CSVs (no quoted fields occur in them), for tests only.
-struct FixtureCSV {
-    let header: [String]
-    let rows: [[String]]
+/// A tiny reader for the fixtures' CSVs (no quoted fields occur in them), for tests and benchmarks only.
+public struct FixtureCSV: Sendable {
+    /// The header row.
+    public let header: [String]
+    /// The data rows.
+    public let rows: [[String]]
 
     /// Reads `fixtures/<relative>` of this repository.
-    init(_ relative: String) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("fixtures").appendingPathComponent(relative), encoding: .utf8)
+    public init(_ relative: String) throws {
+        let text = try String(contentsOfFile: RepositoryFiles.fixtures + "/" + relative, encoding: .utf8)
         // Split on bytes: some files end lines with CRLF, which Swift treats as one Character.
         var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { line in
             String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
@@ -19,7 +20,7 @@ struct FixtureCSV {
     }
 
     /// The values of one column.
-    func column(_ name: String) -> [String] {
+    public func column(_ name: String) -> [String] {
         guard let i = header.firstIndex(of: name) else { return [] }
         return rows.map { $0[i] }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 /// Drives a server with `FuzzInputGenerator` inputs over a `ClientConnection` and checks every
 /// reply: each input is followed by a sentinel request (an unknown method, answered -32601) that

@@ -1,41 +1,16 @@
 import Foundation
 import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import NASCore
-import Synchronization
 import XCTest
 
-/// A server driven in-process through a pipe pair, and the client end that talks to it.
-final class PipePeer: ClientConnection, @unchecked Sendable {
-    let server: Server
-
-    init(framing: Framing = .contentLength, options: ServerOptions = ServerOptions(), maxMessageBytes: Int = 1 << 20,
-         register: (Server) -> Void = { _ in }) {
-        var a: [Int32] = [0, 0], b: [Int32] = [0, 0]
-        precondition(pipe(&a) == 0 && pipe(&b) == 0)
-        // client writes a[1] -> server reads a[0]; server writes b[1] -> client reads b[0]
-        let serverTransport = MessageTransport(input: a[0], output: b[1], framing: framing, maxMessageBytes: maxMessageBytes)
-        let state = NSTemporaryDirectory() + "hwnas-test-\(UUID().uuidString)"
-        server = Server(sink: serverTransport, options: options,
-                        environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
-        server.registerSpaceHandlers()
-        register(server)
-        let s = server
-        serverTransport.start { s.receive($0) }
-        super.init(serverInput: a[1], serverOutput: b[0], framing: framing)
-    }
-
-    /// Closes the server's input (end of input).
-    func closeInput() { close(serverInput) }
-
-    /// Sends initialize and waits for it.
-    func initialize() {
-        XCTAssertNotNil(call(0, "initialize", [:])?["result"])
+extension InProcessPeer {
+    /// Sends initialize and asserts it succeeded.
+    func initialize(file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(sendInitialize(), "initialize got no result", file: file, line: line)
     }
 }
-
-/// The error code of a response, if it is an error.
-func errorCode(_ r: JSONValue?) -> Int? { r?["error"]?["code"]?.intValue }
 
 /// Test request whose handler sleeps (polling cancellation) and reports progress.
 struct SlowRequest: RequestType {
@@ -79,4 +54,3 @@ extension Server {
         }
     }
 }
-
