@@ -351,7 +351,7 @@ def test_nan_is_refused_before_sending(client):
 def test_null_id_error_fails_the_one_pending_request(client):
     # A request written by another encoder (bytes the daemon cannot parse nor find an id in):
     # the parse error comes back with id null; the one request waiting fails instead of hanging.
-    req = hwnas_client.Request(client, "raw", "hwnas/sample", None)
+    req = hwnas.Request(client, "raw", "hwnas/sample", None)
     with client._lock:
         client._pending["raw"] = req
     client._send(None, b'{"jsonrpc":"2.0","method":"hwnas/sample","params":{"count":NaN},"id":{"x":1}}')
@@ -360,7 +360,7 @@ def test_null_id_error_fails_the_one_pending_request(client):
     assert e.value.code == -32700
     assert not client._pending
     # With the id readable the daemon answers the request itself.
-    req = hwnas_client.Request(client, 77, "hwnas/sample", None)
+    req = hwnas.Request(client, 77, "hwnas/sample", None)
     with client._lock:
         client._pending[77] = req
     client._send(None, b'{"jsonrpc":"2.0","id":77,"method":"hwnas/sample","params":{"count":NaN}}')
@@ -371,7 +371,7 @@ def test_null_id_error_fails_the_one_pending_request(client):
 
 def test_null_params_are_absent(client):
     # pygls and other LSP clients send "params": null for shutdown.
-    req = hwnas_client.Request(client, 88, "shutdown", None)
+    req = hwnas.Request(client, 88, "shutdown", None)
     with client._lock:
         client._pending[88] = req
     client._send(None, b'{"jsonrpc":"2.0","id":88,"method":"shutdown","params":null}')
