@@ -22,6 +22,7 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -32,14 +33,41 @@ sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
 
 import ray  # noqa: E402
 
-from hwnas_client import HwnasClient, default_binary  # noqa: E402
-
+from hwnas import HwnasClient, default_binary  # noqa: E402
 from hwnas.ray import DaemonPool, sweep_search  # noqa: E402
 
 
 def loadavg() -> str:
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
+
+
+def other_busy_sessions(samples: int = 20) -> float:
+    """Mean number of other scheduler sessions (autogroups) with a running process, over 1 s.
+    With sched_autogroup the kernel shares CPU between sessions, not threads: under such load
+    this session's actors together get about one session's share, however many they are."""
+    mine = open("/proc/self/autogroup").read().split()[0] if os.path.exists("/proc/self/autogroup") else None
+    counts = []
+    for _ in range(samples):
+        groups = set()
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "R":
+                    group = open(f"/proc/{pid}/autogroup").read().split()[0]
+                    if group != mine:
+                        groups.add(group)
+            except (OSError, IndexError):
+                continue
+        counts.append(len(groups))
+        time.sleep(1 / samples)
+    return sum(counts) / len(counts)
+
+
+def autogroup() -> bool:
+    try:
+        return open("/proc/sys/kernel/sched_autogroup_enabled").read().strip() == "1"
+    except OSError:
+        return False
 
 
 def cpu_model() -> str:
@@ -70,8 +98,10 @@ def pretrain(binary: str, cache: str, space: str, devices: list[str]) -> tuple[l
     return [os.path.join(folder, f"default-{space}-{d}.hwnp") for d in devices], elapsed
 
 
-def plain_sweep(binary: str, cache: str, space: str, devices, budgets, params) -> tuple[list[dict], float]:
+def plain_sweep(binary: str, cache: str, space: str, devices, budgets, params) -> tuple[list[dict], float, float]:
+    """The rows, the wall time and the daemon's CPU time (user + system, whole process life)."""
     rows = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with HwnasClient(binary, state=cache) as c:
         start = time.perf_counter()
         for d in devices:
@@ -85,7 +115,9 @@ def plain_sweep(binary: str, cache: str, space: str, devices, budgets, params) -
                     rows.append({"device": d, "budget_ms": b, "arch": None, "latency_ms": None, "accuracy": None,
                                  "error_code": getattr(e, "code", None), "elapsed_ms": 0.0})
         wall = time.perf_counter() - start
-    return rows, wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the daemon has exited and been waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return rows, wall, cpu
 
 
 def daemon_start(binary: str, state: str | None) -> float:
@@ -138,8 +170,8 @@ def main() -> int:
     cells = len(devices) * len(budgets)
     print(f"{len(devices)} devices x {len(budgets)} budgets = {cells} searches; binary {binary}", file=sys.stderr)
 
-    loads["plain"] = loadavg()
-    plain_rows, plain_wall = plain_sweep(binary, args.cache, args.space, devices, budgets, params)
+    loads["plain"] = f"{loadavg()}; {other_busy_sessions():.1f}"
+    plain_rows, plain_wall, plain_cpu = plain_sweep(binary, args.cache, args.space, devices, budgets, params)
     plain_search = sum(r["elapsed_ms"] for r in plain_rows) / 1000
     plain_micro = micro(binary, None, args.micro)
     with tempfile.TemporaryDirectory() as empty:
@@ -152,7 +184,7 @@ def main() -> int:
     runs = []  # 1 and 2 actors alternately, so that a change of the machine's load hits both
     for rep in range(args.repeats):
         for size in (1, 2):
-            load = loadavg()
+            load = f"{loadavg()}; {other_busy_sessions():.1f}"
             start = time.perf_counter()
             pool = DaemonPool(size, files=files, binary=binary)
             ray.get([a.pids.remote() for a in pool.actors])  # actors up, daemons started, files written
@@ -177,6 +209,7 @@ def main() -> int:
     micro_plain = plain_micro / args.micro * 1000
     micro_ray = one["micro"] / args.micro * 1000
     loaded = max(float(v.split()[0]) for v in list(loads.values()) + [r["load"] for r in runs]) > 2.5
+    sessions = autogroup() and max(float(v.split("; ")[1]) for v in [loads["plain"]] + [r["load"] for r in runs]) >= 1
     cmd = "HWNASD=" + os.path.relpath(binary, ROOT) + " python3 " + " ".join([os.path.relpath(__file__, ROOT)] + sys.argv[1:])
     lines = [
         "# Ray sweep: devices x budgets searches over hwnasd actors",
@@ -187,8 +220,13 @@ def main() -> int:
         "",
         f"Load average (1/5/15 min) at start {loads['start']}, before the plain run {loads['plain']}, "
         f"before each Ray run in the table, at the end {loads['end']}: "
-        + ("**loaded** — other helpers were compiling on the same 2 cores, so the times are noisy and the "
-           "2-actor run competes with them for the second core." if loaded else "quiet machine."),
+        + ("**loaded** — other helpers were compiling and testing on the same 2 cores, so the times are noisy "
+           "and the 2-actor run competes with them for the second core." if loaded else "quiet machine.")
+        + (" The kernel shares CPU between sessions (`sched_autogroup_enabled` = 1), not threads: with other "
+           "sessions running (the number after `;` in the table: mean count of other sessions with a running "
+           "process, sampled over 1 s) this session's actors together get about one session's share, so a "
+           "second actor adds little CPU and the speedup below says more about the machine than about Ray."
+           if sessions else ""),
         "",
         f"Sweep: space `{args.space}`, {len(devices)} fixture devices x budgets {budgets} ms = {cells} searches, "
         f"search params {params or 'defaults'} (daemon defaults otherwise: evolution, population 100, 500 generations). "
@@ -200,7 +238,7 @@ def main() -> int:
         "Σ search is the sum of the daemons' own `elapsedMs`; (wall × actors − Σ search) / cell is the time per "
         "cell an actor spends outside the search loop (request set-up in the daemon, JSON, Ray).",
         "",
-        "| run | load before | wall s | Σ search s | (wall × actors − Σ search) / cell ms | pool start s | same answers as plain | error cells |",
+        "| run | load before; other busy sessions | wall s | Σ search s | (wall × actors − Σ search) / cell ms | pool start s | same answers as plain | error cells |",
         "|---|---|---|---|---|---|---|---|",
         f"| plain client, one daemon, sequential | {loads['plain']} | {plain_wall:.1f} | {plain_search:.1f} | {over_plain:.1f} | — | — | "
         f"{sum(r['error_code'] is not None for r in plain_rows)} |",
@@ -214,7 +252,9 @@ def main() -> int:
         "",
         f"**Speedup 2 actors / 1 actor: {speedup:.2f}x** (median wall of {args.repeats} run(s) each; target >= 1.7x). "
         f"Ray with 1 actor vs the plain client: {(median[1] - plain_wall) / cells * 1000:+.1f} ms per search; outside "
-        f"the daemon's search {over_one:.1f} ms per cell with Ray vs {over_plain:.1f} ms plain.",
+        f"the daemon's search {over_one:.1f} ms per cell with Ray vs {over_plain:.1f} ms plain. The plain run's "
+        f"daemon used {plain_cpu:.1f} s of CPU (user + system) for the {cells} searches: {plain_cpu / cells * 1000:.0f} ms "
+        "per search, a figure the load barely changes.",
         "",
         f"Per-task overhead micro-run ({args.micro} quick `hwnas/sample` requests one at a time): plain client "
         f"{micro_plain:.2f} ms per request, through a 1-actor DaemonPool {micro_ray:.2f} ms per task, "

@@ -1,6 +1,6 @@
 import Dispatch
-import HWNASServer
 import JSONRPC
+import RequestServer
 import Synchronization
 
 /// One direction of an in-memory byte stream, in place of a pipe: bytes written (from any

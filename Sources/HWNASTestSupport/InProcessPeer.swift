@@ -1,7 +1,8 @@
 import Foundation
 import HWNASServer
 import JSONRPC
-import NASCore
+import RequestServer
+import Runtime
 import Synchronization
 
 /// A server driven in-process through two `InMemoryChannel`s (no pipes, no threads of its own
@@ -18,9 +19,8 @@ public final class InProcessPeer: ClientConnection, @unchecked Sendable {
         let clientSide = InMemoryChannel(framing: framing, label: "hwnas.test.toClient") { event in
             toClient.withLock { $0.client }?.receive(event)
         }
-        let state = NSTemporaryDirectory() + "hwnas-test-\(UUID().uuidString)"
-        server = Server(sink: ChannelSink(channel: clientSide), options: options,
-                        environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
+        server = Server(sink: ChannelSink(channel: clientSide), options: options, logger: Logger(level: .error))
+        server.registerLifecycleHandlers(catalog: ServerCatalog())
         server.registerSpaceHandlers()
         register(server)
         let s = server

@@ -4,7 +4,7 @@ public enum IncomingMessage: Sendable, Equatable {
     case request(id: RequestID, method: String, params: JSONValue?)
     /// A notification: never answered.
     case notification(method: String, params: JSONValue?)
-    /// A response to a request the server sent (hwnasd sends none; ignored).
+    /// A response to a request the server sent (a server that sends none ignores it).
     case response(id: RequestID?, result: JSONValue?, error: ResponseError?)
     /// Not a valid message; answered with `error` and `id` when it could be read, else a null id.
     case invalid(id: RequestID?, error: ResponseError)

@@ -53,7 +53,7 @@ public final class MessageTransport: Sendable {
             decoder.finish { handler(.frame($0)) }
             handler(.endOfInput)
         }
-        thread.name = "hwnasd.reader"
+        thread.name = "jsonrpc.reader"
         thread.stackSize = 16 << 20
         thread.start()
     }

@@ -8,14 +8,12 @@ public final class DataCatalog: Sendable {
     /// Where the fixtures live.
     public let directory: String
 
-    /// The latency tables the fixtures ship: name, space, architecture column, id column.
-    public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] = [
-        ("nb201", "nb201", "arch_str", "arch_id"),
-        ("nb201_oneproxy", "nb201", "arch_str", "nb201_arch_id"),
-        ("fbnet", "fbnet", "op_idx_list", "arch_id"),
-        ("ofa_mbv3", "ofa_mbv3", "arch_str", "arch_id"),
-        ("ofa_mbv3_seed", "ofa_mbv3", "arch_str", "arch_id"),
-    ]
+    /// The latency tables the fixtures ship: name, space, architecture column, id column, as
+    /// the spaces' profiles (`SpaceProfile.fixtureTables`) list them, in registry order.
+    public static let tableLayouts: [(name: String, space: String, archColumn: String, idColumn: String)] =
+        SpaceRegistry.entries.flatMap { entry in
+            entry.profile.fixtureTables.map { (name: $0.name, space: entry.space.id, archColumn: $0.archColumn, idColumn: $0.idColumn) }
+        }
 
     private let tables = Mutex<[String: LatencyTable]>([:])
     private let headers = Mutex<[String: [String]]>([:])
@@ -42,7 +40,7 @@ public final class DataCatalog: Sendable {
         let space = try SpaceRegistry.space(layout.space)
         let archColumn = try csv.columnIndex(layout.archColumn)
         let idColumn = try csv.columnIndex(layout.idColumn)
-        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        let skip: Set<String> = Set(["row"] + Self.tableLayouts.flatMap { [$0.archColumn, $0.idColumn] })
         let deviceColumns = csv.header.enumerated().filter { !skip.contains($0.element) }
         var archs: [Architecture] = []
         archs.reserveCapacity(csv.rows.count)
@@ -71,7 +69,7 @@ public final class DataCatalog: Sendable {
     /// Device columns of a table, read from its header only (cheap).
     public func devices(ofTable name: String) -> [String] {
         if let h = headers.withLock({ $0[name] }) { return h }
-        let skip: Set<String> = ["row", "arch_id", "nb201_arch_id", "arch_str", "op_idx_list"]
+        let skip: Set<String> = Set(["row"] + Self.tableLayouts.flatMap { [$0.archColumn, $0.idColumn] })
         guard let bytes = try? AtomicFile.read("\(directory)/\(name)/latency.csv"),
               let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
         let header = String(decoding: bytes[..<nl], as: UTF8.self)
@@ -184,7 +182,7 @@ public final class DataCatalog: Sendable {
     /// OFA MobileNetV3 ImageNet top-1 measurements (2,223 subnets at r=224) with MACs and params.
     public func ofaAccuracy() throws(NASError) -> (archs: [Architecture], top1: [Double], macs: [Double], params: [Double]) {
         let csv = try CSVTable(path: "\(directory)/ofa_mbv3/accuracy_imagenet_top1.csv")
-        let space = try SpaceRegistry.space("ofa_mbv3")
+        let space = try SpaceRegistry.space(OFAMobileNetV3Space().id)
         var archs: [Architecture] = []
         for (r, s) in try csv.strings("arch_str").enumerated() {
             do { archs.append(try space.parse(s)) } catch {

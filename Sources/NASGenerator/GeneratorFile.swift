@@ -19,65 +19,56 @@ public enum GeneratorFile {
 
     /// The file's bytes.
     public static func encode(_ g: TrainedGenerator) -> [UInt8] {
-        var p = GeneratorByteWriter()
+        var p = BinaryWriter()
         p.string(g.space.id)
         p.string(g.accuracyLabel)
         let keys = g.metadata.keys.sorted()
-        p.count(keys.count)
+        p.count32(keys.count)
         for key in keys {
             p.string(key)
             p.string(g.metadata[key]!)
         }
-        p.f64(g.scale.lowerMs)
-        p.f64(g.scale.upperMs)
-        p.count(g.network.embeddingSize)
-        p.count(g.network.hiddenSize)
-        p.count(g.network.cardinalities.count)
-        for c in g.network.cardinalities { p.count(c) }
-        p.floats(g.network.parameters)
-        p.count(g.archive.count)
+        p.double(g.scale.lowerMs)
+        p.double(g.scale.upperMs)
+        p.count32(g.network.embeddingSize)
+        p.count32(g.network.hiddenSize)
+        p.count32(g.network.cardinalities.count)
+        for c in g.network.cardinalities { p.count32(c) }
+        p.floats32(g.network.parameters)
+        p.count32(g.archive.count)
         for e in g.archive {
             p.raw(e.arch.genes)
-            p.f64(e.latencyMs)
-            p.f64(e.accuracy)
+            p.double(e.latencyMs)
+            p.double(e.accuracy)
         }
-        p.count(g.stats.iterations)
+        p.count32(g.stats.iterations)
         p.u64(UInt64(g.stats.queries))
-        p.f64(g.stats.elapsedMs)
-        p.f64(g.stats.frontHypervolume)
-        p.f64(g.stats.meanReward)
+        p.double(g.stats.elapsedMs)
+        p.double(g.stats.frontHypervolume)
+        p.double(g.stats.meanReward)
         p.u64(g.stats.seed)
 
-        var out = GeneratorByteWriter()
-        out.raw(magic)
-        out.u32(version)
-        out.u64(UInt64(p.bytes.count))
-        out.raw(p.bytes)
-        out.u64(fnv1a64(p.bytes[...]))
-        return out.bytes
+        return envelope.wrap(p.bytes)
     }
+
+    /// The file's envelope (magic, version, length, checksum).
+    public static var envelope: BinaryEnvelope { BinaryEnvelope(magic: magic, version: version) }
 
     /// A generator from a file's bytes; the space is looked up in `SpaceRegistry`.
     public static func decode(_ bytes: [UInt8]) throws(NASError) -> TrainedGenerator {
-        let header = magic.count + 4 + 8
-        guard bytes.count >= header + 8, Array(bytes[0..<magic.count]) == magic else {
+        let payload: Range<Int>
+        switch envelope.payloadRange(of: bytes) {
+        case .success(let r): payload = r
+        case .failure(.tooShort), .failure(.badMagic):
             throw NASError(.corruptFile, "not a generator file (bad magic or too short)")
-        }
-        var r = GeneratorByteReader(bytes, from: magic.count, to: bytes.count)
-        let v = try r.u32()
-        guard v == version else {
+        case .failure(.version(let v)):
             throw NASError(.corruptFile, "generator file version \(v) is not supported (this build reads \(version))")
-        }
-        let length = try r.u64()
-        guard length == UInt64(bytes.count - header - 8) else {
+        case .failure(.length(let length, _)):
             throw NASError(.corruptFile, "generator file length field \(length) does not match its size")
+        case .failure(.checksum): throw NASError(.corruptFile, "generator file checksum mismatch")
         }
-        let payloadEnd = header + Int(length)
-        var sumReader = GeneratorByteReader(bytes, from: payloadEnd, to: bytes.count)
-        guard try sumReader.u64() == fnv1a64(bytes[header..<payloadEnd]) else {
-            throw NASError(.corruptFile, "generator file checksum mismatch")
-        }
-        var p = GeneratorByteReader(bytes, from: header, to: payloadEnd)
+        let payloadEnd = payload.upperBound
+        var p = BinaryReader(bytes, from: payload.lowerBound, to: payloadEnd, name: "generator file")
         let spaceID = try p.string()
         let space: any SearchSpace
         do { space = try SpaceRegistry.space(spaceID) } catch {
@@ -85,29 +76,29 @@ public enum GeneratorFile {
         }
         let label = try p.string()
         var metadata: [String: String] = [:]
-        for _ in 0..<(try p.count(max: 1 << 16)) {
+        for _ in 0..<(try p.count32(max: 1 << 16)) {
             let key = try p.string()
             metadata[key] = try p.string()
         }
         let scale: BudgetScale
-        do { scale = try BudgetScale(lowerMs: try p.f64(), upperMs: try p.f64()) } catch {
+        do { scale = try BudgetScale(lowerMs: try p.double(), upperMs: try p.double()) } catch {
             throw NASError(.corruptFile, "generator file holds an invalid budget range")
         }
-        let k = try p.count(max: 1 << 12), h = try p.count(max: 1 << 14)
+        let k = try p.count32(max: 1 << 12), h = try p.count32(max: 1 << 14)
         var cards: [Int] = []
-        for _ in 0..<(try p.count(max: 1 << 12)) { cards.append(try p.count(max: 256)) }
+        for _ in 0..<(try p.count32(max: 1 << 12)) { cards.append(try p.count32(max: 256)) }
         guard cards == space.cardinalities, k >= 2, h >= 1 else {
             throw NASError(.corruptFile, "generator shape does not match space \(spaceID)")
         }
-        let network = try PolicyNetwork(cardinalities: cards, embeddingSize: k, hiddenSize: h, parameters: try p.floats())
+        let network = try PolicyNetwork(cardinalities: cards, embeddingSize: k, hiddenSize: h, parameters: try p.floats32())
         var archive: [SearchCandidate] = []
-        for _ in 0..<(try p.count()) {
+        for _ in 0..<(try p.count32()) {
             let arch = Architecture(genes: try p.raw(cards.count))
             do { try space.validate(arch) } catch { throw NASError(.corruptFile, "generator archive: \(error.message)") }
-            archive.append(SearchCandidate(arch: arch, latencyMs: try p.f64(), accuracy: try p.f64()))
+            archive.append(SearchCandidate(arch: arch, latencyMs: try p.double(), accuracy: try p.double()))
         }
-        let stats = GeneratorTrainingStats(iterations: try p.count(), queries: Int(try p.u64()), elapsedMs: try p.f64(),
-                                           frontHypervolume: try p.f64(), meanReward: try p.f64(), seed: try p.u64())
+        let stats = GeneratorTrainingStats(iterations: try p.count32(), queries: Int(try p.u64()), elapsedMs: try p.double(),
+                                           frontHypervolume: try p.double(), meanReward: try p.double(), seed: try p.u64())
         guard p.position == payloadEnd else { throw NASError(.corruptFile, "generator file has trailing bytes") }
         return TrainedGenerator(space: space, network: network, scale: scale, archive: archive, accuracyLabel: label,
                                 metadata: metadata, stats: stats)

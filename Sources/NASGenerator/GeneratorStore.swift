@@ -16,26 +16,15 @@ public final class GeneratorStore: Sendable {
     /// A store over `directory` (created when missing).
     public init(directory: String?) throws(NASError) {
         self.directory = directory
-        if let directory {
-            try AtomicFile.createDirectory(directory)
-            AtomicFile.removeStaleTemporaries(in: directory)
-        }
+        if let directory { try StoreDirectory.prepare(directory) }
     }
 
     /// Reads every generator file; returns one error per unreadable file.
     @discardableResult
     public func loadAll() -> [NASError] {
-        guard let directory, let d = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name.hasSuffix("." + Self.fileExtension) { names.append(name) }
-        }
-        closedir(d)
+        guard let directory else { return [] }
         var problems: [NASError] = []
-        for name in names.sorted() {
+        for name in StoreDirectory.files(in: directory, withExtension: Self.fileExtension) {
             let id = String(name.dropLast(Self.fileExtension.count + 1))
             do {
                 let g = try GeneratorFile.load(directory + "/" + name)
@@ -83,9 +72,5 @@ public final class GeneratorStore: Sendable {
     }
 
     /// Ids are safe file names.
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 128 && !id.hasPrefix(".") && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
-        }
-    }
+    public static func isValidID(_ id: String) -> Bool { StoreDirectory.isValidID(id) }
 }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Dispatch
 import NASCore
-import NASPredictors
+import NASNeural
 import NASSearch
 
 /// Trains a budget-conditioned generator (PNAG) by policy gradient over many budgets at once.

@@ -1,6 +1,6 @@
 import NASCore
 import NASData
-import NASPredictors
+import NASNeural
 
 /// OFA MobileNetV3 ImageNet top-1 accuracy predictor: an MLP (as OFA's, 3 hidden layers of
 /// 400) on the space's default encoding, trained on the 2,223 real measurements of

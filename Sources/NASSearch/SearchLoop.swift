@@ -58,43 +58,34 @@ final class SearchLoop {
 
     /// A random architecture, preferring ones neither evaluated nor already in `batch`.
     func novelSample(avoiding batch: inout Set<Architecture>) -> Architecture {
-        var a = sample()
-        var tries = 1
-        while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
-            a = sample()
-            tries += 1
-        }
-        batch.insert(a)
-        return a
+        novel(avoiding: &batch) { sample() }
     }
 
     /// A mutation of `parent`, preferring unseen results.
     func novelMutation(of parent: Architecture, avoiding batch: inout Set<Architecture>) -> Architecture {
-        var a = mutate(parent)
-        var tries = 1
-        while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
-            a = mutate(parent)
-            tries += 1
-        }
-        batch.insert(a)
-        return a
+        novel(avoiding: &batch) { mutate(parent) }
     }
 
     /// A uniform crossover of two parents, optionally followed by a mutation, preferring unseen results.
     func novelCrossover(_ a: Architecture, _ b: Architecture, mutate: Bool,
                         avoiding batch: inout Set<Architecture>) -> Architecture {
-        func make() -> Architecture {
+        novel(avoiding: &batch) {
             let c = crossover(a, b)
             return mutate ? self.mutate(c) : c
         }
-        var c = make()
+    }
+
+    /// `make()`, drawn again (at most `noveltyAttempts` draws in all) while the result was
+    /// evaluated or is in `batch`; the result joins `batch`.
+    private func novel(avoiding batch: inout Set<Architecture>, _ make: () -> Architecture) -> Architecture {
+        var a = make()
         var tries = 1
-        while tries < noveltyAttempts && (evaluator.isKnown(c) || batch.contains(c)) {
-            c = make()
+        while tries < noveltyAttempts && (evaluator.isKnown(a) || batch.contains(a)) {
+            a = make()
             tries += 1
         }
-        batch.insert(c)
-        return c
+        batch.insert(a)
+        return a
     }
 
     /// `count` random architectures evaluated in one batch (distinct where possible).

@@ -25,10 +25,6 @@ import NASPredictors
 import NASSearch
 import NASSpaces
 
-private func genOption(_ name: String, in args: [String]) -> String? {
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-}
 
 private func g3(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
@@ -61,12 +57,12 @@ private struct GenerateTables {
 
 func runGenerateBench(arguments: [String]) throws {
     let quick = arguments.contains("--quick")
-    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(genOption("--fixtures", in: arguments)))
+    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(benchOption(arguments, "--fixtures")))
     let store = try PredictorStore(directory: nil, catalog: catalog)
     var config = GeneratorConfig()
-    config.iterations = Int(genOption("--iterations", in: arguments) ?? "") ?? (quick ? 150 : 400)
-    if let m = Int(genOption("--samples-per-budget", in: arguments) ?? "") { config.samplesPerBudget = m }
-    if let e = Double(genOption("--entropy", in: arguments) ?? "") { config.entropyWeight = e }
+    config.iterations = Int(benchOption(arguments, "--iterations") ?? "") ?? (quick ? 150 : 400)
+    if let m = Int(benchOption(arguments, "--samples-per-budget") ?? "") { config.samplesPerBudget = m }
+    if let e = Double(benchOption(arguments, "--entropy") ?? "") { config.entropyWeight = e }
     let searchQueries = quick ? 1000 : 5000
     var md = "# hwnas-bench generate\n\n"
     func emit(_ s: String) {

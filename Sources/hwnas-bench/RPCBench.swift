@@ -22,7 +22,8 @@ func runRPCBench(arguments: [String]) throws {
     var a: [Int32] = [0, 0], b: [Int32] = [0, 0]
     guard pipe(&a) == 0, pipe(&b) == 0 else { throw NASError(.internal, "pipe failed") }
     let serverSide = MessageTransport(input: a[0], output: b[1], framing: .contentLength, maxMessageBytes: 1 << 26)
-    let server = Server(sink: serverSide, environment: ServerEnvironment(stateDirectory: NSTemporaryDirectory() + "hwnas-bench-rpc"))
+    let server = Server(sink: serverSide)
+    server.registerLifecycleHandlers(catalog: ServerCatalog())
     server.register(SpinRequest.self, kind: .long) { _, ctx in
         var x = 0.0
         while !ctx.job.isCancelled {  // CPU-bound loop polling the flag every ~1e5 operations

@@ -57,21 +57,17 @@ private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
 
 /// The (space, device) pairs of the 100,000-arch predict rows: `--spaces nb201:pixel3,fbnet:pixel3,...`.
 private func stdioBigSpaces(_ args: [String]) -> [(String, String)] {
-    let text = stdioOption("--spaces", in: args) ?? "nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1"
+    let text = benchOption(args, "--spaces") ?? "nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1"
     return text.split(separator: ",").compactMap { item in
         let parts = item.split(separator: ":")
         return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
     }
 }
 
-private func stdioOption(_ name: String, in args: [String]) -> String? {
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-}
 
 func runStdioBench(arguments: [String]) throws {
-    let binary = stdioOption("--binary", in: arguments) ?? ".build/release/hwnasd"
-    let requests = Int(stdioOption("--requests", in: arguments) ?? "") ?? 1000
+    let binary = benchOption(arguments, "--binary") ?? ".build/release/hwnasd"
+    let requests = Int(benchOption(arguments, "--requests") ?? "") ?? 1000
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw NASError(.invalidParams, "no daemon binary at \(binary): swift build -c release --product hwnasd (or --binary PATH)")
     }

@@ -1,4 +1,5 @@
 import XCTest
+@testable import NASNeural
 @testable import NASPredictors
 
 final class ErrorProfileTests: XCTestCase {

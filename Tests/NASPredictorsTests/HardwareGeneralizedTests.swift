@@ -1,6 +1,7 @@
 import XCTest
 import NASCore
 import NASSpaces
+@testable import NASNeural
 @testable import NASPredictors
 
 /// The hardware-generalized model on a synthetic device family, and training control.

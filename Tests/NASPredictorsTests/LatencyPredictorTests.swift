@@ -2,6 +2,7 @@ import XCTest
 import NASCore
 import NASData
 import NASSpaces
+@testable import NASNeural
 @testable import NASPredictors
 
 /// Predictors on synthetic functions (named synthetic) and on the real fixtures, small budgets.

@@ -1,4 +1,5 @@
 import NASCore
+@testable import NASNeural
 @testable import NASPredictors
 import XCTest
 

@@ -1,6 +1,7 @@
 import XCTest
 import NASCore
 import NASData
+@testable import NASNeural
 @testable import NASPredictors
 
 final class MonotonicityTests: XCTestCase {

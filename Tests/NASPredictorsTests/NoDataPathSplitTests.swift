@@ -2,6 +2,7 @@ import XCTest
 import NASCore
 import NASData
 import NASSpaces
+@testable import NASNeural
 @testable import NASPredictors
 
 /// NB201 cells without a data path, and the default trainer's split model for them.

@@ -2,6 +2,7 @@ import XCTest
 import NASCore
 import NASData
 import NASSpaces
+@testable import NASNeural
 @testable import NASPredictors
 
 /// The pairwise-interaction lookup table: synthetic recovery (named synthetic), pair choice,

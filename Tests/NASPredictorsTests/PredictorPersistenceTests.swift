@@ -2,6 +2,7 @@ import XCTest
 import NASCore
 import NASData
 import NASSpaces
+@testable import NASNeural
 @testable import NASPredictors
 
 /// Predictor files, the store, and error paths.

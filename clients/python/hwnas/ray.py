@@ -33,10 +33,7 @@ import ray
 import ray.cloudpickle
 from ray.util.actor_pool import ActorPool
 
-try:
-    from .client import HwnasClient, HwnasError, decode_f32, default_binary
-except ImportError:  # before clients/python became the `hwnas` package: the single-file client
-    from hwnas_client import HwnasClient, HwnasError, decode_f32, default_binary
+from .client import DaemonExited, HwnasClient, HwnasError, decode_f32, default_binary
 
 __all__ = ["DaemonPool", "SweepTable", "sweep_search", "iter_sweep_search", "predict_many", "train_defaults"]
 
@@ -47,9 +44,8 @@ ray.cloudpickle.register_pickle_by_value(sys.modules[HwnasClient.__module__])
 #: Error code (client-side, not a daemon code) of a cell that Ray could not finish: its actor
 #: died more often than `max_restarts` / `max_task_retries` allow.
 ACTOR_LOST = -32098
-#: What a client raises for a daemon that is gone: -32603 "hwnasd exited" from the single-file
-#: client, -32099 (DaemonExited) from the package's.
-_DAEMON_GONE = (-32603, -32099)
+#: What the client raises for a daemon that is gone (DaemonExited).
+_DAEMON_GONE = (DaemonExited.CODE,)
 
 
 @dataclass(frozen=True)
@@ -183,7 +179,7 @@ class DaemonActor:
 
 
 class DaemonPool:
-    """`size` DaemonActors (default: one per CPU of the Ray cluster) under a Ray ActorPool.
+    """`size` DaemonActors (default: one per CPU of the Ray cluster), handed cells by Ray's ActorPool.
 
     files: predictor / generator files (paths or `(name, bytes)`) every daemon starts with;
     binary, fixtures, args: how the daemons are started (resolved on each node);
@@ -201,7 +197,6 @@ class DaemonPool:
         cls = ray.remote(DaemonActor).options(max_restarts=max_restarts, max_task_retries=max_task_retries,
                                               num_cpus=num_cpus)
         self.actors = [cls.remote(binary, fixtures, self.files, tuple(args)) for _ in range(size)]
-        self.pool = ActorPool(self.actors)
 
     def imap_unordered(self, method: str, cells: dict, files: list[ShippedFile] = ()) -> Iterator[tuple[Any, dict]]:
         """Runs the request `method` with each cell's params (`cells`: {key: params}), the daemons
@@ -211,13 +206,17 @@ class DaemonPool:
         return self._imap(cells, lambda actor, params, i: actor.call.remote(method, params, files, i))
 
     def _imap(self, cells: dict, submit: Callable) -> Iterator[tuple[Any, dict]]:
+        # An ActorPool per call: a sweep abandoned half-way leaves nothing queued for the next one
+        # (its cells not yet handed out are dropped; an actor finishes its one running task first),
+        # and two sweeps on one DaemonPool each see only their own results.
+        pool = ActorPool(self.actors)
         keys = list(cells)
         for index, key in enumerate(keys):
-            self.pool.submit(lambda actor, i: submit(actor, cells[keys[i]], i), index)
+            pool.submit(lambda actor, i: submit(actor, cells[keys[i]], i), index)
         left = set(range(len(keys)))
-        while self.pool.has_next():
+        while pool.has_next():
             try:
-                outcome = self.pool.get_next_unordered()
+                outcome = pool.get_next_unordered()
             except ray.exceptions.RayError:  # retries exhausted: the lost cell is filled in below
                 continue
             index = outcome.pop("tag")

@@ -1,0 +1,40 @@
+import NASCore
+import NASGenerator
+import NASPredictors
+import NASSearch
+import NASSpaces
+
+extension GeneratorConfig {
+    /// What the daemon trains with: 32 samples per budget and step, which `hwnas-bench generate`
+    /// found necessary for a front within 2% of 20 independent searches' hypervolume (8, the
+    /// library default, reached 0.96–0.98).
+    public static var daemonDefault: GeneratorConfig {
+        var c = GeneratorConfig()
+        c.samplesPerBudget = 32
+        return c
+    }
+}
+
+extension DomainServices {
+    /// A generator by id, or a fixture device's default generator (trained on first use).
+    public func generator(id: String?, space: String?, device: String?, control: JobControl) throws(NASError) -> (String, TrainedGenerator) {
+        if let id { return (id, try generators.generator(id)) }
+        guard let space, let device else {
+            throw NASError(.invalidParams, "give a generator id, or space and device for the default generator", field: "generator")
+        }
+        let defaultID = "default-gen-\(space)-\(device)"
+        return try generatorTraining.withLock { _ throws(NASError) -> (String, TrainedGenerator) in
+            // A default trained for an older default objective (fbnet's `macs` before `max-macs`) is retrained.
+            if let g = try? generators.generator(defaultID),
+               g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)) {
+                return (defaultID, g)
+            }
+            let (problem, metadata) = try searchProblem(space: space, device: device, predictor: nil, spec: nil, batch: nil,
+                                                        objective: nil, control: control)
+            let g = try GeneratorTrainer.train(problem: problem, budgets: .automatic, config: .daemonDefault,
+                                               metadata: metadata, control: control)
+            try generators.register(g, id: defaultID, persist: true)
+            return (defaultID, g)
+        }
+    }
+}

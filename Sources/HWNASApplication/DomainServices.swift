@@ -1,0 +1,68 @@
+import NASCore
+import NASData
+import NASGenerator
+import NASPredictors
+import NASSearch
+import NASSpaces
+import Synchronization
+
+/// The daemon's domain state, shared by all handlers: the fixtures catalog, the predictor
+/// store (backed by the state directory), the generator store, and the lazily trained
+/// OFA accuracy predictor. Created once per daemon; nothing here knows JSON-RPC.
+public final class DomainServices: Sendable {
+    /// The shipped data.
+    public let catalog: DataCatalog
+    /// Trained predictors (memory + state directory).
+    public let predictors: PredictorStore
+    /// Trained generators (memory + state directory).
+    public let generators: GeneratorStore
+    /// Daemon settings.
+    public let environment: ServerEnvironment
+    /// Serializes default-generator training so concurrent first uses train once.
+    let generatorTraining = Mutex<Void>(())
+    private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
+    /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
+    private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
+
+    /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
+    /// not fatal.
+    public init(environment: ServerEnvironment) throws(NASError) {
+        self.environment = environment
+        let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
+        catalog = DataCatalog(fixturesDirectory: fixtures)
+        predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog)
+        generators = try GeneratorStore(directory: environment.stateDirectory + "/generators")
+        for problem in predictors.loadAll() + generators.loadAll() {
+            environment.logger.warn("state: \(problem)")
+        }
+    }
+
+    /// The OFA ImageNet top-1 predictor: an MLP fitted on the 2,223 shipped measurements on
+    /// first use and saved in the state directory (`accuracy/ofa-top1.hwna`), so later daemons
+    /// load it; a stale or damaged file is retrained.
+    public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
+        try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
+            if let cached { return cached }
+            let logger = environment.logger
+            let (p, trained) = try OFAAccuracyPredictor.loadOrTrain(
+                catalog: catalog, space: try SpaceRegistry.space(OFAMobileNetV3Space().id),
+                directory: environment.stateDirectory + "/accuracy", control: control,
+                warn: { logger.warn("state: \($0)") })
+            logger.info("OFA accuracy predictor \(trained ? "trained" : "loaded"): held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
+            cached = p
+            return p
+        }
+    }
+
+    /// The other fixture devices' models `adaptProxy` may blend (`FixturePool.models`), fitted
+    /// on the first call for `space` and kept; devices named in `excluding` are left out.
+    public func fixturePool(space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
+        let all = try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
+            if let cached = pools[space] { return cached }
+            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [])
+            pools[space] = fitted
+            return fitted
+        }
+        return all.filter { !excluding.contains($0.name) }
+    }
+}

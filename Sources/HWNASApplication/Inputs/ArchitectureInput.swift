@@ -1,0 +1,58 @@
+import NASCore
+
+/// An architecture as a client writes it: the space's string format, an integer (NB201's
+/// official index), or the space's object form (e.g. OFA `{"ks":[..],"e":[..],"d":[..],"r":[..]}`).
+public enum ArchitectureInput: Codable, Sendable, Equatable {
+    /// The space's string format.
+    case text(String)
+    /// An integer form (the NB201 index).
+    case index(Int)
+    /// The object form: field name → integers.
+    case fields([String: [Int]])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { self = .text(s); return }
+        if let i = try? c.decode(Int.self) { self = .index(i); return }
+        if let f = try? c.decode([String: [Int]].self) { self = .fields(f); return }
+        throw DecodingError.typeMismatch(ArchitectureInput.self, .init(
+            codingPath: decoder.codingPath,
+            debugDescription: "expected an architecture: a string, an integer index, or an object of integer lists"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .text(let s): try c.encode(s)
+        case .index(let i): try c.encode(i)
+        case .fields(let f): try c.encode(f)
+        }
+    }
+
+    /// The canonical architecture in `space`; errors are `invalidArchitecture` naming `field`.
+    public func resolve(in space: any SearchSpace, field: String) throws(NASError) -> Architecture {
+        do throws(NASError) {
+            var a: Architecture
+            switch self {
+            case .text(let s): a = try space.parse(s)
+            case .index(let i): a = try space.parse(String(i))
+            case .fields(let f): a = try space.parse(fields: f)
+            }
+            try space.validate(a)
+            space.canonicalize(&a)
+            return a
+        } catch {
+            var e = error
+            if e.kind == .invalidParams { e.kind = .invalidArchitecture }
+            throw e.inField(field)
+        }
+    }
+
+    /// Resolves a list, naming `field[i]` on error.
+    public static func resolve(_ inputs: [ArchitectureInput], in space: any SearchSpace, field: String = "archs") throws(NASError) -> [Architecture] {
+        var out: [Architecture] = []
+        out.reserveCapacity(inputs.count)
+        for (i, a) in inputs.enumerated() { out.append(try a.resolve(in: space, field: "\(field)[\(i)]")) }
+        return out
+    }
+}

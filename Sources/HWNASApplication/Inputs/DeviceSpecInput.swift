@@ -1,0 +1,27 @@
+
+
+/// A device description for hardware-generalized prediction: a GPU name from
+/// `hardware/gpu_specs.csv`, or an object with the numeric columns of `hardware/devices.csv`.
+public enum DeviceSpecInput: Codable, Sendable, Equatable {
+    /// A GPU name, e.g. "Tesla V100 PCIe 16 GB".
+    case gpuName(String)
+    /// Column name → value (`sm_count`, `cuda_cores`, ..., `fp32_gflops`, optional `batch`).
+    case values([String: Double])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { self = .gpuName(s); return }
+        if let v = try? c.decode([String: Double].self) { self = .values(v); return }
+        throw DecodingError.typeMismatch(DeviceSpecInput.self, .init(
+            codingPath: decoder.codingPath,
+            debugDescription: "expected a GPU name (string) or an object of numeric device specs"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .gpuName(let s): try c.encode(s)
+        case .values(let v): try c.encode(v)
+        }
+    }
+}

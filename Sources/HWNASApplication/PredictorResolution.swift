@@ -1,0 +1,48 @@
+import NASCore
+import NASPredictors
+import NASSpaces
+
+extension DomainServices {
+    /// The predictor a request names: an id; or (space, device) → that fixture device's default;
+    /// or (space, spec) → the space's hardware-generalized predictor with that spec.
+    public func resolvePredictor(id: String?, space: String?, device: String?, spec: DeviceSpecInput?, batch: Int?,
+                          control: JobControl) throws(NASError) -> (TrainedPredictor, [String: Double]?) {
+        if let id { return (try predictors.predictor(id), nil) }
+        guard let space else {
+            throw NASError(.invalidParams, "give a predictor id, or a space with a device or a spec", field: "predictor")
+        }
+        if let spec {
+            var values: [String: Double]
+            switch spec {
+            case .gpuName(let name):
+                values = try HardwareGeneralizedTrainer(catalog: catalog).spec(forGPU: name, batch: batch ?? 1)
+            case .values(let v):
+                values = v
+                if let batch { values["batch"] = Double(batch) }
+                if values["batch"] == nil { values["batch"] = 1 }
+            }
+            let p = try predictors.defaultHardwarePredictor(space: space, control: control)
+            return (p, values)
+        }
+        guard let device else {
+            throw NASError(.invalidParams, "give a device (fixture name) or a spec with the space", field: "device")
+        }
+        return (try predictors.defaultPredictor(space: space, device: device, control: control), nil)
+    }
+
+    /// A base predictor: an id, else (with `space`) a fixture device's default predictor;
+    /// errors name `field`.
+    public func basePredictor(_ base: String, space: String?, control: JobControl, field: String = "base") throws(NASError) -> TrainedPredictor {
+        if let p = try? predictors.predictor(base) { return p }
+        guard let space else {
+            throw NASError(.unknownPredictor, "no predictor with id '\(base)' (give `space` to use a fixture device's default predictor as the \(field))", field: field)
+        }
+        do {
+            return try predictors.defaultPredictor(space: space, device: base, control: control)
+        } catch {
+            throw error.kind == .unknownDevice
+                ? NASError(.unknownPredictor, "'\(base)' is neither a predictor id nor a device of \(space): \(error.message)", field: field)
+                : error
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import NASCore
+import NASGenerator
+import NASPredictors
+import NASSearch
+import NASSpaces
+
+extension DomainServices {
+    /// The search problem of a request: latency from a predictor (id, fixture device default,
+    /// or, when `reusable` is false, hardware-generalized with a spec), accuracy from the
+    /// objective. Metadata names both, so a generator (`reusable: true`) can rebuild the
+    /// problem later; such problems refuse specs and inline accuracies.
+    public func searchProblem(space spaceID: String, device: String?, predictor id: String?, spec: DeviceSpecInput?,
+                       batch: Int?, objective: SearchObjectiveInput?, reusable: Bool = true,
+                       includeDegenerate: Bool? = nil,
+                       control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
+        let space = try SpaceRegistry.space(spaceID)
+        let (predictor, specValues) = try resolvePredictor(id: id, space: space.id, device: device, spec: spec,
+                                                           batch: batch, control: control)
+        guard predictor.spaceID == space.id else {
+            throw NASError(.invalidParams, "predictor '\(predictor.id)' is for space \(predictor.spaceID), not \(space.id)", field: "predictor")
+        }
+        if reusable && specValues != nil {
+            throw NASError(.invalidParams, "generators take a predictor or a fixture device, not a spec (train a predictor first)", field: "spec")
+        }
+        let accuracyName = objective?.accuracy ?? Self.defaultAccuracyName(space: space)
+        if reusable && accuracyName == "inline" {
+            throw NASError(.invalidParams, "generators need a reusable accuracy source (not inline values)", field: "objective.accuracy")
+        }
+        let accuracy = try accuracySource(objective, space: space, control: control)
+        let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: specValues) }
+        let extrapolate = objective?.extrapolate ?? false
+        var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
+        problem.includeDegenerate = includeDegenerate ?? false
+        var metadata = ["latency": predictor.id, "accuracy": accuracyName]
+        if extrapolate { metadata["extrapolate"] = "true" }
+        if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
+        return (problem, metadata)
+    }
+}

@@ -1,0 +1,39 @@
+import JSONRPC
+import RequestServer
+
+extension Server {
+    /// Version of protocol/PROTOCOL.md.
+    public static let protocolVersion = "1.0"
+
+    /// Registers `initialize` (server info, methods, and `catalog`'s spaces, devices and
+    /// predictors), `shutdown`, `hwnas/listDevices` and `hwnas/listPredictors`.
+    public func registerLifecycleHandlers(catalog: ServerCatalog, version: String = HWNASDaemon.version) {
+        register(InitializeRequest.self) { [unowned self] params, context in
+            if let c = params.clientInfo {
+                context.logger.info("client \(c.name) \(c.version ?? "")")
+            }
+            return InitializeResult(
+                serverInfo: .init(name: "hwnasd", version: version),
+                protocolVersion: Server.protocolVersion,
+                methods: methods,
+                searchSpaces: catalog.searchSpaces(),
+                devices: catalog.devices(),
+                predictors: catalog.predictors())
+        }
+        register(ShutdownRequest.self) { _, _ in NullResult() }
+        register(ListDevicesRequest.self) { params, _ in
+            let all = catalog.devices()
+            guard let space = params.space else { return ListDevicesResult(devices: all) }
+            if !catalog.searchSpaces().isEmpty && !catalog.searchSpaces().contains(where: { $0.id == space }) {
+                throw ResponseError(code: .unknownSearchSpace, message: "params.space: unknown search space '\(space)'",
+                                    data: ["field": "params.space"])
+            }
+            return ListDevicesResult(devices: all.filter { $0.spaces.contains(space) })
+        }
+        register(ListPredictorsRequest.self) { params, _ in
+            ListPredictorsResult(predictors: catalog.predictors().filter { p in
+                (params.space == nil || p.space == params.space) && (params.device == nil || p.device == params.device)
+            })
+        }
+    }
+}

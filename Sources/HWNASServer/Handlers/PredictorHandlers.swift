@@ -1,0 +1,127 @@
+import Foundation
+import JSONRPC
+import NASCore
+import NASPredictors
+import NASSpaces
+
+extension Server {
+    /// Registers `train`, `predict`, `evaluate`, `finetune`, `save`, `load`, `deletePredictor`.
+    public func registerPredictorHandlers(services: DomainServices) {
+        let store = services.predictors
+        register(TrainPredictorRequest.self, kind: .long,
+                 dependencies: { p in p.id.map { [.write("predictor:\($0)")] } ?? [] }) { params, context in
+            let space = try SpaceRegistry.space(params.space)
+            let kindName = params.model ?? "default"
+            guard let kind = PredictorModelKind(rawValue: kindName) else {
+                throw NASError(.invalidParams, "unknown model '\(kindName)'; allowed: \(PredictorModelKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "model")
+            }
+            let samples = try params.samples.map { s throws(NASError) in try LatencySampleInput.resolve(s, in: space) }
+            var config = MLPTrainingConfig()
+            if let h = params.hidden {
+                guard !h.isEmpty, h.count <= 8, h.allSatisfy({ (1...4096).contains($0) }) else {
+                    throw NASError(.invalidParams, "hidden must be 1–8 layer widths in 1...4096", field: "hidden")
+                }
+                config.hidden = h
+            }
+            if let e = params.maxEpochs {
+                guard (1...100_000).contains(e) else { throw NASError(.invalidParams, "must be in 1...100000", field: "maxEpochs") }
+                config.maxEpochs = e
+            }
+            let request = TrainRequest(space: space.id, device: params.device, samples: samples, model: kind,
+                                       trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
+            let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
+            try context.job.checkCancelled()
+            try store.register(p, persist: params.save ?? true)
+            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+        }
+
+        register(PredictRequest.self, dependencies: { p in
+            if let id = p.predictor { return [.read("predictor:\(id)")] }
+            if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
+            return []
+        }) { params, context in
+            let (predictor, spec) = try services.resolvePredictor(
+                id: params.predictor, space: params.space, device: params.device, spec: params.spec,
+                batch: params.batch, control: context.job)
+            let space = try SpaceRegistry.space(predictor.spaceID)
+            let archs = try ArchitectureInput.resolve(params.archs, in: space)
+            let latency = try predictor.predict(archs: archs, spec: spec)
+            switch params.output ?? "json" {
+            case "json":
+                return PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil,
+                                     degenerate: space.degenerateMarks(archs))
+            case "f32-base64":
+                var floats = latency.map { Float($0) }
+                let data = floats.withUnsafeMutableBytes { Data($0) }
+                return PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString(),
+                                     degenerate: space.degenerateMarks(archs))
+            case let other:
+                throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
+            }
+        }
+
+        register(EvaluateRequest.self, kind: .long, dependencies: { p in
+            if let id = p.predictor { return [.read("predictor:\(id)")] }
+            return []
+        }) { params, context in
+            let (predictor, _) = try services.resolvePredictor(
+                id: params.predictor, space: params.space, device: params.predictor == nil ? params.device : nil,
+                spec: nil, batch: nil, control: context.job)
+            let space = try SpaceRegistry.space(predictor.spaceID)
+            if let samples = params.samples {
+                let s = try LatencySampleInput.resolve(samples, in: space)
+                let m = try predictor.evaluate(archs: s.map(\.arch), latency: s.map(\.latencyMs))
+                return EvaluateResult(predictor: predictor.id, data: "samples", metrics: MetricsResult(m))
+            }
+            guard let device = params.device ?? predictor.device else {
+                throw NASError(.invalidParams, "give samples or a fixture device to evaluate on", field: "samples")
+            }
+            let data = try services.catalog.measurements(space: space.id, device: device)
+            let m = try predictor.evaluate(archs: data.archs, latency: data.latency)
+            return EvaluateResult(predictor: predictor.id, data: "fixtures:\(device)", metrics: MetricsResult(m))
+        }
+
+        register(FinetuneRequest.self, kind: .long, dependencies: { p in
+            var deps: [Dependency] = [.read("predictor:\(p.base)")] + (p.blendWith ?? []).map { .read("predictor:\($0)") }
+            if let id = p.id { deps.append(.write("predictor:\(id)")) }
+            return deps
+        }) { params, context in
+            var base = try services.basePredictor(params.base, space: params.space, control: context.job)
+            let space = try SpaceRegistry.space(base.spaceID)
+            let samples = try LatencySampleInput.resolve(params.samples, in: space)
+            if let others = params.blendWith, !others.isEmpty {
+                guard others.count <= 63 else {
+                    throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
+                }
+                var bases = [base]
+                for name in others {
+                    bases.append(try services.basePredictor(name, space: params.space ?? base.spaceID, control: context.job))
+                }
+                base = try FineTuner.blendedBase(bases, samples: samples, id: base.id)
+            }
+            let methodName = params.method ?? "auto"
+            guard let method = FineTuneMethod(rawValue: methodName) else {
+                throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
+            }
+            let p = try FineTuner.fineTune(
+                FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
+                                method: method, seed: params.seed ?? 0, device: params.device, id: params.id),
+                control: context.job)
+            try context.job.checkCancelled()
+            try store.register(p, persist: params.save ?? true)
+            return PredictorInfo(p, path: (params.save ?? true) ? try? store.save(id: p.id) : nil)
+        }
+
+        register(SavePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in
+            SavePredictorResult(predictor: params.predictor, path: try store.save(id: params.predictor))
+        }
+        register(LoadPredictorRequest.self) { params, _ in
+            let p = try store.load(path: params.path)
+            return PredictorInfo(p, path: params.path)
+        }
+        register(DeletePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in
+            try store.delete(id: params.predictor)
+            return DeletePredictorResult(predictor: params.predictor, deleted: true)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import JSONRPC
+import NASCore
+import NASPredictors
+
+/// Prediction accuracy on measured samples.
+public struct MetricsResult: Codable, Sendable, Equatable {
+    public var rmse: Double
+    public var mape: Double
+    public var spearman: Double
+    public var kendall: Double
+    public var within5: Double
+    public var within10: Double
+    public var count: Int
+
+    /// Wire form of the domain metrics.
+    public init(_ m: RegressionMetrics) {
+        rmse = m.rmse
+        mape = m.mape
+        spearman = m.spearman
+        kendall = m.kendall
+        within5 = m.within5
+        within10 = m.within10
+        count = m.count
+    }
+}
+
+/// How a trained predictor did on data it did not see, beside the LUT baseline.
+public struct TrainingMetricsResult: Codable, Sendable, Equatable {
+    /// The predictor on the held-out split.
+    public var heldOut: MetricsResult?
+    /// A LUT fitted on the same training samples, on the same split.
+    public var lutBaseline: MetricsResult?
+    public var trainCount: Int
+    public var testCount: Int
+    /// The variant the default model chose (`lut`, `mlp`, `lut+mlp`, ...) or the kind trained.
+    public var variant: String
+    /// Validation RMSE (ms) of each candidate considered.
+    public var validationRMSE: [String: Double]
+
+    init(_ m: PredictorMetrics) {
+        heldOut = m.heldOut.map(MetricsResult.init)
+        lutBaseline = m.lutBaseline.map(MetricsResult.init)
+        trainCount = m.trainCount
+        testCount = m.testCount
+        variant = m.variant
+        validationRMSE = m.validationRMSE
+    }
+}
+
+/// A predictor as returned by `train`, `finetune`, `load` and `adaptProxy`.
+public struct PredictorInfo: Codable, Sendable, Equatable {
+    /// Predictor id (use it in `predict`, `evaluate`, `finetune`, `save`, `deletePredictor`).
+    public var predictor: String
+    public var space: String
+    public var device: String?
+    /// Model kind: `lut`, `flops`, `mlp`, `lut+mlp`, `mlp-hw`, `calibrated(...)`.
+    public var model: String
+    public var metrics: TrainingMetricsResult
+    /// Where it is saved in the state directory, when it is.
+    public var path: String?
+    /// Provenance (data source, seed, base predictor, ...).
+    public var notes: [String: String]
+
+    init(_ p: TrainedPredictor, path: String?) {
+        predictor = p.id
+        space = p.spaceID
+        device = p.device
+        model = p.kind
+        metrics = TrainingMetricsResult(p.metrics)
+        self.path = path
+        notes = p.notes
+    }
+}

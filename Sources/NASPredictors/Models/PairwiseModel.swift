@@ -1,0 +1,133 @@
+import NASCore
+import NASNeural
+
+/// A lookup table with pairwise interaction costs: latency = bias + Σ cost(decision, option)
+/// + Σ cost(decision a, option a, decision b, option b) over chosen pairs of decisions, fitted
+/// by ridge least squares in milliseconds.
+///
+/// The additive `LUTModel` cannot express effects such as "a 3×3 conv on edge 0→1 is cheap
+/// when edge 1→2 is also a conv" (fused kernels, cache reuse), which several devices have
+/// (Eagle's GTX and i7 rank at SRCC 0.93 with a LUT, 0.99 with a non-additive model on 1,500
+/// of their own cells). As an `adaptProxy` pool member it carries that structure to targets
+/// with few samples, where an MLP per pool device would be too slow to train per request.
+public struct PairwiseModel: Sendable, Equatable {
+    /// Options per decision (the `ActiveOneHot` cardinalities it was fitted for).
+    public var cardinalities: [Int]
+    /// Constant term (ms).
+    public var bias: Double
+    /// Cost (ms) of each (decision, option), indexed by `ActiveOneHot` column.
+    public var costs: [Double]
+    /// Interacting decision pairs, flattened: (a₀, b₀, a₁, b₁, …) with a < b.
+    public var pairs: [Int]
+    /// Cost (ms) of each pair's option combination: for pair p a block of
+    /// `cardinalities[a] × cardinalities[b]` values, option of a major.
+    public var pairCosts: [Double]
+
+    /// Wraps fitted values.
+    public init(cardinalities: [Int], bias: Double, costs: [Double], pairs: [Int], pairCosts: [Double]) {
+        self.cardinalities = cardinalities
+        self.bias = bias
+        self.costs = costs
+        self.pairs = pairs
+        self.pairCosts = pairCosts
+    }
+
+    /// Whether the fields are consistent (costs and blocks sized by the cardinalities, pairs in
+    /// range): a file that fails this is corrupt.
+    public var isConsistent: Bool {
+        let d = cardinalities.reduce(0, +)
+        guard cardinalities.allSatisfy({ $0 > 0 }), costs.count == d, pairs.count % 2 == 0 else { return false }
+        var block = 0
+        for p in stride(from: 0, to: pairs.count, by: 2) {
+            let a = pairs[p], b = pairs[p + 1]
+            guard a >= 0, a < b, b < cardinalities.count else { return false }
+            block += cardinalities[a] * cardinalities[b]
+        }
+        return pairCosts.count == block && bias.isFinite
+    }
+
+    /// The decision pairs modelled for these cardinalities: all pairs when their blocks total at
+    /// most `maxColumns` (NB201: 15 pairs, 375 columns), else neighbouring decisions only, else
+    /// none (the model is then the additive LUT).
+    public static func interactionPairs(cardinalities c: [Int], maxColumns: Int = 1024) -> [Int] {
+        var all: [Int] = [], allColumns = 0
+        for a in 0..<c.count { for b in (a + 1)..<c.count { all += [a, b]; allColumns += c[a] * c[b] } }
+        if allColumns <= maxColumns { return all }
+        var adjacent: [Int] = [], adjacentColumns = 0
+        for a in 0..<max(c.count - 1, 0) { adjacent += [a, a + 1]; adjacentColumns += c[a] * c[a + 1] }
+        return adjacentColumns <= maxColumns ? adjacent : []
+    }
+
+    /// Columns of the design for these cardinalities and pairs: first-order `ActiveOneHot`
+    /// columns plus one block per pair (the intercept not counted).
+    public static func columnCount(cardinalities c: [Int], pairs: [Int]) -> Int {
+        stride(from: 0, to: pairs.count, by: 2).reduce(c.reduce(0, +)) { $0 + c[pairs[$1]] * c[pairs[$1 + 1]] }
+    }
+
+    /// Calls `body` with each active column of `arch` in the model's design: first-order
+    /// `ActiveOneHot` columns, then one column per pair whose two decisions are active (offset
+    /// past the first order).
+    @inline(__always)
+    func forEachActiveColumn(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot, _ body: (Int) -> Void) {
+        let genes = arch.genes
+        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
+            body(encoding.offsets[i] + Int(genes[i]))
+        }
+        var offset = encoding.dimension
+        for p in stride(from: 0, to: pairs.count, by: 2) {
+            let a = pairs[p], b = pairs[p + 1]
+            if space.isActive(decision: a, in: arch) && space.isActive(decision: b, in: arch) {
+                body(offset + Int(genes[a]) * cardinalities[b] + Int(genes[b]))
+            }
+            offset += cardinalities[a] * cardinalities[b]
+        }
+    }
+
+    /// Ridge least squares of `latency` (ms) on the design; the ridge is `ridgePerSample` × n on
+    /// every column but the intercept. Needs more samples than columns (else a LUT is the model
+    /// to fit): throws `insufficientSamples`.
+    public static func fit(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding: ActiveOneHot,
+                           pairs: [Int]? = nil, ridgePerSample: Double = 1e-3) throws(NASError) -> PairwiseModel {
+        let card = encoding.cardinalities
+        let chosen = pairs ?? interactionPairs(cardinalities: card)
+        var shape = PairwiseModel(cardinalities: card, bias: 0, costs: [], pairs: chosen, pairCosts: [])
+        let d1 = encoding.dimension
+        let d = columnCount(cardinalities: card, pairs: chosen)
+        guard archs.count == latency.count, archs.count > d + 1 else {
+            throw NASError(.insufficientSamples, "a pairwise model of this space needs more than \(d + 1) samples, got \(archs.count)")
+        }
+        let n = d + 1  // column d is the intercept
+        var ata = [Double](repeating: 0, count: n * n)
+        var aty = [Double](repeating: 0, count: n)
+        ata.withUnsafeMutableBufferPointer { m in
+            var cols: [Int] = []
+            for (r, arch) in archs.enumerated() {
+                cols.removeAll(keepingCapacity: true)
+                shape.forEachActiveColumn(arch, space: space, encoding: encoding) { cols.append($0) }
+                cols.append(d)
+                let y = latency[r]
+                for c in cols {
+                    aty[c] += y
+                    let row = c * n
+                    for c2 in cols { m[row + c2] += 1 }
+                }
+            }
+        }
+        let lambda = max(ridgePerSample * Double(archs.count), 1e-9)
+        for c in 0..<d { ata[c * n + c] += lambda }
+        let w = try LinearSolver.choleskySolve(ata, aty, n: n)
+        shape.bias = w[d]
+        shape.costs = Array(w[0..<d1])
+        shape.pairCosts = Array(w[d1..<d])
+        return shape
+    }
+
+    /// Predicted latency (ms) of `arch`; NaN when the model was fitted for other cardinalities.
+    public func predict(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot) -> Double {
+        guard encoding.cardinalities == cardinalities else { return .nan }
+        var s = bias
+        let d1 = costs.count
+        forEachActiveColumn(arch, space: space, encoding: encoding) { s += $0 < d1 ? costs[$0] : pairCosts[$0 - d1] }
+        return s
+    }
+}

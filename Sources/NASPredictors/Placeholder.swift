@@ -1,1 +1,0 @@
-// NASPredictors placeholder: replaced by the module's real files.

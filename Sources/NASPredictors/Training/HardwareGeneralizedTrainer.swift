@@ -1,0 +1,133 @@
+import NASCore
+import NASNeural
+import NASData
+import NASSpaces
+
+/// Trains `HardwareGeneralizedModel`s on the GPUs of the fixtures and resolves device specs
+/// (fixture device, GPU name from gpu_specs.csv, or an ad-hoc spec object).
+public struct HardwareGeneralizedTrainer: Sendable {
+    /// Measurements and specs.
+    public let catalog: DataCatalog
+
+    /// A trainer over a data catalog.
+    public init(catalog: DataCatalog) {
+        self.catalog = catalog
+    }
+
+    /// The GPU devices measured in `space` with complete specs and a stated batch size.
+    public func gpuDevices(space: String) throws(NASError) -> [DeviceSpec] {
+        let measured = Set(catalog.deviceNames(space: space))
+        return try catalog.deviceSpecs().filter { d in
+            d.kind == "gpu" && d.batch != nil && measured.contains(d.name)
+                && DeviceSpec.specColumns.allSatisfy { d.values[$0] != nil }
+        }
+    }
+
+    /// The spec values of a fixture device (specs + batch), or `.unknownDevice`.
+    public func spec(forDevice name: String) throws(NASError) -> [String: Double] {
+        guard let d = try catalog.deviceSpecs().first(where: { $0.name == name }) else {
+            throw NASError(.unknownDevice, "device '\(name)' is not in hardware/devices.csv", field: "device")
+        }
+        let v = DeviceSpecVector.values(of: d)
+        _ = try DeviceSpecVector.logFeatures(v)  // names what is missing (non-GPU devices have no specs)
+        return v
+    }
+
+    /// The spec values of a GPU from gpu_specs.csv at a batch size.
+    public func spec(forGPU name: String, batch: Int = 1) throws(NASError) -> [String: Double] {
+        var v = try catalog.gpuSpec(named: name).values
+        v["batch"] = Double(batch)
+        _ = try DeviceSpecVector.logFeatures(v)
+        return v
+    }
+
+    /// Trains on every GPU device of the request's space (its device, if any, binds the spec
+    /// used by default at predict time and is the one whose held-out rows are evaluated).
+    public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
+        let space = try SpaceRegistry.space(request.space)
+        let devices = try gpuDevices(space: space.id)
+        guard devices.count >= 2 else {
+            throw NASError(.insufficientSamples, "space \(space.id) has fewer than two GPU devices with specs")
+        }
+        var config = request.config ?? Self.defaultConfig
+        config.seed = request.seed
+        let perDevice = request.trainSize ?? PredictorTrainer.defaultTrainSize(space: space.id)
+        let fit = try fit(space: space, devices: devices, perDevice: perDevice, config: config, control: control)
+        var bound: [String: Double]? = nil
+        var heldOut: RegressionMetrics? = nil
+        var testCount = 0
+        if let name = request.device {
+            bound = try spec(forDevice: name)
+            if let test = fit.heldOut[name] {
+                let p = try LatencyModel.hardware(fit.model).predict(test.archs, space: space, encoding: ActiveOneHot(space: space), device: bound)
+                heldOut = RegressionMetrics(predicted: p, actual: test.latency)
+                testCount = test.archs.count
+            }
+        }
+        let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
+        return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: bound, model: .hardware(fit.model),
+                                metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: nil, trainCount: fit.trainRows,
+                                                          testCount: testCount, variant: "mlp-hw"),
+                                notes: ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed)])
+    }
+
+    /// The network settings for the hardware model: the default MLP with a shorter budget
+    /// (many more rows per epoch than a single-device model).
+    public static var defaultConfig: MLPTrainingConfig {
+        var c = MLPTrainingConfig()
+        c.batchSize = 128
+        c.maxEpochs = 120
+        c.patience = 15
+        return c
+    }
+
+    /// A fitted model and the rows of each device it did not train on.
+    public struct Fit: Sendable {
+        /// The model.
+        public var model: HardwareGeneralizedModel
+        /// Rows trained on (all devices).
+        public var trainRows: Int
+        /// Per device: held-out archs and latencies.
+        public var heldOut: [String: (archs: [Architecture], latency: [Double])]
+    }
+
+    /// Fits on `perDevice` random measured archs of each device in `devices` (seeded); 10% of
+    /// the rows are the validation split for early stopping.
+    public func fit(space: any SearchSpace, devices: [DeviceSpec], perDevice: Int, config: MLPTrainingConfig,
+                    control: JobControl) throws(NASError) -> Fit {
+        let enc = ActiveOneHot(space: space)
+        let specs = devices.map { DeviceSpecVector.values(of: $0) }
+        let vector = try DeviceSpecVector.fit(specs)
+        let width = enc.dimension + DeviceSpecVector.featureNames.count
+        var archs: [Architecture] = [], ys: [Double] = [], feats: [[Float]] = []
+        var heldOut: [String: (archs: [Architecture], latency: [Double])] = [:]
+        for (k, d) in devices.enumerated() {
+            let m = try catalog.measurements(space: space.id, device: d.name)
+            var order = Array(0..<m.archs.count)
+            var rng = SeededGenerator(seed: config.seed ^ 0x4857_0000 ^ UInt64(k))
+            order.seededShuffle(using: &rng)
+            let n = min(perDevice, order.count)
+            let f = try vector.features(specs[k])
+            for i in order[0..<n] {
+                archs.append(m.archs[i])
+                ys.append(m.latency[i])
+                feats.append(f)
+            }
+            heldOut[d.name] = (order[n...].map { m.archs[$0] }, order[n...].map { m.latency[$0] })
+        }
+        // Shuffle rows so the engine's validation split covers every device.
+        var rows = Array(0..<archs.count)
+        var rng = SeededGenerator(seed: config.seed ^ 0x4857_FFFF)
+        rows.seededShuffle(using: &rng)
+        var x = enc.encode(rows.map { archs[$0] }, space: space, width: width)
+        x.storage.withUnsafeMutableBufferPointer { buf in
+            for (r, src) in rows.enumerated() {
+                for (j, v) in feats[src].enumerated() { buf[r * width + enc.dimension + j] = v }
+            }
+        }
+        let (reg, _) = try NeuralRegressor.train(x: x, y: rows.map { ys[$0] }, validation: nil, transform: .logStandardized,
+                                                 config: config, control: control)
+        return Fit(model: HardwareGeneralizedModel(regressor: reg, specVector: vector, archDimension: enc.dimension),
+                   trainRows: archs.count, heldOut: heldOut)
+    }
+}

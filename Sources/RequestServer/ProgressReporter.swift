@@ -1,0 +1,109 @@
+import Dispatch
+import JSONRPC
+import Runtime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sends `$/progress` notifications for client-given tokens, coalescing fast reporters.
+///
+/// A job may report far faster than a client reads: a report is sent at once when the last one
+/// for its token went out at least `interval` ago, otherwise it replaces the pending one, which
+/// a timer sends when the interval is up. `end` sends the pending (final) report, then the
+/// `end` notification, before the request's response. All sends happen under one lock, so the
+/// order begin → reports → end → response holds.
+public final class ProgressReporter: Sendable {
+    private struct TokenState {
+        var lastSent: UInt64 = 0
+        var pending: ProgressReport?
+        var flushScheduled = false
+    }
+
+    private let sink: any MessageSink
+    private let interval: UInt64  // nanoseconds
+    private let state = Mutex<[JSONValue: TokenState]>([:])
+
+    /// A reporter sending through `sink`, at most one report per token every `intervalMs`.
+    public init(sink: any MessageSink, intervalMs: Int = 50) {
+        self.sink = sink
+        self.interval = UInt64(intervalMs) * 1_000_000
+    }
+
+    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Sends the `begin` notification and starts accepting reports for `token`.
+    public func begin(token: JSONValue, title: String) {
+        state.withLock { s in
+            s[token] = TokenState()
+            sink.send(Self.notification(token, ["kind": "begin", "title": .string(title)]))
+        }
+    }
+
+    /// Reports progress for `token` (coalesced).
+    public func report(token: JSONValue, _ report: ProgressReport) {
+        let delay: UInt64? = state.withLock { s in
+            guard var t = s[token] else { return nil }
+            let now = Self.now()
+            if now &- t.lastSent >= interval && t.pending == nil {
+                t.lastSent = now
+                s[token] = t
+                sink.send(Self.notification(token, Self.reportValue(report)))
+                return nil
+            }
+            t.pending = report
+            let wait: UInt64? = t.flushScheduled ? nil : max(interval &- min(now &- t.lastSent, interval), 1_000_000)
+            if wait != nil { t.flushScheduled = true }
+            s[token] = t
+            return wait
+        }
+        if let delay {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
+                flush(token: token)
+            }
+        }
+    }
+
+    private func flush(token: JSONValue) {
+        state.withLock { s in
+            guard var t = s[token] else { return }
+            t.flushScheduled = false
+            if let p = t.pending {
+                t.pending = nil
+                t.lastSent = Self.now()
+                sink.send(Self.notification(token, Self.reportValue(p)))
+            }
+            s[token] = t
+        }
+    }
+
+    /// Sends the pending report, if any, then `end`; later reports for `token` are dropped.
+    public func end(token: JSONValue) {
+        state.withLock { s in
+            guard let t = s.removeValue(forKey: token) else { return }
+            if let p = t.pending { sink.send(Self.notification(token, Self.reportValue(p))) }
+            sink.send(Self.notification(token, ["kind": "end"]))
+        }
+    }
+
+    static func notification(_ token: JSONValue, _ value: JSONValue) -> JSONValue {
+        OutgoingMessage.notification(method: "$/progress", params: ["token": token, "value": value])
+    }
+
+    /// `{kind: "report", step, total?, message?, ...values}`.
+    public static func reportValue(_ r: ProgressReport) -> JSONValue {
+        var o: [String: JSONValue] = ["kind": "report", "step": .number(Double(r.step))]
+        if let t = r.total { o["total"] = .number(Double(t)) }
+        if let m = r.message { o["message"] = .string(m) }
+        for (k, v) in r.values where o[k] == nil {
+            switch v {
+            case .int(let i): o[k] = .number(Double(i))
+            case .double(let d): o[k] = .number(d)
+            case .string(let s): o[k] = .string(s)
+            case .bool(let b): o[k] = .bool(b)
+            }
+        }
+        return .object(o)
+    }
+}
