@@ -5,9 +5,10 @@ import NASSpaces
 extension DomainServices {
     /// The accuracy source used when a request names none: the space profile's
     /// (`SpaceProfile.defaultAccuracySource`: measured CIFAR-10 on nb201, the OFA top-1
-    /// predictor on ofa_mbv3, the MACs proxy elsewhere).
+    /// predictor on ofa_mbv3, elsewhere (no measured accuracy) the `max-macs` proxy: the most
+    /// computation within the budget, protocol/search.md says why).
     public static func defaultAccuracyName(space: any SearchSpace) -> String {
-        (try? SpaceRegistry.profile(space.id))?.defaultAccuracySource ?? "macs"
+        (try? SpaceRegistry.profile(space.id))?.defaultAccuracySource ?? "max-macs"
     }
 
     /// The accuracy objective a search (or generator) request asks for, with the space's default.
@@ -27,6 +28,8 @@ extension DomainServices {
             return try ofaAccuracyPredictor(control: control).source
         case "macs", "params":
             return AccuracySources.proxy(name == "macs" ? .macs : .params, space: space)
+        case "max-macs", "max-params":
+            return AccuracySources.proxy(name == "max-macs" ? .macs : .params, maximize: true, space: space)
         case "inline":
             guard let values = objective?.accuracyValues, !values.isEmpty else {
                 throw NASError(.insufficientSamples, "accuracy: inline needs accuracyValues [{arch, accuracy}]", field: "objective.accuracyValues")
@@ -41,7 +44,7 @@ extension DomainServices {
             }
             return AccuracySources.inline(table, space: space)
         default:
-            throw NASError(.invalidParams, "unknown accuracy source '\(name)'; allowed: cifar10, cifar100, imagenet16_120 (nb201), ofa-top1 (ofa_mbv3), inline, macs, params", field: "objective.accuracy")
+            throw NASError(.invalidParams, "unknown accuracy source '\(name)'; allowed: cifar10, cifar100, imagenet16_120 (nb201), ofa-top1 (ofa_mbv3), inline, max-macs, max-params, macs, params", field: "objective.accuracy")
         }
     }
 }

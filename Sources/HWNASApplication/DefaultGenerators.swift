@@ -24,7 +24,11 @@ extension DomainServices {
         }
         let defaultID = "default-gen-\(space)-\(device)"
         return try generatorTraining.withLock { _ throws(NASError) -> (String, TrainedGenerator) in
-            if let g = try? generators.generator(defaultID) { return (defaultID, g) }
+            // A default trained for an older default objective (fbnet's `macs` before `max-macs`) is retrained.
+            if let g = try? generators.generator(defaultID),
+               g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)) {
+                return (defaultID, g)
+            }
             let (problem, metadata) = try searchProblem(space: space, device: device, predictor: nil, spec: nil, batch: nil,
                                                         objective: nil, control: control)
             let g = try GeneratorTrainer.train(problem: problem, budgets: .automatic, config: .daemonDefault,

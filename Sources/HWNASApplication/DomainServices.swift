@@ -39,14 +39,19 @@ public final class DomainServices: Sendable {
         }
     }
 
-    /// The OFA ImageNet top-1 predictor (an MLP trained on the 2,223 shipped measurements on
-    /// first use; a few seconds).
+    /// The OFA ImageNet top-1 predictor: an MLP fitted on the 2,223 shipped measurements on
+    /// first use and saved in the state directory (`accuracy/ofa-top1.hwna`), so later daemons
+    /// load it; a stale or damaged file is retrained.
     public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
         try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
             if let cached { return cached }
-            let p = try OFAAccuracyPredictor.train(catalog: catalog, space: try SpaceRegistry.space(OFAMobileNetV3Space().id),
-                                                   control: control.labelled("training accuracy model ofa_mbv3 (ImageNet top-1 MLP)"))
-            environment.logger.info("OFA accuracy predictor: held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
+            let logger = environment.logger
+            let (p, trained) = try OFAAccuracyPredictor.loadOrTrain(
+                catalog: catalog, space: try SpaceRegistry.space(OFAMobileNetV3Space().id),
+                directory: environment.stateDirectory + "/accuracy",
+                control: control.labelled("training accuracy model ofa_mbv3 (ImageNet top-1 MLP)"),
+                warn: { logger.warn("state: \($0)") })
+            logger.info("OFA accuracy predictor \(trained ? "trained" : "loaded"): held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p
             return p
         }

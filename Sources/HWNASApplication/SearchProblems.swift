@@ -11,6 +11,7 @@ extension DomainServices {
     /// problem later; such problems refuse specs and inline accuracies.
     public func searchProblem(space spaceID: String, device: String?, predictor id: String?, spec: DeviceSpecInput?,
                        batch: Int?, objective: SearchObjectiveInput?, reusable: Bool = true,
+                       includeDegenerate: Bool? = nil,
                        control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
         let space = try SpaceRegistry.space(spaceID)
         let (predictor, specValues) = try resolvePredictor(id: id, space: space.id, device: device, spec: spec,
@@ -27,7 +28,12 @@ extension DomainServices {
         }
         let accuracy = try accuracySource(objective, space: space, control: control)
         let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: specValues) }
-        return (SearchProblem(space: space, latency: latency, accuracy: accuracy.objective, accuracyLabel: accuracy.label),
-                ["latency": predictor.id, "accuracy": accuracyName])
+        let extrapolate = objective?.extrapolate ?? false
+        var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
+        problem.includeDegenerate = includeDegenerate ?? false
+        var metadata = ["latency": predictor.id, "accuracy": accuracyName]
+        if extrapolate { metadata["extrapolate"] = "true" }
+        if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
+        return (problem, metadata)
     }
 }

@@ -37,7 +37,8 @@ public struct FuzzInputGenerator: Sendable {
         case response(id: Int)
         /// Exactly one response, with this id or (the envelope being broken) a `null` id.
         case responseOrNullID(id: Int)
-        /// Zero or more error responses with a `null` id (frame or envelope errors), nothing else.
+        /// Zero or more error responses with a `null` id (frame or envelope errors), or one parse
+        /// error with the input's id when the daemon recovers it from the bytes; nothing else.
         case nullIDErrors
     }
 
@@ -144,8 +145,10 @@ public struct FuzzInputGenerator: Sendable {
             return request(cls, seed, id: id, paramsText: replacingOneLeaf(seed.params, with: lit))
         case "json.nanLiteral":
             let lit = pick(["NaN", "Infinity", "-Infinity", "nan", "inf", "1e", "01", ".5", "+1", "0x10"])
-            // Invalid JSON: the whole message is a parse error with a null id.
-            return frameInput(cls, framed(Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(seed.method)","params":\#(replacingOneLeaf(seed.params, with: lit))}"#.utf8)))
+            // Invalid JSON: the whole message is a parse error, answered with the id the daemon
+            // recovers from the bytes (or a null id).
+            let text = #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(seed.method)","params":\#(replacingOneLeaf(seed.params, with: lit))}"#
+            return Input(fuzzClass: cls, bytes: framed(Array(text.utf8)), expectation: .response(id: id), method: nil, isLong: false)
         case "json.duplicateKeys":
             let text = #"{"jsonrpc":"2.0","id":\#(id),"method":"hwnas/sample","method":"\#(seed.method)","params":{"space":"nb201","space":"nope"},"id":\#(id)}"#
             return Input(fuzzClass: cls, bytes: framed(Array(text.utf8)), expectation: .responseOrNullID(id: id), method: "hwnas/sample", isLong: false)

@@ -58,13 +58,15 @@ public struct FuzzSession {
                 report.codesPerClass[cls, default: [:]][code, default: 0] += 1
             }
         }
-        func drain(_ what: String, _ cls: String) {
+        func drain(_ what: String, _ cls: String, inputID: Int? = nil) {
             while let m = client.wait(timeout: 0, { _ in true }) {
                 if m["method"] == "$/progress" { continue }
                 let elements = m.arrayValue ?? [m]
                 if let rid = m["id"]?.intValue, let cls = outstanding.removeValue(forKey: rid) {
                     answered.insert(rid)
                     record(m, cls, what)
+                } else if let rid = m["id"]?.intValue, rid == inputID, m["error"] != nil, answered.insert(rid).inserted {
+                    record(m, cls, what)  // a parse error answered with the id the daemon recovered from the input
                 } else if !elements.isEmpty, elements.allSatisfy({ $0["id"] == .null && $0["error"] != nil }) {
                     record(m, cls, what)  // frame and envelope errors of the input just sent
                 } else {
@@ -106,7 +108,7 @@ public struct FuzzSession {
                     break
                 }
             }
-            drain(what, input.fuzzClass)
+            drain(what, input.fuzzClass, inputID: sentinel - 1)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
             report.msPerClass[input.fuzzClass, default: 0] += ms
             if ms > report.slowestMs { report.slowestMs = ms; report.slowest = what }

@@ -32,7 +32,8 @@ public enum IncomingMessage: Sendable, Equatable {
                 self = .invalid(id: id, error: ResponseError(code: .invalidRequest, message: "method must be a string"))
                 return
             }
-            let params = o["params"]
+            // "params": null is taken as absent (LSP clients such as pygls send it for `shutdown`).
+            let params: JSONValue? = o["params"].flatMap { $0.isNull ? Optional<JSONValue>.none : $0 }
             if let p = params {
                 switch p {
                 case .object, .array: break

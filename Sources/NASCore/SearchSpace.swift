@@ -90,6 +90,11 @@ public protocol SearchSpace: Sendable {
     /// path holds a `none` edge): the cell outputs zeros, and runtimes that prune dead graphs
     /// time such networks in their own regime (pixel3/raspi4: 0.003 ms to 34 ms).
     func hasNoDataPath(_ arch: Architecture) -> Bool
+    /// Whether the architecture is degenerate: a network whose output does not depend on its
+    /// input, so no accuracy or latency claim about it is useful (NB201: no data path,
+    /// `hasNoDataPath`; 341 cells at ≈ 10% accuracy). Searches, generators and default
+    /// predictors leave such architectures out unless asked (`includeDegenerate`).
+    func isDegenerate(_ arch: Architecture) -> Bool
     /// Per decision, whether its operation lies on a data path from the cell's input to its
     /// output (an NB201 edge whose source the input reaches and which reaches the output, both
     /// through non-`none` edges); nil for spaces without dead operations (chains). Runtimes that
@@ -196,6 +201,14 @@ extension SearchSpace {
 
     /// Default: every architecture of a chain-structured space computes.
     public func hasNoDataPath(_ arch: Architecture) -> Bool { false }
+
+    /// Default: degenerate exactly when no data path joins input and output (never, for chains).
+    public func isDegenerate(_ arch: Architecture) -> Bool { hasNoDataPath(arch) }
+
+    /// Indices of the degenerate architectures of `archs`, in order.
+    public func degenerateIndices(_ archs: [Architecture]) -> [Int] {
+        archs.indices.filter { isDegenerate(archs[$0]) }
+    }
 
     /// Default: a chain has no dead operations.
     public func dataPathDecisions(_ arch: Architecture) -> [Bool]? { nil }

@@ -38,8 +38,9 @@ struct EvaluationCache {
             }
         }
         if !fresh.isEmpty {
-            let lat = try problem.latency(fresh)
-            let acc = try problem.accuracy(fresh)
+            // Excluded (degenerate) architectures get NaN: no reward, never on the front.
+            let lat = try problem.values(of: fresh, problem.latency)
+            let acc = try problem.values(of: fresh, problem.accuracy)
             guard lat.count == fresh.count, acc.count == fresh.count else {
                 throw NASError(.internal, "an objective returned \(lat.count)/\(acc.count) values for \(fresh.count) architectures")
             }

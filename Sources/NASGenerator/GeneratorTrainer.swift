@@ -44,7 +44,8 @@ public enum GeneratorTrainer {
         var seen = Set<Architecture>()
         var attempts = 0
         while warm.count < config.warmupSamples && attempts < config.warmupSamples * 4 {
-            let a = space.sample(using: &rng)
+            var a = space.sample(using: &rng)
+            problem.canonicalize(&a)
             attempts += 1
             if seen.insert(a).inserted { warm.append(a) }
         }
@@ -122,7 +123,7 @@ public enum GeneratorTrainer {
                                 CategoricalHeads.softmax(lo.baseAddress! + i * d, offsets: offsets, into: pr.baseAddress! + i * d)
                                 for _ in 0..<m {
                                     var a = Architecture(genes: CategoricalHeads.sample(pr.baseAddress! + i * d, offsets: offsets, using: &rng))
-                                    space.canonicalize(&a)
+                                    problem.canonicalize(&a)  // fixed decisions, then the space's rule
                                     batch.append(a)
                                 }
                             }

@@ -94,7 +94,8 @@ public struct TrainedGenerator: Sendable {
         var candidates: [[(Architecture, String)]] = []
         var clampedFlags: [Bool] = []
         for (i, b) in budgets.enumerated() {
-            let (top, clamped) = argmax(budgetMs: b)
+            var (top, clamped) = argmax(budgetMs: b)
+            problem?.canonicalize(&top)  // the problem's fixed decisions (e.g. OFA's measured resolution)
             clampedFlags.append(clamped)
             var list = [(top, "argmax")]
             if samples > 0 {
@@ -103,7 +104,7 @@ public struct TrainedGenerator: Sendable {
                 probs.withUnsafeBufferPointer { p in
                     for _ in 0..<samples {
                         var a = Architecture(genes: CategoricalHeads.sample(p.baseAddress!, offsets: network.logitOffsets, using: &rng))
-                        space.canonicalize(&a)
+                        if let problem { problem.canonicalize(&a) } else { space.canonicalize(&a) }
                         list.append((a, "sample"))
                     }
                 }

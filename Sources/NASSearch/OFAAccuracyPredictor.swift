@@ -16,6 +16,9 @@ public struct OFAAccuracyPredictor: Sendable {
     public var heldOut: RegressionMetrics
     /// Number of architectures trained on (including the early-stopping validation part).
     public var trainingCount: Int
+    /// Decisions all measured subnets share (`AccuracySource.constantDecisions`): resolution
+    /// 224 in the shipped file, so predictions at other resolutions are extrapolations.
+    public var measuredDecisions: [Int: UInt8] = [:]
 
     /// Trains on the fixtures. `holdOutFraction` of the measurements (shuffled with `seed`) are
     /// kept out for `heldOut`; early stopping uses `config.validationFraction` of the rest.
@@ -41,7 +44,8 @@ public struct OFAAccuracyPredictor: Sendable {
         let xt = try space.encode(test.map { data.archs[$0] }, encoding: encoding)
         let metrics = RegressionMetrics(predicted: regressor.predict(xt), actual: test.map { data.top1[$0] })
         return OFAAccuracyPredictor(regressor: regressor, space: space, encoding: encoding, heldOut: metrics,
-                                    trainingCount: train.count)
+                                    trainingCount: train.count,
+                                    measuredDecisions: AccuracySource.constantDecisions(of: data.archs))
     }
 
     /// Predicted top-1 % of a batch (one encode + one batched forward pass).
@@ -53,6 +57,7 @@ public struct OFAAccuracyPredictor: Sendable {
     public var source: AccuracySource {
         let me = self
         return AccuracySource(objective: { archs throws(NASError) in try me.predict(archs) },
-                              label: "ImageNet top-1 % (predicted by an MLP trained on 2,223 OFA measurements)")
+                              label: "ImageNet top-1 % (predicted by an MLP trained on \(trainingCount) of 2,223 OFA measurements)",
+                              measuredDecisions: measuredDecisions)
     }
 }

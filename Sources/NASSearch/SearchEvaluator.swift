@@ -45,7 +45,7 @@ final class SearchEvaluator {
             if freshSet.insert(a).inserted { fresh.append(a) }
         }
         if !fresh.isEmpty {
-            let lat = try problem.latency(fresh)
+            let lat = try problem.values(of: fresh, problem.latency)  // NaN for excluded (degenerate) ones
             guard lat.count == fresh.count else {
                 throw NASError(.internal, "latency objective returned \(lat.count) values for \(fresh.count) architectures")
             }

@@ -33,7 +33,7 @@ final class SearchLoop {
         var genes = [UInt8](repeating: 0, count: cardinalities.count)
         for i in 0..<genes.count { genes[i] = UInt8(rng.nextInt(cardinalities[i])) }
         var a = Architecture(genes: genes)
-        space.canonicalize(&a)
+        problem.canonicalize(&a)
         return a
     }
 
@@ -43,14 +43,14 @@ final class SearchLoop {
         for i in 0..<a.genes.count where rng.nextDouble() < p {
             a.genes[i] = UInt8(rng.nextInt(cardinalities[i]))
         }
-        space.canonicalize(&a)
+        problem.canonicalize(&a)
         return a
     }
 
     private func crossover(_ a: Architecture, _ b: Architecture) -> Architecture {
         var c = a
         for i in 0..<c.genes.count where rng.next() & 1 == 1 { c.genes[i] = b.genes[i] }
-        space.canonicalize(&c)
+        problem.canonicalize(&c)
         return c
     }
 

@@ -38,7 +38,7 @@ public struct SpaceProfile: Sendable {
 
     /// A profile.
     public init(fixtureTables: [FixtureTable] = [], defaultTrainSize: Int = 900, accuracySources: [String] = [],
-                defaultAccuracySource: String = "macs") {
+                defaultAccuracySource: String = "max-macs") {
         self.fixtureTables = fixtureTables
         self.defaultTrainSize = defaultTrainSize
         self.accuracySources = accuracySources

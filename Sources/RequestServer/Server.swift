@@ -185,7 +185,12 @@ public final class Server: Sendable {
         do {
             json = try JSONParser.parse(body)
         } catch {
-            sink.send(OutgoingMessage.error(id: nil, ResponseError(code: .parseError, message: "parse error: \(error)")))
+            // Answer with the id when a lenient scan finds one no request in progress holds, so
+            // the client's request fails instead of waiting forever.
+            let id = RequestID.recovered(fromMalformed: body).flatMap { id in
+                state.withLock { $0.scheduler.job(id: id) == nil } ? id : nil
+            }
+            sink.send(OutgoingMessage.error(id: id, ResponseError(code: .parseError, message: "parse error: \(error)")))
             return
         }
         switch json {

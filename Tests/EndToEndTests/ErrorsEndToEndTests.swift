@@ -57,7 +57,8 @@ final class ErrorsEndToEndTests: XCTestCase {
         // Too long: the body swallows the start of the next frame; the one after is served.
         d.sendRaw(Array("Content-Length: \(body.utf8.count + 30)\r\n\r\n\(body)".utf8))
         d.sendRaw(d.framed(#"{"jsonrpc":"2.0","id":41,"method":"hwnas/sample","params":{"space":"nb201"}}"#))
-        XCTAssertNotNil(d.wait { $0["id"] == .null })
+        // The swallowing frame is a parse error answered with the id recovered from its start.
+        XCTAssertEqual(errorCode(d.response(40)), -32700)
         assertStillServes(d, id: 5)
     }
 
@@ -67,10 +68,32 @@ final class ErrorsEndToEndTests: XCTestCase {
             XCTAssertNotNil(d.call(1, "initialize")?["result"])
             let bad: [UInt8] = Array(#"{"jsonrpc":"2.0","id":2,"method":"encode","params":{"space":""#.utf8) + [0xFF, 0xFE] + Array(#""}}"#.utf8)
             d.sendRaw(f == .ndjson ? bad + [0x0A] : Array("Content-Length: \(bad.count)\r\n\r\n".utf8) + bad)
-            let e = d.wait { $0["id"] == .null }
+            let e = d.response(2)
             XCTAssertEqual(errorCode(e), -32700, "\(f)")
             XCTAssertTrue(e?["error"]?["message"]?.stringValue?.contains("UTF-8") ?? false)
             assertStillServes(d, id: 3)
+        }
+    }
+
+    /// A request carrying NaN (Python's json.dumps writes it) is not JSON: its parse error
+    /// carries the request's id, so the client waiting on it is answered; `"params": null` is
+    /// accepted as absent.
+    func testParseErrorAnswersTheRequestAndNullParams() throws {
+        for f in framings {
+            let d = try DaemonProcess(framing: f)
+            XCTAssertNotNil(d.call(1, "initialize")?["result"])
+            d.sendRaw(d.framed(#"{"jsonrpc":"2.0","id":2,"method":"predict","params":{"space":"nb201","device":"pixel3","archs":[NaN]}}"#))
+            let e = d.response(2)
+            XCTAssertEqual(errorCode(e), -32700, "\(f): \(String(describing: e))")
+            d.sendRaw(d.framed(#"{"jsonrpc":"2.0","id":"s","method":"hwnas/sample","params":{"space":"nb201","count":Infinity}}"#))
+            XCTAssertEqual(errorCode(d.wait { $0["id"] == "s" }), -32700, "\(f)")
+            assertStillServes(d, id: 3)
+            d.sendRaw(d.framed(#"{"jsonrpc":"2.0","id":4,"method":"shutdown","params":null}"#))
+            let r = d.response(4)
+            XCTAssertNil(r?["error"], "\(f): \(String(describing: r))")
+            XCTAssertEqual(r?["result"], .null, "\(f)")
+            d.sendRaw(d.framed(#"{"jsonrpc":"2.0","method":"exit","params":null}"#))
+            XCTAssertEqual(d.waitForExit(), 0, "\(f)")
         }
     }
 

@@ -14,7 +14,8 @@ extension Server {
         }) { params, context in
             let (problem, metadata) = try services.searchProblem(
                 space: params.space, device: params.device, predictor: params.predictor, spec: params.spec,
-                batch: params.batch, objective: params.objective, control: context.job)
+                batch: params.batch, objective: params.objective, includeDegenerate: params.includeDegenerate,
+                control: context.job)
             let budgets: GeneratorBudgets
             switch (params.budgetRange, params.budgets) {
             case (let r?, nil):
@@ -47,7 +48,8 @@ extension Server {
             if samples > 0 {
                 problem = try services.searchProblem(
                     space: g.space.id, device: nil, predictor: g.metadata["latency"], spec: nil, batch: nil,
-                    objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"]), control: context.job).0
+                    objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"], extrapolate: g.metadata["extrapolate"] == "true"),
+                    includeDegenerate: g.metadata["includeDegenerate"] == "true", control: context.job).0
             }
             // With `confidence`, each budget is shrunk by the margin the generator's latency
             // predictor's error profile gives near it, as `search` does.
@@ -67,11 +69,11 @@ extension Server {
             let t0 = Date()
             let out = try g.generate(budgets: effective, samples: samples, problem: problem, seed: params.seed ?? 0)
             return GenerateResult(
-                generator: id, accuracyLabel: g.accuracyLabel,
+                generator: id, accuracyLabel: g.accuracyLabel, objective: g.metadata["accuracy"],
                 results: out.enumerated().map { i, r in
                     GeneratedMessage(budgetMs: params.budgets[i], arch: g.space.format(r.arch), latencyMs: r.latencyMs,
                                      accuracy: r.accuracy, feasible: r.feasible, clamped: r.clamped, source: r.source,
-                                     safetyMargin: margins?[i])
+                                     safetyMargin: margins?[i], degenerate: g.space.isDegenerate(r.arch) ? true : nil)
                 },
                 elapsedMs: Date().timeIntervalSince(t0) * 1000)
         }

@@ -76,6 +76,7 @@ extension Server {
             case let other:
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }
+            result.degenerate = space.degenerateMarks(try ArchitectureInput.resolve(params.archs, in: space))
             if let level = params.interval {
                 guard neighbour == nil else {
                     throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")

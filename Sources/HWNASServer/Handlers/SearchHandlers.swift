@@ -12,7 +12,8 @@ extension Server {
         }) { params, context in
             let (problem, sources) = try services.searchProblem(
                 space: params.space, device: params.device, predictor: params.predictor ?? params.objective?.latency,
-                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false, control: context.job)
+                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false,
+                includeDegenerate: params.includeDegenerate, control: context.job)
             let space = problem.space
 
             let goal: SearchGoal
@@ -51,7 +52,9 @@ extension Server {
                 partial: r.partial, generations: r.generations, feasibleFraction: r.feasibleFraction,
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
                 predictor: sources["latency"] ?? "",
-                safetyMargin: params.budget == nil ? nil : config.safetyMargin)
+                safetyMargin: params.budget == nil ? nil : config.safetyMargin,
+                objective: sources["accuracy"],
+                warnings: problem.warnings(for: r))
         }
     }
 }

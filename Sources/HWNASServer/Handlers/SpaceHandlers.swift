@@ -22,10 +22,12 @@ extension Server {
                 var vectors: [[Float]] = []
                 vectors.reserveCapacity(m.rows)
                 for r in 0..<m.rows { vectors.append(m.row(r)) }
-                return EncodeResult(encoding: encoding, dimension: dim, vectors: vectors, vectorsF32: nil, count: m.rows, dimensions: dims)
+                return EncodeResult(encoding: encoding, dimension: dim, vectors: vectors, vectorsF32: nil, count: m.rows, dimensions: dims,
+                                    degenerate: space.degenerateMarks(archs))
             case "f32-base64":
                 let packed = m.storage.withUnsafeBytes { Data($0) }.base64EncodedString()
-                return EncodeResult(encoding: encoding, dimension: dim, vectors: nil, vectorsF32: packed, count: m.rows, dimensions: dims)
+                return EncodeResult(encoding: encoding, dimension: dim, vectors: nil, vectorsF32: packed, count: m.rows, dimensions: dims,
+                                    degenerate: space.degenerateMarks(archs))
             case let other:
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }

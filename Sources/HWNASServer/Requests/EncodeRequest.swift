@@ -32,9 +32,12 @@ public struct EncodeResult: Codable, Sendable {
     public var count: Int
     /// Meaning of each dimension, when asked for.
     public var dimensions: [DimensionInfo]?
+    /// Indices (in request order) of the degenerate architectures (`SearchSpace.isDegenerate`:
+    /// NB201 cells with no data path from input to output); absent when there are none.
+    public var degenerate: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case encoding, dimension, vectors, count, dimensions
+        case encoding, dimension, vectors, count, dimensions, degenerate
         case vectorsF32 = "vectors_f32"
     }
 }

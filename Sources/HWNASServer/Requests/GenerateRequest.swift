@@ -35,11 +35,14 @@ public struct GeneratedMessage: Codable, Sendable {
     /// With `confidence`: the margin applied (the generator answered budget × (1 − margin), and
     /// `feasible` is against that).
     public var safetyMargin: Double?
+    /// True when the answer is degenerate (only possible for a generator trained with
+    /// `includeDegenerate`, or an argmax answered without re-ranking, `samples: 0`).
+    public var degenerate: Bool?
     enum CodingKeys: String, CodingKey {
         case budgetMs = "budget_ms"
         case arch
         case latencyMs = "latency_ms"
-        case accuracy, feasible, clamped, source, safetyMargin
+        case accuracy, feasible, clamped, source, safetyMargin, degenerate
     }
 }
 
@@ -47,6 +50,8 @@ public struct GeneratedMessage: Codable, Sendable {
 public struct GenerateResult: Codable, Sendable {
     public var generator: String
     public var accuracyLabel: String
+    /// The accuracy objective's name the generator was trained for (as in `search`).
+    public var objective: String?
     public var results: [GeneratedMessage]
     public var elapsedMs: Double
 }

@@ -40,9 +40,12 @@ public struct PredictResult: Codable, Sendable {
     public var interval: Double?
     public var lower: [Double]?
     public var upper: [Double]?
+    /// Indices of the degenerate architectures (as in `encode`), absent when none: default
+    /// predictors are trained without them, so their values are extrapolations.
+    public var degenerate: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case predictor, interval, lower, upper
+        case predictor, interval, lower, upper, degenerate
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"
     }

@@ -40,6 +40,9 @@ public struct SearchRequest: RequestType {
     /// held-out error near the budget (`ErrorProfile`; predictors trained by `train` or as a
     /// default have one).
     public var confidence: Double?
+    /// Let degenerate architectures (`encode`'s `degenerate`: NB201 cells with no data path)
+    /// be best, fastest or on the front. Default false.
+    public var includeDegenerate: Bool?
 }
 
 /// One architecture with its objectives.
@@ -75,4 +78,10 @@ public struct SearchResultMessage: Codable, Sendable {
     public var predictor: String
     /// Budget mode: the safety margin applied (given, or derived from `confidence`).
     public var safetyMargin: Double?
+    /// The accuracy objective's name (`cifar10`, `ofa-top1`, `max-macs`, ...): the request's
+    /// `objective.accuracy` or the space's default.
+    public var objective: String?
+    /// What the result rests on that the data does not support (e.g. an accuracy extrapolated
+    /// beyond the measured resolution); absent when nothing.
+    public var warnings: [String]?
 }

@@ -29,6 +29,9 @@ public struct TrainGeneratorRequest: RequestType {
     /// Id of the generator (default generated from space, device and seed).
     public var id: String?
     public var save: Bool?
+    /// Let degenerate architectures (NB201 cells with no data path) be generated (default
+    /// false: they earn no reward and are never answered); kept in the generator's metadata.
+    public var includeDegenerate: Bool?
 }
 
 /// A trained generator.

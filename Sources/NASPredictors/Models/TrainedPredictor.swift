@@ -79,9 +79,14 @@ public struct TrainedPredictor: Sendable, Equatable {
         for (i, a) in archs.enumerated() {
             do { try space.validate(a) } catch { throw error.inField("archs[\(i)]") }
         }
-        return try model.predict(archs, space: space, encoding: ActiveOneHot(space: space),
-                                 device: spec ?? deviceSpec)
+        let v = try model.predict(archs, space: space, encoding: ActiveOneHot(space: space), device: spec ?? deviceSpec)
+        guard let floor = notes[Self.floorKey].flatMap(Double.init), floor > 0 else { return v }
+        return v.map { max($0, floor) }
     }
+
+    /// The notes key of the prediction floor (ms): half the fastest latency the predictor was
+    /// trained on (`PredictorTrainer`); predictions never go below it.
+    public static let floorKey = "floorMs"
 
     /// Metrics of this predictor on measured samples.
     public func evaluate(archs: [Architecture], latency: [Double], spec: [String: Double]? = nil) throws(NASError) -> RegressionMetrics {

@@ -139,8 +139,9 @@ public final class PredictorStore: Sendable {
         try cachedDefault(id: Self.defaultID(space: space, device: device),
                           isCurrent: { $0.notes["recipe"] == PredictorTrainer.recipe }) { () throws(NASError) -> TrainedPredictor in
             _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
-            return try PredictorTrainer(catalog: catalog).train(
-                TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device)), control: control)
+            var request = TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device))
+            request.excludeDegenerate = true  // searches never use them; see TrainRequest
+            return try PredictorTrainer(catalog: catalog).train(request, control: control)
         }
     }
 

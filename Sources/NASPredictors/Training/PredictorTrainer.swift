@@ -24,8 +24,10 @@ public struct PredictorTrainer: Sendable {
     /// Version of the training recipe, saved as `notes["recipe"]`: a default predictor saved by
     /// an older recipe is retrained on first use (2: NB201 no-data-path cells modelled apart;
     /// 3: the held-out error profile saved in notes, for `search`'s `confidence`; 4: the profile
-    /// holds both tails, for `predict`'s intervals).
-    public static let recipe = "4"
+    /// holds both tails, for `predict`'s intervals; 5: degenerate architectures left out of
+    /// defaults' training and judging, `TrainRequest.excludeDegenerate`, and predictions floored
+    /// at half the fastest training latency, `notes.floorMs`).
+    public static let recipe = "5"
 
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
@@ -38,7 +40,15 @@ public struct PredictorTrainer: Sendable {
         guard TrainedPredictor.isValidID(id) else {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
-        let (archs, latency, source) = try data(for: request, space: space)
+        var (archs, latency, source) = try data(for: request, space: space)
+        if request.excludeDegenerate {
+            let kept = archs.indices.filter { !space.isDegenerate(archs[$0]) }
+            if kept.count < archs.count {
+                source += " without \(archs.count - kept.count) degenerate"
+                archs = kept.map { archs[$0] }
+                latency = kept.map { latency[$0] }
+            }
+        }
         let order = Self.splitOrder(count: archs.count, seed: request.seed)
         let defaultSize = request.samples != nil ? Int((Double(archs.count) * 0.8).rounded()) : Self.defaultTrainSize(space: space.id)
         let nTrain = min(request.trainSize ?? defaultSize, archs.count)
@@ -65,12 +75,17 @@ public struct PredictorTrainer: Sendable {
         let outliers = zip(flagged, outlierPredictions).map {
             SampleOutlier(index: $0.0, arch: archs[$0.0], measured: latency[$0.0], predicted: $0.1)
         }
+        // Never below half the fastest training latency: an additive fit over few live operations
+        // priced ordinary pixel3 cells (measured ≥ 1.05 ms) at 0 ms. Half, not all of it: on GPUs
+        // the fastest cells lie below a 1,000-cell training sample's minimum (2080ti_1: 2.68 vs
+        // 3.17 ms) and must stay reachable. Saved as notes.floorMs.
+        let floor = 0.5 * (trainY.min() ?? 0)
 
         var heldOut: RegressionMetrics? = nil, lutMetrics: RegressionMetrics? = nil, profile: ErrorProfile? = nil
         if !testIdx.isEmpty {
             let testA = testIdx.map { archs[$0] }, testY = testIdx.map { latency[$0] }
             let enc = ActiveOneHot(space: space)
-            let predicted = try fit.model.predict(testA, space: space, encoding: enc)
+            let predicted = try fit.model.predict(testA, space: space, encoding: enc).map { max($0, floor) }
             heldOut = RegressionMetrics(predicted: predicted, actual: testY)
             profile = ErrorProfile(predicted: predicted, actual: testY)
             let lut = try LUTModel.fit(archs: trainA, latency: trainY, space: space, encoding: enc)
@@ -78,6 +93,7 @@ public struct PredictorTrainer: Sendable {
         }
         var notes = ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe]
         if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
+        notes[TrainedPredictor.floorKey] = String(floor)
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: trainIdx.count, testCount: testIdx.count,

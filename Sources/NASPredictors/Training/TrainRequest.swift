@@ -51,6 +51,9 @@ public struct TrainRequest: Sendable {
     public var config: MLPTrainingConfig?
     /// Id of the new predictor (default: generated).
     public var id: String?
+    /// Leave degenerate architectures (`SearchSpace.isDegenerate`) out of training and of the
+    /// held-out metrics and error profile (what default predictors do: searches exclude them).
+    public var excludeDegenerate = false
 
     /// Makes a request.
     public init(space: String, device: String? = nil, samples: [LatencySample]? = nil, model: PredictorModelKind = .auto,

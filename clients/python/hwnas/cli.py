@@ -288,7 +288,11 @@ def _run_rpc(method, params, ctx):
         if method == "initialize":
             ctx.emit(client.server_info, method, params)
             return EXIT_OK
-        req = client.start(method, params, progress=ctx.progress(), want_progress=True)
+        try:
+            req = client.start(method, params, progress=ctx.progress(), want_progress=True)
+        except ValueError as e:  # refused before sending (NaN/Infinity)
+            ctx.stderr.write(f"hwnas: {e}\n")
+            return EXIT_ERROR
         try:
             result = _wait(req)
         except KeyboardInterrupt:

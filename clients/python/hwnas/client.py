@@ -201,8 +201,18 @@ class HwnasClient:
             self._stderr_reader.join(2)
         return DaemonExited(why, code, self._stderr_tail)
 
-    def _send(self, message):
-        body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    @staticmethod
+    def _encode(message):
+        """The JSON body of a message. NaN and Infinity are refused here (ValueError): JSON has no
+        such values, json.dumps would write them anyway and the daemon would answer a parse error."""
+        try:
+            return json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        except ValueError as e:
+            raise ValueError(f"hwnas: {message.get('method')} params contain NaN or Infinity, which JSON cannot "
+                             f"carry; replace them with finite numbers (or null) before sending ({e})") from None
+
+    def _send(self, message, body=None):
+        body = self._encode(message) if body is None else body
         try:
             with self._write_lock:
                 self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -255,6 +265,14 @@ class HwnasClient:
                 req = self._pending.pop(m["id"], None)
                 if req is not None and req.token is not None:
                     self._by_token.pop(req.token, None)
+            if req is None and m.get("id") is None and "error" in m:
+                # An error the daemon could not tie to a request (e.g. a parse error): when exactly
+                # one request is waiting, it is the one that failed.
+                with self._lock:
+                    if len(self._pending) == 1:
+                        req = self._pending.popitem()[1]
+                        if req.token is not None:
+                            self._by_token.pop(req.token, None)
             if req is None:
                 self.notifications.put(m)  # e.g. a parse error with a null id
                 return
@@ -299,6 +317,8 @@ class HwnasClient:
         token = None
         if progress is not None or want_progress:
             token = params.setdefault("progressToken", f"p{next(self._tokens)}")
+        message = {"jsonrpc": "2.0", "id": rid, "method": method, "params": params}
+        body = self._encode(message)  # before registering: a refused message leaves nothing pending
         req = Request(self, rid, method, token)
         req.callback = progress
         with self._lock:  # under the lock _fail_all takes, so no request is left waiting forever
@@ -308,7 +328,7 @@ class HwnasClient:
             if token is not None:
                 self._by_token[token] = req
         try:
-            self._send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
+            self._send(message, body)
         except DaemonExited:
             with self._lock:
                 self._pending.pop(rid, None)

@@ -322,3 +322,50 @@ def test_train_cancel_is_request_cancelled(client):
         req.result(30)
     assert e.value.code == -32800
     assert all(p["id"] != "mlp-cancelled" for p in client.list_predictors(space="nb201")["predictors"])
+
+
+def test_nan_is_refused_before_sending(client):
+    # json.dumps writes NaN, which is not JSON: the client refuses it with a clear message instead
+    # of sending a request the daemon can only answer with a parse error.
+    for bad in (float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(ValueError, match="NaN or Infinity"):
+            client.call("hwnas/sample", {"space": "nb201", "count": bad}, timeout=10)
+    assert not client._pending
+    assert client.sample(space="nb201", count=2, seed=1)["archs"]  # the session goes on
+
+
+def test_null_id_error_fails_the_one_pending_request(client):
+    # A request written by another encoder (bytes the daemon cannot parse nor find an id in):
+    # the parse error comes back with id null; the one request waiting fails instead of hanging.
+    req = hwnas.Request(client, "raw", "hwnas/sample", None)
+    with client._lock:
+        client._pending["raw"] = req
+    client._send(None, b'{"jsonrpc":"2.0","method":"hwnas/sample","params":{"count":NaN},"id":{"x":1}}')
+    with pytest.raises(HwnasError) as e:
+        req.result(timeout=20)
+    assert e.value.code == -32700
+    assert not client._pending
+    # With the id readable the daemon answers the request itself.
+    req = hwnas.Request(client, 77, "hwnas/sample", None)
+    with client._lock:
+        client._pending[77] = req
+    client._send(None, b'{"jsonrpc":"2.0","id":77,"method":"hwnas/sample","params":{"count":NaN}}')
+    with pytest.raises(HwnasError) as e:
+        req.result(timeout=20)
+    assert e.value.code == -32700
+
+
+def test_null_params_are_absent(client):
+    # pygls and other LSP clients send "params": null for shutdown.
+    req = hwnas.Request(client, 88, "shutdown", None)
+    with client._lock:
+        client._pending[88] = req
+    client._send(None, b'{"jsonrpc":"2.0","id":88,"method":"shutdown","params":null}')
+    assert req.result(timeout=20) is None
+
+
+def test_shell_client_refuses_nan(binary):
+    env = dict(os.environ, HWNASD=binary)
+    hwnas = os.path.join(ROOT, "clients", "hwnas")
+    r = subprocess.run([hwnas, "call", "hwnas/sample", '{"space":"nb201","count":NaN}'], capture_output=True, env=env, timeout=60)
+    assert r.returncode == 1 and b"NaN or Infinity" in r.stderr and r.stdout == b""
