@@ -70,6 +70,8 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
     public var outliers: [OutlierMessage]
     /// What the caller should know about the fit (a fallback taken, a ranking worse than the base's).
     public var warnings: [String]
+    /// `finetune` only: what as many samples again would add (absent below 10 samples).
+    public var moreSamples: MoreSamplesMessage?
 
     init(_ p: TrainedPredictor, path: String?) {
         predictor = p.id
