@@ -43,7 +43,7 @@ func runSuggestBench(arguments: [String]) throws {
             ((try? catalog.measurements(space: spaceID, device: $0).archs.count) ?? 0) >= 1000
         }
         let measuredHere = catalog.deviceNames(space: spaceID).filter { d in
-            (try? catalog.tableName(space: spaceID, device: d)).map(DataCatalog.isMeasuredHere) ?? false
+            (try? catalog.tableName(space: spaceID, device: d)).map { DataCatalog.isMeasuredHere(table: $0) } ?? false
         }
         targets += measuredHere
         if let only = list("--devices") { targets = targets.filter { only.contains($0) } }

@@ -23,7 +23,7 @@ public struct SuggestSamplesRequest: RequestType {
     /// Samples already measured on the device: never suggested again, the picks keep away
     /// from them, and from 3 on proxies that rank them poorly are left out.
     public var measured: [LatencySampleInput]?
-    /// `stratified` (default), `k-center`, `d-optimal`, `representative`, `random`.
+    /// `stratified` (default), `quantile`, `k-center`, `d-optimal`, `representative`, `random`.
     public var criterion: String?
     /// Compute `expectedSRCC` (default true).
     public var estimate: Bool?

@@ -18,6 +18,9 @@ public enum SampleCriterion: String, Sendable, Equatable, CaseIterable {
     /// follow the latency distribution of the candidates); within each stratum, the candidate
     /// farthest (log-latency space) from the picks so far, where the proxies disagree most.
     case stratified
+    /// Quantile strata of the mean log-latency as `stratified`, but within each stratum the
+    /// most typical candidate (nearest the stratum's mean in log-latency space).
+    case quantile
 }
 
 /// Which of a set of candidate architectures to measure on a new device, chosen from other
@@ -56,7 +59,9 @@ public enum SampleSelection {
         case .representative:
             return representative(k, coords: coords, fixed: fixed, seed: seed)
         case .stratified:
-            return stratified(k, coords: coords, fixed: fixed)
+            return stratified(k, coords: coords, fixed: fixed, typical: false)
+        case .quantile:
+            return stratified(k, coords: coords, fixed: fixed, typical: true)
         }
     }
 
@@ -95,6 +100,20 @@ public enum SampleSelection {
                 s += d * d
             }
             return s
+        }
+
+        /// Among `subset`, the candidate nearest the subset's mean point (nil when empty).
+        func nearestToMean(of subset: [Int]) -> Int? {
+            guard !subset.isEmpty else { return nil }
+            var mean = [Double](repeating: 0, count: dims)
+            for i in subset { for c in 0..<dims { mean[c] += x[i * dims + c] / Double(subset.count) } }
+            var best = (i: subset[0], d: Double.infinity)
+            for i in subset {
+                var s = 0.0
+                for c in 0..<dims { s += (x[i * dims + c] - mean[c]) * (x[i * dims + c] - mean[c]) }
+                if s < best.d { best = (i, s) }
+            }
+            return best.i
         }
 
         /// The candidate nearest the centroid (a start for farthest-first without fixed points).
@@ -233,7 +252,7 @@ public enum SampleSelection {
     /// count, counting the fixed points' strata as filled first), the pick within a stratum
     /// being the candidate farthest from all picks so far; strata are visited middle-out
     /// alternately so a short list still spans the range.
-    static func stratified(_ k: Int, coords: Coordinates, fixed: [Int]) -> [Int] {
+    static func stratified(_ k: Int, coords: Coordinates, fixed: [Int], typical: Bool) -> [Int] {
         let order = (0..<coords.n).sorted { coords.level[$0] < coords.level[$1] }
         let strata = k + fixed.count
         var stratumOf = [Int](repeating: 0, count: coords.n)
@@ -263,7 +282,9 @@ public enum SampleSelection {
             guard !members[s].isEmpty else { continue }
             // With nothing chosen yet, the stratum's median candidate.
             var best = (i: members[s][members[s].count / 2], d: -1.0)
-            if !(fixed.isEmpty && out.isEmpty) {
+            if typical {
+                best = (coords.nearestToMean(of: members[s].filter { !taken[$0] }) ?? best.i, 0)
+            } else if !(fixed.isEmpty && out.isEmpty) {
                 for i in members[s] where !taken[i] && nearest[i] > best.d { best = (i, nearest[i]) }
             }
             out.append(best.i)

@@ -117,7 +117,7 @@ _commands = [
              Flag("measured", "json", "samples already measured: a JSON list, or @FILE.csv"),
              Flag("exclude", "json", "architectures never to suggest, a JSON list"),
              Flag("candidates", "json", "the architectures to choose among, a JSON list (default the space's)"),
-             Flag("criterion", "name", "stratified (default), k-center, d-optimal, representative, random"),
+             Flag("criterion", "name", "stratified (default), quantile, k-center, d-optimal, representative, random"),
              Flag("estimate", "json", "false: skip expectedSRCC"), SEED],
             "hwnas suggest --space nb201 --count 10",
             notes="Measure the archs (hwnas measure --archs-from), then adapt-proxy; or do all of it with hwnas new-device."),

@@ -9,6 +9,8 @@ under the device's name.
 A measuring command (`--measure-cmd`, e.g. one that copies the ONNX files to a phone and times
 them there) is run through the shell with `{archs}` replaced by a file of architectures (one per
 line) and `{out}` by the samples CSV it must write (`arch,latency_ms`); `{space}` is the space.
+A command that starts hwnasd itself (e.g. `hwnas measure`) must give it a state dir of its own
+(`XDG_DATA_HOME=...`): the loop's daemon holds the lock on its state dir while the command runs.
 
 Stdlib only (measuring here needs onnxruntime: the `[measure]` extra).
 """

@@ -58,6 +58,16 @@ def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     assert os.path.exists(result["adaptation"]["path"])
     r = subprocess.run([HWNAS, "predict", "--predictor", "mycpu", "--arch", "5"], capture_output=True, env=env, timeout=60)
     assert r.returncode == 0 and json.loads(r.stdout)["latency_ms"][0] > 0
+    # Another device's measuring command (here: hwnas measure itself, through the command path; its own
+    # daemon needs a state dir of its own: the loop's daemon holds the lock on the default one).
+    cmd = f"XDG_DATA_HOME={tmp_path / 'measure'} {HWNAS} measure --space {{space}} --archs-from {{archs}} --out {{out}} --repeats 1 --passes 1 --warmup 0 --quiet"
+    r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "other", "--budget", "3", "--proxy", "lut-cpu",
+                        "--no-estimate", "--no-save", "--proxies", "pixel3", "--measure-cmd", cmd, "--json"],
+                       capture_output=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert len(result["samples"]) == 3 and all(s["latency_ms"] > 0 for s in result["samples"])
+    assert "path" not in result["adaptation"]
     # A failing measuring command is an error naming it, not a traceback.
     r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--no-estimate",
                         "--proxies", "pixel3", "--measure-cmd", "exit 3"], capture_output=True, env=env, timeout=120)
