@@ -102,6 +102,9 @@ func runSuggestBench(arguments: [String]) throws {
                                                         seed: 0, estimate: ci == 0 && k == 10)
                     let idx = s.archs.map { a in archs.firstIndex(of: a)! }
                     let sc = try score(idx, seed: 0)
+                    if arguments.contains("--verbose") {
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                    }
                     crit.append(sc.srcc)
                     critR.append(sc.rmse)
                     if let e = s.expectedSRCC { estimates.append((t, e, sc.srcc)) }

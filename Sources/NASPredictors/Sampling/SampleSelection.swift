@@ -285,7 +285,12 @@ public enum SampleSelection {
             if typical {
                 best = (coords.nearestToMean(of: members[s].filter { !taken[$0] }) ?? best.i, 0)
             } else if !(fixed.isEmpty && out.isEmpty) {
-                for i in members[s] where !taken[i] && nearest[i] > best.d { best = (i, nearest[i]) }
+                // Among the middle half of the stratum by level: the tails of the first and last
+                // strata are the space's most extreme networks, where a device is least like
+                // the rest of its own space.
+                let m = members[s].count
+                let core = members[s][(m / 4)..<max(m / 4 + 1, (3 * m) / 4)]
+                for i in core where !taken[i] && nearest[i] > best.d { best = (i, nearest[i]) }
             }
             out.append(best.i)
             add(best.i)

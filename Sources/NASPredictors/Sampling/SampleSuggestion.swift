@@ -75,10 +75,11 @@ public enum SampleSuggester {
         var bestProxy: (name: String, srcc: Double)?
         if measured.count >= 3 {
             let y = measured.map(\.latencyMs)
-            let srcc = logValues.map { v in RankCorrelation.spearman(fixed.map { v[$0] }, y) }.map { $0.isFinite ? $0 : -1 }
-            let best = srcc.indices.max { srcc[$0] < srcc[$1] }!
-            bestProxy = (proxies[best].name, srcc[best])
-            weights = srcc.map { $0 >= srcc[best] - 0.1 ? 1 : 0 }
+            let logY = y.map { log(max($0, 1e-9)) }
+            let fit = logValues.map { v in closeness(fixed.map { exp(v[$0]) }, logY) }
+            let best = fit.indices.max { fit[$0] < fit[$1] }!
+            bestProxy = (proxies[best].name, RankCorrelation.spearman(fixed.map { logValues[best][$0] }, y))
+            weights = fit.map { $0 >= fit[best] - 0.1 ? 1 : 0 }
         }
         let oneHot = ActiveOneHot(space: space)
         let rows = criterion == .dOptimal ? all.map { oneHot.activeColumns($0, space: space) } : nil
@@ -137,14 +138,28 @@ public enum SampleSuggester {
         return out
     }
 
+    /// How well a proxy's latencies `values` match measured log-latencies `logY`: the Pearson
+    /// correlation of the logs (the R² of a log-affine fit, as HELP's and `adaptProxy`'s affine
+    /// map): on a handful of samples it uses their magnitudes, steadier than the samples' ranks.
+    static func closeness(_ values: [Double], _ logY: [Double]) -> Double {
+        let r = RankCorrelation.pearson(values.map { log(max($0, 1e-9)) }, logY)
+        return r.isFinite ? r : -1
+    }
+
     /// The adaptation the estimate and `hwnas-bench suggest` measure: `adaptProxy`'s default
-    /// (method auto) with, as proxy, the member of `pool` whose latencies rank the samples best
-    /// and, as pool, the other members.
+    /// (method auto) with, as proxy, the member of `pool` whose log-latencies correlate best
+    /// with the samples' (`closeness`) and, as pool, the other members.
     public static func adaptFromPool(_ pool: [ProxyLatencyModel], samples: [LatencySample], seed: UInt64,
                                      control: JobControl = .none) throws(NASError) -> AdaptationResult {
-        let best = try ProxyAdaptation.bestProxyAffine(proxies: pool, samples: samples).proxy
-        return try ProxyAdaptation.adapt(proxy: best, targetName: "new-device", samples: samples,
-                                         pool: pool.filter { $0.name != best.name }, seed: seed, control: control)
+        guard !pool.isEmpty else { throw NASError(.invalidParams, "no proxies", field: "proxies") }
+        let logY = samples.map { log(max($0.latencyMs, 1e-9)) }
+        var best = (proxy: pool[0], fit: -Double.infinity)
+        for m in pool {
+            let r = closeness(try m.predict(samples.map(\.arch)), logY)
+            if r > best.fit { best = (m, r) }
+        }
+        return try ProxyAdaptation.adapt(proxy: best.proxy, targetName: "new-device", samples: samples,
+                                         pool: pool.filter { $0.name != best.proxy.name }, seed: seed, control: control)
     }
 }
 
