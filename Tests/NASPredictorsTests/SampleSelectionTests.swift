@@ -9,11 +9,15 @@ import NASSpaces
 final class SampleSelectionTests: XCTestCase {
     /// 200 candidates on a line (one member, log-latency i/200) plus a second member that
     /// disagrees on the odd ones.
-    let line: [[Double]] = [(0..<200).map { Double($0) / 200 }, (0..<200).map { Double($0) / 200 + ($0 % 2 == 0 ? 0 : 0.3) }]
+    let line: [[Double]] = {
+        let base: [Double] = (0..<200).map { (i: Int) -> Double in Double(i) / 200 }
+        let bumped: [Double] = (0..<200).map { (i: Int) -> Double in Double(i) / 200 + (i % 2 == 0 ? 0.0 : 0.3) }
+        return [base, bumped]
+    }()
 
     func testEveryCriterionPicksDistinctFreeCandidatesDeterministically() {
         let fixed = [3, 150]
-        let oneHot = (0..<200).map { [$0 % 5, 5 + ($0 / 5) % 4] }
+        let oneHot: [[Int]] = (0..<200).map { (i: Int) -> [Int] in [i % 5, 5 + (i / 5) % 4] }
         for c in SampleCriterion.allCases {
             let a = SampleSelection.select(count: 12, logValues: line, oneHot: oneHot, oneHotWidth: 9, fixed: fixed, criterion: c, seed: 4)
             XCTAssertEqual(a.count, 12, "\(c)")
@@ -33,9 +37,10 @@ final class SampleSelectionTests: XCTestCase {
         XCTAssertTrue(k.contains { $0 >= 190 } && k.contains { $0 <= 10 }, "\(k)")
         let s = SampleSelection.select(count: 10, logValues: line, criterion: .stratified, seed: 0)
         // One pick per tenth of the mean log-latency: every decile is hit once.
-        let level = (0..<200).map { (line[0][$0] + line[1][$0]) / 2 }
+        let level: [Double] = (0..<200).map { (i: Int) -> Double in (line[0][i] + line[1][i]) / 2 }
         let order = (0..<200).sorted { level[$0] < level[$1] }
-        let decile = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset * 10 / 200) })
+        var decile: [Int: Int] = [:]
+        for (rank, i) in order.enumerated() { decile[i] = rank * 10 / 200 }
         XCTAssertEqual(Set(s.map { decile[$0]! }), Set(0..<10), "\(s)")
     }
 
@@ -64,9 +69,13 @@ final class SampleSelectionTests: XCTestCase {
         let space = try SpaceRegistry.space("nb201")
         let all = space.enumerateAll()!.filter { !space.isDegenerate($0) }
         let candidates = Array(all.prefix(600))
+        // Related devices, as a space's measured devices are: one shared per-op cost, each device
+        // scaling every op by its own factor in 0.8...1.2.
+        var shared = SeededGenerator(seed: 99)
+        let base: [Double] = (0..<30).map { _ in 0.1 + shared.nextDouble() }
         func device(_ seed: UInt64) -> ProxyLatencyModel {
             var rng = SeededGenerator(seed: seed)
-            let cost = (0..<30).map { _ in 0.1 + rng.nextDouble() }
+            let cost: [Double] = base.map { $0 * (0.8 + 0.4 * rng.nextDouble()) }
             return ProxyLatencyModel(name: "d\(seed)", space: space) { (archs: [Architecture]) throws(NASError) -> [Double] in
                 archs.map { a in (0..<6).reduce(0.05) { $0 + cost[$1 * 5 + Int(a.genes[$1])] } }
             }
