@@ -5,8 +5,8 @@
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
 // the new device: its own data never enters the pool or the proxies (the other published
 // devices of the space, a pairwise/LUT model each). From k of its measured architectures the
-// default adaptation (`SampleSuggester.adaptFromPool`: adaptProxy auto, the best proxy on the
-// samples plus the pool) is built, and scored on its other measured architectures (SRCC, RMSE
+// default adaptation (`SampleSuggester.adaptFromPool`: adaptProxy auto, the proxy closest to
+// the samples plus the pool) is built, and scored on its other measured architectures (SRCC, RMSE
 // in ms). Picks: (a) `suggestSamples`' criteria (the default one first), (b) HELP's 10
 // reference architectures (k = 10, where the device measured them all), (c) random (mean over
 // seeds). Degenerate NB201 cells are left out of candidates and test sets alike.
@@ -35,7 +35,7 @@ func runSuggestBench(arguments: [String]) throws {
     let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
     emit("# hwnas-bench suggest\n")
     emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
-    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member ranking the k samples best. Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
+    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (Pearson of log-latencies). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])

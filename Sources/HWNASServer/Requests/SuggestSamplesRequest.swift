@@ -21,7 +21,7 @@ public struct SuggestSamplesRequest: RequestType {
     /// Architectures never to suggest.
     public var exclude: [ArchitectureInput]?
     /// Samples already measured on the device: never suggested again, the picks keep away
-    /// from them, and from 3 on proxies that rank them poorly are left out.
+    /// from them, and from 3 on proxies that match them poorly are left out.
     public var measured: [LatencySampleInput]?
     /// `stratified` (default), `quantile`, `k-center`, `d-optimal`, `representative`, `random`.
     public var criterion: String?
@@ -45,7 +45,7 @@ public struct SuggestSamplesResult: Codable, Sendable {
     public var estimate: [ProxyScore]
     /// The proxies used and their weight (0: left out because they rank `measured` poorly).
     public var proxies: [ProxyWeight]
-    /// With 3 or more `measured`: the proxy that ranks them best (a good `adaptProxy` proxy).
+    /// With 3 or more `measured`: the proxy whose log-latencies correlate best with them (a good `adaptProxy` proxy), with its SRCC on them.
     public var bestProxy: ProxyScore?
 
     /// A proxy and an SRCC.

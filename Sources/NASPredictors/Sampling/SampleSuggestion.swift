@@ -17,9 +17,10 @@ public struct SampleSuggestion: Sendable {
     /// The proxies held out for `expectedSRCC`, each with its SRCC.
     public var estimate: [(proxy: String, srcc: Double)] = []
     /// The proxies used, in order, with their weight in the distance (equal unless samples
-    /// were measured: then proxies that rank them poorly weigh less).
+    /// were measured: then proxies that match them poorly are left out).
     public var proxies: [(name: String, weight: Double)]
-    /// With 3 or more measured samples: the proxy whose latencies rank them best, and its SRCC.
+    /// With 3 or more measured samples: the proxy whose log-latencies correlate best with them
+    /// (`closeness`), and its SRCC with them.
     public var bestProxy: (name: String, srcc: Double)?
 }
 
@@ -38,8 +39,8 @@ public enum SampleSuggester {
     /// - Parameters:
     ///   - proxies: other devices' models (at least 1); their latencies place the candidates.
     ///   - measured: samples already measured on the new device: their architectures are never
-    ///     suggested again and the picks keep away from them; with 3 or more, proxies that rank
-    ///     them poorly (SRCC more than 0.1 below the best proxy's) are left out of the distance.
+    ///     suggested again and the picks keep away from them; with 3 or more, proxies that match
+    ///     them poorly (`closeness` more than 0.1 below the best proxy's) are left out of the distance.
     ///   - estimate: compute `expectedSRCC` (a few adaptations; about a second in a release build).
     public static func suggest(space: any SearchSpace, candidates: [Architecture], proxies: [ProxyLatencyModel],
                                count: Int, measured: [LatencySample] = [], criterion: SampleCriterion = defaultCriterion,
@@ -89,7 +90,7 @@ public enum SampleSuggester {
         var reason = "\(picks.count) of \(all.count - fixed.count) candidates by \(criterion.rawValue) in the log-latency space of \(used) prox\(used == 1 ? "y" : "ies")"
         if !fixed.isEmpty { reason += ", away from the \(fixed.count) measured" }
         if let b = bestProxy, used < proxies.count {
-            reason += " (\(proxies.count - used) left out: they rank the measured samples > 0.1 SRCC worse than \(b.name))"
+            reason += " (\(proxies.count - used) left out: their log-latencies correlate with the measured ones > 0.1 worse than \(b.name))"
         }
         var suggestion = SampleSuggestion(archs: picks.map { all[$0] }, criterion: criterion, reason: reason,
                                           proxies: zip(proxies, weights).map { ($0.0.name, $0.1) }, bestProxy: bestProxy)
