@@ -2,7 +2,7 @@
 
 suggestSamples (which architectures to measure) -> measure them (onnxruntime on this machine with
 `hwnas measure`, a shell command for another device, or a Python callback) -> adaptProxy (the
-proxy: the fixture device that ranks the measurements best, unless given) -> the cross-validated
+proxy: the fixture device closest to the measurements, unless given) -> the cross-validated
 estimate and what more samples would add (`moreSamples`) -> the predictor, saved in the state dir
 under the device's name.
 
@@ -65,7 +65,7 @@ def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, mea
     `measure_cmd` (a shell command, see the module doc); else onnxruntime here (`hwnas.measure`,
     `repeats` timed runs x `passes`). `measured`: samples already taken (sequential use: the
     suggestions keep away from them and they join the fit). `proxy`: adaptProxy's proxy
-    (default: suggestSamples' `bestProxy`, the fixture device ranking the measurements best).
+    (default: suggestSamples' `bestProxy`, the fixture device closest to the measurements: log-latency correlation).
     `progress`: a stream for lines, or a callable of {step, total, message}."""
     total = 4
     prior = list(measured or [])
@@ -128,7 +128,7 @@ def _parser():
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3 (a space with measured fixture devices)")
     p.add_argument("--name", required=True, help="the new device's name: the saved predictor's id")
     p.add_argument("--budget", required=True, type=int, help="how many architectures to measure")
-    p.add_argument("--proxy", help="adaptProxy's proxy (default: the fixture device ranking the measurements best)")
+    p.add_argument("--proxy", help="adaptProxy's proxy (default: the fixture device closest to the measurements)")
     p.add_argument("--proxies", action="append", metavar="NAME",
                    help="devices/predictors that place the candidates (default all fixture devices); may repeat")
     p.add_argument("--measure-cmd", metavar="CMD",
