@@ -20,11 +20,13 @@ final class OutputQueueTests: XCTestCase {
         transport.send(["id": 4, "result": "small too"])
 
         var bytes: [UInt8] = []
+        var lines = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while bytes.filter({ $0 == 0x0A }).count < 4 {
+        while lines < 4 {
             let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress!, $0.count) }
             XCTAssertGreaterThan(n, 0)
             if n <= 0 { break }
+            lines += chunk.withUnsafeBytes { raw in raw[0..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
             bytes += chunk[0..<n]
         }
         transport.closeOutput()
