@@ -27,7 +27,7 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
                 SpaceSummary(id: $0.id, summary: $0.summary, decisions: $0.decisionCount, size: $0.size, encodings: $0.encodings)
             }
         },
-        devices: { services?.deviceSummaries() ?? [] },
+        devices: { detailed in services?.deviceSummaries(detailed: detailed) ?? [] },
         predictors: {
             (services?.predictors.list() ?? []).map { p in
                 var info: [String: JSONValue] = ["variant": .string(p.variant), "trainCount": .number(Double(p.trainCount))]
@@ -37,6 +37,5 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
                 }
                 return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
             }
-        },
-        deviceDetails: { services?.deviceSummaries(detailed: true) ?? [] })
+        })
 }
