@@ -27,3 +27,9 @@ func benchCPUTicks(pid: Int32) -> Int {
 func benchCPUSeconds(pid: Int32) -> Double {
     Double(max(0, benchCPUTicks(pid: pid))) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
+
+/// `/proc/loadavg`'s three averages (1, 5, 15 min), or "?": printed beside every timing.
+func benchLoadAverage() -> String {
+    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return s.split(separator: " ").prefix(3).joined(separator: " ")
+}

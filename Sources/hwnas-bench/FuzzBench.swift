@@ -87,11 +87,6 @@ private struct FuzzOutcome: Sendable {
     var daemonCPUSeconds: Double
 }
 
-/// The 1-minute load average, as /proc/loadavg gives it.
-func benchLoadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
-}
-
 /// A daemon with a LUT predictor trained for the state check, and that predictor's answer.
 private func startFuzzDaemon(framing: Framing) throws(BenchFailure) -> (DaemonProcess, JSONValue) {
     let d: DaemonProcess

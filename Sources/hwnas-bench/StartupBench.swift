@@ -31,7 +31,7 @@ func runStartupBench(arguments: [String]) throws {
         print("wrote \(small) predictors to \(keep)/predictors")
         return
     }
-    print("hwnas-bench startup: daemon \(DaemonProcess.binaryPath), \(runs) timed starts per directory, load \(startupLoadAverage())")
+    print("hwnas-bench startup: daemon \(DaemonProcess.binaryPath), \(runs) timed starts per directory, load \(benchLoadAverage())")
     print("")
     print("| state directory | files | bytes | first start (no index) | start, indexed (median of \(runs)) | CPU ms, indexed start (median) | initialize answer | listPredictors | first predict on a saved one | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -135,8 +135,4 @@ private func daemonCPUMs(_ pid: Int32) -> Double {
 
 private func startupMs(_ d: Duration) -> Double {
     Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
-}
-
-private func startupLoadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 }

@@ -171,8 +171,3 @@ func helpReferences(catalog: DataCatalog, space: any SearchSpace) -> [Architectu
     }
 }
 
-/// `/proc/loadavg`'s three averages, or "?".
-func benchLoadAverage() -> String {
-    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
-    return s.split(separator: " ").prefix(3).joined(separator: " ")
-}
