@@ -151,7 +151,12 @@ public struct JSONParser {
         let start = pos + 1
         var i = start
         var ascii = true
-        // Fast scan: no escapes.
+        // Fast scan, 8 bytes at a time while none is '"', '\\', a control character or non-ASCII
+        // (a word with any of them, or a false alarm, goes to the byte loop below).
+        while i + 8 <= end {
+            if ByteScan.hasStringSpecial(ByteScan.word(base + i)) { break }
+            i += 8
+        }
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {

@@ -14,3 +14,27 @@ func benchQuantile(_ xs: [Double], _ q: Double) -> Double {
     let s = xs.sorted()
     return s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))]
 }
+
+/// `date …, load average …, commit …` for a results file: when, how busy, which code.
+func benchProvenance() -> String {
+    let git = Process()
+    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    git.arguments = ["git", "rev-parse", "--short", "HEAD"]
+    let pipe = Pipe()
+    git.standardOutput = pipe
+    git.standardError = FileHandle.nullDevice
+    var commit = "unknown"
+    if (try? git.run()) != nil {
+        git.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if !text.isEmpty { commit = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+    let date = ISO8601DateFormatter().string(from: Date())
+    return "date \(date), load average \(benchLoadAverage()), commit \(commit)"
+}
+
+/// The 1, 5 and 15 minute load averages, from /proc/loadavg.
+func benchLoadAverage() -> String {
+    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+    return s.split(separator: " ").prefix(3).joined(separator: " ")
+}
