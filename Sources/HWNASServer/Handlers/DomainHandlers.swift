@@ -29,8 +29,8 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
         devices: { services?.deviceSummaries() ?? [] },
         predictors: {
             (services?.predictors.list() ?? []).map { p in
-                var info: [String: JSONValue] = ["variant": .string(p.metrics.variant), "trainCount": .number(Double(p.metrics.trainCount))]
-                if let m = p.metrics.heldOut {
+                var info: [String: JSONValue] = ["variant": .string(p.variant), "trainCount": .number(Double(p.trainCount))]
+                if let m = p.heldOut {
                     info["heldOutRMSE"] = .number(m.rmse)
                     info["heldOutSpearman"] = .number(m.spearman)
                 }
