@@ -55,7 +55,10 @@ public enum EnvelopeScanner {
     /// The index after the string starting at `from` (a quote), or nil when it does not end.
     private static func skipString(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
         var i = from + 1
+        let base = b.baseAddress!
         while i < end {
+            while i + 8 <= end && !ByteScan.hasQuoteOrBackslash(ByteScan.word(base + i)) { i += 8 }
+            guard i < end else { break }
             switch b[i] {
             case UInt8(ascii: "\""): return i + 1
             case UInt8(ascii: "\\"): i += 2

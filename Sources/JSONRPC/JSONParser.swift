@@ -106,9 +106,10 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maxDepth { throw fail("nesting deeper than \(maxDepth)") }
         pos += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
-        if pos < end && base[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
+        if pos < end && base[pos] == UInt8(ascii: "}") { pos += 1; return .object([:]) }
+        // Room for a small object's members at once (no rehash while it fills).
+        var members = [String: JSONValue](minimumCapacity: 4)
         while true {
             skipSpace()
             guard pos < end, base[pos] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -131,9 +132,10 @@ public struct JSONParser {
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maxDepth { throw fail("nesting deeper than \(maxDepth)") }
         pos += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if pos < end && base[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+        if pos < end && base[pos] == UInt8(ascii: "]") { pos += 1; return .array([]) }
+        var items: [JSONValue] = []
+        items.reserveCapacity(8)  // a short list without regrowing
         while true {
             skipSpace()
             items.append(try parseValue(depth: depth))
@@ -151,7 +153,12 @@ public struct JSONParser {
         let start = pos + 1
         var i = start
         var ascii = true
-        // Fast scan: no escapes.
+        // Fast scan, 8 bytes at a time while none is '"', '\\', a control character or non-ASCII
+        // (a word with any of them, or a false alarm, goes to the byte loop below).
+        while i + 8 <= end {
+            if ByteScan.hasStringSpecial(ByteScan.word(base + i)) { break }
+            i += 8
+        }
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {

@@ -139,6 +139,9 @@ final class JSONValueDecoderImpl: Decoder {
         if T.self == Int8.self { return try integer(Int8.self, v, path: path()) as! T }
         if T.self == Int16.self { return try integer(Int16.self, v, path: path()) as! T }
         if T.self == UInt16.self { return try integer(UInt16.self, v, path: path()) as! T }
+        if let fast = T.self as? any JSONValueDecodable.Type {
+            return try fast.init(jsonValue: v, path: { JSONValueDecoder.format(path(), rootPath: rootPath) }) as! T
+        }
         return try T(from: JSONValueDecoderImpl(value: v, codingPath: path(), rootPath: rootPath))
     }
 

@@ -55,10 +55,12 @@ public protocol SearchSpace: Sendable {
     var inputDescription: String { get }
 
     /// Parses the space's public string format (and any alternative string forms it accepts,
-    /// such as the NB201 integer index). Errors name the position and the allowed values.
+    /// such as the NB201 integer index) into a valid, canonical architecture. Errors name the
+    /// position and the allowed values. The hot path of big `predict` requests: well-formed
+    /// strings are parsed from their bytes, with the genes array as the only allocation.
     func parse(_ text: String) throws(NASError) -> Architecture
     /// Parses the space's object form (e.g. OFA's `{"ks":[..],"e":[..],"d":[..],"r":[..]}`),
-    /// given as field name → integers.
+    /// given as field name → integers, into a valid, canonical architecture.
     func parse(fields: [String: [Int]]) throws(NASError) -> Architecture
     /// The object form of an architecture (inverse of `parse(fields:)`).
     func fields(of arch: Architecture) -> [String: [Int]]
@@ -68,6 +70,9 @@ public protocol SearchSpace: Sendable {
     func canonicalize(_ arch: inout Architecture)
     /// Whether decision `i` affects the network in `arch` (false for OFA slots beyond depth).
     func isActive(decision i: Int, in arch: Architecture) -> Bool
+    /// `isActive` of every decision of `arch` at once, into `out` (`decisionCount` values): what
+    /// encoders call per architecture (100,000 times in a big `predict`).
+    func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>)
 
     /// Encoding names this space supports; the first is the default.
     var encodings: [String] { get }
@@ -194,6 +199,11 @@ extension SearchSpace {
             }
         }
         return m
+    }
+
+    /// Default: `isActive` asked of each decision.
+    public func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>) {
+        for i in 0..<out.count { out[i] = isActive(decision: i, in: arch) }
     }
 
     /// Default: spaces without an official index have none.

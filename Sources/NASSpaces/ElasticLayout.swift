@@ -27,6 +27,8 @@ public final class ElasticLayout: Sendable {
     let firstLayer: [Int]
     /// The `key=..` string format: ks, e, d, r.
     let format: KeyedListFormat
+    /// Value → option index (0xFF: not an option) of each kind of gene.
+    private let optionTables: (ks: [UInt8], e: [UInt8], d: [UInt8], r: [UInt8])
 
     init(stageDepths: [Int], kernelSizes: [Int] = [3, 5, 7], expandRatios: [Int] = [3, 4, 6],
          depths: [Int] = [2, 3, 4], resolutions: [Int] = Array(stride(from: 128, through: 224, by: 4))) {
@@ -46,6 +48,12 @@ public final class ElasticLayout: Sendable {
         slotOfLayer = sl
         firstLayer = first
         format = KeyedListFormat([("ks", layers), ("e", layers), ("d", elasticStages.count), ("r", 1)])
+        func table(_ values: [Int]) -> [UInt8] {
+            var t = [UInt8](repeating: 0xFF, count: (values.max() ?? 0) + 1)
+            for (i, v) in values.enumerated() where v >= 0 { t[v] = UInt8(i) }
+            return t
+        }
+        optionTables = (table(kernelSizes), table(expandRatios), table(depths), table(resolutions))
         cardinalities = [Int](repeating: kernelSizes.count, count: layers) + [Int](repeating: expandRatios.count, count: layers)
             + [Int](repeating: depths.count, count: elasticStages.count) + [resolutions.count]
         decisionNames = (0..<layers).map { "ks[\($0)] (stage\(st[$0]).layer\(sl[$0]))" }
@@ -101,40 +109,111 @@ public final class ElasticLayout: Sendable {
         return arch.genes.withUnsafeBufferPointer { slotOfLayer[layer] < depth(ofStage: s, $0) }
     }
 
-    func canonicalize(_ arch: inout Architecture) {
-        arch.genes.withUnsafeMutableBufferPointer { g in
+    /// Every gene's `isActive`: kernel and expand genes of layers within their stage's depth,
+    /// and every depth and resolution gene.
+    func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>) {
+        arch.genes.withUnsafeBufferPointer { g in
             var k = 0
-            for (s, maxD) in stageDepths.enumerated() where maxD > 1 {
-                let d = depths[Int(g[dBase + k])]
-                k += 1
-                let first = firstLayer[s]
-                for j in d..<maxD {
-                    g[ksBase + first + j] = 0
-                    g[eBase + first + j] = 0
+            for (s, maxD) in stageDepths.enumerated() {
+                var d = maxD
+                if maxD > 1 {
+                    d = depths[Int(g[dBase + k])]
+                    k += 1
                 }
+                let first = firstLayer[s]
+                for j in 0..<maxD {
+                    out[ksBase + first + j] = j < d
+                    out[eBase + first + j] = j < d
+                }
+            }
+            for i in dBase..<geneCount { out[i] = true }
+        }
+    }
+
+    func canonicalize(_ arch: inout Architecture) {
+        arch.genes.withUnsafeMutableBufferPointer { canonicalize($0) }
+    }
+
+    /// Sets the kernel and expand genes of layers beyond their stage's depth to 0.
+    @inline(__always)
+    private func canonicalize(_ g: UnsafeMutableBufferPointer<UInt8>) {
+        var k = 0
+        for (s, maxD) in stageDepths.enumerated() where maxD > 1 {
+            let d = depths[Int(g[dBase + k])]
+            k += 1
+            let first = firstLayer[s]
+            for j in d..<maxD {
+                g[ksBase + first + j] = 0
+                g[eBase + first + j] = 0
             }
         }
     }
 
-    /// Genes from the flat values `ks..., e..., d..., r` (validated, canonicalized).
-    func architecture(values v: [Int], space: String) throws(NASError) -> Architecture {
+    /// Genes from the flat values `ks..., e..., d..., r` (validated, canonicalized); the genes
+    /// array is the only allocation.
+    func architecture(values v: UnsafeBufferPointer<Int>, space: String) throws(NASError) -> Architecture {
         var genes = [UInt8](repeating: 0, count: geneCount)
-        for l in 0..<layers {
-            genes[ksBase + l] = try optionIndex(of: v[l], in: kernelSizes, space: space, position: "ks[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
-            genes[eBase + l] = try optionIndex(of: v[layers + l], in: expandRatios, space: space, position: "e[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
+        let valid = genes.withUnsafeMutableBufferPointer { fill($0, values: v) }
+        guard valid else { throw invalidValue(v, space: space) }
+        return Architecture(genes: genes)
+    }
+
+    /// Writes the canonical genes of `v` into `g`; false at the first value that is no option
+    /// (branch-free lookups: this runs for every architecture of a big `predict`).
+    private func fill(_ g: UnsafeMutableBufferPointer<UInt8>, values v: UnsafeBufferPointer<Int>) -> Bool {
+        @inline(__always) func index(_ value: Int, _ table: UnsafeBufferPointer<UInt8>) -> UInt8 {
+            UInt(bitPattern: value) < UInt(table.count) ? table[value] : 0xFF
         }
-        for k in 0..<elasticStages.count {
-            genes[dBase + k] = try optionIndex(of: v[2 * layers + k], in: depths, space: space, position: "d[\(k)] (stage\(elasticStages[k]))")
+        var bad: UInt8 = 0
+        optionTables.ks.withUnsafeBufferPointer { ks in
+            optionTables.e.withUnsafeBufferPointer { es in
+                for l in 0..<layers {
+                    let k = index(v[l], ks), e = index(v[layers + l], es)
+                    bad |= (k | e) & 0x80
+                    g[ksBase + l] = k
+                    g[eBase + l] = e
+                }
+            }
         }
-        let r = v[2 * layers + elasticStages.count]
-        guard let ri = resolutions.firstIndex(of: r) else {
-            throw SpaceErrors.invalid(space, "r", "resolution \(r) out of range",
-                                      allowed: "\(resolutions.first!)...\(resolutions.last!) step \(resolutions.count > 1 ? resolutions[1] - resolutions[0] : 0)")
+        optionTables.d.withUnsafeBufferPointer { ds in
+            for k in 0..<elasticStages.count {
+                let d = index(v[2 * layers + k], ds)
+                bad |= d & 0x80
+                g[dBase + k] = d
+            }
         }
-        genes[rGene] = UInt8(ri)
-        var a = Architecture(genes: genes)
-        canonicalize(&a)
-        return a
+        let r = optionTables.r.withUnsafeBufferPointer { index(v[2 * layers + elasticStages.count], $0) }
+        bad |= r & 0x80
+        g[rGene] = r
+        guard bad == 0 else { return false }
+        canonicalize(g)
+        return true
+    }
+
+    /// The error of the first value of `v` that is no option, naming its position.
+    private func invalidValue(_ v: UnsafeBufferPointer<Int>, space: String) -> NASError {
+        do throws(NASError) {
+            for l in 0..<layers {
+                _ = try optionIndex(of: v[l], in: kernelSizes, space: space, position: "ks[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
+                _ = try optionIndex(of: v[layers + l], in: expandRatios, space: space, position: "e[\(l)] (stage\(stageOfLayer[l]).layer\(slotOfLayer[l]))")
+            }
+            for k in 0..<elasticStages.count {
+                _ = try optionIndex(of: v[2 * layers + k], in: depths, space: space, position: "d[\(k)] (stage\(elasticStages[k]))")
+            }
+            let r = v[2 * layers + elasticStages.count]
+            return SpaceErrors.invalid(space, "r", "resolution \(r) out of range",
+                                       allowed: "\(resolutions.first!)...\(resolutions.last!) step \(resolutions.count > 1 ? resolutions[1] - resolutions[0] : 0)")
+        } catch {
+            return error
+        }
+    }
+
+    /// Runs `body` on a stack buffer of `format.total` values (no heap allocation).
+    private func withValueBuffer(_ body: (UnsafeMutableBufferPointer<Int>) -> Result<Architecture, NASError>) throws(NASError) -> Architecture {
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: format.total) { buf in
+            buf.initialize(repeating: 0)
+            return body(buf)
+        }.get()
     }
 
     /// Flat values `ks..., e..., d..., r` of genes.
@@ -150,22 +229,28 @@ public final class ElasticLayout: Sendable {
     }
 
     func parse(_ text: String, space: String) throws(NASError) -> Architecture {
-        try architecture(values: format.parse(text, space: space), space: space)
+        var text = text
+        return try withValueBuffer { values in
+            text.withUTF8 { b in
+                if let e = format.parseBytes(b, into: values, space: space) { return .failure(e) }
+                return Result { () throws(NASError) in try architecture(values: UnsafeBufferPointer(values), space: space) }
+            }
+        }
     }
 
     func parse(fields: [String: [Int]], space: String) throws(NASError) -> Architecture {
-        var flat: [Int] = []
-        flat.reserveCapacity(format.total)
-        for (k, name) in format.names.enumerated() {
-            guard let list = fields[name] ?? (name == "r" ? fields["resolution"] : nil) else {
-                throw SpaceErrors.invalid(space, name, "missing field; expected \(format.example)")
+        try withValueBuffer { values in
+            for (k, name) in format.names.enumerated() {
+                guard let list = fields[name] ?? (name == "r" ? fields["resolution"] : nil) else {
+                    return .failure(SpaceErrors.invalid(space, name, "missing field; expected \(format.example)"))
+                }
+                guard list.count == format.counts[k] else {
+                    return .failure(SpaceErrors.invalid(space, name, "expected \(format.counts[k]) values, got \(list.count)"))
+                }
+                for (j, x) in list.enumerated() { values[format.offset(k) + j] = x }
             }
-            guard list.count == format.counts[k] else {
-                throw SpaceErrors.invalid(space, name, "expected \(format.counts[k]) values, got \(list.count)")
-            }
-            flat += list
+            return Result { () throws(NASError) in try architecture(values: UnsafeBufferPointer(values), space: space) }
         }
-        return try architecture(values: flat, space: space)
     }
 
     func fields(of arch: Architecture) -> [String: [Int]] {
@@ -255,6 +340,9 @@ extension ElasticMobileNetSpace {
     public func format(_ arch: Architecture) -> String { Self.layout.formatString(arch) }
     public func canonicalize(_ arch: inout Architecture) { Self.layout.canonicalize(&arch) }
     public func isActive(decision i: Int, in arch: Architecture) -> Bool { Self.layout.isActive(decision: i, in: arch) }
+    public func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>) {
+        Self.layout.activeDecisions(in: arch, into: out)
+    }
     public func enumerateAll() -> [Architecture]? { nil }
 
     public var encodings: [String] { ["onehot"] }

@@ -26,7 +26,9 @@ public struct FBNetSpace: SearchSpace {
 
     public var id: String { "fbnet" }
     public var summary: String { "FBNet (HW-NAS-Bench, CIFAR-100): 22 searchable blocks x 9 ops; 9^22 architectures" }
-    public var cardinalities: [Int] { [Int](repeating: 9, count: Self.blocks) }
+    /// Options of each block (stored: read on every validation).
+    static let cardinalityList = [Int](repeating: 9, count: blocks)
+    public var cardinalities: [Int] { Self.cardinalityList }
     public var decisionNames: [String] {
         var names: [String] = []
         for (s, d) in Self.stageDepths.enumerated() { for l in 0..<d { names.append("block\(names.count) (stage\(s).layer\(l))") } }
@@ -39,7 +41,7 @@ public struct FBNetSpace: SearchSpace {
     private func pow9(_ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * 9 } }
 
     public func parse(_ text: String) throws(NASError) -> Architecture {
-        if let fast = Self.parseDigits(text) { return fast }
+        if let fast = Self.opList.parse(text) { return fast }
         let t = text.trimmingSpaces
         let tokens = t.split(separator: "-", omittingEmptySubsequences: false)
         guard tokens.count == Self.blocks else {
@@ -61,27 +63,25 @@ public struct FBNetSpace: SearchSpace {
         return Architecture(genes: genes)
     }
 
-    /// Byte-level parse of the common `7-8-1-...` form (22 digits 0...8 joined by '-'); nil for
-    /// anything else, which the general parser handles and explains.
-    static func parseDigits(_ text: String) -> Architecture? {
-        var text = text
-        return text.withUTF8 { b -> Architecture? in
-            guard b.count == 2 * blocks - 1 else { return nil }
-            var genes = [UInt8](repeating: 0, count: blocks)
-            for i in 0..<blocks {
-                let d = b[2 * i] &- UInt8(ascii: "0")
-                guard d < 9, i == blocks - 1 || b[2 * i + 1] == UInt8(ascii: "-") else { return nil }
-                genes[i] = d
-            }
-            return Architecture(genes: genes)
-        }
-    }
+    /// Byte-level parse of the well-formed forms (`7-8-1-...`, `k5_e6-skip-...`); anything else
+    /// goes to the general parser, which explains it.
+    static let opList = OpListFormat(cardinalities: cardinalityList, spellings: [ops], acceptsIndices: true)
 
     public func parse(fields: [String: [Int]]) throws(NASError) -> Architecture {
         guard let ops = fields["op_idx_list"] ?? fields["ops"] else {
             throw SpaceErrors.malformed(id, "expected the field 'op_idx_list' (22 op indices)")
         }
-        return try parse(ops.map { String($0) }.joined(separator: "-"))
+        guard ops.count == Self.blocks else {
+            throw SpaceErrors.malformed(id, "expected \(Self.blocks) op indices in 'op_idx_list', got \(ops.count)")
+        }
+        var genes = [UInt8](repeating: 0, count: Self.blocks)
+        for (i, v) in ops.enumerated() {
+            guard (0..<9).contains(v) else {
+                throw SpaceErrors.invalid(id, "block \(i)", "op index \(v) out of range", allowed: "0...8 (\(Self.ops.joined(separator: ", ")))")
+            }
+            genes[i] = UInt8(v)
+        }
+        return Architecture(genes: genes)
     }
 
     public func fields(of arch: Architecture) -> [String: [Int]] { ["op_idx_list": arch.genes.map { Int($0) }] }

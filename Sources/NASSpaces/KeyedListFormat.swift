@@ -1,8 +1,9 @@
 import NASCore
 
 /// The `key=v-v-v;key=v-...` string format shared by the MobileNet-family spaces
-/// (OFA's `ks=..;e=..;d=..;r=..`). Parses bytes directly, without intermediate strings, so
-/// that 100,000 architectures parse in a few tens of milliseconds.
+/// (OFA's `ks=..;e=..;d=..;r=..`). Parses bytes directly into a caller's buffer, without
+/// intermediate strings or arrays (messages are built only on error), so that 100,000
+/// architectures parse in a few milliseconds.
 struct KeyedListFormat: Sendable {
     /// Key names in output order.
     let names: [String]
@@ -14,6 +15,7 @@ struct KeyedListFormat: Sendable {
     let total: Int
 
     init(_ keys: [(String, Int)]) {
+        precondition(keys.count <= 64, "a keyed list has at most 64 keys")
         names = keys.map(\.0)
         counts = keys.map(\.1)
         keyBytes = names.map { Array($0.utf8) }
@@ -26,17 +28,6 @@ struct KeyedListFormat: Sendable {
 
     /// Offset of key `k`'s values in the flat output.
     func offset(_ k: Int) -> Int { offsets[k] }
-
-    /// Parses `text` into the flat list of values (key order of `names`).
-    func parse(_ text: String, space: String) throws(NASError) -> [Int] {
-        var out = [Int](repeating: 0, count: total)
-        var s = text
-        let err: NASError? = s.withUTF8 { buf in
-            out.withUnsafeMutableBufferPointer { o in parseBytes(buf, into: o, space: space) }
-        }
-        if let err { throw err }
-        return out
-    }
 
     /// Formats the flat values back to `key=v-v;key=v`.
     func format(_ values: [Int]) -> String {
@@ -54,10 +45,69 @@ struct KeyedListFormat: Sendable {
         return s
     }
 
-    private func parseBytes(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Int>,
-                            space: String) -> NASError? {
-        let keyList = names.joined(separator: ", ")
-        var seen = [Bool](repeating: false, count: names.count)
+    /// The index of the key spelled by `key`, or nil.
+    @inline(__always)
+    private func keyIndex(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        for k in 0..<keyBytes.count {
+            let name = keyBytes[k]
+            guard name.count == key.count else { continue }
+            var same = true
+            for j in 0..<key.count where name[j] != key[j] { same = false; break }
+            if same { return k }
+        }
+        return nil
+    }
+
+    /// Parses the bytes `b` into `out` (`total` values, key order of `names`); nil on success,
+    /// else the error naming the position at fault.
+    func parseBytes(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Int>,
+                    space: String) -> NASError? {
+        if parseFormatted(b, into: out) { return nil }
+        return parseGeneral(b, into: out, space: space)
+    }
+
+    /// The common case, as `format` writes it (keys in order, no spaces, non-negative values
+    /// of at most 9 digits): true when `b` is exactly that and `out` holds its values.
+    private func parseFormatted(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Int>) -> Bool {
+        let n = b.count
+        var i = 0
+        for k in 0..<keyBytes.count {
+            if k > 0 {
+                guard i < n, b[i] == UInt8(ascii: ";") else { return false }
+                i += 1
+            }
+            let key = keyBytes[k]
+            guard i + key.count < n else { return false }
+            for j in 0..<key.count where b[i + j] != key[j] { return false }
+            i += key.count
+            guard b[i] == UInt8(ascii: "=") else { return false }
+            i += 1
+            let base = offsets[k]
+            for j in 0..<counts[k] {
+                if j > 0 {
+                    guard i < n, b[i] == UInt8(ascii: "-") else { return false }
+                    i += 1
+                }
+                var v = 0
+                let start = i
+                while i < n {
+                    let d = b[i] &- UInt8(ascii: "0")
+                    if d > 9 { break }
+                    v = v &* 10 &+ Int(d)
+                    i += 1
+                }
+                guard i > start, i - start <= 9 else { return false }
+                out[base + j] = v
+            }
+        }
+        return i == n
+    }
+
+    /// Any spelling the format accepts (spaces, keys in any order, `,` between values), or the
+    /// error naming the position at fault.
+    private func parseGeneral(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Int>,
+                              space: String) -> NASError? {
+        var seen: UInt64 = 0
         var i = 0
         let n = b.count
         @inline(__always) func skipSpaces() { while i < n && (b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13) { i += 1 } }
@@ -70,24 +120,25 @@ struct KeyedListFormat: Sendable {
             var keyEnd = i
             while keyEnd > keyStart && b[keyEnd - 1] == 32 { keyEnd -= 1 }
             let key = UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd])
-            guard let k = keyBytes.firstIndex(where: { $0.elementsEqual(key) }) else {
+            guard let k = keyIndex(key) else {
                 let name = String(decoding: key, as: UTF8.self)
                 return SpaceErrors.invalid(space, "key '\(name)'", "unknown key in '\(String(decoding: b, as: UTF8.self).prefix(80))'",
-                                           allowed: keyList)
+                                           allowed: names.joined(separator: ", "))
             }
             guard i < n && b[i] == UInt8(ascii: "=") else {
                 return SpaceErrors.invalid(space, names[k], "missing '=' after key")
             }
-            if seen[k] { return SpaceErrors.invalid(space, names[k], "key given twice") }
-            seen[k] = true
+            if seen & (1 << UInt64(k)) != 0 { return SpaceErrors.invalid(space, names[k], "key given twice") }
+            seen |= 1 << UInt64(k)
             i += 1
+            let want = counts[k], base = offsets[k]
             var count = 0
             while true {
                 skipSpaces()
                 var v = 0
                 var digits = 0
                 var negative = false
-                if i < n && b[i] == UInt8(ascii: "-") && digits == 0 && count == 0 { negative = true; i += 1 }
+                if i < n && b[i] == UInt8(ascii: "-") && count == 0 { negative = true; i += 1 }
                 while i < n, b[i] >= 48, b[i] <= 57 {
                     if digits < 9 { v = v * 10 + Int(b[i] - 48) }
                     digits += 1
@@ -98,14 +149,14 @@ struct KeyedListFormat: Sendable {
                     return SpaceErrors.invalid(space, "\(names[k])[\(count)]", "expected an integer at '\(rest)'")
                 }
                 if negative { v = -v }
-                if count < counts[k] { out[offsets[k] + count] = v }
+                if count < want { out[base + count] = v }
                 count += 1
                 skipSpaces()
                 if i < n && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: ",")) { i += 1; continue }
                 break
             }
-            if count != counts[k] {
-                return SpaceErrors.invalid(space, names[k], "expected \(counts[k]) values, got \(count)")
+            if count != want {
+                return SpaceErrors.invalid(space, names[k], "expected \(want) values, got \(count)")
             }
             skipSpaces()
             if i < n {
@@ -115,7 +166,7 @@ struct KeyedListFormat: Sendable {
                 i += 1
             }
         }
-        for k in 0..<names.count where !seen[k] {
+        for k in 0..<names.count where seen & (1 << UInt64(k)) == 0 {
             return SpaceErrors.invalid(space, names[k], "missing key; expected \(example)")
         }
         return nil

@@ -24,7 +24,9 @@ public struct NB201Space: SearchSpace {
     public var summary: String {
         "NAS-Bench-201 cell: 6 edges x {none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3}; 15,625 cells in official index order"
     }
-    public var cardinalities: [Int] { [5, 5, 5, 5, 5, 5] }
+    /// Options of each edge (stored: read on every validation).
+    static let cardinalityList = [5, 5, 5, 5, 5, 5]
+    public var cardinalities: [Int] { Self.cardinalityList }
     public var decisionNames: [String] { Self.edges.map { "edge(\($0.to)<-\($0.from))" } }
     public func optionLabels(ofDecision i: Int) -> [String] { Self.ops }
     public var size: Double { Double(Self.count) }
@@ -151,14 +153,15 @@ public struct NB201Space: SearchSpace {
 
     /// True when every path from node 0 to node 3 crosses a `none` edge (341 of the 15,625 cells).
     public func hasNoDataPath(_ arch: Architecture) -> Bool {
-        !Self.nodesFed(arch).contains(3)
+        Self.nodesFed(arch) & (1 << 3) == 0
     }
 
-    /// Nodes the input reaches through non-`none` edges.
-    private static func nodesFed(_ arch: Architecture) -> Set<Int> {
-        var reached: Set<Int> = [0]
-        for (e, edge) in edges.enumerated() where arch.genes[e] != 0 && reached.contains(edge.from) {
-            reached.insert(edge.to)  // edges are listed by target node, sources before targets
+    /// Nodes the input reaches through non-`none` edges, as a bit mask (bit n: node n); no
+    /// allocation, since `predict` asks it of every architecture.
+    private static func nodesFed(_ arch: Architecture) -> UInt8 {
+        var reached: UInt8 = 1
+        for (e, edge) in edges.enumerated() where arch.genes[e] != 0 && reached & (1 << edge.from) != 0 {
+            reached |= 1 << edge.to  // edges are listed by target node, sources before targets
         }
         return reached
     }
@@ -167,12 +170,12 @@ public struct NB201Space: SearchSpace {
     public func dataPathDecisions(_ arch: Architecture) -> [Bool]? {
         guard arch.genes.count == Self.edges.count else { return nil }
         let fromInput = Self.nodesFed(arch)
-        var toOutput: Set<Int> = [3]
-        for (e, edge) in Self.edges.enumerated().reversed() where arch.genes[e] != 0 && toOutput.contains(edge.to) {
-            toOutput.insert(edge.from)
+        var toOutput: UInt8 = 1 << 3
+        for (e, edge) in Self.edges.enumerated().reversed() where arch.genes[e] != 0 && toOutput & (1 << edge.to) != 0 {
+            toOutput |= 1 << edge.from
         }
         return Self.edges.indices.map { e in
-            arch.genes[e] != 0 && fromInput.contains(Self.edges[e].from) && toOutput.contains(Self.edges[e].to)
+            arch.genes[e] != 0 && fromInput & (1 << Self.edges[e].from) != 0 && toOutput & (1 << Self.edges[e].to) != 0
         }
     }
 

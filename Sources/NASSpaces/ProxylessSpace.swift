@@ -34,7 +34,12 @@ public struct ProxylessSpace: SearchSpace {
     public var summary: String {
         "ProxylessNAS mobile: 21 MBConv layers, kernel {3,5,7} x expand {3,6}, plus zero except on the first layer of each stage; 224x224"
     }
-    public var cardinalities: [Int] { Self.isFirst.map { $0 ? 6 : 7 } }
+    /// Options of each layer (stored: read on every validation).
+    static let cardinalityList = isFirst.map { $0 ? 6 : 7 }
+    /// Byte-level parse of well-formed op lists in either spelling; anything else goes to the
+    /// general parser, which explains it.
+    static let opList = OpListFormat(cardinalities: cardinalityList, spellings: [ops, shortOps], acceptsIndices: false)
+    public var cardinalities: [Int] { Self.cardinalityList }
     public var decisionNames: [String] {
         var names: [String] = []
         for (s, d) in Self.stageDepths.enumerated() { for j in 0..<d { names.append("layer\(names.count) (stage\(s).layer\(j))") } }
@@ -45,6 +50,7 @@ public struct ProxylessSpace: SearchSpace {
     public var inputDescription: String { "ImageNet 224x224x3, 1000 classes" }
 
     public func parse(_ text: String) throws(NASError) -> Architecture {
+        if let fast = Self.opList.parse(text) { return fast }
         let t = text.trimmingSpaces
         let tokens = t.split(separator: "-", omittingEmptySubsequences: false)
         guard tokens.count == Self.layers else {

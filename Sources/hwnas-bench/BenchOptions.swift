@@ -15,6 +15,24 @@ func benchQuantile(_ xs: [Double], _ q: Double) -> Double {
     return s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))]
 }
 
+/// `date …, load average …, commit …` for a results file: when, how busy, which code.
+func benchProvenance() -> String {
+    let git = Process()
+    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    git.arguments = ["git", "rev-parse", "--short", "HEAD"]
+    let pipe = Pipe()
+    git.standardOutput = pipe
+    git.standardError = FileHandle.nullDevice
+    var commit = "unknown"
+    if (try? git.run()) != nil {
+        git.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if !text.isEmpty { commit = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+    let date = ISO8601DateFormatter().string(from: Date())
+    return "date \(date), load average \(benchLoadAverage()), commit \(commit)"
+}
+
 /// CPU ticks (user + system) of a process so far, from /proc; -1 when unreadable.
 func benchCPUTicks(pid: Int32) -> Int {
     guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = s.lastIndex(of: ")") else { return -1 }

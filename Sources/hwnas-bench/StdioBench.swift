@@ -1,14 +1,20 @@
-// `hwnas-bench stdio [--binary PATH] [--requests N]`
+// `hwnas-bench stdio [--binary PATH] [--requests N] [--spaces nb201:pixel3,...]`
 //
 // Round trips through the REAL daemon binary over stdio (NDJSON framing), as a client sees them:
 // 1. `predict` of 1 nb201 arch (default predictor of pixel3, warmed up first), N sequential
 //    requests (default 1,000): p50 / p99 / max of write-request → read-response.
 // 2. `generate` round trips (default nb201/pixel3 generator) with `samples` 0 and 16.
-// 3. One `predict` of 100,000 archs per space (arch strings, JSON array in; `--spaces
-//    nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1`): end to end, with `latency_ms` (JSON numbers)
-//    out, then with `output: "f32-base64"`.
+// 3. `search` round trips on a cached predictor (nb201/pixel3): the wall time beside the
+//    search's own `elapsedMs`; the difference is everything that is not the search.
+// 4. One `predict` of 100,000 archs per space (arch strings, JSON array in; one space per row,
+//    see `bigPredictSpaces`): end to end, with `latency_ms` (JSON numbers) out, then with
+//    `output: "f32-base64"`; beside it, in this process on the same request and the same saved
+//    predictor: the request parser (parse + decode, MB/s), resolve (archs/s) and the engine alone
+//    (`TrainedPredictor.predict` on resolved archs), which bounds the end-to-end rate.
 // The binary defaults to `.build/release/hwnasd` (build it with `swift build -c release --product hwnasd`).
 import Foundation
+import HWNASServer
+import JSONRPC
 import NASCore
 import NASSpaces
 
@@ -54,16 +60,6 @@ private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         }
     }
 }
-
-/// The (space, device) pairs of the 100,000-arch predict rows: `--spaces nb201:pixel3,fbnet:pixel3,...`.
-private func stdioBigSpaces(_ args: [String]) -> [(String, String)] {
-    let text = benchOption(args, "--spaces") ?? "nb201:pixel3,fbnet:pixel3,ofa_mbv3:2080ti_1"
-    return text.split(separator: ",").compactMap { item in
-        let parts = item.split(separator: ":")
-        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-    }
-}
-
 
 func runStdioBench(arguments: [String]) throws {
     let binary = benchOption(arguments, "--binary") ?? ".build/release/hwnasd"
@@ -134,35 +130,61 @@ func runStdioBench(arguments: [String]) throws {
         generateRows.append((samples, g[g.count / 2] * 1e6, g[min(g.count - 1, Int(0.99 * Double(g.count)))] * 1e6))
     }
 
-    // predict of 100,000 archs per space, strings in, JSON numbers or f32-base64 out.
-    struct BigRow { var space: String; var device: String; var requestBytes: Int; var json: Double; var b64: Double; var jsonBytes: Int; var b64Bytes: Int }
-    var bigRows: [BigRow] = []
-    for (spaceID, device) in stdioBigSpaces(arguments) {
-        let sp = try SpaceRegistry.space(spaceID)
-        let pool = sp.enumerateAll() ?? sp.sample(count: 20_000, seed: 7)
-        var archs = "["
-        for i in 0..<100_000 {
-            if i > 0 { archs += "," }
-            archs += "\"" + sp.format(pool[i % pool.count]) + "\""
+    // search round trips on the cached default predictor: wall time vs the search's own time.
+    let searchParams = "{\"space\":\"nb201\",\"device\":\"pixel3\",\"budget\":{\"latency_ms\":10},\"seed\":1}"
+    let (searchFirst, _) = try call("search", searchParams)
+    var searchWall: [Double] = [], searchOwn: [Double] = [], searchOverhead: [Double] = []
+    for i in 0..<23 {
+        let (t, line) = try call("search", searchParams)
+        guard let own = (try? JSONParser.parse(line))?["result"]?["elapsedMs"]?.doubleValue else {
+            throw NASError(.internal, "search answered without elapsedMs")
         }
-        archs += "]"
-        let big = "{\"space\":\"\(spaceID)\",\"device\":\"\(device)\",\"archs\":\(archs)"
+        if i < 3 { continue }  // warm-up
+        searchWall.append(t * 1000)
+        searchOwn.append(own)
+        searchOverhead.append(t * 1000 - own)
+    }
+
+    // predict of 100,000 archs per space, strings in, JSON numbers or f32-base64 out.
+    struct BigRow {
+        var space: String, device: String, requestBytes: Int, json = Double.infinity, b64 = Double.infinity
+        var kind = "", parse = Double.nan, resolve = Double.nan, engine = Double.nan
+    }
+    var bigRows: [BigRow] = []
+    var bigRequests: [[UInt8]] = []
+    for (spaceID, device) in bigPredictSpaces(arguments) {
+        let sp = try SpaceRegistry.space(spaceID)
+        let big = String(decoding: bigPredictParams(space: sp, device: device, pool: bigPredictPool(sp), count: 100_000, objects: false), as: UTF8.self)
         _ = try call("predict", big + "}")  // trains or loads the default predictor; warms the big path
-        var row = BigRow(space: spaceID, device: device, requestBytes: big.utf8.count + 1, json: .infinity, b64: .infinity, jsonBytes: 0, b64Bytes: 0)
+        var row = BigRow(space: spaceID, device: device, requestBytes: big.utf8.count + 1)
         for _ in 0..<3 {
-            let (tj, rj) = try call("predict", big + "}")
-            row.json = min(row.json, tj)
-            row.jsonBytes = rj.count
-            let (tb, rb) = try call("predict", big + ",\"output\":\"f32-base64\"}")
-            row.b64 = min(row.b64, tb)
-            row.b64Bytes = rb.count
+            row.json = min(row.json, try call("predict", big + "}").0)
+            row.b64 = min(row.b64, try call("predict", big + ",\"output\":\"f32-base64\"}").0)
         }
         bigRows.append(row)
+        bigRequests.append(Array((big + "}").utf8))
     }
+
+    // The same requests in this process, on the predictors the daemon saved: parser, resolve, engine.
+    let services = try DomainServices(environment: ServerEnvironment(stateDirectory: state, readOnly: true))
+    for k in bigRows.indices {
+        let sp = try SpaceRegistry.space(bigRows[k].space)
+        let bytes = bigRequests[k]
+        var request: PredictRequest?
+        bigRows[k].parse = try bestSeconds(3) {
+            request = try JSONValueDecoder(rootPath: "params").decode(PredictRequest.self, from: try JSONParser.parse(bytes))
+        }
+        var archs: [Architecture] = []
+        bigRows[k].resolve = try bestSeconds(3) { archs = try ArchitectureInput.resolve(request!.archs, in: sp) }
+        let predictor = try services.predictors.defaultPredictor(space: sp.id, device: bigRows[k].device)
+        bigRows[k].kind = predictor.kind
+        bigRows[k].engine = try bestSeconds(3) { _ = try predictor.predict(archs: archs) }
+    }
+
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
     func us(_ x: Double) -> String { String(format: "%.1f", x) }
     var md = "# hwnas-bench stdio\n\n"
-    md += "Run: `swift run -c release hwnas-bench stdio \(arguments.joined(separator: " "))`, daemon `\(binary) --ndjson`, \(ProcessInfo.processInfo.activeProcessorCount) cores.\n\n"
+    md += "Run: `swift run -c release hwnas-bench stdio \(arguments.joined(separator: " "))`, daemon `\(binary) --ndjson`, \(ProcessInfo.processInfo.activeProcessorCount) cores; \(benchProvenance()).\n\n"
     md += "## predict of 1 nb201 arch (default predictor of pixel3), \(requests) sequential requests after 50 warm-ups\n\n"
     md += "First request (default predictor trained or loaded): \(ms(warm)) ms.\n\n"
     md += "| p50 | p99 | max |\n|---|---|---|\n| \(us(q(0.5))) µs | \(us(q(0.99))) µs | \(us(times.last! * 1e6)) µs |\n\n"
@@ -170,10 +192,19 @@ func runStdioBench(arguments: [String]) throws {
     md += "First request (generator trained or loaded): \(ms(genFirst)) ms.\n\n"
     md += "| samples | p50 | p99 |\n|---|---|---|\n"
     for r in generateRows { md += "| \(r.samples) | \(us(r.p50)) µs | \(us(r.p99)) µs |\n" }
-    md += "\n## predict of 100,000 archs end to end, arch strings in (best of 3)\n\n"
-    md += "| space | device | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s |\n|---|---|---|---|---|---|---|\n"
+    md += "\n## search on the cached default predictor (nb201/pixel3, budget 10 ms, seed 1), 20 sequential requests after 3 warm-ups\n\n"
+    md += "First request: \(ms(searchFirst)) ms. Not the search = wall − the result's `elapsedMs` (decode, problem set-up, answer, transport).\n\n"
+    md += "| | p50 | p90 |\n|---|---|---|\n"
+    for (name, xs) in [("wall", searchWall), ("search (`elapsedMs`)", searchOwn), ("not the search", searchOverhead)] {
+        md += "| \(name) | \(String(format: "%.2f", benchQuantile(xs, 0.5))) ms | \(String(format: "%.2f", benchQuantile(xs, 0.9))) ms |\n"
+    }
+    md += "\n## predict of 100,000 archs, arch strings in (best of 3)\n\n"
+    md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (JSON parse + decode into `PredictRequest`), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict` on resolved archs).\n\n"
+    md += "| space | device | predictor | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s | parser MB/s | resolve archs/s | engine archs/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+    func rate(_ t: Double) -> String { "\(Int(1e5 / t / 1000))k" }
     for r in bigRows {
-        md += "| \(r.space) | \(r.device) | \(String(format: "%.1f", Double(r.requestBytes) / 1e6)) | \(ms(r.json)) ms | \(Int(1e5 / r.json / 1000))k | \(ms(r.b64)) ms | \(Int(1e5 / r.b64 / 1000))k |\n"
+        let mb = Double(r.requestBytes) / 1e6
+        md += "| \(r.space) | \(r.device) | \(r.kind) | \(String(format: "%.1f", mb)) | \(ms(r.json)) ms | \(rate(r.json)) | \(ms(r.b64)) ms | \(rate(r.b64)) | \(Int(mb / r.parse)) | \(rate(r.resolve)) | \(rate(r.engine)) |\n"
     }
     print(md)
     try AtomicFile.write(Array(md.utf8), to: "Benchmarks/results/stdio.md")

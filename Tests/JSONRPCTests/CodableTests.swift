@@ -54,6 +54,39 @@ final class CodableTests: XCTestCase {
         }
     }
 
+    /// Decodes only through `JSONValueDecodable`: its `init(from:)` fails the test.
+    struct Fast: JSONValueDecodable, Equatable {
+        var n: Int
+        init(n: Int) { self.n = n }
+        init(from decoder: any Decoder) throws {
+            XCTFail("the Decoder path was taken")
+            n = try decoder.singleValueContainer().decode(Int.self)
+        }
+        init(jsonValue value: JSONValue, path: () -> String) throws(JSONDecodingError) {
+            guard let n = value.intValue else { throw JSONDecodingError(path: path(), reason: "expected an integer") }
+            self.n = n
+        }
+    }
+
+    struct FastParams: Decodable {
+        var one: Fast
+        var many: [Fast]
+        var maybe: Fast?
+    }
+
+    func testJSONValueDecodableSkipsTheDecoderAndNamesThePath() throws {
+        let p = try decoder.decode(FastParams.self, from: ["one": 1, "many": [2, 3], "maybe": 4])
+        XCTAssertEqual(p.one, Fast(n: 1))
+        XCTAssertEqual(p.many, [Fast(n: 2), Fast(n: 3)])
+        XCTAssertEqual(p.maybe, Fast(n: 4))
+        XCTAssertThrowsError(try decoder.decode(FastParams.self, from: ["one": 1, "many": [2, "x"]])) { e in
+            XCTAssertEqual((e as! JSONDecodingError).description, "params.many[1]: expected an integer")
+        }
+        XCTAssertThrowsError(try decoder.decode(FastParams.self, from: ["one": 1, "many": 2])) { e in
+            XCTAssertEqual((e as! JSONDecodingError).description, "params.many: expected an array, got a number")
+        }
+    }
+
     func testEncoderOmitsNilOptionals() throws {
         let p = Params(space: "s", archs: [])
         XCTAssertEqual(try JSONValueEncoder().encode(p), ["space": "s", "archs": []])

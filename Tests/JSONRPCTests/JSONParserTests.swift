@@ -12,6 +12,20 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(v, .string("q\"b\\s/n\nt\tué😀"))
     }
 
+    /// The word-at-a-time string scan stops at every special byte wherever it falls in a word.
+    func testStringScanFindsSpecialBytesAtEveryOffset() throws {
+        for k in 0..<20 {
+            let head = String(repeating: "a", count: k), tail = String(repeating: "b", count: 19 - k)
+            XCTAssertEqual(try JSONParser.parse("\"\(head)\\n\(tail)\""), .string(head + "\n" + tail))
+            XCTAssertEqual(try JSONParser.parse("\"\(head)é\(tail)\""), .string(head + "é" + tail))
+            XCTAssertEqual(try JSONParser.parse("[\"\(head)\",\"\(tail)\"]"), [.string(head), .string(tail)])
+            XCTAssertThrowsError(try JSONParser.parse(Array("\"\(head)".utf8) + [0x1F] + Array("\(tail)\"".utf8))) {
+                XCTAssertEqual(($0 as? JSONParseError)?.offset, k + 1)
+            }
+            XCTAssertThrowsError(try JSONParser.parse("\"\(head)\(tail)"))
+        }
+    }
+
     func testNonASCIIStringsAreKept() throws {
         XCTAssertEqual(try JSONParser.parse(#""größe ≤ 5""#), .string("größe ≤ 5"))
     }

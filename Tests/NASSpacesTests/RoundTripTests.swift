@@ -65,6 +65,51 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    /// Every space: the byte-level parsers of the string and object forms give the valid,
+    /// canonical architecture the general parsers give (`parse` is the hot path of `predict`).
+    func testEveryFormParsesToTheCanonicalArchitecture() throws {
+        for space in SpaceRegistry.all {
+            for a in space.sample(count: 300, seed: 11) {
+                let text = space.format(a)
+                XCTAssertEqual(try space.parse(text), a, "\(space.id) \(text)")
+                XCTAssertEqual(try space.parse(" \(text) "), a, "\(space.id): spaces around go to the general parser")
+                XCTAssertEqual(try space.parse(fields: space.fields(of: a)), a, space.id)
+                XCTAssertNoThrow(try space.validate(try space.parse(text)))
+            }
+        }
+        // Spellings beside the formatted one.
+        let p = ProxylessSpace()
+        for a in p.sample(count: 50, seed: 3) {
+            XCTAssertEqual(try p.parse(a.genes.map { ProxylessSpace.shortOps[Int($0)] }.joined(separator: "-")), a)
+        }
+        let f = FBNetSpace()
+        for a in f.sample(count: 50, seed: 3) {
+            XCTAssertEqual(try f.parse(f.formatNames(a)), a)
+            XCTAssertEqual(try f.parse(a.genes.enumerated().map { $0.offset % 2 == 0 ? FBNetSpace.ops[Int($0.element)] : "0\($0.element)" }
+                                        .joined(separator: "-")), a, "names and indices mixed")
+        }
+        // Non-canonical OFA input comes out canonical from either form.
+        let o = OFAMobileNetV3Space()
+        var raw = o.sample(count: 1, seed: 5)[0]
+        raw.genes[o.decisionCount - 2] = 0  // stage 4 at depth 2: slots 2 and 3 inactive
+        raw.genes[18] = 2
+        let values = OFAMobileNetV3Space.layout.values(of: raw)
+        let text = OFAMobileNetV3Space.layout.format.format(values)
+        XCTAssertEqual(try o.parse(text), o.canonical(raw))
+        XCTAssertEqual(try o.parse(text).genes[18], 0)
+    }
+
+    /// The bulk `activeDecisions` agrees with `isActive` decision by decision.
+    func testActiveDecisionsAgreeWithIsActive() {
+        for space in SpaceRegistry.all {
+            var mask = [Bool](repeating: false, count: space.decisionCount)
+            for a in space.sample(count: 200, seed: 4) {
+                mask.withUnsafeMutableBufferPointer { space.activeDecisions(in: a, into: $0) }
+                XCTAssertEqual(mask, (0..<space.decisionCount).map { space.isActive(decision: $0, in: a) }, space.id)
+            }
+        }
+    }
+
     /// Splits an OFA string by hand (independent of the parser under test).
     private func ofaFields(_ s: String) throws -> [String: [Int]] {
         var out: [String: [Int]] = [:]

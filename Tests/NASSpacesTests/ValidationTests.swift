@@ -43,6 +43,11 @@ final class ValidationTests: XCTestCase {
         bad = good; bad[7] = "k7_e6"
         assertInvalid(s, bad.joined(separator: "-"), mentions: ["block 7", "unknown op 'k7_e6'", "k5_e1_g2"])
         assertInvalid(s, "hello", mentions: ["expected 22"])
+        assertInvalid(s, good.joined(separator: "--"), mentions: ["expected 22"])
+        XCTAssertThrowsError(try s.parse(fields: ["op_idx_list": [1, 2]])) { XCTAssertTrue(($0 as! NASError).message.contains("got 2"), "\($0)") }
+        XCTAssertThrowsError(try s.parse(fields: ["op_idx_list": [Int](repeating: 1, count: 21) + [-1]])) {
+            XCTAssertTrue(($0 as! NASError).message.contains("block 21"), "\($0)")
+        }
     }
 
     func testOFAErrors() {
@@ -59,6 +64,8 @@ final class ValidationTests: XCTestCase {
         assertInvalid(s, "garbage", mentions: ["unknown key"])
         assertInvalid(s, "", mentions: ["empty"])
         assertInvalid(s, "ks=3-x", mentions: ["ks[1]", "expected an integer"])
+        assertInvalid(s, ofaGood + ";r=204", mentions: ["r", "key given twice"])
+        assertInvalid(s, ofaGood.replacingOccurrences(of: "r=204", with: "r=-204"), mentions: ["resolution -204"])
         XCTAssertThrowsError(try s.parse(fields: ["ks": [3], "e": [], "d": [], "r": [224]])) {
             XCTAssertEqual(($0 as! NASError).kind, .invalidArchitecture)
             XCTAssertTrue(($0 as! NASError).message.contains("expected 20 values"))

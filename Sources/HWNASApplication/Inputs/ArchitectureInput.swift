@@ -15,10 +15,11 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
         if let s = try? c.decode(String.self) { self = .text(s); return }
         if let i = try? c.decode(Int.self) { self = .index(i); return }
         if let f = try? c.decode([String: [Int]].self) { self = .fields(f); return }
-        throw DecodingError.typeMismatch(ArchitectureInput.self, .init(
-            codingPath: decoder.codingPath,
-            debugDescription: "expected an architecture: a string, an integer index, or an object of integer lists"))
+        throw DecodingError.typeMismatch(ArchitectureInput.self, .init(codingPath: decoder.codingPath, debugDescription: Self.expectedForms))
     }
+
+    /// The error of a value that is no architecture.
+    public static let expectedForms = "expected an architecture: a string, an integer index, or an object of integer lists"
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -31,30 +32,44 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
 
     /// The canonical architecture in `space`; errors are `invalidArchitecture` naming `field`.
     public func resolve(in space: any SearchSpace, field: String) throws(NASError) -> Architecture {
+        try resolve(in: space, field: { field })
+    }
+
+    /// `resolve(in:field:)` with the field's name built only on error (the hot path of
+    /// 100,000-architecture requests builds no strings). `parse` returns canonical
+    /// architectures, so nothing is canonicalized again here.
+    public func resolve(in space: any SearchSpace, field: () -> String) throws(NASError) -> Architecture {
         do throws(NASError) {
-            var a: Architecture
+            let a: Architecture
             switch self {
             case .text(let s): a = try space.parse(s)
             case .index(let i): a = try space.parse(String(i))
             case .fields(let f): a = try space.parse(fields: f)
             }
             try space.validate(a)
-            space.canonicalize(&a)
             return a
         } catch {
             var e = error
             if e.kind == .invalidParams { e.kind = .invalidArchitecture }
-            throw e.inField(field)
+            throw e.inField(field())
         }
     }
 
-    /// Resolves a list (or a slice of one), naming `field[i]` on error with `i` the index in the list.
-    public static func resolve<C: Collection<ArchitectureInput>>(_ inputs: C, in space: any SearchSpace,
-                                                                 field: String = "archs") throws(NASError) -> [Architecture]
-    where C.Index == Int {
+    /// Resolves a list, naming `field[i]` on error.
+    public static func resolve(_ inputs: [ArchitectureInput], in space: any SearchSpace,
+                               field: String = "archs") throws(NASError) -> [Architecture] {
+        try resolve(inputs[...], in: space, field: field)
+    }
+
+    /// Resolves a slice of a list, naming `field[i]` on error with `i` the index in the list
+    /// (not generic: the hot loop of a big `predict` stays specialized).
+    public static func resolve(_ inputs: ArraySlice<ArchitectureInput>, in space: any SearchSpace,
+                               field: String = "archs") throws(NASError) -> [Architecture] {
         var out: [Architecture] = []
         out.reserveCapacity(inputs.count)
-        for i in inputs.indices { out.append(try inputs[i].resolve(in: space, field: "\(field)[\(i)]")) }
+        for i in inputs.startIndex..<inputs.endIndex {
+            out.append(try inputs[i].resolve(in: space, field: { "\(field)[\(i)]" }))
+        }
         return out
     }
 }

@@ -60,11 +60,11 @@ extension Server {
                     throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
                 }
             }
-            var latency = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec, job: context.job)
-            if let neighbour {
-                latency = NearestGPUModel.overlayMeasurements(
-                    latency, archs: try ArchitectureInput.resolve(params.archs, in: space), measured: try services.catalog.measurements(space: space.id, device: neighbour))
+            let measured = try neighbour.map { d throws(NASError) in
+                NearestGPUModel.measurementLookup(try services.catalog.measurements(space: space.id, device: d))
             }
+            let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
+                                                            measured: measured, job: context.job)
             var result: PredictResult
             switch params.output ?? "json" {
             case "json":
@@ -76,7 +76,7 @@ extension Server {
             case let other:
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }
-            result.degenerate = space.degenerateMarks(try ArchitectureInput.resolve(params.archs, in: space))
+            result.degenerate = degenerate.isEmpty ? nil : degenerate
             if let level = params.interval {
                 guard neighbour == nil else {
                     throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
@@ -178,21 +178,47 @@ extension TrainedPredictor {
 /// backpressure.
 let predictChunk = 1 << 16
 
-/// Latencies of `inputs`, resolved and predicted a chunk at a time.
+/// Latencies of `inputs`, resolved and predicted a chunk at a time, and the indices of the
+/// degenerate architectures among them; with `measured`, an architecture found there takes its
+/// measurement (the nearest-GPU overlay). Each architecture is resolved once.
 func predictInChunks(_ inputs: [ArchitectureInput], predictor: TrainedPredictor, space: any SearchSpace,
-                     spec: [String: Double]?, job: JobControl) throws(NASError) -> [Double] {
-    guard inputs.count > predictChunk else {
-        return try predictor.predict(archs: try ArchitectureInput.resolve(inputs, in: space), spec: spec)
-    }
+                     spec: [String: Double]?, measured: [Architecture: Double]? = nil,
+                     job: JobControl, chunk: Int = predictChunk) throws(NASError) -> (latency: [Double], degenerate: [Int]) {
     var latency: [Double] = []
     latency.reserveCapacity(inputs.count)
+    var degenerate: [Int] = []
     var start = 0
-    while start < inputs.count {
+    repeat {
         try job.checkCancelled()
-        let end = min(inputs.count, start + predictChunk)
-        latency += try predictor.predict(archs: try ArchitectureInput.resolve(inputs[start..<end], in: space), spec: spec)
-        job.report(ProgressReport(step: end, total: inputs.count, message: "predicting"))
+        let end = min(inputs.count, start + chunk)
+        let archs = try resolveConcurrently(inputs[start..<end], in: space)
+        var part = try predictor.predict(archs: archs, spec: spec)
+        if let measured { NearestGPUModel.overlay(&part, archs: archs, lookup: measured) }
+        latency += part
+        for (k, a) in archs.enumerated() where space.isDegenerate(a) { degenerate.append(start + k) }
+        if inputs.count > chunk { job.report(ProgressReport(step: end, total: inputs.count, message: "predicting")) }
         start = end
+    } while start < inputs.count
+    return (latency, degenerate)
+}
+
+/// `ArchitectureInput.resolve` of a big slice on `Kernels.defaultThreads` threads: the same
+/// architectures in order, and the same first error.
+func resolveConcurrently(_ inputs: ArraySlice<ArchitectureInput>, in space: any SearchSpace) throws(NASError) -> [Architecture] {
+    let parts = inputs.count >= 8192 ? Kernels.defaultThreads : 1
+    guard parts > 1 else { return try ArchitectureInput.resolve(inputs, in: space) }
+    var results = [Result<[Architecture], NASError>](repeating: .success([]), count: parts)
+    results.withUnsafeMutableBufferPointer { r in
+        nonisolated(unsafe) let r = r
+        Kernels.parallelChunks(count: parts, threads: parts) { range in
+            for p in range {
+                let lo = inputs.startIndex + inputs.count * p / parts, hi = inputs.startIndex + inputs.count * (p + 1) / parts
+                r[p] = Result { () throws(NASError) in try ArchitectureInput.resolve(inputs[lo..<hi], in: space) }
+            }
+        }
     }
-    return latency
+    var out: [Architecture] = []
+    out.reserveCapacity(inputs.count)
+    for r in results { out += try r.get() }
+    return out
 }

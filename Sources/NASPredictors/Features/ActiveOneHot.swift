@@ -37,10 +37,20 @@ public struct ActiveOneHot: Sendable, Equatable {
     public func activeColumns(_ arch: Architecture, space: any SearchSpace) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(cardinalities.count)
-        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
-            out.append(offsets[i] + Int(arch.genes[i]))
+        withActiveMask { active in
+            space.activeDecisions(in: arch, into: active)
+            for i in 0..<cardinalities.count where active[i] { out.append(offsets[i] + Int(arch.genes[i])) }
         }
         return out
+    }
+
+    /// Runs `body` on a scratch buffer of one flag per decision (on the stack).
+    @usableFromInline
+    func withActiveMask(_ body: (UnsafeMutableBufferPointer<Bool>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: cardinalities.count) { active in
+            active.initialize(repeating: true)
+            body(active)
+        }
     }
 
     /// Encodes `archs` into rows of a matrix, each `dimension` wide, starting at column 0 of a
@@ -52,10 +62,13 @@ public struct ActiveOneHot: Sendable, Equatable {
         let n = cardinalities.count
         m.storage.withUnsafeMutableBufferPointer { buf in
             offsets.withUnsafeBufferPointer { off in
-                for (r, a) in archs.enumerated() {
-                    let base = r * cols
-                    for i in 0..<n where space.isActive(decision: i, in: a) {
-                        buf[base + off[i] + Int(a.genes[i])] = 1
+                withActiveMask { active in
+                    for (r, a) in archs.enumerated() {
+                        let base = r * cols
+                        space.activeDecisions(in: a, into: active)
+                        a.genes.withUnsafeBufferPointer { g in
+                            for i in 0..<n where active[i] { buf[base + off[i] + Int(g[i])] = 1 }
+                        }
                     }
                 }
             }

@@ -64,6 +64,28 @@ public struct LUTModel: Sendable, Equatable {
         return s
     }
 
+    /// Predicted latencies (ms) of `archs`, the same sums as `predict(activeColumns:)` without
+    /// building each column list (a big `predict` asks this of 100,000 architectures).
+    public func predict(_ archs: [Architecture], space: any SearchSpace, encoding: ActiveOneHot) -> [Double] {
+        var out = [Double](repeating: bias, count: archs.count)
+        let n = encoding.cardinalities.count
+        costs.withUnsafeBufferPointer { w in
+            encoding.offsets.withUnsafeBufferPointer { off in
+                encoding.withActiveMask { active in
+                    for (r, a) in archs.enumerated() {
+                        space.activeDecisions(in: a, into: active)
+                        var s = bias
+                        a.genes.withUnsafeBufferPointer { g in
+                            for i in 0..<n where active[i] { s += w[off[i] + Int(g[i])] }
+                        }
+                        out[r] = s
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Predicted latencies (ms); reads the one-hot matrix's first `costs.count` columns.
     public func predict(_ x: FloatMatrix) -> [Double] {
         var out = [Double](repeating: bias, count: x.rows)

@@ -107,7 +107,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .lut(let lut):
             // A LUT read from a file of another space's shape must not index out of range.
             guard lut.costs.count == encoding.dimension else { return archs.map { _ in .nan } }
-            return archs.map { lut.predict(activeColumns: encoding.activeColumns($0, space: space)) }
+            return lut.predict(archs, space: space, encoding: encoding)
         case .pairwise(let m):
             return archs.map { m.predict($0, space: space, encoding: encoding) }
         case .split(let main, let noPath):
@@ -136,7 +136,8 @@ public indirect enum LatencyModel: Sendable, Equatable {
             return base.predictChunk(archs, space: space, encoding: encoding, device: device).map { map.apply(max($0, 1e-6)) }
         case .corrected(let base, let lut):
             let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
-            return (0..<archs.count).map { max(b[$0], 1e-6) + lut.predict(activeColumns: encoding.activeColumns(archs[$0], space: space)) }
+            let correction = lut.predict(archs, space: space, encoding: encoding)
+            return (0..<archs.count).map { max(b[$0], 1e-6) + correction[$0] }
         case .proxyHead(let base, let head):
             let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
             let ctx = FeatureContext(space: space)

@@ -30,8 +30,22 @@ public enum NearestGPUModel {
     /// `predicted` with every architecture that `device` measured replaced by its measurement.
     public static func overlayMeasurements(_ predicted: [Double], archs: [Architecture],
                                            measured: (archs: [Architecture], latency: [Double])) -> [Double] {
+        var out = predicted
+        overlay(&out, archs: archs, lookup: measurementLookup(measured))
+        return out
+    }
+
+    /// A device's finite measurements by architecture, for `overlay`.
+    public static func measurementLookup(_ measured: (archs: [Architecture], latency: [Double])) -> [Architecture: Double] {
         var lookup: [Architecture: Double] = [:]
         for (i, a) in measured.archs.enumerated() where measured.latency[i].isFinite { lookup[a] = measured.latency[i] }
-        return archs.indices.map { lookup[archs[$0]] ?? predicted[$0] }
+        return lookup
+    }
+
+    /// Replaces `predicted[i]` by the measurement of `archs[i]` where `lookup` has one (a big
+    /// request overlays each chunk as it is predicted).
+    public static func overlay(_ predicted: inout [Double], archs: [Architecture], lookup: [Architecture: Double]) {
+        guard !lookup.isEmpty else { return }
+        for i in archs.indices { if let m = lookup[archs[i]] { predicted[i] = m } }
     }
 }
