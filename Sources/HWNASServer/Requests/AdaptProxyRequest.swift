@@ -58,12 +58,6 @@ public struct AdaptProxyResult: Codable, Sendable {
     public var weights: [MemberWeight]
     public var path: String?
 
-    /// One blended member and its weight.
-    public struct MemberWeight: Codable, Sendable {
-        public var member: String
-        public var weight: Double
-    }
-
     /// One candidate of `auto`.
     public struct Candidate: Codable, Sendable {
         public var variant: String
