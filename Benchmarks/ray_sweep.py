@@ -29,7 +29,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+CLIENT = os.path.join(ROOT, "clients", "python")
+sys.path.insert(0, CLIENT)
+# Ray's worker processes import hwnas too: without `pip install ./clients/python` they find it
+# only through PYTHONPATH, which local workers inherit from the driver.
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CLIENT, os.environ.get("PYTHONPATH")) if p)
 
 import ray  # noqa: E402
 
