@@ -68,7 +68,8 @@ final class FewShotAdaptationTests: XCTestCase {
         let few = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: Array(train.prefix(4)), targetName: "t", id: "t", seed: 2)
         XCTAssertEqual(few.family, .proxy)
         XCTAssertTrue(few.scores.allSatisfy { $0.cvSRCC == nil })
-        XCTAssertNil(few.predictor.metrics.crossValidated)
+        XCTAssertTrue(few.outOfFold.isEmpty)
+        XCTAssertEqual(few.predictor.notes["family"], "proxy")
         // No base and no pool; too few samples.
         XCTAssertThrowsError(try FewShotAdaptation.adapt(base: nil, pool: [], samples: train, targetName: "t", id: "t")) {
             XCTAssertEqual(($0 as? NASError)?.kind, .invalidParams)
