@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "NASDataTests", dependencies: ["NASData"]),
         .testTarget(name: "NASPredictorsTests", dependencies: ["NASPredictors", "NASNeural"]),
         .testTarget(name: "NASExportTests", dependencies: ["NASExport", "NASSpaces"]),
-        .testTarget(name: "NASSearchTests", dependencies: ["NASSearch"]),
+        .testTarget(name: "NASSearchTests", dependencies: ["NASSearch", "NASPredictors"]),
         .testTarget(name: "NASGeneratorTests", dependencies: ["NASGenerator"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "HWNASServerTests", dependencies: ["HWNASServer", "HWNASTestSupport", "JSONRPC"]),

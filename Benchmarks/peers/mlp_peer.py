@@ -14,6 +14,7 @@ x_test, y_test, x_predict (*.f32). Output: one JSON line.
 import argparse
 import json
 import os
+import resource
 import time
 
 
@@ -131,6 +132,7 @@ def main():
         "backend": backend, "threads": args.threads, "epochs": args.epochs,
         "train_seconds": train_s, "predict_seconds": predict_s, "predict_numpy_seconds": numpy_s,
         "predict_one_seconds": predict_one_s, "test_mse": mse, "test_srcc": srcc,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
 

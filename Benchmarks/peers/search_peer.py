@@ -12,6 +12,7 @@ Prints progress to stderr and one JSON line to stdout.
 """
 import json
 import random
+import resource
 import sys
 import time
 
@@ -167,7 +168,8 @@ def main():
     print(f"peer: {times}", file=sys.stderr)
     print(json.dumps({"seconds": min(times), "queries": len(memo), "numpy": np.__version__,
                       "bestAccuracy": memo[best][1] if best else None, "bestLatency": memo[best][0] if best else None,
-                      "maxLatencyDiff": round(dl, 6), "maxAccuracyDiff": round(da, 6)}))
+                      "maxLatencyDiff": round(dl, 6), "maxAccuracyDiff": round(da, 6),
+                      "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 
 
 if __name__ == "__main__":

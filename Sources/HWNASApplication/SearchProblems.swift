@@ -9,13 +9,12 @@ extension DomainServices {
     /// or, when `reusable` is false, hardware-generalized with a spec), accuracy from the
     /// objective. Metadata names both, so a generator (`reusable: true`) can rebuild the
     /// problem later; such problems refuse specs and inline accuracies.
-    public func searchProblem(space spaceID: String, device: String?, predictor id: String?, spec: DeviceSpecInput?,
-                       batch: Int?, objective: SearchObjectiveInput?, reusable: Bool = true,
-                       includeDegenerate: Bool? = nil,
-                       control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
-        let space = try SpaceRegistry.space(spaceID)
-        let (predictor, specValues) = try resolvePredictor(id: id, space: space.id, device: device, spec: spec,
-                                                           batch: batch, control: control)
+    public func searchProblem(_ params: ProblemParams, reusable: Bool = true,
+                              control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
+        let objective = params.objective
+        let space = try SpaceRegistry.space(params.space)
+        let (predictor, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
+                                                           spec: params.spec, batch: params.batch, control: control)
         guard predictor.spaceID == space.id else {
             throw NASError(.invalidParams, "predictor '\(predictor.id)' is for space \(predictor.spaceID), not \(space.id)", field: "predictor")
         }
@@ -30,7 +29,7 @@ extension DomainServices {
         let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: specValues) }
         let extrapolate = objective?.extrapolate ?? false
         var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
-        problem.includeDegenerate = includeDegenerate ?? false
+        problem.includeDegenerate = params.includeDegenerate ?? false
         var metadata = ["latency": predictor.id, "accuracy": accuracyName]
         if extrapolate { metadata["extrapolate"] = "true" }
         if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }

@@ -15,7 +15,8 @@ public enum TransportEvent: Sendable {
 ///
 /// With `maxOutputBytes`, output is queued and written by a writer thread, with backpressure:
 /// while that many bytes wait for a peer that does not read, `send` blocks, and the reader stops
-/// reading input until the peer drains its side (`OutputQueue`). Without it `send` writes
+/// reading input until the peer drains its side (`OutputQueue`; small messages leave before big
+/// ones that are still waiting). Without it `send` writes
 /// synchronously (clients and tests that interleave raw bytes).
 public final class MessageTransport: Sendable {
     /// The framing of both directions.

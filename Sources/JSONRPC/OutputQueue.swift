@@ -7,12 +7,19 @@ import Foundation
 /// the limit, so one message larger than the limit still goes out). Nothing is ever dropped
 /// while the output is open; once it is closed (the peer is gone) queued frames are discarded and
 /// every waiter returns false.
+///
+/// Small frames (at most `smallFrameBytes`) go out before big ones that are still waiting: a
+/// 1-arch answer or a -32800 queued behind a 50 MB answer not yet begun leaves first, instead
+/// of waiting for the client to read the big one. Each class keeps its own order; a frame the
+/// writer has begun is always finished first (frames never interleave).
 final class OutputQueue: @unchecked Sendable {
     /// The byte limit.
     let limit: Int
+    /// Frames of at most this many bytes overtake bigger frames not yet begun.
+    static let smallFrameBytes = 64 << 10
     private let cond = NSCondition()
-    private var frames: [[UInt8]] = []
-    private var head = 0
+    private var small = FrameFIFO()
+    private var big = FrameFIFO()
     private var queuedBytes = 0
     private var open = true
     private var written = 0  // bytes written so far (progress for `flush`)
@@ -25,7 +32,7 @@ final class OutputQueue: @unchecked Sendable {
         defer { cond.unlock() }
         while open && queuedBytes >= limit { cond.wait() }
         guard open else { return false }
-        frames.append(frame)
+        if frame.count <= Self.smallFrameBytes { small.push(frame) } else { big.push(frame) }
         queuedBytes += frame.count
         cond.broadcast()
         return true
@@ -61,20 +68,13 @@ final class OutputQueue: @unchecked Sendable {
         return queuedBytes
     }
 
-    /// The writer's next frame (it stays counted until `finished`); nil once closed.
+    /// The writer's next frame, small ones first (it stays counted until `finished`); nil once closed.
     func next() -> [UInt8]? {
         cond.lock()
         defer { cond.unlock() }
-        while open && head == frames.count { cond.wait() }
+        while open && small.isEmpty && big.isEmpty { cond.wait() }
         guard open else { return nil }
-        let f = frames[head]
-        frames[head] = []
-        head += 1
-        if head > 1024 && head * 2 > frames.count {
-            frames.removeFirst(head)
-            head = 0
-        }
-        return f
+        return small.pop() ?? big.pop()
     }
 
     /// The writer wrote a frame of `count` bytes.
@@ -90,8 +90,8 @@ final class OutputQueue: @unchecked Sendable {
     func close() {
         cond.lock()
         open = false
-        frames = []
-        head = 0
+        small = FrameFIFO()
+        big = FrameFIFO()
         queuedBytes = 0
         cond.broadcast()
         cond.unlock()
@@ -115,5 +115,30 @@ final class OutputQueue: @unchecked Sendable {
             }
         }
         return queuedBytes == 0
+    }
+}
+
+/// Frames in arrival order (an array with a moving head, compacted now and then).
+private struct FrameFIFO {
+    private var frames: [[UInt8]] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == frames.count }
+
+    mutating func push(_ frame: [UInt8]) { frames.append(frame) }
+
+    mutating func pop() -> [UInt8]? {
+        guard head < frames.count else { return nil }
+        let f = frames[head]
+        frames[head] = []
+        head += 1
+        if head == frames.count {
+            frames.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 && head * 2 > frames.count {
+            frames.removeFirst(head)
+            head = 0
+        }
+        return f
     }
 }

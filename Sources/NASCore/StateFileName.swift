@@ -11,7 +11,8 @@ import Darwin
 /// - its file is `<id>.<extension>` (`.hwnp` predictors, `.hwng` generators), so every saved
 ///   file name is visible (no leading dot) and no id can name a path outside its directory;
 /// - temporaries of atomic writes are hidden: `.tmp-<pid>-<random>`, which no id can produce;
-///   at start only those whose writer process is gone are removed.
+///   at start only those whose writer process is gone are removed;
+/// - each store directory's index is the hidden `.index` (`StoreIndex`), which no id produces.
 ///
 /// Anything else in the directory is never read, written or removed.
 public enum StateFileName {

@@ -33,7 +33,7 @@ public enum StoreDirectory {
         }
     }
 
-    /// Names (not paths) of the files of `directory` named `<valid id>.<fileExtension>`, sorted;
+    /// Names (not paths) of the files of `directory` named `<valid id>.<fileExtension>`, sorted by bytes;
     /// empty when the directory cannot be read.
     public static func files(in directory: String, withExtension fileExtension: String) -> [String] {
         guard let d = opendir(directory) else { return [] }
@@ -45,7 +45,7 @@ public enum StoreDirectory {
             }
             if StateFileName.id(ofFile: name, fileExtension: fileExtension) != nil { names.append(name) }
         }
-        return names.sorted()
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // byte order: ids are ASCII, and it is fast
     }
 
     /// Whether `id` is a safe file name (`StateFileName.isValidID`): 1–128 letters, digits, '-',

@@ -1,3 +1,5 @@
+import NASSpaces
+
 /// The activations of the mobile spaces.
 public enum Activation: Sendable {
     case relu, relu6, hardSwish
@@ -48,5 +50,51 @@ extension GraphBuilder {
     /// The classifier: flatten `N x C x 1 x 1` and a linear layer with bias.
     public mutating func classifier(_ x: TensorValue, classes: Int) -> TensorValue {
         linear(flatten(x, name: "classifier.flatten"), outFeatures: classes, name: "classifier")
+    }
+}
+
+/// The elastic stages of OFA's mobile networks (MobileNetV3, MobileNetV2), per stage: its
+/// maximum depth, output channels, first stride, activation and whether its layers have
+/// squeeze-and-excite.
+public struct ElasticStages: Sendable {
+    /// Layers per stage at most (the arch's `ks`/`e` lists hold this many per stage).
+    public var maxDepths: [Int]
+    /// Output channels per stage.
+    public var channels: [Int]
+    /// Stride of each stage's first layer (the others have 1).
+    public var strides: [Int]
+    /// Activation per stage.
+    public var activations: [Activation]
+    /// Squeeze-and-excite (to make_divisible(mid / 4, 8)) per stage.
+    public var squeezeExcite: [Bool]
+
+    /// The stages; every list has one entry per stage.
+    public init(maxDepths: [Int], channels: [Int], strides: [Int], activations: [Activation], squeezeExcite: [Bool]) {
+        self.maxDepths = maxDepths
+        self.channels = channels
+        self.strides = strides
+        self.activations = activations
+        self.squeezeExcite = squeezeExcite
+    }
+}
+
+extension GraphBuilder {
+    /// `x` through `stages`: stage `s` runs `depths[s]` inverted bottlenecks; its layer `j` is
+    /// the arch's layer `l` = (maximum depths of the stages before) + `j`, with kernel `ks[l]`
+    /// and mid = make_divisible(in * `e[l]`, 8). Layers are named `stage<s>.layer<j>`.
+    public mutating func elasticStages(_ x: TensorValue, _ stages: ElasticStages, depths: [Int], ks: [Int], e: [Int]) -> TensorValue {
+        var x = x
+        for s in 0..<stages.maxDepths.count {
+            let first = stages.maxDepths[..<s].reduce(0, +)
+            for j in 0..<depths[s] {
+                let l = first + j
+                let mid = makeDivisible(x.channels * e[l], 8)
+                x = invertedBottleneck(x, outChannels: stages.channels[s], mid: mid, kernel: ks[l],
+                                       stride: j == 0 ? stages.strides[s] : 1, expand: true,
+                                       seReduced: stages.squeezeExcite[s] ? makeDivisible(mid / 4, 8) : nil,
+                                       act: stages.activations[s], name: "stage\(s).layer\(j)")
+            }
+        }
+        return x
     }
 }

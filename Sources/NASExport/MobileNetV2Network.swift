@@ -8,6 +8,10 @@ import NASSpaces
 public struct MobileNetV2Network: NetworkBuilder {
     public init() {}
     public var spaceID: String { "mbv2" }
+    static let stages = ElasticStages(
+        maxDepths: MobileNetV2Space.layout.stageDepths, channels: MobileNetV2Space.stageChannels,
+        strides: MobileNetV2Space.stageStrides, activations: Array(repeating: .relu6, count: MobileNetV2Space.stageChannels.count),
+        squeezeExcite: Array(repeating: false, count: MobileNetV2Space.stageChannels.count))
 
     public func build(_ arch: Architecture, resolution: Int, batch: Int, pruneDead: Bool) -> GraphBuilder {
         let f = MobileNetV2Space().fields(of: arch)
@@ -16,17 +20,9 @@ public struct MobileNetV2Network: NetworkBuilder {
         var x = b.convBN(b.input, outChannels: 32, kernel: 3, stride: 2, act: .relu6, name: "stem")
         x = b.invertedBottleneck(x, outChannels: 16, mid: 32, kernel: 3, stride: 1, expand: false, seReduced: nil,
                                  act: .relu6, name: "first")
-        let maxDepths = MobileNetV2Space.layout.stageDepths
-        for s in 0..<maxDepths.count {
-            let first = maxDepths[..<s].reduce(0, +)
-            let depth = maxDepths[s] > 1 ? d[s] : maxDepths[s]
-            for j in 0..<depth {
-                let l = first + j
-                x = b.invertedBottleneck(x, outChannels: MobileNetV2Space.stageChannels[s], mid: makeDivisible(x.channels * e[l], 8),
-                                         kernel: ks[l], stride: j == 0 ? MobileNetV2Space.stageStrides[s] : 1, expand: true,
-                                         seReduced: nil, act: .relu6, name: "stage\(s).layer\(j)")
-            }
-        }
+        // A stage of one layer (the last) is not elastic.
+        let depths = Self.stages.maxDepths.indices.map { Self.stages.maxDepths[$0] > 1 ? d[$0] : Self.stages.maxDepths[$0] }
+        x = b.elasticStages(x, Self.stages, depths: depths, ks: ks, e: e)
         x = b.convBN(x, outChannels: 1280, kernel: 1, act: .relu6, name: "feature_mix")
         x = b.globalAveragePool(x, name: "pool")
         b.output(b.classifier(x, classes: 1000))

@@ -9,7 +9,10 @@ import NASSpaces
 public struct OFAMobileNetV3Network: NetworkBuilder {
     public init() {}
     public var spaceID: String { "ofa_mbv3" }
-    static let stageActivation: [Activation] = [.relu, .relu, .hardSwish, .hardSwish, .hardSwish]
+    static let stages = ElasticStages(
+        maxDepths: OFAMobileNetV3Space.layout.stageDepths, channels: OFAMobileNetV3Space.stageChannels,
+        strides: OFAMobileNetV3Space.stageStrides, activations: [.relu, .relu, .hardSwish, .hardSwish, .hardSwish],
+        squeezeExcite: OFAMobileNetV3Space.stageSE)
 
     public func build(_ arch: Architecture, resolution: Int, batch: Int, pruneDead: Bool) -> GraphBuilder {
         let f = OFAMobileNetV3Space().fields(of: arch)
@@ -18,18 +21,7 @@ public struct OFAMobileNetV3Network: NetworkBuilder {
         var x = b.convBN(b.input, outChannels: 16, kernel: 3, stride: 2, act: .hardSwish, name: "stem")
         x = b.invertedBottleneck(x, outChannels: 16, mid: 16, kernel: 3, stride: 1, expand: false, seReduced: nil,
                                  act: .relu, name: "first")
-        let maxDepths = OFAMobileNetV3Space.layout.stageDepths
-        for s in 0..<maxDepths.count {
-            let first = maxDepths[..<s].reduce(0, +)
-            for j in 0..<d[s] {
-                let l = first + j
-                let mid = makeDivisible(x.channels * e[l], 8)
-                x = b.invertedBottleneck(x, outChannels: OFAMobileNetV3Space.stageChannels[s], mid: mid, kernel: ks[l],
-                                         stride: j == 0 ? OFAMobileNetV3Space.stageStrides[s] : 1, expand: true,
-                                         seReduced: OFAMobileNetV3Space.stageSE[s] ? makeDivisible(mid / 4, 8) : nil,
-                                         act: Self.stageActivation[s], name: "stage\(s).layer\(j)")
-            }
-        }
+        x = b.elasticStages(x, Self.stages, depths: d, ks: ks, e: e)
         x = b.convBN(x, outChannels: 960, kernel: 1, act: .hardSwish, name: "final_expand")
         x = b.globalAveragePool(x, name: "pool")
         x = b.conv(x, outChannels: 1280, kernel: 1, bias: .none, name: "feature_mix")

@@ -1,4 +1,5 @@
 import CKernels
+import NASCore
 import Dispatch
 import Foundation
 
@@ -137,6 +138,28 @@ public enum Kernels {
                 if lo < hi { work(lo..<hi) }
             }
         }
+    }
+
+    /// Runs `job(0)`, ..., `job(count - 1)` side by side, at most `threads` at a time, and returns
+    /// their results in order; when some fail, the first failure in job order is thrown (after
+    /// all have ended).
+    public static func concurrently<T>(_ count: Int, threads: Int = defaultThreads,
+                                       _ job: (Int) throws(NASError) -> T) throws(NASError) -> [T] {
+        let results = UnsafeMutableBufferPointer<Result<T, NASError>?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        parallelChunks(count: count, threads: threads) { range in
+            for i in range {
+                do throws(NASError) { results[i] = .success(try job(i)) } catch { results[i] = .failure(error) }
+            }
+        }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for r in results { out.append(try r!.get()) }
+        return out
     }
 
     /// Worker threads to use for large batches: the machine's cores, at most 2 by default.

@@ -34,10 +34,13 @@ public enum MLPTrainer {
     /// - Progress per epoch through `control.report` (values: epoch, trainLoss, validationLoss);
     ///   cancellation is polled each epoch and every 50 mini-batches.
     ///
+    /// - `threads`: the most threads one GEMM is split across (its output columns: the result
+    ///   does not depend on it); 1 when the caller trains several networks side by side.
+    ///
     /// Deterministic per `config.seed`: the same inputs give bit-identical weights.
     public static func train(x: FloatMatrix, y: [Float], validation: (FloatMatrix, [Float])?,
                              config: MLPTrainingConfig, initial: MLP?,
-                             control: JobControl) throws(NASError) -> (MLP, TrainingHistory) {
+                             control: JobControl, threads: Int = Kernels.defaultThreads) throws(NASError) -> (MLP, TrainingHistory) {
         try validate(x: x, y: y, validation: validation, config: config, initial: initial)
         var rng = SeededGenerator(seed: config.seed)
         let initSeed = rng.next()
@@ -64,7 +67,7 @@ public enum MLPTrainer {
 
         let n = trainX.rows
         let batch = min(config.batchSize, n)
-        let ws = MLPTrainingWorkspace(network: start, batchCapacity: max(batch, 1), threads: Kernels.defaultThreads)
+        let ws = MLPTrainingWorkspace(network: start, batchCapacity: max(batch, 1), threads: max(1, threads))
         let frozen = config.frozenLayers
         let trainable = ws.weightOffsets[frozen]..<ws.parameterCount
         var adam = Adam(parameterCount: ws.parameterCount, learningRate: Float(config.learningRate),

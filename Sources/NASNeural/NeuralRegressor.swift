@@ -63,14 +63,15 @@ public struct NeuralRegressor: Sendable, Equatable {
     /// then runs `MLPTrainer` with early stopping on `validation` (or the config's split).
     public static func train(x: FloatMatrix, y: [Double], validation: (FloatMatrix, [Double])?,
                              transform: TargetTransform, config: MLPTrainingConfig,
-                             initial: NeuralRegressor? = nil, control: JobControl) throws(NASError) -> (NeuralRegressor, TrainingHistory) {
+                             initial: NeuralRegressor? = nil, control: JobControl,
+                             threads: Int = Kernels.defaultThreads) throws(NASError) -> (NeuralRegressor, TrainingHistory) {
         let norm = initial.map { ($0.mean, $0.std) } ?? normalization(of: y, transform: transform)
         var shell = NeuralRegressor(network: initial?.network ?? MLP(layerSizes: [x.cols] + config.hidden + [1], seed: config.seed),
                                     transform: initial?.transform ?? transform, mean: norm.0, std: norm.1)
         let z = y.map { shell.normalize($0) }
         let val = validation.map { ($0.0, $0.1.map { shell.normalize($0) }) }
         let (net, history) = try MLPTrainer.train(x: x, y: z, validation: val, config: config,
-                                                  initial: initial?.network, control: control)
+                                                  initial: initial?.network, control: control, threads: threads)
         shell.network = net
         return (shell, history)
     }

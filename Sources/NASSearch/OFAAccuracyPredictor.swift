@@ -20,6 +20,9 @@ public struct OFAAccuracyPredictor: Sendable {
     /// 224 in the shipped file, so predictions at other resolutions are extrapolations.
     public var measuredDecisions: [Int: UInt8] = [:]
 
+    /// The network and its training: 3 hidden layers of 400 (as OFA's), the engine's defaults otherwise.
+    public static var defaultConfig: MLPTrainingConfig { MLPTrainingConfig(hidden: [400, 400, 400]) }
+
     /// Trains on the fixtures. `holdOutFraction` of the measurements (shuffled with `seed`) are
     /// kept out for `heldOut`; early stopping uses `config.validationFraction` of the rest.
     public static func train(catalog: DataCatalog, space: any SearchSpace, holdOutFraction: Double = 0.2,
@@ -37,7 +40,7 @@ public struct OFAAccuracyPredictor: Sendable {
         let encoding = space.defaultEncoding
         let x = try space.encode(train.map { data.archs[$0] }, encoding: encoding)
         let y = train.map { data.top1[$0] }
-        var cfg = config ?? MLPTrainingConfig(hidden: [400, 400, 400])
+        var cfg = config ?? defaultConfig
         cfg.seed = seed
         let (regressor, _) = try NeuralRegressor.train(x: x, y: y, validation: nil, transform: .standardized,
                                                        config: cfg, control: control)

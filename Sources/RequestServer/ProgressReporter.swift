@@ -24,6 +24,9 @@ public final class ProgressReporter: Sendable {
     private let sink: any MessageSink
     private let interval: UInt64  // nanoseconds
     private let state = Mutex<[JSONValue: TokenState]>([:])
+    /// Where flush timers fire: a serial queue of its own gets a thread even while long jobs'
+    /// parallel work fills Dispatch's shared pool (where a timer waited behind it).
+    private let timers = DispatchQueue(label: "requestserver.progress")
 
     /// A reporter sending through `sink`, at most one report per token every `intervalMs`.
     public init(sink: any MessageSink, intervalMs: Int = 50) {
@@ -60,7 +63,7 @@ public final class ProgressReporter: Sendable {
             return wait
         }
         if let delay {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
+            timers.asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
                 flush(token: token)
             }
         }

@@ -1,6 +1,6 @@
 /// How a request runs.
 public enum RequestKind: Sendable {
-    /// Short work (encode, predict, list...): runs on a shared concurrent queue, never counted
+    /// Short work (encode, predict, list...): runs on the server's quick threads, never counted
     /// against `--max-jobs`.
     case quick
     /// Long work (search, training, fine-tuning): runs on a dedicated thread, off the message

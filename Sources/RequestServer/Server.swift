@@ -10,7 +10,8 @@
 //
 // - `R: RequestType` names the method (`R.method`), its params (`R` itself, Codable) and result
 //   (`R.Response`). Params are decoded with field-path errors (-32602 `params.archs[3]: ...`).
-// - `kind: .quick` (default) runs on a concurrent queue; `.long` on a dedicated thread, limited
+// - `kind: .quick` (default) runs on the quick threads (`QuickExecutor`, never Dispatch's shared
+//   pool, which long jobs' parallel parts fill); `.long` on a dedicated thread, limited
 //   by `--max-jobs` (past it: tooManyJobs -32041).
 // - `dependencies` declares resources read/written; a request waits for earlier ones that
 //   conflict with it (read/write or write/write on the same resource), all else runs at once.
@@ -37,8 +38,9 @@ public struct ServerOptions: Sendable {
     public var cancelGraceMs: Int
     /// Least interval between two progress reports of one token.
     public var progressIntervalMs: Int
-    /// Most quick requests running at once; later ones wait their turn in arrival order (each
-    /// holds its answer in memory while it runs, so this bounds memory with the output queue).
+    /// Most quick requests running at once (the quick threads); later ones wait their turn in
+    /// arrival order (each holds its answer in memory while it runs, so this bounds memory with
+    /// the output queue).
     public var maxQuickWorkers: Int
     /// A request whose message is at least this long is big, whatever its method: its envelope
     /// is read on the message loop, its params parsed and decoded on its own thread, and it runs
@@ -83,9 +85,6 @@ public final class Server: Sendable {
         var scheduler = RequestScheduler()
         var nextSeq = 0
         var exitCode: Int32?
-        /// Quick jobs running, and those waiting for a worker (arrival order).
-        var quickRunning = 0
-        var quickWaiting: [Job] = []
     }
 
     /// Where messages go.
@@ -99,7 +98,10 @@ public final class Server: Sendable {
     private let state = Mutex(State())
     private let exitSignal = DispatchSemaphore(value: 0)
     private let bigRequestBudget: MemoryBudget
-    private let quickQueue = DispatchQueue(label: "requestserver.quick", attributes: .concurrent)
+    private let quick: QuickExecutor
+    /// Where cancel-grace timers fire: a serial queue of its own gets a thread even while long
+    /// jobs' parallel work fills Dispatch's shared pool.
+    private let timers = DispatchQueue(label: "requestserver.timers")
 
     /// A router answering through `sink`, with no method registered: the lifecycle gate
     /// (`initialize` first, `shutdown`, `exit`) is enforced here, but the `initialize` and
@@ -110,6 +112,7 @@ public final class Server: Sendable {
         self.logger = logger
         self.progress = ProgressReporter(sink: sink, intervalMs: options.progressIntervalMs)
         self.bigRequestBudget = MemoryBudget(limit: options.bigRequestMemory)
+        self.quick = QuickExecutor(width: options.maxQuickWorkers)
     }
 
     /// Registers the handler of `R.method` (see the comment at the top of this file).
@@ -403,15 +406,7 @@ public final class Server: Sendable {
         for job in jobs {
             switch job.kind {
             case .quick:
-                let now = state.withLock { s in
-                    guard s.quickRunning < options.maxQuickWorkers else {
-                        s.quickWaiting.append(job)
-                        return false
-                    }
-                    s.quickRunning += 1
-                    return true
-                }
-                if now { runQuick(job) }
+                quick.submit { [self] in execute(job) }
             case .long:
                 let t = Thread { [self] in
                     ThreadPriority.lowerForBackgroundWork()
@@ -421,21 +416,6 @@ public final class Server: Sendable {
                 t.stackSize = 16 << 20
                 t.start()
             }
-        }
-    }
-
-    /// Runs `job` on the quick queue, then the next waiting quick job on the same worker slot.
-    private func runQuick(_ job: Job) {
-        quickQueue.async { [self] in
-            execute(job)
-            let next: Job? = state.withLock { s in
-                guard !s.quickWaiting.isEmpty else {
-                    s.quickRunning -= 1
-                    return nil
-                }
-                return s.quickWaiting.removeFirst()
-            }
-            if let next { runQuick(next) }
         }
     }
 
@@ -485,7 +465,7 @@ public final class Server: Sendable {
         job.control.cancel()
         if running {
             let grace = options.cancelGraceMs
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(grace)) {
+            timers.asyncAfter(deadline: .now() + .milliseconds(grace)) {
                 if job.respondOnce(OutgoingMessage.error(id: job.id, .cancelled)) {
                     self.logger.info("\(job.method) \(job.id) did not stop within \(grace) ms of its cancel; answered -32800")
                 }

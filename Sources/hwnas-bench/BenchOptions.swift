@@ -14,3 +14,22 @@ func benchQuantile(_ xs: [Double], _ q: Double) -> Double {
     let s = xs.sorted()
     return s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))]
 }
+
+/// CPU ticks (user + system) of a process so far, from /proc; -1 when unreadable.
+func benchCPUTicks(pid: Int32) -> Int {
+    guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = s.lastIndex(of: ")") else { return -1 }
+    let f = s[s.index(after: close)...].split(separator: " ")
+    guard f.count > 13, let u = Int(f[11]), let k = Int(f[12]) else { return -1 }
+    return u + k
+}
+
+/// User + system CPU seconds of a process so far, 0 when unreadable.
+func benchCPUSeconds(pid: Int32) -> Double {
+    Double(max(0, benchCPUTicks(pid: pid))) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// `/proc/loadavg`'s three averages (1, 5, 15 min), or "?": printed beside every timing.
+func benchLoadAverage() -> String {
+    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return s.split(separator: " ").prefix(3).joined(separator: " ")
+}

@@ -106,10 +106,7 @@ private struct DeviceLoopBench {
         try report.write(toFile: outPath, atomically: true, encoding: .utf8)
     }
 
-    static func loadAverage() -> String {
-        guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
-        return s.split(separator: " ").prefix(3).joined(separator: " ")
-    }
+    static func loadAverage() -> String { benchLoadAverage() }
 
     func measurementsPath(_ fixtures: String, _ space: String) -> String { "\(fixtures)/\(space)_onnxrt/measurements.csv" }
 

@@ -18,14 +18,6 @@ func benchMemoryMiB(pid: Int32) -> (rss: Double, peak: Double)? {
     return (r, p)
 }
 
-/// CPU ticks (user + system) of a process.
-private func cpuTicks(pid: Int32) -> Int {
-    guard let s = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = s.lastIndex(of: ")") else { return -1 }
-    let f = s[s.index(after: close)...].split(separator: " ")
-    guard f.count > 13, let u = Int(f[11]), let k = Int(f[12]) else { return -1 }
-    return u + k
-}
-
 private func f2(_ x: Double) -> String { String(format: "%.2f", x) }
 
 /// Runs the hardening scenarios and prints their tables.
@@ -64,10 +56,10 @@ private func unreadStdout(requests: Int, archs: Int) throws {
     let writer = input.fileHandleForWriting
     Thread { writer.write(bytes) }.start()
     let t0 = Date()
-    var peak = 0.0, last = cpuTicks(pid: p.processIdentifier), idleSince = Date()
+    var peak = 0.0, last = benchCPUTicks(pid: p.processIdentifier), idleSince = Date()
     while Date().timeIntervalSince(idleSince) < 2, Date().timeIntervalSince(t0) < 300, p.isRunning {
         if let m = benchMemoryMiB(pid: p.processIdentifier) { peak = max(peak, m.peak) }
-        let c = cpuTicks(pid: p.processIdentifier)
+        let c = benchCPUTicks(pid: p.processIdentifier)
         if c != last { last = c; idleSince = Date() }
         usleep(100_000)
     }

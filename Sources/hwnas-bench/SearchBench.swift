@@ -405,7 +405,7 @@ private func exportRegressor(_ r: NeuralRegressor, to base: String) throws {
     try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: header)), to: base + ".json")
 }
 
-private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, emit: (String) -> Void) throws {
+func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, emit: (String) -> Void) throws {
     let space = try SpaceRegistry.space("ofa_mbv3")
     let device = "2080ti_1"
     let m = try catalog.measurements(space: "ofa_mbv3", device: device)
@@ -468,7 +468,7 @@ private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, em
     try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: checkJSON)), to: dir + "/check.json")
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "Benchmarks/peers/search_peer.py", dir]
+    p.arguments = [peerPython(), "Benchmarks/peers/search_peer.py", dir]
     let pipe = Pipe()
     p.standardOutput = pipe
     try p.run()
@@ -481,7 +481,7 @@ private func runSearchSpeed(catalog: DataCatalog, quick: Bool, runPeer: Bool, em
         emit("| Python peer | failed (exit \(p.terminationStatus)) | | | |")
         return emit(split)
     }
-    emit("| Python peer (numpy \(obj["numpy"] ?? "?")) | \(f(peerS)) | \(obj["queries"] ?? "?") | \(f(obj["bestAccuracy"] as? Double ?? .nan, 2)) | \(f(obj["bestLatency"] as? Double ?? .nan)) |")
+    emit("| Python peer (numpy \(obj["numpy"] ?? "?"), peak RSS \(obj["peak_rss_mib"] ?? "?") MiB) | \(f(peerS)) | \(obj["queries"] ?? "?") | \(f(obj["bestAccuracy"] as? Double ?? .nan, 2)) | \(f(obj["bestLatency"] as? Double ?? .nan)) |")
     emit(split)
     emit("\nSpeed-up: \(f(peerS / swiftS, 1))×. Peer prediction check vs Swift on 20 archs: max |Δlatency| \(obj["maxLatencyDiff"] ?? "?") ms, max |Δtop-1| \(obj["maxAccuracyDiff"] ?? "?").")
     try? FileManager.default.removeItem(atPath: dir)

@@ -2,12 +2,19 @@
 // on the same data in the same run: GEMM GFLOP/s, predict throughput on 100,000 archs, training
 // on 1,000 samples with the default config (3 x 256, Adam, batch 64, early stopping).
 // Data: NB201 one-hot (6 edges x 5 ops = 30 inputs) of fixtures/nb201/latency.csv, target the
-// standardized log-latency of one device.
+// standardized log-latency of one device. Then (issue 22) the first calls a fresh state directory
+// pays (SpeedFirstCalls.swift) and the 500-generation OFA evolution beside its Python peer
+// (`hwnas-bench search`'s speed section). The peers run with .build/peers-venv's Python when
+// Benchmarks/peers/setup.sh made it (PyTorch CPU + scikit-learn), else python3.
 import Foundation
 import NASCore
+import NASData
 import NASPredictors
 
-/// Entry point of `hwnas-bench speed [--fixtures DIR] [--device NAME] [--rows N] [--python EXE] [--no-peer]`.
+/// Entry point of `hwnas-bench speed [--fixtures DIR] [--device NAME] [--rows N] [--python EXE] [--no-peer]
+/// [--no-first-calls] [--no-evolution] [--no-ofa-accuracy] [--defaults nb201:gold_6226,fbnet:2080ti_1] [--hardware nb201]`
+/// [--hardware-config k=v,...] [--ofa-config k=v,...]` (`--defaults ''` and `--hardware ''` leave those rows
+/// out; the config options try other recipes, see `benchTrainingConfig`).
 func runSpeedBench(arguments: [String]) throws {
     try SpeedBench(arguments: arguments).run()
 }
@@ -16,10 +23,17 @@ private struct SpeedBench {
     var fixtures = ProcessInfo.processInfo.environment["HWNASD_FIXTURES"] ?? "fixtures"
     var device = "2080ti_1"
     var predictRows = 100_000
-    var python = "python3"
+    var python = peerPython()
     var peerScript = "Benchmarks/peers/mlp_peer.py"
     var runPeer = true
     var seed: UInt64 = 0
+    var firstCalls = true
+    var ofaAccuracy = true
+    var hardwareConfig: String?
+    var ofaConfig: String?
+    var evolution = true
+    var defaults = [("nb201", "gold_6226"), ("fbnet", "2080ti_1")]
+    var hardwareSpaces = ["nb201"]
 
     init(arguments: [String]) throws {
         var i = 0
@@ -37,6 +51,17 @@ private struct SpeedBench {
             case "--peer": peerScript = try value()
             case "--no-peer": runPeer = false
             case "--seed": seed = UInt64(try value()) ?? 0
+            case "--no-first-calls": firstCalls = false
+            case "--no-evolution": evolution = false
+            case "--no-ofa-accuracy": ofaAccuracy = false
+            case "--hardware-config": hardwareConfig = try value()
+            case "--ofa-config": ofaConfig = try value()
+            case "--defaults":
+                defaults = try value().split(separator: ",").compactMap { item in
+                    let parts = item.split(separator: ":")
+                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                }
+            case "--hardware": hardwareSpaces = try value().split(separator: ",").map(String.init)
             default: throw NASError(.invalidParams, "unknown option \(arguments[i])")
             }
             i += 1
@@ -142,12 +167,14 @@ private struct SpeedBench {
         var config = MLPTrainingConfig()
         config.seed = seed
         var trained: (MLP, TrainingHistory)? = nil
+        resetPeakRSS()
         let cpu0 = Self.cpuSeconds()
         let trainTime = try Self.best(1) {
             trained = try MLPTrainer.train(x: xTrain, y: yTrain, validation: (xVal, yVal), config: config,
                                            initial: nil, control: .none)
         }
         let trainCPU = Self.cpuSeconds() - cpu0
+        let trainRSS = benchPeakRSSMiB()
         let (net, history) = trained!
         let testPred = net.predict(xTest)
         let testMSE = zip(testPred, yTest).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(yTest.count)
@@ -169,7 +196,7 @@ private struct SpeedBench {
         let predictOne = Self.best(1000) { _ = net.predict(one) }
 
         // The Python peer on the same matrices.
-        var peer: [String: Any] = [:]
+        var peer: [String: Any] = ["backend": "peer not run: --no-peer"]
         if runPeer {
             peer = try runPythonPeer(xTrain: xTrain, yTrain: yTrain, xVal: xVal, yVal: yVal, xTest: xTest, yTest: yTest,
                                      xPredict: xPredict, epochs: history.epochs)
@@ -190,8 +217,20 @@ private struct SpeedBench {
         }
         print("| predict \(predictRows) archs, 1 thread | \(fmt(Double(predictRows) / predict1 / 1000, 0))k archs/s | \(peerValue("predict1_seconds").map { "\(fmt(Double(predictRows) / $0 / 1000, 0))k archs/s" } ?? "–") | |")
         print("| predict 1 arch, in process | \(fmt(predictOne * 1e6, 1)) µs | \(peerValue("predict_one_seconds").map { "\(fmt($0 * 1e6, 1)) µs" } ?? "–") | |")
-        print("| train 900+100 samples, \(history.epochs) epochs (best \(history.bestEpoch)) | \(fmt(trainTime, 2)) s (\(fmt(trainTime / Double(history.epochs) * 1000, 1)) ms/epoch; \(fmt(trainCPU, 2)) CPU-s) | \(peerValue("train_seconds").map { "\(fmt($0, 2)) s (\(fmt($0 / Double(history.epochs) * 1000, 1)) ms/epoch)" } ?? "–") | < 2 s |")
+        print("| train 900+100 samples, \(history.epochs) epochs (best \(history.bestEpoch)) | \(fmt(trainTime, 2)) s (\(fmt(trainTime / Double(history.epochs) * 1000, 1)) ms/epoch; \(fmt(trainCPU, 2)) CPU-s) | \(peerValue("train_seconds").map { "\(fmt($0, 2)) s (\(fmt($0 / Double(history.epochs) * 1000, 1)) ms/epoch)" } ?? "–") | ≤ 1 s |")
+        print("| peak RSS (training in process; the peer's whole process) | \(fmt(trainRSS, 0)) MiB | \(peerValue("peak_rss_mib").map { "\(fmt($0, 0)) MiB" } ?? "–") | |")
         print("| test MSE / SRCC on \(yTest.count) held-out archs (normalized log-latency) | \(fmt(testMSE, 4)) / \(fmt(srcc, 4)) | \(peerValue("test_mse").map { fmt($0, 4) } ?? "–") / \(peerValue("test_srcc").map { fmt($0, 4) } ?? "–") | |")
+
+        let catalog = DataCatalog(fixturesDirectory: fixtures)
+        if firstCalls {
+            try runFirstCallRows(catalog: catalog, defaults: defaults, hardwareSpaces: hardwareSpaces, ofaAccuracy: ofaAccuracy,
+                                 hardwareConfig: hardwareConfig, ofaConfig: ofaConfig)
+        }
+        if evolution {
+            resetPeakRSS()
+            try runSearchSpeed(catalog: catalog, quick: false, runPeer: runPeer, emit: { print($0) })
+            print("\nPeak RSS of the evolution section (in process, predictors' training included): \(fmt(benchPeakRSSMiB(), 0)) MiB.")
+        }
     }
 
     /// Writes the matrices to a temporary folder, runs the peer, and parses its JSON line.
@@ -216,8 +255,8 @@ private struct SpeedBench {
         guard process.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }),
               let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            print("peer failed (status \(process.terminationStatus)); output:\n\(String(decoding: data, as: UTF8.self))")
-            return [:]
+            print("peer failed (status \(process.terminationStatus), \(python)); output:\n\(String(decoding: data, as: UTF8.self))")
+            return ["backend": "peer not run: \(python) lacks torch or scikit-learn; bash Benchmarks/peers/setup.sh"]
         }
         return json
     }

@@ -23,6 +23,8 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("device-loop", "this CPU under onnxruntime: export+measure throughput, repeat-measurement noise floor, predictors on its data (issue 15)", runDeviceLoopBench),
     ("fuzz", "100,000 hostile inputs through hwnasd: per-class counts, code histogram, no crash/hang (issue 8)", runFuzzBench),
     ("trust", "degenerate NB201 cells with/without, proxy objectives, OFA resolution and accuracy-predictor persistence (issue 17)", runTrustBench),
+    ("suggest", "which archs to measure on a new device: suggestSamples vs HELP's references vs random, held-out devices; moreSamples check (issue 16)", runSuggestBench),
+    ("startup", "daemon start-up vs state directory size: 10,000 saved predictors, indexed vs not, first predict (issue 22)", runStartupBench),
     ("load", "8 long + 1,000 small requests in flight with cancels: exactly-once, predict p50/p99, peak RSS (issue 8)", runLoadBench),
 ]
 

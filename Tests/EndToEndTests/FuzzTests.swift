@@ -16,7 +16,8 @@ final class FuzzTests: XCTestCase {
     func testTenThousandInputsNoCrashNoHangEveryReplyDocumented() throws {
         let corpus = try FuzzInputGenerator.loadCorpus(path: Self.corpusPath)
         XCTAssertGreaterThanOrEqual(corpus.count, 15)
-        for (framing, seed) in [(Framing.ndjson, UInt64(1)), (.contentLength, 2)] {
+        // One input at a time over NDJSON; pipelined, 8 in flight, over LSP framing.
+        for (framing, seed, window) in [(Framing.ndjson, UInt64(1), 1), (.contentLength, 2, 8)] {
             let d = try DaemonProcess(framing: framing)
             XCTAssertNotNil(d.call(1, "initialize")?["result"])
             let archs: JSONValue = [1, 77, 15_000]
@@ -26,7 +27,7 @@ final class FuzzTests: XCTestCase {
 
             // Huge arrays of 5,000 (not 100,000) elements keep the debug-build run short; the bench uses 100,000.
             var gen = FuzzInputGenerator(seed: seed, framing: framing, seeds: corpus, hugeArrayLength: 5_000)
-            let report = FuzzSession(client: d, allowedCodes: FuzzSession.documentedCodes).run(&gen, count: 5_000)
+            let report = FuzzSession(client: d, allowedCodes: FuzzSession.documentedCodes, window: window).run(&gen, count: 5_000)
             print("fuzz \(framing): codes \(report.codes.sorted { $0.key < $1.key }); slowest \(Int(report.slowestMs)) ms (\(report.slowest)); ms per class \(report.msPerClass.mapValues(Int.init).sorted { $0.value > $1.value }.prefix(6))")
             XCTAssertEqual(report.inputs, 5_000, "\(framing)")
             XCTAssertEqual(report.failures, [], "\(framing): \(report.failures.prefix(10))")

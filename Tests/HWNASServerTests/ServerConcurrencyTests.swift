@@ -17,6 +17,38 @@ final class ServerConcurrencyTests: XCTestCase {
         XCTAssertEqual(errorCode(peer.response(1)), -32800)
     }
 
+    /// Long jobs' parallel parts (`concurrentPerform`, as a giant `predict` runs) fill
+    /// Dispatch's shared pool; quick requests run on their own threads and do not wait for them
+    /// (issue 18: they used to queue there behind a whole parallel section).
+    func testQuickRequestsDoNotWaitForLongJobsParallelWork() {
+        let peer = InProcessPeer { server in
+            server.register(SpinRequest.self, kind: .long) { p, ctx in
+                // Parallel sections of 4 × 1 s of busy work each, until cancelled.
+                while !ctx.job.isCancelled {
+                    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                        let end = Date().addingTimeInterval(Double(p.ms) / 1000)
+                        while Date() < end {}
+                    }
+                }
+                return NullResult()
+            }
+        }
+        peer.initialize()
+        for id in 1...2 { peer.sendRequest(id, "test/spin", ["ms": 1000]) }
+        usleep(300_000)
+        var slowest = 0.0
+        for id in 10..<16 {
+            let t0 = Date()
+            XCTAssertNotNil(peer.call(id, "hwnas/sample", ["space": "nb201"])?["result"])
+            slowest = max(slowest, Date().timeIntervalSince(t0))
+            usleep(100_000)
+        }
+        // Behind a parallel section a quick request waited up to its whole second.
+        XCTAssertLessThan(slowest, 0.5, "a quick request waited \(slowest) s behind long jobs' parallel work")
+        for id in 1...2 { peer.notify("$/cancelRequest", ["id": .number(Double(id))]) }
+        for id in 1...2 { XCTAssertNotNil(peer.response(id, timeout: 30)) }
+    }
+
     func testCancellationEndsTheRequestQuickly() {
         let peer = InProcessPeer { $0.registerSlowHandler() }
         peer.initialize()
@@ -112,6 +144,12 @@ final class ServerConcurrencyTests: XCTestCase {
         XCTAssertEqual(reports.last?["params"]?["value"]?["generation"], 5000)
         XCTAssertEqual(notes.first?["params"]?["token"], "tok")
     }
+}
+
+struct SpinRequest: RequestType {
+    static let method = "test/spin"
+    typealias Response = NullResult
+    var ms: Int
 }
 
 struct DeafRequest: RequestType {

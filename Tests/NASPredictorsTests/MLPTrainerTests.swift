@@ -67,6 +67,25 @@ final class MLPTrainerTests: XCTestCase {
         XCTAssertNotEqual(a, c)
     }
 
+    /// The GEMMs split their output columns across threads: one thread or two, and two networks
+    /// trained side by side (`Kernels.concurrently`, as `auto` does), give the same weights.
+    func testTrainingIsIndependentOfThreadsAndOfTrainingSideBySide() throws {
+        let (x, y) = Self.syntheticData(rows: 128, seed: 4)
+        var config = MLPTrainingConfig(hidden: [256, 256], batchSize: 64, maxEpochs: 2)  // 64×256×256: a split GEMM
+        config.validationFraction = 0
+        let (one, _) = try MLPTrainer.train(x: x, y: y, validation: nil, config: config, initial: nil, control: .none, threads: 1)
+        let (two, _) = try MLPTrainer.train(x: x, y: y, validation: nil, config: config, initial: nil, control: .none, threads: 2)
+        XCTAssertEqual(one, two)
+        let side = try Kernels.concurrently(2, threads: 2) { (i: Int) throws(NASError) -> MLP in
+            var c = config
+            c.seed = UInt64(i)
+            return try MLPTrainer.train(x: x, y: y, validation: nil, config: c, initial: nil, control: .none, threads: 1).0
+        }
+        XCTAssertEqual(side[0], one)
+        config.seed = 1
+        XCTAssertEqual(side[1], try MLPTrainer.train(x: x, y: y, validation: nil, config: config, initial: nil, control: .none).0)
+    }
+
     func testFineTuningFromBaseBeatsScratchWithTwentySamples() throws {
         // Base: the synthetic function; target: a scaled, shifted variant (a "new device").
         let (bx, by) = Self.syntheticData(rows: 600, seed: 4)

@@ -89,22 +89,18 @@ public struct PredictorSummary: Codable, Sendable, Equatable {
 public struct ServerCatalog: Sendable {
     /// The search spaces.
     public var searchSpaces: @Sendable () -> [SpaceSummary]
-    /// The devices.
-    public var devices: @Sendable () -> [DeviceSummary]
-    /// The devices with their specs and measurement counts (slower: `hwnas/listDevices`
-    /// uses it when given, else `devices`).
-    public var deviceDetails: (@Sendable () -> [DeviceSummary])?
+    /// The devices; with `detailed`, their specs and measurement counts too (slower:
+    /// `hwnas/listDevices` asks for them, `initialize` does not).
+    public var devices: @Sendable (_ detailed: Bool) -> [DeviceSummary]
     /// The loaded predictors.
     public var predictors: @Sendable () -> [PredictorSummary]
 
     /// A catalog from three providers (each defaults to an empty list).
     public init(searchSpaces: @escaping @Sendable () -> [SpaceSummary] = { [] },
-                devices: @escaping @Sendable () -> [DeviceSummary] = { [] },
-                predictors: @escaping @Sendable () -> [PredictorSummary] = { [] },
-                deviceDetails: (@Sendable () -> [DeviceSummary])? = nil) {
+                devices: @escaping @Sendable (_ detailed: Bool) -> [DeviceSummary] = { _ in [] },
+                predictors: @escaping @Sendable () -> [PredictorSummary] = { [] }) {
         self.searchSpaces = searchSpaces
         self.devices = devices
-        self.deviceDetails = deviceDetails
         self.predictors = predictors
     }
 }

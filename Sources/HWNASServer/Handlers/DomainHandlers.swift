@@ -1,6 +1,6 @@
 // The one place where domain methods are wired to the server: one `register...Handlers` call
 // per domain area, each in its own file (SpaceHandlers, ExportHandlers, PredictorHandlers,
-// SearchHandlers, MonotonicityHandlers, AdaptationHandlers, GeneratorHandlers), and the catalog `initialize` lists.
+// SearchHandlers, MonotonicityHandlers, AdaptationHandlers, GeneratorHandlers, SamplingHandlers), and the catalog `initialize` lists.
 import JSONRPC
 import NASCore
 import NASData
@@ -17,6 +17,7 @@ public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerGeneratorHandlers(services: services)
     server.registerMonotonicityHandlers(services: services)
     server.registerAdaptationHandlers(services: services)
+    server.registerSamplingHandlers(services: services)
 }
 
 /// The catalog `initialize` and the list methods show.
@@ -27,16 +28,15 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
                 SpaceSummary(id: $0.id, summary: $0.summary, decisions: $0.decisionCount, size: $0.size, encodings: $0.encodings)
             }
         },
-        devices: { services?.deviceSummaries() ?? [] },
+        devices: { detailed in services?.deviceSummaries(detailed: detailed) ?? [] },
         predictors: {
             (services?.predictors.list() ?? []).map { p in
-                var info: [String: JSONValue] = ["variant": .string(p.metrics.variant), "trainCount": .number(Double(p.metrics.trainCount))]
-                if let m = p.metrics.heldOut {
+                var info: [String: JSONValue] = ["variant": .string(p.variant), "trainCount": .number(Double(p.trainCount))]
+                if let m = p.heldOut {
                     info["heldOutRMSE"] = .number(m.rmse)
                     info["heldOutSpearman"] = .number(m.spearman)
                 }
                 return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
             }
-        },
-        deviceDetails: { services?.deviceSummaries(detailed: true) ?? [] })
+        })
 }

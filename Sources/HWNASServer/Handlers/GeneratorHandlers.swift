@@ -10,12 +10,10 @@ extension Server {
     /// Registers `trainGenerator` and `generate`.
     public func registerGeneratorHandlers(services: DomainServices) {
         register(TrainGeneratorRequest.self, kind: .long, dependencies: { p in
-            p.id.map { [.write("generator:\($0)")] } ?? []
-        }) { params, context in
-            let (problem, metadata) = try services.searchProblem(
-                space: params.space, device: params.device, predictor: params.predictor, spec: params.spec,
-                batch: params.batch, objective: params.objective, includeDegenerate: params.includeDegenerate,
-                control: context.job)
+            p.settings.id.map { [.write("generator:\($0)")] } ?? []
+        }) { request, context in
+            let (problem, metadata) = try services.searchProblem(request.problem, control: context.job)
+            let params = request.settings
             let budgets: GeneratorBudgets
             switch (params.budgetRange, params.budgets) {
             case (let r?, nil):
@@ -46,10 +44,10 @@ extension Server {
             let samples = params.samples ?? 16
             var problem: SearchProblem?
             if samples > 0 {
-                problem = try services.searchProblem(
-                    space: g.space.id, device: nil, predictor: g.metadata["latency"], spec: nil, batch: nil,
+                problem = try services.searchProblem(ProblemParams(
+                    space: g.space.id, predictor: g.metadata["latency"],
                     objective: SearchObjectiveInput(accuracy: g.metadata["accuracy"], extrapolate: g.metadata["extrapolate"] == "true"),
-                    includeDegenerate: g.metadata["includeDegenerate"] == "true", control: context.job).0
+                    includeDegenerate: g.metadata["includeDegenerate"] == "true"), control: context.job).0
             }
             // With `confidence`, each budget is shrunk by the margin the generator's latency
             // predictor's error profile gives near it, as `search` does.

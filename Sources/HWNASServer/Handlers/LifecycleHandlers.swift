@@ -19,12 +19,12 @@ extension Server {
                 protocolVersion: Server.protocolVersion,
                 methods: methods,
                 searchSpaces: catalog.searchSpaces(),
-                devices: catalog.devices(),
+                devices: catalog.devices(false),
                 predictors: catalog.predictors())
         }
         register(ShutdownRequest.self) { _, _ in NullResult() }
         register(ListDevicesRequest.self) { params, _ in
-            let all = (catalog.deviceDetails ?? catalog.devices)()
+            let all = catalog.devices(true)
             guard let space = params.space else { return ListDevicesResult(devices: all) }
             let spaces = catalog.searchSpaces()
             if !spaces.isEmpty && !spaces.contains(where: { $0.id == space }) {

@@ -104,7 +104,7 @@ extension Server {
                 outliers: OutlierMessage.list(result.outliers, spaceID: space.id), warnings: result.warnings,
                 pool: pool.map(\.name),
                 weights: result.predictor.blendWeights.map { .init(member: $0.member, weight: $0.weight) },
-                path: path)
+                path: path, moreSamples: result.moreSamples.map(MoreSamplesMessage.init))
         }
 
         register(ReuseRequest.self, kind: .long, dependencies: { p in [.read("predictor:\(p.proxy)")] }) { params, context in

@@ -134,12 +134,14 @@ extension Server {
             guard let method = FineTuneMethod(rawValue: methodName) else {
                 throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
             }
-            let p = try FineTuner.fineTune(
-                FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
-                                method: method, seed: params.seed ?? 0, device: params.device, id: params.id),
-                control: context.job)
+            let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
+                                          method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
+            let p = try FineTuner.fineTune(request, control: context.job)
+            let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
             try context.job.checkCancelled()
-            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)
+            var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)
+            info.moreSamples = more.map(MoreSamplesMessage.init)
+            return info
         }
 
         register(SavePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in

@@ -7,13 +7,13 @@ extension Server {
     /// Registers `search`.
     public func registerSearchHandlers(services: DomainServices) {
         register(SearchRequest.self, kind: .long, returnsPartialResultOnCancel: true, dependencies: { p in
-            if let id = p.predictor ?? p.objective?.latency { return [.read("predictor:\(id)")] }
+            if let id = p.latencyPredictor { return [.read("predictor:\(id)")] }
             return []
-        }) { params, context in
-            let (problem, sources) = try services.searchProblem(
-                space: params.space, device: params.device, predictor: params.predictor ?? params.objective?.latency,
-                spec: params.spec, batch: params.batch, objective: params.objective, reusable: false,
-                includeDegenerate: params.includeDegenerate, control: context.job)
+        }) { request, context in
+            var stated = request.problem
+            stated.predictor = request.latencyPredictor
+            let (problem, sources) = try services.searchProblem(stated, reusable: false, control: context.job)
+            let params = request.settings
             let space = problem.space
 
             let goal: SearchGoal

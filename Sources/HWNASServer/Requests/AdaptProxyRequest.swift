@@ -57,6 +57,8 @@ public struct AdaptProxyResult: Codable, Sendable {
     /// ms of the member, averaged over an ensemble); empty when it does not blend.
     public var weights: [MemberWeight]
     public var path: String?
+    /// What as many samples again would add (absent below 10 kept samples).
+    public var moreSamples: MoreSamplesMessage?
 
     /// One candidate of `auto`.
     public struct Candidate: Codable, Sendable {

@@ -75,6 +75,8 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
     public var pool: [String]?
     /// `finetune` with `blendWith`: the members the blend kept and their weights (absent otherwise).
     public var weights: [MemberWeight]?
+    /// `finetune` only: what as many samples again would add (absent below 10 samples).
+    public var moreSamples: MoreSamplesMessage?
 
     init(_ p: TrainedPredictor, path: String?, pool: [String]? = nil, weights: [MemberWeight]? = nil) {
         predictor = p.id

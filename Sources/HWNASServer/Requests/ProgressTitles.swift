@@ -40,15 +40,15 @@ extension PredictRequest: ProgressTitled {
 
 extension SearchRequest: ProgressTitled {
     public var progressTitle: String {
-        let on = target(space: space, device: device, predictor: predictor ?? objective?.latency)
-        if let b = budget { return "search \(on) ≤ \(ms(b.latencyMs)) ms" }
-        return (pareto ?? false) ? "search \(on), Pareto front" : "search \(on)"
+        let on = target(space: problem.space, device: problem.device, predictor: latencyPredictor)
+        if let b = settings.budget { return "search \(on) ≤ \(ms(b.latencyMs)) ms" }
+        return (settings.pareto ?? false) ? "search \(on), Pareto front" : "search \(on)"
     }
 }
 
 extension TrainGeneratorRequest: ProgressTitled {
     public var progressTitle: String {
-        "training generator " + (id.map { "\($0) " } ?? "") + "for \(target(space: space, device: device, predictor: predictor))"
+        "training generator " + (settings.id.map { "\($0) " } ?? "") + "for \(target(space: problem.space, device: problem.device, predictor: problem.predictor))"
     }
 }
 

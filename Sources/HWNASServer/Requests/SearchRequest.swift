@@ -8,18 +8,26 @@ public struct SearchBudgetInput: Codable, Sendable, Equatable {
 }
 
 /// `search`: the most accurate architecture under a latency budget, or the Pareto front.
-public struct SearchRequest: RequestType {
+/// On the wire one flat object: the problem's fields beside the settings'.
+public struct SearchRequest: ProblemRequest {
     public static let method = "search"
     public typealias Response = SearchResultMessage
-    public var space: String
-    /// Latency from a fixture device's default predictor...
-    public var device: String?
-    /// ...or a predictor id...
-    public var predictor: String?
-    /// ...or a device spec (hardware-generalized predictor).
-    public var spec: DeviceSpecInput?
-    public var batch: Int?
-    public var objective: SearchObjectiveInput?
+    /// The space, the latency source, the objective.
+    public var problem: ProblemParams
+    /// How to search.
+    public var settings: SearchSettings
+
+    public init(problem: ProblemParams, settings: SearchSettings) {
+        self.problem = problem
+        self.settings = settings
+    }
+
+    /// The latency predictor id: `predictor`, else `objective.latency`.
+    public var latencyPredictor: String? { problem.predictor ?? problem.objective?.latency }
+}
+
+/// How `search` searches (its params besides the problem).
+public struct SearchSettings: Codable, Sendable {
     /// Constrained mode.
     public var budget: SearchBudgetInput?
     /// Pareto mode.
@@ -40,9 +48,6 @@ public struct SearchRequest: RequestType {
     /// held-out error near the budget (`ErrorProfile`; predictors trained by `train` or as a
     /// default have one).
     public var confidence: Double?
-    /// Let degenerate architectures (`encode`'s `degenerate`: NB201 cells with no data path)
-    /// be best, fastest or on the front. Default false.
-    public var includeDegenerate: Bool?
 }
 
 /// One architecture with its objectives.

@@ -6,18 +6,27 @@ public struct BudgetRangeInput: Codable, Sendable, Equatable {
     public var max: Double
 }
 
-/// `trainGenerator`: train a budget-conditioned generator once (PNAG).
-public struct TrainGeneratorRequest: RequestType {
+/// `trainGenerator`: train a budget-conditioned generator once (PNAG). On the wire one flat
+/// object: the problem's fields (latency from a fixture device's default predictor, a predictor
+/// id, or a spec; accuracy source as in `search`) beside the settings'.
+public struct TrainGeneratorRequest: ProblemRequest {
     public static let method = "trainGenerator"
     public typealias Response = GeneratorInfo
-    public var space: String
-    /// Latency from a fixture device's default predictor, a predictor id, or a spec.
-    public var device: String?
-    public var predictor: String?
-    public var spec: DeviceSpecInput?
-    public var batch: Int?
-    /// Accuracy source, as in `search` (default per space).
-    public var objective: SearchObjectiveInput?
+    /// The space, the latency source, the objective; `includeDegenerate` lets degenerate
+    /// architectures be generated (default false: they earn no reward and are never answered),
+    /// kept in the generator's metadata.
+    public var problem: ProblemParams
+    /// How to train.
+    public var settings: GeneratorTrainingSettings
+
+    public init(problem: ProblemParams, settings: GeneratorTrainingSettings) {
+        self.problem = problem
+        self.settings = settings
+    }
+}
+
+/// How `trainGenerator` trains (its params besides the problem).
+public struct GeneratorTrainingSettings: Codable, Sendable {
     /// A range `{min, max}` of budgets (ms)...
     public var budgetRange: BudgetRangeInput?
     /// ...or a list of budgets; default: the 2nd–98th percentile of a warm-up sample.
@@ -29,9 +38,6 @@ public struct TrainGeneratorRequest: RequestType {
     /// Id of the generator (default generated from space, device and seed).
     public var id: String?
     public var save: Bool?
-    /// Let degenerate architectures (NB201 cells with no data path) be generated (default
-    /// false: they earn no reward and are never answered); kept in the generator's metadata.
-    public var includeDegenerate: Bool?
 }
 
 /// A trained generator.

@@ -62,6 +62,8 @@ public struct AdaptationResult: Sendable {
     public var outliers: [SampleOutlier]
     /// What the caller should know: a fallback taken, a ranking worse than the raw proxy's.
     public var warnings: [String]
+    /// What as many samples again would add (`LearningCurve`); nil below 10 kept samples.
+    public var moreSamples: MoreSamplesEstimate? = nil
 }
 
 extension AdaptedPredictor {

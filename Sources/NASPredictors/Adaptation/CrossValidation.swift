@@ -15,20 +15,7 @@ extension ProxyAdaptation {
         var bestIndex = 0
         for (ci, c) in candidates.enumerated() {
             try control.checkCancelled()
-            var oof = [Double](repeating: 0, count: y.count)
-            for f in 0..<folds.count {
-                let test = folds[f]
-                let train = (0..<folds.count).filter { $0 != f }.flatMap { folds[$0] }
-                let model = try c.fit(train)
-                let values: [Double]
-                if case .pooled(let b, _) = model {
-                    values = test.map { i in b.value { memberValues[$0][i] } }
-                } else {
-                    values = test.map { p[$0] }
-                }
-                let pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: values, ctx: ctx)
-                for (k, i) in test.enumerated() { oof[i] = pred[k] }
-            }
+            let oof = try outOfFold(c, folds: folds, archs: archs, p: p, memberValues: memberValues, ctx: ctx)
             let s = RankCorrelation.spearman(oof, y)
             scored.append((c.variant, s.isFinite ? s : -1))
             oofs.append(oof)
@@ -38,6 +25,27 @@ extension ProxyAdaptation {
                                           values: ["variant": .string(c.variant), "cvSRCC": .double(scored[ci].cvSRCC)]))
         }
         return (scored, oofs, bestIndex)
+    }
+
+    /// A candidate's out-of-fold predictions (indexed like the samples; 0 outside the folds):
+    /// fitted on all folds but one, predicted on that one, in turn.
+    static func outOfFold(_ c: Candidate, folds: [[Int]], archs: [Architecture], p: [Double],
+                          memberValues: [[Double]], ctx: FeatureContext) throws(NASError) -> [Double] {
+        var oof = [Double](repeating: 0, count: archs.count)
+        for f in 0..<folds.count {
+            let test = folds[f]
+            let train = (0..<folds.count).filter { $0 != f }.flatMap { folds[$0] }
+            let model = try c.fit(train)
+            let values: [Double]
+            if case .pooled(let b, _) = model {
+                values = test.map { i in b.value { memberValues[$0][i] } }
+            } else {
+                values = test.map { p[$0] }
+            }
+            let pred = try predict(model, archs: test.map { archs[$0] }, proxyValues: values, ctx: ctx)
+            for (k, i) in test.enumerated() { oof[i] = pred[k] }
+        }
+        return oof
     }
 
     /// `count` indices split into `folds` seeded, near-equal groups.

@@ -55,6 +55,7 @@ public enum ProxyAdaptation {
         }
         var model: AdaptedModel, variant: String, cvSRCC: Double, oofChosen: [Double]
         var chosenMethod = chosen.method
+        var chosenCandidates = [chosen]
         let single = method != .auto || candidates.count < 3
         if single {
             model = try chosen.fit(Array(0..<archs.count))
@@ -72,6 +73,7 @@ public enum ProxyAdaptation {
                 names.append(describe(candidates[i], m))
             }
             model = .ensemble(members)
+            chosenCandidates = top.map { candidates[$0] }
             variant = "mean of " + names.joined(separator: " | ")
             let meanOOF = y.indices.map { j in top.reduce(0.0) { $0 + oofs[$1][j] } / Double(top.count) }
             cvSRCC = RankCorrelation.spearman(meanOOF, y)
@@ -90,6 +92,7 @@ public enum ProxyAdaptation {
                 cvSRCC = scored[affine].cvSRCC
                 oofChosen = oofs[affine]
                 chosenMethod = .affine
+                chosenCandidates = [candidates[affine]]
             } else {
                 warnings.append("method \(method.rawValue) ranks worse than the raw proxy (\(numbers)); method affine keeps the proxy's ranking")
             }
@@ -105,6 +108,8 @@ public enum ProxyAdaptation {
                 SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)
             },
             warnings: warnings)
+        result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
+                                             ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
         if let evalSamples, evalSamples.count >= 2 {
             let ea = evalSamples.map { space.canonical($0.arch) }
             let ey = evalSamples.map(\.latencyMs)

@@ -2,27 +2,21 @@ import NASCore
 import NASData
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The daemon's predictors: in memory, persisted as `<id>.hwnp` files in a state directory
-/// (atomic writes), with default predictors per fixture (space, device) trained on first use.
-/// Thread-safe.
+/// (atomic writes) and listed at start from its index without being read (`IndexedStore`), with
+/// default predictors per fixture (space, device) trained on first use. Thread-safe.
 public final class PredictorStore: Sendable {
     /// Directory of the predictor files (nil: memory only).
-    public let directory: String?
+    public var directory: String? { files.directory }
     /// The data defaults are trained from.
     public let catalog: DataCatalog
     /// Largest predictor file read or written.
-    public let maxFileBytes: Int
+    public var maxFileBytes: Int { files.maxFileBytes }
     /// Whether files are only read (another daemon owns the directory): saving and deleting
     /// files is `.storage`; defaults are trained in memory only.
-    public let readOnly: Bool
+    public var readOnly: Bool { files.readOnly }
 
-    private let predictors = Mutex<[String: TrainedPredictor]>([:])
+    private let files: IndexedStore<PredictorFile.Stored>
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
 
     /// One (space, device) default: its own lock, so concurrent first uses train once while
@@ -31,95 +25,56 @@ public final class PredictorStore: Sendable {
         let value = Mutex<TrainedPredictor?>(nil)
     }
 
-    /// A store over `directory` (created when missing). Call `loadAll()` to read existing files.
+    /// A store over `directory` (created when missing). Call `loadAll()` to list existing files.
     public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes,
                 readOnly: Bool = false) throws(NASError) {
-        self.directory = directory
         self.catalog = catalog
-        self.maxFileBytes = maxFileBytes
-        self.readOnly = readOnly
-        if let directory {
-            try StoreDirectory.prepare(directory, readOnly: readOnly)
-        }
+        files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly)
     }
 
-    /// Reads every `*.hwnp` file of the directory; returns one error per file that could not
-    /// be read (corrupt, foreign, newer version), leaving the others loaded.
+    /// Lists every `*.hwnp` file of the directory (from the index; files not in it are read
+    /// now); returns one error per file that could not be read (corrupt, foreign, newer
+    /// version), leaving the others listed. Files are decoded on first use.
     @discardableResult
-    public func loadAll() -> [NASError] {
-        guard let directory else { return [] }
-        var problems: [NASError] = []
-        for name in StoreDirectory.files(in: directory, withExtension: PredictorFile.fileExtension) {
-            do {
-                let p = try PredictorFile.read(directory + "/" + name, maxBytes: maxFileBytes)
-                predictors.withLock { $0[p.id] = p }
-            } catch {
-                problems.append(error)
-            }
-        }
-        return problems
-    }
+    public func loadAll() -> [NASError] { files.loadAll() }
 
     /// Adds (or replaces) a predictor in memory; `persist` first writes its file, and a failed
     /// write leaves the store as it was. Returns the path written.
     @discardableResult
     public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
-        let path = persist ? try write(p) : nil
-        predictors.withLock { $0[p.id] = p }
-        return path
+        try files.register(p, id: p.id, persist: persist)
     }
 
-    /// A predictor by id, or `.unknownPredictor`.
+    /// A predictor by id (its file read on first use), or `.unknownPredictor`; a listed file
+    /// that cannot be read any more throws its error.
     public func predictor(_ id: String) throws(NASError) -> TrainedPredictor {
-        guard let p = predictors.withLock({ $0[id] }) else {
+        guard let p = try files.item(id) else {
             throw NASError(.unknownPredictor, "no predictor with id '\(id)'", field: "predictor")
         }
         return p
     }
 
-    /// All predictors, sorted by id.
-    public func list() -> [TrainedPredictor] {
-        predictors.withLock { Array($0.values) }.sorted { $0.id < $1.id }
-    }
+    /// All predictors' summaries, sorted by id (no file is read).
+    public func list() -> [PredictorInfo] { files.summaries().map(\.summary) }
 
     /// Writes a predictor's file atomically; returns its path.
     @discardableResult
     public func save(id: String) throws(NASError) -> String {
-        try write(try predictor(id))
-    }
-
-    private func write(_ p: TrainedPredictor) throws(NASError) -> String {
-        guard let directory else {
-            throw NASError(.storage, "this store has no state directory")
-        }
-        try StoreDirectory.checkWritable(directory, readOnly: readOnly)
-        let path = path(for: p.id, in: directory)
-        let bytes = PredictorFile.encode(p)
-        try BinaryEnvelope.checkWritable(bytes, to: path, maxBytes: maxFileBytes)
-        try AtomicFile.write(bytes, to: path)
-        return path
+        try files.register(try predictor(id), id: id, persist: true)!
     }
 
     /// Reads a predictor file (a path, or an id in the state directory) and registers it.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
         var file = path
         if !path.contains("/"), let directory, TrainedPredictor.isValidID(path) {
-            file = self.path(for: path, in: directory)
+            file = directory + "/" + files.fileName(for: path)
         }
-        let p = try PredictorFile.read(file, maxBytes: maxFileBytes)
-        predictors.withLock { $0[p.id] = p }
-        return p
+        return try files.load(path: file).item
     }
 
     /// Forgets a predictor and removes its file; `.unknownPredictor` when neither exists.
     public func delete(id: String) throws(NASError) {
-        if let directory { try StoreDirectory.checkWritable(directory, readOnly: readOnly) }
-        let had = predictors.withLock { $0.removeValue(forKey: id) } != nil
-        var removed = false
-        if let directory, TrainedPredictor.isValidID(id) {
-            removed = unlink(path(for: id, in: directory)) == 0
-        }
-        if !had && !removed {
+        guard try files.delete(id) else {
             throw NASError(.unknownPredictor, "no predictor with id '\(id)'", field: "predictor")
         }
         defaultSlots.withLock { slots in
@@ -167,19 +122,32 @@ public final class PredictorStore: Sendable {
         }
         return try slot.value.withLock { (cached: inout TrainedPredictor?) throws(NASError) -> TrainedPredictor in
             if let cached { return cached }
-            if let p = predictors.withLock({ $0[id] }), isCurrent(p) {
+            if let p = try? files.item(id), isCurrent(p) {
                 cached = p
                 return p
             }
             let p = try make()
-            if directory != nil && !readOnly { _ = try write(p) }
-            predictors.withLock { $0[id] = p }
+            try files.register(p, id: id, persist: directory != nil && !readOnly)
             cached = p
             return p
         }
     }
+}
 
-    private func path(for id: String, in directory: String) -> String {
-        "\(directory)/\(id).\(PredictorFile.fileExtension)"
+extension PredictorFile {
+    /// Predictor files as `IndexedStore` keeps them: registered under the id they hold,
+    /// summarized by `PredictorInfo`.
+    public enum Stored: StoredFormat {
+        public static let kind = "predictor"
+        public static var fileExtension: String { PredictorFile.fileExtension }
+        public static let summaryVersion: UInt32 = 1
+        public static func read(_ path: String, maxBytes: Int) throws(NASError) -> TrainedPredictor {
+            try PredictorFile.read(path, maxBytes: maxBytes)
+        }
+        public static func encode(_ p: TrainedPredictor) -> [UInt8] { PredictorFile.encode(p) }
+        public static func id(of p: TrainedPredictor, fileID: String) -> String { p.id }
+        public static func summary(of p: TrainedPredictor) -> PredictorInfo { PredictorInfo(p) }
+        public static func writeSummary(_ s: PredictorInfo, into w: inout BinaryWriter) { s.write(into: &w) }
+        public static func readSummary(_ r: inout BinaryReader) throws(NASError) -> PredictorInfo { try PredictorInfo(reading: &r) }
     }
 }

@@ -235,13 +235,21 @@ public struct PredictorTrainer: Sendable {
         let xFit = enc.encode(fitA, space: space), xVal = enc.encode(valA, space: space)
 
         let lut = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc)
-        let (mlp, _) = try NeuralRegressor.train(x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized,
-                                                 config: config, control: control.labelled("(mlp)"))
         let lutFit = lut.predict(xFit), lutVal = lut.predict(xVal)
         let resFit = (0..<fitY.count).map { fitY[$0] - lutFit[$0] }
         let resVal = (0..<valY.count).map { valY[$0] - lutVal[$0] }
-        let (res, _) = try NeuralRegressor.train(x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized,
-                                                 config: config, control: control.labelled("(lut+mlp)"))
+        // The two networks train side by side, one core each: the same weights as one after the
+        // other with both cores per GEMM (its split does not change a result), in about half the time.
+        let sideBySide = Kernels.defaultThreads >= 2
+        let threads = sideBySide ? 1 : Kernels.defaultThreads
+        let nets = try Kernels.concurrently(2, threads: sideBySide ? 2 : 1) { (i: Int) throws(NASError) -> NeuralRegressor in
+            i == 0
+                ? try NeuralRegressor.train(x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized,
+                                            config: config, control: control.labelled("(mlp)"), threads: threads).0
+                : try NeuralRegressor.train(x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized,
+                                            config: config, control: control.labelled("(lut+mlp)"), threads: threads).0
+        }
+        let mlp = nets[0], res = nets[1]
         // Shrink the residual towards 0 by the weight (of 0.25...1) that validates best: the LUT is
         // already near-exact on many devices, and a partly trusted residual cannot hurt it much.
         let resValPred = res.predict(xVal)

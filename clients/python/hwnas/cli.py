@@ -364,6 +364,8 @@ LOCAL_COMMANDS = {
     "call": LocalCommand("hwnas.cli:_call_main", "send any request: hwnas call METHOD [JSON-PARAMS]"),
     "help": LocalCommand("hwnas.cli:_help_main", "this help, or one command's: hwnas help COMMAND"),
     "measure": LocalCommand("hwnas.measure:cli_main", "export archs and time them with onnxruntime here; writes a samples CSV"),
+    "new-device": LocalCommand("hwnas.newdevice:cli_main",
+                               "suggest archs, measure them (here or --measure-cmd), adapt a proxy, save the predictor"),
 }
 
 COMMANDS = {name: cmd.method for name, cmd in RPC_COMMANDS.items()}  # the former hwnas_client.COMMANDS

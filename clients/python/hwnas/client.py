@@ -390,6 +390,15 @@ class HwnasClient:
     def adapt_proxy(self, progress=None, **p): return self.call("adaptProxy", p, progress)
     def adapt(self, progress=None, **p): return self.call("adapt", p, progress)
     def reuse(self, progress=None, **p): return self.call("reuse", p, progress)
+    def suggest_samples(self, progress=None, **p): return self.call("suggestSamples", p, progress)
+
+    def new_device(self, space, name, budget, **kw):
+        """The device loop (`hwnas new-device`): suggestSamples -> measure (onnxruntime here, or
+        `measure_cmd=`/`measure_fn=` for another device) -> adaptProxy -> saved predictor `name`.
+        Returns {"predictor", "proxy", "suggested", "samples", "suggestion", "adaptation"};
+        keyword arguments as hwnas.newdevice.new_device."""
+        from .newdevice import new_device
+        return new_device(self, space, name, budget, **kw)
 
     def predict(self, progress=None, decode=True, **p):
         """`predict`; with output="f32-base64" and decode (default) the packed `latency_ms_f32` is

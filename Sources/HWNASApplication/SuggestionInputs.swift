@@ -1,0 +1,65 @@
+import NASCore
+import NASPredictors
+import NASSpaces
+
+extension DomainServices {
+    /// `suggestSamples`'s proxies: each name a fixture device of `space` (its `FixturePool`
+    /// model, closed form) or a predictor id of that space; nil = every published fixture device
+    /// of the space. Errors (`.invalidParams`, field `proxies[i]`): an unknown name, a duplicate,
+    /// a predictor of another space or one that needs a spec.
+    public func suggestionProxies(_ names: [String]?, space: String) throws(NASError) -> [ProxyLatencyModel] {
+        guard let names else { return try fixturePool(space: space, excluding: []) }
+        guard !names.isEmpty else { throw NASError(.invalidParams, "proxies is empty; leave it out for every fixture device", field: "proxies") }
+        // Only the named fixture devices are fitted (a few seconds in a debug build for all of NB201's).
+        let published = catalog.publishedDeviceNames(space: space)
+        let fixtures = try FixturePool.models(catalog: catalog, space: space, excluding: Set(published).subtracting(names))
+        let impl = try SpaceRegistry.space(space)
+        var seen = Set<String>(), out: [ProxyLatencyModel] = []
+        for (i, name) in names.enumerated() {
+            let field = "proxies[\(i)]"
+            guard seen.insert(name).inserted else { throw NASError(.invalidParams, "proxy '\(name)' is listed twice", field: field) }
+            if let m = fixtures.first(where: { $0.name == name }) {
+                out.append(m)
+            } else if let p = try? predictors.predictor(name) {
+                guard p.spaceID == space else {
+                    throw NASError(.invalidParams, "proxy '\(name)' is a predictor for space \(p.spaceID), not \(space)", field: field)
+                }
+                guard !p.model.needsDeviceSpec else {
+                    throw NASError(.invalidParams, "proxy '\(name)' needs a device spec; give a per-device predictor", field: field)
+                }
+                out.append(.predictor(p, space: impl))
+            } else {
+                throw NASError(.invalidParams, "unknown proxy '\(name)'; allowed: a fixture device of \(space) (\(published.joined(separator: ", "))) or a predictor id of that space (listPredictors)", field: field)
+            }
+        }
+        return out
+    }
+}
+
+/// The architectures `suggestSamples` chooses among when the request names none.
+public enum SuggestionCandidates {
+    /// Candidates sampled from a space too large to enumerate.
+    public static let sampledCount = 5000
+
+    /// Every architecture of an enumerable space (NB201), else `sampledCount` distinct seeded
+    /// samples; degenerate ones (no data path) left out, and those in `exclude`.
+    public static func defaults(space: any SearchSpace, seed: UInt64, exclude: Set<Architecture>) -> [Architecture] {
+        var out: [Architecture] = []
+        var seen = exclude
+        let enumerated = space.enumerateAll()
+        let pool = enumerated ?? space.sample(count: sampledCount * 2, seed: seed ^ 0xCA4D)
+        for a in pool {
+            let c = space.canonical(a)
+            guard !space.isDegenerate(c), seen.insert(c).inserted else { continue }
+            out.append(c)
+            if enumerated == nil && out.count == sampledCount { break }
+        }
+        return out
+    }
+
+    /// The request's own candidates, resolved and de-duplicated, minus `exclude`.
+    public static func distinct(_ archs: [Architecture], exclude: Set<Architecture>) -> [Architecture] {
+        var seen = exclude
+        return archs.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,195 @@
+import NASCore
+import NASSpaces
+
+/// The architectures to measure next on a new device, with why, and what ranking quality
+/// adapting from them reached when each proxy in turn played the new device.
+public struct SampleSuggestion: Sendable {
+    /// The architectures to measure, in the order they were picked.
+    public var archs: [Architecture]
+    /// The criterion used.
+    public var criterion: SampleCriterion
+    /// One sentence: how they were chosen, from what.
+    public var reason: String
+    /// Mean held-out SRCC of `SampleSuggester.adaptFromPool` on the suggested architectures
+    /// when each of a few proxies in turn is held out as the target (the others as pool); nil
+    /// when not estimated.
+    public var expectedSRCC: Double?
+    /// The proxies held out for `expectedSRCC`, each with its SRCC.
+    public var estimate: [(proxy: String, srcc: Double)] = []
+    /// The proxies used, in order, with their weight in the distance (equal unless samples
+    /// were measured: then proxies that match them poorly are left out).
+    public var proxies: [(name: String, weight: Double)]
+    /// With 3 or more measured samples: the proxy whose log-latencies correlate best with them
+    /// (`closeness`), and its SRCC with them.
+    public var bestProxy: (name: String, srcc: Double)?
+}
+
+/// `suggestSamples`'s domain logic: the proxies' latencies of the candidates, member weights
+/// from samples already measured, the selection (`SampleSelection`), and the leave-one-proxy-out
+/// estimate of the SRCC the default adaptation reaches from the picks.
+public enum SampleSuggester {
+    /// The criterion `suggestSamples` uses unless told (chosen by `hwnas-bench suggest`).
+    public static let defaultCriterion: SampleCriterion = .stratified
+    /// Proxies held out in turn for `expectedSRCC` (at most), and candidates it is scored on.
+    public static let estimateProxies = 6
+    static let estimateArchs = 2000
+
+    /// Suggests `count` of `candidates` (canonical, distinct) to measure next.
+    ///
+    /// - Parameters:
+    ///   - proxies: other devices' models (at least 1); their latencies place the candidates.
+    ///   - measured: samples already measured on the new device: their architectures are never
+    ///     suggested again and the picks keep away from them; with 3 or more, proxies that match
+    ///     them poorly (`closeness` more than 0.1 below the best proxy's) are left out of the distance.
+    ///   - estimate: compute `expectedSRCC` (a few adaptations; about a second in a release build).
+    public static func suggest(space: any SearchSpace, candidates: [Architecture], proxies: [ProxyLatencyModel],
+                               count: Int, measured: [LatencySample] = [], criterion: SampleCriterion = defaultCriterion,
+                               seed: UInt64 = 0, estimate: Bool = true,
+                               control: JobControl = .none) throws(NASError) -> SampleSuggestion {
+        guard !proxies.isEmpty else {
+            throw NASError(.invalidParams, "no proxies: give fixture devices or predictor ids of \(space.id)", field: "proxies")
+        }
+        guard count >= 1 else { throw NASError(.invalidParams, "count must be ≥ 1, got \(count)", field: "count") }
+        // Candidates plus the measured architectures (fixed points).
+        var all = candidates
+        var index: [Architecture: Int] = [:]
+        for (i, a) in all.enumerated() { index[a] = i }
+        var fixed: [Int] = []
+        for s in measured {
+            let a = space.canonical(s.arch)
+            if let i = index[a] { fixed.append(i); continue }
+            index[a] = all.count
+            fixed.append(all.count)
+            all.append(a)
+        }
+        guard all.count > fixed.count else {
+            throw NASError(.invalidParams, "no candidate left to suggest: every candidate is measured or excluded", field: "count")
+        }
+        control.report(ProgressReport(step: 0, total: proxies.count, message: "predicting candidates with the proxies"))
+        var logValues: [[Double]] = []
+        for (m, proxy) in proxies.enumerated() {
+            try control.checkCancelled()
+            logValues.append(try proxy.predict(all).map { log(max($0, 1e-6)) })
+            control.report(ProgressReport(step: m + 1, total: proxies.count, message: "predicting candidates with the proxies"))
+        }
+        var weights = [Double](repeating: 1, count: proxies.count)
+        var bestProxy: (name: String, srcc: Double)?
+        if measured.count >= 3 {
+            let y = measured.map(\.latencyMs)
+            let logY = y.map { log(max($0, 1e-9)) }
+            let fit = logValues.map { v in closeness(fixed.map { exp(v[$0]) }, logY) }
+            let best = fit.indices.max { fit[$0] < fit[$1] }!
+            bestProxy = (proxies[best].name, RankCorrelation.spearman(fixed.map { logValues[best][$0] }, y))
+            weights = fit.map { $0 >= fit[best] - 0.1 ? 1 : 0 }
+        }
+        let oneHot = ActiveOneHot(space: space)
+        let rows = criterion == .dOptimal ? all.map { oneHot.activeColumns($0, space: space) } : nil
+        let picks = SampleSelection.select(count: count, logValues: logValues, weights: weights, oneHot: rows,
+                                           oneHotWidth: oneHot.dimension, fixed: fixed, criterion: criterion, seed: seed)
+        let used = weights.filter { $0 > 0 }.count
+        var reason = "\(picks.count) of \(all.count - fixed.count) candidates by \(criterion.rawValue) in the log-latency space of \(used) prox\(used == 1 ? "y" : "ies")"
+        if !fixed.isEmpty { reason += ", away from the \(fixed.count) measured" }
+        if let b = bestProxy, used < proxies.count {
+            reason += " (\(proxies.count - used) left out: their log-latencies correlate with the measured ones > 0.1 worse than \(b.name))"
+        }
+        var suggestion = SampleSuggestion(archs: picks.map { all[$0] }, criterion: criterion, reason: reason,
+                                          proxies: zip(proxies, weights).map { ($0.0.name, $0.1) }, bestProxy: bestProxy)
+        if estimate && proxies.count >= 3 && picks.count + fixed.count >= 3 {
+            let scores = try leaveOneProxyOut(all: all, logValues: logValues, proxies: proxies, count: count, fixed: fixed,
+                                              rows: rows, width: oneHot.dimension, criterion: criterion, seed: seed, control: control)
+            suggestion.estimate = scores
+            suggestion.expectedSRCC = scores.isEmpty ? nil : scores.reduce(0) { $0 + $1.srcc } / Double(scores.count)
+        }
+        return suggestion
+    }
+
+    /// Each of up to `estimateProxies` proxies (spread over the list) plays the new device:
+    /// the selection is rerun without it, its latencies at the picks (and the fixed points)
+    /// are the samples, `adaptFromPool` adapts the other proxies, and the SRCC is taken on up to
+    /// `estimateArchs` other candidates.
+    static func leaveOneProxyOut(all: [Architecture], logValues: [[Double]], proxies: [ProxyLatencyModel], count: Int,
+                                 fixed: [Int], rows: [[Int]]?, width: Int, criterion: SampleCriterion, seed: UInt64,
+                                 control: JobControl) throws(NASError) -> [(proxy: String, srcc: Double)] {
+        let m = proxies.count
+        let held = Array(Set((0..<min(m, estimateProxies)).map { $0 * m / min(m, estimateProxies) })).sorted()
+        let cached = proxies.indices.map { j in
+            ProxyLatencyModel.cached(proxies[j], archs: all, values: logValues[j].map { exp($0) })
+        }
+        var out: [(proxy: String, srcc: Double)] = []
+        for (step, h) in held.enumerated() {
+            try control.checkCancelled()
+            control.report(ProgressReport(step: step, total: held.count, message: "estimating: \(proxies[h].name) as the new device"))
+            let others = (0..<m).filter { $0 != h }
+            let picks = SampleSelection.select(count: count, logValues: others.map { logValues[$0] }, oneHot: rows,
+                                               oneHotWidth: width, fixed: fixed, criterion: criterion, seed: seed)
+            let chosen = fixed + picks
+            let truth = logValues[h].map { exp($0) }
+            let samples = chosen.map { LatencySample(arch: all[$0], latencyMs: truth[$0]) }
+            let taken = Set(chosen)
+            var rest = all.indices.filter { !taken.contains($0) }
+            if rest.count > estimateArchs {
+                var rng = SeededGenerator(seed: seed ^ 0xE57)
+                rest.seededShuffle(using: &rng)
+                rest = Array(rest.prefix(estimateArchs))
+            }
+            let r = try adaptFromPool(others.map { cached[$0] }, samples: samples, seed: seed, control: .none)
+            let s = RankCorrelation.spearman(try r.predictor.predict(rest.map { all[$0] }), rest.map { truth[$0] })
+            if s.isFinite { out.append((proxies[h].name, s)) }
+        }
+        return out
+    }
+
+    /// How well a proxy's latencies `values` match measured log-latencies `logY`: the Pearson
+    /// correlation of the logs (the R² of a log-affine fit, as HELP's and `adaptProxy`'s affine
+    /// map): on a handful of samples it uses their magnitudes, steadier than the samples' ranks.
+    static func closeness(_ values: [Double], _ logY: [Double]) -> Double {
+        let r = RankCorrelation.pearson(values.map { log(max($0, 1e-9)) }, logY)
+        return r.isFinite ? r : -1
+    }
+
+    /// The adaptation the estimate and `hwnas-bench suggest` measure: `adaptProxy`'s default
+    /// (method auto) with, as proxy, the member of `pool` whose log-latencies correlate best
+    /// with the samples' (`closeness`) and, as pool, the other members.
+    public static func adaptFromPool(_ pool: [ProxyLatencyModel], samples: [LatencySample], seed: UInt64,
+                                     control: JobControl = .none) throws(NASError) -> AdaptationResult {
+        guard !pool.isEmpty else { throw NASError(.invalidParams, "no proxies", field: "proxies") }
+        let logY = samples.map { log(max($0.latencyMs, 1e-9)) }
+        var best = (proxy: pool[0], fit: -Double.infinity)
+        for m in pool {
+            let r = closeness(try m.predict(samples.map(\.arch)), logY)
+            if r > best.fit { best = (m, r) }
+        }
+        return try ProxyAdaptation.adapt(proxy: best.proxy, targetName: "new-device", samples: samples,
+                                         pool: pool.filter { $0.name != best.proxy.name }, seed: seed, control: control)
+    }
+}
+
+extension ProxyLatencyModel {
+    /// `model` with its values for `archs` looked up instead of recomputed (other
+    /// architectures still go to `model`): for repeated adaptations over one candidate set.
+    public static func cached(_ model: ProxyLatencyModel, archs: [Architecture], values: [Double]) -> ProxyLatencyModel {
+        var table: [Architecture: Double] = [:]
+        table.reserveCapacity(archs.count)
+        for (a, v) in zip(archs, values) { table[a] = v }
+        let lookup = table, inner = model.predict
+        return ProxyLatencyModel(name: model.name, space: model.space, network: model.network, model: model.model) {
+            (archs: [Architecture]) throws(NASError) -> [Double] in
+            var out = [Double](repeating: 0, count: archs.count)
+            var missing: [Int] = []
+            for (i, a) in archs.enumerated() {
+                if let v = lookup[a] { out[i] = v } else { missing.append(i) }
+            }
+            if !missing.isEmpty {
+                let v = try inner(missing.map { archs[$0] })
+                for (k, i) in missing.enumerated() { out[i] = v[k] }
+            }
+            return out
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

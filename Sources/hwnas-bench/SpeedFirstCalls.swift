@@ -1,0 +1,135 @@
+// `hwnas-bench speed`'s first-call section (issue 22): what a fresh state directory pays once,
+// timed in process on the daemon's own code paths, with the accuracy of what was trained (so a
+// faster recipe is seen not to lose accuracy) and the peak RSS of each step:
+//   - the default predictor of a fixture device (`PredictorStore.defaultPredictor`'s training);
+//   - the hardware-generalized default (`predict {spec}`: `default-<space>-mlp-hw`);
+//   - the OFA ImageNet top-1 accuracy predictor (first OFA search).
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSearch
+import NASSpaces
+import Synchronization
+
+/// A job control counting the MLP epochs reported through it (all networks together).
+private final class EpochCounter: Sendable {
+    let epochs = Atomic<Int>(0)
+    var control: JobControl {
+        JobControl(onProgress: { [self] r in if r.values["epoch"] != nil { epochs.add(1, ordering: .relaxed) } })
+    }
+    var count: Int { epochs.load(ordering: .relaxed) }
+}
+
+/// User + system CPU seconds of this process so far.
+func benchCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+}
+
+/// Peak resident set of this process since the last `resetPeakRSS()` (VmHWM), MiB.
+func benchPeakRSSMiB() -> Double {
+    benchMemoryMiB(pid: getpid())?.peak ?? .nan
+}
+
+/// Resets this process's VmHWM to its current RSS (Linux `clear_refs` 5), so the next
+/// `benchPeakRSSMiB()` is the peak of what ran in between.
+func resetPeakRSS() {
+    if let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+        h.write(Data("5".utf8))
+        try? h.close()
+    }
+}
+
+/// The Python of the peers: `.build/peers-venv` (Benchmarks/peers/setup.sh) when it exists,
+/// else `python3`.
+func peerPython() -> String {
+    let venv = FileManager.default.currentDirectoryPath + "/.build/peers-venv/bin/python"
+    return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+}
+
+/// A training config changed by `key=value,...` (hidden=400x400x400, batch, lr, epochs, patience,
+/// wd, val): for trying recipes beside the shipped one (`--hardware-config`, `--ofa-config`).
+func benchTrainingConfig(_ base: MLPTrainingConfig, _ text: String?) throws -> MLPTrainingConfig {
+    var c = base
+    for item in (text ?? "").split(separator: ",") {
+        let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard kv.count == 2 else { throw NASError(.invalidParams, "bad config item \(item)") }
+        switch kv[0] {
+        case "hidden": c.hidden = kv[1].split(separator: "x").compactMap { Int($0) }
+        case "batch": c.batchSize = Int(kv[1]) ?? c.batchSize
+        case "lr": c.learningRate = Double(kv[1]) ?? c.learningRate
+        case "epochs": c.maxEpochs = Int(kv[1]) ?? c.maxEpochs
+        case "patience": c.patience = Int(kv[1]) ?? c.patience
+        case "wd": c.weightDecay = Double(kv[1]) ?? c.weightDecay
+        case "val": c.validationFraction = Double(kv[1]) ?? c.validationFraction
+        default: throw NASError(.invalidParams, "unknown config key \(kv[0])")
+        }
+    }
+    return c
+}
+
+/// The first-call table: one row per (what, space/device), with seconds, held-out accuracy and peak RSS.
+/// `hardwareConfig` / `ofaConfig` change the shipped recipes (exploration; nil: as shipped).
+func runFirstCallRows(catalog: DataCatalog, defaults: [(String, String)], hardwareSpaces: [String], ofaAccuracy: Bool,
+                      hardwareConfig: String? = nil, ofaConfig: String? = nil) throws {
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
+    print("")
+    print("## First calls (issue 22): trained once per fresh state directory, then loaded")
+    print("")
+    print("Seconds are wall time (CPU seconds of the process in brackets: under load, wall time is an upper bound).")
+    print("")
+    print("| first call | seconds | trained on | held-out RMSE | held-out SRCC | chose | peak RSS | target |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (space, device) in defaults {
+        var request = TrainRequest(space: space, device: device, id: PredictorStore.defaultID(space: space, device: device))
+        request.excludeDegenerate = true
+        resetPeakRSS()
+        let counter = EpochCounter()
+        let t0 = ContinuousClock.now, cpu0 = benchCPUSeconds()
+        let p = try PredictorTrainer(catalog: catalog).train(request, control: counter.control)
+        let s = seconds(ContinuousClock.now - t0), cpu = benchCPUSeconds() - cpu0
+        let m = p.metrics.heldOut
+        print("| default predictor \(space)/\(device) | \(f(s, 2)) (\(f(cpu, 2))) | \(p.metrics.trainCount) | \(m.map { f($0.rmse, 4) } ?? "–") ms | \(m.map { f($0.spearman, 4) } ?? "–") | \(p.metrics.variant) (\(counter.count) epochs in all) | \(f(benchPeakRSSMiB(), 0)) MiB | ≤ 1 s |")
+    }
+    for space in hardwareSpaces {
+        let trainer = HardwareGeneralizedTrainer(catalog: catalog)
+        resetPeakRSS()
+        let counter = EpochCounter()
+        let t0 = ContinuousClock.now, cpu0 = benchCPUSeconds()
+        var request = TrainRequest(space: space, model: .hardware, id: "default-\(space)-mlp-hw")
+        if hardwareConfig != nil { request.config = try benchTrainingConfig(HardwareGeneralizedTrainer.defaultConfig, hardwareConfig) }
+        let p = try trainer.train(request, control: counter.control)
+        let s = seconds(ContinuousClock.now - t0), cpu = benchCPUSeconds() - cpu0
+        // Held-out: the rows of each training GPU it did not train on (at most 3,000 each), at the GPU's spec.
+        let sp = try SpaceRegistry.space(space)
+        let perDevice = PredictorTrainer.defaultTrainSize(space: space)
+        var rmse: [Double] = [], srcc: [Double] = []
+        for (k, d) in try trainer.gpuDevices(space: space).enumerated() {
+            let m = try catalog.measurements(space: space, device: d.name)
+            var order = Array(0..<m.archs.count)
+            var rng = SeededGenerator(seed: 0 ^ 0x4857_0000 ^ UInt64(k))
+            order.seededShuffle(using: &rng)
+            let test = Array(order.dropFirst(perDevice).prefix(3000))
+            guard !test.isEmpty else { continue }
+            let predicted = try p.predict(archs: test.map { m.archs[$0] }, spec: try trainer.spec(forDevice: d.name))
+            let metrics = RegressionMetrics(predicted: predicted, actual: test.map { m.latency[$0] })
+            rmse.append(metrics.rmse)
+            srcc.append(metrics.spearman)
+        }
+        let mean = { (xs: [Double]) in xs.reduce(0, +) / Double(max(xs.count, 1)) }
+        print("| hardware-generalized default \(space) (mlp-hw, `predict {spec}`) | \(f(s, 2)) (\(f(cpu, 2))) | \(p.metrics.trainCount) rows, \(rmse.count) GPUs | \(f(mean(rmse), 4)) ms (mean over GPUs) | \(f(mean(srcc), 4)) (mean) | mlp-hw (\(counter.count) epochs) | \(f(benchPeakRSSMiB(), 0)) MiB | ≤ 5 s |")
+    }
+    if ofaAccuracy {
+        let space = try SpaceRegistry.space("ofa_mbv3")
+        resetPeakRSS()
+        let counter = EpochCounter()
+        let t0 = ContinuousClock.now, cpu0 = benchCPUSeconds()
+        let config = try ofaConfig.map { try benchTrainingConfig(OFAAccuracyPredictor.defaultConfig, $0) }
+        let p = try OFAAccuracyPredictor.train(catalog: catalog, space: space, config: config, control: counter.control)
+        let s = seconds(ContinuousClock.now - t0), cpu = benchCPUSeconds() - cpu0
+        print("| OFA ImageNet top-1 accuracy predictor (first OFA search) | \(f(s, 2)) (\(f(cpu, 2))) | \(p.trainingCount) | \(f(p.heldOut.rmse, 4)) points | \(f(p.heldOut.spearman, 4)) | MLP \((config ?? OFAAccuracyPredictor.defaultConfig).hidden.map(String.init).joined(separator: "×")) (\(counter.count) epochs) | \(f(benchPeakRSSMiB(), 0)) MiB | ≤ 5 s |")
+    }
+}

@@ -1,0 +1,173 @@
+// `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
+//                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]`
+//
+// Which architectures to measure on a new device (issue 16). Each fixture device with at least
+// 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
+// the new device: its own data never enters the pool or the proxies (the other published
+// devices of the space, a pairwise/LUT model each). From k of its measured architectures the
+// default adaptation (`SampleSuggester.adaptFromPool`: adaptProxy auto, the proxy closest to
+// the samples plus the pool) is built, and scored on its other measured architectures (SRCC, RMSE
+// in ms). Picks: (a) `suggestSamples`' criteria (the default one first), (b) HELP's 10
+// reference architectures (k = 10, where the device measured them all), (c) random (mean over
+// seeds). Degenerate NB201 cells are left out of candidates and test sets alike.
+// `moreSamples` is checked against what twice the samples actually gave (random picks).
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSpaces
+
+func runSuggestBench(arguments: [String]) throws {
+    let quick = arguments.contains("--quick")
+    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(benchOption(arguments, "--fixtures")))
+    let list = { (flag: String) -> [String]? in benchOption(arguments, flag).map { $0.split(separator: ",").map(String.init) } }
+    let spaces = list("--spaces") ?? ["nb201", "fbnet", "ofa_mbv3"]
+    let ks = list("--ks")?.compactMap { Int($0) } ?? (quick ? [10] : [5, 10, 20, 50])
+    let seeds = Int(benchOption(arguments, "--seeds") ?? "") ?? (quick ? 3 : 10)
+    let defaultOrder = [SampleSuggester.defaultCriterion] + SampleCriterion.allCases.filter { $0 != SampleSuggester.defaultCriterion && $0 != .random }
+    let criteria = try (list("--criteria") ?? defaultOrder.map(\.rawValue))
+        .map { name throws -> SampleCriterion in
+            guard let c = SampleCriterion(rawValue: name) else { throw NASError(.invalidParams, "unknown criterion \(name)") }
+            return c
+        }
+    let testArchs = Int(benchOption(arguments, "--test-archs") ?? "") ?? (quick ? 2000 : 0)
+    let emit = NewDeviceScenario.emit
+    let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
+    emit("# hwnas-bench suggest\n")
+    emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
+    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (Pearson of log-latencies). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
+    for spaceID in spaces {
+        let space = try SpaceRegistry.space(spaceID)
+        let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
+        var targets = catalog.publishedDeviceNames(space: spaceID).filter {
+            ((try? catalog.measurements(space: spaceID, device: $0).archs.count) ?? 0) >= 1000
+        }
+        let measuredHere = catalog.deviceNames(space: spaceID).filter { d in
+            (try? catalog.tableName(space: spaceID, device: d)).map { DataCatalog.isMeasuredHere(table: $0) } ?? false
+        }
+        targets += measuredHere
+        if let only = list("--devices") { targets = targets.filter { only.contains($0) } }
+        if quick && list("--devices") == nil { targets = Array(targets.prefix(4)) + measuredHere }
+        guard !targets.isEmpty, pool.count >= 2 else { continue }
+        let refs = helpReferences(catalog: catalog, space: space)
+        // Each pool member's values over every architecture any target measured, computed once.
+        var union: [Architecture] = [], unionIndex: [Architecture: Int] = [:]
+        var measuredBy: [String: (archs: [Architecture], latency: [Double])] = [:]
+        for t in targets {
+            let m = try catalog.measurements(space: spaceID, device: t)
+            var archs: [Architecture] = [], lat: [Double] = [], seen = Set<Architecture>()
+            for (a, l) in zip(m.archs, m.latency) {
+                let c = space.canonical(a)
+                guard l > 0, !space.isDegenerate(c), seen.insert(c).inserted else { continue }
+                archs.append(c)
+                lat.append(l)
+                if unionIndex[c] == nil { unionIndex[c] = union.count; union.append(c) }
+            }
+            measuredBy[t] = (archs, lat)
+        }
+        let cachedPool = try pool.map { m throws -> ProxyLatencyModel in .cached(m, archs: union, values: try m.predict(union)) }
+        let others = criteria.dropFirst().map(\.rawValue).joined(separator: " / ")
+        emit("## \(spaceID): \(targets.count) held-out devices, pool of up to \(pool.count)\n")
+        emit("| device | k | (a) SRCC | (b) HELP refs | (c) random | (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (b) RMSE | (c) RMSE |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
+        var perK: [Int: [(a: Double, b: Double?, c: Double, aR: Double, bR: Double?, cR: Double, others: [Double])]] = [:]
+        var more: [(device: String, k: Int, predictedNow: Double, predicted: Double, actualNow: Double, actual: Double)] = []
+        var estimates: [(device: String, expected: Double, actual: Double)] = []
+        for t in targets {
+            let (archs, lat) = measuredBy[t]!
+            let members = cachedPool.filter { $0.name != t }
+            var testOrder = Array(archs.indices)
+            var rng = SeededGenerator(seed: 0x7E57)
+            testOrder.seededShuffle(using: &rng)
+            func score(_ picks: [Int], seed: UInt64) throws -> (srcc: Double, rmse: Double, result: AdaptationResult) {
+                let taken = Set(picks)
+                var test = testOrder.filter { !taken.contains($0) }
+                if testArchs > 0 { test = Array(test.prefix(testArchs)) }
+                let r = try SampleSuggester.adaptFromPool(members, samples: picks.map { LatencySample(arch: archs[$0], latencyMs: lat[$0]) }, seed: seed)
+                let pred = try r.predictor.predict(test.map { archs[$0] })
+                let actual = test.map { lat[$0] }
+                return (RankCorrelation.spearman(pred, actual), RegressionMetrics(predicted: pred, actual: actual).rmse, r)
+            }
+            func randomPicks(_ k: Int, _ seed: Int) -> [Int] {
+                var order = Array(archs.indices)
+                var rng = SeededGenerator(seed: 0xBE4C4 ^ UInt64(seed) &* 0x9E37_79B9)
+                order.seededShuffle(using: &rng)
+                return Array(order.prefix(k))
+            }
+            let refIdx = refs.compactMap { r in archs.firstIndex(of: r) }
+            for k in ks {
+                var crit: [Double] = [], critR: [Double] = []
+                for (ci, c) in criteria.enumerated() {
+                    let s = try SampleSuggester.suggest(space: space, candidates: archs, proxies: members, count: k, criterion: c,
+                                                        seed: 0, estimate: ci == 0 && k == 10)
+                    let idx = s.archs.map { a in archs.firstIndex(of: a)! }
+                    let sc = try score(idx, seed: 0)
+                    if arguments.contains("--verbose") {
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                    }
+                    crit.append(sc.srcc)
+                    critR.append(sc.rmse)
+                    if let e = s.expectedSRCC { estimates.append((t, e, sc.srcc)) }
+                }
+                var rs = 0.0, rr = 0.0
+                for seed in 0..<seeds {
+                    let sc = try score(randomPicks(k, seed), seed: UInt64(seed))
+                    rs += sc.srcc / Double(seeds)
+                    rr += sc.rmse / Double(seeds)
+                    if k == 10 || k == 20, let m = sc.result.moreSamples {
+                        let twice = try score(randomPicks(2 * k, seed), seed: UInt64(seed))
+                        more.append((t, k, m.currentSRCC, m.expectedSRCC, sc.srcc, twice.srcc))
+                    }
+                }
+                var hb: (Double, Double)?
+                if k == 10 && refIdx.count == 10 && !refs.isEmpty {
+                    let sc = try score(refIdx, seed: 0)
+                    hb = (sc.srcc, sc.rmse)
+                }
+                perK[k, default: []].append((crit[0], hb?.0, rs, critR[0], hb?.1, rr, Array(crit.dropFirst())))
+                emit("| \(t) | \(k) | \(f(crit[0])) | \(hb.map { f($0.0) } ?? "—") | \(f(rs)) | \(f(crit[0] - rs)) | \(crit.dropFirst().map(f).joined(separator: " / ")) | \(f(critR[0])) | \(hb.map { f($0.1) } ?? "—") | \(f(rr)) |")
+            }
+        }
+        emit("\n### \(spaceID): mean over devices\n")
+        emit("| k | devices | (a) SRCC | (b) HELP refs SRCC (devices) | (c) random SRCC | (a) beats (c) | (a) worse than (c) by > 0.01 | worst (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (c) RMSE |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|")
+        for k in ks {
+            let v = perK[k] ?? []
+            guard !v.isEmpty else { continue }
+            let mean = { (xs: [Double]) -> Double in xs.reduce(0, +) / Double(max(xs.count, 1)) }
+            let helps = v.compactMap(\.b)
+            let otherMeans = (0..<(criteria.count - 1)).map { i in f(mean(v.map { $0.others[i] })) }.joined(separator: " / ")
+            emit("| \(k) | \(v.count) | \(f(mean(v.map(\.a)))) | \(helps.isEmpty ? "—" : "\(f(mean(helps))) (\(helps.count))") | \(f(mean(v.map(\.c)))) | \(v.filter { $0.a > $0.c }.count)/\(v.count) | \(v.filter { $0.a < $0.c - 0.01 }.count) | \(f(v.map { $0.a - $0.c }.min()!)) | \(otherMeans) | \(f(mean(v.map(\.aR)))) | \(f(mean(v.map(\.cR)))) |")
+        }
+        if !estimates.isEmpty {
+            let e = estimates.reduce(0) { $0 + $1.expected } / Double(estimates.count)
+            let a = estimates.reduce(0) { $0 + $1.actual } / Double(estimates.count)
+            emit("\n`expectedSRCC` of suggestSamples at k = 10 (leave-one-proxy-out) vs the held-out SRCC reached: mean \(f(e)) vs \(f(a)); per device: " +
+                 estimates.map { "\($0.device) \(f($0.expected))/\(f($0.actual))" }.joined(separator: ", ") + "\n")
+        }
+        if !more.isEmpty {
+            emit("\n### \(spaceID): `moreSamples` (random picks, every seed) vs what twice the samples gave\n")
+            emit("| k → 2k | fits | curve at k (mean) | held-out SRCC at k | curve at 2k | held-out SRCC at 2k | predicted gain | actual gain | mean abs error of the gain |")
+            emit("|---|---|---|---|---|---|---|---|---|")
+            for k in Set(more.map(\.k)).sorted() {
+                let v = more.filter { $0.k == k }
+                let n = Double(v.count)
+                let m = { (g: (device: String, k: Int, predictedNow: Double, predicted: Double, actualNow: Double, actual: Double)) -> Double in g.predicted - g.predictedNow }
+                let mae = v.reduce(0) { $0 + abs(m($1) - ($1.actual - $1.actualNow)) } / n
+                emit("| \(k) → \(2 * k) | \(v.count) | \(f(v.reduce(0) { $0 + $1.predictedNow } / n)) | \(f(v.reduce(0) { $0 + $1.actualNow } / n)) | \(f(v.reduce(0) { $0 + $1.predicted } / n)) | \(f(v.reduce(0) { $0 + $1.actual } / n)) | \(f(v.reduce(0) { $0 + m($1) } / n)) | \(f(v.reduce(0) { $0 + $1.actual - $1.actualNow } / n)) | \(f(mae)) |")
+            }
+        }
+        emit("")
+    }
+}
+
+/// HELP's 10 reference architectures of a space (`fixtures/<space>/reference_archs_help.csv`,
+/// last column), canonical; empty when the space has none.
+func helpReferences(catalog: DataCatalog, space: any SearchSpace) -> [Architecture] {
+    guard let text = try? String(contentsOfFile: "\(catalog.directory)/\(space.id)/reference_archs_help.csv", encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").dropFirst().compactMap { line in
+        guard let field = line.split(separator: ",").last else { return nil }
+        return (try? space.parse(String(field).trimmingCharacters(in: .whitespaces))).map { space.canonical($0) }
+    }
+}
+

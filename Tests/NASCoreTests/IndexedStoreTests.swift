@@ -1,0 +1,117 @@
+import Foundation
+import Synchronization
+import XCTest
+@testable import NASCore
+
+/// A toy stored format: a text in an envelope, summarized by its length; counts file reads so
+/// the tests see which files start-up reads.
+private enum TextFormat: StoredFormat {
+    static let kind = "text"
+    static let fileExtension = "txtb"
+    static let summaryVersion: UInt32 = 1
+    static let envelope = BinaryEnvelope(magic: Array("TESTTEXT".utf8), version: 1)
+    static let reads = Mutex<[String]>([])
+
+    static func read(_ path: String, maxBytes: Int) throws(NASError) -> String {
+        reads.withLock { $0.append(path.split(separator: "/").last.map(String.init) ?? path) }
+        let bytes = try envelope.read(path, kind: kind, maxBytes: maxBytes)
+        guard case .success(let range) = envelope.payloadRange(of: bytes) else {
+            throw NASError(.corruptFile, "\(path) is corrupt")
+        }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+    static func encode(_ item: String) -> [UInt8] { envelope.wrap(Array(item.utf8)) }
+    static func id(of item: String, fileID: String) -> String { fileID }
+    static func summary(of item: String) -> Int { item.count }
+    static func writeSummary(_ s: Int, into w: inout BinaryWriter) { w.int(s) }
+    static func readSummary(_ r: inout BinaryReader) throws(NASError) -> Int { try r.int() }
+}
+
+final class IndexedStoreTests: XCTestCase {
+    var directory = ""
+
+    override func setUp() {
+        directory = NSTemporaryDirectory() + "hwnas-indexed-\(UInt32.random(in: 0..<UInt32.max))"
+        TextFormat.reads.withLock { $0 = [] }
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func reads() -> [String] { TextFormat.reads.withLock { r in defer { r = [] }; return r.sorted() } }
+
+    func testStartListsIndexedFilesWithoutReadingThemAndReadsOnFirstUse() throws {
+        let store = try IndexedStore<TextFormat>(directory: directory)
+        try store.register("alpha", id: "a", persist: true)
+        try store.register("beta!", id: "b", persist: true)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + StoreIndex.fileName))
+        _ = reads()
+
+        let fresh = try IndexedStore<TextFormat>(directory: directory)
+        XCTAssertEqual(fresh.loadAll(), [])
+        XCTAssertEqual(reads(), [], "indexed files were read at start")
+        XCTAssertEqual(fresh.summaries().map(\.id), ["a", "b"])
+        XCTAssertEqual(fresh.summaries().map(\.summary), [5, 5])
+        XCTAssertEqual(try fresh.item("b"), "beta!")
+        XCTAssertEqual(try fresh.item("b"), "beta!")
+        XCTAssertEqual(reads(), ["b.txtb"], "read once, on first use")
+        XCTAssertNil(try fresh.item("c"))
+    }
+
+    func testFilesWithoutIndexOrChangedSinceAreReadAndTheIndexRewritten() throws {
+        // Files written before indexes existed (no .index): all read once.
+        try AtomicFile.write(TextFormat.encode("one"), to: directory + "/one.txtb")
+        try AtomicFile.write(TextFormat.encode("two"), to: directory + "/two.txtb")
+        let first = try IndexedStore<TextFormat>(directory: directory)
+        XCTAssertEqual(first.loadAll(), [])
+        XCTAssertEqual(reads(), ["one.txtb", "two.txtb"])
+
+        // Replaced, added, corrupted and removed files after the index was written.
+        try AtomicFile.write(TextFormat.encode("uno!"), to: directory + "/one.txtb")
+        try AtomicFile.write(TextFormat.encode("three"), to: directory + "/three.txtb")
+        try AtomicFile.write(Array("not ours".utf8), to: directory + "/bad.txtb")
+        try FileManager.default.removeItem(atPath: directory + "/two.txtb")
+        let second = try IndexedStore<TextFormat>(directory: directory)
+        XCTAssertEqual(second.loadAll().map(\.kind), [.corruptFile])
+        XCTAssertEqual(reads(), ["bad.txtb", "one.txtb", "three.txtb"])
+        XCTAssertEqual(second.summaries().map(\.id), ["one", "three"])
+        XCTAssertEqual(try second.item("one"), "uno!")
+
+        // A damaged index is ignored: every file is read again.
+        var index = try Array(Data(contentsOf: URL(fileURLWithPath: directory + "/" + StoreIndex.fileName)))
+        index[index.count / 2] ^= 0xFF
+        try Data(index).write(to: URL(fileURLWithPath: directory + "/" + StoreIndex.fileName))
+        let third = try IndexedStore<TextFormat>(directory: directory)
+        XCTAssertEqual(third.loadAll().count, 1)
+        XCTAssertEqual(reads(), ["bad.txtb", "one.txtb", "three.txtb"])
+        XCTAssertEqual(third.summaries().map(\.summary), [4, 5])
+    }
+
+    func testOversizedAndReadOnlyAndDeleted() throws {
+        let store = try IndexedStore<TextFormat>(directory: directory)
+        try store.register(String(repeating: "x", count: 500), id: "big", persist: true)
+        try store.register("small", id: "small", persist: true)
+        _ = reads()
+        // A lower limit than when it was indexed: the big file is refused with the limit's error.
+        let limited = try IndexedStore<TextFormat>(directory: directory, maxFileBytes: 200)
+        let problems = limited.loadAll()
+        XCTAssertEqual(problems.map(\.kind), [.storage])
+        XCTAssertTrue(problems.first?.message.contains("--max-file-bytes") ?? false, "\(problems)")
+        XCTAssertEqual(limited.summaries().map(\.id), ["small"])
+
+        // Read-only: lists, never writes the index, refuses to delete.
+        try FileManager.default.removeItem(atPath: directory + "/" + StoreIndex.fileName)
+        let reader = try IndexedStore<TextFormat>(directory: directory, readOnly: true)
+        XCTAssertEqual(reader.loadAll(), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/" + StoreIndex.fileName))
+        XCTAssertThrowsError(try reader.delete("small"))
+
+        // Deleting removes the file and its index record.
+        let owner = try IndexedStore<TextFormat>(directory: directory)
+        owner.loadAll()
+        XCTAssertTrue(try owner.delete("small"))
+        XCTAssertFalse(try owner.delete("small"))
+        let after = try IndexedStore<TextFormat>(directory: directory)
+        after.loadAll()
+        XCTAssertEqual(after.summaries().map(\.id), ["big"])
+    }
+}

@@ -1,0 +1,195 @@
+"""`hwnas new-device`: the device loop in one command.
+
+suggestSamples (which architectures to measure) -> measure them (onnxruntime on this machine with
+`hwnas measure`, a shell command for another device, or a Python callback) -> adaptProxy (the
+proxy: the fixture device closest to the measurements, unless given) -> the cross-validated
+estimate and what more samples would add (`moreSamples`) -> the predictor, saved in the state dir
+under the device's name.
+
+A measuring command (`--measure-cmd`, e.g. one that copies the ONNX files to a phone and times
+them there) is run through the shell with `{archs}` replaced by a file of architectures (one per
+line) and `{out}` by the samples CSV it must write (`arch,latency_ms`); `{space}` is the space.
+A command that starts hwnasd itself (e.g. `hwnas measure`) must give it a state dir of its own
+(`XDG_DATA_HOME=...`): the loop's daemon holds the lock on its state dir while the command runs.
+
+Stdlib only (measuring here needs onnxruntime: the `[measure]` extra).
+"""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+from .samples import samples_from_csv
+
+__all__ = ["new_device", "NewDeviceError", "cli_main"]
+
+
+class NewDeviceError(Exception):
+    """A step of the loop failed (the measuring command, an empty measurement)."""
+
+
+def _say(progress, step, total, message):
+    if progress is None:
+        return
+    if callable(progress):
+        progress({"step": step, "total": total, "message": message})
+    else:
+        progress.write(f"new-device: [{step}/{total}] {message}\n")
+        progress.flush()
+
+
+def _measure_with_command(command, space, archs, workdir):
+    archs_path = os.path.join(workdir, "archs.txt")
+    out_path = os.path.join(workdir, "measured.csv")
+    with open(archs_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(str(a) for a in archs) + "\n")
+    line = (command.replace("{archs}", shlex.quote(archs_path)).replace("{out}", shlex.quote(out_path))
+            .replace("{space}", shlex.quote(space)))
+    r = subprocess.run(line, shell=True, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise NewDeviceError(f"the measuring command exited with {r.returncode}: {r.stderr.strip()[-500:]}")
+    if not os.path.exists(out_path):
+        raise NewDeviceError("the measuring command wrote no samples CSV at {out}")
+    return samples_from_csv(out_path)
+
+
+def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, measure_fn=None, proxies=None,
+               measured=None, repeats=10, passes=2, warmup=3, threads=1, seed=0, estimate=True, save=True,
+               samples_out=None, progress=None):
+    """Runs the loop for a new device `name` of `space` with `budget` measurements; returns
+    {"suggested", "samples", "suggestion", "adaptation", "predictor", "proxy"}.
+
+    `measure_fn(archs) -> [latency_ms]` (or a samples list) measures on another device; else
+    `measure_cmd` (a shell command, see the module doc); else onnxruntime here (`hwnas.measure`,
+    `repeats` timed runs x `passes`). `measured`: samples already taken (sequential use: the
+    suggestions keep away from them and they join the fit). `proxy`: adaptProxy's proxy
+    (default: suggestSamples' `bestProxy`, the fixture device closest to the measurements: log-latency correlation).
+    `progress`: a stream for lines, or a callable of {step, total, message}."""
+    total = 4
+    prior = list(measured or [])
+    _say(progress, 1, total, f"suggesting {budget} {space} architectures to measure")
+    params = {"space": space, "count": int(budget), "seed": int(seed), "estimate": bool(estimate)}
+    if proxies:
+        params["proxies"] = list(proxies)
+    if prior:
+        params["measured"] = prior
+    suggestion = client.call("suggestSamples", params)
+    archs = suggestion["archs"]
+    if "expectedSRCC" in suggestion:
+        _say(progress, 1, total, f"expected SRCC from these (other devices as the new one): {suggestion['expectedSRCC']:.3f}")
+    _say(progress, 2, total, f"measuring {len(archs)} architectures on {name}")
+    if measure_fn is not None:
+        values = list(measure_fn(list(archs)))
+        if len(values) != len(archs):
+            raise NewDeviceError(f"measure_fn returned {len(values)} values for {len(archs)} architectures")
+        samples = [v if isinstance(v, dict) else {"arch": a, "latency_ms": float(v)} for a, v in zip(archs, values)]
+    elif measure_cmd:
+        with tempfile.TemporaryDirectory(prefix="hwnas-new-device-") as workdir:
+            samples = _measure_with_command(measure_cmd, space, archs, workdir)
+    else:
+        from .measure import measure
+        rows = measure(space, archs, client=client, out=samples_out, repeats=repeats, passes=passes, warmup=warmup,
+                       threads=threads, quiet=progress is None or callable(progress))["rows"]
+        samples = [{"arch": r["arch"], "latency_ms": float(r["latency_ms"])} for r in rows]
+    if not samples:
+        raise NewDeviceError("no measurements")
+    if samples_out and (measure_fn is not None or measure_cmd):
+        from .samples import write_samples_csv
+        write_samples_csv(samples_out, [{"arch": s["arch"], "latency_ms": s["latency_ms"]} for s in samples],
+                          {"hwnas new-device": f"{name}, space {space}"}, ["arch", "latency_ms"])
+    all_samples = prior + samples
+    chosen = proxy
+    if chosen is None:
+        best = client.call("suggestSamples", {"space": space, "count": 1, "measured": all_samples, "estimate": False,
+                                              **({"proxies": list(proxies)} if proxies else {})}).get("bestProxy")
+        if not best:
+            raise NewDeviceError("need at least 3 measurements to choose a proxy; give proxy=")
+        chosen = best["proxy"]
+    _say(progress, 3, total, f"adapting {chosen} to {name} from {len(all_samples)} samples")
+    adaptation = client.call("adaptProxy", {"proxy": chosen, "space": space, "target": {"name": name, "samples": all_samples},
+                                            "seed": int(seed), "save": bool(save)})
+    cv = (adaptation.get("crossValidated") or {}).get("spearman")
+    more = adaptation.get("moreSamples")
+    line = f"predictor {adaptation['predictor']}: cross-validated SRCC {cv:.3f}" if cv is not None else \
+        f"predictor {adaptation['predictor']}: too few samples to cross-validate"
+    if more:
+        line += f"; with {more['count']} more samples expect {more['expectedSRCC']:.3f}"
+    _say(progress, 4, total, line + (f" (saved: {adaptation['path']})" if adaptation.get("path") else ""))
+    return {"predictor": adaptation["predictor"], "proxy": chosen, "suggested": archs, "samples": all_samples,
+            "suggestion": suggestion, "adaptation": adaptation}
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="hwnas new-device", description=(
+        "Suggest architectures to measure on a new device, measure them (onnxruntime here, or --measure-cmd), "
+        "adapt a proxy device's predictor to them, report the estimate, save the predictor under --name."))
+    p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3 (a space with measured fixture devices)")
+    p.add_argument("--name", required=True, help="the new device's name: the saved predictor's id")
+    p.add_argument("--budget", required=True, type=int, help="how many architectures to measure")
+    p.add_argument("--proxy", help="adaptProxy's proxy (default: the fixture device closest to the measurements)")
+    p.add_argument("--proxies", action="append", metavar="NAME",
+                   help="devices/predictors that place the candidates (default all fixture devices); may repeat")
+    p.add_argument("--measure-cmd", metavar="CMD",
+                   help="measure on another device: a shell command with {archs} (input file), {out} (samples CSV to write), {space}")
+    p.add_argument("--samples-from", metavar="FILE", help="samples already measured on this device (a samples CSV)")
+    p.add_argument("--samples-out", metavar="FILE", help="also write the new measurements to this samples CSV")
+    p.add_argument("--repeats", type=int, default=10, help="timed runs per network per pass, measuring here (default 10)")
+    p.add_argument("--passes", type=int, default=2, help="passes, measuring here (default 2)")
+    p.add_argument("--warmup", type=int, default=3, help="warm-up runs, measuring here (default 3)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-estimate", action="store_true", help="skip suggestSamples' expectedSRCC (faster)")
+    p.add_argument("--no-save", action="store_true", help="keep the predictor in memory only")
+    p.add_argument("--state", help="the daemon's state dir")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def cli_main(argv, ctx=None):
+    """`hwnas new-device ...` as a local command of hwnas.cli; returns the exit code."""
+    from .client import HwnasClient, HwnasError
+    import json
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    state = args.state or (ctx.state if ctx is not None else None)
+    quiet = args.quiet or (ctx is not None and ctx.quiet)
+    out = ctx.stdout if ctx is not None else sys.stdout
+    err = ctx.stderr if ctx is not None else sys.stderr
+    try:
+        prior = samples_from_csv(args.samples_from) if args.samples_from else None
+        with HwnasClient(state=state, client_name="hwnas-new-device") as client:
+            r = new_device(client, args.space, args.name, args.budget, proxy=args.proxy, proxies=args.proxies,
+                           measure_cmd=args.measure_cmd, measured=prior, repeats=args.repeats, passes=args.passes,
+                           warmup=args.warmup, seed=args.seed, estimate=not args.no_estimate, save=not args.no_save,
+                           samples_out=args.samples_out, progress=None if quiet else err)
+    except HwnasError as e:
+        err.write(f"hwnas new-device: error {e.code}: {e.message}\n")
+        return 1
+    except (NewDeviceError, OSError, ValueError) as e:
+        err.write(f"hwnas new-device: {e}\n")
+        return 1
+    wants_json = args.json or (ctx.wants_json() if ctx is not None else not out.isatty())
+    if wants_json:
+        out.write(json.dumps(r) + "\n")
+    else:
+        a = r["adaptation"]
+        cv = (a.get("crossValidated") or {}).get("spearman")
+        more = a.get("moreSamples")
+        out.write(f"new device {args.name} ({args.space}): predictor {r['predictor']}, adapted from {r['proxy']} "
+                  f"on {len(r['samples'])} measurements\n")
+        if cv is not None:
+            out.write(f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"
+                                                           if more else "") + "\n")
+        if a.get("path"):
+            out.write(f"  saved: {a['path']}\n")
+        out.write(f"  use it: hwnas search --space {args.space} --predictor {r['predictor']} --budget MS\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli_main(sys.argv[1:]))
