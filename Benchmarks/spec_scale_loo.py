@@ -13,35 +13,18 @@ it compares
 Never uses the left-out GPU's measurements except to score. Stdlib + numpy/pandas/scipy.
 Usage: python3 Benchmarks/spec_scale_loo.py [--fixtures fixtures]
 """
-import argparse
 import numpy as np
-import pandas as pd
 from scipy.stats import spearmanr
+from gpu_loo import SPEC, gpus_from_args
 
-SPEC = ["sm_count", "cuda_cores", "base_clock_mhz", "boost_clock_mhz", "memory_gb", "memory_bus_bits",
-        "memory_bandwidth_gb_s", "l2_cache_mb", "tdp_w", "fp32_gflops"]
 LAMBDAS = [0, 0.25, 0.5, 0.75, 1]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--fixtures", default="fixtures")
-    args = ap.parse_args()
-    specs = pd.read_csv(f"{args.fixtures}/hardware/devices.csv").set_index("device")
-    gpus = specs[specs["kind"] == "gpu"]
-    family = {d: (gpus.loc[d, "name"], int(gpus.loc[d, "batch"])) for d in gpus.index}
-    fam_of = {d: d.rsplit("_", 1)[0] for d in gpus.index}
-
-    def logspec(f):
-        row = gpus.loc[[d for d in gpus.index if fam_of[d] == f][0], SPEC].astype(float).values
-        return np.log(row)
-
-    def nearest(t, cands):
-        a = logspec(t)
-        return min(cands, key=lambda c: float(np.sum((logspec(c) - a) ** 2)))
+    g, fixtures = gpus_from_args()
 
     def lfp(f):
-        return float(logspec(f)[SPEC.index("fp32_gflops")])
+        return float(g.logspec(f)[SPEC.index("fp32_gflops")])
 
     def fit_c(points):
         p = np.array(points)
@@ -52,39 +35,31 @@ def main():
     print("| space | left-out | nearest | NN RMSE | NN SRCC | lam | scale | scaled RMSE | scaled SRCC | oracle scale | oracle RMSE |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     wins = losses = 0
-    for space in ["nb201", "fbnet", "ofa_mbv3"]:
-        lat = pd.read_csv(f"{args.fixtures}/{space}/latency.csv")
-        cols = [c for c in lat.columns if c in family]
-        fams = sorted({fam_of[c] for c in cols})
-        for out in fams:
-            for col in sorted([c for c in cols if fam_of[c] == out], key=lambda c: family[c][1]):
-                b = family[col][1]
-                train = [f for f in fams if f != out and f"{f}_{b}" in lat]
-                if not train:
-                    continue
-                pts = {}
-                for g in train:
-                    others = [h for h in train if h != g]
-                    if not others:
-                        continue
-                    h = nearest(g, others)
-                    yg, yh = lat[f"{g}_{b}"].values, lat[f"{h}_{b}"].values
-                    pts[g] = (lfp(h) - lfp(g), float(np.log(np.sum(yg * yh) / np.sum(yh * yh))))
-                best = (float("inf"), 0.0)
-                for lam in LAMBDAS:
-                    err = sum((pts[g][1] - lam * fit_c([pts[x] for x in pts if x != g]) * pts[g][0]) ** 2 for g in pts)
-                    if err < best[0] - 1e-12:
-                        best = (err, lam)
-                lam, c = best[1], fit_c(list(pts.values())) if pts else 0.0
-                n = nearest(out, train)
-                x, y = lat[f"{n}_{b}"].values[-3000:], lat[col].values[-3000:]
-                s = float(np.exp(lam * c * (lfp(n) - lfp(out))))
-                so = float(np.sum(x * y) / np.sum(x * x))
-                r0, r1 = rmse(x, y), rmse(s * x, y)
-                wins += r1 < r0 - 1e-9
-                losses += r1 > r0 + 1e-9
-                print(f"| {space} | {col} | {n}_{b} | {r0:.3f} | {spearmanr(x, y)[0]:.3f} | {lam} | {s:.3f} | {r1:.3f} | "
-                      f"{spearmanr(s * x, y)[0]:.3f} | {so:.3f} | {rmse(so * x, y):.3f} |")
+    for space, lat, col, b, train in g.left_out_rows(fixtures):
+        out = g.fam_of[col]
+        pts = {}
+        for t in train:
+            others = [h for h in train if h != t]
+            if not others:
+                continue
+            h = g.nearest(t, others)
+            yg, yh = lat[f"{t}_{b}"].values, lat[f"{h}_{b}"].values
+            pts[t] = (lfp(h) - lfp(t), float(np.log(np.sum(yg * yh) / np.sum(yh * yh))))
+        best = (float("inf"), 0.0)
+        for lam in LAMBDAS:
+            err = sum((pts[t][1] - lam * fit_c([pts[x] for x in pts if x != t]) * pts[t][0]) ** 2 for t in pts)
+            if err < best[0] - 1e-12:
+                best = (err, lam)
+        lam, c = best[1], fit_c(list(pts.values())) if pts else 0.0
+        n = g.nearest(out, train)
+        x, y = lat[f"{n}_{b}"].values[-3000:], lat[col].values[-3000:]
+        s = float(np.exp(lam * c * (lfp(n) - lfp(out))))
+        so = float(np.sum(x * y) / np.sum(x * x))
+        r0, r1 = rmse(x, y), rmse(s * x, y)
+        wins += r1 < r0 - 1e-9
+        losses += r1 > r0 + 1e-9
+        print(f"| {space} | {col} | {n}_{b} | {r0:.3f} | {spearmanr(x, y)[0]:.3f} | {lam} | {s:.3f} | {r1:.3f} | "
+              f"{spearmanr(s * x, y)[0]:.3f} | {so:.3f} | {rmse(so * x, y):.3f} |")
     print(f"\nscaled beats NN on RMSE in {wins} rows, loses in {losses} (SRCC is unchanged by a scale).")
 
 

@@ -2,45 +2,102 @@ import NASCore
 import NASPredictors
 import NASSpaces
 
+/// One member a request names in a pool list (`adaptProxy`'s and `adapt`'s `pool`, `finetune`'s
+/// `blendWith`): a fixture device of the space or a per-device predictor of that space.
+public enum PoolMember: Sendable {
+    /// A fixture device of the space (by name).
+    case device(String)
+    /// A stored predictor (id), validated for the space.
+    case predictor(TrainedPredictor)
+
+    /// The name the request gave.
+    public var name: String {
+        switch self {
+        case .device(let d): d
+        case .predictor(let p): p.id
+        }
+    }
+}
+
 extension DomainServices {
-    /// `adaptProxy`'s explicit pool (issue 19): each name is a fixture device of `space` (its
-    /// `FixturePool` model) or a predictor id of that space. Errors (`.invalidParams`, field
-    /// `pool[i]`): an unknown name (the allowed devices are listed), the held-out `target`
-    /// itself, the proxy, a duplicate, a predictor of another space or one that needs a spec.
-    public func explicitPool(_ names: [String], space: String, target: String, proxy: TrainedPredictor,
-                             control: JobControl) throws(NASError) -> [ProxyLatencyModel] {
+    /// The one validation of a pool list (issue 19), shared by `adaptProxy`, `adapt` and
+    /// `finetune`'s `blendWith`: each name is a fixture device of `space` or a predictor id of
+    /// that space. Errors (`.invalidParams`, field `<field>[i]`): an unknown name (the allowed
+    /// devices are listed), the held-out `target` itself, the base/proxy (always used), a
+    /// duplicate, a predictor of another space or one that needs a spec.
+    /// An unknown name is `unknown` (`finetune`'s `blendWith` has always answered
+    /// `unknownPredictor` there).
+    public func poolMembers(_ names: [String], space: String, target: String?, base: TrainedPredictor?,
+                            field: String = "pool", unknown: NASError.Kind = .invalidParams) throws(NASError) -> [PoolMember] {
         let devices = catalog.deviceNames(space: space)
-        let fixtures = try fixturePool(space: space, excluding: [])
-        let impl = try SpaceRegistry.space(space)
-        var seen = Set<String>(), out: [ProxyLatencyModel] = []
+        var seen = Set<String>(), out: [PoolMember] = []
+        let role = field == "pool" ? "pool member" : "\(field) member"
         for (i, name) in names.enumerated() {
-            let field = "pool[\(i)]"
+            let f = "\(field)[\(i)]"
             guard seen.insert(name).inserted else {
-                throw NASError(.invalidParams, "pool member '\(name)' is listed twice", field: field)
+                throw NASError(.invalidParams, "\(role) '\(name)' is listed twice", field: f)
             }
-            if name == target {
-                throw NASError(.invalidParams, "pool member '\(name)' is the target itself; a held-out target must not be in its own pool (remove it, or rename the target)", field: field)
+            if let target, name == target {
+                throw NASError(.invalidParams, "\(role) '\(name)' is the target itself; a held-out target must not be in its own pool (remove it, or rename the target)", field: f)
             }
-            if name == proxy.id || name == proxy.device {
-                throw NASError(.invalidParams, "pool member '\(name)' is the proxy, which is always used; remove it from pool", field: field)
+            if let base, name == base.id || name == base.device {
+                throw NASError(.invalidParams, "\(role) '\(name)' is the base, which is always used; remove it from \(field)", field: f)
             }
+            // A fixture device wins over a stored predictor of the same name (an adapted
+            // predictor saved under a device's name): fixture data never change.
             if devices.contains(name) {
-                guard let m = fixtures.first(where: { $0.name == name }) else {
-                    throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: field)
-                }
-                out.append(m)
+                out.append(.device(name))
                 continue
             }
             guard let p = try? predictors.predictor(name) else {
-                throw NASError(.invalidParams, "unknown pool member '\(name)'; allowed: a fixture device of \(space) (\(devices.joined(separator: ", "))) or a predictor id of that space (listPredictors)", field: field)
+                throw NASError(unknown, "unknown \(role) '\(name)'; allowed: a fixture device of \(space) (\(devices.joined(separator: ", "))) or a predictor id of that space (listPredictors)", field: f)
             }
             guard p.spaceID == space else {
-                throw NASError(.invalidParams, "pool member '\(name)' is a predictor for space \(p.spaceID), not \(space)", field: field)
+                throw NASError(.invalidParams, "\(role) '\(name)' is a predictor for space \(p.spaceID), not \(space)", field: f)
             }
             guard !p.model.needsDeviceSpec else {
-                throw NASError(.invalidParams, "pool member '\(name)' needs a device spec; give a per-device predictor", field: field)
+                throw NASError(.invalidParams, "\(role) '\(name)' needs a device spec; give a per-device predictor", field: f)
             }
-            out.append(.predictor(p, space: impl))
+            out.append(.predictor(p))
+        }
+        return out
+    }
+
+    /// `adaptProxy`'s and `adapt`'s explicit pool: `poolMembers`, each device as its
+    /// `FixturePool` model (a pairwise LUT fitted on all its measurements).
+    public func explicitPool(_ names: [String], space: String, target: String, proxy: TrainedPredictor?,
+                             control: JobControl) throws(NASError) -> [ProxyLatencyModel] {
+        let members = try poolMembers(names, space: space, target: target, base: proxy)
+        // The fixture models are fitted (once per space) only when a device is named.
+        let fixtures = members.contains { if case .device = $0 { true } else { false } }
+            ? try fixturePool(space: space, excluding: []) : []
+        let impl = try SpaceRegistry.space(space)
+        var out: [ProxyLatencyModel] = []
+        for (i, m) in members.enumerated() {
+            switch m {
+            case .predictor(let p): out.append(.predictor(p, space: impl))
+            case .device(let name):
+                guard let model = fixtures.first(where: { $0.name == name }) else {
+                    throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "pool[\(i)]")
+                }
+                out.append(model)
+            }
+        }
+        return out
+    }
+
+    /// `finetune`'s `blendWith`: `poolMembers` (field `blendWith`), each device as its default
+    /// predictor (what `finetune` has always blended).
+    public func blendMembers(_ names: [String], space: String, target: String?, base: TrainedPredictor,
+                             control: JobControl) throws(NASError) -> [TrainedPredictor] {
+        let members = try poolMembers(names, space: space, target: target, base: base, field: "blendWith",
+                                      unknown: .unknownPredictor)
+        var out: [TrainedPredictor] = []
+        for m in members {
+            switch m {
+            case .predictor(let p): out.append(p)
+            case .device(let name): out.append(try predictors.defaultPredictor(space: space, device: name, control: control))
+            }
         }
         return out
     }

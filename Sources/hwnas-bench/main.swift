@@ -8,6 +8,7 @@ import Foundation
 let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     // (name, one-line summary, entry point)
     ("predictors", "latency predictor accuracy, few-shot transfer, hardware generalization, speed (issue 4)", runPredictorsBench),
+    ("fewshot", "leave-devices-out few-shot adaptation on HELP's NB201/FBNet split, k = 5/10/20 and HELP's reference archs (issue 19)", runFewShotBench),
     ("monotonicity", "latency SRCC matrices, proxy adaptation, Pareto reuse (issue 5)", runMonotonicityBench),
     ("generate", "PNAG generator: regret vs optimum and 20 searches, queries, hypervolume, unseen budgets (issue 7)", runGenerateBench),
     ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),

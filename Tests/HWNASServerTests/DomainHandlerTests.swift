@@ -112,10 +112,7 @@ final class DomainHandlerTests: XCTestCase {
 
     func testFinetuneOnABlendOfBases() throws {
         let peer = try makePeer()
-        for (i, d) in ["gold_6226", "pixel3", "titan_rtx_1"].enumerated() {
-            XCTAssertNotNil(peer.call(i + 1, "train", ["space": "nb201", "device": .string(d), "model": "lut", "id": .string("lut-\(d)"),
-                                                       "trainSize": 600])?["result"])
-        }
+        trainLUTs(peer, ["gold_6226", "pixel3", "titan_rtx_1"])
         let ids = Array(stride(from: 5, to: 15_625, by: 781))  // 20 raspi4 measurements
         let m = try measured(space: "nb201", device: "raspi4", ids: ids)
         let samples: [JSONValue] = zip(ids, m).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
@@ -125,6 +122,10 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertTrue(result["model"]?.stringValue?.contains("blend(") ?? false, "\(result)")
         let blend = try XCTUnwrap(result["notes"]?["blend"]?.stringValue)
         XCTAssertTrue(blend.contains("lut-pixel3×"), "pixel3 ranks raspi4 best (SRCC 0.97): \(blend)")
+        // Issue 19: the result names the members offered and the blend's weights.
+        XCTAssertEqual(result["pool"], ["lut-gold_6226", "lut-pixel3", "lut-titan_rtx_1"])
+        let weights = try XCTUnwrap(result["weights"]?.arrayValue)
+        XCTAssertTrue(weights.contains { $0["member"] == "lut-pixel3" && ($0["weight"]?.doubleValue ?? 0) > 0 }, "\(weights)")
         let single = peer.call(6, "finetune", ["base": "lut-gold_6226", "samples": .array(samples), "id": "r4single", "save": false])
         XCTAssertNotNil(single?["result"])
         let srcc = { (id: String) throws -> Double in
@@ -136,6 +137,46 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(errorCode(peer.call(8, "finetune", ["base": "lut-gold_6226", "blendWith": ["nope"], "samples": .array(samples)])), -32011)
         XCTAssertEqual(errorCode(peer.call(9, "finetune", ["base": "lut-gold_6226", "blendWith": ["lut-pixel3"],
                                                            "samples": .array(Array(samples.prefix(2)))])), -32021)
+        // The list is checked as adaptProxy's pool: a duplicate, the base, the target (device).
+        for (i, (list, device)) in [(["lut-pixel3", "lut-pixel3"], "r4"), (["lut-gold_6226"], "r4"),
+                                    (["lut-pixel3", "raspi4"], "raspi4")].enumerated() {
+            let e = peer.call(10 + i, "finetune", ["base": "lut-gold_6226", "blendWith": .array(list.map { .string($0) }),
+                                                   "device": .string(device), "samples": .array(samples), "save": false])?["error"]
+            XCTAssertEqual(e?["code"], -32602, "\(list)")
+            XCTAssertEqual(e?["data"]?["field"], .string("params.blendWith[\(list.count - 1)]"), "\(list)")
+        }
+    }
+
+    /// Issue 19: `adapt` scores every family by outer cross-validation and returns the best;
+    /// bad families and pool members are -32602.
+    func testAdaptChoosesAFamilyAndNamesBaseAndPool() throws {
+        let peer = try makePeer()
+        trainLUTs(peer, ["gold_6226", "pixel3", "titan_rtx_1"])
+        let ids = Array(stride(from: 5, to: 15_625, by: 1_301))  // 13 raspi4 measurements
+        let m = try measured(space: "nb201", device: "raspi4", ids: ids)
+        let samples: [JSONValue] = zip(ids, m).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) }
+        let r = peer.call(5, "adapt", ["space": "nb201", "pool": ["lut-gold_6226", "lut-pixel3", "lut-titan_rtx_1"],
+                                       "target": ["name": "raspi4-mine", "samples": .array(samples)], "save": false], timeout: 120)
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertEqual(result["base"], "lut-pixel3", "the pool member ranking the samples best")
+        XCTAssertEqual(result["pool"], ["lut-gold_6226", "lut-titan_rtx_1"])
+        let scores = try XCTUnwrap(result["scores"]?.arrayValue)
+        XCTAssertEqual(scores.map { $0["family"]?.stringValue ?? "" }, ["blend", "proxy", "mean"], "LUT bases: no finetune family")
+        let best = scores.max { ($0["cvSRCC"]?.doubleValue ?? -2) < ($1["cvSRCC"]?.doubleValue ?? -2) }
+        XCTAssertEqual(result["family"], best?["family"])
+        XCTAssertEqual(result["evaluation"], "crossValidated")
+        XCTAssertEqual(try XCTUnwrap(result["srccAfter"]?.doubleValue), try XCTUnwrap(best?["cvSRCC"]?.doubleValue), accuracy: 1e-9)
+        XCTAssertEqual(result["crossValidated"]?["count"]?.doubleValue, Double(ids.count))
+        let bad = peer.call(6, "adapt", ["space": "nb201", "families": ["proxy", "magic"], "pool": ["lut-pixel3"],
+                                         "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
+        XCTAssertEqual(bad?["code"], -32602)
+        XCTAssertEqual(bad?["data"]?["field"], "params.families[1]")
+        let twice = peer.call(7, "adapt", ["space": "nb201", "pool": ["lut-pixel3", "lut-pixel3"],
+                                           "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
+        XCTAssertEqual(twice?["data"]?["field"], "params.pool[1]")
+        XCTAssertEqual(errorCode(peer.call(8, "adapt", ["space": "nb201", "pool": false,
+                                                        "target": ["name": "x", "samples": .array(samples)]])), -32602,
+                       "no base and no pool")
     }
 
     func testSearchBudgetInfeasibleAndCancel() throws {
@@ -434,6 +475,14 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(poolError(["eyeriss"], 4)?["data"]?["field"], "params.pool[0]", "the held-out target is refused")
         XCTAssertEqual(poolError(["pixel3", "pixel3"], 5)?["code"], -32602)
         XCTAssertEqual(poolError(["titan_rtx_1"], 6)?["code"], -32602, "the proxy's own device")
+    }
+
+    /// Trains `lut-<device>` (600 NB201 cells) for each device, with request ids 1, 2, ...
+    func trainLUTs(_ peer: InProcessPeer, _ devices: [String]) {
+        for (i, d) in devices.enumerated() {
+            XCTAssertNotNil(peer.call(i + 1, "train", ["space": "nb201", "device": .string(d), "model": "lut", "id": .string("lut-\(d)"),
+                                                       "trainSize": 600])?["result"])
+        }
     }
 
     /// Measured latencies of NB201 archs by official index, read from the fixtures.

@@ -1,6 +1,6 @@
 // The one place where domain methods are wired to the server: one `register...Handlers` call
 // per domain area, each in its own file (SpaceHandlers, ExportHandlers, PredictorHandlers,
-// SearchHandlers, MonotonicityHandlers, GeneratorHandlers, SamplingHandlers), and the catalog `initialize` lists.
+// SearchHandlers, MonotonicityHandlers, AdaptationHandlers, GeneratorHandlers, SamplingHandlers), and the catalog `initialize` lists.
 import JSONRPC
 import NASCore
 import NASData
@@ -16,6 +16,7 @@ public func registerDomainHandlers(server: Server, services: DomainServices?) {
     server.registerSearchHandlers(services: services)
     server.registerGeneratorHandlers(services: services)
     server.registerMonotonicityHandlers(services: services)
+    server.registerAdaptationHandlers(services: services)
     server.registerSamplingHandlers(services: services)
 }
 

@@ -118,15 +118,17 @@ extension Server {
             var base = try services.basePredictor(params.base, space: params.space, control: context.job)
             let space = try SpaceRegistry.space(base.spaceID)
             let samples = try LatencySampleInput.resolve(params.samples, in: space)
+            var pool: [String]?, weights: [MemberWeight]?
             if let others = params.blendWith, !others.isEmpty {
                 guard others.count <= 63 else {
                     throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
                 }
-                var bases = [base]
-                for name in others {
-                    bases.append(try services.basePredictor(name, space: params.space ?? base.spaceID, control: context.job))
-                }
-                base = try FineTuner.blendedBase(bases, samples: samples, id: base.id)
+                let members = try services.blendMembers(others, space: space.id, target: params.device,
+                                                        base: base, control: context.job)
+                let blended = try FineTuner.blendedBaseWithWeights([base] + members, samples: samples, id: base.id)
+                pool = [base.id] + members.map(\.id)
+                weights = blended.weights.map { MemberWeight(member: $0.member, weight: $0.weight) }
+                base = blended.base
             }
             let methodName = params.method ?? "auto"
             guard let method = FineTuneMethod(rawValue: methodName) else {
@@ -137,7 +139,7 @@ extension Server {
             let p = try FineTuner.fineTune(request, control: context.job)
             let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
             try context.job.checkCancelled()
-            var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
+            var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)
             info.moreSamples = more.map(MoreSamplesMessage.init)
             return info
         }

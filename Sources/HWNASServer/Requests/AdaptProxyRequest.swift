@@ -60,12 +60,6 @@ public struct AdaptProxyResult: Codable, Sendable {
     /// What as many samples again would add (absent below 10 kept samples).
     public var moreSamples: MoreSamplesMessage?
 
-    /// One blended member and its weight.
-    public struct MemberWeight: Codable, Sendable {
-        public var member: String
-        public var weight: Double
-    }
-
     /// One candidate of `auto`.
     public struct Candidate: Codable, Sendable {
         public var variant: String

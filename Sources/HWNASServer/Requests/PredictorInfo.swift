@@ -70,10 +70,15 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
     public var outliers: [OutlierMessage]
     /// What the caller should know about the fit (a fallback taken, a ranking worse than the base's).
     public var warnings: [String]
+    /// `finetune` with `blendWith`: the base and the members offered to the blend, in order
+    /// (absent otherwise).
+    public var pool: [String]?
+    /// `finetune` with `blendWith`: the members the blend kept and their weights (absent otherwise).
+    public var weights: [MemberWeight]?
     /// `finetune` only: what as many samples again would add (absent below 10 samples).
     public var moreSamples: MoreSamplesMessage?
 
-    init(_ p: TrainedPredictor, path: String?) {
+    init(_ p: TrainedPredictor, path: String?, pool: [String]? = nil, weights: [MemberWeight]? = nil) {
         predictor = p.id
         space = p.spaceID
         device = p.device
@@ -83,7 +88,16 @@ public struct PredictorInfo: Codable, Sendable, Equatable {
         notes = p.notes
         outliers = OutlierMessage.list(p.metrics.outliers, spaceID: p.spaceID)
         warnings = p.metrics.warnings
+        self.pool = pool
+        self.weights = weights
     }
+}
+
+/// One blended member of a pool (`adaptProxy`, `adapt`, `finetune` with `blendWith`) and its
+/// weight: ms of the target per ms of the member.
+public struct MemberWeight: Codable, Sendable, Equatable {
+    public var member: String
+    public var weight: Double
 }
 
 /// A sample a fit left out as a gross outlier: `{index, arch, measured, predicted}` (ms).

@@ -67,6 +67,10 @@ extension AdaptProxyRequest: ProgressTitled {
     public var progressTitle: String { "adapting proxy \(proxy) to \(target.name)" }
 }
 
+extension AdaptRequest: ProgressTitled {
+    public var progressTitle: String { "adapting \(base ?? "the best pool device") to \(target.name)" }
+}
+
 extension ReuseRequest: ProgressTitled {
     public var progressTitle: String { "reusing \(proxy)'s Pareto front for \(target)" }
 }

@@ -221,14 +221,14 @@ def parse_command(cmd, argv):
 
 def _samples_from(cmd, params):
     """--samples-from FILE (a samples CSV, e.g. from `hwnas measure`) becomes params.samples, or
-    adaptProxy's target.samples (target.name: --target's name, else the file's stem)."""
+    adaptProxy's and adapt's target.samples (target.name: --target's name, else the file's stem)."""
     from .samples import samples_from_csv
     path = params.pop("samplesFrom")
     try:
         samples = samples_from_csv(path)
     except (OSError, ValueError) as e:
         raise UsageError(f"--samples-from: {e}", cmd.name) from None
-    if cmd.method == "adaptProxy":
+    if cmd.method in ("adaptProxy", "adapt"):
         target = params.get("target")
         if not isinstance(target, dict):
             target = {"name": target if isinstance(target, str) else os.path.splitext(os.path.basename(path))[0]}

@@ -388,6 +388,7 @@ class HwnasClient:
     def delete_predictor(self, predictor): return self.call("deletePredictor", {"predictor": predictor})
     def monotonicity(self, **p): return self.call("monotonicity", p)
     def adapt_proxy(self, progress=None, **p): return self.call("adaptProxy", p, progress)
+    def adapt(self, progress=None, **p): return self.call("adapt", p, progress)
     def reuse(self, progress=None, **p): return self.call("reuse", p, progress)
     def suggest_samples(self, progress=None, **p): return self.call("suggestSamples", p, progress)
 

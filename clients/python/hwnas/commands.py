@@ -98,12 +98,25 @@ _commands = [
             [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES, SAMPLES_FROM], "hwnas evaluate --predictor lut-pixel3"),
     Command("finetune", "finetune", "adapt a predictor to a new device from a few measured samples",
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
-             SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list"),
+             SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list (the result names members and weights)"),
              Flag("epochs", "int", "fine-tuning epochs"), Flag("freeze", "int", "MLP layers to keep fixed"),
              Flag("method", "name", "auto, affine, finetune, ..."), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
             "hwnas finetune --base pixel3 --space nb201 --samples-from samples.csv --id my-phone",
             notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does)."),
+    Command("adapt", "adapt", "the recommended few-shot path: adapt to a new device from a few samples, choosing "
+            "among fine-tuning, blending and proxy adaptation by cross-validation",
+            [SPACE_OPT, Flag("base", "name", "the predictor (or measured device, with --space) to start from; "
+                             "default: the pool device that ranks the samples best"),
+             Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
+                  "(default the file's stem)"), SAMPLES_FROM,
+             Flag("pool", "json", "what may be blended: true (default, every other device of the space), false, "
+                  "or a JSON list of devices / predictor ids"),
+             Flag("families", "json", 'families to choose among, a JSON list (default all): "finetune", "blend", '
+                  '"proxy", "mean"'),
+             Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
+            "hwnas adapt --space nb201 --samples-from my-phone.csv",
+            notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
     Command("adapt-proxy", "adaptProxy", "fit a proxy device's predictor to a target from a few samples",
             [Flag("proxy", "name", "the proxy predictor (or measured device, with --space)", required=True), SPACE_OPT,
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '

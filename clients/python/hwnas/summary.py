@@ -132,6 +132,19 @@ def _predictor_info(r, params):
     return lines
 
 
+def _adapt(r, params):
+    rows = [[sc.get("family"), "" if sc.get("cvSRCC") is None else sc["cvSRCC"],
+             "chosen" if sc.get("family") == r.get("family") else ""] for sc in r.get("scores", [])]
+    lines = [f"predictor {r.get('predictor')} for {r.get('target')}: {r.get('family')} from {r.get('base')}"
+             + (f", saved to {r['path']}" if r.get("path") else ""), f"  variant: {r.get('variant', '')}"]
+    if rows:
+        lines += ["  families (cross-validated Spearman on the samples):", table(rows, ["family", "cv SRCC", ""], indent="    ")]
+    if r.get("weights"):
+        lines += ["  blend: " + " + ".join(f"{w['member']}×{w['weight']:.3g}" for w in r["weights"])]
+    lines += [f"  Spearman before {r.get('srccBefore'):.3f}, after {r.get('srccAfter'):.3f} ({r.get('evaluation')})"]
+    return lines + [f"  warning: {w}" for w in r.get("warnings", [])]
+
+
 def _evaluate(r, params):
     return [f"predictor {r.get('predictor')} on {r.get('data')}:"] + _metrics_lines(r.get("metrics"), "error")
 
@@ -163,6 +176,7 @@ _SUMMARIES = {
     "initialize": _info,
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
+    "adapt": _adapt,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

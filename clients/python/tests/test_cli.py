@@ -183,6 +183,24 @@ def test_samples_from_a_csv_file(env, state, tmp_path):
     assert r.returncode == 2 and "--samples-from" in r.stderr and "latency_ms" in r.stderr
 
 
+def test_adapt_from_a_csv_file_names_the_family_and_the_pool(env, state, tmp_path):
+    import csv
+    with open(os.path.join(ROOT, "fixtures", "nb201", "latency.csv")) as f:
+        rows = [r for i, r in zip(range(4000), csv.DictReader(f)) if i % 400 == 7]  # 10 spread-out cells
+    path = tmp_path / "my-raspi.csv"
+    path.write_text("arch,latency_ms\n" + "".join(f"{r['arch_str']},{r['raspi4']}\n" for r in rows))
+    assert cli.parse_cli(["adapt", "--space", "nb201", "--samples-from", str(path)])[1]["target"]["name"] == "my-raspi"
+    r = run(["adapt", "--state", state, "--space", "nb201", "--samples-from", str(path), "--pool", '["lut-px3", "default-nb201-pixel3"]',
+             "--families", '["proxy", "blend"]', "--save", "false"], env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["predictor"] == "my-raspi" and out["family"] in ("proxy", "blend")
+    assert out["base"] in ("lut-px3", "default-nb201-pixel3") and len(out["pool"]) == 1
+    assert [s["family"] for s in out["scores"]] == ["blend", "proxy"]
+    r = run(["adapt", "--state", state, "--space", "nb201", "--samples-from", str(path), "--families", '["nope"]'], env)
+    assert r.returncode == 1 and "-32602" in r.stderr
+
+
 def test_state_flag_keeps_predictors_in_that_dir(env):
     with tempfile.TemporaryDirectory() as d:
         r = run(["--state", d, "train", "--space", "nb201", "--device", "pixel2", "--model", "lut", "--id", "lut-px2",

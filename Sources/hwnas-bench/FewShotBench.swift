@@ -1,0 +1,202 @@
+// `hwnas-bench fewshot [--quick] [--dump FILE]`: leave-devices-out few-shot adaptation on HELP's device split
+// (issue 19). The pool (the base, proxies, blends, every choice) is HELP's meta-train and
+// meta-valid devices that we ship; the test devices' data are used only for their k samples and
+// for scoring. k = 5, 10, 20 random samples over 10 seeds, and HELP's 10 reference archs;
+// SRCC on every other measured arch of the test device. `--dump FILE`: one JSON line per draw
+// (every family's outer cross-validated SRCC and held-out SRCC), to study choice rules.
+import Foundation
+import NASCore
+import NASData
+import NASPredictors
+import NASSpaces
+
+/// HELP's split of one space (`script/run_meta_training_<space>.sh` of HayeonLee/HELP), and the
+/// devices of it our fixtures lack.
+private struct HELPSplit {
+    var space: String
+    /// Meta-train + meta-valid devices we ship: the pool.
+    var pool: [String]
+    /// Meta-test devices we ship.
+    var test: [String]
+    /// Devices of HELP's split not in our fixtures.
+    var missing: [String]
+}
+
+private let helpSplits = [
+    HELPSplit(space: "nb201",
+              pool: ["1080ti_1", "1080ti_32", "1080ti_256", "silver_4114", "samsung_a50", "pixel3", "essential_ph_1",
+                     "titanx_1", "titanx_32", "titanx_256", "gold_6240"],
+              test: ["titan_rtx_256", "gold_6226", "pixel2", "raspi4", "eyeriss"],
+              missing: ["silver_4210r (train)", "samsung_s7 (train)", "fpga (test)"]),
+    HELPSplit(space: "fbnet",
+              pool: ["1080ti_1", "1080ti_32", "1080ti_64", "silver_4114", "samsung_a50", "pixel3", "essential_ph_1",
+                     "titanx_1", "titanx_32", "titanx_64", "gold_6240"],
+              test: ["raspi4", "eyeriss"],
+              missing: ["silver_4210r (train)", "samsung_s7 (train)", "fpga (test)"]),
+]
+
+/// Held-out SRCC of each method for one (device, k, draw).
+private struct FewShotScores {
+    var bestMember = 0.0, finetune = 0.0, blend = 0.0, proxy = 0.0, adapt = 0.0, blendProxy = 0.0
+    var chosen: FewShotAdaptation.Family = .proxy
+}
+
+func runFewShotBench(arguments: [String]) throws {
+    let quick = arguments.contains("--quick")
+    var dump: FileHandle?
+    if let i = arguments.firstIndex(of: "--dump"), i + 1 < arguments.count {
+        FileManager.default.createFile(atPath: arguments[i + 1], contents: nil)
+        dump = FileHandle(forWritingAtPath: arguments[i + 1])
+    }
+    let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+    let fixtures = try FixturesLocator.locate()
+    let seeds: [UInt64] = quick ? [0, 1, 2] : Array(0..<10)
+    let ks = [5, 10, 20]
+    let clock = ContinuousClock()
+    let start = clock.now
+    func emit(_ s: String) { NewDeviceScenario.emit(s) }
+    func f3(_ x: Double) -> String { String(format: "%.3f", x) }
+    emit("# Few-shot adaptation, leave devices out on HELP's split (`hwnas-bench fewshot\(quick ? " --quick" : "")`)\n")
+    emit("Pool = HELP's meta-train + meta-valid devices that we ship, one pairwise-interaction LUT each (`FixturePool`, fitted on all their measurements); test devices' data are used only for their k samples (the fit and every choice) and for scoring. SRCC on every other measured arch of the test device (NB201 15,625 − k, FBNet 5,000 − k), mean over \(seeds.count) random draws per k (seeds 0…\(seeds.count - 1)), and on HELP's 10 reference archs (`reference_archs_help.csv`, k = 10, one draw).\n")
+    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device whose values rank the k samples best): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool; `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples among finetune, blend, adaptProxy and their mean.\n")
+    for split in helpSplits {
+        let space = try SpaceRegistry.space(split.space)
+        let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
+            .filter { split.pool.contains($0.name) }
+        emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
+        emit("HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
+        let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
+        let refArchs = try referenceArchs(fixtures: fixtures, space: space)
+        // results[device][k] = per-draw scores; ref[device] = scores on the reference archs.
+        var results: [String: [Int: [FewShotScores]]] = [:]
+        var ref: [String: FewShotScores] = [:]
+        var oracleRows: [String] = []
+        for device in split.test {
+            let m = try catalog.measurements(space: split.space, device: device)
+            var index: [Architecture: Int] = [:]
+            for (i, a) in m.archs.enumerated() { index[a] = i }
+            func run(_ sampleIdx: [Int], seed: UInt64) throws -> FewShotScores {
+                let inSample = Set(sampleIdx)
+                let held = m.archs.indices.filter { !inSample.contains($0) }
+                let heldArchs = held.map { m.archs[$0] }, heldY = held.map { m.latency[$0] }
+                let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
+                let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: device,
+                                                      id: "fewshot-\(device)", seed: seed)
+                func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), heldY) }
+                var s = FewShotScores()
+                let baseModel = pool.first { $0.name == out.base }!
+                s.bestMember = RankCorrelation.spearman(try baseModel.predict(heldArchs), heldY)
+                // Today's `finetune` on the same base (adapt's default leaves this family out when
+                // the base is a pool device without a network).
+                let ft = try out.fits[.finetune] ?? FewShotAdaptation.fitFamily(
+                    .finetune, base: try baseModel.asPredictor(), pool: [], samples: samples, targetName: device,
+                    id: "fewshot-\(device)", seed: seed, control: .none).predictor
+                let pf = try ft.predict(archs: heldArchs)
+                let pb = try out.fits[.blend]!.predict(archs: heldArchs), pp = try out.fits[.proxy]!.predict(archs: heldArchs)
+                s.finetune = RankCorrelation.spearman(pf, heldY)
+                s.blend = RankCorrelation.spearman(pb, heldY)
+                s.proxy = RankCorrelation.spearman(pp, heldY)
+                s.blendProxy = RankCorrelation.spearman(zip(pb, pp).map { $0 + $1 }, heldY)
+                if let dump {
+                    // Per draw: every family's outer CV score and held-out SRCC (for studying choice rules).
+                    var cv: [String: Double] = [:]
+                    for (f, o) in out.outOfFold { cv[f.rawValue] = RankCorrelation.spearman(o, out.measured) }
+                    if let a = out.outOfFold[.finetune], let b = out.outOfFold[.blend], let c = out.outOfFold[.proxy] {
+                        cv["meanAll"] = RankCorrelation.spearman(a.indices.map { a[$0] + b[$0] + c[$0] }, out.measured)
+                    }
+                    let held: [String: Double] = [
+                        "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy,
+                        "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY)]
+                    let line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
+                                               "cv": cv, "held": held, "chosen": out.family.rawValue]
+                    if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
+                        dump.write(data + Data("\n".utf8))
+                    }
+                }
+                s.chosen = out.family
+                switch out.family {
+                case .finetune: s.adapt = s.finetune
+                case .blend: s.adapt = s.blend
+                case .proxy: s.adapt = s.proxy
+                case .mean: s.adapt = try srcc(out.predictor)
+                }
+                return s
+            }
+            for k in ks {
+                for seed in seeds {
+                    var order = Array(m.archs.indices)
+                    var rng = SeededGenerator(seed: seed &* 7919 &+ UInt64(k))
+                    for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(i + 1)) }
+                    results[device, default: [:]][k, default: []].append(try run(Array(order.prefix(k)), seed: seed))
+                }
+            }
+            let refIdx = refArchs.compactMap { index[space.canonical($0)] }
+            if refIdx.count == refArchs.count { ref[device] = try run(refIdx, seed: 0) }
+            // Bounds: the pool's pairwise model family fitted on ALL of this device's data (scored
+            // in-sample: what that family can represent at best), a LUT likewise, and the ceiling
+            // tied measurements put on any strictly ordered prediction.
+            let oracle = allModels.first { $0.name == device }!
+            let oracleSRCC = RankCorrelation.spearman(try oracle.predict(m.archs), m.latency)
+            let enc = ActiveOneHot(space: space)
+            let lut = try LUTModel.fit(archs: m.archs, latency: m.latency, space: space, encoding: enc)
+            let lutSRCC = RankCorrelation.spearman(try LatencyModel.lut(lut).predict(m.archs, space: space, encoding: enc), m.latency)
+            let tieBroken = m.latency.indices.map { m.latency[$0] + 1e-9 * Double($0) / Double(m.latency.count) }
+            let tieCeiling = RankCorrelation.spearman(tieBroken, m.latency)
+            let distinct = Set(m.latency).count
+            oracleRows.append("| \(device) | \(m.archs.count) | \(distinct) | \(f3(tieCeiling)) | \(f3(oracleSRCC)) | \(f3(lutSRCC)) |")
+        }
+        // Tables.
+        func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
+        emit("### Mean SRCC per test device (random draws)\n")
+        emit("| device | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | adapt's choices |")
+        emit("|---|---|---|---|---|---|---|---|---|")
+        for device in split.test {
+            for k in ks {
+                let r = results[device]![k]!
+                var counts: [String: Int] = [:]
+                for s in r { counts[s.chosen.rawValue, default: 0] += 1 }
+                emit("| \(device) | \(k) | \(f3(mean(r.map(\.bestMember)))) | \(f3(mean(r.map(\.finetune)))) | \(f3(mean(r.map(\.blend)))) | \(f3(mean(r.map(\.proxy)))) | \(f3(mean(r.map(\.blendProxy)))) | **\(f3(mean(r.map(\.adapt))))** | \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |")
+            }
+        }
+        emit("\n### Mean over the test devices\n")
+        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** |")
+        emit("|---|---|---|---|---|---|---|---|")
+        let groups: [(String, [String])] = [("all \(split.test.count)", split.test),
+                                            ("without pixel2, raspi4", split.test.filter { $0 != "pixel2" && $0 != "raspi4" })]
+        for (label, devices) in groups where !devices.isEmpty {
+            for k in ks {
+                func col(_ f: (FewShotScores) -> Double) -> String {
+                    f3(mean(devices.map { d in mean(results[d]![k]!.map(f)) }))
+                }
+                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** |")
+            }
+        }
+        if !ref.isEmpty {
+            emit("\n### HELP's 10 reference archs as the samples (k = 10, one draw)\n")
+            emit("| device | best dev | finetune | blend | adaptProxy | **adapt** | choice |")
+            emit("|---|---|---|---|---|---|---|")
+            for d in split.test { if let s = ref[d] {
+                emit("| \(d) | \(f3(s.bestMember)) | \(f3(s.finetune)) | \(f3(s.blend)) | \(f3(s.proxy)) | **\(f3(s.adapt))** | \(s.chosen.rawValue) |")
+            } }
+            let rs = split.test.compactMap { ref[$0] }
+            emit("| mean | \(f3(mean(rs.map(\.bestMember)))) | \(f3(mean(rs.map(\.finetune)))) | \(f3(mean(rs.map(\.blend)))) | \(f3(mean(rs.map(\.proxy)))) | **\(f3(mean(rs.map(\.adapt))))** | |")
+        }
+        emit("\n### What bounds each test device (its own data, not available to a few-shot method)\n")
+        emit("tie ceiling = SRCC of the measurements against themselves with ties broken (the best any strictly ordered prediction can score; < 1 where timings are whole ms); pairwise / LUT = that model fitted on ALL of the device's measurements, scored in-sample.\n")
+        emit("| device | archs | distinct latencies | tie ceiling | pairwise, all data | LUT, all data |")
+        emit("|---|---|---|---|---|---|")
+        for r in oracleRows { emit(r) }
+        emit("")
+    }
+    emit("Wall time \(String(format: "%.0f", Double((clock.now - start).components.seconds))) s (release build; timing under load is an upper bound).")
+}
+
+/// HELP's reference architectures of a space (`<space>/reference_archs_help.csv`, last column).
+private func referenceArchs(fixtures: String, space: any SearchSpace) throws -> [Architecture] {
+    let path = "\(fixtures)/\(space.id)/reference_archs_help.csv"
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    return try text.split(separator: "\n").dropFirst().compactMap { line -> Architecture? in
+        guard let field = line.split(separator: ",").last else { return nil }
+        return try space.parse(String(field).trimmingCharacters(in: .whitespaces))
+    }
+}
