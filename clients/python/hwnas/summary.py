@@ -123,13 +123,37 @@ def _metrics_lines(m, label, baseline=None):
     return [f"  {label}:", table(rows, headers, indent="    ")] if rows else []
 
 
+def _more_samples_lines(r):
+    """`moreSamples` (finetune, adaptProxy): what measuring more would add, so the user knows when to stop."""
+    m = r.get("moreSamples")
+    if not isinstance(m, dict) or m.get("expectedSRCC") is None or m.get("currentSRCC") is None:
+        return []
+    return [f"  more samples: with {m.get('count')} more, expected Spearman {m['expectedSRCC']:.3f} "
+            f"(now {m['currentSRCC']:.3f}, cross-validated); stop when the gain is small"]
+
+
 def _predictor_info(r, params):
     lines = [f"predictor {r.get('predictor') or r.get('id')}: {r.get('model', '')}"
              + (f" on {r['device']}" if r.get("device") else "") + (f", saved to {r['path']}" if r.get("path") else "")]
     metrics = r.get("metrics") or {}
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
-    return lines
+    return lines + _more_samples_lines(r)
+
+
+def _suggest(r, params):
+    archs = r.get("archs", [])
+    lines = [f"measure these {len(archs)} architectures ({r.get('criterion', '')}):",
+             table([[i + 1, a] for i, a in enumerate(archs)], ["#", "architecture"], align=[">", "<"])]
+    if r.get("reason"):
+        lines.append(f"  why: {r['reason']}")
+    if r.get("expectedSRCC") is not None:
+        lines.append(f"  expected Spearman of the adapted predictor: {r['expectedSRCC']:.3f} "
+                     "(simulated on held-out fixture devices; optimistic on a truly new device)")
+    best = r.get("bestProxy")
+    if isinstance(best, dict) and best.get("proxy"):
+        lines.append(f"  closest proxy so far: {best['proxy']}")
+    return lines + ["  next: hwnas measure --archs-from FILE (or your device's own timer), then hwnas adapt-proxy"]
 
 
 def _adapt(r, params):
@@ -176,7 +200,7 @@ _SUMMARIES = {
     "initialize": _info,
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
-    "adapt": _adapt,
+    "adapt": _adapt, "suggestSamples": _suggest,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

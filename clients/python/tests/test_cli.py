@@ -233,6 +233,21 @@ def test_human_summary_on_demand_explains_the_numbers(env, state):
     assert "latency: predicted ms per inference" in r.stdout and "accuracy: cifar10 test accuracy %" in r.stdout
 
 
+def test_suggest_and_more_samples_have_human_summaries(env, state):
+    # suggestSamples printed indented JSON on a terminal; now: the archs to measure, why, and what next.
+    r = run(["suggest", "--state", state, "--space", "nb201", "--count", "3", "--human", "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("measure these 3 architectures (stratified)"), r.stdout
+    archs = [l.split()[-1] for l in lines[2:5]]
+    assert all(a.startswith("|") and a.endswith("|") for a in archs), r.stdout
+    assert "expected Spearman of the adapted predictor: 0." in r.stdout and "next: hwnas measure" in r.stdout
+    # moreSamples (finetune/adaptProxy from 10 samples on) reads as a stop-or-go line.
+    from hwnas.summary import summarize
+    text = summarize("adaptProxy", {"predictor": "p", "model": "adapted", "moreSamples": {
+        "count": 20, "expectedSRCC": 0.962, "currentSRCC": 0.951, "curve": []}})
+    assert "with 20 more, expected Spearman 0.962 (now 0.951" in text
+
 # -- a real terminal -----------------------------------------------------------------------------
 def test_terminal_shows_a_live_bar_and_the_human_table(env, state):
     code, out = run_in_terminal(["search", "--state", state, "--space", "nb201", "--device", "pixel3", "--pareto",
