@@ -26,12 +26,14 @@ extension DomainServices {
     /// devices are listed), the held-out `target` itself, the base/proxy (always used), a
     /// duplicate, a predictor of another space or one that needs a spec.
     /// An unknown name is `unknown` (`finetune`'s `blendWith` has always answered
-    /// `unknownPredictor` there).
+    /// `unknownPredictor` there). `role` names a member in messages (default "pool member" or
+    /// "<field> member"); `devices` are the fixture devices allowed (default every one of the space).
     public func poolMembers(_ names: [String], space: String, target: String?, base: TrainedPredictor?,
-                            field: String = "pool", unknown: NASError.Kind = .invalidParams) throws(NASError) -> [PoolMember] {
-        let devices = catalog.deviceNames(space: space)
+                            field: String = "pool", role: String? = nil, devices: [String]? = nil,
+                            unknown: NASError.Kind = .invalidParams) throws(NASError) -> [PoolMember] {
+        let devices = devices ?? catalog.deviceNames(space: space)
         var seen = Set<String>(), out: [PoolMember] = []
-        let role = field == "pool" ? "pool member" : "\(field) member"
+        let role = role ?? (field == "pool" ? "pool member" : "\(field) member")
         for (i, name) in names.enumerated() {
             let f = "\(field)[\(i)]"
             guard seen.insert(name).inserted else {
@@ -71,6 +73,13 @@ extension DomainServices {
         // The fixture models are fitted (once per space) only when a device is named.
         let fixtures = members.contains { if case .device = $0 { true } else { false } }
             ? try fixturePool(space: space, excluding: []) : []
+        return try proxyModels(members, fixtures: fixtures, space: space, field: "pool")
+    }
+
+    /// Pool members as proxy latency models: a predictor as itself, a device as its model among
+    /// `fixtures` (an error at `<field>[i]` when it has none: too few measurements to fit one).
+    func proxyModels(_ members: [PoolMember], fixtures: [ProxyLatencyModel], space: String,
+                     field: String) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
         var out: [ProxyLatencyModel] = []
         for (i, m) in members.enumerated() {
@@ -78,7 +87,7 @@ extension DomainServices {
             case .predictor(let p): out.append(.predictor(p, space: impl))
             case .device(let name):
                 guard let model = fixtures.first(where: { $0.name == name }) else {
-                    throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "pool[\(i)]")
+                    throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "\(field)[\(i)]")
                 }
                 out.append(model)
             }

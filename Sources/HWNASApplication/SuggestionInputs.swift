@@ -10,29 +10,14 @@ extension DomainServices {
     public func suggestionProxies(_ names: [String]?, space: String) throws(NASError) -> [ProxyLatencyModel] {
         guard let names else { return try fixturePool(space: space, excluding: []) }
         guard !names.isEmpty else { throw NASError(.invalidParams, "proxies is empty; leave it out for every fixture device", field: "proxies") }
-        // Only the named fixture devices are fitted (a few seconds in a debug build for all of NB201's).
+        // One validation with the pool lists (`poolMembers`), over the published devices.
         let published = catalog.publishedDeviceNames(space: space)
-        let fixtures = try FixturePool.models(catalog: catalog, space: space, excluding: Set(published).subtracting(names))
-        let impl = try SpaceRegistry.space(space)
-        var seen = Set<String>(), out: [ProxyLatencyModel] = []
-        for (i, name) in names.enumerated() {
-            let field = "proxies[\(i)]"
-            guard seen.insert(name).inserted else { throw NASError(.invalidParams, "proxy '\(name)' is listed twice", field: field) }
-            if let m = fixtures.first(where: { $0.name == name }) {
-                out.append(m)
-            } else if let p = try? predictors.predictor(name) {
-                guard p.spaceID == space else {
-                    throw NASError(.invalidParams, "proxy '\(name)' is a predictor for space \(p.spaceID), not \(space)", field: field)
-                }
-                guard !p.model.needsDeviceSpec else {
-                    throw NASError(.invalidParams, "proxy '\(name)' needs a device spec; give a per-device predictor", field: field)
-                }
-                out.append(.predictor(p, space: impl))
-            } else {
-                throw NASError(.invalidParams, "unknown proxy '\(name)'; allowed: a fixture device of \(space) (\(published.joined(separator: ", "))) or a predictor id of that space (listPredictors)", field: field)
-            }
-        }
-        return out
+        let members = try poolMembers(names, space: space, target: nil, base: nil, field: "proxies", role: "proxy",
+                                      devices: published)
+        // Only the named fixture devices are fitted (a few seconds in a debug build for all of NB201's).
+        let named = Set(members.compactMap { if case .device(let d) = $0 { d } else { nil } })
+        let fixtures = try FixturePool.models(catalog: catalog, space: space, excluding: Set(published).subtracting(named))
+        return try proxyModels(members, fixtures: fixtures, space: space, field: "proxies")
     }
 }
 
