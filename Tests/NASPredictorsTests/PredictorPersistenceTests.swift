@@ -42,7 +42,7 @@ final class PredictorPersistenceTests: XCTestCase {
         try store.register(p, persist: true)
         let fresh = try PredictorStore(directory: directory, catalog: try makeCatalog())
         XCTAssertEqual(fresh.loadAll(), [])
-        XCTAssertEqual(fresh.list(), [PredictorInfo(p)], "listed from the index, as saved")
+        XCTAssertEqual(fresh.list(), [StoredPredictorSummary(p)], "listed from the index, as saved")
         let q = try fresh.predictor("synthetic-test")
         XCTAssertEqual(q, p)
         let archs = try SpaceRegistry.space("nb201").sample(count: 50, seed: 2)

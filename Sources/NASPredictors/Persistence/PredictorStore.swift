@@ -55,7 +55,7 @@ public final class PredictorStore: Sendable {
     }
 
     /// All predictors' summaries, sorted by id (no file is read).
-    public func list() -> [PredictorInfo] { files.summaries().map(\.summary) }
+    public func list() -> [StoredPredictorSummary] { files.summaries().map(\.summary) }
 
     /// Writes a predictor's file atomically; returns its path.
     @discardableResult
@@ -136,7 +136,7 @@ public final class PredictorStore: Sendable {
 
 extension PredictorFile {
     /// Predictor files as `IndexedStore` keeps them: registered under the id they hold,
-    /// summarized by `PredictorInfo`.
+    /// summarized by `StoredPredictorSummary`.
     public enum Stored: StoredFormat {
         public static let kind = "predictor"
         public static var fileExtension: String { PredictorFile.fileExtension }
@@ -146,8 +146,8 @@ extension PredictorFile {
         }
         public static func encode(_ p: TrainedPredictor) -> [UInt8] { PredictorFile.encode(p) }
         public static func id(of p: TrainedPredictor, fileID: String) -> String { p.id }
-        public static func summary(of p: TrainedPredictor) -> PredictorInfo { PredictorInfo(p) }
-        public static func writeSummary(_ s: PredictorInfo, into w: inout BinaryWriter) { s.write(into: &w) }
-        public static func readSummary(_ r: inout BinaryReader) throws(NASError) -> PredictorInfo { try PredictorInfo(reading: &r) }
+        public static func summary(of p: TrainedPredictor) -> StoredPredictorSummary { StoredPredictorSummary(p) }
+        public static func writeSummary(_ s: StoredPredictorSummary, into w: inout BinaryWriter) { s.write(into: &w) }
+        public static func readSummary(_ r: inout BinaryReader) throws(NASError) -> StoredPredictorSummary { try StoredPredictorSummary(reading: &r) }
     }
 }

@@ -3,7 +3,7 @@ import NASCore
 /// What listing a predictor shows, kept in the store's index (`StoreIndex`) so that a saved
 /// predictor is listed without reading its file: id, space, device, model kind and the metrics
 /// `initialize` and `hwnas/listPredictors` print.
-public struct PredictorInfo: Sendable, Equatable {
+public struct StoredPredictorSummary: Sendable, Equatable {
     /// Its id.
     public var id: String
     /// Its search space.
@@ -30,7 +30,7 @@ public struct PredictorInfo: Sendable, Equatable {
         heldOut = p.metrics.heldOut.map { ($0.rmse, $0.spearman) }
     }
 
-    public static func == (a: PredictorInfo, b: PredictorInfo) -> Bool {
+    public static func == (a: StoredPredictorSummary, b: StoredPredictorSummary) -> Bool {
         a.id == b.id && a.spaceID == b.spaceID && a.device == b.device && a.kind == b.kind && a.variant == b.variant
             && a.trainCount == b.trainCount && a.heldOut?.rmse == b.heldOut?.rmse && a.heldOut?.spearman == b.heldOut?.spearman
     }
