@@ -107,9 +107,9 @@ func runIntervalsBench(arguments: [String]) throws {
             }
         }
         NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (auto; base = the device ranking it best): \(seeds) sample draws per device\n")
-        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class).\n")
-        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | calibrated 0.9 within ±0.03 |")
-        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\n")
+        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |")
+        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|")
         var met = 0
         for d in devices {
             let others = devices.filter { $0 != d }
@@ -127,9 +127,11 @@ func runIntervalsBench(arguments: [String]) throws {
             func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
             func spread(_ v: [Double]) -> String { "\(f(mean(v))) [\(f(v.min()!)) – \(f(v.max()!))]" }
             let c9 = cal.map { $0[1] }
+            // The draws' own noise: the standard error of the mean of `seeds` draws' coverage.
+            let se = (c9.reduce(0) { $0 + ($1 - mean(c9)) * ($1 - mean(c9)) } / Double(max(c9.count - 1, 1)) / Double(c9.count)).squareRoot()
             if abs(mean(c9) - 0.9) <= 0.03 { met += 1 }
             let sd = draws[d]!.map(\.residuals.latencySpread).reduce(0, +) / Double(seeds)
-            NewDeviceScenario.emit("| \(d) | \(s.base(for: d)) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(verdict(mean(c9))) |")
+            NewDeviceScenario.emit("| \(d) | \(s.base(for: d)) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |")
         }
         let fits = fitSeconds.sorted(), adds = addedSeconds.sorted()
         NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s; what the table adds to it (the model's predictions of its samples and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms.")

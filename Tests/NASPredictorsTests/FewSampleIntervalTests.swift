@@ -1,4 +1,5 @@
 import XCTest
+import NASData
 @testable import NASPredictors
 
 final class FewSampleIntervalTests: XCTestCase {
@@ -40,6 +41,27 @@ final class FewSampleIntervalTests: XCTestCase {
         let median = table.z[0][ErrorProfile.levels.firstIndex(of: 0.5)!]
         XCTAssertEqual(median, 0, accuracy: 1e-9)
         XCTAssertNil(FewSampleIntervalTable(groups: groups, bins: 2, sampleCount: 20), "a bin without residuals")
+    }
+
+    func testHardwarePredictorAnswersATrainingGPUsSpecWithThatGPUsProfile() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let trainer = HardwareGeneralizedTrainer(catalog: catalog)
+        let gpus = try trainer.gpuDevices(space: "nb201").map(\.name)
+        XCTAssertGreaterThanOrEqual(gpus.count, 2)
+        let (a, b) = (gpus[0], gpus[1])
+        let own = "v2;10.0:" + ErrorProfile.levels.map { String(($0 - 0.5) / 10) }.joined(separator: ",")
+        let pooled = "v2;10.0:" + ErrorProfile.levels.map { String($0 - 0.5) }.joined(separator: ",")
+        let p = TrainedPredictor(id: "synthetic-hw", spaceID: "nb201", device: nil, model: .lut(LUTModel(bias: 1, costs: [])),
+                                 metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: 0, testCount: 0, variant: "mlp-hw"),
+                                 notes: ["devices": "\(a),\(b)", ErrorProfile.notesKey: pooled,
+                                         HardwareGeneralizedTrainer.deviceProfilePrefix + a: own])
+        XCTAssertEqual(trainer.trainingDevice(matching: try trainer.spec(forDevice: a), of: p), a)
+        XCTAssertNil(trainer.trainingDevice(matching: try trainer.spec(forDevice: b), of: p), "no own profile saved for \(b)")
+        var other = try trainer.spec(forDevice: a)
+        other["batch"] = 7
+        XCTAssertNil(trainer.trainingDevice(matching: other, of: p), "another batch size is another setting")
+        XCTAssertEqual(p.errorProfile(device: a), ErrorProfile(encoded: own))
+        XCTAssertEqual(p.errorProfile(device: nil), ErrorProfile(encoded: pooled))
     }
 
     func testShippedNB201TablesWidenWithTheLevel() throws {
