@@ -103,7 +103,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
     }
 
     /// The training GPU (of `predictor`'s `notes["devices"]`) whose spec and batch are `spec`'s,
-    /// if any: its own held-out profile then answers for intervals and margins.
+    /// if any: its own held-out profile then answers for `predict`'s intervals.
     public func trainingDevice(matching spec: [String: Double], of predictor: TrainedPredictor) -> String? {
         let names = predictor.notes["devices"]?.split(separator: ",").map(String.init) ?? []
         return names.first { name in
