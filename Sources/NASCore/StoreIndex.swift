@@ -6,8 +6,9 @@ import Darwin
 
 /// The sidecar index of a store directory (`predictors/.index`, `generators/.index`): for each
 /// saved file that was read once, its `FileStamp` and the store's summary of it (for predictors:
-/// id, space, device, kind, metrics), so that start-up lists a store without reading its files.
-/// A file whose stamp no longer matches (rewritten, replaced, touched) is read again.
+/// id, space, device, kind, metrics), so that start-up lists a store without reading its files
+/// (nor `stat`ing them: `IndexedStore` checks a record's stamp when its entry is first used or
+/// listed). A file whose stamp no longer matches (rewritten, replaced, touched) is read again.
 ///
 ///     envelope "HWNASIDX" v1 | payload: summary format u32 | count u32 | records
 ///     record: file name | id | stamp (dev, ino, size, mtime s/ns, ctime s/ns: 7 × u64) | summary
@@ -84,27 +85,31 @@ public enum StoreIndex {
         }
     }
 
-    /// The records of `directory`'s index by file name; empty when there is none, or when it is
-    /// damaged, too large, or of another `summaryVersion` (then every file is read again).
+    /// The records of `directory`'s index sorted by file name (bytes); empty when there is none,
+    /// or when it is damaged, too large, or of another `summaryVersion` (then every file is read
+    /// again). One read of the file, one pass over it; no file it names is touched.
     public static func read<Summary>(_ directory: String, maxBytes: Int, summaryVersion: UInt32,
-                                     summary: (inout BinaryReader) throws(NASError) -> Summary) -> [String: Record<Summary>] {
+                                     summary: (inout BinaryReader) throws(NASError) -> Summary) -> [Record<Summary>] {
         let path = directory + "/" + fileName
         guard let bytes = try? envelope.read(path, kind: "store index", maxBytes: maxBytes),
-              case .success(let payload) = envelope.payloadRange(of: bytes) else { return [:] }
+              case .success(let payload) = envelope.payloadRange(of: bytes) else { return [] }
         var r = BinaryReader(bytes, from: payload.lowerBound, to: payload.upperBound, name: path)
         do {
-            guard try r.u32() == summaryVersion else { return [:] }
+            guard try r.u32() == summaryVersion else { return [] }
             let n = try r.count32()
-            var records: [String: Record<Summary>] = [:]
+            var records: [Record<Summary>] = []
             records.reserveCapacity(n)
+            var sorted = true
             for _ in 0..<n {
                 let file = try r.string(), id = try r.string()
                 let stamp = try FileStamp.read(&r)
-                records[file] = Record(file: file, id: id, stamp: stamp, summary: try summary(&r))
+                if let last = records.last, !StoreDirectory.byteOrder(last.file, file) { sorted = false }
+                records.append(Record(file: file, id: id, stamp: stamp, summary: try summary(&r)))
             }
-            return r.position == r.limit ? records : [:]
+            guard r.position == r.limit else { return [] }
+            return sorted ? records : records.sorted { StoreDirectory.byteOrder($0.file, $1.file) }
         } catch {
-            return [:]
+            return []
         }
     }
 
@@ -114,7 +119,7 @@ public enum StoreIndex {
         var w = BinaryWriter()
         w.u32(summaryVersion)
         w.count32(records.count)
-        for rec in records.sorted(by: { $0.file < $1.file }) {
+        for rec in records.sorted(by: { StoreDirectory.byteOrder($0.file, $1.file) }) {
             w.string(rec.file)
             w.string(rec.id)
             rec.stamp.write(into: &w)
