@@ -204,14 +204,38 @@ public final class IndexedStore<Format: StoredFormat>: Sendable {
                 return (items, more ? items.last?.id : nil, unchecked)
             }
             if unchecked.isEmpty { return (items, next) }
-            for (id, e) in unchecked { _ = try? check(id, e, read: false) }
+            check(unchecked)
         }
     }
 
     /// Checks every listed file not yet checked in this run (a `stat` each).
     public func checkAll() {
-        let unchecked = state.withLock { s in s.entries.filter { !$0.value.checked && $0.value.file != nil } }
-        for (id, e) in unchecked { _ = try? check(id, e, read: false) }
+        check(state.withLock { s in s.entries.filter { !$0.value.checked && $0.value.file != nil }.map { ($0.key, $0.value) } })
+    }
+
+    /// Checks `entries` (listed, not yet checked) against their files: one `fstatat` each in the
+    /// opened directory; the unchanged are marked checked under one lock, the others go through
+    /// `check` (read again, or dropped).
+    private func check(_ entries: [(String, Entry)]) {
+        guard let directory else { return }
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if dirFD >= 0 { close(dirFD) } }
+        var current: [(String, Entry)] = [], changed: [(String, Entry)] = []
+        for (id, e) in entries {
+            guard let file = e.file else { continue }
+            let stamp = dirFD >= 0 ? StoreIndex.FileStamp.of(file, in: dirFD) : nil
+            if let stamp, stamp == e.stamp, stamp.size <= UInt64(maxFileBytes) {
+                current.append((id, e))
+            } else {
+                changed.append((id, e))
+            }
+        }
+        state.withLock { s in
+            for (id, e) in current where s.entries[id]?.file == e.file && s.entries[id]?.stamp == e.stamp {
+                s.entries[id]?.checked = true
+            }
+        }
+        for (id, e) in changed { _ = try? check(id, e, read: false) }
     }
 
     /// Checks `entry` (as it was listed under `id`) against its file: when the file's stamp is
