@@ -40,7 +40,8 @@ public protocol StoredFormat: Sendable {
 /// `loadAll()` lists the directory's names: a file with a record in the index is known by the
 /// record's summary without being read or even `stat`ed; any other is read once (header first,
 /// bounded by `maxFileBytes`, regular files only), and the index is rewritten. Start-up thus
-/// costs one directory listing and one index read, whatever the number of files.
+/// costs one directory listing, one index read and a dictionary of the records: no sort (the
+/// index keeps its records in id order), no file opened.
 ///
 /// A record is checked against its file's stamp when the entry is first used in this run
 /// (`item`, or listed by `summaries`/`page`): a file changed since it was indexed (replaced,
@@ -65,13 +66,15 @@ public final class IndexedStore<Format: StoredFormat>: Sendable {
     }
 
     /// One object: in memory (`loaded`), in a file (`file`, `stamp`), or both. `checked`: the
-    /// stamp was confirmed (or the file read or written) in this run.
+    /// stamp was confirmed (or the file read or written) in this run; `seen`: `loadAll` found
+    /// its file.
     private struct Entry: Sendable {
         var file: String?
         var stamp: StoreIndex.FileStamp?
         var summary: Format.Summary
         var loaded: Loaded?
         var checked: Bool
+        var seen = true
     }
 
     /// The entries by id, and their ids in byte order (built on demand, dropped when ids change).
@@ -122,37 +125,55 @@ public final class IndexedStore<Format: StoredFormat>: Sendable {
         let names = StoreDirectory.files(in: directory, withExtension: Format.fileExtension, removingStaleTemporaries: !readOnly)
         let indexed = StoreIndex.read(directory, maxBytes: maxFileBytes, summaryVersion: Format.summaryVersion,
                                       summary: Format.readSummary)
-        var found: [(id: String, entry: Entry)] = []
-        found.reserveCapacity(names.count)
-        var problems: [NASError] = []
-        var changed = indexed.count != names.count
-        var r = 0  // both lists are sorted by file name (bytes): one merge, no lookups
+        // The index's records by id, in its order (by id: the listing order without a sort).
+        var listed: [String: Entry] = [:]
+        listed.reserveCapacity(max(indexed.count, names.count))
+        var order: [String] = []
+        order.reserveCapacity(indexed.count)
+        var idOfFile: [String: String] = [:]  // records whose file is not `<id>.<extension>`
+        for rec in indexed where rec.stamp.size <= UInt64(maxFileBytes) {
+            let e = Entry(file: rec.file, stamp: rec.stamp, summary: rec.summary, loaded: nil, checked: false, seen: false)
+            guard listed.updateValue(e, forKey: rec.id) == nil else { continue }
+            order.append(rec.id)
+            if Self.fileID(rec.file) != rec.id { idOfFile[rec.file] = rec.id }
+        }
+        // The directory's names: each matches its record (one lookup), or is read now.
+        var seen = 0
+        var unindexed: [String] = []
         for name in names {
-            while r < indexed.count && StoreDirectory.byteOrder(indexed[r].file, name) { r += 1 }
-            if r < indexed.count, indexed[r].file == name, indexed[r].stamp.size <= UInt64(maxFileBytes) {
-                let rec = indexed[r]
-                found.append((rec.id, Entry(file: name, stamp: rec.stamp, summary: rec.summary, loaded: nil, checked: false)))
-                continue
+            let id = idOfFile.isEmpty ? Self.fileID(name) : idOfFile[name] ?? Self.fileID(name)
+            if let i = listed.index(forKey: id), listed.values[i].file == name {
+                listed.values[i].seen = true
+                seen += 1
+            } else {
+                unindexed.append(name)
             }
-            changed = true
+        }
+        var changed = seen != indexed.count || !unindexed.isEmpty
+        if seen != listed.count {  // records of files that are gone
+            listed = listed.filter { $0.value.seen }
+            order.removeAll { listed[$0] == nil }
+        }
+        var problems: [NASError] = []
+        for name in unindexed.sorted(by: StoreDirectory.byteOrder) {  // problems in name order
             let stamp = StoreIndex.FileStamp.of(path: directory + "/" + name)
             do {
                 let item = try Format.read(directory + "/" + name, maxBytes: maxFileBytes)
-                found.append((Format.id(of: item, fileID: Self.fileID(name)),
-                              Entry(file: name, stamp: stamp, summary: Format.summary(of: item), loaded: Loaded(item), checked: true)))
+                let id = Format.id(of: item, fileID: Self.fileID(name))
+                let e = Entry(file: name, stamp: stamp, summary: Format.summary(of: item), loaded: Loaded(item), checked: true, seen: true)
+                if listed.updateValue(e, forKey: id) == nil { order.append(id) }
             } catch {
                 problems.append(error)
             }
         }
+        let inOrder = zip(order, order.dropFirst()).allSatisfy { StoreDirectory.byteOrder($0, $1) }
+        changed = changed || !inOrder  // an index of another order is rewritten once
         state.withLock { s in
-            let wasEmpty = s.entries.isEmpty
-            s.entries.reserveCapacity(s.entries.count + found.count)
-            for (id, e) in found where s.entries[id] == nil { s.set(id, e) }
-            // Files come in name order, so ids mostly do: the listing order without a sort.
-            if wasEmpty && s.entries.count == found.count {
-                let ids = found.map(\.id)
-                s.sorted = zip(ids, ids.dropFirst()).allSatisfy { StoreDirectory.byteOrder($0, $1) } ? ids
-                    : ids.sorted(by: StoreDirectory.byteOrder)
+            if s.entries.isEmpty {
+                s.entries = listed
+                s.sorted = inOrder ? order : order.sorted(by: StoreDirectory.byteOrder)
+            } else {
+                for (id, e) in listed where s.entries[id] == nil { s.set(id, e) }
             }
         }
         if changed && !readOnly {

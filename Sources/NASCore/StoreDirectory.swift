@@ -32,8 +32,8 @@ public enum StoreDirectory {
         }
     }
 
-    /// Names (not paths) of the files of `directory` named `<valid id>.<fileExtension>`, sorted by bytes;
-    /// empty when the directory cannot be read. With `removingStaleTemporaries` (a writable
+    /// Names (not paths) of the files of `directory` named `<valid id>.<fileExtension>`, in the
+    /// directory's order (unsorted); empty when the directory cannot be read. With `removingStaleTemporaries` (a writable
     /// store at start), the same pass removes leftover temporaries (`AtomicFile.removeIfStaleTemporary`).
     public static func files(in directory: String, withExtension fileExtension: String,
                              removingStaleTemporaries: Bool = false) -> [String] {
@@ -50,7 +50,7 @@ public enum StoreDirectory {
                 AtomicFile.removeIfStaleTemporary(name, in: directory)
             }
         }
-        return names.sorted(by: byteOrder)  // byte order: ids are ASCII, and it is fast
+        return names
     }
 
     /// Whether `a` sorts before `b` by bytes (UTF-8), the order stores list ids and files in.

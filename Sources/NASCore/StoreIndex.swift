@@ -10,7 +10,7 @@ import Darwin
 /// (nor `stat`ing them: `IndexedStore` checks a record's stamp when its entry is first used or
 /// listed). A file whose stamp no longer matches (rewritten, replaced, touched) is read again.
 ///
-///     envelope "HWNASIDX" v1 | payload: summary format u32 | count u32 | records
+///     envelope "HWNASIDX" v1 | payload: summary format u32 | count u32 | records (by id)
 ///     record: file name | id | stamp (dev, ino, size, mtime s/ns, ctime s/ns: 7 × u64) | summary
 ///
 /// The index is a cache: a missing, damaged or foreign one is ignored (every file is then read
@@ -85,7 +85,7 @@ public enum StoreIndex {
         }
     }
 
-    /// The records of `directory`'s index sorted by file name (bytes); empty when there is none,
+    /// The records of `directory`'s index in its order (by id, bytes); empty when there is none,
     /// or when it is damaged, too large, or of another `summaryVersion` (then every file is read
     /// again). One read of the file, one pass over it; no file it names is touched.
     public static func read<Summary>(_ directory: String, maxBytes: Int, summaryVersion: UInt32,
@@ -99,27 +99,25 @@ public enum StoreIndex {
             let n = try r.count32()
             var records: [Record<Summary>] = []
             records.reserveCapacity(n)
-            var sorted = true
             for _ in 0..<n {
                 let file = try r.string(), id = try r.string()
                 let stamp = try FileStamp.read(&r)
-                if let last = records.last, !StoreDirectory.byteOrder(last.file, file) { sorted = false }
                 records.append(Record(file: file, id: id, stamp: stamp, summary: try summary(&r)))
             }
-            guard r.position == r.limit else { return [] }
-            return sorted ? records : records.sorted { StoreDirectory.byteOrder($0.file, $1.file) }
+            return r.position == r.limit ? records : []
         } catch {
             return []
         }
     }
 
-    /// Writes `records` as `directory`'s index, atomically (a file over `maxBytes` is not written).
+    /// Writes `records` as `directory`'s index in id order (bytes: the order stores list them in),
+    /// atomically (a file over `maxBytes` is not written).
     public static func write<Summary>(_ records: [Record<Summary>], to directory: String, maxBytes: Int, summaryVersion: UInt32,
                                       summary: (Summary, inout BinaryWriter) -> Void) throws(NASError) {
         var w = BinaryWriter()
         w.u32(summaryVersion)
         w.count32(records.count)
-        for rec in records.sorted(by: { StoreDirectory.byteOrder($0.file, $1.file) }) {
+        for rec in records.sorted(by: { StoreDirectory.byteOrder($0.id, $1.id) }) {
             w.string(rec.file)
             w.string(rec.id)
             rec.stamp.write(into: &w)
