@@ -103,7 +103,8 @@ func runSuggestBench(arguments: [String]) throws {
                     let idx = s.archs.map { a in archs.firstIndex(of: a)! }
                     let sc = try score(idx, seed: 0)
                     if arguments.contains("--verbose") {
-                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                        let dead = idx.filter { i in space.dataPathDecisions(archs[i]).map { live in zip(live, archs[i].genes).contains { !$0.0 && $0.1 != 0 } } ?? false }.count
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name), \(dead) picks with dead ops; variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
                     }
                     crit.append(sc.srcc)
                     critR.append(sc.rmse)
@@ -112,6 +113,9 @@ func runSuggestBench(arguments: [String]) throws {
                 var rs = 0.0, rr = 0.0
                 for seed in 0..<seeds {
                     let sc = try score(randomPicks(k, seed), seed: UInt64(seed))
+                    if arguments.contains("--verbose") {
+                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name); variant \(sc.result.predictor.variant.prefix(80)); cv \(f(sc.result.srccAfter))")
+                    }
                     rs += sc.srcc / Double(seeds)
                     rr += sc.rmse / Double(seeds)
                     if k == 10 || k == 20, let m = sc.result.moreSamples {
