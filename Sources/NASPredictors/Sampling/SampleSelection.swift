@@ -21,12 +21,6 @@ public enum SampleCriterion: String, Sendable, Equatable, CaseIterable {
     /// Quantile strata of the mean log-latency as `stratified`, but within each stratum the
     /// most typical candidate (nearest the stratum's mean in log-latency space).
     case quantile
-    /// Several `stratified` designs (the default one, seeded variants drawn within each
-    /// stratum's middle half, and one of architectures whose every operation runs), each scored
-    /// by simulation: proxies in turn play the new device (without their nearest twins in the
-    /// pool), the default adaptation is fitted on their latencies at the picks and scored on the
-    /// other candidates; the design with the best mean SRCC wins. Chosen in `SampleSuggester`.
-    case screened
 }
 
 /// Which of a set of candidate architectures to measure on a new device, chosen from other
@@ -64,7 +58,7 @@ public enum SampleSelection {
             return dOptimal(k, coords: coords, oneHot: oneHot, oneHotWidth: oneHotWidth, fixed: fixed)
         case .representative:
             return representative(k, coords: coords, fixed: fixed, seed: seed)
-        case .stratified, .screened:
+        case .stratified:
             return stratified(k, coords: coords, fixed: fixed, typical: false)
         case .quantile:
             return stratified(k, coords: coords, fixed: fixed, typical: true)
@@ -258,25 +252,7 @@ public enum SampleSelection {
     /// count, counting the fixed points' strata as filled first), the pick within a stratum
     /// being the candidate farthest from all picks so far; strata are visited middle-out
     /// alternately so a short list still spans the range.
-    /// A seeded variant of `stratified`: within each stratum's middle half, a uniform draw
-    /// instead of the farthest candidate (`allowed`, when given, restricts every pick).
-    public static func stratifiedVariant(count: Int, logValues: [[Double]], fixed: [Int] = [], allowed: [Bool]? = nil,
-                                         seed: UInt64?) -> [Int] {
-        let n = logValues.first?.count ?? 0
-        let free = n - Set(fixed).count
-        guard count > 0, free > 0 else { return [] }
-        var rng = seed.map { SeededGenerator(seed: $0 ^ 0x57A7_1F1E) }
-        return stratified(min(count, free), coords: Coordinates(logValues: logValues, weights: nil), fixed: fixed,
-                          typical: false, allowed: allowed, rng: &rng)
-    }
-
     static func stratified(_ k: Int, coords: Coordinates, fixed: [Int], typical: Bool) -> [Int] {
-        var rng: SeededGenerator?
-        return stratified(k, coords: coords, fixed: fixed, typical: typical, allowed: nil, rng: &rng)
-    }
-
-    static func stratified(_ k: Int, coords: Coordinates, fixed: [Int], typical: Bool, allowed: [Bool]?,
-                           rng: inout SeededGenerator?) -> [Int] {
         let order = (0..<coords.n).sorted { coords.level[$0] < coords.level[$1] }
         let strata = k + fixed.count
         var stratumOf = [Int](repeating: 0, count: coords.n)
@@ -305,27 +281,16 @@ public enum SampleSelection {
         for s in visit where out.count < k && !filled[s] {
             guard !members[s].isEmpty else { continue }
             // With nothing chosen yet, the stratum's median candidate.
-            let middle = members[s].count / 2
-            var best = (i: members[s][middle], d: -1.0)
-            if let allowed, !allowed[best.i] {
-                // The allowed candidate nearest the stratum's median.
-                let order = members[s].indices.sorted { abs($0 - middle) < abs($1 - middle) }
-                best.i = order.first { allowed[members[s][$0]] }.map { members[s][$0] } ?? best.i
-            }
+            var best = (i: members[s][members[s].count / 2], d: -1.0)
             if typical {
                 best = (coords.nearestToMean(of: members[s].filter { !taken[$0] }) ?? best.i, 0)
-            } else if rng != nil || !(fixed.isEmpty && out.isEmpty) {
+            } else if !(fixed.isEmpty && out.isEmpty) {
                 // Among the middle half of the stratum by level: the tails of the first and last
                 // strata are the space's most extreme networks, where a device is least like
                 // the rest of its own space.
                 let m = members[s].count
                 let core = members[s][(m / 4)..<max(m / 4 + 1, (3 * m) / 4)]
-                let open = core.filter { !taken[$0] && (allowed?[$0] ?? true) }
-                if rng != nil, !open.isEmpty {
-                    best = (open[rng!.nextInt(open.count)], 0)
-                } else {
-                    for i in open where nearest[i] > best.d { best = (i, nearest[i]) }
-                }
+                for i in core where !taken[i] && nearest[i] > best.d { best = (i, nearest[i]) }
             }
             out.append(best.i)
             add(best.i)

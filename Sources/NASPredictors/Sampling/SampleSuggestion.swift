@@ -84,13 +84,8 @@ public enum SampleSuggester {
         }
         let oneHot = ActiveOneHot(space: space)
         let rows = criterion == .dOptimal ? all.map { oneHot.activeColumns($0, space: space) } : nil
-        var picks = SampleSelection.select(count: count, logValues: logValues, weights: weights, oneHot: rows,
+        let picks = SampleSelection.select(count: count, logValues: logValues, weights: weights, oneHot: rows,
                                            oneHotWidth: oneHot.dimension, fixed: fixed, criterion: criterion, seed: seed)
-        if criterion == .screened && proxies.count >= 3 {
-            picks = try screen(all: all, logValues: logValues.indices.filter { weights[$0] > 0 }.map { logValues[$0] },
-                               proxies: proxies.indices.filter { weights[$0] > 0 }.map { proxies[$0] },
-                               first: picks, count: count, fixed: fixed, space: space, seed: seed, control: control)
-        }
         let used = weights.filter { $0 > 0 }.count
         var reason = "\(picks.count) of \(all.count - fixed.count) candidates by \(criterion.rawValue) in the log-latency space of \(used) prox\(used == 1 ? "y" : "ies")"
         if !fixed.isEmpty { reason += ", away from the \(fixed.count) measured" }
@@ -101,54 +96,12 @@ public enum SampleSuggester {
                                           proxies: zip(proxies, weights).map { ($0.0.name, $0.1) }, bestProxy: bestProxy)
         if estimate && proxies.count >= 3 && picks.count + fixed.count >= 3 {
             let scores = try leaveOneProxyOut(all: all, logValues: logValues, proxies: proxies, count: count, fixed: fixed,
-                                              rows: rows, width: oneHot.dimension, criterion: criterion, seed: seed, control: control)
+                                              rows: rows, width: oneHot.dimension, criterion: criterion, seed: seed,
+                                              control: control)
             suggestion.estimate = scores
             suggestion.expectedSRCC = scores.isEmpty ? nil : scores.reduce(0) { $0 + $1.srcc } / Double(scores.count)
         }
         return suggestion
-    }
-
-    /// Designs `screened` compares: the default stratified one, this many seeded variants, and
-    /// one of architectures whose every operation runs.
-    public static let screenedVariants = 6
-    /// Proxies that play the new device when `screened` scores a design.
-    public static let screenedProxies = 8
-
-    /// `screened`: the design (of `first`, its seeded variants, its every-operation-runs
-    /// variant) with the best mean SRCC when each of `screenedProxies` proxies in turn plays
-    /// the new device (`simulate`).
-    static func screen(all: [Architecture], logValues: [[Double]], proxies: [ProxyLatencyModel], first: [Int], count: Int,
-                       fixed: [Int], space: any SearchSpace, seed: UInt64, control: JobControl) throws(NASError) -> [Int] {
-        var designs = [first]
-        for v in 0..<screenedVariants {
-            designs.append(SampleSelection.stratifiedVariant(count: count, logValues: logValues, fixed: fixed,
-                                                             seed: seed &+ UInt64(v) &* 0x9E37_79B9))
-        }
-        let live = all.map { runsEveryOperation($0, space: space) }
-        if live.contains(false) && live.filter { $0 }.count >= 4 * count {
-            designs.append(SampleSelection.stratifiedVariant(count: count, logValues: logValues, fixed: fixed, allowed: live, seed: nil))
-        }
-        let m = proxies.count
-        let held = Array(Set((0..<min(m, screenedProxies)).map { $0 * m / min(m, screenedProxies) })).sorted()
-        let cached = proxies.indices.map { j in
-            ProxyLatencyModel.cached(proxies[j], archs: all, values: logValues[j].map { exp($0) })
-        }
-        let pools = held.map { twinFreePool(held: $0, logValues: logValues) }
-        var best = (design: first, score: -Double.infinity)
-        for (d, design) in designs.enumerated() {
-            try control.checkCancelled()
-            control.report(ProgressReport(step: d, total: designs.count, message: "screening design \(d + 1) of \(designs.count)"))
-            var sum = 0.0, used = 0
-            for (h, pool) in zip(held, pools) {
-                guard let s = try simulate(held: h, pool: pool, picks: fixed + design, all: all, logValues: logValues,
-                                           cached: cached, seed: seed) else { continue }
-                sum += s
-                used += 1
-            }
-            let score = used > 0 ? sum / Double(used) : -1
-            if score > best.score + 1e-9 { best = (design, score) }
-        }
-        return best.design
     }
 
     /// The proxies other than `held` less its `twins` nearest (Pearson of log-latencies over the
@@ -180,12 +133,11 @@ public enum SampleSuggester {
     }
 
     /// Each of up to `estimateProxies` proxies (spread over the list) plays the new device:
-    /// the selection is rerun without it, its latencies at the picks (and the fixed points)
-    /// are the samples, `adaptFromPool` adapts the other proxies, and the SRCC is taken on up to
-    /// `estimateArchs` other candidates.
+    /// the selection is rerun without it, and `simulate` adapts the proxies other than it and
+    /// its two nearest twins (`twinFreePool`) to its latencies at the picks (and the fixed points).
     static func leaveOneProxyOut(all: [Architecture], logValues: [[Double]], proxies: [ProxyLatencyModel], count: Int,
-                                 fixed: [Int], rows: [[Int]]?, width: Int, criterion: SampleCriterion, seed: UInt64,
-                                 control: JobControl) throws(NASError) -> [(proxy: String, srcc: Double)] {
+                                 fixed: [Int], rows: [[Int]]?, width: Int, criterion: SampleCriterion,
+                                 seed: UInt64, control: JobControl) throws(NASError) -> [(proxy: String, srcc: Double)] {
         let m = proxies.count
         let held = Array(Set((0..<min(m, estimateProxies)).map { $0 * m / min(m, estimateProxies) })).sorted()
         let cached = proxies.indices.map { j in
@@ -195,22 +147,12 @@ public enum SampleSuggester {
         for (step, h) in held.enumerated() {
             try control.checkCancelled()
             control.report(ProgressReport(step: step, total: held.count, message: "estimating: \(proxies[h].name) as the new device"))
-            let others = (0..<m).filter { $0 != h }
-            let picks = SampleSelection.select(count: count, logValues: others.map { logValues[$0] }, oneHot: rows,
+            let picks = SampleSelection.select(count: count, logValues: (0..<m).filter { $0 != h }.map { logValues[$0] }, oneHot: rows,
                                                oneHotWidth: width, fixed: fixed, criterion: criterion, seed: seed)
-            let chosen = fixed + picks
-            let truth = logValues[h].map { exp($0) }
-            let samples = chosen.map { LatencySample(arch: all[$0], latencyMs: truth[$0]) }
-            let taken = Set(chosen)
-            var rest = all.indices.filter { !taken.contains($0) }
-            if rest.count > estimateArchs {
-                var rng = SeededGenerator(seed: seed ^ 0xE57)
-                rest.seededShuffle(using: &rng)
-                rest = Array(rest.prefix(estimateArchs))
+            if let s = try simulate(held: h, pool: twinFreePool(held: h, logValues: logValues), picks: fixed + picks, all: all,
+                                    logValues: logValues, cached: cached, seed: seed) {
+                out.append((proxies[h].name, s))
             }
-            let r = try adaptFromPool(others.map { cached[$0] }, samples: samples, seed: seed, control: .none)
-            let s = RankCorrelation.spearman(try r.predictor.predict(rest.map { all[$0] }), rest.map { truth[$0] })
-            if s.isFinite { out.append((proxies[h].name, s)) }
         }
         return out
     }
@@ -218,8 +160,8 @@ public enum SampleSuggester {
     /// Whether every operation of `arch` lies on a path from input to output (always, in a
     /// chain space). A dead operation (an NB201 edge whose source the input never reaches, or
     /// whose output reaches no output) runs on some runtimes and is pruned by others (TFLite,
-    /// the Eagle devices): its cost is what the proxies disagree on most and what a few samples
-    /// cannot pin down, so `suggest` measures architectures whose every operation runs.
+    /// the Eagle devices). Measured (`hwnas-bench suggest`): leaving such candidates out of
+    /// the picks loses on the pruning devices, which need them to learn what is pruned.
     public static func runsEveryOperation(_ arch: Architecture, space: any SearchSpace) -> Bool {
         guard let live = space.dataPathDecisions(arch) else { return true }
         return !zip(live, arch.genes).contains { !$0.0 && $0.1 != 0 }
