@@ -171,9 +171,10 @@ public enum SampleSuggester {
     /// correlation of the logs (the R² of a log-affine fit, as HELP's and `adaptProxy`'s affine
     /// map): on a handful of samples it uses their magnitudes, steadier than the samples' ranks.
     /// With 5 or more samples, the least of it over the samples left out one at a time
-    /// (jackknife): one odd sample (a network whose dead operations this runtime prunes) must
-    /// not elect a proxy that matches only it (NB201 raspi4 at k = 10: held-out SRCC 0.812 → 0.972,
-    /// mean over 36 devices 0.961 → 0.965, `hwnas-bench suggest`).
+    /// (jackknife): a proxy whose correlation rests on one sample (one far-off network, or one
+    /// whose dead operations this runtime prunes) is not elected over one that follows them all
+    /// (NB201 raspi4 at k = 10: held-out SRCC 0.812 → 0.972, mean over 36 devices 0.961 → 0.965,
+    /// `hwnas-bench suggest`).
     static func closeness(_ values: [Double], _ logY: [Double]) -> Double {
         let x = values.map { log(max($0, 1e-9)) }
         var r = RankCorrelation.pearson(x, logY)
