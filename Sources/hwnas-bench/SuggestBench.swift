@@ -35,7 +35,7 @@ func runSuggestBench(arguments: [String]) throws {
     let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
     emit("# hwnas-bench suggest\n")
     emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
-    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (Pearson of log-latencies). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
+    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
