@@ -1,13 +1,16 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N]`
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfah] [--devices a,b]
+//                        [--bins N] [--write-tables FILE]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
-// NB201 fixture device:
-// - defaults: the trainer's own held-out cells (14,625), cut in two halves; the profile built
+// NB201 fixture device (degenerate cells left out, as the defaults' trainer does):
+// - d, defaults: the trainer's own held-out cells (14,284), cut in two halves; the profile built
 //   on one half (as the trainer builds it on all of them) is judged on the other, and back;
-// - fine-tuned and adapted predictors from 20 samples of the device (base: the device that
-//   ranks it best): their cross-validated profile, judged on the 15,605 cells not sampled;
-// - the hardware-generalized model: per GPU, the profile of the OTHER GPUs' held-out cells
-//   judged on this GPU's held-out cells.
+// - f/a, fine-tuned and adapted predictors from 20 samples of the device (base: the device that
+//   ranks it best), `--seeds` draws per device: the Student-t profile, and the profile calibrated
+//   by a `FewSampleIntervalTable` computed from the OTHER devices' draws (leave-device-out);
+//   `--write-tables` writes the tables of all devices' draws as `FewSampleIntervalTables.swift`;
+// - h, the hardware-generalized model: per GPU, its own held-out profile (split-half) and the
+//   profile of the OTHER GPUs' held-out cells judged on this GPU's held-out cells.
 import Foundation
 import NASCore
 import NASPredictors
