@@ -56,6 +56,27 @@ def ridge(x, t, lam):
     return lambda m: ((m - xm) / sd) @ w + t.mean()
 
 
+def gross_outliers(ref, meas, threshold=4.0, floor=0.6):
+    """`OutlierScreen.grossOutliers` (Swift) in numpy: samples far off a trimmed log-affine map."""
+    n = len(ref)
+    if n < 8:
+        return []
+    lx, ly = np.log(np.maximum(ref, 1e-9)), np.log(np.maximum(meas, 1e-9))
+    offset, scale, flagged = np.median(ly - lx), 1.0, set()
+    for _ in range(6):
+        res = ly - (offset + scale * lx)
+        kept = [i for i in range(n) if i not in flagged]
+        centre = np.median(res[kept])
+        limit = max(threshold * 1.4826 * np.median(np.abs(res[kept] - centre)), floor)
+        nxt = {i for i in range(n) if abs(res[i] - centre) > limit}
+        if nxt == flagged and scale != 1:
+            break
+        flagged = nxt
+        inl = [i for i in range(n) if i not in flagged]
+        scale, offset = np.polyfit(lx[inl], ly[inl], 1)
+    return sorted(sorted(flagged, key=lambda i: -abs(res[i]))[:max(1, n // 10)])
+
+
 def variants(M, onehot):
     L = np.log(M)
 
@@ -76,7 +97,13 @@ def variants(M, onehot):
         base = nnls_ms(i, y); r = y[i] - base[i]; x = onehot[i]
         return base + onehot @ np.linalg.solve(x.T @ x + lam * np.eye(30), x.T @ (r - r.mean()))
 
-    return {"nnls ms (blend's base)": nnls_ms, "nnls log": nnls_log,
+    def screened(i, y):
+        # As `blend` does: gross outliers against the best-ranking member left out of the fit.
+        best = int(np.nanargmax([spearmanr(M[i, j], y[i])[0] for j in range(M.shape[1])]))
+        out = set(gross_outliers(M[i, best], y[i]))
+        return nnls_ms(np.array([v for n, v in enumerate(i) if n not in out]), y)
+
+    return {"nnls ms (blend's base)": nnls_ms, "nnls ms, outlier screen first (as blend)": screened, "nnls log": nnls_log,
             "ridge ms λ=1": lambda i, y: ridge(M[i], y[i], 1)(M), "ridge ms λ=5": lambda i, y: ridge(M[i], y[i], 5)(M),
             "ridge log λ=5": lambda i, y: ridge(L[i], np.log(y[i]), 5)(L),
             "nnls shrunk to best λ=0.03": shrunk, "nnls + LUT residual λ=10": lut_residual}
