@@ -13,7 +13,7 @@
 /// gemm.c's K block: each block's products are summed apart, then added to C.
 enum { SPARSE_KC = 256, SPARSE_V = 4 };
 
-/// Portable path: per output j, the same chain as gemm.c's kernel_c (product, then add).
+/// Portable path: per output j, the same chain as gemm.c's kernel_c.
 static void row_c(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
                   float *c, const float *bias, int relu) {
     for (int j = 0; j < N; j++) {
@@ -21,10 +21,8 @@ static void row_c(int nnz, const int *ks, const float *vs, int N, int K, const f
         int i = 0;
         for (int pc = 0; pc < K; pc += SPARSE_KC) {
             float acc = 0.0f;
-            for (; i < nnz && ks[i] < pc + SPARSE_KC; i++) {
-                float prod = vs[i] * B[(long)ks[i] * ldb + j];
-                acc = acc + prod;
-            }
+            // Written as kernel_c writes it, so that a compiler contracts both alike.
+            for (; i < nnz && ks[i] < pc + SPARSE_KC; i++) acc += vs[i] * B[(long)ks[i] * ldb + j];
             t = pc == 0 ? acc : acc + t;
         }
         if (bias) t = t + bias[j];
