@@ -11,7 +11,7 @@
 #endif
 
 /// gemm.c's K block: each block's products are summed apart, then added to C.
-enum { SPARSE_KC = 256, SPARSE_V = 4 };
+enum { SPARSE_KC = 256 };
 
 /// Portable path: per output j, the same chain as gemm.c's kernel_c.
 static void row_c(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
@@ -32,31 +32,38 @@ static void row_c(int nnz, const int *ks, const float *vs, int N, int K, const f
 }
 
 #ifdef HW_X86
-/// AVX2/FMA path: `SPARSE_V` vectors of 8 outputs at a time, fused multiply-adds as kernel_avx.
+/// AVX2/FMA path for outputs j .. j + 8V: V vectors of 8 outputs, fused multiply-adds as kernel_avx
+/// (V independent chains hide the FMA latency).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void columns_avx(const int V, int j, int nnz, const int *ks, const float *vs, int K, const float *B,
+                               int ldb, float *c, const float *bias, int relu) {
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 t[8];
+    int i = 0;
+    for (int pc = 0; pc < K; pc += SPARSE_KC) {
+        __m256 acc[8];
+        for (int v = 0; v < V; v++) acc[v] = zero;
+        for (; i < nnz && ks[i] < pc + SPARSE_KC; i++) {
+            const float *brow = B + (long)ks[i] * ldb + j;
+            const __m256 x = _mm256_set1_ps(vs[i]);
+            for (int v = 0; v < V; v++) acc[v] = _mm256_fmadd_ps(x, _mm256_loadu_ps(brow + 8 * v), acc[v]);
+        }
+        for (int v = 0; v < V; v++) t[v] = pc == 0 ? acc[v] : _mm256_add_ps(acc[v], t[v]);
+    }
+    for (int v = 0; v < V; v++) {
+        if (bias) t[v] = _mm256_add_ps(t[v], _mm256_loadu_ps(bias + j + 8 * v));
+        if (relu) t[v] = _mm256_max_ps(t[v], zero);
+        _mm256_storeu_ps(c + j + 8 * v, t[v]);
+    }
+}
+
+/// AVX2/FMA path: 64 outputs at a time, then 8, then one by one (`fmaf`, as the GEMM's edge tiles).
 __attribute__((target("avx2,fma")))
 static void row_avx(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
                     float *c, const float *bias, int relu) {
-    const __m256 zero = _mm256_setzero_ps();
     int j = 0;
-    for (; j + 8 * SPARSE_V <= N; j += 8 * SPARSE_V) {
-        __m256 t[SPARSE_V];
-        int i = 0;
-        for (int pc = 0; pc < K; pc += SPARSE_KC) {
-            __m256 acc[SPARSE_V];
-            for (int v = 0; v < SPARSE_V; v++) acc[v] = zero;
-            for (; i < nnz && ks[i] < pc + SPARSE_KC; i++) {
-                const float *brow = B + (long)ks[i] * ldb + j;
-                const __m256 x = _mm256_set1_ps(vs[i]);
-                for (int v = 0; v < SPARSE_V; v++) acc[v] = _mm256_fmadd_ps(x, _mm256_loadu_ps(brow + 8 * v), acc[v]);
-            }
-            for (int v = 0; v < SPARSE_V; v++) t[v] = pc == 0 ? acc[v] : _mm256_add_ps(acc[v], t[v]);
-        }
-        for (int v = 0; v < SPARSE_V; v++) {
-            if (bias) t[v] = _mm256_add_ps(t[v], _mm256_loadu_ps(bias + j + 8 * v));
-            if (relu) t[v] = _mm256_max_ps(t[v], zero);
-            _mm256_storeu_ps(c + j + 8 * v, t[v]);
-        }
-    }
+    for (; j + 64 <= N; j += 64) columns_avx(8, j, nnz, ks, vs, K, B, ldb, c, bias, relu);
+    for (; j + 8 <= N; j += 8) columns_avx(1, j, nnz, ks, vs, K, B, ldb, c, bias, relu);
     for (; j < N; j++) {
         float t = 0.0f;
         int i = 0;
