@@ -13,4 +13,10 @@ public struct Architecture: Hashable, Sendable {
     public init(genes: [UInt8]) {
         self.genes = genes
     }
+
+    /// Hashes the genes as one byte string (a search hashes ~100,000 architectures; feeding
+    /// the hasher gene by gene took an eighth of an OFA evolution's time).
+    public func hash(into hasher: inout Hasher) {
+        genes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }

@@ -5,11 +5,18 @@ import NASCore
 /// `layerSizes[l+1]` outputs, `weights[l][i * layerSizes[l+1] + j]` from input i to output j.
 public struct MLP: Sendable, Equatable {
     /// Widths from input to output, e.g. `[inDim, 256, 256, 256, 1]`.
-    public var layerSizes: [Int]
+    public var layerSizes: [Int] { didSet { packed = PackedWeights() } }
     /// Per weight layer: `layerSizes[l] x layerSizes[l+1]`, row-major.
-    public var weights: [[Float]]
+    public var weights: [[Float]] { didSet { packed = PackedWeights() } }
     /// Per weight layer: `layerSizes[l+1]` biases.
     public var biases: [[Float]]
+    /// The weights packed for the GEMM, made on first use (copies share it until weights change).
+    private var packed = PackedWeights()
+
+    /// Same layer sizes, weights and biases.
+    public static func == (a: MLP, b: MLP) -> Bool {
+        a.layerSizes == b.layerSizes && a.weights == b.weights && a.biases == b.biases
+    }
 
     /// A network with He (Kaiming) normal weights and zero biases, deterministic per seed.
     public init(layerSizes: [Int], seed: UInt64) {
@@ -78,6 +85,10 @@ public struct MLP: Sendable, Equatable {
 
     /// Rows per block in the forward pass: activations of a block stay in the L2 cache.
     static let rowBlock = 192
+    /// Granularity of the parts of a batch under two blocks.
+    static let smallBatchPart = 8
+    /// Multiply-adds a small batch needs before it is split across threads (~0.05 ms of work).
+    static let splitWork = 2_000_000
 
     /// `predict` with an explicit thread count (1 = the calling thread only). Results do not
     /// depend on the thread count or on how many rows are predicted together.
@@ -88,60 +99,54 @@ public struct MLP: Sendable, Equatable {
         let widest = layerSizes.dropFirst().max()!
         let block = MLP.rowBlock
         let xBase = x.baseAddress!, outBase = out.baseAddress!
-        // Beyond one block, pack each layer's weights once and share them across blocks and threads.
-        var offsets: [Int] = []
-        var total = 0
-        if rows > block {
-            for l in 0..<layerCount {
-                offsets.append(total)
-                total += Kernels.packedSize(k: layerSizes[l], n: layerSizes[l + 1])
-            }
-        }
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
-        defer { packed.deallocate() }
-        for l in 0..<offsets.count {
-            weights[l].withUnsafeBufferPointer { w in
-                Kernels.packB(k: layerSizes[l], n: layerSizes[l + 1], b: w.baseAddress!, ldb: layerSizes[l + 1],
-                              into: packed + offsets[l])
-            }
-        }
-        let packedWeights: UnsafePointer<Float>? = offsets.isEmpty ? nil : UnsafePointer(packed)
-        Kernels.parallelChunks(count: rows, threads: threads, granularity: block) { range in
+        let packedWeights = packed.layers(of: self)
+        // A small batch (an evolution's ~100 children) splits into smaller parts when its work
+        // outweighs waking a second thread.
+        let small = rows < 2 * block
+        let worth = !small || rows * parameterCount >= MLP.splitWork
+        Kernels.parallelChunks(count: rows, threads: worth ? threads : 1, granularity: small ? MLP.smallBatchPart : block) { range in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * block * widest)
             defer { scratch.deallocate() }
             var start = range.lowerBound
             while start < range.upperBound {
                 let n = min(block, range.upperBound - start)
                 forwardBlock(xBase + start * inputDimension, rows: n, scratch: scratch, stride: block * widest,
-                             packed: packedWeights.map { p in offsets.map { p + $0 } }, out: outBase + start)
+                             packed: packedWeights, out: outBase + start)
                 start += n
             }
         }
     }
 
     /// Forward of up to `rowBlock` rows through ping-pong scratch buffers; `packed` holds each
-    /// layer's pre-packed weights when given.
+    /// layer's packed weights.
     private func forwardBlock(_ x: UnsafePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Float>,
-                              stride: Int, packed: [UnsafePointer<Float>]?, out: UnsafeMutablePointer<Float>) {
+                              stride: Int, packed: [UnsafePointer<Float>], out: UnsafeMutablePointer<Float>) {
         var input = x
         let last = layerCount - 1
         for l in 0...last {
             let nIn = layerSizes[l], nOut = layerSizes[l + 1]
             let dst = scratch + (l % 2) * stride
             biases[l].withUnsafeBufferPointer { b in
-                if let packed {
-                    Kernels.sgemmPacked(m: rows, n: nOut, k: nIn, a: input, lda: nIn, packedB: packed[l],
-                                        c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
-                } else {
-                    weights[l].withUnsafeBufferPointer { w in
-                        Kernels.sgemm(m: rows, n: nOut, k: nIn, a: input, lda: nIn, b: w.baseAddress!, ldb: nOut,
-                                      c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
-                    }
+                // One-hot input: the first layer sums the weight rows of the set columns (same bits).
+                if l == 0 && sparseFirstLayer(input, rows: rows, into: dst, bias: b.baseAddress, relu: l != last) {
+                    return
                 }
+                Kernels.sgemmPacked(m: rows, n: nOut, k: nIn, a: input, lda: nIn, packedB: packed[l],
+                                    c: dst, ldc: nOut, bias: b.baseAddress, relu: l != last)
             }
             input = UnsafePointer(dst)
         }
         let width = layerSizes[layerCount]
         for r in 0..<rows { out[r] = input[r * width] }
+    }
+
+    /// The first layer by `Kernels.sparseInputGEMM` when the block's rows are mostly zeros
+    /// (one-hot encodings); false when they are not (nothing written).
+    private func sparseFirstLayer(_ x: UnsafePointer<Float>, rows: Int, into dst: UnsafeMutablePointer<Float>,
+                                  bias: UnsafePointer<Float>?, relu: Bool) -> Bool {
+        weights[0].withUnsafeBufferPointer { w in
+            Kernels.sparseInputGEMM(m: rows, n: layerSizes[1], k: layerSizes[0], a: x, lda: layerSizes[0],
+                                    b: w.baseAddress!, ldb: layerSizes[1], c: dst, ldc: layerSizes[1], bias: bias, relu: relu)
+        }
     }
 }

@@ -50,11 +50,12 @@ public struct NeuralRegressor: Sendable, Equatable {
         return transform == .logStandardized ? exp(t) : t
     }
 
-    /// Predictions in the target's unit, on the calling thread (callers parallelize over chunks).
-    public func predict(_ x: FloatMatrix) -> [Double] {
+    /// Predictions in the target's unit, on the calling thread by default (callers parallelize
+    /// over chunks); a caller with one small batch at a time may give it `threads`.
+    public func predict(_ x: FloatMatrix, threads: Int = 1) -> [Double] {
         var z = [Float](repeating: 0, count: x.rows)
         x.storage.withUnsafeBufferPointer { px in
-            z.withUnsafeMutableBufferPointer { pz in network.predict(px, rows: x.rows, into: pz, threads: 1) }
+            z.withUnsafeMutableBufferPointer { pz in network.predict(px, rows: x.rows, into: pz, threads: threads) }
         }
         return z.map { denormalize($0) }
     }

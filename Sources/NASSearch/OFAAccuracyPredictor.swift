@@ -51,9 +51,9 @@ public struct OFAAccuracyPredictor: Sendable {
                                     measuredDecisions: AccuracySource.constantDecisions(of: data.archs))
     }
 
-    /// Predicted top-1 % of a batch (one encode + one batched forward pass).
+    /// Predicted top-1 % of a batch (one encode + one batched forward pass, split across the cores).
     public func predict(_ archs: [Architecture]) throws(NASError) -> [Double] {
-        regressor.predict(try space.encode(archs, encoding: encoding))
+        regressor.predict(try space.encode(archs, encoding: encoding), threads: Kernels.defaultThreads)
     }
 
     /// The predictor as a search accuracy source.

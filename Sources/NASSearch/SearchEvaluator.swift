@@ -24,6 +24,9 @@ final class SearchEvaluator {
         self.problem = problem
         self.limit = config.effectiveLimit
         self.maxQueries = config.maxQueries ?? Int.max
+        // Room for the queries the search will likely make, so that the memo does not rehash as it grows.
+        let expected = min(maxQueries, config.populationSize * (config.generations + 1), 1 << 18)
+        index.reserveCapacity(expected)
     }
 
     var queries: Int { archs.count }

@@ -27,29 +27,43 @@ final class SearchLoop {
     private lazy var cardinalities: [Int] = problem.space.cardinalities
 
     // MARK: Operators (same semantics and random stream as `SearchSpace`'s extension, without
-    // re-reading the cardinalities per decision)
+    // re-reading the cardinalities per decision; the generator is used through a local copy,
+    // which spares an exclusivity check on the class's property per draw)
 
     private func sample() -> Architecture {
+        var r = rng
+        defer { rng = r }
         var genes = [UInt8](repeating: 0, count: cardinalities.count)
-        for i in 0..<genes.count { genes[i] = UInt8(rng.nextInt(cardinalities[i])) }
+        for i in 0..<genes.count { genes[i] = UInt8(r.nextInt(cardinalities[i])) }
         var a = Architecture(genes: genes)
         problem.canonicalize(&a)
         return a
     }
 
     private func mutate(_ parent: Architecture) -> Architecture {
-        var a = parent
+        var r = rng
+        defer { rng = r }
+        var genes = parent.genes
         let p = config.mutationProbability
-        for i in 0..<a.genes.count where rng.nextDouble() < p {
-            a.genes[i] = UInt8(rng.nextInt(cardinalities[i]))
+        let cards = cardinalities
+        genes.withUnsafeMutableBufferPointer { g in
+            for i in 0..<g.count where r.nextDouble() < p { g[i] = UInt8(r.nextInt(cards[i])) }
         }
+        var a = Architecture(genes: genes)
         problem.canonicalize(&a)
         return a
     }
 
     private func crossover(_ a: Architecture, _ b: Architecture) -> Architecture {
-        var c = a
-        for i in 0..<c.genes.count where rng.next() & 1 == 1 { c.genes[i] = b.genes[i] }
+        var r = rng
+        defer { rng = r }
+        var genes = a.genes
+        b.genes.withUnsafeBufferPointer { other in
+            genes.withUnsafeMutableBufferPointer { g in
+                for i in 0..<g.count where r.next() & 1 == 1 { g[i] = other[i] }
+            }
+        }
+        var c = Architecture(genes: genes)
         problem.canonicalize(&c)
         return c
     }

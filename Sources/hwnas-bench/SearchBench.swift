@@ -32,7 +32,7 @@ private struct BenchPredictor {
 
     var objective: BatchObjective {
         let r = regressor, s = space
-        return { archs throws(NASError) in r.predict(try s.encode(archs)) }
+        return { archs throws(NASError) in r.predict(try s.encode(archs), threads: Kernels.defaultThreads) }
     }
 
     /// Trains on `trainCount` measured architectures; calibrates the margin on `calibrationCount` others.

@@ -79,9 +79,12 @@ public indirect enum LatencyModel: Sendable, Equatable {
         let features = deviceFeatures
         out.withUnsafeMutableBufferPointer { dst in
             nonisolated(unsafe) let base = dst.baseAddress!
+            // One chunk (a search's batch) splits its rows across the cores inside the MLP.
+            let threads = chunks == 1 ? Kernels.defaultThreads : 1
             let work: @Sendable (Int) -> Void = { c in
                 let lo = c * Self.chunkRows, hi = min(n, lo + Self.chunkRows)
-                let part = self.predictChunk(Array(archs[lo..<hi]), space: space, encoding: encoding, device: features)
+                let part = self.predictChunk(Array(archs[lo..<hi]), space: space, encoding: encoding, device: features,
+                                             threads: threads)
                 for i in 0..<part.count { base[lo + i] = max(part[i], 1e-6) }
             }
             if chunks <= 1 {
@@ -102,7 +105,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
     }
 
     private func predictChunk(_ archs: [Architecture], space: any SearchSpace, encoding: ActiveOneHot,
-                              device: [Float]?) -> [Double] {
+                              device: [Float]?, threads: Int) -> [Double] {
         switch self {
         case .lut(let lut):
             // A LUT read from a file of another space's shape must not index out of range.
@@ -112,34 +115,35 @@ public indirect enum LatencyModel: Sendable, Equatable {
             return archs.map { m.predict($0, space: space, encoding: encoding) }
         case .split(let main, let noPath):
             let (some, none) = space.dataPathPartition(archs)
-            guard !none.isEmpty else { return main.predictChunk(archs, space: space, encoding: encoding, device: device) }
+            guard !none.isEmpty else { return main.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads) }
             var out = [Double](repeating: 0, count: archs.count)
-            let a = main.predictChunk(some.map { archs[$0] }, space: space, encoding: encoding, device: device)
-            let b = noPath.predictChunk(none.map { archs[$0] }, space: space, encoding: encoding, device: device)
+            let a = main.predictChunk(some.map { archs[$0] }, space: space, encoding: encoding, device: device, threads: threads)
+            let b = noPath.predictChunk(none.map { archs[$0] }, space: space, encoding: encoding, device: device, threads: threads)
             for (k, i) in some.enumerated() { out[i] = a[k] }
             for (k, i) in none.enumerated() { out[i] = b[k] }
             return out
         case .flops(let f):
             return archs.map { f.predict(macs: space.cost(of: $0).macs) }
         case .mlp(let r):
-            return r.predict(encoding.encode(archs, space: space))
+            return r.predict(encoding.encode(archs, space: space), threads: threads)
         case .residual(let lut, let r):
             let x = encoding.encode(archs, space: space)
-            let base = lut.predict(x)
-            let res = r.predict(x)
+            // The same sums from the genes when the table fits the space (no scan of the one-hot rows).
+            let base = lut.costs.count == encoding.dimension ? lut.predict(archs, space: space, encoding: encoding) : lut.predict(x)
+            let res = r.predict(x, threads: threads)
             return (0..<base.count).map { base[$0] + res[$0] }
         case .hardware(let hw):
             var x = encoding.encode(archs, space: space, width: hw.inputDimension)
             HardwareGeneralizedModel.fillDeviceColumns(&x, from: hw.archDimension, features: device ?? [])
-            return hw.regressor.predict(x)
+            return hw.regressor.predict(x, threads: threads)
         case .calibrated(let base, let map):
-            return base.predictChunk(archs, space: space, encoding: encoding, device: device).map { map.apply(max($0, 1e-6)) }
+            return base.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads).map { map.apply(max($0, 1e-6)) }
         case .corrected(let base, let lut):
-            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
+            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads)
             let correction = lut.predict(archs, space: space, encoding: encoding)
             return (0..<archs.count).map { max(b[$0], 1e-6) + correction[$0] }
         case .proxyHead(let base, let head):
-            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device)
+            let b = base.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads)
             let ctx = FeatureContext(space: space)
             return (0..<archs.count).map { i in
                 let row = ctx.row(archs[i], proxy: max(b[i], 1e-6), head: head)
@@ -150,7 +154,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .blend(let members, let weights, let intercept):
             var out = [Double](repeating: intercept, count: archs.count)
             for (m, w) in zip(members, weights) {
-                let v = m.predictChunk(archs, space: space, encoding: encoding, device: device)
+                let v = m.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads)
                 for i in 0..<out.count { out[i] += w * max(v[i], 1e-6) }
             }
             return out
