@@ -93,7 +93,7 @@ public enum MLPTrainer {
                         ws.gather(x: px.baseAddress!, y: py.baseAddress!, indices: order[b..<(b + rows)])
                         ws.forward(rows: rows, params: ws.parameters)
                         sse += ws.backward(rows: rows, frozen: frozen)
-                        adam.update(ws.parameters, gradients: ws.gradients, range: trainable)
+                        adam.update(ws.parameters, gradients: ws.gradients, range: trainable, threads: ws.threads)
                         b += rows
                         batchIndex += 1
                         if batchIndex % 50 == 0 { try control.checkCancelled() }
