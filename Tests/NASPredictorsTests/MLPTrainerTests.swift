@@ -84,6 +84,30 @@ final class MLPTrainerTests: XCTestCase {
         XCTAssertEqual(side[0], one)
         config.seed = 1
         XCTAssertEqual(side[1], try MLPTrainer.train(x: x, y: y, validation: nil, config: config, initial: nil, control: .none).0)
+
+        // Side by side on a shared budget: the network still training when the other ends takes
+        // both threads from its next epoch on, with the same weights.
+        let share = ThreadShare(total: 2, jobs: 2)
+        var long = config
+        long.seed = 0
+        long.maxEpochs = 4
+        let shared = try Kernels.concurrently(2, threads: 2) { (i: Int) throws(NASError) -> MLP in
+            defer { share.finished() }
+            var c = long
+            if i == 1 { c.maxEpochs = 1 }
+            return try MLPTrainer.train(x: x, y: y, validation: nil, config: c, initial: nil, control: .none, share: share).0
+        }
+        XCTAssertEqual(share.threadsEach, 2)
+        XCTAssertEqual(shared[0], try MLPTrainer.train(x: x, y: y, validation: nil, config: long, initial: nil, control: .none, threads: 1).0)
+    }
+
+    func testCosineDecayRunsFromTheStepSizeTowardsZero() {
+        var config = MLPTrainingConfig(learningRate: 0.01, maxEpochs: 100)
+        XCTAssertEqual(config.learningRate(epoch: 60), 0.01)
+        config.cosineDecay = true
+        XCTAssertEqual(config.learningRate(epoch: 1), 0.01, accuracy: 1e-12)
+        XCTAssertEqual(config.learningRate(epoch: 51), 0.005, accuracy: 1e-12)
+        XCTAssertLessThan(config.learningRate(epoch: 100), 1e-5)
     }
 
     func testFineTuningFromBaseBeatsScratchWithTwentySamples() throws {
