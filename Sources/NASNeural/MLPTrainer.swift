@@ -88,7 +88,6 @@ public enum MLPTrainer {
                 for epoch in 1...config.maxEpochs {
                     try control.checkCancelled()
                     order.seededShuffle(using: &batchRng)
-                    adam.learningRate = Float(config.learningRate(epoch: epoch))
                     if let share { ws.threads = share.threadsEach }
                     var sse = 0.0
                     var b = 0

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How `MLPTrainer` trains an MLP: architecture, Adam settings, early stopping, fine-tuning.
 public struct MLPTrainingConfig: Codable, Sendable, Equatable {
     /// Hidden layer widths (3 x 256 by default, as the seed paper's and HELP's predictors).
@@ -21,10 +19,6 @@ public struct MLPTrainingConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Fine-tuning: the first k weight layers are not updated.
     public var frozenLayers: Int = 0
-    /// When true, the step size of epoch e (1-based) is `learningRate * (1 + cos(π (e-1) / maxEpochs)) / 2`:
-    /// a half cosine from `learningRate` towards 0 over `maxEpochs` (SGDR without restarts), which
-    /// reaches a given error in fewer epochs than a constant step. False: the constant step.
-    public var cosineDecay: Bool = false
 
     /// Below this many samples no validation split is made (early stopping would be noise).
     public static let minimumValidationSamples = 20
@@ -45,12 +39,6 @@ public struct MLPTrainingConfig: Codable, Sendable, Equatable {
         self.validationFraction = validationFraction
         self.seed = seed
         self.frozenLayers = frozenLayers
-    }
-
-    /// The step size of 1-based `epoch` (see `cosineDecay`).
-    public func learningRate(epoch: Int) -> Double {
-        guard cosineDecay else { return learningRate }
-        return learningRate * 0.5 * (1 + cos(Double.pi * Double(epoch - 1) / Double(max(maxEpochs, 1))))
     }
 
     /// Defaults for fine-tuning a trained base on `samples` target samples (5–100 typical):

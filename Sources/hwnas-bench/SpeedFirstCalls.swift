@@ -66,7 +66,7 @@ func peerPython() -> String {
 }
 
 /// A training config changed by `key=value,...` (hidden=400x400x400, batch, lr, epochs, patience,
-/// wd, val, cosine=1): for trying recipes beside the shipped one (`--hardware-config`, `--ofa-config`).
+/// wd, val): for trying recipes beside the shipped one (`--hardware-config`, `--ofa-config`).
 func benchTrainingConfig(_ base: MLPTrainingConfig, _ text: String?) throws -> MLPTrainingConfig {
     var c = base
     for item in (text ?? "").split(separator: ",") {
@@ -80,7 +80,6 @@ func benchTrainingConfig(_ base: MLPTrainingConfig, _ text: String?) throws -> M
         case "patience": c.patience = Int(kv[1]) ?? c.patience
         case "wd": c.weightDecay = Double(kv[1]) ?? c.weightDecay
         case "val": c.validationFraction = Double(kv[1]) ?? c.validationFraction
-        case "cosine": c.cosineDecay = kv[1] == "1" || kv[1] == "true"
         default: throw NASError(.invalidParams, "unknown config key \(kv[0])")
         }
     }

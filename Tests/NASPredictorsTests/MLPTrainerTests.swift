@@ -101,15 +101,6 @@ final class MLPTrainerTests: XCTestCase {
         XCTAssertEqual(shared[0], try MLPTrainer.train(x: x, y: y, validation: nil, config: long, initial: nil, control: .none, threads: 1).0)
     }
 
-    func testCosineDecayRunsFromTheStepSizeTowardsZero() {
-        var config = MLPTrainingConfig(learningRate: 0.01, maxEpochs: 100)
-        XCTAssertEqual(config.learningRate(epoch: 60), 0.01)
-        config.cosineDecay = true
-        XCTAssertEqual(config.learningRate(epoch: 1), 0.01, accuracy: 1e-12)
-        XCTAssertEqual(config.learningRate(epoch: 51), 0.005, accuracy: 1e-12)
-        XCTAssertLessThan(config.learningRate(epoch: 100), 1e-5)
-    }
-
     func testFineTuningFromBaseBeatsScratchWithTwentySamples() throws {
         // Base: the synthetic function; target: a scaled, shifted variant (a "new device").
         let (bx, by) = Self.syntheticData(rows: 600, seed: 4)
