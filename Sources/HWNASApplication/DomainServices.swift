@@ -30,10 +30,12 @@ public final class DomainServices: Sendable {
         self.environment = environment
         let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
         catalog = DataCatalog(fixturesDirectory: fixtures)
+        let logger = environment.logger
+        let warn: @Sendable (NASError) -> Void = { logger.warn("state: \($0)") }
         predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog,
-                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly)
+                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly, warn: warn)
         generators = try GeneratorStore(directory: environment.stateDirectory + "/generators", maxFileBytes: environment.maxFileBytes,
-                                        readOnly: environment.readOnly)
+                                        readOnly: environment.readOnly, warn: warn)
         for problem in predictors.loadAll() + generators.loadAll() {
             environment.logger.warn("state: \(problem)")
         }

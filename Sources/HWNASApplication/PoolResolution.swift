@@ -77,7 +77,8 @@ extension DomainServices {
     }
 
     /// Pool members as proxy latency models: a predictor as itself, a device as its model among
-    /// `fixtures` (an error at `<field>[i]` when it has none: too few measurements to fit one).
+    /// `fixtures` (an error at `<field>[i]` when it has none: a device of this project's own
+    /// measurements, which `FixturePool` leaves out, or one too thinly measured to fit).
     func proxyModels(_ members: [PoolMember], fixtures: [ProxyLatencyModel], space: String,
                      field: String) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
@@ -87,6 +88,9 @@ extension DomainServices {
             case .predictor(let p): out.append(.predictor(p, space: impl))
             case .device(let name):
                 guard let model = fixtures.first(where: { $0.name == name }) else {
+                    guard catalog.publishedDeviceNames(space: space).contains(name) else {
+                        throw NASError(.invalidParams, "fixture device '\(name)' holds this project's own measurements, not published ones, and pool models are fitted on published devices only; train a predictor on it (train) and name that predictor's id instead", field: "\(field)[\(i)]")
+                    }
                     throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "\(field)[\(i)]")
                 }
                 out.append(model)

@@ -55,6 +55,17 @@ public enum AtomicFile {
     /// before any byte is read, and a file whose size lies, like those of /proc, is cut off at
     /// the limit and refused).
     public static func read(_ path: String, maxBytes: Int = Int.max) throws(NASError) -> [UInt8] {
+        try read(path, maxBytes: maxBytes, stoppingAt: nil)
+    }
+
+    /// The first bytes of a regular file, up to and including the first `delimiter` (and
+    /// possibly some after it, up to 64 KiB), or the whole file when it has none: a CSV table's
+    /// header line without reading its rows.
+    public static func readPrefix(_ path: String, through delimiter: UInt8, maxBytes: Int = Int.max) throws(NASError) -> [UInt8] {
+        try read(path, maxBytes: maxBytes, stoppingAt: delimiter)
+    }
+
+    private static func read(_ path: String, maxBytes: Int, stoppingAt delimiter: UInt8?) throws(NASError) -> [UInt8] {
         let fd = try openRegular(path, maxBytes: maxBytes)
         defer { close(fd.fd) }
         var out: [UInt8] = []
@@ -68,6 +79,7 @@ public enum AtomicFile {
             if n == 0 { break }
             guard out.count + n <= maxBytes else { throw tooLarge(path, size: nil, maxBytes: maxBytes) }
             out.append(contentsOf: chunk[0..<n])
+            if let delimiter, chunk[0..<n].contains(delimiter) { break }
         }
         return out
     }
@@ -90,7 +102,8 @@ public enum AtomicFile {
         guard total >= headerBytes, total == fd.size else {
             throw NASError(.corruptFile, "\(path) is truncated or has trailing bytes (its header announces \(total) bytes, the file has \(fd.size))")
         }
-        bytes += [UInt8](repeating: 0, count: total - headerBytes)
+        bytes.reserveCapacity(total)
+        bytes.append(contentsOf: repeatElement(0, count: total - headerBytes))
         let rest = try readFully(fd.fd, into: &bytes, from: headerBytes, path: path)
         var extra: UInt8 = 0
         guard headerBytes + rest == total, Glibc.read(fd.fd, &extra, 1) == 0 else {
@@ -161,20 +174,14 @@ public enum AtomicFile {
         }
     }
 
-    /// Removes leftover temporaries of interrupted writes in `directory`: hidden
-    /// `.tmp-<pid>-<random>` files whose writer process is gone. Nothing else is touched: not a
-    /// saved file whose id contains `.tmp-`, not a live process's temporary (this one's included:
-    /// another store in this process may be writing).
-    public static func removeStaleTemporaries(in directory: String) {
-        guard let d = opendir(directory) else { return }
-        defer { closedir(d) }
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard let pid = StateFileName.writerPID(ofTemporary: name) else { continue }
-            if !StateFileName.isAlive(pid) { unlink(directory + "/" + name) }
-        }
+    /// Removes `name` from `directory` when it is the leftover temporary of an interrupted write:
+    /// a hidden `.tmp-<pid>-<random>` file whose writer process is gone. Nothing else is touched:
+    /// not a saved file whose id contains `.tmp-`, not a live process's temporary (this one's
+    /// included: another store in this process may be writing). `StoreDirectory.files` calls it
+    /// on every name it lists.
+    public static func removeIfStaleTemporary(_ name: String, in directory: String) {
+        guard let pid = StateFileName.writerPID(ofTemporary: name), !StateFileName.isAlive(pid) else { return }
+        unlink(directory + "/" + name)
     }
 
     /// The directory part of `path` (`.` when it has none, `/` for a file in the root).

@@ -18,17 +18,24 @@ import Darwin
 public enum StateFileName {
     /// Whether `id` is a valid id of a saved predictor or generator.
     public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 128 && !id.hasPrefix(".") && id.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+        isValidID(id.utf8)
+    }
+
+    /// `isValidID` on bytes (a start-up lists thousands of names: no `Character` work).
+    private static func isValidID<Bytes: Collection<UInt8>>(_ id: Bytes) -> Bool {
+        guard !id.isEmpty, id.count <= 128, id.first != UInt8(ascii: ".") else { return false }
+        return id.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
         }
     }
 
     /// The id saved in file `name` with `fileExtension`, or nil when `name` is no such file.
     public static func id(ofFile name: String, fileExtension: String) -> String? {
-        let suffix = "." + fileExtension
-        guard name.hasSuffix(suffix) else { return nil }
-        let id = String(name.dropLast(suffix.count))
-        return isValidID(id) ? id : nil
+        let bytes = name.utf8, n = fileExtension.utf8.count + 1
+        guard bytes.count > n, bytes[bytes.index(bytes.endIndex, offsetBy: -n)] == UInt8(ascii: "."),
+              bytes.suffix(n - 1).elementsEqual(fileExtension.utf8), isValidID(bytes.dropLast(n)) else { return nil }
+        return String(name.dropLast(n))
     }
 
     /// The prefix of temporary files.
@@ -43,12 +50,30 @@ public enum StateFileName {
     /// the names earlier versions used, `<id>.hwnp.tmp-<pid>-<n>` (`.hwng` likewise), which end
     /// in no saved file's extension.
     public static func writerPID(ofTemporary name: String) -> Int32? {
+        guard hasTemporaryMarker(name) else { return nil }  // most names: one pass over the bytes
         if name.hasPrefix(temporaryPrefix) { return pidAndNumber(name.dropFirst(temporaryPrefix.count)) }
         let marker = ".tmp-"
         guard let at = name.indices.last(where: { name[$0...].hasPrefix(marker) }) else { return nil }
         let before = name[..<at]
         guard before.hasSuffix(".hwnp") || before.hasSuffix(".hwng") else { return nil }
         return pidAndNumber(name[at...].dropFirst(marker.count))
+    }
+
+    private static let temporaryMarker = Array(".tmp-".utf8)
+
+    /// Whether `name` holds `.tmp-`, which every temporary name (new and old forms) does.
+    private static func hasTemporaryMarker(_ name: String) -> Bool {
+        let marker = temporaryMarker
+        var matched = 0
+        for b in name.utf8 {
+            if b == marker[matched] {
+                matched += 1
+                if matched == marker.count { return true }
+            } else {
+                matched = b == marker[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     private static func pidAndNumber(_ s: Substring) -> Int32? {

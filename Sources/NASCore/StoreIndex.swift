@@ -6,10 +6,11 @@ import Darwin
 
 /// The sidecar index of a store directory (`predictors/.index`, `generators/.index`): for each
 /// saved file that was read once, its `FileStamp` and the store's summary of it (for predictors:
-/// id, space, device, kind, metrics), so that start-up lists a store without reading its files.
-/// A file whose stamp no longer matches (rewritten, replaced, touched) is read again.
+/// id, space, device, kind, metrics), so that start-up lists a store without reading its files
+/// (nor `stat`ing them: `IndexedStore` checks a record's stamp when its entry is first used or
+/// listed). A file whose stamp no longer matches (rewritten, replaced, touched) is read again.
 ///
-///     envelope "HWNASIDX" v1 | payload: summary format u32 | count u32 | records
+///     envelope "HWNASIDX" v1 | payload: summary format u32 | count u32 | records (by id)
 ///     record: file name | id | stamp (dev, ino, size, mtime s/ns, ctime s/ns: 7 × u64) | summary
 ///
 /// The index is a cache: a missing, damaged or foreign one is ignored (every file is then read
@@ -84,37 +85,39 @@ public enum StoreIndex {
         }
     }
 
-    /// The records of `directory`'s index by file name; empty when there is none, or when it is
-    /// damaged, too large, or of another `summaryVersion` (then every file is read again).
+    /// The records of `directory`'s index in its order (by id, bytes); empty when there is none,
+    /// or when it is damaged, too large, or of another `summaryVersion` (then every file is read
+    /// again). One read of the file, one pass over it; no file it names is touched.
     public static func read<Summary>(_ directory: String, maxBytes: Int, summaryVersion: UInt32,
-                                     summary: (inout BinaryReader) throws(NASError) -> Summary) -> [String: Record<Summary>] {
+                                     summary: (inout BinaryReader) throws(NASError) -> Summary) -> [Record<Summary>] {
         let path = directory + "/" + fileName
         guard let bytes = try? envelope.read(path, kind: "store index", maxBytes: maxBytes),
-              case .success(let payload) = envelope.payloadRange(of: bytes) else { return [:] }
+              case .success(let payload) = envelope.payloadRange(of: bytes) else { return [] }
         var r = BinaryReader(bytes, from: payload.lowerBound, to: payload.upperBound, name: path)
         do {
-            guard try r.u32() == summaryVersion else { return [:] }
+            guard try r.u32() == summaryVersion else { return [] }
             let n = try r.count32()
-            var records: [String: Record<Summary>] = [:]
+            var records: [Record<Summary>] = []
             records.reserveCapacity(n)
             for _ in 0..<n {
                 let file = try r.string(), id = try r.string()
                 let stamp = try FileStamp.read(&r)
-                records[file] = Record(file: file, id: id, stamp: stamp, summary: try summary(&r))
+                records.append(Record(file: file, id: id, stamp: stamp, summary: try summary(&r)))
             }
-            return r.position == r.limit ? records : [:]
+            return r.position == r.limit ? records : []
         } catch {
-            return [:]
+            return []
         }
     }
 
-    /// Writes `records` as `directory`'s index, atomically (a file over `maxBytes` is not written).
+    /// Writes `records` as `directory`'s index in id order (bytes: the order stores list them in),
+    /// atomically (a file over `maxBytes` is not written).
     public static func write<Summary>(_ records: [Record<Summary>], to directory: String, maxBytes: Int, summaryVersion: UInt32,
                                       summary: (Summary, inout BinaryWriter) -> Void) throws(NASError) {
         var w = BinaryWriter()
         w.u32(summaryVersion)
         w.count32(records.count)
-        for rec in records.sorted(by: { $0.file < $1.file }) {
+        for rec in records.sorted(by: { StoreDirectory.byteOrder($0.id, $1.id) }) {
             w.string(rec.file)
             w.string(rec.id)
             rec.stamp.write(into: &w)

@@ -72,7 +72,7 @@ public final class DataCatalog: Sendable {
     public func devices(ofTable name: String) -> [String] {
         if let h = headers.withLock({ $0[name] }) { return h }
         let skip: Set<String> = Set(["row"] + Self.tableLayouts.flatMap { [$0.archColumn, $0.idColumn] })
-        guard let bytes = try? AtomicFile.read("\(directory)/\(name)/latency.csv"),
+        guard let bytes = try? AtomicFile.readPrefix("\(directory)/\(name)/latency.csv", through: UInt8(ascii: "\n")),
               let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return [] }
         let header = String(decoding: bytes[..<nl], as: UTF8.self)
             .split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !skip.contains($0) }

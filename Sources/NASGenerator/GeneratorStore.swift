@@ -14,9 +14,11 @@ public final class GeneratorStore: Sendable {
     public var readOnly: Bool { files.readOnly }
     private let files: IndexedStore<GeneratorFile.Stored>
 
-    /// A store over `directory` (created when missing).
-    public init(directory: String?, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes, readOnly: Bool = false) throws(NASError) {
-        files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly)
+    /// A store over `directory` (created when missing); `warn` hears of saved files found
+    /// unreadable after start.
+    public init(directory: String?, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes, readOnly: Bool = false,
+                warn: @escaping @Sendable (NASError) -> Void = { _ in }) throws(NASError) {
+        files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly, warn: warn)
     }
 
     /// Lists every generator file (from the index; files not in it are read now); returns one

@@ -1,9 +1,11 @@
-// `hwnas-bench fewshot [--quick] [--dump FILE]`: leave-devices-out few-shot adaptation on HELP's device split
+// `hwnas-bench fewshot [--quick] [--dump FILE] [--cv-repeats N]`: leave-devices-out few-shot adaptation on HELP's device split
 // (issue 19). The pool (the base, proxies, blends, every choice) is HELP's meta-train and
 // meta-valid devices that we ship; the test devices' data are used only for their k samples and
 // for scoring. k = 5, 10, 20 random samples over 10 seeds, and HELP's 10 reference archs;
 // SRCC on every other measured arch of the test device. `--dump FILE`: one JSON line per draw
-// (every family's outer cross-validated SRCC and held-out SRCC), to study choice rules.
+// (every family's outer cross-validated SRCC, held-out SRCC, out-of-fold predictions per repeat,
+// and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
+// `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's).
 import Foundation
 import NASCore
 import NASData
@@ -38,11 +40,15 @@ private let helpSplits = [
 /// Held-out SRCC of each method for one (device, k, draw).
 private struct FewShotScores {
     var bestMember = 0.0, finetune = 0.0, blend = 0.0, proxy = 0.0, adapt = 0.0, blendProxy = 0.0
+    /// The best of blend, adaptProxy and their mean on the held-out archs: a perfect chooser.
+    var hindsight: Double { max(blend, proxy, blendProxy) }
     var chosen: FewShotAdaptation.Family = .proxy
 }
 
 func runFewShotBench(arguments: [String]) throws {
     let quick = arguments.contains("--quick")
+    var cvRepeats = FewShotAdaptation.defaultCVRepeats
+    if let i = arguments.firstIndex(of: "--cv-repeats"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) { cvRepeats = n }
     var dump: FileHandle?
     if let i = arguments.firstIndex(of: "--dump"), i + 1 < arguments.count {
         FileManager.default.createFile(atPath: arguments[i + 1], contents: nil)
@@ -58,7 +64,7 @@ func runFewShotBench(arguments: [String]) throws {
     func f3(_ x: Double) -> String { String(format: "%.3f", x) }
     emit("# Few-shot adaptation, leave devices out on HELP's split (`hwnas-bench fewshot\(quick ? " --quick" : "")`)\n")
     emit("Pool = HELP's meta-train + meta-valid devices that we ship, one pairwise-interaction LUT each (`FixturePool`, fitted on all their measurements); test devices' data are used only for their k samples (the fit and every choice) and for scoring. SRCC on every other measured arch of the test device (NB201 15,625 − k, FBNet 5,000 − k), mean over \(seeds.count) random draws per k (seeds 0…\(seeds.count - 1)), and on HELP's 10 reference archs (`reference_archs_help.csv`, k = 10, one draw).\n")
-    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device whose values rank the k samples best): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool; `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples among finetune, blend, adaptProxy and their mean.\n")
+    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device whose values rank the k samples best): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool; `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples (out-of-fold predictions averaged over \(cvRepeats) fold assignments) among blend, adaptProxy and their mean; `hindsight` = the best of those three on the held-out archs per draw (what a perfect chooser would reach: a bound on choosing among them).\n")
     for split in helpSplits {
         let space = try SpaceRegistry.space(split.space)
         let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
@@ -75,13 +81,13 @@ func runFewShotBench(arguments: [String]) throws {
             let m = try catalog.measurements(space: split.space, device: device)
             var index: [Architecture: Int] = [:]
             for (i, a) in m.archs.enumerated() { index[a] = i }
-            func run(_ sampleIdx: [Int], seed: UInt64) throws -> FewShotScores {
+            func run(_ sampleIdx: [Int], seed: UInt64, refCall: Bool = false) throws -> FewShotScores {
                 let inSample = Set(sampleIdx)
                 let held = m.archs.indices.filter { !inSample.contains($0) }
                 let heldArchs = held.map { m.archs[$0] }, heldY = held.map { m.latency[$0] }
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
                 let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: device,
-                                                      id: "fewshot-\(device)", seed: seed)
+                                                      id: "fewshot-\(device)", seed: seed, cvRepeats: cvRepeats)
                 func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), heldY) }
                 var s = FewShotScores()
                 let baseModel = pool.first { $0.name == out.base }!
@@ -107,8 +113,15 @@ func runFewShotBench(arguments: [String]) throws {
                     let held: [String: Double] = [
                         "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy,
                         "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY)]
+                    // Held-out SRCC of w · blend + (1 − w) · adaptProxy (ms) on a grid of w, and the
+                    // outer out-of-fold predictions, to study weighted combinations offline.
+                    let grid = [0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0]
+                    let mix = grid.map { w in RankCorrelation.spearman(pb.indices.map { w * pb[$0] + (1 - w) * pp[$0] }, heldY) }
+                    var oof: [String: [Double]] = [:]
+                    for (r, rep) in out.outOfFoldRepeats.enumerated() { for (f, o) in rep { oof["\(f.rawValue)#\(r)"] = o } }
                     let line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
-                                               "cv": cv, "held": held, "chosen": out.family.rawValue]
+                                               "cv": cv, "held": held, "chosen": out.family.rawValue, "mixGrid": grid,
+                                               "mixHeld": mix, "oof": oof, "y": out.measured, "ref": seed == 0 && sampleIdx.count == 10 && refCall]
                     if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
                         dump.write(data + Data("\n".utf8))
                     }
@@ -131,7 +144,7 @@ func runFewShotBench(arguments: [String]) throws {
                 }
             }
             let refIdx = refArchs.compactMap { index[space.canonical($0)] }
-            if refIdx.count == refArchs.count { ref[device] = try run(refIdx, seed: 0) }
+            if refIdx.count == refArchs.count { ref[device] = try run(refIdx, seed: 0, refCall: true) }
             // Bounds: the pool's pairwise model family fitted on ALL of this device's data (scored
             // in-sample: what that family can represent at best), a LUT likewise, and the ceiling
             // tied measurements put on any strictly ordered prediction.
@@ -143,24 +156,29 @@ func runFewShotBench(arguments: [String]) throws {
             let tieBroken = m.latency.indices.map { m.latency[$0] + 1e-9 * Double($0) / Double(m.latency.count) }
             let tieCeiling = RankCorrelation.spearman(tieBroken, m.latency)
             let distinct = Set(m.latency).count
-            oracleRows.append("| \(device) | \(m.archs.count) | \(distinct) | \(f3(tieCeiling)) | \(f3(oracleSRCC)) | \(f3(lutSRCC)) |")
+            // The pool blend (`blend`'s base) fitted on all of the device's measurements: the best
+            // ranking any non-negative blend of the pool reaches.
+            let all = m.archs.indices.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
+            let (allBlend, _) = try FineTuner.blendedBaseWithWeights(try pool.map { try $0.asPredictor() }, samples: all)
+            let blendSRCC = RankCorrelation.spearman(try allBlend.predict(archs: m.archs), m.latency)
+            oracleRows.append("| \(device) | \(m.archs.count) | \(distinct) | \(f3(tieCeiling)) | \(f3(oracleSRCC)) | \(f3(lutSRCC)) | \(f3(blendSRCC)) |")
         }
         // Tables.
         func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
         emit("### Mean SRCC per test device (random draws)\n")
-        emit("| device | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | adapt's choices |")
-        emit("|---|---|---|---|---|---|---|---|---|")
+        emit("| device | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight | adapt's choices |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
         for device in split.test {
             for k in ks {
                 let r = results[device]![k]!
                 var counts: [String: Int] = [:]
                 for s in r { counts[s.chosen.rawValue, default: 0] += 1 }
-                emit("| \(device) | \(k) | \(f3(mean(r.map(\.bestMember)))) | \(f3(mean(r.map(\.finetune)))) | \(f3(mean(r.map(\.blend)))) | \(f3(mean(r.map(\.proxy)))) | \(f3(mean(r.map(\.blendProxy)))) | **\(f3(mean(r.map(\.adapt))))** | \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |")
+                emit("| \(device) | \(k) | \(f3(mean(r.map(\.bestMember)))) | \(f3(mean(r.map(\.finetune)))) | \(f3(mean(r.map(\.blend)))) | \(f3(mean(r.map(\.proxy)))) | \(f3(mean(r.map(\.blendProxy)))) | **\(f3(mean(r.map(\.adapt))))** | \(f3(mean(r.map(\.hindsight)))) | \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |")
             }
         }
         emit("\n### Mean over the test devices\n")
-        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** |")
-        emit("|---|---|---|---|---|---|---|---|")
+        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight |")
+        emit("|---|---|---|---|---|---|---|---|---|")
         let groups: [(String, [String])] = [("all \(split.test.count)", split.test),
                                             ("without pixel2, raspi4", split.test.filter { $0 != "pixel2" && $0 != "raspi4" })]
         for (label, devices) in groups where !devices.isEmpty {
@@ -168,7 +186,7 @@ func runFewShotBench(arguments: [String]) throws {
                 func col(_ f: (FewShotScores) -> Double) -> String {
                     f3(mean(devices.map { d in mean(results[d]![k]!.map(f)) }))
                 }
-                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** |")
+                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** | \(col(\.hindsight)) |")
             }
         }
         if !ref.isEmpty {
@@ -182,9 +200,9 @@ func runFewShotBench(arguments: [String]) throws {
             emit("| mean | \(f3(mean(rs.map(\.bestMember)))) | \(f3(mean(rs.map(\.finetune)))) | \(f3(mean(rs.map(\.blend)))) | \(f3(mean(rs.map(\.proxy)))) | **\(f3(mean(rs.map(\.adapt))))** | |")
         }
         emit("\n### What bounds each test device (its own data, not available to a few-shot method)\n")
-        emit("tie ceiling = SRCC of the measurements against themselves with ties broken (the best any strictly ordered prediction can score; < 1 where timings are whole ms); pairwise / LUT = that model fitted on ALL of the device's measurements, scored in-sample.\n")
-        emit("| device | archs | distinct latencies | tie ceiling | pairwise, all data | LUT, all data |")
-        emit("|---|---|---|---|---|---|")
+        emit("tie ceiling = SRCC of the measurements against themselves with ties broken (the best any strictly ordered prediction can score; < 1 where timings are whole ms); pairwise / LUT = that model fitted on ALL of the device's measurements, scored in-sample; pool blend = the non-negative blend of the pool (`blend`'s base, before its residual step) fitted on all of them.\n")
+        emit("| device | archs | distinct latencies | tie ceiling | pairwise, all data | LUT, all data | pool blend, all data |")
+        emit("|---|---|---|---|---|---|---|")
         for r in oracleRows { emit(r) }
         emit("")
     }

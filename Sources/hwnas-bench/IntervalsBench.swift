@@ -1,13 +1,16 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N]`
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfah] [--devices a,b]
+//                        [--bins N] [--write-tables FILE]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
-// NB201 fixture device:
-// - defaults: the trainer's own held-out cells (14,625), cut in two halves; the profile built
+// NB201 fixture device (degenerate cells left out, as the defaults' trainer does):
+// - d, defaults: the trainer's own held-out cells (14,284), cut in two halves; the profile built
 //   on one half (as the trainer builds it on all of them) is judged on the other, and back;
-// - fine-tuned and adapted predictors from 20 samples of the device (base: the device that
-//   ranks it best): their cross-validated profile, judged on the 15,605 cells not sampled;
-// - the hardware-generalized model: per GPU, the profile of the OTHER GPUs' held-out cells
-//   judged on this GPU's held-out cells.
+// - f/a, fine-tuned and adapted predictors from 20 samples of the device (base: the device that
+//   ranks it best), `--seeds` draws per device: the Student-t profile, and the profile calibrated
+//   by a `FewSampleIntervalTable` computed from the OTHER devices' draws (leave-device-out);
+//   `--write-tables` writes the tables of all devices' draws as `FewSampleIntervalTables.swift`;
+// - h, the hardware-generalized model: per GPU, its own held-out profile (split-half) and the
+//   profile of the OTHER GPUs' held-out cells judged on this GPU's held-out cells.
 import Foundation
 import NASCore
 import NASPredictors
@@ -16,6 +19,10 @@ func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     let levels = [0.8, 0.9, 0.95]
+    let sections = Set(benchOption(arguments, "--sections") ?? "dfah")
+    let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
+    let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
+    let sampleCount = 20
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
     NewDeviceScenario.emit("# hwnas-bench intervals\n")
     NewDeviceScenario.emit("Run: `swift run -c release hwnas-bench intervals \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores.\n")
@@ -34,72 +41,145 @@ func runIntervalsBench(arguments: [String]) throws {
         let n = Double(pred.count)
         return (cover.map { $0 / n }, widths.sorted()[widths.count / 2])
     }
-    func verdict(_ c: Double) -> String { abs(c - 0.9) <= 0.03 ? "yes" : "**no**" }
-
-    NewDeviceScenario.emit("## Defaults (the daemon's `default-nb201-<device>`: 1,000 cells trained, profile from the held-out cells)\n")
-    NewDeviceScenario.emit("| device | variant | held-out cells | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | 0.9 within ±0.03 |")
-    NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|")
-    for d in NewDeviceScenario.devices {
-        let p = try s.store.defaultPredictor(space: "nb201", device: d)
-        let m = try s.catalog.measurements(space: "nb201", device: d)
-        let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
-        let held = Array(order[PredictorTrainer.defaultTrainSize(space: "nb201")...])
-        precondition(held.count == p.metrics.testCount, "the trainer's split changed")
-        let pred = try p.predict(archs: held.map { m.archs[$0] }), actual = held.map { m.latency[$0] }
+    /// A held-out profile built on one half of (predicted, measured) pairs and judged on the
+    /// other, and back: coverage per level and width, averaged over the two halves.
+    func splitHalf(_ pred: [Double], _ actual: [Double], maxBins: Int) -> ([Double], Double) {
         var cover = [Double](repeating: 0, count: levels.count), width = 0.0
         for half in 0..<2 {
             let fit = pred.indices.filter { $0 % 2 == half }, test = pred.indices.filter { $0 % 2 != half }
-            let profile = ErrorProfile(predicted: fit.map { pred[$0] }, actual: fit.map { actual[$0] })!
+            let profile = ErrorProfile(predicted: fit.map { pred[$0] }, actual: fit.map { actual[$0] }, maxBins: maxBins)!
             let (c, w) = judge(profile, test.map { pred[$0] }, test.map { actual[$0] })
             for l in levels.indices { cover[l] += c[l] / 2 }
             width += w / 2
         }
-        NewDeviceScenario.emit("| \(d) | \(p.metrics.variant) | \(held.count) | \(f(cover[0])) | \(f(cover[1])) | \(f(cover[2])) | \(f(width)) | \(verdict(cover[1])) |")
+        return (cover, width)
     }
+    func verdict(_ c: Double) -> String { abs(c - 0.9) <= 0.03 ? "yes" : "**no**" }
 
-    for kind in ["finetune", "adaptProxy"] {
-        NewDeviceScenario.emit("\n## \(kind) from 20 samples of the device (auto; base = the device ranking it best), profile from cross-validation on the samples; mean over \(seeds) sample draws\n")
-        NewDeviceScenario.emit("| device | base | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | worst draw at 0.9 | 0.9 within ±0.03 |")
+    if sections.contains("d") {
+        NewDeviceScenario.emit("## Defaults (the daemon's `default-nb201-<device>`: 1,000 cells trained, profile from the held-out cells)\n")
+        NewDeviceScenario.emit("| device | variant | held-out cells | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | 0.9 within ±0.03 |")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|")
         for d in NewDeviceScenario.devices {
+            let p = try s.store.defaultPredictor(space: "nb201", device: d)
+            var m = try s.catalog.measurements(space: "nb201", device: d)
+            // As the trainer does for a default (recipe 5): degenerate cells out, then the split.
+            let live = m.archs.indices.filter { !s.space.isDegenerate(m.archs[$0]) }
+            m = (archs: live.map { m.archs[$0] }, latency: live.map { m.latency[$0] })
+            let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
+            let held = Array(order[PredictorTrainer.defaultTrainSize(space: "nb201")...])
+            precondition(held.count == p.metrics.testCount, "the trainer's split changed")
+            let pred = try p.predict(archs: held.map { m.archs[$0] }), actual = held.map { m.latency[$0] }
+            let (cover, width) = splitHalf(pred, actual, maxBins: 32)
+            NewDeviceScenario.emit("| \(d) | \(p.metrics.variant) | \(held.count) | \(f(cover[0])) | \(f(cover[1])) | \(f(cover[2])) | \(f(width)) | \(verdict(cover[1])) |")
+        }
+
+    }
+    // Fits on a few samples: every draw's cross-validated residual summary and its held-out
+    // cells; then each device judged with a table calibrated on the OTHER devices only.
+    struct Draw { let residuals: FewSampleResiduals; let pred: [Double]; let actual: [Double]; let live: [Bool] }
+    var tables: [String: FewSampleIntervalTable] = [:]
+    for kind in ["finetune", "adaptProxy"] where sections.contains(kind == "finetune" ? "f" : "a") {
+        var draws: [String: [Draw]] = [:], fitSeconds: [Double] = [], addedSeconds: [Double] = []
+        for d in devices {
             let base = s.base(for: d)
-            var cover = [Double](repeating: 0, count: levels.count), width = 0.0, worst: Double?
             for seed in 0..<seeds {
-                let (idx, held) = s.split(target: d, k: 20, seed: seed)
+                let (idx, held) = s.split(target: d, k: sampleCount, seed: seed)
                 let samples = s.samples(idx, target: d)
+                let start = Date()
                 let p = kind == "finetune" ? try s.fineTuned(base: base, samples: samples, seed: seed)
                     : try s.adapted(base: base, target: d, samples: samples, seed: seed)
-                let pred = try p.predict(archs: held.map { s.all[$0] }), actual = held.map { s.measured[d]![$0] }
-                let (c, w) = judge(p.errorProfile!, pred, actual)
-                for l in levels.indices { cover[l] += c[l] / Double(seeds) }
-                width += w / Double(seeds)
-                if worst.map({ abs(c[1] - 0.9) > abs($0 - 0.9) }) ?? true { worst = c[1] }
+                fitSeconds.append(Date().timeIntervalSince(start))
+                guard let r = p.fewSampleResiduals else { throw NASError(.internal, "\(kind) on \(d) saved no residual summary") }
+                // What the table adds to a fit: its predictions of the samples and the profile.
+                let added = Date()
+                _ = try p.predict(archs: samples.map(\.arch))
+                _ = ErrorProfile(fewSamples: r, table: .shipped(space: "nb201", kind: kind, for: r))
+                addedSeconds.append(Date().timeIntervalSince(added))
+                let pred = try p.predict(archs: held.map { s.all[$0] })
+                draws[d, default: []].append(Draw(residuals: r, pred: pred, actual: held.map { s.measured[d]![$0] },
+                                                  live: held.map { !s.space.isDegenerate(s.all[$0]) }))
             }
-            NewDeviceScenario.emit("| \(d) | \(base) | \(f(cover[0])) | \(f(cover[1])) | \(f(cover[2])) | \(f(width)) | \(f(worst!)) | \(verdict(cover[1])) |")
+        }
+        let classes = FewSampleIntervalTable.spreadEdges.count + 1
+        /// The normalized live held-out residuals of `ds`' draws in spread class `k`, one group per draw.
+        func groups(_ ds: [String], _ k: Int) -> [[(z: Double, bin: Int)]] {
+            ds.flatMap { draws[$0]! }.filter { FewSampleIntervalTable.spreadClass($0.residuals) == k }.map { x in
+                let live = x.pred.indices.filter { x.live[$0] }
+                return x.residuals.normalized(predicted: live.map { x.pred[$0] }, actual: live.map { x.actual[$0] }, bins: bins)
+            }
+        }
+        NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (auto; base = the device ranking it best): \(seeds) sample draws per device\n")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\n")
+        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |")
+        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|")
+        var met = 0
+        for d in devices {
+            let others = devices.filter { $0 != d }
+            let ldo = (0..<classes).map { FewSampleIntervalTable(groups: groups(others, $0), bins: bins, sampleCount: sampleCount) }
+            var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], wPlain = 0.0, wCal = 0.0
+            for x in draws[d]! {
+                let live = x.pred.indices.filter { x.live[$0] }
+                let lp = live.map { x.pred[$0] }, la = live.map { x.actual[$0] }
+                let (cp, wp) = judge(ErrorProfile(fewSamples: x.residuals, table: nil), lp, la)
+                let profile = ErrorProfile(fewSamples: x.residuals, table: ldo[FewSampleIntervalTable.spreadClass(x.residuals)])
+                let (cc, wc) = judge(profile, lp, la)
+                plain.append(cp[1]); cal.append(cc); all.append(judge(profile, x.pred, x.actual).0[1])
+                wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
+            }
+            func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+            func spread(_ v: [Double]) -> String { "\(f(mean(v))) [\(f(v.min()!)) – \(f(v.max()!))]" }
+            let c9 = cal.map { $0[1] }
+            // The draws' own noise: the standard error of the mean of `seeds` draws' coverage.
+            let se = (c9.reduce(0) { $0 + ($1 - mean(c9)) * ($1 - mean(c9)) } / Double(max(c9.count - 1, 1)) / Double(c9.count)).squareRoot()
+            if abs(mean(c9) - 0.9) <= 0.03 { met += 1 }
+            let sd = draws[d]!.map(\.residuals.latencySpread).reduce(0, +) / Double(seeds)
+            NewDeviceScenario.emit("| \(d) | \(s.base(for: d)) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |")
+        }
+        let fits = fitSeconds.sorted(), adds = addedSeconds.sorted()
+        NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s; what the table adds to it (the model's predictions of its samples and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms.")
+        for k in 0..<classes {
+            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = FewSampleIntervalTable(groups: groups(devices, k), bins: bins, sampleCount: sampleCount)
         }
     }
-
-    NewDeviceScenario.emit("\n## Hardware-generalized model (`default-nb201-mlp-hw`, all GPUs): per GPU, the profile of the other GPUs' held-out cells judged on this GPU's\n")
-    NewDeviceScenario.emit("| GPU | held-out cells | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | 0.9 within ±0.03 |")
-    NewDeviceScenario.emit("|---|---|---|---|---|---|---|")
-    let trainer = HardwareGeneralizedTrainer(catalog: s.catalog)
-    let gpus = try trainer.gpuDevices(space: "nb201")
-    var config = HardwareGeneralizedTrainer.defaultConfig
-    config.seed = 0
-    let fit = try trainer.fit(space: s.space, devices: gpus, perDevice: PredictorTrainer.defaultTrainSize(space: "nb201"),
-                              config: config, control: .none)
-    let model = LatencyModel.hardware(fit.model)
-    var pairs: [String: (pred: [Double], actual: [Double])] = [:]
-    for g in gpus {
-        let held = fit.heldOut[g.name]!
-        let n = min(3000, held.archs.count)
-        pairs[g.name] = (try model.predict(Array(held.archs.prefix(n)), space: s.space, encoding: ActiveOneHot(space: s.space),
-                                           device: try trainer.spec(forDevice: g.name)), Array(held.latency.prefix(n)))
+    if let path = benchOption(arguments, "--write-tables") {
+        var text = "// Generated by `hwnas-bench intervals --write-tables <this file>`; do not edit by hand.\n"
+        text += "// Run: hwnas-bench intervals \(arguments.joined(separator: " ")); see FewSampleIntervalTable and Benchmarks/results/intervals.md.\n\n"
+        text += "extension FewSampleIntervalTable {\n    /// The shipped tables by \"<space>/<kind>\".\n    static let shippedTables: [String: FewSampleIntervalTable] = [\n"
+        for (key, t) in tables.sorted(by: { $0.key < $1.key }) {
+            text += "        \"\(key)\": FewSampleIntervalTable(sampleCount: \(t.sampleCount), z: [\n"
+            for row in t.z { text += "            [" + row.map { String(format: "%.4f", $0) }.joined(separator: ", ") + "],\n" }
+            text += "        ]),\n"
+        }
+        text += "    ]\n}\n"
+        try AtomicFile.write(Array(text.utf8), to: path)
     }
-    for g in gpus {
-        let others = gpus.filter { $0.name != g.name }
-        let profile = ErrorProfile(predicted: others.flatMap { pairs[$0.name]!.pred }, actual: others.flatMap { pairs[$0.name]!.actual })!
-        let (c, w) = judge(profile, pairs[g.name]!.pred, pairs[g.name]!.actual)
-        NewDeviceScenario.emit("| \(g.name) | \(pairs[g.name]!.pred.count) | \(f(c[0])) | \(f(c[1])) | \(f(c[2])) | \(f(w)) | \(verdict(c[1])) |")
+
+    if sections.contains("h") {
+        NewDeviceScenario.emit("\n## Hardware-generalized model (`default-nb201-mlp-hw`, all GPUs)\n")
+        NewDeviceScenario.emit("Per GPU setting, its held-out cells (at most 3,000). *Own profile*: what `predict {spec, interval}` uses for a training GPU's spec since this change, the GPU's own held-out profile (≤ 8 bins), built on one half of its cells and judged on the other, and back (as for the defaults). *Others' profile*: what any other spec gets, the profile pooled over the OTHER GPU settings' held-out cells, judged on this one's (leave-one-GPU-out for the profile; the model itself was trained on every GPU).\n")
+        NewDeviceScenario.emit("| GPU | held-out cells | own 0.8 | own 0.9 | own 0.95 | own width 0.9 | own 0.9 within ±0.03 | others' 0.8 | others' 0.9 | others' 0.95 | others' width 0.9 | others' 0.9 within ±0.03 |")
+        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        let trainer = HardwareGeneralizedTrainer(catalog: s.catalog)
+        let gpus = try trainer.gpuDevices(space: "nb201")
+        var config = HardwareGeneralizedTrainer.defaultConfig
+        config.seed = 0
+        let fit = try trainer.fit(space: s.space, devices: gpus, perDevice: PredictorTrainer.defaultTrainSize(space: "nb201"),
+                                  config: config, control: .none)
+        let model = LatencyModel.hardware(fit.model)
+        var pairs: [String: (pred: [Double], actual: [Double])] = [:]
+        for g in gpus {
+            let held = fit.heldOut[g.name]!
+            let n = min(3000, held.archs.count)
+            pairs[g.name] = (try model.predict(Array(held.archs.prefix(n)), space: s.space, encoding: ActiveOneHot(space: s.space),
+                                               device: try trainer.spec(forDevice: g.name)), Array(held.latency.prefix(n)))
+        }
+        for g in gpus {
+            let others = gpus.filter { $0.name != g.name }
+            let profile = ErrorProfile(predicted: others.flatMap { pairs[$0.name]!.pred }, actual: others.flatMap { pairs[$0.name]!.actual })!
+            let (c, w) = judge(profile, pairs[g.name]!.pred, pairs[g.name]!.actual)
+            let (own, ownWidth) = splitHalf(pairs[g.name]!.pred, pairs[g.name]!.actual, maxBins: 8)
+            NewDeviceScenario.emit("| \(g.name) | \(pairs[g.name]!.pred.count) | \(f(own[0])) | \(f(own[1])) | \(f(own[2])) | \(f(ownWidth)) | \(verdict(own[1])) | \(f(c[0])) | \(f(c[1])) | \(f(c[2])) | \(f(w)) | \(verdict(c[1])) |")
+        }
     }
 }

@@ -6,8 +6,8 @@
 // and times, per directory, spawn → `initialize` answered (the cost every CLI call pays): the
 // first start (no index: every file is read and the index written, as every start read every file
 // before indexes), then R more starts (median, from the index), beside the `initialize` answer's
-// size, a `hwnas/listPredictors` round trip, the first `predict` on a saved predictor (its file
-// read on first use) and the daemon's peak RSS.
+// size, `hwnas/listPredictors` round trips (every predictor, and a first page of 100), the first
+// `predict` on a saved predictor (its file read on first use) and the daemon's peak RSS.
 // The daemon is `DaemonProcess.binaryPath` ($HWNASD, else next to this benchmark).
 // `--keep DIR` builds the N-predictor directory in DIR, keeps it, and runs nothing (for profiling a
 // daemon on it). CPU ms: the daemon's own CPU time (all threads) until `initialize` was answered.
@@ -33,8 +33,8 @@ func runStartupBench(arguments: [String]) throws {
     }
     print("hwnas-bench startup: daemon \(DaemonProcess.binaryPath), \(runs) timed starts per directory, load \(benchLoadAverage())")
     print("")
-    print("| state directory | files | bytes | first start (no index) | start, indexed (median of \(runs)) | CPU ms, indexed start (median) | initialize answer | listPredictors | first predict on a saved one | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| state directory | files | bytes | first start (no index) | start, indexed (median of \(runs)) | CPU ms, indexed start (median) | initialize answer | listPredictors (all) | listPredictors (limit 100) | first predict on a saved one | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
 
     try startupRow(label: "empty", files: [], runs: runs)
     var lut = TrainRequest(space: "nb201", device: "pixel3", model: .lut, id: "template")
@@ -66,7 +66,7 @@ private func startupRow(label: String, files: [(String, [UInt8])], runs: Int) th
     let bytes = try writeStateDirectory(state, files: files)
     var first = 0.0
     var indexed: [Double] = [], cpu: [Double] = []
-    var answerBytes = 0, listMs = Double.nan, predictMs = Double.nan, peak = Double.nan
+    var answerBytes = 0, listMs = Double.nan, pageMs = Double.nan, predictMs = Double.nan, peak = Double.nan
     for run in 0...runs {
         let t0 = ContinuousClock.now
         let d = try DaemonProcess(framing: .ndjson, arguments: ["--state", state])
@@ -75,9 +75,9 @@ private func startupRow(label: String, files: [(String, [UInt8])], runs: Int) th
         }
         let ms = startupMs(ContinuousClock.now - t0)
         let cpuMs = daemonCPUMs(d.process.processIdentifier)
-        let listed = answer["predictors"]?.arrayValue?.count ?? -1
-        guard listed == files.count else {
-            throw NASError(.storage, "initialize listed \(listed) predictors; \(files.count) were saved")
+        let counted = answer["predictorCount"]?.intValue ?? -1
+        guard counted == files.count, answer["predictors"]?.arrayValue?.count == min(files.count, 100) else {
+            throw NASError(.storage, "initialize counted \(counted) predictors; \(files.count) were saved")
         }
         if run == 0 {
             first = ms
@@ -87,9 +87,15 @@ private func startupRow(label: String, files: [(String, [UInt8])], runs: Int) th
         }
         if run == runs {
             answerBytes = JSONWriter.write(answer).count
+            let t3 = ContinuousClock.now  // a page first: it checks the stamps of the files it lists
+            _ = d.call(4, "hwnas/listPredictors", ["limit": 100], timeout: 600)
+            pageMs = startupMs(ContinuousClock.now - t3)
             let t1 = ContinuousClock.now
-            _ = d.call(2, "hwnas/listPredictors", timeout: 600)
+            let all = d.call(2, "hwnas/listPredictors", timeout: 600)?["result"]?["predictors"]?.arrayValue?.count
             listMs = startupMs(ContinuousClock.now - t1)
+            guard all == files.count else {
+                throw NASError(.storage, "hwnas/listPredictors listed \(all ?? -1) predictors; \(files.count) were saved")
+            }
             if !files.isEmpty {
                 let t2 = ContinuousClock.now
                 let r = d.call(3, "predict", ["predictor": "p-00000", "archs": [1, 2, 3]], timeout: 600)
@@ -105,7 +111,7 @@ private func startupRow(label: String, files: [(String, [UInt8])], runs: Int) th
         _ = d.waitForExit(timeout: 60)
     }
     func f(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.1f ms", x) }
-    print("| \(label) | \(files.count) | \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB | \(f(first)) | \(f(benchQuantile(indexed, 0.5))) | \(f(benchQuantile(cpu, 0.5))) | \(String(format: "%.0f", Double(answerBytes) / 1024)) KiB | \(f(listMs)) | \(f(predictMs)) | \(String(format: "%.0f", peak)) MiB |")
+    print("| \(label) | \(files.count) | \(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB | \(f(first)) | \(f(benchQuantile(indexed, 0.5))) | \(f(benchQuantile(cpu, 0.5))) | \(String(format: "%.0f", Double(answerBytes) / 1024)) KiB | \(f(listMs)) | \(f(pageMs)) | \(f(predictMs)) | \(String(format: "%.0f", peak)) MiB |")
 }
 
 /// Writes `files` into `state`/predictors; their total size.

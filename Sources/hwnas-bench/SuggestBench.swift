@@ -35,7 +35,7 @@ func runSuggestBench(arguments: [String]) throws {
     let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
     emit("# hwnas-bench suggest\n")
     emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
-    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (Pearson of log-latencies). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
+    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
@@ -71,7 +71,10 @@ func runSuggestBench(arguments: [String]) throws {
         emit("| device | k | (a) SRCC | (b) HELP refs | (c) random | (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (b) RMSE | (c) RMSE |")
         emit("|---|---|---|---|---|---|---|---|---|---|")
         var perK: [Int: [(a: Double, b: Double?, c: Double, aR: Double, bR: Double?, cR: Double, others: [Double])]] = [:]
-        var more: [(device: String, k: Int, predictedNow: Double, predicted: Double, actualNow: Double, actual: Double)] = []
+        var more: [(device: String, k: Int, predictedNow: Double, predicted: Double, curve: Double, actualNow: Double, actual: Double)] = []
+        // Per k, per device: how many random draws fell > 0.01 below the draws' mean (a fixed
+        // choice as variable as one draw would lose that often).
+        var unluckyDraws: [Int: [Double]] = [:]
         var estimates: [(device: String, expected: Double, actual: Double)] = []
         for t in targets {
             let (archs, lat) = measuredBy[t]!
@@ -103,22 +106,28 @@ func runSuggestBench(arguments: [String]) throws {
                     let idx = s.archs.map { a in archs.firstIndex(of: a)! }
                     let sc = try score(idx, seed: 0)
                     if arguments.contains("--verbose") {
-                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                        let dead = idx.filter { !SampleSuggester.runsEveryOperation(archs[$0], space: space) }.count
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name), \(dead) picks with dead ops; variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
                     }
                     crit.append(sc.srcc)
                     critR.append(sc.rmse)
                     if let e = s.expectedSRCC { estimates.append((t, e, sc.srcc)) }
                 }
-                var rs = 0.0, rr = 0.0
+                var rs = 0.0, rr = 0.0, draws: [Double] = []
                 for seed in 0..<seeds {
                     let sc = try score(randomPicks(k, seed), seed: UInt64(seed))
+                    draws.append(sc.srcc)
+                    if arguments.contains("--verbose") {
+                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name); variant \(sc.result.predictor.variant.prefix(80)); cv \(f(sc.result.srccAfter))")
+                    }
                     rs += sc.srcc / Double(seeds)
                     rr += sc.rmse / Double(seeds)
                     if k == 10 || k == 20, let m = sc.result.moreSamples {
                         let twice = try score(randomPicks(2 * k, seed), seed: UInt64(seed))
-                        more.append((t, k, m.currentSRCC, m.expectedSRCC, sc.srcc, twice.srcc))
+                        more.append((t, k, m.currentSRCC, m.expectedSRCC, m.curveSRCC, sc.srcc, twice.srcc))
                     }
                 }
+                unluckyDraws[k, default: []].append(Double(draws.filter { $0 < rs - 0.01 }.count) / Double(max(seeds, 1)))
                 var hb: (Double, Double)?
                 if k == 10 && refIdx.count == 10 && !refs.isEmpty {
                     let sc = try score(refIdx, seed: 0)
@@ -129,15 +138,16 @@ func runSuggestBench(arguments: [String]) throws {
             }
         }
         emit("\n### \(spaceID): mean over devices\n")
-        emit("| k | devices | (a) SRCC | (b) HELP refs SRCC (devices) | (c) random SRCC | (a) beats (c) | (a) worse than (c) by > 0.01 | worst (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (c) RMSE |")
-        emit("|---|---|---|---|---|---|---|---|---|---|---|")
+        emit("| k | devices | (a) SRCC | (b) HELP refs SRCC (devices), (a) on them | (c) random SRCC | (a) beats (c) | (a) worse than (c) by > 0.01 | worst (a) − (c) | one random draw worse than (c) by > 0.01 (devices, mean over draws) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (c) RMSE |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for k in ks {
             let v = perK[k] ?? []
             guard !v.isEmpty else { continue }
             let mean = { (xs: [Double]) -> Double in xs.reduce(0, +) / Double(max(xs.count, 1)) }
-            let helps = v.compactMap(\.b)
+            let helps = v.compactMap(\.b), aOnHelp = v.filter { $0.b != nil }.map(\.a)
+            let unlucky = (unluckyDraws[k] ?? []).reduce(0, +)
             let otherMeans = (0..<(criteria.count - 1)).map { i in f(mean(v.map { $0.others[i] })) }.joined(separator: " / ")
-            emit("| \(k) | \(v.count) | \(f(mean(v.map(\.a)))) | \(helps.isEmpty ? "—" : "\(f(mean(helps))) (\(helps.count))") | \(f(mean(v.map(\.c)))) | \(v.filter { $0.a > $0.c }.count)/\(v.count) | \(v.filter { $0.a < $0.c - 0.01 }.count) | \(f(v.map { $0.a - $0.c }.min()!)) | \(otherMeans) | \(f(mean(v.map(\.aR)))) | \(f(mean(v.map(\.cR)))) |")
+            emit("| \(k) | \(v.count) | \(f(mean(v.map(\.a)))) | \(helps.isEmpty ? "—" : "\(f(mean(helps))) (\(helps.count)), \(f(mean(aOnHelp)))") | \(f(mean(v.map(\.c)))) | \(v.filter { $0.a > $0.c }.count)/\(v.count) | \(v.filter { $0.a < $0.c - 0.01 }.count) | \(f(v.map { $0.a - $0.c }.min()!)) | \(String(format: "%.1f", unlucky)) | \(otherMeans) | \(f(mean(v.map(\.aR)))) | \(f(mean(v.map(\.cR)))) |")
         }
         if !estimates.isEmpty {
             let e = estimates.reduce(0) { $0 + $1.expected } / Double(estimates.count)
@@ -147,14 +157,16 @@ func runSuggestBench(arguments: [String]) throws {
         }
         if !more.isEmpty {
             emit("\n### \(spaceID): `moreSamples` (random picks, every seed) vs what twice the samples gave\n")
-            emit("| k → 2k | fits | curve at k (mean) | held-out SRCC at k | curve at 2k | held-out SRCC at 2k | predicted gain | actual gain | mean abs error of the gain |")
-            emit("|---|---|---|---|---|---|---|---|---|")
+            emit("| k → 2k | fits | curve at k (mean) | held-out SRCC at k | curve at 2k | held-out SRCC at 2k | curve's gain | predicted gain (shrunk ×\(LearningCurve.gainShrinkage)) | actual gain | mean abs error: curve / shrunk |")
+            emit("|---|---|---|---|---|---|---|---|---|---|")
             for k in Set(more.map(\.k)).sorted() {
                 let v = more.filter { $0.k == k }
                 let n = Double(v.count)
-                let m = { (g: (device: String, k: Int, predictedNow: Double, predicted: Double, actualNow: Double, actual: Double)) -> Double in g.predicted - g.predictedNow }
+                let m = { (g: (device: String, k: Int, predictedNow: Double, predicted: Double, curve: Double, actualNow: Double, actual: Double)) -> Double in g.predicted - g.predictedNow }
+                let mc = { (g: (device: String, k: Int, predictedNow: Double, predicted: Double, curve: Double, actualNow: Double, actual: Double)) -> Double in g.curve - g.predictedNow }
                 let mae = v.reduce(0) { $0 + abs(m($1) - ($1.actual - $1.actualNow)) } / n
-                emit("| \(k) → \(2 * k) | \(v.count) | \(f(v.reduce(0) { $0 + $1.predictedNow } / n)) | \(f(v.reduce(0) { $0 + $1.actualNow } / n)) | \(f(v.reduce(0) { $0 + $1.predicted } / n)) | \(f(v.reduce(0) { $0 + $1.actual } / n)) | \(f(v.reduce(0) { $0 + m($1) } / n)) | \(f(v.reduce(0) { $0 + $1.actual - $1.actualNow } / n)) | \(f(mae)) |")
+                let maeCurve = v.reduce(0) { $0 + abs(mc($1) - ($1.actual - $1.actualNow)) } / n
+                emit("| \(k) → \(2 * k) | \(v.count) | \(f(v.reduce(0) { $0 + $1.predictedNow } / n)) | \(f(v.reduce(0) { $0 + $1.actualNow } / n)) | \(f(v.reduce(0) { $0 + $1.curve } / n)) | \(f(v.reduce(0) { $0 + $1.actual } / n)) | \(f(v.reduce(0) { $0 + mc($1) } / n)) | \(f(v.reduce(0) { $0 + m($1) } / n)) | \(f(v.reduce(0) { $0 + $1.actual - $1.actualNow } / n)) | \(f(maeCurve)) / \(f(mae)) |")
             }
         }
         emit("")

@@ -174,6 +174,13 @@ final class DomainHandlerTests: XCTestCase {
         let twice = peer.call(7, "adapt", ["space": "nb201", "pool": ["lut-pixel3", "lut-pixel3"],
                                            "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
         XCTAssertEqual(twice?["data"]?["field"], "params.pool[1]")
+        // This project's own measurements are a fixture device but not a published one: the pool
+        // cannot fit them, and the message says what to do instead.
+        let own = peer.call(9, "adapt", ["space": "nb201", "pool": ["lut-pixel3", "onnxrt_epyc_zen4"],
+                                         "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
+        XCTAssertEqual(own?["code"], -32602)
+        XCTAssertEqual(own?["data"]?["field"], "params.pool[1]")
+        XCTAssertTrue(own?["message"]?.stringValue?.contains("published devices only") == true, "\(String(describing: own))")
         XCTAssertEqual(errorCode(peer.call(8, "adapt", ["space": "nb201", "pool": false,
                                                         "target": ["name": "x", "samples": .array(samples)]])), -32602,
                        "no base and no pool")

@@ -72,9 +72,12 @@ final class IndexedStoreTests: XCTestCase {
         try FileManager.default.removeItem(atPath: directory + "/two.txtb")
         let second = try IndexedStore<TextFormat>(directory: directory)
         XCTAssertEqual(second.loadAll().map(\.kind), [.corruptFile])
-        XCTAssertEqual(reads(), ["bad.txtb", "one.txtb", "three.txtb"])
+        XCTAssertEqual(reads(), ["bad.txtb", "three.txtb"], "only files the index does not name are read at start")
         XCTAssertEqual(second.summaries().map(\.id), ["one", "three"])
+        XCTAssertEqual(reads(), ["one.txtb"], "the replaced file is read when it is listed")
+        XCTAssertEqual(second.summaries().map(\.summary), [4, 5])
         XCTAssertEqual(try second.item("one"), "uno!")
+        XCTAssertEqual(reads(), [])
 
         // A damaged index is ignored: every file is read again.
         var index = try Array(Data(contentsOf: URL(fileURLWithPath: directory + "/" + StoreIndex.fileName)))
@@ -113,5 +116,52 @@ final class IndexedStoreTests: XCTestCase {
         let after = try IndexedStore<TextFormat>(directory: directory)
         after.loadAll()
         XCTAssertEqual(after.summaries().map(\.id), ["big"])
+    }
+
+    func testARecordIsCheckedOnFirstUseAndAStaleOneRereadOrDropped() throws {
+        let store = try IndexedStore<TextFormat>(directory: directory)
+        for (id, text) in [("a", "aaa"), ("b", "bbb"), ("c", "ccc")] { try store.register(text, id: id, persist: true) }
+        // Edited in place after the index was written (same inode, new size and times), and damaged.
+        try Data(TextFormat.encode("a longer text")).write(to: URL(fileURLWithPath: directory + "/a.txtb"))
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: directory + "/c.txtb"))
+        _ = reads()
+
+        let warned = Mutex<[NASError.Kind]>([])
+        let fresh = try IndexedStore<TextFormat>(directory: directory, warn: { e in warned.withLock { $0.append(e.kind) } })
+        XCTAssertEqual(fresh.loadAll(), [])
+        XCTAssertEqual(reads(), [], "start reads no indexed file, even a changed one")
+        XCTAssertEqual(fresh.count, 3)
+        XCTAssertEqual(try fresh.item("a"), "a longer text", "first use sees the file as it is now")
+        XCTAssertThrowsError(try fresh.item("c")) { XCTAssertEqual(($0 as? NASError)?.kind, .corruptFile) }
+        XCTAssertEqual(warned.withLock { $0 }, [.corruptFile])
+        XCTAssertEqual(fresh.summaries().map(\.id), ["a", "b"], "the damaged file is dropped from the listing")
+        XCTAssertEqual(fresh.summaries().map(\.summary), [13, 3])
+        XCTAssertEqual(reads(), ["a.txtb", "c.txtb"], "b's stamp matched: listed without being read")
+
+        // The index now holds a's new record and none for c: the next start lists a without
+        // reading it, and reads (and reports) c again, as any file the index does not name.
+        let next = try IndexedStore<TextFormat>(directory: directory)
+        XCTAssertEqual(next.loadAll().map(\.kind), [.corruptFile])
+        XCTAssertEqual(next.summaries().map(\.summary), [13, 3])
+        XCTAssertEqual(reads(), ["c.txtb"])
+    }
+
+    func testPagesFollowIDOrderAndFilters() throws {
+        let store = try IndexedStore<TextFormat>(directory: directory)
+        for id in ["e", "a-b", "a", "c", "d"] { try store.register(String(repeating: "x", count: id.count), id: id, persist: true) }
+        let fresh = try IndexedStore<TextFormat>(directory: directory)
+        fresh.loadAll()
+        let first = fresh.page(after: nil, limit: 2, where: nil)
+        XCTAssertEqual(first.items.map(\.id), ["a", "a-b"])
+        XCTAssertEqual(first.next, "a-b")
+        let second = fresh.page(after: first.next, limit: 2, where: nil)
+        XCTAssertEqual(second.items.map(\.id), ["c", "d"])
+        let last = fresh.page(after: second.next, limit: 2, where: nil)
+        XCTAssertEqual(last.items.map(\.id), ["e"])
+        XCTAssertNil(last.next)
+        let short = fresh.page(after: "a", limit: 1, where: { $0 == 1 })
+        XCTAssertEqual(short.items.map(\.id), ["c"])
+        XCTAssertEqual(short.next, "c")
+        XCTAssertEqual(fresh.page(after: "d", limit: 1, where: { $0 == 1 }).next, nil)
     }
 }

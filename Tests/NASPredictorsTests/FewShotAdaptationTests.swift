@@ -79,6 +79,29 @@ final class FewShotAdaptationTests: XCTestCase {
         }
     }
 
+    func testOuterCrossValidationAveragesRepeatedFoldAssignments() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let pool = try lutPool(catalog, ["gold_6240", "pixel3"])
+        let (train, _) = try split(catalog, device: "raspi4", k: 10)
+        let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
+                                              families: [.blend, .proxy], seed: 3, cvRepeats: 2)
+        XCTAssertEqual(out.outOfFoldRepeats.count, 2)
+        for f in [FewShotAdaptation.Family.blend, .proxy] {
+            let (r0, r1) = (try XCTUnwrap(out.outOfFoldRepeats[0][f]), try XCTUnwrap(out.outOfFoldRepeats[1][f]))
+            let avg = try XCTUnwrap(out.outOfFold[f])
+            for i in avg.indices { XCTAssertEqual(avg[i], (r0[i] + r1[i]) / 2, accuracy: 1e-9) }
+            // The score is the SRCC of the averaged out-of-fold predictions.
+            let score = try XCTUnwrap(out.scores.first { $0.family == f }?.cvSRCC)
+            XCTAssertEqual(score, RankCorrelation.spearman(avg, out.measured), accuracy: 1e-12)
+        }
+        // A second fold assignment trains on other subsets: its predictions differ.
+        XCTAssertNotEqual(out.outOfFoldRepeats[0][.blend], out.outOfFoldRepeats[1][.blend])
+        // Leave-one-out (5 samples) has one assignment: no repeats.
+        let loo = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: Array(train.prefix(5)), targetName: "t", id: "t",
+                                              families: [.blend, .proxy], seed: 3, cvRepeats: 2)
+        XCTAssertEqual(loo.outOfFoldRepeats.count, 1)
+    }
+
     func testBlendedBaseReportsItsMembersAndWeights() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let bases = try lutPool(catalog, ["gold_6240", "pixel3", "titan_rtx_1"]).map { try $0.asPredictor() }

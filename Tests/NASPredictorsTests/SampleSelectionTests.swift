@@ -63,6 +63,41 @@ final class SampleSelectionTests: XCTestCase {
         XCTAssertEqual(down.a, (0.9 + 0.85 + 0.84) / 3, accuracy: 1e-12)
     }
 
+    func testClosenessDiscountsAProxyThatOnlyOneSampleSupports() {
+        // Nine networks close together and one far off: proxy b matches the far one exactly but
+        // orders the nine at random; a follows the nine and underestimates the far one.
+        let logY = [10, 11, 12, 13, 14, 15, 16, 17, 18, 60.0].map { log($0) }
+        let a = [10.5, 11.2, 11.9, 13.3, 13.8, 15.4, 15.9, 17.2, 18.1, 21]
+        let b = [14, 12, 17, 11, 16, 10, 18, 13, 15, 60.0]
+        XCTAssertGreaterThan(RankCorrelation.pearson(b.map { log($0) }, logY), RankCorrelation.pearson(a.map { log($0) }, logY),
+                             "on all ten, b's log-Pearson is the higher")
+        XCTAssertGreaterThan(SampleSuggester.closeness(a, logY), 0.8)
+        XCTAssertLessThan(SampleSuggester.closeness(b, logY), 0.2)
+    }
+
+    func testTwinFreePoolLeavesTheHeldProxysNearestTwinsOut() {
+        let base: [Double] = (0..<50).map { Double($0) / 50 }
+        let wiggle: [Double] = (0..<50).map { sin(Double($0)) }
+        // Member 0 is held; 1 and 2 are near copies of it, 3 and 4 less alike.
+        let members = [base, zip(base, wiggle).map { $0 + 0.01 * $1 }, zip(base, wiggle).map { $0 + 0.02 * $1 },
+                       zip(base, wiggle).map { $0 + 0.5 * $1 }, wiggle]
+        XCTAssertEqual(Set(SampleSuggester.twinFreePool(held: 0, logValues: members)), [3, 4])
+        // At least two remain.
+        XCTAssertEqual(SampleSuggester.twinFreePool(held: 0, logValues: Array(members.prefix(3))).count, 2)
+    }
+
+    func testMoreSamplesKeepsTheShrunkShareOfTheCurvesGain() throws {
+        // Out-of-fold predictions whose noise falls with the subset size: a rising curve.
+        let y: [Double] = (0..<20).map { Double($0) }
+        let full = 0.9
+        let e = try XCTUnwrap(LearningCurve.estimate(y: y, fullSRCC: full, seed: 3) { (subset: [Int]) throws(NASError) -> [Double]? in
+            subset.map { y[$0] + (subset.count < 12 ? 12 : 6) * sin(Double($0 * 7)) }
+        })
+        XCTAssertGreaterThan(e.curveSRCC, e.currentSRCC)
+        XCTAssertEqual(e.expectedSRCC, e.currentSRCC + LearningCurve.gainShrinkage * (e.curveSRCC - e.currentSRCC), accuracy: 1e-12)
+        XCTAssertLessThan(e.expectedSRCC, e.curveSRCC)
+    }
+
     /// NB201 cells with synthetic proxies: each a per-(edge, op) cost table; the "new device"
     /// measures exactly as proxy d3, so sequential use names d3 as the best proxy.
     func testSuggesterIsSequentialAndEstimatesItsSRCC() throws {

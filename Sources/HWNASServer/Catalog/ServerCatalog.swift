@@ -92,15 +92,19 @@ public struct ServerCatalog: Sendable {
     /// The devices; with `detailed`, their specs and measurement counts too (slower:
     /// `hwnas/listDevices` asks for them, `initialize` does not).
     public var devices: @Sendable (_ detailed: Bool) -> [DeviceSummary]
-    /// The loaded predictors.
-    public var predictors: @Sendable () -> [PredictorSummary]
+    /// A page of the loaded predictors, sorted by id (the request's filters, `after`, `limit`).
+    public var predictors: @Sendable (_ query: ListPredictorsRequest) -> ListPredictorsResult
+    /// How many predictors are loaded.
+    public var predictorCount: @Sendable () -> Int
 
-    /// A catalog from three providers (each defaults to an empty list).
+    /// A catalog from its providers (each defaults to an empty list).
     public init(searchSpaces: @escaping @Sendable () -> [SpaceSummary] = { [] },
                 devices: @escaping @Sendable (_ detailed: Bool) -> [DeviceSummary] = { _ in [] },
-                predictors: @escaping @Sendable () -> [PredictorSummary] = { [] }) {
+                predictors: @escaping @Sendable (_ query: ListPredictorsRequest) -> ListPredictorsResult = { _ in ListPredictorsResult(predictors: []) },
+                predictorCount: @escaping @Sendable () -> Int = { 0 }) {
         self.searchSpaces = searchSpaces
         self.devices = devices
         self.predictors = predictors
+        self.predictorCount = predictorCount
     }
 }

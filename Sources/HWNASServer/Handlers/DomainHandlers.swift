@@ -29,14 +29,17 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
             }
         },
         devices: { detailed in services?.deviceSummaries(detailed: detailed) ?? [] },
-        predictors: {
-            (services?.predictors.list() ?? []).map { p in
+        predictors: { query in
+            guard let services else { return ListPredictorsResult(predictors: []) }
+            let page = services.predictors.list(after: query.after, limit: query.limit ?? Int.max, space: query.space, device: query.device)
+            return ListPredictorsResult(predictors: page.predictors.map { p in
                 var info: [String: JSONValue] = ["variant": .string(p.variant), "trainCount": .number(Double(p.trainCount))]
                 if let m = p.heldOut {
                     info["heldOutRMSE"] = .number(m.rmse)
                     info["heldOutSpearman"] = .number(m.spearman)
                 }
                 return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
-            }
-        })
+            }, next: page.next)
+        },
+        predictorCount: { services?.predictors.count ?? 0 })
 }

@@ -5,7 +5,7 @@ import RequestServer
 
 extension Server {
     /// Version of protocol/PROTOCOL.md.
-    public static let protocolVersion = "1.0"
+    public static let protocolVersion = "1.1"
 
     /// Registers `initialize` (server info, methods, and `catalog`'s spaces, devices and
     /// predictors), `shutdown`, `hwnas/listDevices` and `hwnas/listPredictors`.
@@ -20,7 +20,8 @@ extension Server {
                 methods: methods,
                 searchSpaces: catalog.searchSpaces(),
                 devices: catalog.devices(false),
-                predictors: catalog.predictors())
+                predictors: catalog.predictors(ListPredictorsRequest(limit: InitializeResult.predictorLimit)).predictors,
+                predictorCount: catalog.predictorCount())
         }
         register(ShutdownRequest.self) { _, _ in NullResult() }
         register(ListDevicesRequest.self) { params, _ in
@@ -36,9 +37,10 @@ extension Server {
             return ListDevicesResult(devices: all.filter { $0.spaces.contains(space) })
         }
         register(ListPredictorsRequest.self) { params, _ in
-            ListPredictorsResult(predictors: catalog.predictors().filter { p in
-                (params.space == nil || p.space == params.space) && (params.device == nil || p.device == params.device)
-            })
+            if let limit = params.limit, limit < 1 {
+                throw NASError(.invalidParams, "limit must be at least 1 (got \(limit)); leave it out to list every predictor", field: "limit")
+            }
+            return catalog.predictors(params)
         }
     }
 }

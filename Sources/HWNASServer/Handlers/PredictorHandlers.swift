@@ -81,7 +81,9 @@ extension Server {
                 guard neighbour == nil else {
                     throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
                 }
-                let bounds = try predictor.intervals(latency, level: level)
+                // A training GPU's spec gets that GPU's own held-out profile; any other spec the pooled one.
+                let device = (spec ?? predictor.deviceSpec).flatMap { HardwareGeneralizedTrainer(catalog: services.catalog).trainingDevice(matching: $0, of: predictor) }
+                let bounds = try predictor.intervals(latency, level: level, profile: predictor.errorProfile(device: device))
                 result.interval = level
                 result.lower = bounds.map(\.lower)
                 result.upper = bounds.map(\.upper)
@@ -161,11 +163,11 @@ extension Server {
 extension TrainedPredictor {
     /// Prediction intervals at `level` for predictions `latency` from the error profile; a
     /// clear -32602 for a level out of range or a predictor without a two-sided profile.
-    func intervals(_ latency: [Double], level: Double, field: String = "interval") throws(NASError) -> [(lower: Double, upper: Double)] {
+    func intervals(_ latency: [Double], level: Double, profile: ErrorProfile?, field: String = "interval") throws(NASError) -> [(lower: Double, upper: Double)] {
         guard level.isFinite, level >= 0.5, level <= 0.99 else {
             throw NASError(.invalidParams, "interval must be a level in [0.5, 0.99], got \(level)", field: field)
         }
-        guard let profile = errorProfile, profile.hasIntervals else {
+        guard let profile, profile.hasIntervals else {
             throw NASError(.invalidParams, "predictor '\(id)' has no two-sided error profile (defaults, `train` with ≥ 20 held-out samples, `finetune` and `adaptProxy` with ≥ 5 samples have one; a predictor saved before intervals existed needs retraining)", field: field)
         }
         var out: [(lower: Double, upper: Double)] = []

@@ -28,8 +28,15 @@ public struct InitializeResult: Codable, Sendable {
     public var searchSpaces: [SpaceSummary]
     /// Devices with shipped measurements.
     public var devices: [DeviceSummary]
-    /// Loaded predictors.
+    /// The first loaded predictors by id (at most `InitializeResult.predictorLimit`; all of
+    /// them when `predictorCount` is not larger): `hwnas/listPredictors` pages through the rest.
     public var predictors: [PredictorSummary]
+    /// How many predictors are loaded (in memory and saved in the state directory).
+    public var predictorCount: Int
+
+    /// Most predictors `initialize` lists, so that its answer does not grow with the state
+    /// directory.
+    public static let predictorLimit = 100
 
     /// Name and version.
     public struct ServerInfo: Codable, Sendable {

@@ -58,6 +58,8 @@ public struct AdaptationResult: Sendable {
     public var crossValidated: RegressionMetrics?
     /// Its out-of-fold error profile (for `predict` intervals and `search` confidence).
     public var errorProfile: ErrorProfile?
+    /// The out-of-fold residual summary the profile was built from.
+    public var fewSampleResiduals: FewSampleResiduals?
     /// Samples left out of every fit as gross outliers (`OutlierScreen` against the proxy).
     public var outliers: [SampleOutlier]
     /// What the caller should know: a fallback taken, a ranking worse than the raw proxy's.

@@ -100,10 +100,12 @@ public enum ProxyAdaptation {
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosenMethod,
                                          variant: variant, model: model, pool: pool)
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })
+        let residuals = FewSampleResiduals(predicted: oofChosen, actual: y, positions: try predictor.predict(archs))
         var result = AdaptationResult(
             predictor: predictor, srccBefore: rawSRCC, srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored,
             crossValidated: RegressionMetrics(predicted: oofChosen, actual: y),
-            errorProfile: ErrorProfile(fewSamplesPredicted: oofChosen, actual: y),
+            errorProfile: residuals.map { ErrorProfile(fewSamples: $0, table: .shipped(space: space.id, kind: "adaptProxy", for: $0)) },
+            fewSampleResiduals: residuals,
             outliers: zip(flagged, outlierPredictions).map {
                 SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)
             },

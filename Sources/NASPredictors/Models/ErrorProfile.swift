@@ -50,16 +50,8 @@ public struct ErrorProfile: Sendable, Equatable {
     /// freedom widened by √(1 + 1/k) (a prediction interval for one new cell). Empirical
     /// quantiles of 20 values cannot reach 0.99; this can. Nil with fewer than 5 usable pairs.
     public init?(fewSamplesPredicted predicted: [Double], actual: [Double]) {
-        let pairs = Self.ratios(predicted: predicted, actual: actual)
-        guard pairs.count >= 5 else { return nil }
-        let logs = pairs.map { log1p($0.r) }
-        let n = Double(logs.count)
-        let mean = logs.reduce(0, +) / n
-        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
-        let spread = sd * (1 + 1 / n).squareRoot()
-        self.levels = Self.levels
-        self.upper = [pairs[pairs.count - 1].p]
-        self.quantiles = [Self.levels.map { expm1(mean + StudentT.quantile($0, degreesOfFreedom: n - 1) * spread) }]
+        guard let r = FewSampleResiduals(predicted: predicted, actual: actual, positions: predicted) else { return nil }
+        self.init(fewSamples: r, table: nil)
     }
 
     /// Usable pairs sorted by prediction, with r = actual/predicted − 1.
@@ -153,6 +145,12 @@ extension TrainedPredictor {
     /// the predictor, if its training kept one.
     public var errorProfile: ErrorProfile? {
         notes[ErrorProfile.notesKey].flatMap { ErrorProfile(encoded: $0) }
+    }
+
+    /// The held-out profile of one training device of a hardware-generalized predictor
+    /// (`HardwareGeneralizedTrainer.trainingDevice(matching:of:)`), else `errorProfile`.
+    public func errorProfile(device: String?) -> ErrorProfile? {
+        device.flatMap { notes[HardwareGeneralizedTrainer.deviceProfilePrefix + $0] }.flatMap { ErrorProfile(encoded: $0) } ?? errorProfile
     }
 }
 

@@ -33,6 +33,7 @@ extension TrainedPredictor {
         let model = try tree(adapted.model)
         var notes = ["source": "adaptProxy", "proxy": base.id, "method": adapted.method.rawValue]
         if let profile = result?.errorProfile { notes[ErrorProfile.notesKey] = profile.encoded }
+        if let r = result?.fewSampleResiduals { notes[FewSampleResiduals.notesKey] = r.encoded }
         self.init(id: id, spaceID: base.spaceID, device: adapted.target, deviceSpec: base.deviceSpec, model: model,
                   metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil,
                                             trainCount: sampleCount - (result?.outliers.count ?? 0), testCount: 0,

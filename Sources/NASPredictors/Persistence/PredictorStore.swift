@@ -26,10 +26,11 @@ public final class PredictorStore: Sendable {
     }
 
     /// A store over `directory` (created when missing). Call `loadAll()` to list existing files.
+    /// `warn` hears of saved files found unreadable after start (on first use or listing).
     public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes,
-                readOnly: Bool = false) throws(NASError) {
+                readOnly: Bool = false, warn: @escaping @Sendable (NASError) -> Void = { _ in }) throws(NASError) {
         self.catalog = catalog
-        files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly)
+        files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly, warn: warn)
     }
 
     /// Lists every `*.hwnp` file of the directory (from the index; files not in it are read
@@ -54,8 +55,24 @@ public final class PredictorStore: Sendable {
         return p
     }
 
-    /// All predictors' summaries, sorted by id (no file is read).
+    /// All predictors' summaries, sorted by id (only files changed since they were indexed are read).
     public func list() -> [StoredPredictorSummary] { files.summaries().map(\.summary) }
+
+    /// One page of the listing sorted by id: at most `limit` predictors with an id after `after`
+    /// (nil: from the first), of `space` and `device` when given; `next` is the id to continue
+    /// after when more follow (nil at the end).
+    public func list(after: String?, limit: Int, space: String? = nil,
+                     device: String? = nil) -> (predictors: [StoredPredictorSummary], next: String?) {
+        let filter: ((StoredPredictorSummary) -> Bool)? = space == nil && device == nil ? nil : { p in
+            (space == nil || p.spaceID == space) && (device == nil || p.device == device)
+        }
+        let page = files.page(after: after, limit: limit, where: filter)
+        return (page.items.map(\.summary), page.next)
+    }
+
+    /// How many predictors are listed (in memory or saved; a saved file is counted before it is
+    /// first checked).
+    public var count: Int { files.count }
 
     /// Writes a predictor's file atomically; returns its path.
     @discardableResult

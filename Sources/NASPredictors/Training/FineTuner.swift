@@ -122,8 +122,10 @@ public enum FineTuner {
         var notes = ["base": request.base.id, "method": chosen, "seed": String(request.seed),
                      "metrics": "crossValidated: k-fold over the \(kept.count) samples kept"]
             .merging(request.base.notes.filter { $0.key == "blend" }) { a, _ in a }
-        if let o = oof, let profile = ErrorProfile(fewSamplesPredicted: o, actual: y) {
-            notes[ErrorProfile.notesKey] = profile.encoded
+        if let o = oof, let r = FewSampleResiduals(predicted: o, actual: y,
+                                                   positions: try model.predict(archs, space: space, encoding: enc, device: spec)) {
+            notes[FewSampleResiduals.notesKey] = r.encoded
+            notes[ErrorProfile.notesKey] = ErrorProfile(fewSamples: r, table: .shipped(space: space.id, kind: "finetune", for: r)).encoded
         }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
                                 metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: kept.count, testCount: 0,

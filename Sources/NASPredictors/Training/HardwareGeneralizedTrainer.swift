@@ -68,28 +68,51 @@ public struct HardwareGeneralizedTrainer: Sendable {
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
         var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
                      "recipe": PredictorTrainer.recipe]
-        if let profile = try heldOutProfile(fit, devices: devices, space: space) { notes[ErrorProfile.notesKey] = profile.encoded }
+        let profiles = try heldOutProfiles(fit, devices: devices, space: space)
+        if let profile = profiles.pooled { notes[ErrorProfile.notesKey] = profile.encoded }
+        for (name, profile) in profiles.perDevice { notes[Self.deviceProfilePrefix + name] = profile.encoded }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: bound, model: .hardware(fit.model),
                                 metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: nil, trainCount: fit.trainRows,
                                                           testCount: testCount, variant: "mlp-hw"),
                                 notes: notes)
     }
 
-    /// The error profile of the model on the rows of every training GPU it did not train on
-    /// (at most 3,000 per device, each at its own spec). A GPU outside the fixtures can err
-    /// more than this: its spec was never seen.
-    func heldOutProfile(_ fit: Fit, devices: [DeviceSpec], space: any SearchSpace) throws(NASError) -> ErrorProfile? {
-        var predicted: [Double] = [], actual: [Double] = []
+    /// Notes key prefix of a training GPU's own held-out profile (`errorProfile@<device>`).
+    public static let deviceProfilePrefix = "errorProfile@"
+
+    /// The error profiles of the model on the rows of the training GPUs it did not train on (at
+    /// most 3,000 per device, each at its own spec): pooled over every GPU (for a spec that is
+    /// none of them; a GPU outside the fixtures can err more than this, its spec never seen),
+    /// and per GPU (at most 8 bins; GPUs err differently: pooled, 2080ti_1's cells fell in the
+    /// 0.9 interval 81% of the time and titan_rtx_32's 97%).
+    func heldOutProfiles(_ fit: Fit, devices: [DeviceSpec], space: any SearchSpace) throws(NASError)
+        -> (pooled: ErrorProfile?, perDevice: [String: ErrorProfile]) {
+        var predicted: [Double] = [], actual: [Double] = [], perDevice: [String: ErrorProfile] = [:]
         let enc = ActiveOneHot(space: space)
         for d in devices {
             guard let test = fit.heldOut[d.name] else { continue }
             let n = min(3000, test.archs.count)
             let p = try LatencyModel.hardware(fit.model).predict(Array(test.archs.prefix(n)), space: space, encoding: enc,
                                                                  device: try spec(forDevice: d.name))
+            let a = Array(test.latency.prefix(n))
+            perDevice[d.name] = ErrorProfile(predicted: p, actual: a, maxBins: 8)
             predicted += p
-            actual += test.latency.prefix(n)
+            actual += a
         }
-        return ErrorProfile(predicted: predicted, actual: actual)
+        return (ErrorProfile(predicted: predicted, actual: actual), perDevice)
+    }
+
+    /// The training GPU (of `predictor`'s `notes["devices"]`) whose spec and batch are `spec`'s,
+    /// if any: its own held-out profile then answers for `predict`'s intervals.
+    public func trainingDevice(matching spec: [String: Double], of predictor: TrainedPredictor) -> String? {
+        let names = predictor.notes["devices"]?.split(separator: ",").map(String.init) ?? []
+        return names.first { name in
+            guard predictor.notes[Self.deviceProfilePrefix + name] != nil, let v = try? self.spec(forDevice: name) else { return false }
+            return (DeviceSpec.specColumns + ["batch"]).allSatisfy { key in
+                guard let a = v[key], let b = spec[key] else { return false }
+                return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
+            }
+        }
     }
 
     /// The network settings for the hardware model: the default MLP with a shorter budget

@@ -377,6 +377,17 @@ class HwnasClient:
     # -- one method per RPC (params as keyword arguments, see protocol/PROTOCOL.md) --------
     def list_devices(self, **p): return self.call("hwnas/listDevices", p)
     def list_predictors(self, **p): return self.call("hwnas/listPredictors", p)
+
+    def iter_predictors(self, page=500, **p):
+        """Every predictor (of `space`/`device` when given), sorted by id, fetched `page` at a time
+        (`hwnas/listPredictors` with `limit` and `after`): for state directories with thousands."""
+        after = None
+        while True:
+            r = self.call("hwnas/listPredictors", dict(p, limit=page, **({"after": after} if after else {})))
+            yield from r.get("predictors", [])
+            after = r.get("next")
+            if not after:
+                return
     def space_info(self, space): return self.call("hwnas/spaceInfo", {"space": space})
     def sample(self, **p): return self.call("hwnas/sample", p)
     def encode(self, **p): return self.call("encode", p)

@@ -105,8 +105,9 @@ def _predictors(r, params):
                      info.get("heldOutRMSE", ""), info.get("heldOutSpearman", "")])
     if not rows:
         return ["no trained predictors (train one with `hwnas train`, or use --device: its default predictor is trained on first use)"]
+    more = [f"  more follow: hwnas predictors --after {r['next']} (with --limit) lists the next page"] if r.get("next") else []
     return [f"{len(rows)} predictors:", table(rows, ["id", "space", "device", "model", "held-out RMSE ms", "Spearman"]),
-            "  RMSE: root-mean-square error of the predicted latency on held-out measurements"]
+            "  RMSE: root-mean-square error of the predicted latency on held-out measurements"] + more
 
 
 _METRICS = [("rmse", "RMSE (ms)"), ("mape", "MAPE (%)"), ("spearman", "Spearman rank correlation"),
@@ -149,7 +150,7 @@ def _suggest(r, params):
         lines.append(f"  why: {r['reason']}")
     if r.get("expectedSRCC") is not None:
         lines.append(f"  expected Spearman of the adapted predictor: {r['expectedSRCC']:.3f} "
-                     "(simulated on held-out fixture devices; optimistic on a truly new device)")
+                     "(simulated: fixture devices in turn as the new one, without their twins; a typical level, ±0.1 on one device)")
     best = r.get("bestProxy")
     if isinstance(best, dict) and best.get("proxy"):
         lines.append(f"  closest proxy so far: {best['proxy']}")
@@ -192,7 +193,7 @@ def _info(r, params):
     rows = [[s["id"], s.get("size", ""), s.get("summary", "")] for s in r.get("searchSpaces", [])]
     return [f"{info.get('name', 'hwnasd')} {info.get('version', '')}, protocol {r.get('protocolVersion', '')}",
             "search spaces:", table(rows, ["id", "architectures", "what"], align=["<", ">", "<"]),
-            f"{len(r.get('devices', []))} measured devices (hwnas devices), {len(r.get('predictors', []))} trained "
+            f"{len(r.get('devices', []))} measured devices (hwnas devices), {r.get('predictorCount', len(r.get('predictors', [])))} trained "
             f"predictors (hwnas predictors), {len(r.get('methods', []))} methods (protocol/PROTOCOL.md)"]
 
 

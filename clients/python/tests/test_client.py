@@ -21,6 +21,7 @@ def test_initialize_lists_spaces_devices_methods(client):
     assert {"nb201", "fbnet", "ofa_mbv3"} <= {s["id"] for s in info["searchSpaces"]}
     assert any(d["name"] == "pixel3" for d in info["devices"])
     assert "encode" in info["methods"]
+    assert info["predictorCount"] == len(info["predictors"]) == 0
 
 
 def test_encode_sample_space_info(client):
@@ -239,6 +240,9 @@ def test_predictor_wrappers(client):
     # MAPE is in percent on the wire: every sample measured at twice the prediction is 50 (%).
     doubled = [{"arch": a, "latency_ms": 2 * y} for a, y in zip(archs, plain["latency_ms"])]
     assert client.evaluate(predictor="lut-px3", samples=doubled)["metrics"]["mape"] == pytest.approx(50)
+    # Pages of listPredictors, sorted by id (iter_predictors follows `next`).
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3b", save=False)
+    assert [p["id"] for p in client.iter_predictors(page=1, device="pixel3")] == ["lut-px3", "lut-px3b"]
     path = client.save("lut-px3")["path"]
     assert os.path.exists(path)
     assert client.delete_predictor("lut-px3") == {"predictor": "lut-px3", "deleted": True}
