@@ -36,11 +36,14 @@ public enum MLPTrainer {
     ///
     /// - `threads`: the most threads one GEMM is split across (its output columns: the result
     ///   does not depend on it); 1 when the caller trains several networks side by side.
+    /// - `share`: when given, the threads are re-read from it every epoch instead (networks
+    ///   trained side by side: one that ends gives its threads to the others).
     ///
     /// Deterministic per `config.seed`: the same inputs give bit-identical weights.
     public static func train(x: FloatMatrix, y: [Float], validation: (FloatMatrix, [Float])?,
                              config: MLPTrainingConfig, initial: MLP?,
-                             control: JobControl, threads: Int = Kernels.defaultThreads) throws(NASError) -> (MLP, TrainingHistory) {
+                             control: JobControl, threads: Int = Kernels.defaultThreads,
+                             share: ThreadShare? = nil) throws(NASError) -> (MLP, TrainingHistory) {
         try validate(x: x, y: y, validation: validation, config: config, initial: initial)
         var rng = SeededGenerator(seed: config.seed)
         let initSeed = rng.next()
@@ -67,7 +70,7 @@ public enum MLPTrainer {
 
         let n = trainX.rows
         let batch = min(config.batchSize, n)
-        let ws = MLPTrainingWorkspace(network: start, batchCapacity: max(batch, 1), threads: max(1, threads))
+        let ws = MLPTrainingWorkspace(network: start, batchCapacity: max(batch, 1), threads: max(1, share?.threadsEach ?? threads))
         let frozen = config.frozenLayers
         let trainable = ws.weightOffsets[frozen]..<ws.parameterCount
         var adam = Adam(parameterCount: ws.parameterCount, learningRate: Float(config.learningRate),
@@ -85,6 +88,7 @@ public enum MLPTrainer {
                 for epoch in 1...config.maxEpochs {
                     try control.checkCancelled()
                     order.seededShuffle(using: &batchRng)
+                    if let share { ws.threads = share.threadsEach }
                     var sse = 0.0
                     var b = 0
                     var batchIndex = 0
@@ -93,7 +97,7 @@ public enum MLPTrainer {
                         ws.gather(x: px.baseAddress!, y: py.baseAddress!, indices: order[b..<(b + rows)])
                         ws.forward(rows: rows, params: ws.parameters)
                         sse += ws.backward(rows: rows, frozen: frozen)
-                        adam.update(ws.parameters, gradients: ws.gradients, range: trainable)
+                        adam.update(ws.parameters, gradients: ws.gradients, range: trainable, threads: ws.threads)
                         b += rows
                         batchIndex += 1
                         if batchIndex % 50 == 0 { try control.checkCancelled() }

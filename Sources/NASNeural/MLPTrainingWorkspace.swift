@@ -7,7 +7,8 @@ final class MLPTrainingWorkspace {
     let sizes: [Int]
     let layerCount: Int
     let batchCapacity: Int
-    let threads: Int
+    /// Threads a large GEMM or Adam step is split across (may change between steps: results do not depend on it).
+    var threads: Int
     let parameterCount: Int
     let weightOffsets: [Int]
     let biasOffsets: [Int]

@@ -61,18 +61,20 @@ public struct NeuralRegressor: Sendable, Equatable {
     }
 
     /// Trains a regressor: fits the normalization on `y` (or keeps `initial`'s when fine-tuning),
-    /// then runs `MLPTrainer` with early stopping on `validation` (or the config's split).
+    /// then runs `MLPTrainer` with early stopping on `validation` (or the config's split);
+    /// `threads` and `share` as `MLPTrainer.train`'s.
     public static func train(x: FloatMatrix, y: [Double], validation: (FloatMatrix, [Double])?,
                              transform: TargetTransform, config: MLPTrainingConfig,
                              initial: NeuralRegressor? = nil, control: JobControl,
-                             threads: Int = Kernels.defaultThreads) throws(NASError) -> (NeuralRegressor, TrainingHistory) {
+                             threads: Int = Kernels.defaultThreads,
+                             share: ThreadShare? = nil) throws(NASError) -> (NeuralRegressor, TrainingHistory) {
         let norm = initial.map { ($0.mean, $0.std) } ?? normalization(of: y, transform: transform)
         var shell = NeuralRegressor(network: initial?.network ?? MLP(layerSizes: [x.cols] + config.hidden + [1], seed: config.seed),
                                     transform: initial?.transform ?? transform, mean: norm.0, std: norm.1)
         let z = y.map { shell.normalize($0) }
         let val = validation.map { ($0.0, $0.1.map { shell.normalize($0) }) }
         let (net, history) = try MLPTrainer.train(x: x, y: z, validation: val, config: config,
-                                                  initial: initial?.network, control: control, threads: threads)
+                                                  initial: initial?.network, control: control, threads: threads, share: share)
         shell.network = net
         return (shell, history)
     }

@@ -12,13 +12,29 @@ import NASSearch
 import NASSpaces
 import Synchronization
 
-/// A job control counting the MLP epochs reported through it (all networks together).
+/// A job control counting the MLP epochs reported through it (all networks together, and per
+/// network named by a trailing "(name)" in the message: `auto`'s candidates train side by side,
+/// so the longer one bounds the wall time).
 private final class EpochCounter: Sendable {
     let epochs = Atomic<Int>(0)
+    let perNetwork = Mutex<[String: Int]>([:])
     var control: JobControl {
-        JobControl(onProgress: { [self] r in if r.values["epoch"] != nil { epochs.add(1, ordering: .relaxed) } })
+        JobControl(onProgress: { [self] r in
+            guard r.values["epoch"] != nil else { return }
+            epochs.add(1, ordering: .relaxed)
+            if let m = r.message, m.hasSuffix(")"), let open = m.lastIndex(of: "(") {
+                let name = String(m[m.index(after: open)..<m.index(before: m.endIndex)])
+                perNetwork.withLock { $0[name, default: 0] += 1 }
+            }
+        })
     }
     var count: Int { epochs.load(ordering: .relaxed) }
+    /// ": mlp 150, lut+mlp 59" when more than one network reported, else "".
+    var split: String {
+        let counts = perNetwork.withLock { $0 }
+        guard counts.count > 1 else { return "" }
+        return ": " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
 }
 
 /// User + system CPU seconds of this process so far.
@@ -92,7 +108,7 @@ func runFirstCallRows(catalog: DataCatalog, defaults: [(String, String)], hardwa
         let p = try PredictorTrainer(catalog: catalog).train(request, control: counter.control)
         let s = seconds(ContinuousClock.now - t0), cpu = benchCPUSeconds() - cpu0
         let m = p.metrics.heldOut
-        print("| default predictor \(space)/\(device) | \(f(s, 2)) (\(f(cpu, 2))) | \(p.metrics.trainCount) | \(m.map { f($0.rmse, 4) } ?? "–") ms | \(m.map { f($0.spearman, 4) } ?? "–") | \(p.metrics.variant) (\(counter.count) epochs in all) | \(f(benchPeakRSSMiB(), 0)) MiB | ≤ 1 s |")
+        print("| default predictor \(space)/\(device) | \(f(s, 2)) (\(f(cpu, 2))) | \(p.metrics.trainCount) | \(m.map { f($0.rmse, 4) } ?? "–") ms | \(m.map { f($0.spearman, 4) } ?? "–") | \(p.metrics.variant) (\(counter.count) epochs in all\(counter.split)) | \(f(benchPeakRSSMiB(), 0)) MiB | ≤ 1 s |")
     }
     for space in hardwareSpaces {
         let trainer = HardwareGeneralizedTrainer(catalog: catalog)

@@ -136,6 +136,45 @@ final class MLPKernelTests: XCTestCase {
         XCTAssertEqual(adam.step, 1)
     }
 
+    /// The AVX2 Adam step's vector lanes give the bits of its scalar tail (one element per call
+    /// runs the tail only), moments flushed below 1e-30 included; and a threaded update the
+    /// bits of a single-threaded one.
+    func testAdamVectorLanesMatchScalarTailAndThreadedUpdate() {
+        var rng = SeededGenerator(seed: 7)
+        let n = 1003
+        let g0 = (0..<n).map { i -> Float in i % 17 == 0 ? 1e-32 : Float(rng.nextDouble() * 2 - 1) }
+        let p0 = randomArray(n, &rng), v0 = randomArray(n, &rng).map { $0 * $0 * 1e-3 }
+        let m0 = (0..<n).map { i -> Float in i % 13 == 0 ? 0 : Float(rng.nextDouble() * 0.2 - 0.1) }
+        func run(_ chunk: Int) -> [[UInt32]] {
+            var (p, g, m, v) = (p0, g0, m0, v0)
+            p.withUnsafeMutableBufferPointer { pp in g.withUnsafeMutableBufferPointer { pg in
+                m.withUnsafeMutableBufferPointer { pm in v.withUnsafeMutableBufferPointer { pv in
+                    for o in stride(from: 0, to: n, by: chunk) {
+                        Kernels.adamStep(count: min(chunk, n - o), parameters: pp.baseAddress! + o, gradients: pg.baseAddress! + o,
+                                         m: pm.baseAddress! + o, v: pv.baseAddress! + o, learningRate: 1e-3, beta1: 0.9,
+                                         beta2: 0.999, epsilon: 1e-8, step: 3, weightDecay: 0.01)
+                    }
+                } }
+            } }
+            return [p, m, v].map { $0.map(\.bitPattern) }
+        }
+        XCTAssertEqual(run(n), run(1))
+
+        let count = Adam.parallelCount + 5
+        func update(threads: Int) -> [Float] {
+            var r = SeededGenerator(seed: 8)
+            var p = randomArray(count, &r), g = randomArray(count, &r)
+            var adam = Adam(parameterCount: count, learningRate: 1e-3, weightDecay: 0.01)
+            p.withUnsafeMutableBufferPointer { pp in
+                g.withUnsafeMutableBufferPointer { pg in
+                    for _ in 0..<2 { adam.update(pp.baseAddress!, gradients: pg.baseAddress!, range: 3..<count, threads: threads) }
+                }
+            }
+            return p
+        }
+        XCTAssertEqual(update(threads: 2).map(\.bitPattern), update(threads: 1).map(\.bitPattern))
+    }
+
     private func reluBackwardHelper(_ a: UnsafeBufferPointer<Float>, _ d: UnsafeMutableBufferPointer<Float>) {
         Kernels.reluBackward(count: a.count, activation: a.baseAddress!, gradient: d.baseAddress!)
     }

@@ -84,6 +84,21 @@ final class MLPTrainerTests: XCTestCase {
         XCTAssertEqual(side[0], one)
         config.seed = 1
         XCTAssertEqual(side[1], try MLPTrainer.train(x: x, y: y, validation: nil, config: config, initial: nil, control: .none).0)
+
+        // Side by side on a shared budget: the network still training when the other ends takes
+        // both threads from its next epoch on, with the same weights.
+        let share = ThreadShare(total: 2, jobs: 2)
+        var long = config
+        long.seed = 0
+        long.maxEpochs = 4
+        let shared = try Kernels.concurrently(2, threads: 2) { (i: Int) throws(NASError) -> MLP in
+            defer { share.finished() }
+            var c = long
+            if i == 1 { c.maxEpochs = 1 }
+            return try MLPTrainer.train(x: x, y: y, validation: nil, config: c, initial: nil, control: .none, share: share).0
+        }
+        XCTAssertEqual(share.threadsEach, 2)
+        XCTAssertEqual(shared[0], try MLPTrainer.train(x: x, y: y, validation: nil, config: long, initial: nil, control: .none, threads: 1).0)
     }
 
     func testFineTuningFromBaseBeatsScratchWithTwentySamples() throws {

@@ -238,16 +238,18 @@ public struct PredictorTrainer: Sendable {
         let lutFit = lut.predict(xFit), lutVal = lut.predict(xVal)
         let resFit = (0..<fitY.count).map { fitY[$0] - lutFit[$0] }
         let resVal = (0..<valY.count).map { valY[$0] - lutVal[$0] }
-        // The two networks train side by side, one core each: the same weights as one after the
-        // other with both cores per GEMM (its split does not change a result), in about half the time.
+        // The two networks train side by side, one core each, and the one that stops first hands
+        // its core to the other: the same weights as one after the other with both cores per GEMM
+        // (its split does not change a result), in about half the time.
         let sideBySide = Kernels.defaultThreads >= 2
-        let threads = sideBySide ? 1 : Kernels.defaultThreads
+        let share = ThreadShare(total: Kernels.defaultThreads, jobs: sideBySide ? 2 : 1)
         let nets = try Kernels.concurrently(2, threads: sideBySide ? 2 : 1) { (i: Int) throws(NASError) -> NeuralRegressor in
-            i == 0
+            defer { if sideBySide { share.finished() } }
+            return i == 0
                 ? try NeuralRegressor.train(x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized,
-                                            config: config, control: control.labelled("(mlp)"), threads: threads).0
+                                            config: config, control: control.labelled("(mlp)"), share: share).0
                 : try NeuralRegressor.train(x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized,
-                                            config: config, control: control.labelled("(lut+mlp)"), threads: threads).0
+                                            config: config, control: control.labelled("(lut+mlp)"), share: share).0
         }
         let mlp = nets[0], res = nets[1]
         // Shrink the residual towards 0 by the weight (of 0.25...1) that validates best: the LUT is
