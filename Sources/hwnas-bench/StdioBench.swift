@@ -10,7 +10,7 @@
 //    see `bigPredictSpaces`): end to end, with `latency_ms` (JSON numbers) out, then with
 //    `output: "f32-base64"`; beside it, in this process on the same request and the same saved
 //    predictor: the request parser (parse + decode, MB/s), resolve (archs/s) and the engine alone
-//    (`TrainedPredictor.predict` on resolved archs), which bounds the end-to-end rate.
+//    (`TrainedPredictor.predict(validated:)` on resolved archs), which bounds the end-to-end rate.
 // The binary defaults to `.build/release/hwnasd` (build it with `swift build -c release --product hwnasd`).
 import Foundation
 import HWNASServer
@@ -178,7 +178,7 @@ func runStdioBench(arguments: [String]) throws {
         bigRows[k].resolve = try bestSeconds(3) { archs = try ArchitectureInput.resolve(request!.archs, in: sp) }
         let predictor = try services.predictors.defaultPredictor(space: sp.id, device: bigRows[k].device)
         bigRows[k].kind = predictor.kind
-        bigRows[k].engine = try bestSeconds(3) { _ = try predictor.predict(archs: archs) }
+        bigRows[k].engine = try bestSeconds(3) { _ = try predictor.predict(validated: archs) }
     }
 
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
@@ -199,7 +199,7 @@ func runStdioBench(arguments: [String]) throws {
         md += "| \(name) | \(String(format: "%.2f", benchQuantile(xs, 0.5))) ms | \(String(format: "%.2f", benchQuantile(xs, 0.9))) ms |\n"
     }
     md += "\n## predict of 100,000 archs, arch strings in (best of 3)\n\n"
-    md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (JSON parse + decode into `PredictRequest`), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict` on resolved archs).\n\n"
+    md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (JSON parse + decode into `PredictRequest`), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict(validated:)` on the resolved archs, as the daemon calls it).\n\n"
     md += "| space | device | predictor | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s | parser MB/s | resolve archs/s | engine archs/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
     func rate(_ t: Double) -> String { "\(Int(1e5 / t / 1000))k" }
     for r in bigRows {

@@ -35,6 +35,7 @@ final class PredictInputTests: XCTestCase {
                                          model: .flops(FLOPsModel(intercept: 1, slopePerMMAC: 0.01)),
                                          metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: 0, testCount: 0, variant: "flops"))
         let whole = try predictor.predict(archs: archs)
+        XCTAssertEqual(try predictor.predict(validated: archs), whole)
         for chunk in [1, 3, 8, 100] {
             let (latency, marks) = try predictInChunks(inputs, predictor: predictor, space: space, spec: nil, job: .none, chunk: chunk)
             XCTAssertEqual(latency, whole, "chunk \(chunk)")
@@ -53,6 +54,23 @@ final class PredictInputTests: XCTestCase {
         XCTAssertThrowsError(try resolveConcurrently(broken[...], in: space)) { XCTAssertEqual(($0 as! NASError).field, "archs[4600]", "\($0)") }
         XCTAssertThrowsError(try predictInChunks(inputs + [.text("|bad~0|")], predictor: predictor, space: space, spec: nil, job: .none, chunk: 3)) {
             XCTAssertEqual(($0 as! NASError).field, "archs[8]", "\($0)")
+        }
+    }
+
+    /// A big list of op-list strings (the two-thread resolve) with a near-miss token in the middle:
+    /// the same architectures as one at a time, and the bad one's index and explanation.
+    func testBigOpListResolveKeepsTheFirstErrorsIndex() throws {
+        let space = ProxylessSpace()
+        let archs = space.sample(count: 9000, seed: 2)
+        var inputs = archs.map { ArchitectureInput.text(space.format($0)) }
+        XCTAssertEqual(try resolveConcurrently(inputs[...], in: space), archs)
+        inputs[6001] = .text(space.format(archs[6001]).replacingOccurrences(of: "MBConv", with: "MBConw"))
+        inputs[7000] = .text("zero")
+        XCTAssertThrowsError(try resolveConcurrently(inputs[...], in: space)) { e in
+            let error = e as! NASError
+            XCTAssertEqual(error.field, "archs[6001].layer 0", "\(e)")
+            XCTAssertEqual(error.kind, .invalidArchitecture, "\(e)")
+            XCTAssert(error.message.contains("unknown op"), "\(e)")
         }
     }
 }

@@ -82,6 +82,9 @@ final class RoundTripTests: XCTestCase {
         for a in p.sample(count: 50, seed: 3) {
             XCTAssertEqual(try p.parse(a.genes.map { ProxylessSpace.shortOps[Int($0)] }.joined(separator: "-")), a)
         }
+        // A token with a name's length, first and last byte but another middle is still unknown.
+        let near = Array(repeating: "3x9_MBConv3", count: 21).joined(separator: "-")
+        XCTAssertThrowsError(try p.parse(near)) { XCTAssert("\($0)".contains("unknown op '3x9_MBConv3'"), "\($0)") }
         let f = FBNetSpace()
         for a in f.sample(count: 50, seed: 3) {
             XCTAssertEqual(try f.parse(f.formatNames(a)), a)

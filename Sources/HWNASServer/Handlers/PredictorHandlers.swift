@@ -196,7 +196,7 @@ func predictInChunks(_ inputs: [ArchitectureInput], predictor: TrainedPredictor,
         try job.checkCancelled()
         let end = min(inputs.count, start + chunk)
         let archs = try resolveConcurrently(inputs[start..<end], in: space)
-        var part = try predictor.predict(archs: archs, spec: spec)
+        var part = try predictor.predict(validated: archs, spec: spec)
         if let measured { NearestGPUModel.overlay(&part, archs: archs, lookup: measured) }
         latency += part
         for (k, a) in archs.enumerated() where space.isDegenerate(a) { degenerate.append(start + k) }

@@ -79,6 +79,16 @@ public struct TrainedPredictor: Sendable, Equatable {
         for (i, a) in archs.enumerated() {
             do { try space.validate(a) } catch { throw error.inField("archs[\(i)]") }
         }
+        return try predict(validated: archs, space: space, spec: spec)
+    }
+
+    /// `predict(archs:spec:)` of architectures already validated in this predictor's space
+    /// (`ArchitectureInput.resolve` validates), without checking them again: the same values.
+    public func predict(validated archs: [Architecture], spec: [String: Double]? = nil) throws(NASError) -> [Double] {
+        try predict(validated: archs, space: try SpaceRegistry.space(spaceID), spec: spec)
+    }
+
+    private func predict(validated archs: [Architecture], space: any SearchSpace, spec: [String: Double]?) throws(NASError) -> [Double] {
         let v = try model.predict(archs, space: space, encoding: ActiveOneHot(space: space), device: spec ?? deviceSpec)
         guard let floor = notes[Self.floorKey].flatMap(Double.init), floor > 0 else { return v }
         return v.map { max($0, floor) }
