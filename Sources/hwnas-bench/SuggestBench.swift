@@ -1,5 +1,6 @@
 // `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
-//                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]`
+//                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]
+//                      [--adaptation proxy|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]`
 //
 // Which architectures to measure on a new device (issue 16). Each fixture device with at least
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
@@ -10,6 +11,10 @@
 // in ms). Picks: (a) `suggestSamples`' criteria (the default one first), (b) HELP's 10
 // reference architectures (k = 10, where the device measured them all), (c) random (mean over
 // seeds). Degenerate NB201 cells are left out of candidates and test sets alike.
+// `--adaptation` swaps the adaptation for an experiment (the same for every pick set; the
+// estimate is then not computed): `proxy` (default, `adaptFromPool`), `proxy-topN` (the mean
+// of adaptProxy auto with each of the N closest members as proxy), `adapt` (`FewShotAdaptation`,
+// base chosen by it), `adapt-closest` (the same with the closest member as base).
 // `moreSamples` is checked against what twice the samples actually gave (random picks).
 import Foundation
 import NASCore
@@ -31,10 +36,16 @@ func runSuggestBench(arguments: [String]) throws {
             return c
         }
     let testArchs = Int(benchOption(arguments, "--test-archs") ?? "") ?? (quick ? 2000 : 0)
+    let adaptation = benchOption(arguments, "--adaptation") ?? "proxy"
+    guard ["proxy", "adapt", "adapt-closest"].contains(adaptation) || (adaptation.hasPrefix("proxy-top") && Int(adaptation.dropFirst(9)).map { $0 >= 1 } == true) else {
+        throw NASError(.invalidParams, "unknown --adaptation \(adaptation) (proxy, proxy-topN, adapt, adapt-closest)")
+    }
+    let cvRepeats = Int(benchOption(arguments, "--cv-repeats") ?? "") ?? FewShotAdaptation.defaultCVRepeats
     let emit = NewDeviceScenario.emit
     let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
     emit("# hwnas-bench suggest\n")
     emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
+    if adaptation != "proxy" { emit("Adaptation for this run: `--adaptation \(adaptation)` (not the default path; see the source's header).\n") }
     emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
@@ -82,12 +93,41 @@ func runSuggestBench(arguments: [String]) throws {
             var testOrder = Array(archs.indices)
             var rng = SeededGenerator(seed: 0x7E57)
             testOrder.seededShuffle(using: &rng)
-            func score(_ picks: [Int], seed: UInt64) throws -> (srcc: Double, rmse: Double, result: AdaptationResult) {
+            func score(_ picks: [Int], seed: UInt64) throws -> (srcc: Double, rmse: Double, result: AdaptationResult?) {
                 let taken = Set(picks)
                 var test = testOrder.filter { !taken.contains($0) }
                 if testArchs > 0 { test = Array(test.prefix(testArchs)) }
-                let r = try SampleSuggester.adaptFromPool(members, samples: picks.map { LatencySample(arch: archs[$0], latencyMs: lat[$0]) }, seed: seed)
-                let pred = try r.predictor.predict(test.map { archs[$0] })
+                let samples = picks.map { LatencySample(arch: archs[$0], latencyMs: lat[$0]) }
+                let pred: [Double], r: AdaptationResult?
+                switch adaptation {
+                case "proxy":
+                    r = try SampleSuggester.adaptFromPool(members, samples: samples, seed: seed)
+                    pred = try r!.predictor.predict(test.map { archs[$0] })
+                case let a where a.hasPrefix("proxy-top"):
+                    // Ensemble: adaptProxy with each of the n closest members as proxy, ms averaged.
+                    let n = Int(a.dropFirst("proxy-top".count))!
+                    var rest = members, sum = [Double](repeating: 0, count: test.count)
+                    var first: AdaptationResult?
+                    for _ in 0..<n {
+                        let m = rest.remove(at: try SampleSuggester.closestMember(rest, samples: samples))
+                        let one = try ProxyAdaptation.adapt(proxy: m, targetName: t, samples: samples,
+                                                            pool: members.filter { $0.name != m.name }, seed: seed)
+                        first = first ?? one
+                        let p = try one.predictor.predict(test.map { archs[$0] })
+                        for i in sum.indices { sum[i] += p[i] / Double(n) }
+                    }
+                    r = first
+                    pred = sum
+                default:
+                    var base: TrainedPredictor?, pool = members
+                    if adaptation == "adapt-closest" {
+                        base = try pool.remove(at: SampleSuggester.closestMember(members, samples: samples)).asPredictor()
+                    }
+                    let o = try FewShotAdaptation.adapt(base: base, pool: pool, samples: samples, targetName: t, id: "bench", seed: seed,
+                                                        cvRepeats: cvRepeats)
+                    r = nil
+                    pred = try o.predictor.predict(archs: test.map { archs[$0] })
+                }
                 let actual = test.map { lat[$0] }
                 return (RankCorrelation.spearman(pred, actual), RegressionMetrics(predicted: pred, actual: actual).rmse, r)
             }
@@ -102,12 +142,12 @@ func runSuggestBench(arguments: [String]) throws {
                 var crit: [Double] = [], critR: [Double] = []
                 for (ci, c) in criteria.enumerated() {
                     let s = try SampleSuggester.suggest(space: space, candidates: archs, proxies: members, count: k, criterion: c,
-                                                        seed: 0, estimate: ci == 0 && k == 10)
+                                                        seed: 0, estimate: ci == 0 && k == 10 && adaptation == "proxy")
                     let idx = s.archs.map { a in archs.firstIndex(of: a)! }
                     let sc = try score(idx, seed: 0)
                     if arguments.contains("--verbose") {
                         let dead = idx.filter { !SampleSuggester.runsEveryOperation(archs[$0], space: space) }.count
-                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name), \(dead) picks with dead ops; variant \(sc.result.predictor.variant); cv \(f(sc.result.srccAfter)); outliers \(sc.result.outliers.count); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) proxy \((sc.result?.predictor.proxy.name ?? "-")), \(dead) picks with dead ops; variant \(sc.result?.predictor.variant ?? "-"); cv \(f(sc.result?.srccAfter ?? .nan)); outliers \(sc.result?.outliers.count ?? 0); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
                     }
                     crit.append(sc.srcc)
                     critR.append(sc.rmse)
@@ -118,11 +158,11 @@ func runSuggestBench(arguments: [String]) throws {
                     let sc = try score(randomPicks(k, seed), seed: UInt64(seed))
                     draws.append(sc.srcc)
                     if arguments.contains("--verbose") {
-                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)) proxy \(sc.result.predictor.proxy.name); variant \(sc.result.predictor.variant.prefix(80)); cv \(f(sc.result.srccAfter))")
+                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)) proxy \((sc.result?.predictor.proxy.name ?? "-")); variant \(sc.result?.predictor.variant.prefix(80) ?? "-"); cv \(f(sc.result?.srccAfter ?? .nan))")
                     }
                     rs += sc.srcc / Double(seeds)
                     rr += sc.rmse / Double(seeds)
-                    if k == 10 || k == 20, let m = sc.result.moreSamples {
+                    if k == 10 || k == 20, let m = sc.result?.moreSamples {
                         let twice = try score(randomPicks(2 * k, seed), seed: UInt64(seed))
                         more.append((t, k, m.currentSRCC, m.expectedSRCC, m.curveSRCC, sc.srcc, twice.srcc))
                     }

@@ -192,15 +192,22 @@ public enum SampleSuggester {
     /// with the samples' (`closeness`) and, as pool, the other members.
     public static func adaptFromPool(_ pool: [ProxyLatencyModel], samples: [LatencySample], seed: UInt64,
                                      control: JobControl = .none) throws(NASError) -> AdaptationResult {
+        let best = pool[try closestMember(pool, samples: samples)]
+        return try ProxyAdaptation.adapt(proxy: best, targetName: "new-device", samples: samples,
+                                         pool: pool.filter { $0.name != best.name }, seed: seed, control: control)
+    }
+
+    /// The index of the member of `pool` whose log-latencies correlate best with the samples'
+    /// (`closeness`; the first on ties).
+    public static func closestMember(_ pool: [ProxyLatencyModel], samples: [LatencySample]) throws(NASError) -> Int {
         guard !pool.isEmpty else { throw NASError(.invalidParams, "no proxies", field: "proxies") }
         let logY = samples.map { log(max($0.latencyMs, 1e-9)) }
-        var best = (proxy: pool[0], fit: -Double.infinity)
-        for m in pool {
+        var best = (index: 0, fit: -Double.infinity)
+        for (i, m) in pool.enumerated() {
             let r = closeness(try m.predict(samples.map(\.arch)), logY)
-            if r > best.fit { best = (m, r) }
+            if r > best.fit { best = (i, r) }
         }
-        return try ProxyAdaptation.adapt(proxy: best.proxy, targetName: "new-device", samples: samples,
-                                         pool: pool.filter { $0.name != best.proxy.name }, seed: seed, control: control)
+        return best.index
     }
 }
 
