@@ -1,4 +1,4 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfah] [--devices a,b]
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAh] [--devices a,b]
 //                        [--bins N] [--write-tables FILE]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
@@ -8,7 +8,10 @@
 // - f/a, fine-tuned and adapted predictors from 20 samples of the device (base: the device that
 //   ranks it best), `--seeds` draws per device: the Student-t profile, and the profile calibrated
 //   by a `FewSampleIntervalTable` computed from the OTHER devices' draws (leave-device-out);
-//   `--write-tables` writes the tables of all devices' draws as `FewSampleIntervalTables.swift`;
+// - A, `adapt` (`FewShotAdaptation.adapt`, base chosen from the fixture pool minus the device) from
+//   20 samples, judged the same way with its own leave-device-out table;
+//   `--write-tables` writes the tables of all devices' draws as `FewSampleIntervalTables.swift`
+//   (the kinds not run keep the tables shipped now);
 // - h, the hardware-generalized model: per GPU, its own held-out profile (split-half) and the
 //   profile of the OTHER GPUs' held-out cells judged on this GPU's held-out cells.
 import Foundation
@@ -19,7 +22,7 @@ func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     let levels = [0.8, 0.9, 0.95]
-    let sections = Set(benchOption(arguments, "--sections") ?? "dfah")
+    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAh")
     let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
     let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
     let sampleCount = 20
@@ -77,28 +80,36 @@ func runIntervalsBench(arguments: [String]) throws {
     }
     // Fits on a few samples: every draw's cross-validated residual summary and its held-out
     // cells; then each device judged with a table calibrated on the OTHER devices only.
-    struct Draw { let residuals: FewSampleResiduals; let pred: [Double]; let actual: [Double]; let live: [Bool] }
-    var tables: [String: FewSampleIntervalTable] = [:]
-    for kind in ["finetune", "adaptProxy"] where sections.contains(kind == "finetune" ? "f" : "a") {
+    struct Draw { let residuals: FewSampleResiduals; let pred: [Double]; let actual: [Double]; let live: [Bool]; let base: String }
+    var tables = FewSampleIntervalTable.allShipped
+    let kinds: [(kind: String, section: Character)] = [("finetune", "f"), ("adaptProxy", "a"), (FewShotAdaptation.intervalKind, "A")]
+    for (kind, _) in kinds.filter({ sections.contains($0.section) }) {
         var draws: [String: [Draw]] = [:], fitSeconds: [Double] = [], addedSeconds: [Double] = []
         for d in devices {
-            let base = s.base(for: d)
+            var base = s.base(for: d)
             for seed in 0..<seeds {
                 let (idx, held) = s.split(target: d, k: sampleCount, seed: seed)
                 let samples = s.samples(idx, target: d)
                 let start = Date()
-                let p = kind == "finetune" ? try s.fineTuned(base: base, samples: samples, seed: seed)
-                    : try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                let p: TrainedPredictor
+                switch kind {
+                case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: seed)
+                case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                default:
+                    let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
+                    (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")
+                }
                 fitSeconds.append(Date().timeIntervalSince(start))
                 guard let r = p.fewSampleResiduals else { throw NASError(.internal, "\(kind) on \(d) saved no residual summary") }
-                // What the table adds to a fit: its predictions of the samples and the profile.
+                // What the table adds to a fit: its predictions of the samples, their summary and the profile.
                 let added = Date()
-                _ = try p.predict(archs: samples.map(\.arch))
+                let positions = try p.predict(archs: samples.map(\.arch))
+                _ = FewSampleResiduals(predicted: positions, actual: samples.map(\.latencyMs), positions: positions)
                 _ = ErrorProfile(fewSamples: r, table: .shipped(space: "nb201", kind: kind, for: r))
                 addedSeconds.append(Date().timeIntervalSince(added))
                 let pred = try p.predict(archs: held.map { s.all[$0] })
                 draws[d, default: []].append(Draw(residuals: r, pred: pred, actual: held.map { s.measured[d]![$0] },
-                                                  live: held.map { !s.space.isDegenerate(s.all[$0]) }))
+                                                  live: held.map { !s.space.isDegenerate(s.all[$0]) }, base: base))
             }
         }
         let classes = FewSampleIntervalTable.spreadEdges.count + 1
@@ -109,15 +120,18 @@ func runIntervalsBench(arguments: [String]) throws {
                 return x.residuals.normalized(predicted: live.map { x.pred[$0] }, actual: live.map { x.actual[$0] }, bins: bins)
             }
         }
-        NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (auto; base = the device ranking it best): \(seeds) sample draws per device\n")
-        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\n")
-        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |")
-        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|")
+        let isAdapt = kind == FewShotAdaptation.intervalKind
+        let how = isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation; base column: the most frequent base (family)"
+            : "auto; base = the device ranking it best"
+        NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (\(how)): \(seeds) sample draws per device\n")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(isAdapt ? " *adaptProxy table*: the same residuals calibrated with the `adaptProxy` table shipped before this section existed (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
+        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(isAdapt ? " adaptProxy table 0.9 |" : "")")
+        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|\(isAdapt ? "---|" : "")")
         var met = 0
         for d in devices {
             let others = devices.filter { $0 != d }
             let ldo = (0..<classes).map { FewSampleIntervalTable(groups: groups(others, $0), bins: bins, sampleCount: sampleCount) }
-            var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], wPlain = 0.0, wCal = 0.0
+            var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], borrowed: [Double] = [], wPlain = 0.0, wCal = 0.0
             for x in draws[d]! {
                 let live = x.pred.indices.filter { x.live[$0] }
                 let lp = live.map { x.pred[$0] }, la = live.map { x.actual[$0] }
@@ -126,6 +140,11 @@ func runIntervalsBench(arguments: [String]) throws {
                 let (cc, wc) = judge(profile, lp, la)
                 plain.append(cp[1]); cal.append(cc); all.append(judge(profile, x.pred, x.actual).0[1])
                 wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
+                if isAdapt {
+                    let proxyTable = FewSampleIntervalTable.allShipped[FewSampleIntervalTable.key(
+                        space: "nb201", kind: "adaptProxy", spreadClass: FewSampleIntervalTable.spreadClass(x.residuals))]
+                    borrowed.append(judge(ErrorProfile(fewSamples: x.residuals, table: proxyTable), lp, la).0[1])
+                }
             }
             func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
             func spread(_ v: [Double]) -> String { "\(f(mean(v))) [\(f(v.min()!)) – \(f(v.max()!))]" }
@@ -134,17 +153,22 @@ func runIntervalsBench(arguments: [String]) throws {
             let se = (c9.reduce(0) { $0 + ($1 - mean(c9)) * ($1 - mean(c9)) } / Double(max(c9.count - 1, 1)) / Double(c9.count)).squareRoot()
             if abs(mean(c9) - 0.9) <= 0.03 { met += 1 }
             let sd = draws[d]!.map(\.residuals.latencySpread).reduce(0, +) / Double(seeds)
-            NewDeviceScenario.emit("| \(d) | \(s.base(for: d)) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |")
+            let bases = Dictionary(grouping: draws[d]!.map(\.base), by: { $0 })
+            let base = bases.max { a, b in a.value.count < b.value.count || (a.value.count == b.value.count && a.key > b.key) }!.key
+            let more = bases.count > 1 ? " +\(bases.count - 1) more" : ""
+            NewDeviceScenario.emit("| \(d) | \(base)\(more) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |\(isAdapt ? " \(spread(borrowed)) |" : "")")
         }
         let fits = fitSeconds.sorted(), adds = addedSeconds.sorted()
-        NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s; what the table adds to it (the model's predictions of its samples and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms.")
+        NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s; what the table adds to it (the model's predictions of its samples, their residual summary and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms.")
         for k in 0..<classes {
             tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = FewSampleIntervalTable(groups: groups(devices, k), bins: bins, sampleCount: sampleCount)
         }
     }
     if let path = benchOption(arguments, "--write-tables") {
         var text = "// Generated by `hwnas-bench intervals --write-tables <this file>`; do not edit by hand.\n"
-        text += "// Run: hwnas-bench intervals \(arguments.joined(separator: " ")); see FewSampleIntervalTable and Benchmarks/results/intervals.md.\n\n"
+        let kept = Set(tables.keys.map { String($0.split(separator: "/")[1]) })
+            .subtracting(kinds.filter { sections.contains($0.section) }.map(\.kind)).sorted()
+        text += "// Run: hwnas-bench intervals \(arguments.joined(separator: " "))\(kept.isEmpty ? "" : " (tables of \(kept.joined(separator: ", ")) kept from the file before)"); see FewSampleIntervalTable and Benchmarks/results/intervals.md.\n\n"
         text += "extension FewSampleIntervalTable {\n    /// The shipped tables by \"<space>/<kind>\".\n    static let shippedTables: [String: FewSampleIntervalTable] = [\n"
         for (key, t) in tables.sorted(by: { $0.key < $1.key }) {
             text += "        \"\(key)\": FewSampleIntervalTable(sampleCount: \(t.sampleCount), z: [\n"

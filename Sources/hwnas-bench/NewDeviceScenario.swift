@@ -82,6 +82,13 @@ struct NewDeviceScenario {
         return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
     }
 
+    /// `adapt` (`FewShotAdaptation.adapt`) to the target as the daemon runs it without a base:
+    /// the base chosen by the samples from the fixture pool minus the target.
+    func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64) throws -> FewShotAdaptation.Outcome {
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [target])
+        return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt", seed: seed)
+    }
+
     static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
 
     /// Writes a line to stdout at once (these benchmarks run for minutes; a redirected `print`

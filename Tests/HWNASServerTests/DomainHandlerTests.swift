@@ -167,6 +167,13 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(result["evaluation"], "crossValidated")
         XCTAssertEqual(try XCTUnwrap(result["srccAfter"]?.doubleValue), try XCTUnwrap(best?["cvSRCC"]?.doubleValue), accuracy: 1e-9)
         XCTAssertEqual(result["crossValidated"]?["count"]?.doubleValue, Double(ids.count))
+        // Its interval: from the outer out-of-fold residuals (the calibrated `adapt` profile), same wire shape.
+        let p = try XCTUnwrap(peer.call(10, "predict", ["predictor": "raspi4-mine", "archs": [5, 9000], "interval": 0.9])?["result"])
+        let lat = try XCTUnwrap(p["latency_ms"]?.arrayValue).compactMap(\.doubleValue)
+        let lower = try XCTUnwrap(p["lower"]?.arrayValue).compactMap(\.doubleValue)
+        let upper = try XCTUnwrap(p["upper"]?.arrayValue).compactMap(\.doubleValue)
+        XCTAssertEqual(lower.count, 2)
+        for i in 0..<2 { XCTAssertTrue(lower[i] < lat[i] && lat[i] < upper[i], "\(lower[i]) \(lat[i]) \(upper[i])") }
         let bad = peer.call(6, "adapt", ["space": "nb201", "families": ["proxy", "magic"], "pool": ["lut-pixel3"],
                                          "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
         XCTAssertEqual(bad?["code"], -32602)

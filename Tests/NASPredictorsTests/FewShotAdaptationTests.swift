@@ -46,7 +46,15 @@ final class FewShotAdaptationTests: XCTestCase {
         let cv = try XCTUnwrap(out.predictor.metrics.crossValidated)
         XCTAssertEqual(cv.count, 20)
         XCTAssertEqual(cv.spearman, best.1, accuracy: 1e-12, "crossValidated is the chosen family's outer out-of-fold record")
-        XCTAssertNotNil(out.predictor.errorProfile)
+        // The interval comes from the same outer out-of-fold record, calibrated by the `adapt` table.
+        let oof = try XCTUnwrap(out.outOfFold[out.family])
+        let r = try XCTUnwrap(out.predictor.fewSampleResiduals)
+        XCTAssertEqual(r.count, 20)
+        let logs = zip(oof, out.measured).map { log($1 / $0) }
+        XCTAssertEqual(r.centre, logs.reduce(0, +) / 20, accuracy: 1e-12)
+        XCTAssertEqual(r.positions, try out.predictor.predict(archs: train.map(\.arch)).sorted())
+        XCTAssertEqual(out.predictor.errorProfile,
+                       ErrorProfile(fewSamples: r, table: .shipped(space: "nb201", kind: FewShotAdaptation.intervalKind, for: r)))
         let srcc = RankCorrelation.spearman(try out.predictor.predict(archs: held.map(\.arch)), held.map(\.latencyMs))
         XCTAssertGreaterThan(srcc, 0.9, out.variant)
         // The saved form predicts the same.
@@ -113,3 +121,9 @@ final class FewShotAdaptationTests: XCTestCase {
         XCTAssertEqual(blended.notes["blend"], weights.map { "\($0.member)×\(String(format: "%.3g", $0.weight))" }.joined(separator: " + "))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -168,9 +168,17 @@ public enum FewShotAdaptation {
         notes["source"] = "adapt"
         notes["family"] = chosen.rawValue
         notes["base"] = resolvedBase.id
+        // They also give its interval: their residual summary (replacing the chosen family's
+        // own, which judged only its inner fits), calibrated by the table shipped for `adapt`.
         if let o = oof[chosen] {
             result.predictor.metrics.crossValidated = RegressionMetrics(predicted: o, actual: y)
-            if let profile = ErrorProfile(fewSamplesPredicted: o, actual: y) { notes[ErrorProfile.notesKey] = profile.encoded }
+            let residuals = FewSampleResiduals(predicted: o, actual: y, positions: try result.predictor.predict(archs: samples.map(\.arch)))
+            notes[FewSampleResiduals.notesKey] = residuals?.encoded
+            if let r = residuals {
+                notes[ErrorProfile.notesKey] = ErrorProfile(fewSamples: r, table: .shipped(space: space.id, kind: Self.intervalKind, for: r)).encoded
+            } else if let profile = ErrorProfile(fewSamplesPredicted: o, actual: y) {
+                notes[ErrorProfile.notesKey] = profile.encoded
+            }
         }
         result.predictor.notes = notes
         result.predictor.id = id
@@ -179,6 +187,9 @@ public enum FewShotAdaptation {
                        scores: scores, weights: result.weights, variant: result.variant,
                        fits: fits.mapValues(\.predictor), outOfFold: oof, outOfFoldRepeats: repeats, measured: y)
     }
+
+    /// The kind `adapt`'s interval tables are shipped under (`FewSampleIntervalTable.shipped`).
+    public static let intervalKind = "adapt"
 
     /// How many fold assignments `adapt`'s outer cross-validation averages by default.
     public static let defaultCVRepeats = 3

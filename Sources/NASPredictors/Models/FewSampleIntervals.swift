@@ -1,6 +1,6 @@
 import NASCore
 
-/// What a fit on a few samples (`finetune`, `adaptProxy`) knows of its own error: the centre and
+/// What a fit on a few samples (`finetune`, `adaptProxy`, `adapt`) knows of its own error: the centre and
 /// scale of its cross-validated log ratios log(measured/predicted), how many there were, how
 /// widely its samples' measured latencies spread, and where the returned model's predictions of
 /// its samples lie (the positions that cut the prediction range into bins).
@@ -144,10 +144,14 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
         spreadEdges.firstIndex { r.latencySpread < $0 } ?? spreadEdges.count
     }
 
-    /// The key of a shipped table: space, kind (`finetune`, `adaptProxy`) and spread class.
+    /// The key of a shipped table: space, kind (`finetune`, `adaptProxy`, `adapt`) and spread class.
     public static func key(space: String, kind: String, spreadClass: Int) -> String {
         "\(space)/\(kind)/\(spreadClass)"
     }
+
+    /// Every shipped table by key (`key(space:kind:spreadClass:)`): what a benchmark regenerating
+    /// some kinds' tables keeps of the others.
+    public static var allShipped: [String: FewSampleIntervalTable] { shippedTables }
 
     /// The shipped table for a fit of `kind` in `space` with residuals `r`, if one was calibrated.
     public static func shipped(space: String, kind: String, for r: FewSampleResiduals) -> FewSampleIntervalTable? {
