@@ -82,7 +82,7 @@ func runIntervalsBench(arguments: [String]) throws {
     // cells; then each device judged with a table calibrated on the OTHER devices only.
     struct Draw { let residuals: FewSampleResiduals; let pred: [Double]; let actual: [Double]; let live: [Bool]; let base: String }
     var tables = FewSampleIntervalTable.allShipped
-    let kinds: [(kind: String, section: Character)] = [("finetune", "f"), ("adaptProxy", "a"), (FewShotAdaptation.intervalKind, "A")]
+    let kinds: [(kind: String, section: Character)] = [(FineTuner.intervalKind, "f"), (ProxyAdaptation.intervalKind, "a"), (FewShotAdaptation.intervalKind, "A")]
     for (kind, _) in kinds.filter({ sections.contains($0.section) }) {
         var draws: [String: [Draw]] = [:], fitSeconds: [Double] = [], addedSeconds: [Double] = []
         for d in devices {
@@ -93,8 +93,8 @@ func runIntervalsBench(arguments: [String]) throws {
                 let start = Date()
                 let p: TrainedPredictor
                 switch kind {
-                case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: seed)
-                case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                case FineTuner.intervalKind: p = try s.fineTuned(base: base, samples: samples, seed: seed)
+                case ProxyAdaptation.intervalKind: p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
                 default:
                     let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")
@@ -142,7 +142,7 @@ func runIntervalsBench(arguments: [String]) throws {
                 wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
                 if isAdapt {
                     let proxyTable = FewSampleIntervalTable.allShipped[FewSampleIntervalTable.key(
-                        space: "nb201", kind: "adaptProxy", spreadClass: FewSampleIntervalTable.spreadClass(x.residuals))]
+                        space: "nb201", kind: ProxyAdaptation.intervalKind, spreadClass: FewSampleIntervalTable.spreadClass(x.residuals))]
                     borrowed.append(judge(ErrorProfile(fewSamples: x.residuals, table: proxyTable), lp, la).0[1])
                 }
             }

@@ -175,7 +175,7 @@ public enum FewShotAdaptation {
             let residuals = FewSampleResiduals(predicted: o, actual: y, positions: try result.predictor.predict(archs: samples.map(\.arch)))
             notes[FewSampleResiduals.notesKey] = residuals?.encoded
             if let r = residuals {
-                notes[ErrorProfile.notesKey] = ErrorProfile(fewSamples: r, table: .shipped(space: space.id, kind: Self.intervalKind, for: r)).encoded
+                notes[ErrorProfile.notesKey] = r.profile(space: space.id, kind: Self.intervalKind).encoded
             } else if let profile = ErrorProfile(fewSamplesPredicted: o, actual: y) {
                 notes[ErrorProfile.notesKey] = profile.encoded
             }

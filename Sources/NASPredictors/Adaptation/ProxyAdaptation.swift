@@ -6,6 +6,9 @@ import NASSpaces
 /// OneProxy's proxy adaptation: a proxy device's predictor, adapted with a few target samples
 /// so it ranks (and prices) the target's architectures.
 public enum ProxyAdaptation {
+    /// The kind its fits' few-sample interval tables are shipped under (`FewSampleIntervalTable`).
+    public static let intervalKind = "adaptProxy"
+
     /// A candidate adaptation: name, method, and how to fit it on a subset of samples.
     struct Candidate {
         let variant: String
@@ -104,7 +107,7 @@ public enum ProxyAdaptation {
         var result = AdaptationResult(
             predictor: predictor, srccBefore: rawSRCC, srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored,
             crossValidated: RegressionMetrics(predicted: oofChosen, actual: y),
-            errorProfile: residuals.map { ErrorProfile(fewSamples: $0, table: .shipped(space: space.id, kind: "adaptProxy", for: $0)) },
+            errorProfile: residuals.map { $0.profile(space: space.id, kind: intervalKind) },
             fewSampleResiduals: residuals,
             outliers: zip(flagged, outlierPredictions).map {
                 SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)

@@ -159,6 +159,15 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
     }
 }
 
+extension FewSampleResiduals {
+    /// The interval profile of a fit of `kind` (`FineTuner.intervalKind`,
+    /// `ProxyAdaptation.intervalKind`, `FewShotAdaptation.intervalKind`) in `space`: calibrated
+    /// by the table shipped for it, else the one-bin Student-t profile.
+    public func profile(space: String, kind: String) -> ErrorProfile {
+        ErrorProfile(fewSamples: self, table: .shipped(space: space, kind: kind, for: self))
+    }
+}
+
 extension ErrorProfile {
     /// The profile of a fit on a few samples: with a table, per position bin, quantiles
     /// centre + scale × z (z widened by the Student-t ratio t(n − 1)/t(N − 1) at 0.975 when the

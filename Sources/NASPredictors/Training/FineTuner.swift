@@ -56,6 +56,9 @@ public struct FineTuneRequest: Sendable {
 /// calibration of the base's predictions (robust at k = 5), then fine-tuning of the base's
 /// MLP from its weights on the calibrated targets.
 public enum FineTuner {
+    /// The kind its fits' few-sample interval tables are shipped under (`FewSampleIntervalTable`).
+    public static let intervalKind = "finetune"
+
     /// Runs a fine-tuning request.
     ///
     /// Gross outliers among the samples (far off a robust log-affine map of the base's
@@ -125,7 +128,7 @@ public enum FineTuner {
         if let o = oof, let r = FewSampleResiduals(predicted: o, actual: y,
                                                    positions: try model.predict(archs, space: space, encoding: enc, device: spec)) {
             notes[FewSampleResiduals.notesKey] = r.encoded
-            notes[ErrorProfile.notesKey] = ErrorProfile(fewSamples: r, table: .shipped(space: space.id, kind: "finetune", for: r)).encoded
+            notes[ErrorProfile.notesKey] = r.profile(space: space.id, kind: intervalKind).encoded
         }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
                                 metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: kept.count, testCount: 0,
