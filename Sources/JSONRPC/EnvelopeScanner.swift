@@ -19,34 +19,66 @@ public enum EnvelopeScanner {
     public static func members(of bytes: [UInt8], in range: Range<Int>? = nil) -> [Member]? {
         bytes.withUnsafeBufferPointer { b -> [Member]? in
             let r = range ?? 0..<b.count
-            var i = skipSpace(b, r.lowerBound, r.upperBound)
-            guard i < r.upperBound, b[i] == UInt8(ascii: "{") else { return nil }
-            i = skipSpace(b, i + 1, r.upperBound)
-            var out: [Member] = []
-            if i < r.upperBound, b[i] == UInt8(ascii: "}") {
-                return skipSpace(b, i + 1, r.upperBound) == r.upperBound ? out : nil
-            }
-            while i < r.upperBound {
-                guard b[i] == UInt8(ascii: "\""), let keyEnd = skipString(b, i, r.upperBound) else { return nil }
-                guard let key = decodeKey(Array(b[i..<keyEnd])) else { return nil }
-                i = skipSpace(b, keyEnd, r.upperBound)
-                guard i < r.upperBound, b[i] == UInt8(ascii: ":") else { return nil }
-                let start = skipSpace(b, i + 1, r.upperBound)
-                guard let end = skipValue(b, start, r.upperBound) else { return nil }
-                out.append(Member(key: key, value: start..<end))
-                i = skipSpace(b, end, r.upperBound)
-                guard i < r.upperBound else { return nil }
-                if b[i] == UInt8(ascii: "}") {
-                    return skipSpace(b, i + 1, r.upperBound) == r.upperBound ? out : nil
-                }
-                guard b[i] == UInt8(ascii: ",") else { return nil }
-                i = skipSpace(b, i + 1, r.upperBound)
-            }
-            return nil
+            guard let (members, end) = scanObject(b, from: skipSpace(b, r.lowerBound, r.upperBound), r.upperBound, { _, start in
+                skipValue(b, start, r.upperBound)
+            }), skipSpace(b, end, r.upperBound) == r.upperBound else { return nil }
+            return members
         }
     }
 
-    private static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+    /// The members of the object spanning `bytes` and, in the same pass, those of its member
+    /// `inner` when that is an object (the last one, when the key repeats; nil when it is
+    /// absent or no object): a big message's envelope and its params' members (a progress
+    /// token) for the price of one scan. nil when the text is not an object of that shape.
+    public static func members(of bytes: [UInt8], withMembersOf inner: String) -> (members: [Member], inner: [Member]?)? {
+        bytes.withUnsafeBufferPointer { b -> (members: [Member], inner: [Member]?)? in
+            var innerMembers: [Member]?
+            guard let (members, end) = scanObject(b, from: skipSpace(b, 0, b.count), b.count, { key, start in
+                guard key == inner, b[start] == UInt8(ascii: "{") else {
+                    if key == inner { innerMembers = nil }
+                    return skipValue(b, start, b.count)
+                }
+                // Not an object of that shape: skipped as before, its errors left to its parse.
+                guard let (found, valueEnd) = scanObject(b, from: start, b.count, { _, s in skipValue(b, s, b.count) }) else {
+                    innerMembers = nil
+                    return skipValue(b, start, b.count)
+                }
+                innerMembers = found
+                return valueEnd
+            }), skipSpace(b, end, b.count) == b.count else { return nil }
+            return (members, innerMembers)
+        }
+    }
+
+    /// Reads the object starting at `b[from]` (a `{`): each member's key, then `value(key,
+    /// start)`, which reads the value starting at `start` (never whitespace) and returns the
+    /// index after it, or nil to give up. The members and the index after the object, or nil
+    /// when the text before `end` is not an object of that shape.
+    static func scanObject(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ end: Int,
+                           _ value: (String, Int) -> Int?) -> (members: [Member], end: Int)? {
+        var i = from
+        guard i < end, b[i] == UInt8(ascii: "{") else { return nil }
+        i = skipSpace(b, i + 1, end)
+        var out: [Member] = []
+        if i < end, b[i] == UInt8(ascii: "}") { return (out, i + 1) }
+        while i < end {
+            guard b[i] == UInt8(ascii: "\""), let keyEnd = skipString(b, i, end) else { return nil }
+            guard let key = decodeKey(Array(b[i..<keyEnd])) else { return nil }
+            i = skipSpace(b, keyEnd, end)
+            guard i < end, b[i] == UInt8(ascii: ":") else { return nil }
+            let start = skipSpace(b, i + 1, end)
+            guard start < end, let valueEnd = value(key, start), valueEnd <= end else { return nil }
+            out.append(Member(key: key, value: start..<valueEnd))
+            i = skipSpace(b, valueEnd, end)
+            guard i < end else { return nil }
+            if b[i] == UInt8(ascii: "}") { return (out, i + 1) }
+            guard b[i] == UInt8(ascii: ",") else { return nil }
+            i = skipSpace(b, i + 1, end)
+        }
+        return nil
+    }
+
+    static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
         var i = from
         while i < end, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
         return i
@@ -69,7 +101,7 @@ public enum EnvelopeScanner {
     }
 
     /// The index after the value starting at `from`, or nil when its brackets do not close.
-    private static func skipValue(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
+    static func skipValue(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
         guard from < end else { return nil }
         switch b[from] {
         case UInt8(ascii: "\""):

@@ -62,6 +62,14 @@ public protocol SearchSpace: Sendable {
     /// Parses the space's object form (e.g. OFA's `{"ks":[..],"e":[..],"d":[..],"r":[..]}`),
     /// given as field name → integers, into a valid, canonical architecture.
     func parse(fields: [String: [Int]]) throws(NASError) -> Architecture
+    /// The object form read straight from the JSON text of one object (the bytes of
+    /// `{"ks":[..],"e":[..],..}`): the architecture when the text is the space's object form in
+    /// its common spelling with valid values, nil for anything else (other spellings, unknown or
+    /// repeated keys, escapes, values out of range), which callers then give to
+    /// `parse(fields:)` as field name → integers, so that it accepts or explains them. Never an
+    /// architecture other than `parse(fields:)`'s for the same object. The hot path of big
+    /// requests of objects: the genes array is its only allocation. Default: nil.
+    func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture?
     /// The object form of an architecture (inverse of `parse(fields:)`).
     func fields(of arch: Architecture) -> [String: [Int]]
     /// The public string format of a (canonical) architecture.
@@ -205,6 +213,9 @@ extension SearchSpace {
     public func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>) {
         for i in 0..<out.count { out[i] = isActive(decision: i, in: arch) }
     }
+
+    /// Default: no byte-level object reader (every object goes through `parse(fields:)`).
+    public func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture? { nil }
 
     /// Default: spaces without an official index have none.
     public func officialIndex(of arch: Architecture) -> Int? { nil }

@@ -27,6 +27,9 @@ public final class ElasticLayout: Sendable {
     let firstLayer: [Int]
     /// The `key=..` string format: ks, e, d, r.
     let format: KeyedListFormat
+    /// The object form `{"ks":[..],"e":[..],"d":[..],"r":[res]}` (alias `resolution` for `r`; an
+    /// object naming both is left to `parse(fields:)`), its values laid out as the string format's.
+    let objectForm: ObjectForm
     /// Value → option index (0xFF: not an option) of each kind of gene.
     private let optionTables: (ks: [UInt8], e: [UInt8], d: [UInt8], r: [UInt8])
 
@@ -48,6 +51,10 @@ public final class ElasticLayout: Sendable {
         slotOfLayer = sl
         firstLayer = first
         format = KeyedListFormat([("ks", layers), ("e", layers), ("d", elasticStages.count), ("r", 1)])
+        let keyed = format
+        objectForm = ObjectForm(keyed.names.enumerated().map { k, name in
+            .init(name == "r" ? ["r", "resolution"] : [name], count: keyed.counts[k])
+        })
         func table(_ values: [Int]) -> [UInt8] {
             var t = [UInt8](repeating: 0xFF, count: (values.max() ?? 0) + 1)
             for (i, v) in values.enumerated() where v >= 0 { t[v] = UInt8(i) }
@@ -253,6 +260,11 @@ public final class ElasticLayout: Sendable {
         }
     }
 
+    /// The architecture of an object's text in the common spelling with valid values, else nil.
+    func parse(objectText: UnsafeBufferPointer<UInt8>, space: String) -> Architecture? {
+        objectForm.architecture(objectText) { v, _ in try? architecture(values: v, space: space) }
+    }
+
     func fields(of arch: Architecture) -> [String: [Int]] {
         let v = values(of: arch)
         var f: [String: [Int]] = [:]
@@ -336,6 +348,9 @@ extension ElasticMobileNetSpace {
 
     public func parse(_ text: String) throws(NASError) -> Architecture { try Self.layout.parse(text, space: id) }
     public func parse(fields: [String: [Int]]) throws(NASError) -> Architecture { try Self.layout.parse(fields: fields, space: id) }
+    public func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture? {
+        Self.layout.parse(objectText: objectText, space: id)
+    }
     public func fields(of arch: Architecture) -> [String: [Int]] { Self.layout.fields(of: arch) }
     public func format(_ arch: Architecture) -> String { Self.layout.formatString(arch) }
     public func canonicalize(_ arch: inout Architecture) { Self.layout.canonicalize(&arch) }

@@ -74,14 +74,27 @@ public struct FBNetSpace: SearchSpace {
         guard ops.count == Self.blocks else {
             throw SpaceErrors.malformed(id, "expected \(Self.blocks) op indices in 'op_idx_list', got \(ops.count)")
         }
+        return try architecture(ops: ops)
+    }
+
+    /// The blocks of 22 op indices (`ops.count` is 22), or the error naming the first out of range.
+    private func architecture<C: RandomAccessCollection<Int>>(ops: C) throws(NASError) -> Architecture where C.Index == Int {
         var genes = [UInt8](repeating: 0, count: Self.blocks)
-        for (i, v) in ops.enumerated() {
+        for i in 0..<Self.blocks {
+            let v = ops[ops.startIndex + i]
             guard (0..<9).contains(v) else {
                 throw SpaceErrors.invalid(id, "block \(i)", "op index \(v) out of range", allowed: "0...8 (\(Self.ops.joined(separator: ", ")))")
             }
             genes[i] = UInt8(v)
         }
         return Architecture(genes: genes)
+    }
+
+    /// `{"op_idx_list":[22 ints]}` (alias `ops`; an object naming both is left to `parse(fields:)`).
+    static let objectForm = ObjectForm([.init(["op_idx_list", "ops"], count: blocks)])
+
+    public func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture? {
+        Self.objectForm.architecture(objectText) { v, _ in try? architecture(ops: v) }
     }
 
     public func fields(of arch: Architecture) -> [String: [Int]] { ["op_idx_list": arch.genes.map { Int($0) }] }

@@ -124,8 +124,14 @@ public struct NB201Space: SearchSpace {
             throw SpaceErrors.malformed(id, "expected the field 'index' (official index) or 'ops' (6 op indices)")
         }
         guard ops.count == 6 else { throw SpaceErrors.invalid(id, "ops", "expected 6 values, got \(ops.count)") }
+        return try architecture(ops: ops)
+    }
+
+    /// The cell of 6 op indices (`ops.count` is 6), or the error naming the first out of range.
+    private func architecture<C: RandomAccessCollection<Int>>(ops: C) throws(NASError) -> Architecture where C.Index == Int {
         var genes = [UInt8](repeating: 0, count: 6)
-        for (i, v) in ops.enumerated() {
+        for i in 0..<6 {
+            let v = ops[ops.startIndex + i]
             guard (0..<5).contains(v) else {
                 throw SpaceErrors.invalid(id, "ops[\(i)] \(decisionNames[i])", "op index \(v) out of range",
                                           allowed: "0...4 (\(Self.ops.joined(separator: ", ")))")
@@ -133,6 +139,18 @@ public struct NB201Space: SearchSpace {
             genes[i] = UInt8(v)
         }
         return Architecture(genes: genes)
+    }
+
+    /// `{"index":[i]}` and `{"ops":[6 ints]}` (both may be given; the index wins, as in
+    /// `parse(fields:)`).
+    static let objectForm = ObjectForm([.init(["index"], count: 1, optional: true), .init(["ops"], count: 6, optional: true)])
+
+    public func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture? {
+        Self.objectForm.architecture(objectText) { v, seen in
+            if seen & 1 != 0 { return try? architecture(officialIndex: v[0]) }
+            guard seen & 2 != 0 else { return nil }
+            return try? architecture(ops: UnsafeBufferPointer(rebasing: v[1..<7]))
+        }
     }
 
     public func fields(of arch: Architecture) -> [String: [Int]] {

@@ -76,18 +76,41 @@ public struct ProxylessSpace: SearchSpace {
         }
         guard ks.count == Self.layers else { throw SpaceErrors.invalid(id, "ks", "expected 21 values, got \(ks.count)") }
         guard e.count == Self.layers else { throw SpaceErrors.invalid(id, "e", "expected 21 values, got \(e.count)") }
+        return try architecture(ks: ks, e: e)
+    }
+
+    /// The layers of 21 (kernel, expand) pairs, `0, 0` for zero, or the error naming the first
+    /// pair that is no option.
+    private func architecture<C: RandomAccessCollection<Int>>(ks: C, e: C) throws(NASError) -> Architecture where C.Index == Int {
         var genes = [UInt8](repeating: 0, count: Self.layers)
         for l in 0..<Self.layers {
-            if ks[l] == 0 && e[l] == 0 && !Self.isFirst[l] {
+            let k = ks[ks.startIndex + l], x = e[e.startIndex + l]
+            if k == 0 && x == 0 && !Self.isFirst[l] {
                 genes[l] = 6
-            } else if let op = Self.shapes.firstIndex(where: { $0.k == ks[l] && $0.e == e[l] }) {
-                genes[l] = UInt8(op)
+            } else if UInt(k) < 8, UInt(x) < 8, Self.shapeOfPair[k * 8 + x] != 0xFF {
+                genes[l] = Self.shapeOfPair[k * 8 + x]
             } else {
-                throw SpaceErrors.invalid(id, "layer \(l)", "(ks \(ks[l]), e \(e[l])) is not an option",
+                throw SpaceErrors.invalid(id, "layer \(l)", "(ks \(k), e \(x)) is not an option",
                                           allowed: "ks in 3, 5, 7 with e in 3, 6" + (Self.isFirst[l] ? "" : "; or ks 0, e 0 for zero"))
             }
         }
         return Architecture(genes: genes)
+    }
+
+    /// The index in `shapes` of (kernel k, expand e) at `k * 8 + e`, 0xFF for no shape.
+    private static let shapeOfPair: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 64)
+        for (i, s) in shapes.enumerated() { t[s.k * 8 + s.e] = UInt8(i) }
+        return t
+    }()
+
+    /// `{"ks":[21 ints],"e":[21 ints]}`.
+    static let objectForm = ObjectForm([.init(["ks"], count: layers), .init(["e"], count: layers)])
+
+    public func parse(objectText: UnsafeBufferPointer<UInt8>) -> Architecture? {
+        Self.objectForm.architecture(objectText) { v, _ in
+            try? architecture(ks: UnsafeBufferPointer(rebasing: v[0..<Self.layers]), e: UnsafeBufferPointer(rebasing: v[Self.layers..<(2 * Self.layers)]))
+        }
     }
 
     public func fields(of arch: Architecture) -> [String: [Int]] {

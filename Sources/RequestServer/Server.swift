@@ -52,6 +52,10 @@ public struct ServerOptions: Sendable {
     /// Estimated bytes of memory a big request holds per byte of its message (parse tree,
     /// decoded params, answer).
     public var memoryPerMessageByte: Int = 48
+    /// Whether a big request whose params are `JSONTextDecodable` decodes them from their text
+    /// first (falling back to the parse tree for any text that path does not read). False: the
+    /// parse tree always, which tests compare against.
+    public var decodesParamsFromText = true
 
     /// Defaults: 8 jobs, 80 ms grace, 50 ms progress interval, 2 quick workers per core (4 at least).
     public init(maxJobs: Int = 8, cancelGraceMs: Int = 80, progressIntervalMs: Int = 50,
@@ -74,8 +78,14 @@ public final class Server: Sendable {
         let kind: RequestKind
         let partialOnCancel: Bool
         /// Decodes params into (dependencies, progress title, body).
-        let prepare: @Sendable (JSONValue) throws(ResponseError) -> ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
+        let prepare: @Sendable (JSONValue) throws(ResponseError) -> Prepared
+        /// For params that are `JSONTextDecodable`: the same from the params' text (a big
+        /// request's), or nil when that text is left to `prepare`'s parse tree.
+        let prepareText: (@Sendable ([UInt8], Range<Int>) -> Prepared?)?
     }
+
+    /// Decoded params: (dependencies, progress title, body).
+    private typealias Prepared = ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
 
     private enum Phase { case uninitialized, running, shutDown, exited }
 
@@ -123,18 +133,29 @@ public final class Server: Sendable {
         dependencies: @escaping @Sendable (R) -> [Dependency] = { _ in [] },
         handler: @escaping @Sendable (R, RequestContext) throws -> R.Response
     ) {
-        let reg = Registration(kind: kind, partialOnCancel: returnsPartialResultOnCancel) { (raw) throws(ResponseError) in
+        let prepared: @Sendable (R) -> Prepared = { params in
+            let body: @Sendable (RequestContext) throws -> JSONValue = { context in
+                try JSONValueEncoder().encode(try handler(params, context))
+            }
+            return (dependencies(params), (params as? any ProgressTitled)?.progressTitle ?? R.method, body)
+        }
+        let prepare: @Sendable (JSONValue) throws(ResponseError) -> Prepared = { (raw) throws(ResponseError) in
             let params: R
             do throws(JSONDecodingError) {
                 params = try JSONValueDecoder(rootPath: "params").decode(R.self, from: raw)
             } catch {
                 throw ResponseError.invalidParams(error)
             }
-            let body: @Sendable (RequestContext) throws -> JSONValue = { context in
-                try JSONValueEncoder().encode(try handler(params, context))
-            }
-            return (dependencies(params), (params as? any ProgressTitled)?.progressTitle ?? R.method, body)
+            return prepared(params)
         }
+        var prepareText: (@Sendable ([UInt8], Range<Int>) -> Prepared?)?
+        if let t = R.self as? any JSONTextDecodable.Type {
+            prepareText = { bytes, range in
+                guard let params = t.decode(jsonText: bytes, in: range) as? R else { return nil }
+                return prepared(params)
+            }
+        }
+        let reg = Registration(kind: kind, partialOnCancel: returnsPartialResultOnCancel, prepare: prepare, prepareText: prepareText)
         state.withLock { $0.registrations[R.method] = reg }
     }
 
@@ -319,7 +340,8 @@ public final class Server: Sendable {
     /// parsed whole off the loop. False when the text is not a JSON object or array (the caller
     /// then parses it here, to report the error as usual).
     private func receiveBig(_ body: [UInt8]) -> Bool {
-        guard let members = EnvelopeScanner.members(of: body) else {
+        // The params' own members come in the same pass (for a progress token).
+        guard let (members, paramsMembers) = EnvelopeScanner.members(of: body, withMembersOf: "params") else {
             guard body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") else { return false }
             DispatchQueue.global().async { [self] in receiveWhole(body) }
             return true
@@ -341,7 +363,7 @@ public final class Server: Sendable {
         }
         switch IncomingMessage(json: .object(envelope)) {
         case .request(let id, let method, _):
-            handleBigRequest(id: id, method: method, body: body, params: paramsRange)
+            handleBigRequest(id: id, method: method, body: body, params: paramsRange, paramsMembers: paramsMembers)
         case .invalid(let id, let error):
             sink.send(OutgoingMessage.error(id: id, error))
         case .notification, .response:
@@ -354,7 +376,8 @@ public final class Server: Sendable {
         body.withUnsafeBytes { raw in try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[range])) }
     }
 
-    private func handleBigRequest(id: RequestID, method: String, body: [UInt8], params: Range<Int>?) {
+    private func handleBigRequest(id: RequestID, method: String, body: [UInt8], params: Range<Int>?,
+                                  paramsMembers: [EnvelopeScanner.Member]?) {
         let reg: Registration, seq: Int
         switch admit(id: id, method: method, big: true) {
         case .failure(let e):
@@ -362,20 +385,23 @@ public final class Server: Sendable {
             return
         case .success(let v): (reg, seq) = v
         }
-        // The progress token, from a scan of the params' own members.
+        // The progress token, from the params' own members.
         var progressToken: JSONValue?
-        if let params, let inner = EnvelopeScanner.members(of: body, in: params),
+        if let inner = paramsMembers,
            let t = inner.last(where: { $0.key == "progressToken" }) ?? inner.last(where: { $0.key == "workDoneToken" }) {
             progressToken = Self.parse(body, t.value).flatMap { RequestID(json: $0) }.map(\.json)
         }
         let budget = bigRequestBudget
         let estimate = body.count * options.memoryPerMessageByte
+        let decodesFromText = options.decodesParamsFromText
         let run: @Sendable (RequestContext) throws -> JSONValue = { context in
             try budget.reserve(estimate, control: context.job)
             defer { budget.release(estimate) }
             context.job.report(ProgressReport(step: 0, total: nil, message: "decoding \(body.count) bytes of params"))
             // Parse and decode in a scope of their own: the parse tree is freed before the handler runs.
-            let prepared: ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue) = try {
+            let prepared: Prepared = try {
+                // Params that read from their text need no parse tree (and fall back to it).
+                if let params, decodesFromText, let fast = reg.prepareText?(body, params) { return fast }
                 var json: JSONValue = .object([:])
                 if let params {
                     do {

@@ -9,6 +9,11 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
     case index(Int)
     /// The object form: field name → integers.
     case fields([String: [Int]])
+    /// The object form as its JSON text, kept by a big request's decoder that found it to be an
+    /// object of integer lists (`IntegerListObject`): the space reads it from the bytes
+    /// (`parse(objectText:)`), else it is resolved as its `fields`. The same architecture, and
+    /// the same errors, as `fields`.
+    case objectText(ArchitectureObjectText)
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -27,6 +32,7 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
         case .text(let s): try c.encode(s)
         case .index(let i): try c.encode(i)
         case .fields(let f): try c.encode(f)
+        case .objectText(let text): try c.encode(try text.fields())
         }
     }
 
@@ -45,6 +51,12 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
             case .text(let s): a = try space.parse(s)
             case .index(let i): a = try space.parse(String(i))
             case .fields(let f): a = try space.parse(fields: f)
+            case .objectText(let text):
+                if let fast = text.withBytes({ space.parse(objectText: $0) }) {
+                    a = fast
+                } else {
+                    a = try space.parse(fields: text.fields())
+                }
             }
             try space.validate(a)
             return a

@@ -18,6 +18,13 @@ public struct EncodeRequest: RequestType {
     public var output: String?
 }
 
+/// A big `encode` decodes from its text, as a big `predict` does.
+extension EncodeRequest: JSONTextDecodable {
+    public static func decode(jsonText bytes: [UInt8], in range: Range<Int>) -> EncodeRequest? {
+        ArchitectureInput.decode(Self.self, jsonText: bytes, in: range, archs: \.archs)
+    }
+}
+
 /// Result of `encode`.
 public struct EncodeResult: Codable, Sendable {
     /// The encoding used.

@@ -28,6 +28,14 @@ public struct PredictRequest: RequestType {
     public var interval: Double?
 }
 
+/// A big `predict` decodes from its text: every member but `archs` from its parse tree, the
+/// architectures straight from the bytes (`ArchitectureInput.list(jsonText:in:)`).
+extension PredictRequest: JSONTextDecodable {
+    public static func decode(jsonText bytes: [UInt8], in range: Range<Int>) -> PredictRequest? {
+        ArchitectureInput.decode(Self.self, jsonText: bytes, in: range, archs: \.archs)
+    }
+}
+
 /// Result of `predict`.
 public struct PredictResult: Codable, Sendable {
     /// The predictor used.
