@@ -1,4 +1,4 @@
-// `hwnas-bench stdio [--binary PATH] [--requests N] [--spaces nb201:pixel3,...]`
+// `hwnas-bench stdio [--binary PATH] [--requests N] [--spaces nb201:pixel3,...] [--forms strings,objects]`
 //
 // Round trips through the REAL daemon binary over stdio (NDJSON framing), as a client sees them:
 // 1. `predict` of 1 nb201 arch (default predictor of pixel3, warmed up first), N sequential
@@ -6,11 +6,13 @@
 // 2. `generate` round trips (default nb201/pixel3 generator) with `samples` 0 and 16.
 // 3. `search` round trips on a cached predictor (nb201/pixel3): the wall time beside the
 //    search's own `elapsedMs`; the difference is everything that is not the search.
-// 4. One `predict` of 100,000 archs per space (arch strings, JSON array in; one space per row,
-//    see `bigPredictSpaces`): end to end, with `latency_ms` (JSON numbers) out, then with
-//    `output: "f32-base64"`; beside it, in this process on the same request and the same saved
-//    predictor: the request parser (parse + decode, MB/s), resolve (archs/s) and the engine alone
-//    (`TrainedPredictor.predict(validated:)` on resolved archs), which bounds the end-to-end rate.
+// 4. One `predict` of 100,000 archs per space and form (arch strings, then arch objects, as a JSON
+//    array; one row each, see `bigPredictSpaces`, `--forms`): end to end, with `latency_ms` (JSON
+//    numbers) out, then with `output: "f32-base64"`; beside it, in this process on the same
+//    request and the same saved predictor: the request parser (the daemon's big-request decoding:
+//    `PredictRequest.decode(jsonText:in:)`, else parse + decode; MB/s), resolve (archs/s) and the
+//    engine alone (`TrainedPredictor.predict(validated:)` on resolved archs), which bounds the
+//    end-to-end rate.
 // The binary defaults to `.build/release/hwnasd` (build it with `swift build -c release --product hwnasd`).
 import Foundation
 import HWNASServer
@@ -145,24 +147,28 @@ func runStdioBench(arguments: [String]) throws {
         searchOverhead.append(t * 1000 - own)
     }
 
-    // predict of 100,000 archs per space, strings in, JSON numbers or f32-base64 out.
+    // predict of 100,000 archs per space and form, JSON numbers or f32-base64 out.
     struct BigRow {
-        var space: String, device: String, requestBytes: Int, json = Double.infinity, b64 = Double.infinity
+        var space: String, device: String, form: String, requestBytes: Int, json = Double.infinity, b64 = Double.infinity
         var kind = "", parse = Double.nan, resolve = Double.nan, engine = Double.nan
     }
     var bigRows: [BigRow] = []
     var bigRequests: [[UInt8]] = []
+    let forms = (benchOption(arguments, "--forms") ?? "strings,objects").split(separator: ",").map(String.init)
     for (spaceID, device) in bigPredictSpaces(arguments) {
         let sp = try SpaceRegistry.space(spaceID)
-        let big = String(decoding: bigPredictParams(space: sp, device: device, pool: bigPredictPool(sp), count: 100_000, objects: false), as: UTF8.self)
-        _ = try call("predict", big + "}")  // trains or loads the default predictor; warms the big path
-        var row = BigRow(space: spaceID, device: device, requestBytes: big.utf8.count + 1)
-        for _ in 0..<3 {
-            row.json = min(row.json, try call("predict", big + "}").0)
-            row.b64 = min(row.b64, try call("predict", big + ",\"output\":\"f32-base64\"}").0)
+        for form in forms {
+            let big = String(decoding: bigPredictParams(space: sp, device: device, pool: bigPredictPool(sp), count: 100_000, objects: form == "objects"),
+                             as: UTF8.self)
+            _ = try call("predict", big + "}")  // trains or loads the default predictor; warms the big path
+            var row = BigRow(space: spaceID, device: device, form: form, requestBytes: big.utf8.count + 1)
+            for _ in 0..<3 {
+                row.json = min(row.json, try call("predict", big + "}").0)
+                row.b64 = min(row.b64, try call("predict", big + ",\"output\":\"f32-base64\"}").0)
+            }
+            bigRows.append(row)
+            bigRequests.append(Array((big + "}").utf8))
         }
-        bigRows.append(row)
-        bigRequests.append(Array((big + "}").utf8))
     }
 
     // The same requests in this process, on the predictors the daemon saved: parser, resolve, engine.
@@ -172,7 +178,8 @@ func runStdioBench(arguments: [String]) throws {
         let bytes = bigRequests[k]
         var request: PredictRequest?
         bigRows[k].parse = try bestSeconds(3) {
-            request = try JSONValueDecoder(rootPath: "params").decode(PredictRequest.self, from: try JSONParser.parse(bytes))
+            request = try PredictRequest.decode(jsonText: bytes, in: 0..<bytes.count)
+                ?? JSONValueDecoder(rootPath: "params").decode(PredictRequest.self, from: try JSONParser.parse(bytes))
         }
         var archs: [Architecture] = []
         bigRows[k].resolve = try bestSeconds(3) { archs = try ArchitectureInput.resolve(request!.archs, in: sp) }
@@ -198,13 +205,13 @@ func runStdioBench(arguments: [String]) throws {
     for (name, xs) in [("wall", searchWall), ("search (`elapsedMs`)", searchOwn), ("not the search", searchOverhead)] {
         md += "| \(name) | \(String(format: "%.2f", benchQuantile(xs, 0.5))) ms | \(String(format: "%.2f", benchQuantile(xs, 0.9))) ms |\n"
     }
-    md += "\n## predict of 100,000 archs, arch strings in (best of 3)\n\n"
-    md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (JSON parse + decode into `PredictRequest`), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict(validated:)` on the resolved archs, as the daemon calls it).\n\n"
-    md += "| space | device | predictor | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s | parser MB/s | resolve archs/s | engine archs/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+    md += "\n## predict of 100,000 archs, arch strings or objects in (best of 3)\n\n"
+    md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (the daemon's big-request decoding into `PredictRequest`: `decode(jsonText:in:)`, architectures read from the bytes), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict(validated:)` on the resolved archs, as the daemon calls it).\n\n"
+    md += "| space | form | device | predictor | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s | parser MB/s | resolve archs/s | engine archs/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     func rate(_ t: Double) -> String { "\(Int(1e5 / t / 1000))k" }
     for r in bigRows {
         let mb = Double(r.requestBytes) / 1e6
-        md += "| \(r.space) | \(r.device) | \(r.kind) | \(String(format: "%.1f", mb)) | \(ms(r.json)) ms | \(rate(r.json)) | \(ms(r.b64)) ms | \(rate(r.b64)) | \(Int(mb / r.parse)) | \(rate(r.resolve)) | \(rate(r.engine)) |\n"
+        md += "| \(r.space) | \(r.form) | \(r.device) | \(r.kind) | \(String(format: "%.1f", mb)) | \(ms(r.json)) ms | \(rate(r.json)) | \(ms(r.b64)) ms | \(rate(r.b64)) | \(Int(mb / r.parse)) | \(rate(r.resolve)) | \(rate(r.engine)) |\n"
     }
     print(md)
     try AtomicFile.write(Array(md.utf8), to: "Benchmarks/results/stdio.md")

@@ -1,6 +1,7 @@
 import Foundation
 import HWNASApplication
 @testable import HWNASServer
+import HWNASTestSupport
 import JSONRPC
 import NASCore
 import NASSpaces
@@ -80,7 +81,7 @@ final class ObjectTextDecodingTests: XCTestCase {
                     // The common spelling is read from the bytes, by the space itself.
                     let request = try XCTUnwrap(PredictRequest.decode(jsonText: params, in: 0..<params.count), "\(space.id): \(text)")
                     guard case .objectText(let bytes) = request.archs[0] else { return XCTFail("\(space.id): not kept as text: \(text)") }
-                    XCTAssertNotNil(bytes.withUnsafeBufferPointer { space.parse(objectText: $0) }, "\(space.id): \(text)")
+                    XCTAssertNotNil(bytes.withBytes { space.parse(objectText: $0) }, "\(space.id): \(text)")
                     guard case .resolved = tree[0] else { return XCTFail("\(space.id): \(text) -> \(tree)") }
                 }
                 if tree.count == 1, tree[0].decoded { all.append((text, tree[0])) }
@@ -115,7 +116,7 @@ final class ObjectTextDecodingTests: XCTestCase {
         let ops = "[3,3,4,1,0,2]"
         let cases: [(object: String, expect: String)] = [
             (#"{"ops":\#(ops)}"#, "ok"),
-            (#" {	"ops" :[ 3 ,3,4 ,1,0,	2 ]	} "#, "ok"),                                  // whitespace variants
+            (#" {\#t"ops" :[ 3 ,3,4 ,1,0,\#t2 ]\#t} "#, "ok"),                                  // whitespace variants
             ("{\n\"index\":[12],\r\n\"ops\":[0,0,0,0,0,0]}", "ok"),                        // the index wins
             (#"{"ops":\#(ops),"x":[1]}"#, "ok"),                                          // unknown key, ignored
             (#"{"ops":[0,0,0,0,0,0],"ops":\#(ops)}"#, "ok"),                              // repeated key: the last wins
@@ -138,13 +139,14 @@ final class ObjectTextDecodingTests: XCTestCase {
             let body = #"{"jsonrpc":"2.0","id":\#(10 + i),"method":"encode","params":{"space":"nb201","archs":[0,\#(c.object)]}}"#
             text.sendRaw(text.framed(body))
             tree.sendRaw(tree.framed(body))
-            let a = try XCTUnwrap(text.response(10 + i), c.object), b = try XCTUnwrap(tree.response(10 + i), c.object)
+            let a: JSONValue = try XCTUnwrap(text.response(10 + i), c.object)
+            let b: JSONValue = try XCTUnwrap(tree.response(10 + i), c.object)
             XCTAssertEqual(a, b, c.object)
             if c.expect == "ok" {
-                XCTAssertEqual(a["result"]?["count"], 2, "\(c.object): \(a)")
+                XCTAssertEqual(a["result"]?["count"]?.intValue, 2, "\(c.object): \(a)")
                 // The architecture of the plain object (but for the one naming an index).
                 if !c.object.contains("index") {
-                    let vector = try XCTUnwrap(a["result"]?["vectors"]?.arrayValue?[1], c.object)
+                    let vector: JSONValue = try XCTUnwrap(a["result"]?["vectors"]?.arrayValue?[1], c.object)
                     firstVector = firstVector ?? vector
                     XCTAssertEqual(vector, firstVector, c.object)
                 }
@@ -152,9 +154,11 @@ final class ObjectTextDecodingTests: XCTestCase {
                 let code = c.expect.split(separator: " ")[0]
                 XCTAssertEqual("\(errorCode(a) ?? 0)", String(code), "\(c.object): \(a)")
                 let message = c.expect.dropFirst(code.count).trimmingCharacters(in: .whitespaces)
-                XCTAssertTrue(a["error"]?["message"]?.stringValue?.contains(message) ?? false, "\(c.object): \(a)")
+                if !message.isEmpty {
+                    XCTAssertTrue(a["error"]?["message"]?.stringValue?.contains(message) ?? false, "\(c.object): \(a)")
+                }
                 if code == "-32020" {
-                    XCTAssertTrue(a["error"]?["data"]?["field"]?.stringValue?.hasPrefix("archs[1]") ?? false, "\(c.object): \(a)")
+                    XCTAssertTrue(a["error"]?["data"]?["field"]?.stringValue?.hasPrefix("params.archs[1]") ?? false, "\(c.object): \(a)")
                 }
             }
         }

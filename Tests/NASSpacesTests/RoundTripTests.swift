@@ -122,4 +122,19 @@ final class RoundTripTests: XCTestCase {
         }
         return out
     }
+    /// Each space reads its object form from the object's JSON text (as `fields(of:)` writes it,
+    /// keys sorted as JSONWriter writes them) into the architecture `parse(fields:)` gives.
+    func testObjectFormsReadFromTheirText() throws {
+        for space in SpaceRegistry.all {
+            for a in space.sample(count: 20, seed: 5) {
+                let f = space.fields(of: a)
+                let text = "{" + f.sorted { $0.key < $1.key }.map { "\"\($0.key)\":[\($0.value.map(String.init).joined(separator: ","))]" }
+                    .joined(separator: ",") + "}"
+                let bytes = Array(text.utf8)
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { space.parse(objectText: $0) }, try space.parse(fields: f), "\(space.id): \(text)")
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { IntegerListObject.fields($0) }, f, text)
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { IntegerListObject.end($0, from: 0) }, bytes.count, text)
+            }
+        }
+    }
 }
