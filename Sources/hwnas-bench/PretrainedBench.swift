@@ -14,29 +14,16 @@ import NASSpaces
 
 /// Entry point of `hwnas-bench pretrained [--fixtures DIR] [--write DIR] [--spaces nb201,fbnet,ofa_mbv3] [--no-ofa-accuracy]`.
 func runPretrainedBench(arguments: [String]) throws {
-    var fixtures: String?
-    var output: String?
-    var spaces: [String]?
-    var ofaAccuracy = true
-    var i = 0
-    func value() throws -> String {
-        i += 1
-        guard i < arguments.count else { throw NASError(.invalidParams, "\(arguments[i - 1]) needs a value") }
-        return arguments[i]
+    let known: Set<String> = ["--fixtures", "--write", "--spaces", "--no-ofa-accuracy"]
+    if let unknown = arguments.first(where: { $0.hasPrefix("--") && !known.contains($0) }) {
+        throw NASError(.invalidParams, "unknown option \(unknown)")
     }
-    while i < arguments.count {
-        switch arguments[i] {
-        case "--fixtures": fixtures = try value()
-        case "--write": output = try value()
-        case "--spaces": spaces = try value().split(separator: ",").map(String.init)
-        case "--no-ofa-accuracy": ofaAccuracy = false
-        default: throw NASError(.invalidParams, "unknown option \(arguments[i])")
-        }
-        i += 1
-    }
+    let fixtures = benchOption(arguments, "--fixtures"), output = benchOption(arguments, "--write")
+    let spaces = benchOption(arguments, "--spaces")?.split(separator: ",").map(String.init)
+    let ofaAccuracy = !arguments.contains("--no-ofa-accuracy")
     let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(fixtures))
     let trainer = HardwareGeneralizedTrainer(catalog: catalog)
-    let hardwareSpaces = try spaces ?? SpaceRegistry.entries.map(\.space.id).filter { (try? trainer.gpuDevices(space: $0).count) ?? 0 >= 2 }
+    let hardwareSpaces = spaces ?? SpaceRegistry.entries.map(\.space.id).filter { (try? trainer.gpuDevices(space: $0).count) ?? 0 >= 2 }
     var models: [[String: Any]] = []
     var files: [(name: String, bytes: [UInt8])] = []
 

@@ -50,13 +50,14 @@ final class ShippedHardwareModelTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/nb201", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/hardware", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: real + "/" + DataCatalog.deviceSpecsFile, toPath: dir + "/" + DataCatalog.deviceSpecsFile)
-        let lines = try String(contentsOfFile: real + "/nb201/latency.csv", encoding: .utf8).split(separator: "\n").prefix(41)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let head = try XCTUnwrap(FileHandle(forReadingAtPath: real + "/nb201/latency.csv")).readData(ofLength: 100_000)
+        let lines = String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline).prefix(41)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let devices = Set(DataCatalog(fixturesDirectory: real).devices(ofTable: "nb201"))
         let keep = header.indices.filter { !devices.contains(header[$0]) || ["1080ti_32", "2080ti_32"].contains(header[$0]) }
         let text = lines.map { line in
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-            return keep.map { String(cells[$0]) }.joined(separator: ",")
+            return keep.map { cells[$0].trimmingCharacters(in: .whitespaces) }.joined(separator: ",")
         }.joined(separator: "\n") + "\n"
         try text.write(toFile: dir + "/nb201/latency.csv", atomically: true, encoding: .utf8)
         return dir
@@ -71,8 +72,10 @@ final class ShippedHardwareModelTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let messages = Mutex<[String]>([])
         func store(_ name: String) throws -> PredictorStore {
-            try PredictorStore(directory: state + "/" + name, catalog: DataCatalog(fixturesDirectory: fixtures),
-                               info: { m in messages.withLock { $0.append(m) } })
+            let store = try PredictorStore(directory: state + "/" + name, catalog: DataCatalog(fixturesDirectory: fixtures),
+                                           info: { m in messages.withLock { $0.append(m) } })
+            store.loadAll()  // as the daemon does at start
+            return store
         }
         // Nothing shipped: trained, and saved.
         let (trained, first) = try store("a").defaultHardwarePredictorAndSource(space: "nb201")
