@@ -7,8 +7,8 @@ import NASSpaces
 import Synchronization
 
 /// The daemon's domain state, shared by all handlers: the fixtures catalog, the predictor
-/// store (backed by the state directory), the generator store, and the lazily trained
-/// OFA accuracy predictor. Created once per daemon; nothing here knows JSON-RPC.
+/// store (backed by the state directory), the generator store, and the OFA accuracy predictor
+/// (saved, shipped or trained on first use). Created once per daemon; nothing here knows JSON-RPC.
 public final class DomainServices: Sendable {
     /// The shipped data.
     public let catalog: DataCatalog
