@@ -41,7 +41,7 @@ public enum SampleSuggester {
     ///   - measured: samples already measured on the new device: their architectures are never
     ///     suggested again and the picks keep away from them; with 3 or more, proxies that match
     ///     them poorly (`closeness` more than 0.1 below the best proxy's) are left out of the distance.
-    ///   - estimate: compute `expectedSRCC` (a few adaptations; about a second in a release build).
+    ///   - estimate: compute `expectedSRCC` (up to 6 simulated devices × 3 adaptations: the ensemble `adaptFromPool` builds).
     public static func suggest(space: any SearchSpace, candidates: [Architecture], proxies: [ProxyLatencyModel],
                                count: Int, measured: [LatencySample] = [], criterion: SampleCriterion = defaultCriterion,
                                seed: UInt64 = 0, estimate: Bool = true,
