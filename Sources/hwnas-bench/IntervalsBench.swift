@@ -102,7 +102,8 @@ func runIntervalsBench(arguments: [String]) throws {
                 case ProxyEnsemble.intervalKind:
                     let r = try ProxyEnsemble.adapt(pool: fixturePool.filter { $0.name != d }, samples: samples, targetName: "user",
                                                     id: "bench-ensemble", seed: seed)
-                    (p, base) = (r.predictor, r.members.map(\.proxy.name).joined(separator: "+"))
+                    guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
+                    (p, base) = (saved, r.members.map(\.proxy.name).joined(separator: "+"))
                 default:
                     let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")

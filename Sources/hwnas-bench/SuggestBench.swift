@@ -116,7 +116,7 @@ func runSuggestBench(arguments: [String]) throws {
                     let r = try SampleSuggester.adaptFromPool(members, samples: samples, seed: seed, members: n)
                     pred = try r.predict(test.map { archs[$0] })
                     more = r.moreSamples
-                    note = "proxies \(r.members.map(\.proxy.name).joined(separator: ",")); cv \(f(r.srccAfter)); outliers \(r.outliers.count); variant \(r.predictor.metrics.variant.prefix(120))"
+                    note = "proxies \(r.members.map(\.proxy.name).joined(separator: ",")); cv \(f(r.srccAfter)); outliers \(r.outliers.count); variant \(r.variant.prefix(120))"
                 } else {
                     var base: TrainedPredictor?, pool = members
                     if adaptation == "adapt-closest" {

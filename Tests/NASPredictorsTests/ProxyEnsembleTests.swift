@@ -27,9 +27,10 @@ final class ProxyEnsembleTests: XCTestCase {
         XCTAssertEqual(r.members.map(\.proxy.name), closest.map { pool[$0].name })
         XCTAssertEqual(try SampleSuggester.closestMember(pool, samples: samples), closest[0])
         // The saved model (blend of the members' trees, 1/3 each) predicts what the in-memory ensemble does.
-        let saved = try r.predictor.predict(archs: held), memory = try r.predict(held)
+        let predictor = try XCTUnwrap(r.predictor)
+        let saved = try predictor.predict(archs: held), memory = try r.predict(held)
         for (a, b) in zip(saved, memory) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b))) }
-        guard case .blend(let trees, let weights, 0) = r.predictor.model else { return XCTFail("\(r.predictor.model.kindName)") }
+        guard case .blend(let trees, let weights, 0) = predictor.model else { return XCTFail("\(predictor.model.kindName)") }
         XCTAssertEqual(trees.count, 3)
         XCTAssertEqual(weights, [1.0 / 3, 1.0 / 3, 1.0 / 3])
         // Its cross-validated SRCC is the ensemble's own: the mean of the members' out-of-fold predictions.
@@ -43,16 +44,16 @@ final class ProxyEnsembleTests: XCTestCase {
         let expected = RankCorrelation.spearman(kept.map { oof[$0] }, kept.map { samples[$0].latencyMs })
         XCTAssertEqual(r.srccAfter, expected, accuracy: 1e-12)
         XCTAssertEqual(r.crossValidated?.count, kept.count)
-        XCTAssertEqual(r.predictor.metrics.crossValidated?.spearman ?? .nan, expected, accuracy: 1e-12)
+        XCTAssertEqual(predictor.metrics.crossValidated?.spearman ?? .nan, expected, accuracy: 1e-12)
         XCTAssertNotEqual(r.srccAfter, r.members[0].result.srccAfter, "the ensemble's own SRCC, not its first member's")
         XCTAssertEqual(r.evaluation, "crossValidated")
         // Interval profile and residual summary are saved; moreSamples starts at the ensemble's own level.
-        XCTAssertNotNil(r.predictor.fewSampleResiduals)
-        XCTAssertNotNil(r.predictor.notes[ErrorProfile.notesKey])
+        XCTAssertNotNil(predictor.fewSampleResiduals)
+        XCTAssertNotNil(predictor.notes[ErrorProfile.notesKey])
         let more = try XCTUnwrap(r.moreSamples)
         XCTAssertEqual(more.currentSRCC, r.srccAfter, accuracy: 1e-12)
         XCTAssertEqual(more.count, 12)
-        XCTAssertEqual(r.predictor.notes["proxies"], closest.map { pool[$0].name }.joined(separator: ","))
+        XCTAssertEqual(predictor.notes["proxies"], closest.map { pool[$0].name }.joined(separator: ","))
         // One member: the closest proxy's adaptation alone.
         let one = try ProxyEnsemble.adapt(pool: pool, samples: samples, members: 1, targetName: "t", id: "t", seed: 1)
         XCTAssertEqual(one.members.map(\.proxy.name), [pool[closest[0]].name])

@@ -36,11 +36,12 @@ func adaptProxyEnsemble(_ params: AdaptProxyRequest, services: DomainServices,
     let r = try ProxyEnsemble.adapt(pool: pool, samples: samples, members: count, targetName: params.target.name,
                                     id: params.target.name, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
     try context.job.checkCancelled()
-    let path = try services.predictors.register(r.predictor, persist: params.save ?? true)
+    guard let predictor = r.predictor else { throw NASError(.internal, "a pool member has no savable latency model") }
+    let path = try services.predictors.register(predictor, persist: params.save ?? true)
     let share = 1 / Double(r.members.count)
     return AdaptProxyResult(
-        predictor: r.predictor.id, target: params.target.name, proxy: r.members[0].proxy.name,
-        method: "ensemble", variant: r.predictor.metrics.variant,
+        predictor: predictor.id, target: params.target.name, proxy: r.members[0].proxy.name,
+        method: "ensemble", variant: r.variant,
         srccBefore: r.srccBefore, srccAfter: r.srccAfter, evaluation: r.evaluation,
         candidates: r.members.flatMap { m in
             m.result.candidates.map { .init(variant: "\(m.proxy.name): \($0.variant)", cvSRCC: $0.cvSRCC) }

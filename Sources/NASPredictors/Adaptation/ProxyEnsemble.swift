@@ -18,14 +18,19 @@ public enum ProxyEnsemble {
         public var proxy: ProxyLatencyModel
         /// `ProxyAdaptation.adapt` with it as proxy.
         public var result: AdaptationResult
-        /// Its savable form (a part of the ensemble's model).
-        public var predictor: TrainedPredictor
+        /// Its savable form (a part of the ensemble's model); nil when the proxy has no latency
+        /// model (a measured-only proxy, as tests and simulations use).
+        public var predictor: TrainedPredictor?
     }
 
     /// The ensemble and its own cross-validated record.
     public struct Result: Sendable {
-        /// The savable predictor: `LatencyModel.blend` of the members' models, weights 1/n.
-        public var predictor: TrainedPredictor
+        /// The savable predictor: `LatencyModel.blend` of the members' models, weights 1/n, with
+        /// the metrics, residual summary and interval profile below; nil when a member's proxy
+        /// has no latency model (the ensemble then predicts in memory only, `predict`).
+        public var predictor: TrainedPredictor?
+        /// `predictor`'s variant: `ensemble: mean of <proxy> (<its variant>) | …`.
+        public var variant: String
         /// The members, closest proxy first.
         public var members: [Member]
         /// SRCC of the closest raw proxy with the target (on `evalSamples` when given, else on the samples).
@@ -87,19 +92,21 @@ public enum ProxyEnsemble {
             let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: targetName, samples: samples,
                                               pool: pool.filter { $0.name != proxy.name }, evalSamples: evalSamples,
                                               seed: seed, control: control)
-            let p = try TrainedPredictor(adapted: r.predictor, base: try proxy.asPredictor(), id: id,
-                                         sampleCount: samples.count, result: r)
+            let p = try proxy.model == nil ? nil : TrainedPredictor(adapted: r.predictor, base: try proxy.asPredictor(), id: id,
+                                                                    sampleCount: samples.count, result: r)
             members.append(Member(proxy: proxy, result: r, predictor: p))
         }
         let n = Double(members.count)
-        let first = members[0].predictor
-        var predictor = TrainedPredictor(
-            id: id, spaceID: first.spaceID, device: targetName,
-            model: .blend(members.map(\.predictor.model), weights: Array(repeating: 1 / n, count: members.count), intercept: 0),
-            metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: samples.count, testCount: 0,
-                                      variant: "ensemble: mean of " + members.map { "\($0.proxy.name) (\($0.predictor.metrics.variant))" }.joined(separator: " | ")),
+        let variant = "ensemble: mean of " + members.map {
+            "\($0.proxy.name) (\($0.result.predictor.method.rawValue): \($0.result.predictor.variant))"
+        }.joined(separator: " | ")
+        let models = members.compactMap(\.predictor?.model)
+        var predictor = models.count < members.count ? nil : TrainedPredictor(
+            id: id, spaceID: pool[0].space.id, device: targetName,
+            model: .blend(models, weights: Array(repeating: 1 / n, count: members.count), intercept: 0),
+            metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: samples.count, testCount: 0, variant: variant),
             notes: ["source": "adaptProxy", "method": "ensemble", "proxies": members.map(\.proxy.name).joined(separator: ",")])
-        var result = Result(predictor: predictor, members: members, srccBefore: members[0].result.srccBefore, srccAfter: .nan,
+        var result = Result(predictor: nil, variant: variant, members: members, srccBefore: members[0].result.srccBefore, srccAfter: .nan,
                             evaluation: "crossValidated", crossValidated: nil, outliers: [], warnings: [], moreSamples: nil,
                             weights: mergedWeights(members))
         // Out of fold: a sample every member kept is predicted by the mean of their out-of-fold predictions.
@@ -118,7 +125,7 @@ public enum ProxyEnsemble {
         let canonical = samples.map { pool[0].space.canonical($0.arch) }
         let y = kept.map { samples[$0].latencyMs }
         let oof = kept.map { i in oofBySample[i].reduce(0) { $0 + max($1, 1e-6) } / n }
-        let space = first.spaceID
+        let space = pool[0].space.id
         let keptArchs = kept.map { canonical[$0] }, flaggedList = flagged.sorted()
         let positions = try result.predict(keptArchs), outlierPredictions = try result.predict(flaggedList.map { canonical[$0] })
         result.outliers = zip(flaggedList, outlierPredictions).map {
@@ -150,13 +157,13 @@ public enum ProxyEnsemble {
                                                      points: curves[0].points)
         }
         // The saved record: metrics, the ensemble's own residual summary and its calibrated interval profile.
-        predictor.metrics.trainCount = kept.count
-        predictor.metrics.crossValidated = result.crossValidated
-        predictor.metrics.outliers = result.outliers
-        predictor.metrics.warnings = result.warnings
+        predictor?.metrics.trainCount = kept.count
+        predictor?.metrics.crossValidated = result.crossValidated
+        predictor?.metrics.outliers = result.outliers
+        predictor?.metrics.warnings = result.warnings
         if let r = FewSampleResiduals(predicted: oof, actual: y, positions: positions) {
-            predictor.notes[FewSampleResiduals.notesKey] = r.encoded
-            predictor.notes[ErrorProfile.notesKey] = r.profile(space: space, kind: intervalKind).encoded
+            predictor?.notes[FewSampleResiduals.notesKey] = r.encoded
+            predictor?.notes[ErrorProfile.notesKey] = r.profile(space: space, kind: intervalKind).encoded
         }
         result.predictor = predictor
         return result
