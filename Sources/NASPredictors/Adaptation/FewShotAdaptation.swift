@@ -16,7 +16,14 @@ public enum FewShotAdaptation {
     /// A candidate family.
     public enum Family: String, Sendable, CaseIterable {
         case finetune, blend, proxy, mean
+        /// `proxy` with each of the `ensembleSize` pool members (the base included) closest to
+        /// the samples as proxy (`SampleSuggester.closestMember`: jackknife log-Pearson), the
+        /// adaptations' milliseconds averaged.
+        case ensemble
     }
+
+    /// How many proxies the `ensemble` family averages.
+    public static let ensembleSize = 3
 
     /// What `adapt` chose and why.
     public struct Outcome: Sendable {
@@ -56,6 +63,7 @@ public enum FewShotAdaptation {
     public static func adapt(base: TrainedPredictor?, pool: [ProxyLatencyModel], samples given: [LatencySample],
                              targetName: String, id: String, families: [Family]? = nil,
                              seed: UInt64 = 0, cvRepeats: Int = defaultCVRepeats,
+                             spareFastDeadPaths: Bool = true, closestBase: Bool = false,
                              control: JobControl = .none) throws(NASError) -> Outcome {
         guard given.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(given.count)", field: "target.samples")
@@ -68,7 +76,7 @@ public enum FewShotAdaptation {
         /// ranks `s` best (chosen again inside every fold, from that fold's samples only).
         func resolve(_ s: [LatencySample]) throws(NASError) -> (base: TrainedPredictor, pool: [ProxyLatencyModel]) {
             if let base { return (base, fullPool) }
-            let i = try bestMember(fullPool, samples: s)
+            let i = closestBase ? try SampleSuggester.closestMember(fullPool, samples: s) : try bestMember(fullPool, samples: s)
             var rest = fullPool
             rest.remove(at: i)
             return (try fullPool[i].asPredictor(), rest)
@@ -93,7 +101,8 @@ public enum FewShotAdaptation {
 
         func fit(_ f: Family, _ s: [LatencySample]) throws(NASError) -> Fit {
             let (b, p) = try resolve(s)
-            return try fitFamily(f, base: b, pool: p, samples: s, targetName: targetName, id: id, seed: seed, control: control)
+            return try fitFamily(f, base: b, pool: p, samples: s, targetName: targetName, id: id, seed: seed,
+                                 spareFastDeadPaths: spareFastDeadPaths, control: control)
         }
         // Outer cross-validation of every family's whole procedure, repeated over `cvRepeats`
         // fold assignments (leave-one-out below 10 samples has only one) and each sample's
@@ -147,19 +156,8 @@ public enum FewShotAdaptation {
         for f in parts where fams.contains(f) { fits[f] = try fit(f, samples) }
         var result: Fit
         if chosen == .mean {
-            let members = meanMembers.map { fits[$0]! }
-            let model = LatencyModel.blend(members.map(\.predictor.model),
-                                           weights: Array(repeating: 1 / Double(members.count), count: members.count), intercept: 0)
-            var weights: [String: Double] = [:]
-            for m in members { for w in m.weights { weights[w.member, default: 0] += w.weight / Double(members.count) } }
-            let first = members[0].predictor
-            result = Fit(predictor: TrainedPredictor(id: id, spaceID: first.spaceID, device: targetName, deviceSpec: first.deviceSpec,
-                                                     model: model, metrics: first.metrics, notes: [:]),
-                         weights: weights.sorted { $0.key < $1.key }.map { (member: $0.key, weight: $0.value) },
-                         variant: "mean of " + members.map(\.variant).joined(separator: " | "))
+            result = meanFit(meanMembers.map { fits[$0]! }, id: id, targetName: targetName)
             result.predictor.metrics.variant = "mean"
-            result.predictor.metrics.outliers = members.flatMap(\.predictor.metrics.outliers)
-            result.predictor.metrics.warnings = members.flatMap(\.predictor.metrics.warnings)
         } else {
             result = fits[chosen]!
         }
@@ -206,29 +204,68 @@ public enum FewShotAdaptation {
 
     /// Fits one family (not `mean`) on `samples`.
     public static func fitFamily(_ family: Family, base: TrainedPredictor, pool: [ProxyLatencyModel], samples: [LatencySample],
-                                 targetName: String, id: String, seed: UInt64, control: JobControl) throws(NASError) -> Fit {
+                                 targetName: String, id: String, seed: UInt64, spareFastDeadPaths: Bool = false,
+                                 control: JobControl) throws(NASError) -> Fit {
         let space = try SpaceRegistry.space(base.spaceID)
         switch family {
         case .finetune:
-            let p = try FineTuner.fineTune(FineTuneRequest(base: base, samples: samples, seed: seed, device: targetName, id: id),
-                                           control: control)
+            var request = FineTuneRequest(base: base, samples: samples, seed: seed, device: targetName, id: id)
+            request.spareFastDeadPaths = spareFastDeadPaths
+            let p = try FineTuner.fineTune(request, control: control)
             return Fit(predictor: p, weights: [], variant: p.metrics.variant)
         case .blend:
             var bases = [base]
             for m in pool { bases.append(try m.asPredictor()) }
-            let (blended, weights) = try FineTuner.blendedBaseWithWeights(bases, samples: samples, id: base.id)
-            let p = try FineTuner.fineTune(FineTuneRequest(base: blended, samples: samples, seed: seed, device: targetName, id: id),
-                                           control: control)
+            let (blended, weights) = try FineTuner.blendedBaseWithWeights(bases, samples: samples, id: base.id,
+                                                                          spareFastDeadPaths: spareFastDeadPaths)
+            var request = FineTuneRequest(base: blended, samples: samples, seed: seed, device: targetName, id: id)
+            request.spareFastDeadPaths = spareFastDeadPaths
+            let p = try FineTuner.fineTune(request, control: control)
             return Fit(predictor: p, weights: weights, variant: "blend + \(p.metrics.variant)")
         case .proxy:
             let r = try ProxyAdaptation.adapt(proxy: .predictor(base, space: space), targetName: targetName, samples: samples,
-                                              method: .auto, pool: pool, seed: seed, control: control)
+                                              method: .auto, pool: pool, spareFastDeadPaths: spareFastDeadPaths,
+                                              seed: seed, control: control)
             let p = try TrainedPredictor(adapted: r.predictor, base: base, id: id, sampleCount: samples.count, result: r)
             return Fit(predictor: p, weights: r.predictor.blendWeights,
                        variant: "\(r.predictor.method.rawValue): \(r.predictor.variant)")
+        case .ensemble:
+            var candidates = [ProxyLatencyModel.predictor(base, space: space)] + pool
+            var members: [Fit] = []
+            while members.count < ensembleSize && !candidates.isEmpty {
+                let proxy = candidates.remove(at: try SampleSuggester.closestMember(candidates, samples: samples))
+                let others = ([ProxyLatencyModel.predictor(base, space: space)] + pool).filter { $0.name != proxy.name }
+                let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: targetName, samples: samples,
+                                                  method: .auto, pool: others, spareFastDeadPaths: spareFastDeadPaths,
+                                                  seed: seed, control: control)
+                let proxyBase = proxy.name == base.id ? base : try proxy.asPredictor()
+                let p = try TrainedPredictor(adapted: r.predictor, base: proxyBase, id: id, sampleCount: samples.count, result: r)
+                members.append(Fit(predictor: p, weights: r.predictor.blendWeights,
+                                   variant: "\(proxy.name) \(r.predictor.method.rawValue): \(r.predictor.variant)"))
+            }
+            var fit = meanFit(members, id: id, targetName: targetName)
+            fit.predictor.metrics.variant = "ensemble"
+            return fit
         case .mean:
             throw NASError(.invalidParams, "mean is not fitted on its own", field: "families")
         }
+    }
+
+    /// The mean of `members`' milliseconds as one fit: a `blend` model with equal weights, the
+    /// members' blend weights averaged, their outliers and warnings kept.
+    static func meanFit(_ members: [Fit], id: String, targetName: String) -> Fit {
+        let model = LatencyModel.blend(members.map(\.predictor.model),
+                                       weights: Array(repeating: 1 / Double(members.count), count: members.count), intercept: 0)
+        var weights: [String: Double] = [:]
+        for m in members { for w in m.weights { weights[w.member, default: 0] += w.weight / Double(members.count) } }
+        let first = members[0].predictor
+        var fit = Fit(predictor: TrainedPredictor(id: id, spaceID: first.spaceID, device: targetName, deviceSpec: first.deviceSpec,
+                                                  model: model, metrics: first.metrics, notes: [:]),
+                      weights: weights.sorted { $0.key < $1.key }.map { (member: $0.key, weight: $0.value) },
+                      variant: "mean of " + members.map(\.variant).joined(separator: " | "))
+        fit.predictor.metrics.outliers = members.flatMap(\.predictor.metrics.outliers)
+        fit.predictor.metrics.warnings = members.flatMap(\.predictor.metrics.warnings)
+        return fit
     }
 
     /// The index of the pool member whose values rank the samples best (Spearman).
