@@ -7,8 +7,8 @@
 // and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
 // `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
-// `--spaces`, `--devices`: only those (comma-separated). `--validate`, `--standard-screen`,
-// `--closest-base`, `--pool-without-degenerate`: see below.
+// `--spaces`, `--devices`: only those (comma-separated);
+// `--validate`, `--standard-screen`: see below.
 import Foundation
 import NASCore
 import NASData
@@ -43,10 +43,8 @@ private let helpSplits = [
 /// Held-out SRCC of each method for one (device, k, draw).
 private struct FewShotScores {
     var bestMember = 0.0, finetune = 0.0, blend = 0.0, proxy = 0.0, adapt = 0.0, blendProxy = 0.0
-    /// `adapt`'s ensemble family (adaptProxy over the 3 closest proxies), and its mean with blend.
-    var ensemble = 0.0, blendEnsemble = 0.0
-    /// The best of adapt's families on the held-out archs: a perfect chooser.
-    var hindsight: Double { max(blend, proxy, blendProxy, ensemble) }
+    /// The best of blend, adaptProxy and their mean on the held-out archs: a perfect chooser.
+    var hindsight: Double { max(blend, proxy, blendProxy) }
     var chosen: FewShotAdaptation.Family = .proxy
 }
 
@@ -67,6 +65,9 @@ func runFewShotBench(arguments: [String]) throws {
     let seedCount = option("--seeds").flatMap { UInt64($0) } ?? (quick ? 3 : 10)
     let firstSeed = option("--first-seed").flatMap { UInt64($0) } ?? 0
     let seeds: [UInt64] = Array(firstSeed..<(firstSeed + seedCount))
+    // `--standard-screen`: `adapt`'s families screen outliers as `finetune`/`adaptProxy` do (fast
+    // dead-path samples not spared), to measure what sparing them changes.
+    let spareDeadPaths = !arguments.contains("--standard-screen")
     let ks = option("--ks").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [5, 10, 20]
     let clock = ContinuousClock()
     let start = clock.now
@@ -74,24 +75,18 @@ func runFewShotBench(arguments: [String]) throws {
     func f3(_ x: Double) -> String { String(format: "%.3f", x) }
     emit("# Few-shot adaptation, leave devices out on HELP's split (`hwnas-bench fewshot\(quick ? " --quick" : "")`)\n")
     emit("Pool = HELP's meta-train + meta-valid devices that we ship, one pairwise-interaction LUT each (`FixturePool`, fitted on all their measurements); test devices' data are used only for their k samples (the fit and every choice) and for scoring. SRCC on every other measured arch of the test device (NB201 15,625 − k, FBNet 5,000 − k), mean over \(seeds.count) random draws per k (seeds \(seeds.first!)…\(seeds.last!)), and on HELP's 10 reference archs (`reference_archs_help.csv`, k = 10, one draw).\n")
-    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device whose values rank the k samples best): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool; `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples (out-of-fold predictions averaged over \(cvRepeats) fold assignments) among blend, adaptProxy and their mean; `hindsight` = the best of those three on the held-out archs per draw (what a perfect chooser would reach: a bound on choosing among them).\n")
+    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device closest to the k samples: `SampleSuggester.closestMember`, jackknife log-latency Pearson): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool (both as `adapt` fits them: its outlier screen spares fast samples with dead operations\(spareDeadPaths ? "" : " — not in this run, `--standard-screen`")); `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples (out-of-fold predictions averaged over \(cvRepeats) fold assignments) among blend, adaptProxy and their mean; `hindsight` = the best of those three on the held-out archs per draw (what a perfect chooser would reach: a bound on choosing among them).\n")
     // `--validate`: the pool's own devices as targets, each adapted from the other pool devices
     // (the test devices' data unused): where choice rules can be compared without touching the
     // test devices.
     let validate = arguments.contains("--validate")
-    // `--standard-screen`: `adapt`'s families screen outliers as `finetune`/`adaptProxy` do (fast
-    // dead-path samples not spared), to measure what sparing them changes.
-    let spareDeadPaths = !arguments.contains("--standard-screen")
     let spaces = option("--spaces").map { $0.split(separator: ",").map(String.init) }
     for var split in helpSplits where spaces?.contains(split.space) ?? true {
         if validate { split.test = split.pool }
         if let only = option("--devices")?.split(separator: ",").map(String.init) { split.test = split.test.filter { only.contains($0) } }
         if split.test.isEmpty { continue }
         let space = try SpaceRegistry.space(split.space)
-        // `--pool-without-degenerate`: the pool's models fitted without the degenerate cells
-        // (which TFLite devices measure near 0 and the others do not).
-        let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [],
-                                          withoutDegenerate: arguments.contains("--pool-without-degenerate"))
+        let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
             .filter { split.pool.contains($0.name) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
         emit("HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
@@ -112,8 +107,7 @@ func runFewShotBench(arguments: [String]) throws {
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
                 let out = try FewShotAdaptation.adapt(base: nil, pool: pool.filter { $0.name != device }, samples: samples, targetName: device,
                                                       id: "fewshot-\(device)", seed: seed, cvRepeats: cvRepeats,
-                                                      spareFastDeadPaths: spareDeadPaths,
-                                                      closestBase: arguments.contains("--closest-base"))
+                                                      spareFastDeadPaths: spareDeadPaths)
                 func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), heldY) }
                 var s = FewShotScores()
                 let baseModel = pool.first { $0.name == out.base }!
@@ -129,9 +123,6 @@ func runFewShotBench(arguments: [String]) throws {
                 s.blend = RankCorrelation.spearman(pb, heldY)
                 s.proxy = RankCorrelation.spearman(pp, heldY)
                 s.blendProxy = RankCorrelation.spearman(zip(pb, pp).map { $0 + $1 }, heldY)
-                let pe = try out.fits[.ensemble]!.predict(archs: heldArchs)
-                s.ensemble = RankCorrelation.spearman(pe, heldY)
-                s.blendEnsemble = RankCorrelation.spearman(zip(pb, pe).map { $0 + $1 }, heldY)
                 if let dump {
                     // Per draw: every family's outer CV score and held-out SRCC (for studying choice rules).
                     var cv: [String: Double] = [:]
@@ -141,7 +132,6 @@ func runFewShotBench(arguments: [String]) throws {
                     }
                     let held: [String: Double] = [
                         "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy,
-                        "ensemble": s.ensemble, "blendEnsemble": s.blendEnsemble,
                         "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY)]
                     // Held-out SRCC of w · blend + (1 − w) · adaptProxy (ms) on a grid of w, and the
                     // outer out-of-fold predictions, to study weighted combinations offline.
@@ -161,7 +151,6 @@ func runFewShotBench(arguments: [String]) throws {
                 case .finetune: s.adapt = s.finetune
                 case .blend: s.adapt = s.blend
                 case .proxy: s.adapt = s.proxy
-                case .ensemble: s.adapt = s.ensemble
                 case .mean: s.adapt = try srcc(out.predictor)
                 }
                 return s
@@ -198,19 +187,19 @@ func runFewShotBench(arguments: [String]) throws {
         // Tables.
         func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
         emit("### Mean SRCC per test device (random draws)\n")
-        emit("| device | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | ensemble | blend+ensemble mean | **adapt** | hindsight | adapt's choices |")
-        emit("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        emit("| device | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight | adapt's choices |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
         for device in split.test {
             for k in ks {
                 let r = results[device]![k]!
                 var counts: [String: Int] = [:]
                 for s in r { counts[s.chosen.rawValue, default: 0] += 1 }
-                emit("| \(device) | \(k) | \(f3(mean(r.map(\.bestMember)))) | \(f3(mean(r.map(\.finetune)))) | \(f3(mean(r.map(\.blend)))) | \(f3(mean(r.map(\.proxy)))) | \(f3(mean(r.map(\.blendProxy)))) | \(f3(mean(r.map(\.ensemble)))) | \(f3(mean(r.map(\.blendEnsemble)))) | **\(f3(mean(r.map(\.adapt))))** | \(f3(mean(r.map(\.hindsight)))) | \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |")
+                emit("| \(device) | \(k) | \(f3(mean(r.map(\.bestMember)))) | \(f3(mean(r.map(\.finetune)))) | \(f3(mean(r.map(\.blend)))) | \(f3(mean(r.map(\.proxy)))) | \(f3(mean(r.map(\.blendProxy)))) | **\(f3(mean(r.map(\.adapt))))** | \(f3(mean(r.map(\.hindsight)))) | \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |")
             }
         }
         emit("\n### Mean over the test devices\n")
-        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | ensemble | blend+ensemble mean | **adapt** | hindsight | SE of adapt's mean |")
-        emit("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight | SE of adapt's mean |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
         let groups: [(String, [String])] = [("all \(split.test.count)", split.test),
                                             ("without pixel2, raspi4", split.test.filter { $0 != "pixel2" && $0 != "raspi4" })]
         for (label, devices) in groups where !devices.isEmpty {
@@ -222,7 +211,7 @@ func runFewShotBench(arguments: [String]) throws {
                 let perDraw = seeds.indices.map { d in mean(devices.map { results[$0]![k]![d].adapt }) }
                 let m = mean(perDraw)
                 let se = (perDraw.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(perDraw.count - 1, 1)) / Double(perDraw.count)).squareRoot()
-                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | \(col(\.ensemble)) | \(col(\.blendEnsemble)) | **\(col(\.adapt))** | \(col(\.hindsight)) | \(String(format: "%.4f", se)) |")
+                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** | \(col(\.hindsight)) | \(String(format: "%.4f", se)) |")
             }
         }
         if !ref.isEmpty {

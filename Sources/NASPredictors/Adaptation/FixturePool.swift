@@ -9,10 +9,8 @@ public enum FixturePool {
     /// One model per published fixture device of `space` (not this project's own measurements,
     /// `DataCatalog.publishedDeviceNames`) except those in `excluding`: a `PairwiseModel`
     /// where the device has at least three samples per column of it (every NB201 device), else a
-    /// `LUTModel`; devices too small even for a LUT are skipped. `withoutDegenerate`: fit on the
-    /// non-degenerate architectures only (`SearchSpace.isDegenerate`; default false: on all).
-    public static func models(catalog: DataCatalog, space: String, excluding: Set<String>,
-                              withoutDegenerate: Bool = false) throws(NASError) -> [ProxyLatencyModel] {
+    /// `LUTModel`; devices too small even for a LUT are skipped.
+    public static func models(catalog: DataCatalog, space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
         let enc = ActiveOneHot(space: impl)
         let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
@@ -20,12 +18,7 @@ public enum FixturePool {
         var out: [ProxyLatencyModel] = []
         var seen = Set<String>()
         for device in catalog.publishedDeviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
-            var m = try catalog.measurements(space: space, device: device)
-            if withoutDegenerate {
-                let degenerate = Set(impl.degenerateIndices(m.archs))
-                let kept = m.archs.indices.filter { !degenerate.contains($0) }
-                m = (archs: kept.map { m.archs[$0] }, latency: kept.map { m.latency[$0] })
-            }
+            let m = try catalog.measurements(space: space, device: device)
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
                let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs) {
                 out.append(.model(.pairwise(model), name: device, space: impl))
