@@ -32,9 +32,10 @@ public enum OutlierScreen {
     /// (a single wild point cannot lever it) and is refitted on the inliers until stable. At
     /// most `max(1, n/10)` samples, the largest residuals, are flagged: a screen for "a few
     /// gross errors", not a second opinion on a proxy that ranks the target differently.
-    /// Fewer than 8 samples: none.
+    /// Fewer than 8 samples: none. `spared[i]` true: sample `i` is never flagged for being
+    /// faster than the map says (`fastDeadPathsSpared`); default none spared.
     public static func grossOutliers(reference: [Double], measured: [Double], threshold: Double = 4,
-                                     floor: Double = 0.6) -> [Int] {
+                                     floor: Double = 0.6, spared: [Bool] = []) -> [Int] {
         let n = min(reference.count, measured.count)
         guard n >= 8 else { return [] }
         let lx = reference.prefix(n).map { log(max($0, 1e-9)) }
@@ -48,7 +49,9 @@ public enum OutlierScreen {
             let centre = median(kept.map { residual[$0] })
             let scale = 1.4826 * median(kept.map { abs(residual[$0] - centre) })
             let limit = max(threshold * scale, floor)
-            let next = Set((0..<n).filter { abs(residual[$0] - centre) > limit })
+            let next = Set((0..<n).filter {
+                abs(residual[$0] - centre) > limit && !($0 < spared.count && spared[$0] && residual[$0] < centre)
+            })
             if next == flagged && map.scale != 1 { break }
             flagged = next
             let inliers = (0..<n).filter { !flagged.contains($0) }
@@ -57,6 +60,16 @@ public enum OutlierScreen {
         let cap = max(1, n / 10)
         let worst = flagged.sorted { abs(residual[$0]) > abs(residual[$1]) }.prefix(cap)
         return worst.sorted()
+    }
+
+    /// The `spared` mask of `grossOutliers` for samples of `archs` that sets aside those with a
+    /// dead operation (`SampleSuggester.runsEveryOperation` false: an NB201 edge off every
+    /// input→output path). Runtimes that prune dead operations (TFLite: raspi4, pixel3) measure
+    /// such a network much faster than a reference device that runs them, and that speed is real,
+    /// not a gross error; the pool cannot say which kind of runtime the target is. Chain spaces:
+    /// none spared.
+    public static func fastDeadPathsSpared(_ archs: [Architecture], space: any SearchSpace) -> [Bool] {
+        archs.map { !SampleSuggester.runsEveryOperation($0, space: space) }
     }
 
     /// The median (0 for none).

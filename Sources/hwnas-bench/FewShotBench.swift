@@ -1,11 +1,14 @@
-// `hwnas-bench fewshot [--quick] [--dump FILE] [--cv-repeats N]`: leave-devices-out few-shot adaptation on HELP's device split
+// `hwnas-bench fewshot [--quick] [--dump FILE] [--cv-repeats N] [--seeds N] [--first-seed S] [--ks 5,10,20]`: leave-devices-out few-shot adaptation on HELP's device split
 // (issue 19). The pool (the base, proxies, blends, every choice) is HELP's meta-train and
 // meta-valid devices that we ship; the test devices' data are used only for their k samples and
 // for scoring. k = 5, 10, 20 random samples over 10 seeds, and HELP's 10 reference archs;
 // SRCC on every other measured arch of the test device. `--dump FILE`: one JSON line per draw
 // (every family's outer cross-validated SRCC, held-out SRCC, out-of-fold predictions per repeat,
 // and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
-// `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's).
+// `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
+// (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
+// `--spaces`, `--devices`: only those (comma-separated);
+// `--validate`, `--standard-screen`: see below.
 import Foundation
 import NASCore
 import NASData
@@ -56,16 +59,32 @@ func runFewShotBench(arguments: [String]) throws {
     }
     let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
     let fixtures = try FixturesLocator.locate()
-    let seeds: [UInt64] = quick ? [0, 1, 2] : Array(0..<10)
-    let ks = [5, 10, 20]
+    func option(_ name: String) -> String? {
+        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    }
+    let seedCount = option("--seeds").flatMap { UInt64($0) } ?? (quick ? 3 : 10)
+    let firstSeed = option("--first-seed").flatMap { UInt64($0) } ?? 0
+    let seeds: [UInt64] = Array(firstSeed..<(firstSeed + seedCount))
+    // `--standard-screen`: `adapt`'s families screen outliers as `finetune`/`adaptProxy` do (fast
+    // dead-path samples not spared), to measure what sparing them changes.
+    let spareDeadPaths = !arguments.contains("--standard-screen")
+    let ks = option("--ks").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [5, 10, 20]
     let clock = ContinuousClock()
     let start = clock.now
     func emit(_ s: String) { NewDeviceScenario.emit(s) }
     func f3(_ x: Double) -> String { String(format: "%.3f", x) }
     emit("# Few-shot adaptation, leave devices out on HELP's split (`hwnas-bench fewshot\(quick ? " --quick" : "")`)\n")
-    emit("Pool = HELP's meta-train + meta-valid devices that we ship, one pairwise-interaction LUT each (`FixturePool`, fitted on all their measurements); test devices' data are used only for their k samples (the fit and every choice) and for scoring. SRCC on every other measured arch of the test device (NB201 15,625 − k, FBNet 5,000 − k), mean over \(seeds.count) random draws per k (seeds 0…\(seeds.count - 1)), and on HELP's 10 reference archs (`reference_archs_help.csv`, k = 10, one draw).\n")
-    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device whose values rank the k samples best): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool; `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples (out-of-fold predictions averaged over \(cvRepeats) fold assignments) among blend, adaptProxy and their mean; `hindsight` = the best of those three on the held-out archs per draw (what a perfect chooser would reach: a bound on choosing among them).\n")
-    for split in helpSplits {
+    emit("Pool = HELP's meta-train + meta-valid devices that we ship, one pairwise-interaction LUT each (`FixturePool`, fitted on all their measurements); test devices' data are used only for their k samples (the fit and every choice) and for scoring. SRCC on every other measured arch of the test device (NB201 15,625 − k, FBNet 5,000 − k), mean over \(seeds.count) random draws per k (seeds \(seeds.first!)…\(seeds.last!)), and on HELP's 10 reference archs (`reference_archs_help.csv`, k = 10, one draw).\n")
+    emit("Methods (all from one `FewShotAdaptation.adapt` call; base = the pool device closest to the k samples: `SampleSuggester.closestMember`, jackknife log-latency Pearson): `best dev` = that device's values (the HELP-style affine baseline: an affine map keeps its ranking); `finetune` = today's `finetune` (auto) on it; `blend` = today's `finetune` with `blendWith` = the rest of the pool; `adaptProxy` = today's `adaptProxy` (auto) with the rest of the pool (both as `adapt` fits them: its outlier screen spares fast samples with dead operations\(spareDeadPaths ? "" : " — not in this run, `--standard-screen`")); `adapt` = the new method: the family with the best outer cross-validated SRCC on the k samples (out-of-fold predictions averaged over \(cvRepeats) fold assignments) among blend, adaptProxy and their mean; `hindsight` = the best of those three on the held-out archs per draw (what a perfect chooser would reach: a bound on choosing among them).\n")
+    // `--validate`: the pool's own devices as targets, each adapted from the other pool devices
+    // (the test devices' data unused): where choice rules can be compared without touching the
+    // test devices.
+    let validate = arguments.contains("--validate")
+    let spaces = option("--spaces").map { $0.split(separator: ",").map(String.init) }
+    for var split in helpSplits where spaces?.contains(split.space) ?? true {
+        if validate { split.test = split.pool }
+        if let only = option("--devices")?.split(separator: ",").map(String.init) { split.test = split.test.filter { only.contains($0) } }
+        if split.test.isEmpty { continue }
         let space = try SpaceRegistry.space(split.space)
         let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
             .filter { split.pool.contains($0.name) }
@@ -86,8 +105,9 @@ func runFewShotBench(arguments: [String]) throws {
                 let held = m.archs.indices.filter { !inSample.contains($0) }
                 let heldArchs = held.map { m.archs[$0] }, heldY = held.map { m.latency[$0] }
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
-                let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: device,
-                                                      id: "fewshot-\(device)", seed: seed, cvRepeats: cvRepeats)
+                let out = try FewShotAdaptation.adapt(base: nil, pool: pool.filter { $0.name != device }, samples: samples, targetName: device,
+                                                      id: "fewshot-\(device)", seed: seed, cvRepeats: cvRepeats,
+                                                      spareFastDeadPaths: spareDeadPaths)
                 func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), heldY) }
                 var s = FewShotScores()
                 let baseModel = pool.first { $0.name == out.base }!
@@ -144,7 +164,8 @@ func runFewShotBench(arguments: [String]) throws {
                 }
             }
             let refIdx = refArchs.compactMap { index[space.canonical($0)] }
-            if refIdx.count == refArchs.count { ref[device] = try run(refIdx, seed: 0, refCall: true) }
+            if validate { continue }
+            if refIdx.count == refArchs.count && ks.contains(10) { ref[device] = try run(refIdx, seed: 0, refCall: true) }
             // Bounds: the pool's pairwise model family fitted on ALL of this device's data (scored
             // in-sample: what that family can represent at best), a LUT likewise, and the ceiling
             // tied measurements put on any strictly ordered prediction.
@@ -177,8 +198,8 @@ func runFewShotBench(arguments: [String]) throws {
             }
         }
         emit("\n### Mean over the test devices\n")
-        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight |")
-        emit("|---|---|---|---|---|---|---|---|---|")
+        emit("| devices | k | best dev | finetune | blend | adaptProxy | blend+adaptProxy mean | **adapt** | hindsight | SE of adapt's mean |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
         let groups: [(String, [String])] = [("all \(split.test.count)", split.test),
                                             ("without pixel2, raspi4", split.test.filter { $0 != "pixel2" && $0 != "raspi4" })]
         for (label, devices) in groups where !devices.isEmpty {
@@ -186,7 +207,11 @@ func runFewShotBench(arguments: [String]) throws {
                 func col(_ f: (FewShotScores) -> Double) -> String {
                     f3(mean(devices.map { d in mean(results[d]![k]!.map(f)) }))
                 }
-                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** | \(col(\.hindsight)) |")
+                // Standard error of the device-mean over the draws (draw d's device-mean, d = seed).
+                let perDraw = seeds.indices.map { d in mean(devices.map { results[$0]![k]![d].adapt }) }
+                let m = mean(perDraw)
+                let se = (perDraw.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(perDraw.count - 1, 1)) / Double(perDraw.count)).squareRoot()
+                emit("| \(label) | \(k) | \(col(\.bestMember)) | \(col(\.finetune)) | \(col(\.blend)) | \(col(\.proxy)) | \(col(\.blendProxy)) | **\(col(\.adapt))** | \(col(\.hindsight)) | \(String(format: "%.4f", se)) |")
             }
         }
         if !ref.isEmpty {

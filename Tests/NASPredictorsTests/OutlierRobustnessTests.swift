@@ -24,6 +24,30 @@ final class OutlierRobustnessTests: XCTestCase {
         return out
     }
 
+    /// `adapt`'s screen (issue 19): a sample with a dead operation measured far faster than the
+    /// reference says is spared (a pruning runtime makes it fast for real); one measured far
+    /// slower is still flagged, and so is everything without the mask.
+    func testTheDeadPathScreenSparesOnlyFastSamplesWithADeadOperation() throws {
+        let space = try SpaceRegistry.space("nb201")
+        let archs = try DataCatalog(fixturesDirectory: try FixturesLocator.locate()).measurements(space: "nb201", device: "raspi4").archs
+        let live = archs.filter { SampleSuggester.runsEveryOperation($0, space: space) }.prefix(18)
+        let dead = archs.filter { !SampleSuggester.runsEveryOperation($0, space: space) }.prefix(2)
+        let samples = Array(live + dead)
+        let spared = OutlierScreen.fastDeadPathsSpared(samples, space: space)
+        XCTAssertEqual(spared, Array(repeating: false, count: 18) + [true, true])
+        let reference = samples.indices.map { 1 + 0.1 * Double($0) }
+        var measured = reference.map { 2 * $0 }
+        measured[18] /= 10
+        measured[19] *= 10
+        XCTAssertEqual(OutlierScreen.grossOutliers(reference: reference, measured: measured), [18, 19])
+        XCTAssertEqual(OutlierScreen.grossOutliers(reference: reference, measured: measured, spared: spared), [19])
+        // A chain space has no dead operations: nothing spared.
+        let fbnet = try SpaceRegistry.space("fbnet")
+        var rng = SeededGenerator(seed: 3)
+        XCTAssertEqual(OutlierScreen.fastDeadPathsSpared((0..<5).map { _ in fbnet.sample(using: &rng) }, space: fbnet),
+                       Array(repeating: false, count: 5))
+    }
+
     func testOneCorruptedSampleAmong20BarelyMovesFineTuning() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let trainer = PredictorTrainer(catalog: catalog)

@@ -11,7 +11,7 @@ public struct AdaptRequest: RequestType {
     /// The space (needed when `base` is a device name or absent).
     public var space: String?
     /// A predictor id, or a fixture device (its default predictor). Absent: the pool member whose
-    /// values rank the samples best (it then leaves the pool).
+    /// log-latencies follow the samples' closest (jackknife Pearson; it then leaves the pool).
     public var base: String?
     public var target: AdaptProxyRequest.Target
     /// What may be blended besides the base: `true` (default) = every other published fixture

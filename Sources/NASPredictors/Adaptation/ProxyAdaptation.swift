@@ -23,10 +23,12 @@ public enum ProxyAdaptation {
     /// slightly optimistic: it also drove the choice).
     /// `pool`: other devices' models (never the target itself) that `pool` and `auto` may use
     /// besides the proxy. `screenOutliers` (default true) leaves gross outliers among the samples
-    /// (`OutlierScreen` against the proxy) out of every fit and reports them.
+    /// (`OutlierScreen` against the proxy) out of every fit and reports them; `spareFastDeadPaths`
+    /// (default false; `adapt` sets it) never flags a fast sample with a dead operation
+    /// (`OutlierScreen.fastDeadPathsSpared`).
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
-                             evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true,
+                             evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true, spareFastDeadPaths: Bool = false,
                              seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
@@ -42,7 +44,8 @@ public enum ProxyAdaptation {
         let allY = samples.map(\.latencyMs)
         let allP = try proxy.predict(allArchs)
         // A few gross outliers (a near-zero or ×10 measurement) would drag every fit: leave them out.
-        let flagged = screenOutliers ? OutlierScreen.grossOutliers(reference: allP, measured: allY) : []
+        let spared = spareFastDeadPaths ? OutlierScreen.fastDeadPathsSpared(allArchs, space: space) : []
+        let flagged = screenOutliers ? OutlierScreen.grossOutliers(reference: allP, measured: allY, spared: spared) : []
         let keep = allArchs.indices.filter { !flagged.contains($0) }
         let archs = keep.map { allArchs[$0] }, y = keep.map { allY[$0] }, p = keep.map { allP[$0] }
         let ctx = FeatureContext(space: space)

@@ -6,8 +6,10 @@ extension FineTuner {
     /// the samples (ms, free intercept, weights ≥ 0; members with zero weight dropped). More
     /// stable than picking one base by a handful of samples; `fineTune` then calibrates it.
     /// Returns the blended base and the members it kept with their weights (ms of the target per
-    /// ms of the member; what `finetune`'s result reports).
-    public static func blendedBaseWithWeights(_ bases: [TrainedPredictor], samples: [LatencySample], id: String? = nil)
+    /// ms of the member; what `finetune`'s result reports). `spareFastDeadPaths`: as
+    /// `FineTuneRequest`'s, for the screen before the blend.
+    public static func blendedBaseWithWeights(_ bases: [TrainedPredictor], samples: [LatencySample], id: String? = nil,
+                                              spareFastDeadPaths: Bool = false)
         throws(NASError) -> (base: TrainedPredictor, weights: [(member: String, weight: Double)]) {
         guard let first = bases.first else { throw NASError(.invalidParams, "no base predictors to blend", field: "base") }
         let space = try SpaceRegistry.space(first.spaceID)
@@ -25,7 +27,8 @@ extension FineTuner {
         let archs = valid.map(\.arch), y = valid.map(\.latencyMs)
         let values = try bases.map { (b) throws(NASError) -> [Double] in try b.predict(archs: archs) }
         // Gross outliers (against the first base) would pull the least-squares blend: leave them out.
-        let flagged = Set(OutlierScreen.grossOutliers(reference: values[0], measured: y))
+        let spared = spareFastDeadPaths ? OutlierScreen.fastDeadPathsSpared(archs, space: space) : []
+        let flagged = Set(OutlierScreen.grossOutliers(reference: values[0], measured: y, spared: spared))
         let blend = PoolBlend.fit(values, y: y, rows: valid.indices.filter { !flagged.contains($0) })
         let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept)
         let weights = zip(blend.members, blend.weights).map { (member: bases[$0.0].id, weight: $0.1) }

@@ -37,6 +37,9 @@ public struct FineTuneRequest: Sendable {
     /// Leave gross outliers out of the fit (`OutlierScreen`; default true; benchmarks turn it
     /// off to show what it changes).
     public var screenOutliers = true
+    /// Never flag a sample with a dead operation for being fast (`OutlierScreen.fastDeadPathsSpared`;
+    /// default false; `adapt` sets it).
+    public var spareFastDeadPaths = false
 
     /// Makes a request.
     public init(base: TrainedPredictor, samples: [LatencySample], epochs: Int? = nil, freeze: Int = 0,
@@ -83,7 +86,8 @@ public enum FineTuner {
         let spec = request.base.deviceSpec
         let allArchs = samples.map(\.arch), allY = samples.map(\.latencyMs)
         let reference = try request.base.model.predict(allArchs, space: space, encoding: enc, device: spec)
-        let flagged = request.screenOutliers ? Set(OutlierScreen.grossOutliers(reference: reference, measured: allY)) : []
+        let spared = request.spareFastDeadPaths ? OutlierScreen.fastDeadPathsSpared(allArchs, space: space) : []
+        let flagged = request.screenOutliers ? Set(OutlierScreen.grossOutliers(reference: reference, measured: allY, spared: spared)) : []
         let kept = samples.indices.filter { !flagged.contains($0) }
         let archs = kept.map { allArchs[$0] }, y = kept.map { allY[$0] }
         func run(_ method: FineTuneMethod) throws(NASError) -> (LatencyModel, String, [Double]?) {

@@ -110,7 +110,7 @@ _commands = [
     Command("adapt", "adapt", "the recommended few-shot path: adapt to a new device from a few samples, choosing "
             "among fine-tuning, blending and proxy adaptation by cross-validation",
             [SPACE_OPT, Flag("base", "name", "the predictor (or measured device, with --space) to start from; "
-                             "default: the pool device that ranks the samples best"),
+                             "default: the pool device closest to the samples"),
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
                   "(default the file's stem)"), SAMPLES_FROM,
              Flag("pool", "json", "what may be blended: true (default, every other device of the space), false, "
