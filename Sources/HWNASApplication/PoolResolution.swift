@@ -70,10 +70,20 @@ extension DomainServices {
     public func explicitPool(_ names: [String], space: String, target: String, proxy: TrainedPredictor?,
                              control: JobControl) throws(NASError) -> [ProxyLatencyModel] {
         let members = try poolMembers(names, space: space, target: target, base: proxy)
+        // A device of this project's own measurements is refused before any fitting.
+        let published = Set(catalog.publishedDeviceNames(space: space))
+        for (i, m) in members.enumerated() {
+            if case .device(let name) = m, !published.contains(name) { throw Self.unpublishedPoolDevice(name, field: "pool[\(i)]") }
+        }
         // The fixture models are fitted (once per space) only when a device is named.
         let fixtures = members.contains { if case .device = $0 { true } else { false } }
             ? try fixturePool(space: space, excluding: []) : []
         return try proxyModels(members, fixtures: fixtures, space: space, field: "pool")
+    }
+
+    /// The error for a fixture device of this project's own measurements named as a pool member.
+    static func unpublishedPoolDevice(_ name: String, field: String) -> NASError {
+        NASError(.invalidParams, "fixture device '\(name)' holds this project's own measurements, not published ones, and pool models are fitted on published devices only; train a predictor on it (train) and name that predictor's id instead", field: field)
     }
 
     /// Pool members as proxy latency models: a predictor as itself, a device as its model among
@@ -89,7 +99,7 @@ extension DomainServices {
             case .device(let name):
                 guard let model = fixtures.first(where: { $0.name == name }) else {
                     guard catalog.publishedDeviceNames(space: space).contains(name) else {
-                        throw NASError(.invalidParams, "fixture device '\(name)' holds this project's own measurements, not published ones, and pool models are fitted on published devices only; train a predictor on it (train) and name that predictor's id instead", field: "\(field)[\(i)]")
+                        throw Self.unpublishedPoolDevice(name, field: "\(field)[\(i)]")
                     }
                     throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "\(field)[\(i)]")
                 }
