@@ -20,6 +20,10 @@ public struct TrainingHistory: Sendable, Equatable {
     }
 }
 
+/// Sees a training run's validation outputs after each epoch (`MLPTrainer.train`'s `monitor`):
+/// (epoch, whether these weights are the best so far, outputs on the validation rows) → stop now.
+public typealias ValidationMonitor = (_ epoch: Int, _ isBest: Bool, _ outputs: UnsafeBufferPointer<Float>) -> Bool
+
 /// Trains an `MLP` with Adam on mean squared error, with early stopping on a validation split.
 public enum MLPTrainer {
     /// Trains on (x, y) with Adam and early stopping; y is already normalized by the caller
@@ -39,11 +43,16 @@ public enum MLPTrainer {
     /// - `share`: when given, the threads are re-read from it every epoch instead (networks
     ///   trained side by side: one that ends gives its threads to the others).
     ///
+    /// - `monitor`: with a validation set, called after each epoch with the epoch, whether its
+    ///   weights are the best so far (those `train` would return), and the network's outputs on
+    ///   the validation rows; returning true ends training there (the best weights so far are
+    ///   returned). It only reads: a monitor that never stops changes no weight.
+    ///
     /// Deterministic per `config.seed`: the same inputs give bit-identical weights.
     public static func train(x: FloatMatrix, y: [Float], validation: (FloatMatrix, [Float])?,
                              config: MLPTrainingConfig, initial: MLP?,
                              control: JobControl, threads: Int = Kernels.defaultThreads,
-                             share: ThreadShare? = nil) throws(NASError) -> (MLP, TrainingHistory) {
+                             share: ThreadShare? = nil, monitor: ValidationMonitor? = nil) throws(NASError) -> (MLP, TrainingHistory) {
         try validate(x: x, y: y, validation: validation, config: config, initial: initial)
         var rng = SeededGenerator(seed: config.seed)
         let initSeed = rng.next()
@@ -82,6 +91,7 @@ public enum MLPTrainer {
         var history = TrainingHistory(epochs: 0, trainLoss: [], validationLoss: [], bestEpoch: 0)
         var order = Array(0..<n)
         var sinceBest = 0
+        var valOutputs = [Float](repeating: 0, count: monitor == nil ? 0 : valY.count)
 
         try trainX.storage.withUnsafeBufferPointer { (px) throws(NASError) in
             try trainY.withUnsafeBufferPointer { (py) throws(NASError) in
@@ -116,7 +126,10 @@ public enum MLPTrainer {
                     if let vx = valX {
                         let vl = vx.storage.withUnsafeBufferPointer { pvx in
                             valY.withUnsafeBufferPointer { pvy in
-                                ws.meanSquaredError(x: pvx.baseAddress!, y: pvy.baseAddress!, count: vx.rows, params: ws.parameters)
+                                valOutputs.withUnsafeMutableBufferPointer { po in
+                                    ws.meanSquaredError(x: pvx.baseAddress!, y: pvy.baseAddress!, count: vx.rows, params: ws.parameters,
+                                                        outputs: monitor == nil ? nil : po.baseAddress)
+                                }
                             }
                         }
                         history.validationLoss.append(vl)
@@ -135,6 +148,8 @@ public enum MLPTrainer {
                     }
                     control.report(ProgressReport(step: epoch, total: config.maxEpochs, message: "training mlp", values: values))
                     if valX != nil && sinceBest >= config.patience { break }
+                    if let monitor, valX != nil,
+                       valOutputs.withUnsafeBufferPointer({ monitor(epoch, sinceBest == 0, $0) }) { break }
                 }
             }
         }

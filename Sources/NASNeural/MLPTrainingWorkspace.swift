@@ -147,8 +147,10 @@ final class MLPTrainingWorkspace {
         return sse
     }
 
-    /// Mean squared error of the network in `params` over all rows of (x, y), in batches.
-    func meanSquaredError(x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int, params: UnsafePointer<Float>) -> Double {
+    /// Mean squared error of the network in `params` over all rows of (x, y), in batches; the
+    /// outputs are copied to `outputs` (count floats) when it is given.
+    func meanSquaredError(x: UnsafePointer<Float>, y: UnsafePointer<Float>, count: Int, params: UnsafePointer<Float>,
+                          outputs: UnsafeMutablePointer<Float>? = nil) -> Double {
         guard count > 0 else { return .nan }
         let width = sizes[0]
         var sse = 0.0
@@ -157,6 +159,7 @@ final class MLPTrainingWorkspace {
             let n = min(batchCapacity, count - start)
             activations[0].update(from: x + start * width, count: n * width)
             let out = forward(rows: n, params: params)
+            outputs?.advanced(by: start).update(from: out, count: n)
             for r in 0..<n {
                 let e = Double(out[r]) - Double(y[start + r])
                 sse += e * e

@@ -62,19 +62,27 @@ public struct NeuralRegressor: Sendable, Equatable {
 
     /// Trains a regressor: fits the normalization on `y` (or keeps `initial`'s when fine-tuning),
     /// then runs `MLPTrainer` with early stopping on `validation` (or the config's split);
-    /// `threads` and `share` as `MLPTrainer.train`'s.
+    /// `threads` and `share` as `MLPTrainer.train`'s. `monitor` (with an explicit `validation`)
+    /// sees each epoch's predictions on the validation rows in the target's unit, as
+    /// `MLPTrainer.train`'s monitor sees the network's outputs, and may end training.
     public static func train(x: FloatMatrix, y: [Double], validation: (FloatMatrix, [Double])?,
                              transform: TargetTransform, config: MLPTrainingConfig,
                              initial: NeuralRegressor? = nil, control: JobControl,
-                             threads: Int = Kernels.defaultThreads,
-                             share: ThreadShare? = nil) throws(NASError) -> (NeuralRegressor, TrainingHistory) {
+                             threads: Int = Kernels.defaultThreads, share: ThreadShare? = nil,
+                             monitor: ((_ epoch: Int, _ isBest: Bool, _ predictions: [Double]) -> Bool)? = nil)
+        throws(NASError) -> (NeuralRegressor, TrainingHistory) {
         let norm = initial.map { ($0.mean, $0.std) } ?? normalization(of: y, transform: transform)
         var shell = NeuralRegressor(network: initial?.network ?? MLP(layerSizes: [x.cols] + config.hidden + [1], seed: config.seed),
                                     transform: initial?.transform ?? transform, mean: norm.0, std: norm.1)
         let z = y.map { shell.normalize($0) }
         let val = validation.map { ($0.0, $0.1.map { shell.normalize($0) }) }
+        let normalized = shell
+        let outputMonitor: ValidationMonitor? = monitor.map { watch in
+            { epoch, isBest, outputs in watch(epoch, isBest, outputs.map { normalized.denormalize($0) }) }
+        }
         let (net, history) = try MLPTrainer.train(x: x, y: z, validation: val, config: config,
-                                                  initial: initial?.network, control: control, threads: threads, share: share)
+                                                  initial: initial?.network, control: control, threads: threads, share: share,
+                                                  monitor: outputMonitor)
         shell.network = net
         return (shell, history)
     }

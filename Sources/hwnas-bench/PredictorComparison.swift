@@ -17,6 +17,13 @@ struct PredictorComparison: Sendable {
     var variant: String
     /// The default predictor as trained here (the predictors bench's few-shot section reuses it).
     var predictor: TrainedPredictor
+    /// The default without `auto`'s race (`AutoRace.off`: every candidate trained to its end, as
+    /// before the race), its variant, and the fit's details (MLP trace, epochs, validation RMSEs).
+    var unraced: RegressionMetrics
+    var unracedVariant: String
+    var unracedFit: PredictorTrainer.Fit
+    /// The raced fit (the shipped default's).
+    var racedFit: PredictorTrainer.Fit
 
     /// Trains and tests the four models on `device`'s measurements in `spaceID`.
     static func run(catalog: DataCatalog, space spaceID: String, device: String) throws(NASError) -> PredictorComparison {
@@ -32,9 +39,12 @@ struct PredictorComparison: Sendable {
         var config = MLPTrainingConfig()
         config.seed = 0
         let auto = try PredictorTrainer.fit(kind: .auto, archs: trA, latency: trY, space: space, config: config, control: .none)
+        // The MLP column is the plain-MLP candidate trained to its end (the race may stop it early).
+        let unraced = try PredictorTrainer.fit(kind: .auto, archs: trA, latency: trY, space: space, config: config,
+                                               control: .none, race: .off)
         let lut = LatencyModel.lut(try LUTModel.fit(archs: trA, latency: trY, space: space, encoding: enc))
         let flops = LatencyModel.flops(try FLOPsModel.fit(archs: trA, latency: trY, space: space))
-        let mlp = auto.candidates["mlp"] ?? auto.model
+        let mlp = unraced.candidates["mlp"] ?? unraced.model
         func metrics(_ model: LatencyModel) throws(NASError) -> RegressionMetrics {
             RegressionMetrics(predicted: try model.predict(teA, space: space, encoding: enc), actual: teY)
         }
@@ -43,6 +53,8 @@ struct PredictorComparison: Sendable {
             id: PredictorStore.defaultID(space: spaceID, device: device), spaceID: spaceID, device: device, model: auto.model,
             metrics: PredictorMetrics(heldOut: md, lutBaseline: ml, trainCount: nTrain, testCount: teY.count, variant: auto.variant))
         return PredictorComparison(trainCount: nTrain, lut: ml, flops: try metrics(flops), mlp: try metrics(mlp),
-                                   defaultModel: md, variant: auto.variant, predictor: p)
+                                   defaultModel: md, variant: auto.variant, predictor: p,
+                                   unraced: try metrics(unraced.model), unracedVariant: unraced.variant, unracedFit: unraced,
+                                   racedFit: auto)
     }
 }

@@ -15,7 +15,7 @@ import NASPredictors
 import NASSpaces
 import Synchronization
 
-/// Entry point of `hwnas-bench predictors [--quick] [--fixtures DIR] [--out FILE] [--sections 1234]`.
+/// Entry point of `hwnas-bench predictors [--quick] [--fixtures DIR] [--out FILE] [--sections 1234] [--traces FILE]`.
 func runPredictorsBench(arguments: [String]) throws {
     var bench = PredictorsBench()
     var i = 0
@@ -25,7 +25,8 @@ func runPredictorsBench(arguments: [String]) throws {
         case "--fixtures" where i + 1 < arguments.count: i += 1; bench.fixtures = arguments[i]
         case "--out" where i + 1 < arguments.count: i += 1; bench.outPath = arguments[i]
         case "--sections" where i + 1 < arguments.count: i += 1; bench.sections = Set(arguments[i])
-        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --quick --fixtures DIR --out FILE --sections 1234")
+        case "--traces" where i + 1 < arguments.count: i += 1; bench.tracesPath = arguments[i]
+        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --quick --fixtures DIR --out FILE --sections 1234 --traces FILE")
         }
         i += 1
     }
@@ -37,6 +38,9 @@ private struct PredictorsBench {
     var fixtures: String? = nil
     var outPath = "Benchmarks/results/predictors.md"
     var sections: Set<Character> = ["1", "2", "3", "4"]
+    /// `--traces FILE`: one JSON line per §1 device with `auto`'s validation RMSEs, epochs and the
+    /// plain MLP's per-epoch validation RMSE, all without the race (to choose `AutoRace.shipped`).
+    var tracesPath: String? = nil
     var report = ""
 
     mutating func emit(_ line: String = "") {
@@ -84,14 +88,16 @@ private struct PredictorsBench {
         emit()
         emit("RMSE in ms; MAPE and ±10% in %; SRCC Spearman. `MLP` = 3×256 ReLU MLP on log-latency (standardized), Adam, early stopping; `default` = best of {LUT, MLP, LUT+residual MLP} by validation RMSE (variant in the last columns). \"≥50%\" = MLP RMSE at least 50% below the LUT's (the seed paper's claim).")
         emit()
-        emit("| table | device | n test | LUT RMSE | LUT MAPE | LUT SRCC | LUT ±10% | FLOPs RMSE | FLOPs SRCC | MLP RMSE | MLP MAPE | MLP SRCC | MLP ±10% | default RMSE | default MAPE | default SRCC | default ±10% | chosen | MLP ≥50% below LUT | default vs LUT RMSE |")
-        emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        emit("| table | device | n test | LUT RMSE | LUT MAPE | LUT SRCC | LUT ±10% | FLOPs RMSE | FLOPs SRCC | MLP RMSE | MLP MAPE | MLP SRCC | MLP ±10% | default RMSE | default MAPE | default SRCC | default ±10% | chosen | MLP ≥50% below LUT | default vs LUT RMSE | no-race RMSE | no-race SRCC | no-race chose | MLP epochs raced / full |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         struct Row: Sendable {
             var line: String
             var holds: Bool
             var defaultWins: Bool
             var key: String
             var predictor: TrainedPredictor
+            var changed: Bool
+            var trace: String
         }
         let all = pairs(catalog)
         let results = Mutex<[Int: Result<Row, NASError>]>([:])
@@ -102,17 +108,24 @@ private struct PredictorsBench {
                 let ml = c.lut, mf = c.flops, mm = c.mlp, md = c.defaultModel
                 let holdsClaim = mm.rmse <= 0.5 * ml.rmse
                 let f = Self.f
-                let line = "| \(table) | \(device) | \(ml.count) | \(f(ml.rmse, 3)) | \(f(100 * ml.mape, 1)) | \(f(ml.spearman, 3)) | \(f(100 * ml.within10, 1)) | \(f(mf.rmse, 3)) | \(f(mf.spearman, 3)) | \(f(mm.rmse, 3)) | \(f(100 * mm.mape, 1)) | \(f(mm.spearman, 3)) | \(f(100 * mm.within10, 1)) | \(f(md.rmse, 3)) | \(f(100 * md.mape, 1)) | \(f(md.spearman, 3)) | \(f(100 * md.within10, 1)) | \(c.variant) | \(holdsClaim ? "yes" : "no") | \(f(100 * (md.rmse / ml.rmse - 1), 1))% |"
+                let line = "| \(table) | \(device) | \(ml.count) | \(f(ml.rmse, 3)) | \(f(100 * ml.mape, 1)) | \(f(ml.spearman, 3)) | \(f(100 * ml.within10, 1)) | \(f(mf.rmse, 3)) | \(f(mf.spearman, 3)) | \(f(mm.rmse, 3)) | \(f(100 * mm.mape, 1)) | \(f(mm.spearman, 3)) | \(f(100 * mm.within10, 1)) | \(f(md.rmse, 3)) | \(f(100 * md.mape, 1)) | \(f(md.spearman, 3)) | \(f(100 * md.within10, 1)) | \(c.variant) | \(holdsClaim ? "yes" : "no") | \(f(100 * (md.rmse / ml.rmse - 1), 1))% | \(f(c.unraced.rmse, 3)) | \(f(c.unraced.spearman, 3)) | \(c.unracedVariant) | \(c.racedFit.epochs["mlp"] ?? 0) / \(c.unracedFit.epochs["mlp"] ?? 0) |"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
-                return Row(line: line, holds: holdsClaim, defaultWins: md.rmse < ml.rmse, key: "\(spaceID)/\(device)", predictor: c.predictor)
+                let u = c.unracedFit
+                let trace = "{\"table\":\"\(table)\",\"device\":\"\(device)\",\"chosen\":\"\(u.variant)\",\"raced\":\"\(c.variant)\",\"lut\":\(u.validationRMSE["lut"] ?? .nan),\"res\":\(u.validationRMSE["lut+mlp"] ?? .nan),\"mlp\":\(u.validationRMSE["mlp"] ?? .nan),\"resEpochs\":\(u.epochs["lut+mlp"] ?? 0),\"mlpEpochs\":\(u.epochs["mlp"] ?? 0),\"trace\":[\(u.mlpTrace.map { String($0) }.joined(separator: ","))]}"
+                return Row(line: line, holds: holdsClaim, defaultWins: md.rmse < ml.rmse, key: "\(spaceID)/\(device)", predictor: c.predictor,
+                           changed: c.variant != c.unracedVariant || md.rmse != c.unraced.rmse || md.spearman != c.unraced.spearman,
+                           trace: trace)
             }
             results.withLock { $0[index] = r }
         }
         var defaults: [String: TrainedPredictor] = [:]
         var holds = 0, total = 0, defaultWins = 0
+        var changed: [String] = [], traces = ""
         for index in 0..<all.count {
             let row = try results.withLock { $0[index]! }.get()
             emit(row.line)
+            if row.changed { changed.append(row.key) }
+            traces += row.trace + "\n"
             total += 1
             if row.holds { holds += 1 }
             if row.defaultWins { defaultWins += 1 }
@@ -120,6 +133,8 @@ private struct PredictorsBench {
         }
         emit()
         emit("MLP RMSE ≥ 50% below the LUT on \(holds) of \(total) (space, device) pairs; the default's RMSE is below the LUT's on \(defaultWins) of \(total).")
+        emit("The race (`AutoRace.shipped`: \(AutoRace.shipped.minEpochs) epochs, ratio \(AutoRace.shipped.ratio)) changed the default on \(changed.count) of \(total)\(changed.isEmpty ? "" : ": " + changed.joined(separator: ", ")) (against the same fit with `AutoRace.off`, every candidate trained to its end).")
+        if let tracesPath { try? traces.write(toFile: tracesPath, atomically: true, encoding: .utf8) }
         return defaults
     }
 

@@ -2,6 +2,7 @@ import NASCore
 import NASNeural
 import NASData
 import NASSpaces
+import Synchronization
 
 /// Trains latency predictors from the fixtures or from inline samples, with held-out metrics
 /// and the LUT baseline beside them. The facade the server's `train` method calls.
@@ -170,6 +171,12 @@ public struct PredictorTrainer: Sendable {
         public var validationRMSE: [String: Double]
         /// Every candidate `auto` fitted, by variant name (benchmarks report them side by side).
         public var candidates: [String: LatencyModel] = [:]
+        /// `auto`: the validation RMSE of the plain MLP's best weights after each of its epochs.
+        public var mlpTrace: [Double] = []
+        /// `auto`: the epoch at which the race (`AutoRace`) stopped the plain MLP (nil: not stopped).
+        public var mlpStoppedAt: Int? = nil
+        /// `auto`: epochs each network candidate trained, by variant name.
+        public var epochs: [String: Int] = [:]
     }
 
     /// Fits a model of `kind` on training samples only.
@@ -177,8 +184,9 @@ public struct PredictorTrainer: Sendable {
     /// `auto` holds out 10% (at least 20) for validation, fits the LUT, the MLP and the LUT+residual
     /// MLP (its residual shrunk by the validated weight of 0.25–1), and keeps the lowest validation RMSE (an MLP variant must beat the LUT by 1%; a
     /// chosen LUT is refitted on all samples). Below 60 samples `auto` is the LUT.
+    /// `race`: when `auto` stops its plain-MLP candidate early (`AutoRace`).
     public static func fit(kind: PredictorModelKind, archs: [Architecture], latency: [Double], space: any SearchSpace,
-                           config: MLPTrainingConfig, control: JobControl) throws(NASError) -> Fit {
+                           config: MLPTrainingConfig, control: JobControl, race: AutoRace = .shipped) throws(NASError) -> Fit {
         let enc = ActiveOneHot(space: space)
         switch kind {
         case .lut:
@@ -201,19 +209,21 @@ public struct PredictorTrainer: Sendable {
         case .hardware:
             throw NASError(.invalidParams, "mlp-hw is trained over many devices: use HardwareGeneralizedTrainer", field: "model")
         case .auto:
-            return try fitAuto(archs: archs, latency: latency, space: space, encoding: enc, config: config, control: control)
+            return try fitAuto(archs: archs, latency: latency, space: space, encoding: enc, config: config, control: control,
+                               race: race)
         }
     }
 
     private static func fitAuto(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding enc: ActiveOneHot,
-                                config: MLPTrainingConfig, control: JobControl, splitNoPath: Bool = true) throws(NASError) -> Fit {
+                                config: MLPTrainingConfig, control: JobControl, race rule: AutoRace,
+                                splitNoPath: Bool = true) throws(NASError) -> Fit {
         // Cells without a data path (NB201) in their own regime: fit the rest without them.
         if splitNoPath {
             let (some, none) = space.dataPathPartition(archs)
             if none.count >= 5 && some.count >= 60
                 && noPathSplitHelps(archs: archs, latency: latency, noPath: Set(none), space: space, encoding: enc, seed: config.seed) {
                 var fit = try fitAuto(archs: some.map { archs[$0] }, latency: some.map { latency[$0] }, space: space,
-                                      encoding: enc, config: config, control: control, splitNoPath: false)
+                                      encoding: enc, config: config, control: control, race: rule, splitNoPath: false)
                 let other = LatencyModel.lut(try LUTModel.fit(archs: none.map { archs[$0] }, latency: none.map { latency[$0] },
                                                               space: space, encoding: enc))
                 fit.model = .split(fit.model, noPath: other)
@@ -240,30 +250,40 @@ public struct PredictorTrainer: Sendable {
         let resVal = (0..<valY.count).map { valY[$0] - lutVal[$0] }
         // The two networks train side by side, one core each, and the one that stops first hands
         // its core to the other: the same weights as one after the other with both cores per GEMM
-        // (its split does not change a result), in about half the time.
+        // (its split does not change a result), in about half the time. The residual network is
+        // job 0, so that on one thread it ends before the MLP, which may wait for it (`CandidateRace`).
+        let lutRMSE = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(valA, space: space, encoding: enc), actual: valY).rmse
+        let race = CandidateRace(lutRMSE: lutRMSE, rule: rule)
         let sideBySide = Kernels.defaultThreads >= 2
         let share = ThreadShare(total: Kernels.defaultThreads, jobs: sideBySide ? 2 : 1)
-        let nets = try Kernels.concurrently(2, threads: sideBySide ? 2 : 1) { (i: Int) throws(NASError) -> NeuralRegressor in
+        let mlpWatch = Mutex((trace: [Double](), best: Double.infinity, stoppedAt: Int?.none))
+        let nets = try Kernels.concurrently(2, threads: sideBySide ? 2 : 1) { (i: Int) throws(NASError) -> (NeuralRegressor, Int) in
             defer { if sideBySide { share.finished() } }
-            return i == 0
-                ? try NeuralRegressor.train(x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized,
-                                            config: config, control: control.labelled("(mlp)"), share: share).0
-                : try NeuralRegressor.train(x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized,
-                                            config: config, control: control.labelled("(lut+mlp)"), share: share).0
+            if i == 0 {
+                var ended: (Int, Double)? = nil
+                defer { race.residualEnded(epochs: ended?.0 ?? 0, rmse: ended?.1) }
+                let (net, history) = try NeuralRegressor.train(
+                    x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized, config: config,
+                    control: control.labelled("(lut+mlp)"), share: share,
+                    monitor: { epoch, _, _ in race.residualEpoch(epoch); return false })
+                let shrunk = Self.shrunkResidual(net, lutValidation: lutVal, validation: valY, x: xVal)
+                ended = (history.epochs, shrunk.rmse)
+                return (shrunk.network, history.epochs)
+            }
+            let (net, history) = try NeuralRegressor.train(
+                x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized, config: config,
+                control: control.labelled("(mlp)"), share: share,
+                monitor: { epoch, isBest, predicted in
+                    mlpWatch.withLock { w in
+                        if isBest { w.best = RegressionMetrics(predicted: predicted, actual: valY).rmse }
+                        w.trace.append(w.best)
+                        if race.mlpShouldStop(epoch: epoch, rmse: w.best) { w.stoppedAt = epoch }
+                        return w.stoppedAt != nil
+                    }
+                })
+            return (net, history.epochs)
         }
-        let mlp = nets[0], res = nets[1]
-        // Shrink the residual towards 0 by the weight (of 0.25...1) that validates best: the LUT is
-        // already near-exact on many devices, and a partly trusted residual cannot hurt it much.
-        let resValPred = res.predict(xVal)
-        var bestWeight = 1.0, bestErr = Double.infinity
-        for weight in [0.25, 0.5, 0.75, 1.0] {
-            var se = 0.0
-            for i in 0..<valY.count { let e = lutVal[i] + weight * resValPred[i] - valY[i]; se += e * e }
-            if se < bestErr { bestErr = se; bestWeight = weight }
-        }
-        var shrunk = res
-        shrunk.mean *= bestWeight
-        shrunk.std *= bestWeight
+        let shrunk = nets[0].0, mlp = nets[1].0
         let candidates: [(String, LatencyModel)] = [("lut", .lut(lut)), ("mlp", .mlp(mlp)), ("lut+mlp", .residual(lut, shrunk))]
         var scores: [String: Double] = [:]
         var best = (name: "lut", model: LatencyModel.lut(lut), rmse: Double.infinity)
@@ -277,8 +297,29 @@ public struct PredictorTrainer: Sendable {
         if best.name == "lut" {
             best.model = .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc))
         }
+        let watched = mlpWatch.withLock { $0 }
         return Fit(model: best.model, variant: best.name, validationRMSE: scores,
-                   candidates: Dictionary(uniqueKeysWithValues: candidates.map { ($0.0, $0.1) }))
+                   candidates: Dictionary(uniqueKeysWithValues: candidates.map { ($0.0, $0.1) }),
+                   mlpTrace: watched.trace, mlpStoppedAt: watched.stoppedAt, epochs: ["mlp": nets[1].1, "lut+mlp": nets[0].1])
+    }
+
+    /// The residual network shrunk towards 0 by the weight (of 0.25...1) that validates best (the
+    /// LUT is already near-exact on many devices, and a partly trusted residual cannot hurt it
+    /// much), with the validation RMSE of LUT + shrunk residual.
+    private static func shrunkResidual(_ res: NeuralRegressor, lutValidation lutVal: [Double], validation valY: [Double],
+                                       x xVal: FloatMatrix) -> (network: NeuralRegressor, rmse: Double) {
+        let resValPred = res.predict(xVal)
+        var bestWeight = 1.0, bestErr = Double.infinity
+        for weight in [0.25, 0.5, 0.75, 1.0] {
+            var se = 0.0
+            for i in 0..<valY.count { let e = lutVal[i] + weight * resValPred[i] - valY[i]; se += e * e }
+            if se < bestErr { bestErr = se; bestWeight = weight }
+        }
+        var shrunk = res
+        shrunk.mean *= bestWeight
+        shrunk.std *= bestWeight
+        let predicted = (0..<valY.count).map { lutVal[$0] + bestWeight * resValPred[$0] }
+        return (shrunk, RegressionMetrics(predicted: predicted, actual: valY).rmse)
     }
 
     /// Whether modelling the no-data-path cells apart lowers the 5-fold cross-validated RMSE of
