@@ -1,5 +1,6 @@
 import XCTest
 import NASData
+import NASSpaces
 @testable import NASPredictors
 
 final class FewSampleIntervalTests: XCTestCase {
@@ -61,7 +62,37 @@ final class FewSampleIntervalTests: XCTestCase {
         other["batch"] = 7
         XCTAssertNil(trainer.trainingDevice(matching: other, of: p), "another batch size is another setting")
         XCTAssertEqual(p.errorProfile(device: a), ErrorProfile(encoded: own))
-        XCTAssertEqual(p.errorProfile(device: nil), ErrorProfile(encoded: pooled))
+        XCTAssertEqual(p.errorProfile(device: nil), ErrorProfile(encoded: pooled), "saved before the unseen-GPU profile: the pooled one")
+        // Any other spec: the profile of GPUs left out of training, once saved.
+        let unseen = "v2;10.0:" + ErrorProfile.levels.map { String(2 * ($0 - 0.5)) }.joined(separator: ",")
+        var q = p
+        q.notes[HardwareGeneralizedTrainer.unseenProfileKey] = unseen
+        XCTAssertEqual(q.errorProfile(device: nil), ErrorProfile(encoded: unseen))
+        XCTAssertEqual(q.errorProfile(device: a), ErrorProfile(encoded: own))
+    }
+
+    func testHardwareTrainingSavesTheProfileOfGPUChipsLeftOut() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let trainer = HardwareGeneralizedTrainer(catalog: catalog)
+        let gpus = try trainer.gpuDevices(space: "nb201")
+        let chips = Set(gpus.map { $0.gpuName ?? $0.name })
+        XCTAssertGreaterThanOrEqual(chips.count, 2)
+        // A tiny network: what is checked is which model predicts which GPU, not accuracy.
+        let config = MLPTrainingConfig(hidden: [8], batchSize: 256, maxEpochs: 2, patience: 2, seed: 0)
+        let space = try SpaceRegistry.space("nb201")
+        let errors = try trainer.leaveOneChipOut(space: space, devices: gpus, perDevice: 40, config: config, control: .none)
+        XCTAssertEqual(errors.map(\.device).sorted(), gpus.map(\.name).sorted(), "every GPU setting judged once")
+        for e in errors {
+            XCTAssertEqual(e.chip, gpus.first { $0.name == e.device }.map { $0.gpuName ?? $0.name })
+            XCTAssertEqual(e.predicted.count, e.actual.count)
+            XCTAssertEqual(e.predicted.count, min(3000, try catalog.measurements(space: "nb201", device: e.device).archs.count))
+        }
+        let p = try trainer.train(TrainRequest(space: "nb201", model: .hardware, trainSize: 40, config: config, id: "tiny-hw"))
+        XCTAssertEqual(p.notes[HardwareGeneralizedTrainer.recipeKey], HardwareGeneralizedTrainer.recipe)
+        let saved = try XCTUnwrap(p.notes[HardwareGeneralizedTrainer.unseenProfileKey].flatMap { ErrorProfile(encoded: $0) })
+        XCTAssertEqual(saved, HardwareGeneralizedTrainer.unseenGPUProfile(errors), "the same fits as training's (seeded)")
+        XCTAssertEqual(p.errorProfile(device: nil), saved)
+        XCTAssertNotEqual(p.errorProfile(device: nil), p.errorProfile)
     }
 
     func testShippedNB201TablesWidenWithTheLevel() throws {

@@ -81,7 +81,7 @@ extension Server {
                 guard neighbour == nil else {
                     throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
                 }
-                // A training GPU's spec gets that GPU's own held-out profile; any other spec the pooled one.
+                // A training GPU's spec gets that GPU's own held-out profile; any other spec the errors of models on GPUs they never saw.
                 let device = (spec ?? predictor.deviceSpec).flatMap { HardwareGeneralizedTrainer(catalog: services.catalog).trainingDevice(matching: $0, of: predictor) }
                 let bounds = try predictor.intervals(latency, level: level, profile: predictor.errorProfile(device: device))
                 result.interval = level

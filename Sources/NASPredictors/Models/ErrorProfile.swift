@@ -64,7 +64,7 @@ public struct ErrorProfile: Sendable, Equatable {
     }
 
     /// The value at `level` of sorted values (linear between order statistics).
-    static func empiricalQuantile(_ sorted: [Double], _ level: Double) -> Double {
+    public static func empiricalQuantile(_ sorted: [Double], _ level: Double) -> Double {
         let x = level * Double(sorted.count - 1)
         let i = Int(x.rounded(.down)), t = x - Double(i)
         return i + 1 < sorted.count ? sorted[i] + t * (sorted[i + 1] - sorted[i]) : sorted[sorted.count - 1]
@@ -147,10 +147,14 @@ extension TrainedPredictor {
         notes[ErrorProfile.notesKey].flatMap { ErrorProfile(encoded: $0) }
     }
 
-    /// The held-out profile of one training device of a hardware-generalized predictor
-    /// (`HardwareGeneralizedTrainer.trainingDevice(matching:of:)`), else `errorProfile`.
+    /// The profile answering for a spec given to a hardware-generalized predictor: a training
+    /// GPU's own held-out profile when the spec is that GPU's (`device`,
+    /// `HardwareGeneralizedTrainer.trainingDevice(matching:of:)`); for any other spec (`device`
+    /// nil) the errors of models on GPU chips they never saw
+    /// (`HardwareGeneralizedTrainer.unseenProfileKey`); else, as for every other predictor, `errorProfile`.
     public func errorProfile(device: String?) -> ErrorProfile? {
-        device.flatMap { notes[HardwareGeneralizedTrainer.deviceProfilePrefix + $0] }.flatMap { ErrorProfile(encoded: $0) } ?? errorProfile
+        let key = device.map { HardwareGeneralizedTrainer.deviceProfilePrefix + $0 } ?? HardwareGeneralizedTrainer.unseenProfileKey
+        return notes[key].flatMap { ErrorProfile(encoded: $0) } ?? errorProfile
     }
 }
 

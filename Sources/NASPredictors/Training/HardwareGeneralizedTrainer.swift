@@ -67,10 +67,13 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
         var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
-                     "recipe": PredictorTrainer.recipe]
+                     "recipe": PredictorTrainer.recipe, Self.recipeKey: Self.recipe]
         let profiles = try heldOutProfiles(fit, devices: devices, space: space)
         if let profile = profiles.pooled { notes[ErrorProfile.notesKey] = profile.encoded }
         for (name, profile) in profiles.perDevice { notes[Self.deviceProfilePrefix + name] = profile.encoded }
+        let unseen = try leaveOneChipOut(space: space, devices: devices, perDevice: perDevice, config: config,
+                                         control: control.labelled("error profile of unseen GPUs for \(request.id ?? space.id) (mlp-hw)"))
+        if let profile = Self.unseenGPUProfile(unseen) { notes[Self.unseenProfileKey] = profile.encoded }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: bound, model: .hardware(fit.model),
                                 metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: nil, trainCount: fit.trainRows,
                                                           testCount: testCount, variant: "mlp-hw"),
@@ -79,6 +82,66 @@ public struct HardwareGeneralizedTrainer: Sendable {
 
     /// Notes key prefix of a training GPU's own held-out profile (`errorProfile@<device>`).
     public static let deviceProfilePrefix = "errorProfile@"
+    /// Notes key of the profile for a spec that is none of the training GPUs
+    /// (`leaveOneChipOut`, `unseenGPUProfile`).
+    public static let unseenProfileKey = "errorProfile@unseenGPU"
+    /// Version of the hardware-generalized recipe, saved as `notes["hwRecipe"]` beside
+    /// `PredictorTrainer.recipe` (2: the unseen-GPU profile); a default saved by another is retrained.
+    public static let recipe = "2"
+    /// Notes key of `recipe`.
+    public static let recipeKey = "hwRecipe"
+
+    /// Whether a saved hardware-generalized predictor is of this build's recipes (both
+    /// `PredictorTrainer.recipe` and `recipe`); a default that is not is retrained.
+    public static func isCurrentRecipe(_ p: TrainedPredictor) -> Bool {
+        p.notes["recipe"] == PredictorTrainer.recipe && p.notes[recipeKey] == recipe
+    }
+
+    /// How wrong the recipe is on a GPU it never saw: per GPU chip (`DeviceSpec.gpuName`, every
+    /// batch size of it; a device without one is its own chip) of `devices`, a model fitted as
+    /// `fit` does on the other chips only, and its predictions of at most 3,000 cells of each of
+    /// the chip's settings at their own spec. Empty with fewer than two chips.
+    public func leaveOneChipOut(space: any SearchSpace, devices: [DeviceSpec], perDevice: Int, config: MLPTrainingConfig,
+                                control: JobControl) throws(NASError) -> [UnseenGPUErrors] {
+        func chip(_ d: DeviceSpec) -> String { d.gpuName ?? d.name }
+        let chips = Array(Set(devices.map(chip))).sorted()
+        guard chips.count >= 2 else { return [] }
+        let enc = ActiveOneHot(space: space)
+        var out: [UnseenGPUErrors] = []
+        for left in chips {
+            let fit = try fit(space: space, devices: devices.filter { chip($0) != left }, perDevice: perDevice,
+                              config: config, control: control.labelled("(\(left) left out)"))
+            for (k, d) in devices.enumerated() where chip(d) == left {
+                let m = try catalog.measurements(space: space.id, device: d.name)
+                var order = Array(0..<m.archs.count)
+                var rng = SeededGenerator(seed: config.seed ^ 0x4C4F_0000 ^ UInt64(k))
+                order.seededShuffle(using: &rng)
+                let cells = order.prefix(3000)
+                let p = try LatencyModel.hardware(fit.model).predict(cells.map { m.archs[$0] }, space: space, encoding: enc,
+                                                                     device: DeviceSpecVector.values(of: d))
+                out.append(UnseenGPUErrors(chip: left, device: d.name, predicted: p, actual: cells.map { m.latency[$0] }))
+            }
+        }
+        return out
+    }
+
+    /// One left-out GPU setting's predictions by a model that never saw its chip.
+    public struct UnseenGPUErrors: Sendable {
+        /// The chip left out of training.
+        public var chip: String
+        /// The device (chip and batch size).
+        public var device: String
+        /// Predictions of its cells at its spec.
+        public var predicted: [Double]
+        /// Their measured latencies.
+        public var actual: [Double]
+    }
+
+    /// The profile `predict {spec, interval}` uses for a spec that is none of the training GPUs:
+    /// the left-out chips' errors pooled (≤ 8 bins). Nil when there are none.
+    public static func unseenGPUProfile(_ errors: [UnseenGPUErrors]) -> ErrorProfile? {
+        ErrorProfile(predicted: errors.flatMap(\.predicted), actual: errors.flatMap(\.actual), maxBins: 8)
+    }
 
     /// The error profiles of the model on the rows of the training GPUs it did not train on (at
     /// most 3,000 per device, each at its own spec): pooled over every GPU (for a spec that is
