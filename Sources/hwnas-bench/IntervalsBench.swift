@@ -1,5 +1,6 @@
 // `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAh] [--devices a,b]
-//                        [--bins N] [--write-tables FILE] [--draws DIR]`
+//                        [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
+//                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
 // NB201 fixture device (degenerate cells left out, as the defaults' trainer does):
@@ -14,7 +15,8 @@
 //   (the kinds not run keep the tables shipped now);
 // - h, the hardware-generalized model: per GPU, its own held-out profile (split-half), and the
 //   unseen-GPU profile judged on a model that never saw the GPU's chip, the profile built from
-//   the OTHER chips' left-out errors only.
+//   the OTHER chips' left-out errors only; `--write-hw-profiles` writes the profile of every
+//   chip's left-out errors as `HardwareGeneralizedUnseenProfiles.swift` (what predict ships).
 import Foundation
 import NASCore
 import NASPredictors
@@ -26,6 +28,17 @@ func runIntervalsBench(arguments: [String]) throws {
     let sections = Set(benchOption(arguments, "--sections") ?? "dfaAh")
     let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
     let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
+    // `--outer-bins yes|no`: two more table bins, for predictions below and above every sample's;
+    // `--spread-edges a,b|none`: the spread classes the tables are kept for. Either for one kind
+    // only: `--outer-bins-<kind>`, `--spread-edges-<kind>`. Default: as shipped for the kind.
+    func outerOption(_ kind: String) -> Bool? {
+        (benchOption(arguments, "--outer-bins-\(kind)") ?? benchOption(arguments, "--outer-bins")).map { $0 == "yes" }
+    }
+    func edgesOption(_ kind: String) -> [Double]? {
+        (benchOption(arguments, "--spread-edges-\(kind)") ?? benchOption(arguments, "--spread-edges")).map {
+            $0 == "none" ? [] : $0.split(separator: ",").compactMap { Double($0) }
+        }
+    }
     let sampleCount = 20
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
     NewDeviceScenario.emit("# hwnas-bench intervals\n")
@@ -138,19 +151,22 @@ func runIntervalsBench(arguments: [String]) throws {
                 if let cache { try saveDraw(cache, residuals: r, pred: pred, base: base) }
             }
         }
-        let classes = FewSampleIntervalTable.spreadEdges.count + 1
+        let edges = edgesOption(kind) ?? FewSampleIntervalTable.spreadEdges(space: "nb201", kind: kind)
+        let outer = outerOption(kind) ?? (FewSampleIntervalTable.allShipped[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: 0)]?.outerBins ?? false)
+        let rows = outer ? bins + 2 : bins
+        let classes = edges.count + 1
         /// The normalized live held-out residuals of `ds`' draws in spread class `k`, one group per draw.
         func groups(_ ds: [String], _ k: Int) -> [[(z: Double, bin: Int)]] {
-            ds.flatMap { draws[$0]! }.filter { FewSampleIntervalTable.spreadClass($0.residuals) == k }.map { x in
+            ds.flatMap { draws[$0]! }.filter { FewSampleIntervalTable.spreadClass($0.residuals, edges: edges) == k }.map { x in
                 let live = x.pred.indices.filter { x.live[$0] }
-                return x.residuals.normalized(predicted: live.map { x.pred[$0] }, actual: live.map { x.actual[$0] }, bins: bins)
+                return x.residuals.normalized(predicted: live.map { x.pred[$0] }, actual: live.map { x.actual[$0] }, bins: rows, outer: outer)
             }
         }
         let isAdapt = kind == FewShotAdaptation.intervalKind
         let how = isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation; base column: the most frequent base (family)"
             : "auto; base = the device ranking it best"
         NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (\(how)): \(seeds) sample draws per device\n")
-        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins; spread classes split at \(FewSampleIntervalTable.spreadEdges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(isAdapt ? " *adaptProxy table*: the same residuals calibrated with the `adaptProxy` table shipped before this section existed (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins\(outer ? " and one each below and above the samples' predictions" : ""); \(edges.isEmpty ? "one spread class" : "spread classes split at \(edges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD")), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(isAdapt ? " *adaptProxy table*: the same residuals calibrated with the `adaptProxy` table shipped before this section existed (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
         NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(isAdapt ? " adaptProxy table 0.9 |" : "")")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|\(isAdapt ? "---|" : "")")
         var met = 0
@@ -160,14 +176,14 @@ func runIntervalsBench(arguments: [String]) throws {
         var byRange: [String: (covered: [Double], cells: [Double])] = [:]
         for d in devices {
             let others = devices.filter { $0 != d }
-            let ldo = (0..<classes).map { FewSampleIntervalTable(groups: groups(others, $0), bins: bins, sampleCount: sampleCount) }
+            let ldo = (0..<classes).map { FewSampleIntervalTable(groups: groups(others, $0), bins: rows, sampleCount: sampleCount, outerBins: outer) }
             var covered = [Double](repeating: 0, count: bins + 2), cells = [Double](repeating: 0, count: bins + 2)
             var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], borrowed: [Double] = [], wPlain = 0.0, wCal = 0.0
             for x in draws[d]! {
                 let live = x.pred.indices.filter { x.live[$0] }
                 let lp = live.map { x.pred[$0] }, la = live.map { x.actual[$0] }
                 let (cp, wp) = judge(ErrorProfile(fewSamples: x.residuals, table: nil), lp, la)
-                let profile = ErrorProfile(fewSamples: x.residuals, table: ldo[FewSampleIntervalTable.spreadClass(x.residuals)])
+                let profile = ErrorProfile(fewSamples: x.residuals, table: ldo[FewSampleIntervalTable.spreadClass(x.residuals, edges: edges)])
                 let (cc, wc) = judge(profile, lp, la)
                 for (p, a) in zip(lp, la) {
                     let pos = x.residuals.positions
@@ -179,8 +195,7 @@ func runIntervalsBench(arguments: [String]) throws {
                 plain.append(cp[1]); cal.append(cc); all.append(judge(profile, x.pred, x.actual).0[1])
                 wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
                 if isAdapt {
-                    let proxyTable = FewSampleIntervalTable.allShipped[FewSampleIntervalTable.key(
-                        space: "nb201", kind: ProxyAdaptation.intervalKind, spreadClass: FewSampleIntervalTable.spreadClass(x.residuals))]
+                    let proxyTable = FewSampleIntervalTable.shipped(space: "nb201", kind: ProxyAdaptation.intervalKind, for: x.residuals)
                     borrowed.append(judge(ErrorProfile(fewSamples: x.residuals, table: proxyTable), lp, la).0[1])
                 }
             }
@@ -211,8 +226,9 @@ func runIntervalsBench(arguments: [String]) throws {
         let timing = fits.isEmpty ? "every draw read from `--draws` (no fit timed)"
             : "median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s over the \(fits.count) draws fitted in this run; what the table adds to it (the model's predictions of its samples, their residual summary and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms"
         NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): \(timing).")
+        for key in tables.keys where key.hasPrefix(String(FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: 0).dropLast())) { tables[key] = nil }
         for k in 0..<classes {
-            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = FewSampleIntervalTable(groups: groups(devices, k), bins: bins, sampleCount: sampleCount)
+            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = FewSampleIntervalTable(groups: groups(devices, k), bins: rows, sampleCount: sampleCount, outerBins: outer)
         }
     }
     if let path = benchOption(arguments, "--write-tables") {
@@ -224,7 +240,7 @@ func runIntervalsBench(arguments: [String]) throws {
         for (key, t) in tables.sorted(by: { $0.key < $1.key }) {
             text += "        \"\(key)\": FewSampleIntervalTable(sampleCount: \(t.sampleCount), z: [\n"
             for row in t.z { text += "            [" + row.map { String(format: "%.4f", $0) }.joined(separator: ", ") + "],\n" }
-            text += "        ]),\n"
+            text += "        ]\(t.outerBins ? ", outerBins: true" : "")),\n"
         }
         text += "    ]\n}\n"
         try AtomicFile.write(Array(text.utf8), to: path)
@@ -232,7 +248,7 @@ func runIntervalsBench(arguments: [String]) throws {
 
     if sections.contains("h") {
         NewDeviceScenario.emit("\n## Hardware-generalized model (`default-nb201-mlp-hw`, all GPUs)\n")
-        NewDeviceScenario.emit("Per GPU setting (chip and batch size). *Own profile*: what `predict {spec, interval}` uses for a training GPU's spec, the GPU's own held-out profile (≤ 8 bins) of the model trained on every GPU, built on one half of its held-out cells (at most 3,000) and judged on the other, and back (as for the defaults). *Unseen GPU*: what any other spec gets, judged as a GPU the model never saw: the model fitted without this GPU's chip (every batch size of it; `HardwareGeneralizedTrainer.leaveOneChipOut`, at most 3,000 cells per setting), its interval from the unseen-GPU profile built as training builds it (`unseenGPUProfile`) but from the OTHER chips' left-out errors only. *Before*: the same predictions judged with what such a spec got before, the pooled held-out profile of the model trained on every GPU (GPUs it had seen).\n")
+        NewDeviceScenario.emit("Per GPU setting (chip and batch size). *Own profile*: what `predict {spec, interval}` uses for a training GPU's spec, the GPU's own held-out profile (≤ 8 bins) of the model trained on every GPU, built on one half of its held-out cells (at most 3,000) and judged on the other, and back (as for the defaults). *Unseen GPU*: what any other spec gets, judged as a GPU the model never saw: the model fitted without this GPU's chip (every batch size of it; `HardwareGeneralizedTrainer.leaveOneChipOut`, at most 3,000 cells per setting), its interval from the unseen-GPU profile built as the shipped one is (`unseenGPUProfile`) but from the OTHER chips' left-out errors only. *Before*: the same predictions judged with what such a spec got before, the pooled held-out profile of the model trained on every GPU (GPUs it had seen).\n")
         NewDeviceScenario.emit("*Bias*: the median of measured/predicted − 1 of the model that never saw the chip; *spread*: the 5–95 % range of measured/predicted around that median (what an interval of this GPU alone would need to span at 0.9). A bias larger than half the spread puts this GPU's cells mostly on one side of any interval centred like the others'.\n")
         NewDeviceScenario.emit("| GPU | own 0.9 | own width 0.9 | own 0.9 within ±0.03 | unseen: bias | unseen: spread | unseen: before 0.9 | unseen 0.8 | unseen 0.9 | unseen 0.95 | unseen width 0.9 (before → now) | unseen 0.9 within ±0.03 |")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -270,6 +286,14 @@ func runIntervalsBench(arguments: [String]) throws {
             NewDeviceScenario.emit("| \(g.name) | \(f(own[1])) | \(f(ownWidth)) | \(verdict(own[1])) | \(NewDeviceScenario.f(100 * (median - 1), 1)) % | \(NewDeviceScenario.f(100 * spread, 1)) % | \(f(b[1])) | \(f(c[0])) | \(f(c[1])) | \(f(c[2])) | \(f(bw)) → \(f(w)) | \(verdict(c[1])) |")
         }
         let meanCoverage = coverages.reduce(0, +) / Double(coverages.count)
+        if let path = benchOption(arguments, "--write-hw-profiles"), let shipped = HardwareGeneralizedTrainer.unseenGPUProfile(unseen) {
+            let text = "// Generated by `hwnas-bench intervals --sections h --write-hw-profiles <this file>`; do not edit by hand.\n"
+                + "// Run: hwnas-bench intervals \(arguments.joined(separator: " ")); the default mlp-hw recipe's errors on GPU chips it never saw\n"
+                + "// (leaveOneChipOut, every chip of the fixtures), see Benchmarks/results/intervals.md.\n\n"
+                + "extension HardwareGeneralizedTrainer {\n    /// The shipped unseen-GPU profiles (`ErrorProfile.encoded`) by space.\n"
+                + "    static let shippedUnseenGPUProfiles: [String: String] = [\n        \"nb201\": \"\(shipped.encoded)\",\n    ]\n}\n"
+            try AtomicFile.write(Array(text.utf8), to: path)
+        }
         NewDeviceScenario.emit("\nWithin ±0.03 of 0.9: own profile \(met.own) of \(gpus.count); unseen GPU \(met.unseen) of \(gpus.count) (before: \(met.before)). Unseen GPU: mean coverage at 0.9 over the settings \(f(meanCoverage)); bias from \(NewDeviceScenario.f(100 * biases.min()!, 1)) % to \(NewDeviceScenario.f(100 * biases.max()!, 1)) %.")
     }
 }

@@ -150,11 +150,16 @@ extension TrainedPredictor {
     /// The profile answering for a spec given to a hardware-generalized predictor: a training
     /// GPU's own held-out profile when the spec is that GPU's (`device`,
     /// `HardwareGeneralizedTrainer.trainingDevice(matching:of:)`); for any other spec (`device`
-    /// nil) the errors of models on GPU chips they never saw
-    /// (`HardwareGeneralizedTrainer.unseenProfileKey`); else, as for every other predictor, `errorProfile`.
-    public func errorProfile(device: String?) -> ErrorProfile? {
-        let key = device.map { HardwareGeneralizedTrainer.deviceProfilePrefix + $0 } ?? HardwareGeneralizedTrainer.unseenProfileKey
-        return notes[key].flatMap { ErrorProfile(encoded: $0) } ?? errorProfile
+    /// nil) the errors of models on GPU chips they never saw, shipped per space
+    /// (`HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space:)`); else, as for every other
+    /// predictor, `errorProfile`; `unseenGPUFallback` when that answered an unseen spec (no shipped profile).
+    public func errorProfile(device: String?) -> (profile: ErrorProfile?, unseenGPUFallback: Bool) {
+        if let device, let own = notes[HardwareGeneralizedTrainer.deviceProfilePrefix + device].flatMap({ ErrorProfile(encoded: $0) }) {
+            return (own, false)
+        }
+        guard device == nil, case .hardware = model else { return (errorProfile, false) }
+        if let shipped = HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space: spaceID) { return (shipped, false) }
+        return (errorProfile, true)
     }
 }
 

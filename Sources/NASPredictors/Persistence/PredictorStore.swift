@@ -119,11 +119,10 @@ public final class PredictorStore: Sendable {
 
     /// The default hardware-generalized predictor of a space (`default-<space>-mlp-hw`, all GPUs
     /// of the fixtures, seed 0), trained on first use and saved; predict with `spec:`. One saved
-    /// by an older recipe (`PredictorTrainer.recipe`, or `HardwareGeneralizedTrainer.recipe`:
-    /// before its unseen-GPU profile) is retrained.
+    /// by an older recipe (before its error profile) is retrained.
     public func defaultHardwarePredictor(space: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
         let id = "default-\(space)-mlp-hw"
-        return try cachedDefault(id: id, isCurrent: HardwareGeneralizedTrainer.isCurrentRecipe) { () throws(NASError) -> TrainedPredictor in
+        return try cachedDefault(id: id, isCurrent: { $0.notes["recipe"] == PredictorTrainer.recipe }) { () throws(NASError) -> TrainedPredictor in
             try HardwareGeneralizedTrainer(catalog: catalog).train(TrainRequest(space: space, model: .hardware, id: id), control: control)
         }
     }

@@ -67,13 +67,10 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
         var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
-                     "recipe": PredictorTrainer.recipe, Self.recipeKey: Self.recipe]
+                     "recipe": PredictorTrainer.recipe]
         let profiles = try heldOutProfiles(fit, devices: devices, space: space)
         if let profile = profiles.pooled { notes[ErrorProfile.notesKey] = profile.encoded }
         for (name, profile) in profiles.perDevice { notes[Self.deviceProfilePrefix + name] = profile.encoded }
-        let unseen = try leaveOneChipOut(space: space, devices: devices, perDevice: perDevice, config: config,
-                                         control: control.labelled("error profile of unseen GPUs for \(request.id ?? space.id) (mlp-hw)"))
-        if let profile = Self.unseenGPUProfile(unseen) { notes[Self.unseenProfileKey] = profile.encoded }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: bound, model: .hardware(fit.model),
                                 metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: nil, trainCount: fit.trainRows,
                                                           testCount: testCount, variant: "mlp-hw"),
@@ -82,21 +79,6 @@ public struct HardwareGeneralizedTrainer: Sendable {
 
     /// Notes key prefix of a training GPU's own held-out profile (`errorProfile@<device>`).
     public static let deviceProfilePrefix = "errorProfile@"
-    /// Notes key of the profile for a spec that is none of the training GPUs
-    /// (`leaveOneChipOut`, `unseenGPUProfile`).
-    public static let unseenProfileKey = "errorProfile@unseenGPU"
-    /// Version of the hardware-generalized recipe, saved as `notes["hwRecipe"]` beside
-    /// `PredictorTrainer.recipe` (2: the unseen-GPU profile); a default saved by another is retrained.
-    public static let recipe = "2"
-    /// Notes key of `recipe`.
-    public static let recipeKey = "hwRecipe"
-
-    /// Whether a saved hardware-generalized predictor is of this build's recipes (both
-    /// `PredictorTrainer.recipe` and `recipe`); a default that is not is retrained.
-    public static func isCurrentRecipe(_ p: TrainedPredictor) -> Bool {
-        p.notes["recipe"] == PredictorTrainer.recipe && p.notes[recipeKey] == recipe
-    }
-
     /// How wrong the recipe is on a GPU it never saw: per GPU chip (`DeviceSpec.gpuName`, every
     /// batch size of it; a device without one is its own chip) of `devices`, a model fitted as
     /// `fit` does on the other chips only, and its predictions of at most 3,000 cells of each of
@@ -137,10 +119,18 @@ public struct HardwareGeneralizedTrainer: Sendable {
         public var actual: [Double]
     }
 
-    /// The profile `predict {spec, interval}` uses for a spec that is none of the training GPUs:
-    /// the left-out chips' errors pooled (≤ 8 bins). Nil when there are none.
+    /// The unseen-GPU profile of left-out chips' errors (`leaveOneChipOut`): pooled, ≤ 8 bins.
+    /// Nil when there are none. `hwnas-bench intervals --sections h --write-hw-profiles` ships it
+    /// per space (`shippedUnseenGPUProfile(space:)`), so no user call pays for the extra fits.
     public static func unseenGPUProfile(_ errors: [UnseenGPUErrors]) -> ErrorProfile? {
         ErrorProfile(predicted: errors.flatMap(\.predicted), actual: errors.flatMap(\.actual), maxBins: 8)
+    }
+
+    /// The profile `predict {spec, interval}` uses for a spec that is none of the training GPUs
+    /// of a hardware-generalized model of `space`: the shipped unseen-GPU profile of the default
+    /// recipe (computed offline), nil where none ships.
+    public static func shippedUnseenGPUProfile(space: String) -> ErrorProfile? {
+        shippedUnseenGPUProfiles[space].flatMap { ErrorProfile(encoded: $0) }
     }
 
     /// The error profiles of the model on the rows of the training GPUs it did not train on (at
