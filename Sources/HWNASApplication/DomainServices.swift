@@ -7,8 +7,8 @@ import NASSpaces
 import Synchronization
 
 /// The daemon's domain state, shared by all handlers: the fixtures catalog, the predictor
-/// store (backed by the state directory), the generator store, and the lazily trained
-/// OFA accuracy predictor. Created once per daemon; nothing here knows JSON-RPC.
+/// store (backed by the state directory), the generator store, and the OFA accuracy predictor
+/// (saved, shipped or trained on first use). Created once per daemon; nothing here knows JSON-RPC.
 public final class DomainServices: Sendable {
     /// The shipped data.
     public let catalog: DataCatalog
@@ -33,7 +33,8 @@ public final class DomainServices: Sendable {
         let logger = environment.logger
         let warn: @Sendable (NASError) -> Void = { logger.warn("state: \($0)") }
         predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog,
-                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly, warn: warn)
+                                        maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly, warn: warn,
+                                        info: { logger.info($0) })
         generators = try GeneratorStore(directory: environment.stateDirectory + "/generators", maxFileBytes: environment.maxFileBytes,
                                         readOnly: environment.readOnly, warn: warn)
         for problem in predictors.loadAll() + generators.loadAll() {
@@ -41,19 +42,20 @@ public final class DomainServices: Sendable {
         }
     }
 
-    /// The OFA ImageNet top-1 predictor: an MLP fitted on the 2,223 shipped measurements on
-    /// first use and saved in the state directory (`accuracy/ofa-top1.hwna`), so later daemons
-    /// load it; a stale or damaged file is retrained.
+    /// The OFA ImageNet top-1 predictor: an MLP fitted on the 2,223 shipped measurements,
+    /// shipped in `fixtures/pretrained/` (used when fitted on the fixtures served) or else
+    /// trained on first use, and saved in the state directory (`accuracy/ofa-top1.hwna`), so
+    /// later daemons load it; a stale or damaged file is replaced.
     public func ofaAccuracyPredictor(control: JobControl) throws(NASError) -> OFAAccuracyPredictor {
         try ofaAccuracy.withLock { (cached: inout OFAAccuracyPredictor?) throws(NASError) -> OFAAccuracyPredictor in
             if let cached { return cached }
             let logger = environment.logger
-            let (p, trained) = try OFAAccuracyPredictor.loadOrTrain(
+            let (p, source) = try OFAAccuracyPredictor.loadOrTrain(
                 catalog: catalog, space: try SpaceRegistry.space(OFAMobileNetV3Space().id),
-                directory: environment.stateDirectory + "/accuracy",
+                directory: environment.stateDirectory + "/accuracy", shippedDirectory: catalog.shippedModelsDirectory,
                 control: control.labelled("training accuracy model ofa_mbv3 (ImageNet top-1 MLP)"),
-                warn: { logger.warn("state: \($0)") })
-            logger.info("OFA accuracy predictor \(trained ? "trained" : "loaded"): held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
+                warn: { logger.warn("state: \($0)") }, info: { logger.info($0) })
+            logger.info("OFA accuracy predictor (\(source.rawValue)): held-out RMSE \(p.heldOut.rmse), SRCC \(p.heldOut.spearman)")
             cached = p
             return p
         }

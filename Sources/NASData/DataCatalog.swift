@@ -148,7 +148,7 @@ public final class DataCatalog: Sendable {
 
     /// Specs of every device in `hardware/devices.csv`.
     public func deviceSpecs() throws(NASError) -> [DeviceSpec] {
-        let csv = try CSVTable(path: "\(directory)/hardware/devices.csv")
+        let csv = try CSVTable(path: "\(directory)/\(Self.deviceSpecsFile)")
         let h = csv.header
         func col(_ n: String) throws(NASError) -> Int { try csv.columnIndex(n) }
         let name = try col("device"), spaces = try col("space_columns"), kind = try col("kind")
@@ -238,14 +238,17 @@ public final class DataCatalog: Sendable {
         return out
     }
 
+    /// The file of `ofaAccuracy()`, relative to the fixtures directory.
+    public static let ofaAccuracyFile = "ofa_mbv3/accuracy_imagenet_top1.csv"
+
     /// OFA MobileNetV3 ImageNet top-1 measurements (2,223 subnets at r=224) with MACs and params.
     public func ofaAccuracy() throws(NASError) -> (archs: [Architecture], top1: [Double], macs: [Double], params: [Double]) {
-        let csv = try CSVTable(path: "\(directory)/ofa_mbv3/accuracy_imagenet_top1.csv")
+        let csv = try CSVTable(path: "\(directory)/\(Self.ofaAccuracyFile)")
         let space = try SpaceRegistry.space(OFAMobileNetV3Space().id)
         var archs: [Architecture] = []
         for (r, s) in try csv.strings("arch_str").enumerated() {
             do { archs.append(try space.parse(s)) } catch {
-                throw NASError(.internal, "fixture ofa_mbv3/accuracy_imagenet_top1.csv row \(r + 1): \(error.message)")
+                throw NASError(.internal, "fixture \(Self.ofaAccuracyFile) row \(r + 1): \(error.message)")
             }
         }
         return (archs, try csv.doubles("top1_acc_pct_mean"), try csv.doubles("macs"), try csv.doubles("params"))

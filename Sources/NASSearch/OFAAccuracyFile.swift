@@ -86,25 +86,29 @@ extension OFAAccuracyPredictor {
     /// The file name in the state directory's `accuracy/` folder.
     public static let fileName = "ofa-top1.hwna"
 
-    /// The predictor saved in `directory` (`fileName`) when it is current, else trained now and
-    /// saved there (atomically; a failed save is reported through `warn`, not fatal). `trained`
-    /// says which. `config` overrides the network (tests train a small one).
+    /// The predictor saved in `directory` (`fileName`) when it is current; else the one shipped
+    /// in `shippedDirectory` (`fixtures/pretrained/`) when it was fitted on these very
+    /// measurements by this recipe (copied into `directory`); else trained now and saved there
+    /// (atomically; a failed save is reported through `warn`, not fatal). `source` says which;
+    /// `info` hears why a shipped file was not used. `config` overrides the network trained when
+    /// nothing saved or shipped fits (tests train a small one).
     public static func loadOrTrain(catalog: DataCatalog, space: any SearchSpace, directory: String?,
-                                   config: MLPTrainingConfig? = nil, control: JobControl = .none,
-                                   warn: (String) -> Void = { _ in }) throws(NASError) -> (predictor: OFAAccuracyPredictor, trained: Bool) {
+                                   shippedDirectory: String? = nil, config: MLPTrainingConfig? = nil,
+                                   control: JobControl = .none, warn: (String) -> Void = { _ in },
+                                   info: (String) -> Void = { _ in }) throws(NASError) -> (predictor: OFAAccuracyPredictor, source: ModelSource) {
         let data = try catalog.ofaAccuracy()
         let fingerprint = dataFingerprint(archs: data.archs, top1: data.top1)
         let measured = AccuracySource.constantDecisions(of: data.archs)
         let path = directory.map { $0 + "/" + fileName }
         if let path, let bytes = try? AtomicFile.read(path) {
             do throws(NASError) {
-                return (try decode(bytes, path: path, space: space, dataFingerprint: fingerprint, measuredDecisions: measured), false)
+                return (try decode(bytes, path: path, space: space, dataFingerprint: fingerprint, measuredDecisions: measured), .saved)
             } catch {
                 warn("\(error.message); retraining")
             }
         }
-        let p = try train(catalog: catalog, space: space, config: config, control: control)
-        if let directory, let path {
+        func save(_ p: OFAAccuracyPredictor) {
+            guard let directory, let path else { return }
             do throws(NASError) {
                 try AtomicFile.createDirectory(directory)
                 try AtomicFile.write(p.encoded(dataFingerprint: fingerprint), to: path)
@@ -112,6 +116,20 @@ extension OFAAccuracyPredictor {
                 warn("could not save the OFA accuracy predictor: \(error.message)")
             }
         }
-        return (p, true)
+        if let shippedDirectory {
+            let shipped = shippedDirectory + "/" + fileName
+            do throws(NASError) {
+                let p = try decode(try AtomicFile.read(shipped), path: shipped, space: space, dataFingerprint: fingerprint,
+                                   measuredDecisions: measured)
+                info("loaded the shipped OFA accuracy predictor \(shipped), fitted on these measurements (\(fingerprint))")
+                save(p)
+                return (p, .shipped)
+            } catch {
+                info("training the OFA accuracy predictor: no usable shipped model (\(error.message))")
+            }
+        }
+        let p = try train(catalog: catalog, space: space, config: config, control: control)
+        save(p)
+        return (p, .trained)
     }
 }

@@ -32,11 +32,7 @@ public struct OFAAccuracyPredictor: Sendable {
             throw NASError(.invalidParams, "holdOutFraction must be in (0, 1), got \(holdOutFraction)")
         }
         let data = try catalog.ofaAccuracy()
-        var order = Array(0..<data.archs.count)
-        var rng = SeededGenerator(seed: seed)
-        order.seededShuffle(using: &rng)
-        let nTest = Int((Double(order.count) * holdOutFraction).rounded())
-        let test = Array(order.prefix(nTest)), train = Array(order.dropFirst(nTest))
+        let (train, test) = split(count: data.archs.count, holdOutFraction: holdOutFraction, seed: seed)
         let encoding = space.defaultEncoding
         let x = try space.encode(train.map { data.archs[$0] }, encoding: encoding)
         let y = train.map { data.top1[$0] }
@@ -49,6 +45,16 @@ public struct OFAAccuracyPredictor: Sendable {
         return OFAAccuracyPredictor(regressor: regressor, space: space, encoding: encoding, heldOut: metrics,
                                     trainingCount: train.count,
                                     measuredDecisions: AccuracySource.constantDecisions(of: data.archs))
+    }
+
+    /// Which measurements `train` fits on and which it holds out (`holdOutFraction` of them,
+    /// shuffled with `seed`), as indices into `DataCatalog.ofaAccuracy()`.
+    public static func split(count: Int, holdOutFraction: Double = 0.2, seed: UInt64 = 0) -> (train: [Int], test: [Int]) {
+        var order = Array(0..<count)
+        var rng = SeededGenerator(seed: seed)
+        order.seededShuffle(using: &rng)
+        let nTest = Int((Double(order.count) * holdOutFraction).rounded())
+        return (Array(order.dropFirst(nTest)), Array(order.prefix(nTest)))
     }
 
     /// Predicted top-1 % of a batch (one encode + one batched forward pass, split across the cores).

@@ -17,20 +17,23 @@ func benchQuantile(_ xs: [Double], _ q: Double) -> Double {
 
 /// `date …, load average …, commit …` for a results file: when, how busy, which code.
 func benchProvenance() -> String {
-    let git = Process()
-    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    git.arguments = ["git", "rev-parse", "--short", "HEAD"]
-    let pipe = Pipe()
-    git.standardOutput = pipe
-    git.standardError = FileHandle.nullDevice
-    var commit = "unknown"
-    if (try? git.run()) != nil {
-        git.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        if !text.isEmpty { commit = text.trimmingCharacters(in: .whitespacesAndNewlines) }
-    }
+    let commit = benchCommandOutput(["git", "rev-parse", "--short", "HEAD"])
     let date = ISO8601DateFormatter().string(from: Date())
-    return "date \(date), load average \(benchLoadAverage()), commit \(commit)"
+    return "date \(date), load average \(benchLoadAverage()), commit \(commit.isEmpty ? "unknown" : commit)"
+}
+
+/// What a command (found on PATH) prints, trimmed ("" when it cannot run).
+func benchCommandOutput(_ arguments: [String]) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return "" }
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// CPU ticks (user + system) of a process so far, from /proc; -1 when unreadable.

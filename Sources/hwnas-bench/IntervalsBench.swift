@@ -1,4 +1,4 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAh] [--devices a,b]
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEh] [--devices a,b]
 //                        [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]`
 //
@@ -11,6 +11,8 @@
 //   by a `FewSampleIntervalTable` computed from the OTHER devices' draws (leave-device-out);
 // - A, `adapt` (`FewShotAdaptation.adapt`, base chosen from the fixture pool minus the device) from
 //   20 samples, judged the same way with its own leave-device-out table;
+// - E, `adaptProxy` without a proxy (`ProxyEnsemble.adapt`: the mean of the 3 closest pool members'
+//   adaptations, pool = the fixture pool minus the device) from 20 samples, the same way;
 //   `--write-tables` writes the tables of all devices' draws as `FewSampleIntervalTables.swift`
 //   (the kinds not run keep the tables shipped now);
 // - h, the hardware-generalized model: per GPU, its own held-out profile (split-half), and the
@@ -25,7 +27,7 @@ func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     let levels = [0.8, 0.9, 0.95]
-    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAh")
+    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAEh")
     let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
     let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
     // `--outer-bins yes|no`: two more table bins, for predictions below and above every sample's;
@@ -115,7 +117,9 @@ func runIntervalsBench(arguments: [String]) throws {
         return (residuals, pred, base)
     }
     var tables = FewSampleIntervalTable.allShipped
-    let kinds: [(kind: String, section: Character)] = [(FineTuner.intervalKind, "f"), (ProxyAdaptation.intervalKind, "a"), (FewShotAdaptation.intervalKind, "A")]
+    let kinds: [(kind: String, section: Character)] = [(FineTuner.intervalKind, "f"), (ProxyAdaptation.intervalKind, "a"), (FewShotAdaptation.intervalKind, "A"),
+                                                       (ProxyEnsemble.intervalKind, "E")]
+    let fixturePool = sections.contains("E") ? try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: []) : []
     for (kind, _) in kinds.filter({ sections.contains($0.section) }) {
         var draws: [String: [Draw]] = [:], fitSeconds: [Double] = [], addedSeconds: [Double] = []
         for d in devices {
@@ -134,6 +138,11 @@ func runIntervalsBench(arguments: [String]) throws {
                 switch kind {
                 case FineTuner.intervalKind: p = try s.fineTuned(base: base, samples: samples, seed: seed)
                 case ProxyAdaptation.intervalKind: p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                case ProxyEnsemble.intervalKind:
+                    let r = try ProxyEnsemble.adapt(pool: fixturePool.filter { $0.name != d }, samples: samples, targetName: "user",
+                                                    id: "bench-ensemble", seed: seed)
+                    guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
+                    (p, base) = (saved, r.members.map(\.proxy.name).joined(separator: "+"))
                 default:
                     let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")
@@ -163,12 +172,15 @@ func runIntervalsBench(arguments: [String]) throws {
             }
         }
         let isAdapt = kind == FewShotAdaptation.intervalKind
-        let how = isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation; base column: the most frequent base (family)"
+        // Kinds judged also with the `adaptProxy` table: would the existing table do for them?
+        let borrows = isAdapt || kind == ProxyEnsemble.intervalKind
+        let how = kind == ProxyEnsemble.intervalKind ? "mean of adaptProxy auto with each of the 3 pool members closest to the samples as proxy; pool = the fixture pool minus the device; base column: the most frequent members"
+            : isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation; base column: the most frequent base (family)"
             : "auto; base = the device ranking it best"
         NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (\(how)): \(seeds) sample draws per device\n")
-        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins\(outer ? " and one each below and above the samples' predictions" : ""); \(edges.isEmpty ? "one spread class" : "spread classes split at \(edges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD")), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(isAdapt ? " *adaptProxy table*: the same residuals calibrated with the `adaptProxy` table shipped before this section existed (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
-        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(isAdapt ? " adaptProxy table 0.9 |" : "")")
-        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|\(isAdapt ? "---|" : "")")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins\(outer ? " and one each below and above the samples' predictions" : ""); \(edges.isEmpty ? "one spread class" : "spread classes split at \(edges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD")), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(borrows ? " *adaptProxy table*: the same residuals calibrated with the shipped `adaptProxy` table (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
+        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(borrows ? " adaptProxy table 0.9 |" : "")")
+        NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|\(borrows ? "---|" : "")")
         var met = 0
         // Per device, the calibrated coverage at 0.9 and the share of live held-out cells by where
         // the prediction falls among the samples' predictions: below the lowest, the table's
@@ -194,7 +206,7 @@ func runIntervalsBench(arguments: [String]) throws {
                 }
                 plain.append(cp[1]); cal.append(cc); all.append(judge(profile, x.pred, x.actual).0[1])
                 wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
-                if isAdapt {
+                if borrows {
                     let proxyTable = FewSampleIntervalTable.shipped(space: "nb201", kind: ProxyAdaptation.intervalKind, for: x.residuals)
                     borrowed.append(judge(ErrorProfile(fewSamples: x.residuals, table: proxyTable), lp, la).0[1])
                 }
@@ -210,7 +222,7 @@ func runIntervalsBench(arguments: [String]) throws {
             let bases = Dictionary(grouping: draws[d]!.map(\.base), by: { $0 })
             let base = bases.max { a, b in a.value.count < b.value.count || (a.value.count == b.value.count && a.key > b.key) }!.key
             let more = bases.count > 1 ? " +\(bases.count - 1) more" : ""
-            NewDeviceScenario.emit("| \(d) | \(base)\(more) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |\(isAdapt ? " \(spread(borrowed)) |" : "")")
+            NewDeviceScenario.emit("| \(d) | \(base)\(more) | \(NewDeviceScenario.f(sd, 2)) | \(spread(plain)) | \(f(mean(cal.map { $0[0] }))) | \(spread(c9)) | \(f(mean(cal.map { $0[2] }))) | \(f(wPlain)) → \(f(wCal)) | \(f(mean(all))) | \(f(se)) | \(verdict(mean(c9))) |\(borrows ? " \(spread(borrowed)) |" : "")")
         }
         let ranges = ["below the lowest sample"] + (0..<bins).map { "position bin \($0)" } + ["above the highest sample"]
         NewDeviceScenario.emit("\nCalibrated coverage at 0.9 by where the prediction falls among the samples' predictions (the position bins cut the samples' predictions in \(bins) equal counts; the first and last bins include the cells below and above every sample), pooled over the draws; in brackets the share of held-out cells there.\n")

@@ -1,21 +1,26 @@
 // `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
 //                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]
-//                      [--adaptation proxy|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]`
+//                      [--adaptation proxy|proxy-closest|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]
+//                      [--seed-offset 0] [--verbose]`
 //
 // Which architectures to measure on a new device (issue 16). Each fixture device with at least
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
 // the new device: its own data never enters the pool or the proxies (the other published
 // devices of the space, a pairwise/LUT model each). From k of its measured architectures the
-// default adaptation (`SampleSuggester.adaptFromPool`: adaptProxy auto, the proxy closest to
-// the samples plus the pool) is built, and scored on its other measured architectures (SRCC, RMSE
+// default adaptation (`SampleSuggester.adaptFromPool` = `ProxyEnsemble.adapt`: the mean of
+// adaptProxy auto with each of the 3 pool members closest to the samples as proxy, what
+// `adaptProxy` without a proxy and `hwnas new-device` return) is built, and scored on its other measured architectures (SRCC, RMSE
 // in ms). Picks: (a) `suggestSamples`' criteria (the default one first), (b) HELP's 10
 // reference architectures (k = 10, where the device measured them all), (c) random (mean over
 // seeds). Degenerate NB201 cells are left out of candidates and test sets alike.
 // `--adaptation` swaps the adaptation for an experiment (the same for every pick set; the
-// estimate is then not computed): `proxy` (default, `adaptFromPool`), `proxy-topN` (the mean
-// of adaptProxy auto with each of the N closest members as proxy), `adapt` (`FewShotAdaptation`,
-// base chosen by it), `adapt-closest` (the same with the closest member as base).
+// estimate is then not computed): `proxy` (default, `adaptFromPool`), `proxy-topN` (the same
+// ensemble of the N closest members), `proxy-closest` (= `proxy-top1`: adaptProxy auto with the
+// closest member alone, the default before the ensemble), `adapt` (`FewShotAdaptation`, base
+// chosen by it), `adapt-closest` (the same with the closest member as base).
 // `moreSamples` is checked against what twice the samples actually gave (random picks).
+// `--seed-offset N` draws a fresh split: other random pick sets (seeds N..N+seeds−1) and another
+// test subsample; (a)'s picks are what `suggestSamples` returns (its default seed 0).
 import Foundation
 import NASCore
 import NASData
@@ -37,16 +42,24 @@ func runSuggestBench(arguments: [String]) throws {
         }
     let testArchs = Int(benchOption(arguments, "--test-archs") ?? "") ?? (quick ? 2000 : 0)
     let adaptation = benchOption(arguments, "--adaptation") ?? "proxy"
-    guard ["proxy", "adapt", "adapt-closest"].contains(adaptation) || (adaptation.hasPrefix("proxy-top") && Int(adaptation.dropFirst(9)).map { $0 >= 1 } == true) else {
-        throw NASError(.invalidParams, "unknown --adaptation \(adaptation) (proxy, proxy-topN, adapt, adapt-closest)")
+    guard ["proxy", "proxy-closest", "adapt", "adapt-closest"].contains(adaptation) || (adaptation.hasPrefix("proxy-top") && Int(adaptation.dropFirst(9)).map { $0 >= 1 } == true) else {
+        throw NASError(.invalidParams, "unknown --adaptation \(adaptation) (proxy, proxy-closest, proxy-topN, adapt, adapt-closest)")
     }
+    // Members of the `ProxyEnsemble` for the proxy adaptations (nil: a FewShotAdaptation variant).
+    let ensembleMembers: Int? = switch adaptation {
+    case "proxy": ProxyEnsemble.defaultMembers
+    case "proxy-closest": 1
+    case let a where a.hasPrefix("proxy-top"): Int(a.dropFirst("proxy-top".count))!
+    default: nil
+    }
+    let seedOffset = Int(benchOption(arguments, "--seed-offset") ?? "") ?? 0
     let cvRepeats = Int(benchOption(arguments, "--cv-repeats") ?? "") ?? FewShotAdaptation.defaultCVRepeats
     let emit = NewDeviceScenario.emit
     let f = { (x: Double) -> String in NewDeviceScenario.f(x) }
     emit("# hwnas-bench suggest\n")
     emit("Run: `swift run -c release hwnas-bench suggest \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(benchLoadAverage()).\n")
     if adaptation != "proxy" { emit("Adaptation for this run: `--adaptation \(adaptation)` (not the default path; see the source's header).\n") }
-    emit("Adaptation: adaptProxy auto with the held-out device's pool (every other published device of the space) and, as proxy, the pool member closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds. (a) = \(criteria[0].rawValue).\n")
+    emit("Adaptation: `ProxyEnsemble.adapt` (what `adaptProxy` without a proxy returns): the mean of adaptProxy auto with, as proxy, each of the \(ensembleMembers.map(String.init) ?? "—") pool members closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson) and the rest of the held-out device's pool (every other published device of the space). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds\(seedOffset != 0 ? " (seeds \(seedOffset)…\(seedOffset + seeds - 1), test subsample seed offset \(seedOffset): a fresh split)" : ""). (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
@@ -91,49 +104,36 @@ func runSuggestBench(arguments: [String]) throws {
             let (archs, lat) = measuredBy[t]!
             let members = cachedPool.filter { $0.name != t }
             var testOrder = Array(archs.indices)
-            var rng = SeededGenerator(seed: 0x7E57)
+            var rng = SeededGenerator(seed: 0x7E57 ^ (UInt64(seedOffset) &* 0x9E37_79B9_7F4A_7C15))
             testOrder.seededShuffle(using: &rng)
-            func score(_ picks: [Int], seed: UInt64) throws -> (srcc: Double, rmse: Double, result: AdaptationResult?) {
+            func score(_ picks: [Int], seed: UInt64) throws -> (srcc: Double, rmse: Double, more: MoreSamplesEstimate?, note: String) {
                 let taken = Set(picks)
                 var test = testOrder.filter { !taken.contains($0) }
                 if testArchs > 0 { test = Array(test.prefix(testArchs)) }
                 let samples = picks.map { LatencySample(arch: archs[$0], latencyMs: lat[$0]) }
-                let pred: [Double], r: AdaptationResult?
-                switch adaptation {
-                case "proxy":
-                    r = try SampleSuggester.adaptFromPool(members, samples: samples, seed: seed)
-                    pred = try r!.predictor.predict(test.map { archs[$0] })
-                case let a where a.hasPrefix("proxy-top"):
-                    // Ensemble: adaptProxy with each of the n closest members as proxy, ms averaged.
-                    let n = Int(a.dropFirst("proxy-top".count))!
-                    var rest = members, sum = [Double](repeating: 0, count: test.count)
-                    var first: AdaptationResult?
-                    for _ in 0..<n {
-                        let m = rest.remove(at: try SampleSuggester.closestMember(rest, samples: samples))
-                        let one = try ProxyAdaptation.adapt(proxy: m, targetName: t, samples: samples,
-                                                            pool: members.filter { $0.name != m.name }, seed: seed)
-                        first = first ?? one
-                        let p = try one.predictor.predict(test.map { archs[$0] })
-                        for i in sum.indices { sum[i] += p[i] / Double(n) }
-                    }
-                    r = first
-                    pred = sum
-                default:
+                let pred: [Double], more: MoreSamplesEstimate?, note: String
+                if let n = ensembleMembers {
+                    let r = try SampleSuggester.adaptFromPool(members, samples: samples, seed: seed, members: n)
+                    pred = try r.predict(test.map { archs[$0] })
+                    more = r.moreSamples
+                    note = "proxies \(r.members.map(\.proxy.name).joined(separator: ",")); cv \(f(r.srccAfter)); outliers \(r.outliers.count); variant \(r.variant.prefix(120))"
+                } else {
                     var base: TrainedPredictor?, pool = members
                     if adaptation == "adapt-closest" {
                         base = try pool.remove(at: SampleSuggester.closestMember(members, samples: samples)).asPredictor()
                     }
                     let o = try FewShotAdaptation.adapt(base: base, pool: pool, samples: samples, targetName: t, id: "bench", seed: seed,
                                                         cvRepeats: cvRepeats)
-                    r = nil
                     pred = try o.predictor.predict(archs: test.map { archs[$0] })
+                    more = nil
+                    note = "base \(o.base), family \(o.family.rawValue)"
                 }
                 let actual = test.map { lat[$0] }
-                return (RankCorrelation.spearman(pred, actual), RegressionMetrics(predicted: pred, actual: actual).rmse, r)
+                return (RankCorrelation.spearman(pred, actual), RegressionMetrics(predicted: pred, actual: actual).rmse, more, note)
             }
             func randomPicks(_ k: Int, _ seed: Int) -> [Int] {
                 var order = Array(archs.indices)
-                var rng = SeededGenerator(seed: 0xBE4C4 ^ UInt64(seed) &* 0x9E37_79B9)
+                var rng = SeededGenerator(seed: 0xBE4C4 ^ UInt64(seed + seedOffset) &* 0x9E37_79B9)
                 order.seededShuffle(using: &rng)
                 return Array(order.prefix(k))
             }
@@ -147,7 +147,7 @@ func runSuggestBench(arguments: [String]) throws {
                     let sc = try score(idx, seed: 0)
                     if arguments.contains("--verbose") {
                         let dead = idx.filter { !SampleSuggester.runsEveryOperation(archs[$0], space: space) }.count
-                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)) proxy \((sc.result?.predictor.proxy.name ?? "-")), \(dead) picks with dead ops; variant \(sc.result?.predictor.variant ?? "-"); cv \(f(sc.result?.srccAfter ?? .nan)); outliers \(sc.result?.outliers.count ?? 0); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
+                        emit("    \(t) k=\(k) \(c.rawValue): SRCC \(f(sc.srcc)), \(dead) picks with dead ops; \(sc.note); picks ms " + idx.map { String(format: "%.3g", lat[$0]) }.joined(separator: " "))
                     }
                     crit.append(sc.srcc)
                     critR.append(sc.rmse)
@@ -155,15 +155,15 @@ func runSuggestBench(arguments: [String]) throws {
                 }
                 var rs = 0.0, rr = 0.0, draws: [Double] = []
                 for seed in 0..<seeds {
-                    let sc = try score(randomPicks(k, seed), seed: UInt64(seed))
+                    let sc = try score(randomPicks(k, seed), seed: UInt64(seed + seedOffset))
                     draws.append(sc.srcc)
                     if arguments.contains("--verbose") {
-                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)) proxy \((sc.result?.predictor.proxy.name ?? "-")); variant \(sc.result?.predictor.variant.prefix(80) ?? "-"); cv \(f(sc.result?.srccAfter ?? .nan))")
+                        emit("    \(t) k=\(k) random \(seed): SRCC \(f(sc.srcc)); \(sc.note)")
                     }
                     rs += sc.srcc / Double(seeds)
                     rr += sc.rmse / Double(seeds)
-                    if k == 10 || k == 20, let m = sc.result?.moreSamples {
-                        let twice = try score(randomPicks(2 * k, seed), seed: UInt64(seed))
+                    if k == 10 || k == 20, let m = sc.more {
+                        let twice = try score(randomPicks(2 * k, seed), seed: UInt64(seed + seedOffset))
                         more.append((t, k, m.currentSRCC, m.expectedSRCC, m.curveSRCC, sc.srcc, twice.srcc))
                     }
                 }

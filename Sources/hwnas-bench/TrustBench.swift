@@ -239,7 +239,7 @@ private struct TrustBench {
         t = Date()
         let (_, trainedAgain) = try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir)
         let loadS = Date().timeIntervalSince(t)
-        emit("Accuracy predictor: trained in \(Self.f(trainS, 1)) s (trained: \(trained)), loaded from the state directory in \(Self.f(loadS, 2)) s (trained: \(trainedAgain)); held-out RMSE \(Self.f(model.heldOut.rmse)) top-1 points, SRCC \(Self.f(model.heldOut.spearman)).")
+        emit("Accuracy predictor: trained in \(Self.f(trainS, 1)) s (\(trained.rawValue)), loaded from the state directory in \(Self.f(loadS, 2)) s (\(trainedAgain.rawValue)); held-out RMSE \(Self.f(model.heldOut.rmse)) top-1 points, SRCC \(Self.f(model.heldOut.spearman)).")
         emit()
         let device = "v100_32"
         let predictor = try PredictorTrainer(catalog: catalog).train(TrainRequest(space: "ofa_mbv3", device: device))

@@ -18,6 +18,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("json", "request parser per space and form (strings, objects) on a ~10 MB predict request: parse, decode, resolve; result writing and Foundation peers (issues 2, 22)", runJSONBench),
     ("stdio", "real hwnasd over stdio: 1-arch predict, generate and search round trips; 100,000-arch predict per space end to end (JSON, f32-base64) beside parser, resolve and engine-only rates (issue 22)", runStdioBench),
     ("rpc", "server latencies: cancel -> -32800, quick request while a long one runs (issue 2)", runRPCBench),
+    ("pretrained", "train the models shipped in fixtures/pretrained/ (mlp-hw defaults, OFA accuracy) with the daemon's recipes; --write DIR writes them with provenance.json (issue 22)", runPretrainedBench),
     ("speed", "MLP engine: GEMM GFLOP/s, predict 100,000 archs, training on 1,000 samples vs Python peer (issue 4)", runSpeedBench),
     ("spaces", "ofa_mbv3 parse/encode throughput (100,000 archs) and MACs/params vs the CSV (issue 3)", runSpacesBench),
     ("device-loop", "this CPU under onnxruntime: export+measure throughput, repeat-measurement noise floor, predictors on its data (issue 15)", runDeviceLoopBench),

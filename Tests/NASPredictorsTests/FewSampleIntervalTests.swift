@@ -116,7 +116,7 @@ final class FewSampleIntervalTests: XCTestCase {
     }
 
     func testShippedNB201TablesWidenWithTheLevel() throws {
-        for kind in ["finetune", "adaptProxy", FewShotAdaptation.intervalKind] {
+        for kind in ["finetune", "adaptProxy", FewShotAdaptation.intervalKind, ProxyEnsemble.intervalKind] {
             for k in 0...FewSampleIntervalTable.spreadEdges(space: "nb201", kind: kind).count {
                 let t = try XCTUnwrap(FewSampleIntervalTable.shippedTables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)], "\(kind) class \(k)")
                 for row in t.z {

@@ -91,13 +91,13 @@ final class TrustSearchTests: XCTestCase {
         var small = MLPTrainingConfig(hidden: [8])
         small.maxEpochs = 2
         let (first, trained) = try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir, config: small)
-        XCTAssertTrue(trained)
+        XCTAssertEqual(trained, .trained)
         let path = dir + "/" + OFAAccuracyPredictor.fileName
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
         var warnings: [String] = []
         let (second, trainedAgain) = try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir, config: small,
                                                                           warn: { warnings.append($0) })
-        XCTAssertFalse(trainedAgain, "loaded, not retrained")
+        XCTAssertEqual(trainedAgain, .saved, "loaded, not retrained")
         XCTAssertEqual(warnings, [])
         let probe = space.sample(count: 5, seed: 9)
         XCTAssertEqual(try second.predict(probe), try first.predict(probe))
@@ -110,10 +110,10 @@ final class TrustSearchTests: XCTestCase {
         try AtomicFile.write(bytes, to: path)
         let (_, retrained) = try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir, config: small,
                                                                   warn: { warnings.append($0) })
-        XCTAssertTrue(retrained)
+        XCTAssertEqual(retrained, .trained)
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue(warnings[0].contains("checksum"), warnings[0])
-        XCTAssertFalse(try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir, config: small).trained)
+        XCTAssertFalse(try OFAAccuracyPredictor.loadOrTrain(catalog: catalog, space: space, directory: dir, config: small).source == .trained)
 
         // Another recipe's or other data's file is stale.
         let file = try AtomicFile.read(path)

@@ -57,9 +57,16 @@ extension Server {
         }
 
         register(AdaptProxyRequest.self, kind: .long, dependencies: { p in
-            [.read("predictor:\(p.proxy)"), .write("predictor:\(p.target.name)")]
+            var deps: [Dependency] = [.write("predictor:\(p.target.name)")]
+            if let proxy = p.proxy { deps.append(.read("predictor:\(proxy)")) }
+            if case .members(let names) = p.pool { deps += names.map { .read("predictor:\($0)") } }
+            return deps
         }) { params, context in
-            let base = try services.basePredictor(params.proxy, space: params.space, control: context.job, field: "proxy")
+            guard let proxyName = params.proxy else { return try adaptProxyEnsemble(params, services: services, context: context) }
+            if params.proxies != nil {
+                throw NASError(.invalidParams, "proxies (how many pool members to average) is for adaptProxy without a proxy; leave out proxy or proxies", field: "proxies")
+            }
+            let base = try services.basePredictor(proxyName, space: params.space, control: context.job, field: "proxy")
             let space = try SpaceRegistry.space(base.spaceID)
             guard TrainedPredictor.isValidID(params.target.name) else {
                 throw NASError(.invalidParams, "target name '\(params.target.name)' must be 1–128 letters, digits, '-', '_' or '.' (it names the adapted predictor)", field: "target.name")

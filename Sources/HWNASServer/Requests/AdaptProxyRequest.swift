@@ -4,9 +4,13 @@ import JSONRPC
 public struct AdaptProxyRequest: RequestType {
     public static let method = "adaptProxy"
     public typealias Response = AdaptProxyResult
-    /// A predictor id, or a fixture device (its default predictor is the proxy).
-    public var proxy: String
-    /// The space (needed when `proxy` is a device name).
+    /// A predictor id, or a fixture device (its default predictor is the proxy). Omitted: the
+    /// ensemble of the `proxies` pool members closest to the samples (`ProxyEnsemble`).
+    public var proxy: String?
+    /// Without `proxy`: how many of the pool members closest to the samples to adapt and average
+    /// (default 3; 1 = the closest alone). Not allowed with `proxy`.
+    public var proxies: Int?
+    /// The space (needed when `proxy` is a device name or omitted).
     public var space: String?
     public var target: Target
     /// `auto` (default), `affine`, `residual`, `finetune`, `pool`.
@@ -33,8 +37,9 @@ public struct AdaptProxyResult: Codable, Sendable {
     /// The adapted predictor's id (`<target name>`), usable in `predict`/`search`.
     public var predictor: String
     public var target: String
+    /// The proxy; for an ensemble, its closest member.
     public var proxy: String
-    /// The method used (never `auto`) and the chosen variant.
+    /// The method used (never `auto`; `ensemble` without a proxy) and the chosen variant.
     public var method: String
     public var variant: String
     /// Rank correlation with the target before (raw proxy) and after adaptation.
@@ -59,6 +64,18 @@ public struct AdaptProxyResult: Codable, Sendable {
     public var path: String?
     /// What as many samples again would add (absent below 10 kept samples).
     public var moreSamples: MoreSamplesMessage?
+    /// Without `proxy`: the averaged members, closest first (absent with a proxy).
+    public var ensemble: [EnsembleMember]?
+
+    /// One member of an ensemble: its proxy (a pool member), its weight in the mean, and its own
+    /// adaptation (`adaptProxy` `auto` with it as proxy): method, variant, cross-validated SRCC.
+    public struct EnsembleMember: Codable, Sendable {
+        public var proxy: String
+        public var weight: Double
+        public var method: String
+        public var variant: String
+        public var cvSRCC: Double?
+    }
 
     /// One candidate of `auto`.
     public struct Candidate: Codable, Sendable {

@@ -64,7 +64,9 @@ extension MonotonicityRequest: ProgressTitled {
 }
 
 extension AdaptProxyRequest: ProgressTitled {
-    public var progressTitle: String { "adapting proxy \(proxy) to \(target.name)" }
+    public var progressTitle: String {
+        proxy.map { "adapting proxy \($0) to \(target.name)" } ?? "adapting the \(proxies ?? ProxyEnsemble.defaultMembers) closest pool devices to \(target.name)"
+    }
 }
 
 extension AdaptRequest: ProgressTitled {

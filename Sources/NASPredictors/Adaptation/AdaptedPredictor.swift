@@ -66,6 +66,9 @@ public struct AdaptationResult: Sendable {
     public var warnings: [String]
     /// What as many samples again would add (`LearningCurve`); nil below 10 kept samples.
     public var moreSamples: MoreSamplesEstimate? = nil
+    /// The returned model's out-of-fold predictions (ms), aligned with the samples it kept (the
+    /// samples less `outliers`, in order): what `crossValidated` was computed from.
+    public var outOfFold: [Double] = []
 }
 
 extension AdaptedPredictor {

@@ -113,6 +113,7 @@ public enum ProxyAdaptation {
                 SampleOutlier(index: $0.0, arch: allArchs[$0.0], measured: allY[$0.0], predicted: $0.1)
             },
             warnings: warnings)
+        result.outOfFold = oofChosen
         result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
                                              ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
         if let evalSamples, evalSamples.count >= 2 {

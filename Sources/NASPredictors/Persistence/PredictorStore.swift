@@ -18,18 +18,22 @@ public final class PredictorStore: Sendable {
 
     private let files: IndexedStore<PredictorFile.Stored>
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
+    private let info: @Sendable (String) -> Void
 
-    /// One (space, device) default: its own lock, so concurrent first uses train once while
-    /// other keys proceed.
+    /// One (space, device) default and where it came from: its own lock, so concurrent first
+    /// uses train once while other keys proceed.
     private final class DefaultSlot: Sendable {
-        let value = Mutex<TrainedPredictor?>(nil)
+        let value = Mutex<(predictor: TrainedPredictor, source: ModelSource)?>(nil)
     }
 
     /// A store over `directory` (created when missing). Call `loadAll()` to list existing files.
-    /// `warn` hears of saved files found unreadable after start (on first use or listing).
+    /// `warn` hears of saved files found unreadable after start (on first use or listing);
+    /// `info`, where a default hardware-generalized predictor came from (shipped or trained, and why).
     public init(directory: String?, catalog: DataCatalog, maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes,
-                readOnly: Bool = false, warn: @escaping @Sendable (NASError) -> Void = { _ in }) throws(NASError) {
+                readOnly: Bool = false, warn: @escaping @Sendable (NASError) -> Void = { _ in },
+                info: @escaping @Sendable (String) -> Void = { _ in }) throws(NASError) {
         self.catalog = catalog
+        self.info = info
         files = try IndexedStore(directory: directory, maxFileBytes: maxFileBytes, readOnly: readOnly, warn: warn)
     }
 
@@ -95,7 +99,7 @@ public final class PredictorStore: Sendable {
             throw NASError(.unknownPredictor, "no predictor with id '\(id)'", field: "predictor")
         }
         defaultSlots.withLock { slots in
-            for (k, s) in slots where s.value.withLock({ $0?.id == id }) { slots[k] = nil }
+            for (k, s) in slots where s.value.withLock({ $0?.predictor.id == id }) { slots[k] = nil }
         }
     }
 
@@ -114,39 +118,59 @@ public final class PredictorStore: Sendable {
             var request = TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device))
             request.excludeDegenerate = true  // searches never use them; see TrainRequest
             return try PredictorTrainer(catalog: catalog).train(request, control: control)
-        }
+        }.predictor
     }
 
     /// The default hardware-generalized predictor of a space (`default-<space>-mlp-hw`, all GPUs
-    /// of the fixtures, seed 0), trained on first use and saved; predict with `spec:`. One saved
-    /// by an older recipe (before its error profile) is retrained.
+    /// of the fixtures, seed 0); predict with `spec:`. See `defaultHardwarePredictorAndSource`.
     public func defaultHardwarePredictor(space: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
+        try defaultHardwarePredictorAndSource(space: space, control: control).predictor
+    }
+
+    /// The default hardware-generalized predictor of a space and where it came from: saved in
+    /// the state directory when of the current recipe and fitted on these fixtures (a file from
+    /// before the fixture digest note is accepted); else shipped in `fixtures/pretrained/` when
+    /// fitted on these very fixtures (`HardwareGeneralizedTrainer.shippedDefault`); else trained
+    /// now. A shipped or trained one is saved. `info` hears which, and why a shipped one was not used.
+    public func defaultHardwarePredictorAndSource(space: String, control: JobControl = .none) throws(NASError)
+        -> (predictor: TrainedPredictor, source: ModelSource) {
         let id = "default-\(space)-mlp-hw"
-        return try cachedDefault(id: id, isCurrent: { $0.notes["recipe"] == PredictorTrainer.recipe }) { () throws(NASError) -> TrainedPredictor in
-            try HardwareGeneralizedTrainer(catalog: catalog).train(TrainRequest(space: space, model: .hardware, id: id), control: control)
+        let trainer = HardwareGeneralizedTrainer(catalog: catalog)
+        let key = HardwareGeneralizedTrainer.fixtureDigestKey
+        return try cachedDefault(id: id, isCurrent: { p in
+            p.notes["recipe"] == PredictorTrainer.recipe
+                && (p.notes[key] == nil || p.notes[key] == (try? trainer.fixtureDigest(space: space)))
+        }, shipped: { [info] in
+            let (p, reason) = trainer.shippedDefault(space: space, id: id, maxFileBytes: maxFileBytes)
+            info(p == nil ? "\(id): training (\(reason))" : "\(id): loaded the shipped model \(reason)")
+            return p
+        }) { () throws(NASError) -> TrainedPredictor in
+            try trainer.train(TrainRequest(space: space, model: .hardware, id: id), control: control)
         }
     }
 
-    /// From the slot, else memory (a loaded file) when `isCurrent` accepts it, else `make()`
-    /// (then registered and saved, replacing a stale file).
+    /// From the slot, else memory (a loaded file) when `isCurrent` accepts it, else `shipped()`,
+    /// else `make()` (then registered and saved, replacing a stale file).
     private func cachedDefault(id: String, isCurrent: (TrainedPredictor) -> Bool = { _ in true },
-                               make: () throws(NASError) -> TrainedPredictor) throws(NASError) -> TrainedPredictor {
+                               shipped: () -> TrainedPredictor? = { nil },
+                               make: () throws(NASError) -> TrainedPredictor) throws(NASError) -> (predictor: TrainedPredictor, source: ModelSource) {
         let slot = defaultSlots.withLock { slots in
             if let s = slots[id] { return s }
             let s = DefaultSlot()
             slots[id] = s
             return s
         }
-        return try slot.value.withLock { (cached: inout TrainedPredictor?) throws(NASError) -> TrainedPredictor in
+        return try slot.value.withLock { (cached: inout (predictor: TrainedPredictor, source: ModelSource)?) throws(NASError) in
             if let cached { return cached }
             if let p = try? files.item(id), isCurrent(p) {
-                cached = p
-                return p
+                cached = (p, .saved)
+                return (p, .saved)
             }
-            let p = try make()
-            try files.register(p, id: id, persist: directory != nil && !readOnly)
-            cached = p
-            return p
+            let made: (predictor: TrainedPredictor, source: ModelSource)
+            if let p = shipped() { made = (p, .shipped) } else { made = (try make(), .trained) }
+            try files.register(made.predictor, id: id, persist: directory != nil && !readOnly)
+            cached = made
+            return made
         }
     }
 }

@@ -41,7 +41,7 @@ public enum SampleSuggester {
     ///   - measured: samples already measured on the new device: their architectures are never
     ///     suggested again and the picks keep away from them; with 3 or more, proxies that match
     ///     them poorly (`closeness` more than 0.1 below the best proxy's) are left out of the distance.
-    ///   - estimate: compute `expectedSRCC` (a few adaptations; about a second in a release build).
+    ///   - estimate: compute `expectedSRCC` (up to 6 simulated devices × 3 adaptations: the ensemble `adaptFromPool` builds).
     public static func suggest(space: any SearchSpace, candidates: [Architecture], proxies: [ProxyLatencyModel],
                                count: Int, measured: [LatencySample] = [], criterion: SampleCriterion = defaultCriterion,
                                seed: UInt64 = 0, estimate: Bool = true,
@@ -128,7 +128,7 @@ public enum SampleSuggester {
             rest = Array(rest.prefix(estimateArchs))
         }
         let r = try adaptFromPool(others.map { cached[$0] }, samples: samples, seed: seed, control: .none)
-        let s = RankCorrelation.spearman(try r.predictor.predict(rest.map { all[$0] }), rest.map { truth[$0] })
+        let s = RankCorrelation.spearman(try r.predict(rest.map { all[$0] }), rest.map { truth[$0] })
         return s.isFinite ? s : nil
     }
 
@@ -187,27 +187,30 @@ public enum SampleSuggester {
         return r.isFinite ? r : -1
     }
 
-    /// The adaptation the estimate and `hwnas-bench suggest` measure: `adaptProxy`'s default
-    /// (method auto) with, as proxy, the member of `pool` whose log-latencies correlate best
-    /// with the samples' (`closeness`) and, as pool, the other members.
+    /// The adaptation the estimate, `hwnas-bench suggest` and `adaptProxy` without a proxy
+    /// (`hwnas new-device`) use: `ProxyEnsemble.adapt`, the mean of `adaptProxy` `auto` with
+    /// each of the `members` pool members closest to the samples (`closestMembers`) as proxy.
     public static func adaptFromPool(_ pool: [ProxyLatencyModel], samples: [LatencySample], seed: UInt64,
-                                     control: JobControl = .none) throws(NASError) -> AdaptationResult {
-        let best = pool[try closestMember(pool, samples: samples)]
-        return try ProxyAdaptation.adapt(proxy: best, targetName: "new-device", samples: samples,
-                                         pool: pool.filter { $0.name != best.name }, seed: seed, control: control)
+                                     members: Int = ProxyEnsemble.defaultMembers,
+                                     control: JobControl = .none) throws(NASError) -> ProxyEnsemble.Result {
+        try ProxyEnsemble.adapt(pool: pool, samples: samples, members: members, targetName: "new-device", id: "new-device",
+                                seed: seed, control: control)
     }
 
     /// The index of the member of `pool` whose log-latencies correlate best with the samples'
     /// (`closeness`; the first on ties).
     public static func closestMember(_ pool: [ProxyLatencyModel], samples: [LatencySample]) throws(NASError) -> Int {
+        try closestMembers(pool, samples: samples, count: 1)[0]
+    }
+
+    /// The indices of the `count` members of `pool` whose log-latencies correlate best with the
+    /// samples' (`closeness`), closest first (the earlier member on ties); fewer when the pool is smaller.
+    public static func closestMembers(_ pool: [ProxyLatencyModel], samples: [LatencySample], count: Int) throws(NASError) -> [Int] {
         guard !pool.isEmpty else { throw NASError(.invalidParams, "no proxies", field: "proxies") }
         let logY = samples.map { log(max($0.latencyMs, 1e-9)) }
-        var best = (index: 0, fit: -Double.infinity)
-        for (i, m) in pool.enumerated() {
-            let r = closeness(try m.predict(samples.map(\.arch)), logY)
-            if r > best.fit { best = (i, r) }
-        }
-        return best.index
+        var fit: [Double] = []
+        for m in pool { fit.append(closeness(try m.predict(samples.map(\.arch)), logY)) }
+        return Array(pool.indices.sorted { fit[$0] > fit[$1] || (fit[$0] == fit[$1] && $0 < $1) }.prefix(max(count, 1)))
     }
 }
 

@@ -67,7 +67,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
         var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
-                     "recipe": PredictorTrainer.recipe]
+                     "recipe": PredictorTrainer.recipe, Self.fixtureDigestKey: try fixtureDigest(space: space.id)]
         let profiles = try heldOutProfiles(fit, devices: devices, space: space)
         if let profile = profiles.pooled { notes[ErrorProfile.notesKey] = profile.encoded }
         for (name, profile) in profiles.perDevice { notes[Self.deviceProfilePrefix + name] = profile.encoded }
@@ -188,6 +188,15 @@ public struct HardwareGeneralizedTrainer: Sendable {
         public var heldOut: [String: (archs: [Architecture], latency: [Double])]
     }
 
+    /// The shuffled order of a device's measured rows in `fit` (the `device`-th GPU of the
+    /// list, training seed `seed`): the first `perDevice` are trained on, the rest held out.
+    public static func rowOrder(count: Int, seed: UInt64, device k: Int) -> [Int] {
+        var order = Array(0..<count)
+        var rng = SeededGenerator(seed: seed ^ 0x4857_0000 ^ UInt64(k))
+        order.seededShuffle(using: &rng)
+        return order
+    }
+
     /// Fits on `perDevice` random measured archs of each device in `devices` (seeded); 10% of
     /// the rows are the validation split for early stopping.
     public func fit(space: any SearchSpace, devices: [DeviceSpec], perDevice: Int, config: MLPTrainingConfig,
@@ -200,9 +209,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
         var heldOut: [String: (archs: [Architecture], latency: [Double])] = [:]
         for (k, d) in devices.enumerated() {
             let m = try catalog.measurements(space: space.id, device: d.name)
-            var order = Array(0..<m.archs.count)
-            var rng = SeededGenerator(seed: config.seed ^ 0x4857_0000 ^ UInt64(k))
-            order.seededShuffle(using: &rng)
+            let order = Self.rowOrder(count: m.archs.count, seed: config.seed, device: k)
             let n = min(perDevice, order.count)
             let f = try vector.features(specs[k])
             for i in order[0..<n] {

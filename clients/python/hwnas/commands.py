@@ -121,12 +121,14 @@ _commands = [
             "hwnas adapt --space nb201 --samples-from my-phone.csv",
             notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
     Command("adapt-proxy", "adaptProxy", "fit a proxy device's predictor to a target from a few samples",
-            [Flag("proxy", "name", "the proxy predictor (or measured device, with --space)", required=True), SPACE_OPT,
+            [Flag("proxy", "name", "the proxy predictor (or measured device, with --space); default: the mean of the "
+                  "adaptations of the --proxies (3) devices of --space closest to the samples"),
+             Flag("proxies", "int", "without --proxy: how many closest devices to adapt and average (default 3)"), SPACE_OPT,
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
                   "(default the file's stem)"), SAMPLES_FROM,
              Flag("method", "name", "affine, ..."), Flag("pool", "switch", "also blend the space's other devices"),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
-            "hwnas adapt-proxy --proxy pixel3 --space nb201 --samples-from my-phone.csv"),
+            "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv"),
     Command("suggest", "suggestSamples", "which architectures to measure on a new device (then adapt-proxy)",
             [SPACE, Flag("count", "int", "how many architectures", required=True),
              Flag("proxies", "json", "devices or predictor ids that place the candidates, a JSON list (default all)"),

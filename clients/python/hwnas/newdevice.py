@@ -1,10 +1,11 @@
 """`hwnas new-device`: the device loop in one command.
 
 suggestSamples (which architectures to measure) -> measure them (onnxruntime on this machine with
-`hwnas measure`, a shell command for another device, or a Python callback) -> adaptProxy (the
-proxy: the fixture device closest to the measurements, unless given) -> the cross-validated
-estimate and what more samples would add (`moreSamples`) -> the predictor, saved in the state dir
-under the device's name.
+`hwnas measure`, a shell command for another device, or a Python callback) -> adaptProxy (unless a
+proxy is given: without one, the mean of the adaptations of the 3 fixture devices closest to the
+measurements, the adaptation suggestSamples' estimate and `hwnas-bench suggest` measure) -> the
+cross-validated estimate and what more samples would add (`moreSamples`) -> the predictor, saved in
+the state dir under the device's name.
 
 A measuring command (`--measure-cmd`, e.g. one that copies the ONNX files to a phone and times
 them there) is run through the shell with `{archs}` replaced by a file of architectures (one per
@@ -57,16 +58,18 @@ def _measure_with_command(command, space, archs, workdir):
 
 def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, measure_fn=None, proxies=None,
                measured=None, repeats=10, passes=2, warmup=3, threads=1, seed=0, estimate=True, save=True,
-               samples_out=None, progress=None):
+               samples_out=None, progress=None, ensemble=3):
     """Runs the loop for a new device `name` of `space` with `budget` measurements; returns
-    {"suggested", "samples", "suggestion", "adaptation", "predictor", "proxy"}.
+    {"suggested", "samples", "suggestion", "adaptation", "predictor", "proxy", "proxies"}.
 
     `measure_fn(archs) -> [latency_ms]` (or a samples list) measures on another device; else
     `measure_cmd` (a shell command, see the module doc); else onnxruntime here (`hwnas.measure`,
     `repeats` timed runs x `passes`). `measured`: samples already taken (sequential use: the
-    suggestions keep away from them and they join the fit). `proxy`: adaptProxy's proxy
-    (default: suggestSamples' `bestProxy`, the fixture device closest to the measurements: log-latency correlation).
-    `progress`: a stream for lines, or a callable of {step, total, message}."""
+    suggestions keep away from them and they join the fit). `proxy`: adaptProxy's proxy; default none:
+    adaptProxy averages the adaptations of the `ensemble` (3) fixture devices closest to the measurements
+    (log-latency correlation, suggestSamples' `bestProxy` rule), chosen among `proxies` when given ("proxies"
+    in the result: the members, closest first). `progress`: a stream for lines, or a callable of
+    {step, total, message}."""
     total = 4
     prior = list(measured or [])
     _say(progress, 1, total, f"suggesting {budget} {space} architectures to measure")
@@ -100,16 +103,20 @@ def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, mea
         write_samples_csv(samples_out, [{"arch": s["arch"], "latency_ms": s["latency_ms"]} for s in samples],
                           {"hwnas new-device": f"{name}, space {space}"}, ["arch", "latency_ms"])
     all_samples = prior + samples
-    chosen = proxy
-    if chosen is None:
-        best = client.call("suggestSamples", {"space": space, "count": 1, "measured": all_samples, "estimate": False,
-                                              **({"proxies": list(proxies)} if proxies else {})}).get("bestProxy")
-        if not best:
-            raise NewDeviceError("need at least 3 measurements to choose a proxy; give proxy=")
-        chosen = best["proxy"]
-    _say(progress, 3, total, f"adapting {chosen} to {name} from {len(all_samples)} samples")
-    adaptation = client.call("adaptProxy", {"proxy": chosen, "space": space, "target": {"name": name, "samples": all_samples},
-                                            "seed": int(seed), "save": bool(save)})
+    params = {"space": space, "target": {"name": name, "samples": all_samples}, "seed": int(seed), "save": bool(save)}
+    if proxy is not None:
+        params["proxy"] = proxy
+        _say(progress, 3, total, f"adapting {proxy} to {name} from {len(all_samples)} samples")
+    else:
+        count = min(int(ensemble), len(proxies)) if proxies else int(ensemble)
+        params["proxies"] = count
+        if proxies:
+            params["pool"] = list(proxies)
+        _say(progress, 3, total, f"adapting the {count} fixture devices closest to {name} from {len(all_samples)} samples")
+    adaptation = client.call("adaptProxy", params)
+    members = [m["proxy"] for m in adaptation.get("ensemble") or []] or [adaptation["proxy"]]
+    if proxy is None:
+        _say(progress, 3, total, f"averaged the adaptations of {', '.join(members)}")
     cv = (adaptation.get("crossValidated") or {}).get("spearman")
     more = adaptation.get("moreSamples")
     line = f"predictor {adaptation['predictor']}: cross-validated SRCC {cv:.3f}" if cv is not None else \
@@ -117,8 +124,8 @@ def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, mea
     if more:
         line += f"; with {more['count']} more samples expect {more['expectedSRCC']:.3f}"
     _say(progress, 4, total, line + (f" (saved: {adaptation['path']})" if adaptation.get("path") else ""))
-    return {"predictor": adaptation["predictor"], "proxy": chosen, "suggested": archs, "samples": all_samples,
-            "suggestion": suggestion, "adaptation": adaptation}
+    return {"predictor": adaptation["predictor"], "proxy": adaptation["proxy"], "proxies": members, "suggested": archs,
+            "samples": all_samples, "suggestion": suggestion, "adaptation": adaptation}
 
 
 def _parser():
@@ -128,9 +135,13 @@ def _parser():
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3 (a space with measured fixture devices)")
     p.add_argument("--name", required=True, help="the new device's name: the saved predictor's id")
     p.add_argument("--budget", required=True, type=int, help="how many architectures to measure")
-    p.add_argument("--proxy", help="adaptProxy's proxy (default: the fixture device closest to the measurements)")
+    p.add_argument("--proxy", help="adaptProxy's proxy (default: the mean of the adaptations of the fixture devices "
+                                   "closest to the measurements, --ensemble of them)")
+    p.add_argument("--ensemble", type=int, default=3, metavar="N",
+                   help="without --proxy: how many closest fixture devices to adapt and average (default 3)")
     p.add_argument("--proxies", action="append", metavar="NAME",
-                   help="devices/predictors that place the candidates (default all fixture devices); may repeat")
+                   help="devices/predictors that place the candidates and, without --proxy, the ones the closest are "
+                        "chosen from (default all fixture devices); may repeat")
     p.add_argument("--measure-cmd", metavar="CMD",
                    help="measure on another device: a shell command with {archs} (input file), {out} (samples CSV to write), {space}")
     p.add_argument("--samples-from", metavar="FILE", help="samples already measured on this device (a samples CSV)")
@@ -162,7 +173,7 @@ def cli_main(argv, ctx=None):
     try:
         prior = samples_from_csv(args.samples_from) if args.samples_from else None
         with HwnasClient(state=state, client_name="hwnas-new-device") as client:
-            r = new_device(client, args.space, args.name, args.budget, proxy=args.proxy, proxies=args.proxies,
+            r = new_device(client, args.space, args.name, args.budget, proxy=args.proxy, proxies=args.proxies, ensemble=args.ensemble,
                            measure_cmd=args.measure_cmd, measured=prior, repeats=args.repeats, passes=args.passes,
                            warmup=args.warmup, seed=args.seed, estimate=not args.no_estimate, save=not args.no_save,
                            samples_out=args.samples_out, progress=None if quiet else err)
@@ -179,7 +190,8 @@ def cli_main(argv, ctx=None):
         a = r["adaptation"]
         cv = (a.get("crossValidated") or {}).get("spearman")
         more = a.get("moreSamples")
-        out.write(f"new device {args.name} ({args.space}): predictor {r['predictor']}, adapted from {r['proxy']} "
+        source = r["proxy"] if len(r["proxies"]) == 1 else "the mean of " + ", ".join(r["proxies"])
+        out.write(f"new device {args.name} ({args.space}): predictor {r['predictor']}, adapted from {source} "
                   f"on {len(r['samples'])} measurements\n")
         if cv is not None:
             out.write(f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"

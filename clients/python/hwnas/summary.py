@@ -139,6 +139,10 @@ def _predictor_info(r, params):
     metrics = r.get("metrics") or {}
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
+    members = r.get("ensemble") or []
+    if members:
+        lines.append("  mean of the adaptations of the closest devices: " + ", ".join(
+            m["proxy"] + ("" if m.get("cvSRCC") is None else f" (cv Spearman {m['cvSRCC']:.3f})") for m in members))
     return lines + _more_samples_lines(r)
 
 

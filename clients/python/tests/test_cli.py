@@ -247,6 +247,11 @@ def test_suggest_and_more_samples_have_human_summaries(env, state):
     text = summarize("adaptProxy", {"predictor": "p", "model": "adapted", "moreSamples": {
         "count": 20, "expectedSRCC": 0.962, "currentSRCC": 0.951, "curve": []}})
     assert "with 20 more, expected Spearman 0.962 (now 0.951" in text
+    # adaptProxy without a proxy names the devices it averaged.
+    text = summarize("adaptProxy", {"predictor": "p", "model": "adapted", "ensemble": [
+        {"proxy": "pixel3", "weight": 1 / 3, "method": "pool", "variant": "v", "cvSRCC": 0.9512},
+        {"proxy": "raspi4", "weight": 1 / 3, "method": "residual", "variant": "w"}]})
+    assert "mean of the adaptations of the closest devices: pixel3 (cv Spearman 0.951), raspi4" in text
 
 # -- a real terminal -----------------------------------------------------------------------------
 def test_terminal_shows_a_live_bar_and_the_human_table(env, state):

@@ -38,6 +38,29 @@ def test_new_device_with_a_callback_for_another_device(client):
     assert len(r2["samples"]) == 10 and r2["adaptation"]["crossValidated"]["count"] >= 9
 
 
+def test_new_device_without_a_proxy_averages_the_closest_devices(client):
+    """The default loop: no proxy given, adaptProxy averages the adaptations of the 3 proxies closest
+    to the measurements (here chosen among 4 small LUT predictors standing in for the fixture devices)."""
+    eyeriss = _fixture_latency("eyeriss")
+    pool = []
+    for device in ("titan_rtx_1", "pixel3", "raspi4", "gold_6240"):
+        client.train(space="nb201", device=device, model="lut", trainSize=300, id=f"lut-{device}")
+        pool.append(f"lut-{device}")
+    steps = []
+    r = client.new_device("nb201", "my-board", 10, proxies=pool, estimate=False,
+                          measure_fn=lambda archs: [eyeriss[a] for a in archs], progress=steps.append)
+    a = r["adaptation"]
+    assert a["method"] == "ensemble" and len(a["ensemble"]) == 3 and r["proxies"] == [m["proxy"] for m in a["ensemble"]]
+    assert set(r["proxies"]) <= set(pool) and r["proxy"] == r["proxies"][0] and a["pool"] == pool
+    assert [s["step"] for s in steps] == [1, 2, 3, 3, 4] and "averaged the adaptations of" in steps[3]["message"]
+    assert a["crossValidated"]["spearman"] == a["srccAfter"] and "moreSamples" in a
+    assert client.predict(predictor="my-board", archs=[5])["latency_ms"][0] > 0
+    # Two proxies only: the ensemble is capped at them.
+    r2 = client.new_device("nb201", "my-board-2", 5, proxies=pool[:2], estimate=False, save=False,
+                           measure_fn=lambda archs: [eyeriss[a] for a in archs])
+    assert len(r2["proxies"]) == 2
+
+
 def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     pytest.importorskip("onnxruntime")
     env = dict(os.environ, HWNASD=binary, XDG_DATA_HOME=str(tmp_path / "data"))

@@ -1,0 +1,70 @@
+import Foundation
+import HWNASServer
+import HWNASTestSupport
+import JSONRPC
+import XCTest
+
+/// Issue 16: `adaptProxy` without a proxy (what `hwnas new-device` calls): the mean of the
+/// adaptations of the pool members closest to the samples, saved and reloaded.
+extension DomainHandlerTests {
+    func testAdaptProxyWithoutAProxyAveragesTheClosestPoolMembers() throws {
+        let state = temporaryState("hwnas-adapt-ensemble")
+        let peer = try makePeer(state: state)
+        // Cheap pool members: LUT predictors (no fixture pool is fitted for a list of predictor ids).
+        let pool = ["lut-titan", "lut-pixel3", "lut-raspi4", "lut-gold"]
+        for (i, (id, device)) in zip(pool, ["titan_rtx_1", "pixel3", "raspi4", "gold_6240"]).enumerated() {
+            XCTAssertNotNil(peer.call(1 + i, "train", ["space": "nb201", "device": .string(device), "model": "lut", "id": .string(id),
+                                                       "trainSize": 300])?["result"])
+        }
+        let ids = Array(stride(from: 17, to: 15_625, by: 1013))  // 16 archs
+        let y = try measured(space: "nb201", device: "eyeriss", ids: ids)
+        let samples: JSONValue = .array(zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) })
+        let target: JSONValue = ["name": "eyeriss-mine", "samples": samples]
+        let poolList: JSONValue = .array(pool.map { .string($0) })
+        let r = peer.call(10, "adaptProxy", ["space": "nb201", "pool": poolList, "target": target], timeout: 120)
+        let result = try XCTUnwrap(r?["result"], "\(String(describing: r))")
+        XCTAssertEqual(result["predictor"], "eyeriss-mine")
+        XCTAssertEqual(result["method"], "ensemble")
+        let members = try XCTUnwrap(result["ensemble"]?.arrayValue)
+        XCTAssertEqual(members.count, 3)
+        XCTAssertEqual(members.map { $0["weight"]?.doubleValue ?? 0 }, [1.0 / 3, 1.0 / 3, 1.0 / 3])
+        XCTAssertEqual(result["proxy"], members[0]["proxy"])
+        XCTAssertEqual(Set(members.compactMap { $0["proxy"]?.stringValue }).count, 3)
+        XCTAssertTrue(members.allSatisfy { pool.contains($0["proxy"]?.stringValue ?? "") && $0["variant"]?.stringValue != nil })
+        XCTAssertEqual(result["pool"], poolList)
+        let kept = 16 - (result["outliers"]?.arrayValue?.count ?? 0)
+        XCTAssertEqual(result["crossValidated"]?["count"]?.intValue, kept)
+        XCTAssertEqual(result["srccAfter"]?.doubleValue, result["crossValidated"]?["spearman"]?.doubleValue)
+        XCTAssertEqual(result["moreSamples"]?["currentSRCC"]?.doubleValue, result["srccAfter"]?.doubleValue)
+        let prefixes = Set(result["candidates"]?.arrayValue?.compactMap { $0["variant"]?.stringValue?.split(separator: ":").first.map(String.init) } ?? [])
+        XCTAssertEqual(prefixes, Set(members.compactMap { $0["proxy"]?.stringValue }))
+        // Saved: predicts, with an interval, and the same after a restart.
+        let predicted = peer.call(11, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])
+        XCTAssertEqual(predicted?["result"]?["latency_ms"]?.arrayValue?.count, 2, "\(String(describing: predicted))")
+        let interval = peer.call(12, "predict", ["predictor": "eyeriss-mine", "archs": [5], "interval": 0.8])
+        XCTAssertEqual(interval?["result"]?["lower"]?.arrayValue?.count, 1, "\(String(describing: interval))")
+        let restarted = try makePeer(state: state)
+        XCTAssertEqual(restarted.call(1, "predict", ["predictor": "eyeriss-mine", "archs": [5, 17]])?["result"]?["latency_ms"],
+                       predicted?["result"]?["latency_ms"])
+
+        // Bad input: JSON-RPC errors naming the field; the daemon keeps answering.
+        func error(_ params: JSONValue, _ id: Int) -> (code: Int?, field: String?) {
+            let e = peer.call(id, "adaptProxy", params)?["error"]
+            return (e?["code"]?.intValue, e?["data"]?["field"]?.stringValue)
+        }
+        let bad: [(JSONValue, String)] = [
+            (["pool": poolList, "target": target], "params.space"),
+            (["space": "nb201", "pool": poolList, "proxies": 5, "target": target], "params.proxies"),
+            (["space": "nb201", "pool": poolList, "proxies": 0, "target": target], "params.proxies"),
+            (["proxy": "lut-titan", "proxies": 2, "target": target], "params.proxies"),
+            (["space": "nb201", "pool": poolList, "method": "affine", "target": target], "params.method"),
+            (["space": "nb201", "pool": false, "target": target], "params.pool"),
+        ]
+        for (i, (params, field)) in bad.enumerated() {
+            let e = error(params, 20 + i)
+            XCTAssertEqual(e.code, -32602, "\(params)")
+            XCTAssertEqual(e.field, field, "\(params)")
+        }
+        XCTAssertNotNil(peer.call(30, "predict", ["predictor": "eyeriss-mine", "archs": [5]])?["result"])
+    }
+}
