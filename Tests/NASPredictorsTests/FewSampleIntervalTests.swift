@@ -1,5 +1,6 @@
 import XCTest
 import NASData
+import NASSpaces
 @testable import NASPredictors
 
 final class FewSampleIntervalTests: XCTestCase {
@@ -32,6 +33,24 @@ final class FewSampleIntervalTests: XCTestCase {
         XCTAssertEqual(log(hi / 30), r.scale * 3 * 0.45, accuracy: 1e-9)
         // No table: the one-bin Student-t profile, as before.
         XCTAssertEqual(ErrorProfile(fewSamples: r, table: nil).quantiles.count, 1)
+        // Outer bins: at or below the lowest sample's prediction, 3 bins between, above the highest.
+        let outerZ = (0..<5).map { b in ErrorProfile.levels.map { (Double(b) + 1) * ($0 - 0.5) } }
+        let outer = ErrorProfile(fewSamples: r, table: FewSampleIntervalTable(sampleCount: 20, z: outerZ, outerBins: true))
+        XCTAssertEqual(outer.upper.count, 5)
+        for ms in [0.5, 1, 1.5, 7.9, 8, 8.1, 13.9, 14, 14.5, 19.9, 20, 20.5, 40] {
+            XCTAssertEqual(outer.bin(for: ms), r.positionBin(ms, bins: 5, outer: true), "prediction \(ms)")
+        }
+        XCTAssertEqual(r.positionBin(1, bins: 5, outer: true), 0)
+        XCTAssertEqual(r.positionBin(1.5, bins: 5, outer: true), 1)
+        XCTAssertEqual(r.positionBin(20, bins: 5, outer: true), 3)
+        XCTAssertEqual(r.positionBin(20.5, bins: 5, outer: true), 4)
+    }
+
+    func testEachKindKeepsTheSpreadClassesItShips() {
+        // finetune ships one table for every spread; adapt one per class.
+        XCTAssertEqual(FewSampleIntervalTable.spreadEdges(space: "nb201", kind: FineTuner.intervalKind), [])
+        XCTAssertEqual(FewSampleIntervalTable.spreadEdges(space: "nb201", kind: FewShotAdaptation.intervalKind), FewSampleIntervalTable.spreadEdges)
+        XCTAssertEqual(FewSampleIntervalTable.spreadEdges(space: "fbnet", kind: FineTuner.intervalKind), [], "nothing shipped")
     }
 
     func testPooledTableWeighsEachFitTheSame() throws {
@@ -60,13 +79,45 @@ final class FewSampleIntervalTests: XCTestCase {
         var other = try trainer.spec(forDevice: a)
         other["batch"] = 7
         XCTAssertNil(trainer.trainingDevice(matching: other, of: p), "another batch size is another setting")
-        XCTAssertEqual(p.errorProfile(device: a), ErrorProfile(encoded: own))
-        XCTAssertEqual(p.errorProfile(device: nil), ErrorProfile(encoded: pooled))
+        XCTAssertEqual(p.errorProfile(device: a).profile, ErrorProfile(encoded: own))
+        XCTAssertEqual(p.errorProfile(device: nil).profile, ErrorProfile(encoded: pooled), "not a hardware model: its own profile")
+        XCTAssertFalse(p.errorProfile(device: nil).unseenGPUFallback)
+    }
+
+    func testUnseenGPUIntervalsComeFromTheShippedLeaveOneChipOutProfile() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let trainer = HardwareGeneralizedTrainer(catalog: catalog)
+        let gpus = try trainer.gpuDevices(space: "nb201")
+        XCTAssertGreaterThanOrEqual(Set(gpus.map { $0.gpuName ?? $0.name }).count, 2)
+        // A tiny network: what is checked is which model predicts which GPU, not accuracy.
+        let config = MLPTrainingConfig(hidden: [8], batchSize: 256, maxEpochs: 2, patience: 2, seed: 0)
+        let space = try SpaceRegistry.space("nb201")
+        let errors = try trainer.leaveOneChipOut(space: space, devices: gpus, perDevice: 40, config: config, control: .none)
+        XCTAssertEqual(errors.map(\.device).sorted(), gpus.map(\.name).sorted(), "every GPU setting judged once")
+        for e in errors {
+            XCTAssertEqual(e.chip, gpus.first { $0.name == e.device }.map { $0.gpuName ?? $0.name })
+            XCTAssertEqual(e.predicted.count, e.actual.count)
+            XCTAssertEqual(e.predicted.count, min(3000, try catalog.measurements(space: "nb201", device: e.device).archs.count))
+        }
+        XCTAssertNotNil(HardwareGeneralizedTrainer.unseenGPUProfile(errors))
+        // predict's choice for a spec that is no training GPU's: the profile shipped for the space,
+        // else the model's own pooled one, flagged.
+        let shipped = try XCTUnwrap(HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space: "nb201"))
+        XCTAssertTrue(shipped.hasIntervals)
+        let p = try trainer.train(TrainRequest(space: "nb201", model: .hardware, trainSize: 40, config: config, id: "tiny-hw"))
+        XCTAssertEqual(p.errorProfile(device: nil).profile, shipped)
+        XCTAssertFalse(p.errorProfile(device: nil).unseenGPUFallback)
+        XCTAssertEqual(p.errorProfile(device: gpus[0].name).profile, p.notes[HardwareGeneralizedTrainer.deviceProfilePrefix + gpus[0].name].flatMap { ErrorProfile(encoded: $0) })
+        XCTAssertNil(HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space: "fbnet"))
+        var other = p
+        other.spaceID = "fbnet"
+        XCTAssertEqual(other.errorProfile(device: nil).profile, p.errorProfile)
+        XCTAssertTrue(other.errorProfile(device: nil).unseenGPUFallback)
     }
 
     func testShippedNB201TablesWidenWithTheLevel() throws {
         for kind in ["finetune", "adaptProxy", FewShotAdaptation.intervalKind, ProxyEnsemble.intervalKind] {
-            for k in 0...FewSampleIntervalTable.spreadEdges.count {
+            for k in 0...FewSampleIntervalTable.spreadEdges(space: "nb201", kind: kind).count {
                 let t = try XCTUnwrap(FewSampleIntervalTable.shippedTables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)], "\(kind) class \(k)")
                 for row in t.z {
                     XCTAssertEqual(row.count, ErrorProfile.levels.count)

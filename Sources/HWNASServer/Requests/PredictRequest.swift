@@ -48,12 +48,15 @@ public struct PredictResult: Codable, Sendable {
     public var interval: Double?
     public var lower: [Double]?
     public var upper: [Double]?
+    /// With `interval` and a `spec` outside `mlp-hw`'s training GPUs in a space without a shipped
+    /// unseen-GPU profile: why the interval is too narrow.
+    public var intervalNote: String?
     /// Indices of the degenerate architectures (as in `encode`), absent when none: default
     /// predictors are trained without them, so their values are extrapolations.
     public var degenerate: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case predictor, interval, lower, upper, degenerate
+        case predictor, interval, lower, upper, degenerate, intervalNote
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"
     }

@@ -64,7 +64,7 @@ public struct ErrorProfile: Sendable, Equatable {
     }
 
     /// The value at `level` of sorted values (linear between order statistics).
-    static func empiricalQuantile(_ sorted: [Double], _ level: Double) -> Double {
+    public static func empiricalQuantile(_ sorted: [Double], _ level: Double) -> Double {
         let x = level * Double(sorted.count - 1)
         let i = Int(x.rounded(.down)), t = x - Double(i)
         return i + 1 < sorted.count ? sorted[i] + t * (sorted[i + 1] - sorted[i]) : sorted[sorted.count - 1]
@@ -147,10 +147,19 @@ extension TrainedPredictor {
         notes[ErrorProfile.notesKey].flatMap { ErrorProfile(encoded: $0) }
     }
 
-    /// The held-out profile of one training device of a hardware-generalized predictor
-    /// (`HardwareGeneralizedTrainer.trainingDevice(matching:of:)`), else `errorProfile`.
-    public func errorProfile(device: String?) -> ErrorProfile? {
-        device.flatMap { notes[HardwareGeneralizedTrainer.deviceProfilePrefix + $0] }.flatMap { ErrorProfile(encoded: $0) } ?? errorProfile
+    /// The profile answering for a spec given to a hardware-generalized predictor: a training
+    /// GPU's own held-out profile when the spec is that GPU's (`device`,
+    /// `HardwareGeneralizedTrainer.trainingDevice(matching:of:)`); for any other spec (`device`
+    /// nil) the errors of models on GPU chips they never saw, shipped per space
+    /// (`HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space:)`); else, as for every other
+    /// predictor, `errorProfile`; `unseenGPUFallback` when that answered an unseen spec (no shipped profile).
+    public func errorProfile(device: String?) -> (profile: ErrorProfile?, unseenGPUFallback: Bool) {
+        if let device, let own = notes[HardwareGeneralizedTrainer.deviceProfilePrefix + device].flatMap({ ErrorProfile(encoded: $0) }) {
+            return (own, false)
+        }
+        guard device == nil, case .hardware = model else { return (errorProfile, false) }
+        if let shipped = HardwareGeneralizedTrainer.shippedUnseenGPUProfile(space: spaceID) { return (shipped, false) }
+        return (errorProfile, true)
     }
 }
 

@@ -49,27 +49,38 @@ public struct FewSampleResiduals: Sendable, Equatable {
     }
 
     /// The position bin (of `bins`) of a prediction of `ms`: by the share of sample positions
-    /// strictly below it.
-    public func positionBin(_ ms: Double, bins: Int) -> Int {
+    /// strictly below it. With `outer`, bin 0 is a prediction at or below the lowest position,
+    /// bin `bins − 1` one above the highest (extrapolations), and the `bins − 2` between cut
+    /// the rest by the share of positions below it.
+    public func positionBin(_ ms: Double, bins: Int, outer: Bool = false) -> Int {
         var below = 0
         while below < positions.count && positions[below] < ms { below += 1 }
-        return min(bins - 1, below * bins / positions.count)
+        guard outer else { return min(bins - 1, below * bins / positions.count) }
+        let n = positions.count, inner = bins - 2
+        if below == 0 { return 0 }
+        if below == n { return bins - 1 }
+        return 1 + min(inner - 1, (below - 1) * inner / max(n - 1, 1))
     }
 
     /// The largest prediction falling in each of `bins` position bins (the last also covers
     /// everything above): the `ErrorProfile` bin edges that reproduce `positionBin`.
-    func binUppers(bins: Int) -> [Double] {
+    func binUppers(bins: Int, outer: Bool = false) -> [Double] {
         let n = positions.count
-        return (0..<bins).map { b in
-            b == bins - 1 ? positions[n - 1] : positions[max(0, ((b + 1) * n + bins - 1) / bins - 1)]
+        guard outer else {
+            return (0..<bins).map { b in
+                b == bins - 1 ? positions[n - 1] : positions[max(0, ((b + 1) * n + bins - 1) / bins - 1)]
+            }
         }
+        // A prediction is at most positions[B] exactly when at most B positions lie below it.
+        let inner = bins - 2
+        return [positions[0]] + (0..<inner).map { b in positions[min(n - 1, ((b + 1) * (n - 1) + inner - 1) / inner)] } + [positions[n - 1]]
     }
 
     /// z = (log(actual/predicted) − centre) / scale and the position bin of each usable pair.
-    public func normalized(predicted: [Double], actual: [Double], bins: Int) -> [(z: Double, bin: Int)] {
+    public func normalized(predicted: [Double], actual: [Double], bins: Int, outer: Bool = false) -> [(z: Double, bin: Int)] {
         var out: [(z: Double, bin: Int)] = []
         for (p, a) in zip(predicted, actual) where p.isFinite && a.isFinite && p > 0 && a > 0 {
-            out.append(((log(a / p) - centre) / scale, positionBin(p, bins: bins)))
+            out.append(((log(a / p) - centre) / scale, positionBin(p, bins: bins, outer: outer)))
         }
         return out
     }
@@ -105,25 +116,32 @@ public struct FewSampleResiduals: Sendable, Equatable {
 /// 20 residuals cannot show: the uncertainty of their own scale, the shape of the tails, and how
 /// the error grows toward the ends of the range the samples cover.
 public struct FewSampleIntervalTable: Sendable, Equatable {
-    /// The classes of `FewSampleResiduals.latencySpread` tables are kept for: a fit whose
-    /// samples spread less than the first edge takes the first class's table, else the next.
+    /// The classes of `FewSampleResiduals.latencySpread` tables may be kept for: a fit whose
+    /// samples spread less than the first edge takes the first class's table, else the next. A
+    /// kind may keep fewer (`spreadEdges(space:kind:)`): `finetune` keeps one table, as its
+    /// outlier screen leaves the phones' samples at a spread of 0.58 and two phone devices are
+    /// too few to calibrate a class of their own (`Benchmarks/results/intervals.md`).
     public static let spreadEdges: [Double] = [0.5]
 
     /// The sample count the table was calibrated at.
     public var sampleCount: Int
     /// Per position bin, z quantiles at `ErrorProfile.levels`.
     public var z: [[Double]]
+    /// Whether the first and last bins are the predictions outside the samples' predictions
+    /// (`FewSampleResiduals.positionBin(_:bins:outer:)`).
+    public var outerBins: Bool
 
     /// Makes one.
-    public init(sampleCount: Int, z: [[Double]]) {
+    public init(sampleCount: Int, z: [[Double]], outerBins: Bool = false) {
         self.sampleCount = sampleCount
         self.z = z
+        self.outerBins = outerBins
     }
 
     /// Pools normalized held-out residuals (`FewSampleResiduals.normalized`) into a table of
     /// `bins` position bins; each group (one fit's residuals) weighs the same in every bin. Nil
     /// when a bin gets no residuals.
-    public init?(groups: [[(z: Double, bin: Int)]], bins: Int, sampleCount: Int) {
+    public init?(groups: [[(z: Double, bin: Int)]], bins: Int, sampleCount: Int, outerBins: Bool = false) {
         var table: [[Double]] = []
         for b in 0..<bins {
             // Equal weight per group: each group's residuals in the bin, resampled to the same count.
@@ -136,12 +154,12 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
             pooled.sort()
             table.append(ErrorProfile.levels.map { ErrorProfile.empiricalQuantile(pooled, $0) })
         }
-        self.init(sampleCount: sampleCount, z: table)
+        self.init(sampleCount: sampleCount, z: table, outerBins: outerBins)
     }
 
-    /// The spread class (index into `spreadEdges` + 1 classes) of a fit's residuals.
-    public static func spreadClass(_ r: FewSampleResiduals) -> Int {
-        spreadEdges.firstIndex { r.latencySpread < $0 } ?? spreadEdges.count
+    /// The spread class (index into `edges` + 1 classes) of a fit's residuals.
+    public static func spreadClass(_ r: FewSampleResiduals, edges: [Double] = spreadEdges) -> Int {
+        edges.firstIndex { r.latencySpread < $0 } ?? edges.count
     }
 
     /// The key of a shipped table: space, kind (`finetune`, `adaptProxy`, `adapt`) and spread class.
@@ -153,9 +171,16 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
     /// some kinds' tables keeps of the others.
     public static var allShipped: [String: FewSampleIntervalTable] { shippedTables }
 
+    /// The spread classes the tables of `kind` in `space` were kept for: the first edges of
+    /// `spreadEdges`, one fewer than the classes shipped (none: one table for every spread).
+    public static func spreadEdges(space: String, kind: String) -> [Double] {
+        let classes = (0...spreadEdges.count).prefix { shippedTables[key(space: space, kind: kind, spreadClass: $0)] != nil }.count
+        return Array(spreadEdges.prefix(max(classes - 1, 0)))
+    }
+
     /// The shipped table for a fit of `kind` in `space` with residuals `r`, if one was calibrated.
     public static func shipped(space: String, kind: String, for r: FewSampleResiduals) -> FewSampleIntervalTable? {
-        shippedTables[key(space: space, kind: kind, spreadClass: spreadClass(r))]
+        shippedTables[key(space: space, kind: kind, spreadClass: spreadClass(r, edges: spreadEdges(space: space, kind: kind)))]
     }
 }
 
@@ -181,7 +206,7 @@ extension ErrorProfile {
         }
         let widen = r.count == table.sampleCount ? 1
             : StudentT.quantile(0.975, degreesOfFreedom: Double(r.count - 1)) / StudentT.quantile(0.975, degreesOfFreedom: Double(table.sampleCount - 1))
-        self.init(levels: Self.levels, upper: r.binUppers(bins: table.z.count),
+        self.init(levels: Self.levels, upper: r.binUppers(bins: table.z.count, outer: table.outerBins),
                   quantiles: table.z.map { zb in zb.map { expm1(r.centre + r.scale * widen * $0) } })
     }
 

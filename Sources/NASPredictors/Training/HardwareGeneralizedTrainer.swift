@@ -79,6 +79,59 @@ public struct HardwareGeneralizedTrainer: Sendable {
 
     /// Notes key prefix of a training GPU's own held-out profile (`errorProfile@<device>`).
     public static let deviceProfilePrefix = "errorProfile@"
+    /// How wrong the recipe is on a GPU it never saw: per GPU chip (`DeviceSpec.gpuName`, every
+    /// batch size of it; a device without one is its own chip) of `devices`, a model fitted as
+    /// `fit` does on the other chips only, and its predictions of at most 3,000 cells of each of
+    /// the chip's settings at their own spec. Empty with fewer than two chips.
+    public func leaveOneChipOut(space: any SearchSpace, devices: [DeviceSpec], perDevice: Int, config: MLPTrainingConfig,
+                                control: JobControl) throws(NASError) -> [UnseenGPUErrors] {
+        func chip(_ d: DeviceSpec) -> String { d.gpuName ?? d.name }
+        let chips = Array(Set(devices.map(chip))).sorted()
+        guard chips.count >= 2 else { return [] }
+        let enc = ActiveOneHot(space: space)
+        var out: [UnseenGPUErrors] = []
+        for left in chips {
+            let fit = try fit(space: space, devices: devices.filter { chip($0) != left }, perDevice: perDevice,
+                              config: config, control: control.labelled("(\(left) left out)"))
+            for (k, d) in devices.enumerated() where chip(d) == left {
+                let m = try catalog.measurements(space: space.id, device: d.name)
+                var order = Array(0..<m.archs.count)
+                var rng = SeededGenerator(seed: config.seed ^ 0x4C4F_0000 ^ UInt64(k))
+                order.seededShuffle(using: &rng)
+                let cells = order.prefix(3000)
+                let p = try LatencyModel.hardware(fit.model).predict(cells.map { m.archs[$0] }, space: space, encoding: enc,
+                                                                     device: DeviceSpecVector.values(of: d))
+                out.append(UnseenGPUErrors(chip: left, device: d.name, predicted: p, actual: cells.map { m.latency[$0] }))
+            }
+        }
+        return out
+    }
+
+    /// One left-out GPU setting's predictions by a model that never saw its chip.
+    public struct UnseenGPUErrors: Sendable {
+        /// The chip left out of training.
+        public var chip: String
+        /// The device (chip and batch size).
+        public var device: String
+        /// Predictions of its cells at its spec.
+        public var predicted: [Double]
+        /// Their measured latencies.
+        public var actual: [Double]
+    }
+
+    /// The unseen-GPU profile of left-out chips' errors (`leaveOneChipOut`): pooled, ≤ 8 bins.
+    /// Nil when there are none. `hwnas-bench intervals --sections h --write-hw-profiles` ships it
+    /// per space (`shippedUnseenGPUProfile(space:)`), so no user call pays for the extra fits.
+    public static func unseenGPUProfile(_ errors: [UnseenGPUErrors]) -> ErrorProfile? {
+        ErrorProfile(predicted: errors.flatMap(\.predicted), actual: errors.flatMap(\.actual), maxBins: 8)
+    }
+
+    /// The profile `predict {spec, interval}` uses for a spec that is none of the training GPUs
+    /// of a hardware-generalized model of `space`: the shipped unseen-GPU profile of the default
+    /// recipe (computed offline), nil where none ships.
+    public static func shippedUnseenGPUProfile(space: String) -> ErrorProfile? {
+        shippedUnseenGPUProfiles[space].flatMap { ErrorProfile(encoded: $0) }
+    }
 
     /// The error profiles of the model on the rows of the training GPUs it did not train on (at
     /// most 3,000 per device, each at its own spec): pooled over every GPU (for a spec that is
