@@ -7,7 +7,9 @@
 // margin from the predictor's own error profile as `search`/`generate` derive it. The answer's
 // MEASURED latency decides: within the budget, or not (then it counts as losing the optimum's
 // whole accuracy). Predictors: the default (1,000 cells), `finetune` and `adaptProxy` from 20
-// samples of the device (base: the device that ranks it best). This exhaustive pick is the
+// samples of the device (base: the device that ranks it best), `adaptProxy` without a proxy (the
+// ensemble of the 3 pool members closest to the samples, what `hwnas new-device` builds) and
+// `adapt` (base chosen by the samples), both with the fixture pool minus the device. This exhaustive pick is the
 // floor of any search with the predictor (the quicker setting; evolution reaches it within
 // ~0.01 points on the defaults, `hwnas-bench search`).
 import Foundation
@@ -25,7 +27,8 @@ func runBudgetsBench(arguments: [String]) throws {
     struct Tally { var within = 0, n = 0, regret = 0.0, regretWithin = 0.0, plainWithin = 0 }
     var tallies: [String: Tally] = [:]
     var rows: [String] = []
-    let kinds = ["default", "finetune", "adaptProxy"]
+    let kinds = ["default", "finetune", "adaptProxy", "ensemble", "adapt"]
+    let fixturePool = try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: [])
     for d in NewDeviceScenario.devices {
         let m = s.measured[d]!
         let finite = m.filter(\.isFinite).sorted()
@@ -42,7 +45,13 @@ func runBudgetsBench(arguments: [String]) throws {
             switch kind {
             case "default": p = try s.store.defaultPredictor(space: "nb201", device: d)
             case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: 0)
-            default: p = try s.adapted(base: base, target: d, samples: samples, seed: 0)
+            case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: 0)
+            case "ensemble":
+                let r = try ProxyEnsemble.adapt(pool: fixturePool.filter { $0.name != d }, samples: samples, targetName: "user",
+                                                id: "bench-ensemble", seed: 0)
+                guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
+                p = saved
+            default: p = try s.adaptedByChoice(target: d, samples: samples, seed: 0).predictor
             }
             let predicted = try p.predict(archs: s.all)
             let profile = p.errorProfile!
@@ -83,7 +92,7 @@ func runBudgetsBench(arguments: [String]) throws {
         NewDeviceScenario.emit("| \(kind) | \(f(100 * share)) % (\(t.within)/\(t.n)) | \(share >= 0.95 ? "met" : "**missed**") | \(f(t.regret / Double(t.n))) | \(f(t.regretWithin / Double(max(t.within, 1)))) | \(t.plainWithin)/\(t.n) |")
     }
     NewDeviceScenario.emit("\nPer device (within / mean regret):\n")
-    NewDeviceScenario.emit("| device | default within | default regret | finetune within | finetune regret | adaptProxy within | adaptProxy regret |")
-    NewDeviceScenario.emit("|---|---|---|---|---|---|---|")
+    NewDeviceScenario.emit("| device |" + kinds.map { " \($0) within | \($0) regret |" }.joined())
+    NewDeviceScenario.emit("|---|" + String(repeating: "---|---|", count: kinds.count))
     for r in rows { print(r) }
 }
