@@ -29,7 +29,7 @@ extension DomainServices {
                g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)) {
                 return (defaultID, g)
             }
-            let (problem, metadata) = try searchProblem(ProblemParams(space: space, device: device), control: control)
+            let (problem, metadata, _) = try searchProblem(ProblemParams(space: space, device: device), control: control)
             let g = try GeneratorTrainer.train(problem: problem, budgets: .automatic, config: .daemonDefault,
                                                metadata: metadata, control: control.labelled("training generator \(defaultID)"))
             try generators.register(g, id: defaultID, persist: true)

@@ -8,9 +8,10 @@ extension DomainServices {
     /// The search problem of a request: latency from a predictor (id, fixture device default,
     /// or, when `reusable` is false, hardware-generalized with a spec), accuracy from the
     /// objective. Metadata names both, so a generator (`reusable: true`) can rebuild the
-    /// problem later; such problems refuse specs and inline accuracies.
-    public func searchProblem(_ params: ProblemParams, reusable: Bool = true,
-                              control: JobControl) throws(NASError) -> (SearchProblem, [String: String]) {
+    /// problem later; such problems refuse specs and inline accuracies. `spec`: the GPU spec the
+    /// latency is predicted at (hardware-generalized; nil otherwise), for `confidence`'s profile.
+    public func searchProblem(_ params: ProblemParams, reusable: Bool = true, control: JobControl) throws(NASError)
+        -> (problem: SearchProblem, metadata: [String: String], spec: [String: Double]?) {
         let objective = params.objective
         let space = try SpaceRegistry.space(params.space)
         let (predictor, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
@@ -33,6 +34,6 @@ extension DomainServices {
         var metadata = ["latency": predictor.id, "accuracy": accuracyName]
         if extrapolate { metadata["extrapolate"] = "true" }
         if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
-        return (problem, metadata)
+        return (problem, metadata, specValues)
     }
 }

@@ -12,7 +12,7 @@ extension Server {
         register(TrainGeneratorRequest.self, kind: .long, dependencies: { p in
             p.settings.id.map { [.write("generator:\($0)")] } ?? []
         }) { request, context in
-            let (problem, metadata) = try services.searchProblem(request.problem, control: context.job)
+            let (problem, metadata, _) = try services.searchProblem(request.problem, control: context.job)
             let params = request.settings
             let budgets: GeneratorBudgets
             switch (params.budgetRange, params.budgets) {

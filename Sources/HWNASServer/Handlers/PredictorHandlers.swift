@@ -82,8 +82,7 @@ extension Server {
                     throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
                 }
                 // A training GPU's spec gets that GPU's own held-out profile; any other spec the errors of models on GPUs they never saw.
-                let device = (spec ?? predictor.deviceSpec).flatMap { HardwareGeneralizedTrainer(catalog: services.catalog).trainingDevice(matching: $0, of: predictor) }
-                let (profile, fallback) = predictor.errorProfile(device: device)
+                let (profile, fallback) = services.errorProfile(of: predictor, spec: spec)
                 let bounds = try predictor.intervals(latency, level: level, profile: profile)
                 if fallback {
                     result.intervalNote = "no unseen-GPU error profile ships for \(space.id): the interval comes from the model's errors on the GPUs it was trained on, and a GPU it never saw errs more"

@@ -12,7 +12,7 @@ extension Server {
         }) { request, context in
             var stated = request.problem
             stated.predictor = request.latencyPredictor
-            let (problem, sources) = try services.searchProblem(stated, reusable: false, control: context.job)
+            let (problem, sources, spec) = try services.searchProblem(stated, reusable: false, control: context.job)
             let params = request.settings
             let space = problem.space
 
@@ -40,7 +40,7 @@ extension Server {
             if let confidence = params.confidence {
                 config.safetyMargin = try services.confidenceMargin(confidence, budget: params.budget?.latencyMs,
                                                                     safetyMargin: params.safetyMargin,
-                                                                    predictor: sources["latency"] ?? "")
+                                                                    predictor: sources["latency"] ?? "", spec: spec)
             }
 
             let r = try ArchitectureSearch.run(problem, config: config, control: context.job)
