@@ -19,9 +19,9 @@ public enum EnvelopeScanner {
     public static func members(of bytes: [UInt8], in range: Range<Int>? = nil) -> [Member]? {
         bytes.withUnsafeBufferPointer { b -> [Member]? in
             let r = range ?? 0..<b.count
-            guard let (members, end) = scanObject(b, from: skipSpace(b, r.lowerBound, r.upperBound), r.upperBound, { _, start in
+            guard let (members, end) = scanObject(b, from: JSONText.skipSpace(b, r.lowerBound, r.upperBound), r.upperBound, { _, start in
                 skipValue(b, start, r.upperBound)
-            }), skipSpace(b, end, r.upperBound) == r.upperBound else { return nil }
+            }), JSONText.skipSpace(b, end, r.upperBound) == r.upperBound else { return nil }
             return members
         }
     }
@@ -33,7 +33,7 @@ public enum EnvelopeScanner {
     public static func members(of bytes: [UInt8], withMembersOf inner: String) -> (members: [Member], inner: [Member]?)? {
         bytes.withUnsafeBufferPointer { b -> (members: [Member], inner: [Member]?)? in
             var innerMembers: [Member]?
-            guard let (members, end) = scanObject(b, from: skipSpace(b, 0, b.count), b.count, { key, start in
+            guard let (members, end) = scanObject(b, from: JSONText.skipSpace(b, 0, b.count), b.count, { key, start in
                 guard key == inner, b[start] == UInt8(ascii: "{") else {
                     if key == inner { innerMembers = nil }
                     return skipValue(b, start, b.count)
@@ -45,7 +45,7 @@ public enum EnvelopeScanner {
                 }
                 innerMembers = found
                 return valueEnd
-            }), skipSpace(b, end, b.count) == b.count else { return nil }
+            }), JSONText.skipSpace(b, end, b.count) == b.count else { return nil }
             return (members, innerMembers)
         }
     }
@@ -58,30 +58,24 @@ public enum EnvelopeScanner {
                            _ value: (String, Int) -> Int?) -> (members: [Member], end: Int)? {
         var i = from
         guard i < end, b[i] == UInt8(ascii: "{") else { return nil }
-        i = skipSpace(b, i + 1, end)
+        i = JSONText.skipSpace(b, i + 1, end)
         var out: [Member] = []
         if i < end, b[i] == UInt8(ascii: "}") { return (out, i + 1) }
         while i < end {
             guard b[i] == UInt8(ascii: "\""), let keyEnd = skipString(b, i, end) else { return nil }
             guard let key = decodeKey(Array(b[i..<keyEnd])) else { return nil }
-            i = skipSpace(b, keyEnd, end)
+            i = JSONText.skipSpace(b, keyEnd, end)
             guard i < end, b[i] == UInt8(ascii: ":") else { return nil }
-            let start = skipSpace(b, i + 1, end)
+            let start = JSONText.skipSpace(b, i + 1, end)
             guard start < end, let valueEnd = value(key, start), valueEnd <= end else { return nil }
             out.append(Member(key: key, value: start..<valueEnd))
-            i = skipSpace(b, valueEnd, end)
+            i = JSONText.skipSpace(b, valueEnd, end)
             guard i < end else { return nil }
             if b[i] == UInt8(ascii: "}") { return (out, i + 1) }
             guard b[i] == UInt8(ascii: ",") else { return nil }
-            i = skipSpace(b, i + 1, end)
+            i = JSONText.skipSpace(b, i + 1, end)
         }
         return nil
-    }
-
-    static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
-        var i = from
-        while i < end, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
-        return i
     }
 
     /// The index after the string starting at `from` (a quote), or nil when it does not end.

@@ -29,7 +29,7 @@ extension JSONValueDecoder {
         var member: Member?
         var tree: [String: JSONValue] = [:]
         let scanned = bytes.withUnsafeBufferPointer { b -> Bool in
-            let start = EnvelopeScanner.skipSpace(b, range.lowerBound, range.upperBound)
+            let start = JSONText.skipSpace(b, range.lowerBound, range.upperBound)
             guard let (_, end) = EnvelopeScanner.scanObject(b, from: start, range.upperBound, { key, valueStart in
                 // A repeated key (the parser keeps the last) or a control character (the parser
                 // refuses it raw; the scanner does not check) is left to the parser.
@@ -46,7 +46,7 @@ extension JSONValueDecoder {
                 tree[key] = value
                 return valueEnd
             }) else { return false }
-            return EnvelopeScanner.skipSpace(b, end, range.upperBound) == range.upperBound
+            return JSONText.skipSpace(b, end, range.upperBound) == range.upperBound
         }
         guard scanned, let member, var decoded = try? decode(T.self, from: .object(tree)) else { return nil }
         decoded[keyPath: keyPath] = member
