@@ -238,14 +238,10 @@ public enum FewShotAdaptation {
     /// The mean of `members`' milliseconds as one fit: a `blend` model with equal weights, the
     /// members' blend weights averaged, their outliers and warnings kept.
     static func meanFit(_ members: [Fit], id: String, targetName: String) -> Fit {
-        let model = LatencyModel.blend(members.map(\.predictor.model),
-                                       weights: Array(repeating: 1 / Double(members.count), count: members.count), intercept: 0)
-        var weights: [String: Double] = [:]
-        for m in members { for w in m.weights { weights[w.member, default: 0] += w.weight / Double(members.count) } }
         let first = members[0].predictor
         var fit = Fit(predictor: TrainedPredictor(id: id, spaceID: first.spaceID, device: targetName, deviceSpec: first.deviceSpec,
-                                                  model: model, metrics: first.metrics, notes: [:]),
-                      weights: weights.sorted { $0.key < $1.key }.map { (member: $0.key, weight: $0.value) },
+                                                  model: .mean(members.map(\.predictor.model)), metrics: first.metrics, notes: [:]),
+                      weights: ProxyEnsemble.averagedWeights(members.map(\.weights)),
                       variant: "mean of " + members.map(\.variant).joined(separator: " | "))
         fit.predictor.metrics.outliers = members.flatMap(\.predictor.metrics.outliers)
         fit.predictor.metrics.warnings = members.flatMap(\.predictor.metrics.warnings)

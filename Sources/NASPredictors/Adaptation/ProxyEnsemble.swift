@@ -103,12 +103,12 @@ public enum ProxyEnsemble {
         let models = members.compactMap(\.predictor?.model)
         var predictor = models.count < members.count ? nil : TrainedPredictor(
             id: id, spaceID: pool[0].space.id, device: targetName,
-            model: .blend(models, weights: Array(repeating: 1 / n, count: members.count), intercept: 0),
+            model: .mean(models),
             metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: samples.count, testCount: 0, variant: variant),
             notes: ["source": "adaptProxy", "method": "ensemble", "proxies": members.map(\.proxy.name).joined(separator: ",")])
         var result = Result(predictor: nil, variant: variant, members: members, srccBefore: members[0].result.srccBefore, srccAfter: .nan,
                             evaluation: "crossValidated", crossValidated: nil, outliers: [], warnings: [], moreSamples: nil,
-                            weights: mergedWeights(members))
+                            weights: averagedWeights(members.map(\.result.predictor.blendWeights)))
         // Out of fold: a sample every member kept is predicted by the mean of their out-of-fold predictions.
         var flagged = Set<Int>()
         var oofBySample: [[Double]] = Array(repeating: [], count: samples.count)
@@ -169,12 +169,13 @@ public enum ProxyEnsemble {
         return result
     }
 
-    /// The members' blend weights averaged over the members (a device blended by several adds up).
-    static func mergedWeights(_ members: [Member]) -> [(member: String, weight: Double)] {
+    /// Several members' blend weights averaged over the members (a device blended by several
+    /// adds up), sorted by device: the ensemble's and `adapt`'s `mean` family's.
+    static func averagedWeights(_ lists: [[(member: String, weight: Double)]]) -> [(member: String, weight: Double)] {
         var sums: [String: Double] = [:]
-        for m in members {
-            for w in m.result.predictor.blendWeights { sums[w.member, default: 0] += w.weight / Double(members.count) }
+        for list in lists {
+            for w in list { sums[w.member, default: 0] += w.weight / Double(lists.count) }
         }
-        return sums.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return sums.sorted { $0.key < $1.key }.map { (member: $0.key, weight: $0.value) }
     }
 }

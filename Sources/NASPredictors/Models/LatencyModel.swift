@@ -31,6 +31,12 @@ public indirect enum LatencyModel: Sendable, Equatable {
     /// prune dead graphs; the default trainer fits NB201 this way.
     case split(LatencyModel, noPath: LatencyModel)
 
+    /// The mean of `models`' milliseconds: a `blend` with equal weights and no intercept (the
+    /// `mean` family of `adapt`, `adaptProxy`'s ensemble).
+    public static func mean(_ models: [LatencyModel]) -> LatencyModel {
+        .blend(models, weights: Array(repeating: 1 / Double(models.count), count: models.count), intercept: 0)
+    }
+
     /// Short name of the kind, as in reports: lut, flops, mlp, lut+mlp, mlp-hw, calibrated(<base>).
     public var kindName: String {
         switch self {

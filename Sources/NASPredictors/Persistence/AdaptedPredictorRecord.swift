@@ -27,7 +27,7 @@ extension TrainedPredictor {
             case .ensemble(let models):
                 var trees: [LatencyModel] = []
                 for x in models { trees.append(try tree(x)) }
-                return .blend(trees, weights: Array(repeating: 1 / Double(trees.count), count: trees.count), intercept: 0)
+                return .mean(trees)
             }
         }
         let model = try tree(adapted.model)
