@@ -46,11 +46,7 @@ func runBudgetsBench(arguments: [String]) throws {
             case "default": p = try s.store.defaultPredictor(space: "nb201", device: d)
             case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: 0)
             case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: 0)
-            case "ensemble":
-                let r = try ProxyEnsemble.adapt(pool: fixturePool.filter { $0.name != d }, samples: samples, targetName: "user",
-                                                id: "bench-ensemble", seed: 0)
-                guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
-                p = saved
+            case "ensemble": p = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: 0).predictor
             default: p = try s.adaptedByChoice(target: d, samples: samples, seed: 0).predictor
             }
             let predicted = try p.predict(archs: s.all)

@@ -139,10 +139,8 @@ func runIntervalsBench(arguments: [String]) throws {
                 case FineTuner.intervalKind: p = try s.fineTuned(base: base, samples: samples, seed: seed)
                 case ProxyAdaptation.intervalKind: p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
                 case ProxyEnsemble.intervalKind:
-                    let r = try ProxyEnsemble.adapt(pool: fixturePool.filter { $0.name != d }, samples: samples, targetName: "user",
-                                                    id: "bench-ensemble", seed: seed)
-                    guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
-                    (p, base) = (saved, r.members.map(\.proxy.name).joined(separator: "+"))
+                    let e = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: seed)
+                    (p, base) = (e.predictor, e.members.joined(separator: "+"))
                 default:
                     let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")

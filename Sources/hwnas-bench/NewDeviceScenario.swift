@@ -82,6 +82,18 @@ struct NewDeviceScenario {
         return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
     }
 
+    /// `adaptProxy` without a proxy (`ProxyEnsemble.adapt`, the mean of the 3 members of `pool`
+    /// closest to the samples) to the target: the saved predictor and its members' names.
+    /// `pool`: the fixture pool (`FixturePool.models`, fitted once by the caller); the target
+    /// leaves it here.
+    func ensembled(pool: [ProxyLatencyModel], target: String, samples: [LatencySample],
+                   seed: UInt64) throws -> (predictor: TrainedPredictor, members: [String]) {
+        let r = try ProxyEnsemble.adapt(pool: pool.filter { $0.name != target }, samples: samples, targetName: "user",
+                                        id: "bench-ensemble", seed: seed)
+        guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
+        return (saved, r.members.map(\.proxy.name))
+    }
+
     /// `adapt` (`FewShotAdaptation.adapt`) to the target as the daemon runs it without a base:
     /// the base chosen by the samples from the fixture pool minus the target.
     func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64) throws -> FewShotAdaptation.Outcome {
