@@ -73,7 +73,9 @@ extension DomainServices {
         // A device of this project's own measurements is refused before any fitting.
         let published = Set(catalog.publishedDeviceNames(space: space))
         for (i, m) in members.enumerated() {
-            if case .device(let name) = m, !published.contains(name) { throw Self.unpublishedPoolDevice(name, field: "pool[\(i)]") }
+            if case .device(let name) = m, !published.contains(name) {
+                throw NASError(.invalidParams, "fixture device '\(name)' holds this project's own measurements, not published ones, and pool models are fitted on published devices only; train a predictor on it (train) and name that predictor's id instead", field: "pool[\(i)]")
+            }
         }
         // The fixture models are fitted (once per space) only when a device is named.
         let fixtures = members.contains { if case .device = $0 { true } else { false } }
@@ -81,14 +83,10 @@ extension DomainServices {
         return try proxyModels(members, fixtures: fixtures, space: space, field: "pool")
     }
 
-    /// The error for a fixture device of this project's own measurements named as a pool member.
-    static func unpublishedPoolDevice(_ name: String, field: String) -> NASError {
-        NASError(.invalidParams, "fixture device '\(name)' holds this project's own measurements, not published ones, and pool models are fitted on published devices only; train a predictor on it (train) and name that predictor's id instead", field: field)
-    }
-
     /// Pool members as proxy latency models: a predictor as itself, a device as its model among
-    /// `fixtures` (an error at `<field>[i]` when it has none: a device of this project's own
-    /// measurements, which `FixturePool` leaves out, or one too thinly measured to fit).
+    /// `fixtures` (an error at `<field>[i]` when it has none: one too thinly measured to fit;
+    /// callers refuse devices of this project's own measurements, which `FixturePool` leaves
+    /// out, before fitting).
     func proxyModels(_ members: [PoolMember], fixtures: [ProxyLatencyModel], space: String,
                      field: String) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
@@ -98,9 +96,6 @@ extension DomainServices {
             case .predictor(let p): out.append(.predictor(p, space: impl))
             case .device(let name):
                 guard let model = fixtures.first(where: { $0.name == name }) else {
-                    guard catalog.publishedDeviceNames(space: space).contains(name) else {
-                        throw Self.unpublishedPoolDevice(name, field: "\(field)[\(i)]")
-                    }
                     throw NASError(.invalidParams, "fixture device '\(name)' has too few measurements of \(space) to fit a pool model", field: "\(field)[\(i)]")
                 }
                 out.append(model)
