@@ -122,6 +122,84 @@ static void kernel_avx(int kc, const float *restrict a, long a_rs, long a_cs, co
 typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *restrict, float *, int, int, int,
                           const hw_epilogue *);
 
+#ifdef HW_X86
+/// AVX-512F micro-kernel over two adjacent packed B panels (a 2*NR = 32-column tile, one zmm
+/// register per row and panel) and MR2 rows of A read directly (element (r, k) at a[r * lda + k]).
+/// Each C element is the same chain as in kernel_avx: from zero, one fused multiply-add per k in
+/// increasing order, then the same epilogue (multiply and add rounded apart), so the bits agree.
+/// Zen 4 runs a zmm operation as two 256-bit halves: the gain is fewer instructions per FMA and
+/// a taller tile (fewer passes over each B panel), not a wider FMA.
+enum { MR2 = 12 };
+
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long lda,
+                                      const float *restrict b0p, const float *restrict b1p, float *c, int ldc, int mr,
+                                      int nr, const hw_epilogue *e) {
+    __m512 acc0[MR2], acc1[MR2];
+    long off[MR2];
+    // Rows past `mr` repeat row 0 (their results are discarded).
+    for (int r = 0; r < rows; r++) {
+        off[r] = (r < mr ? r : 0) * lda;
+        acc0[r] = _mm512_setzero_ps();
+        acc1[r] = _mm512_setzero_ps();
+    }
+    for (int k = 0; k < kc; k++) {
+        const __m512 b0 = _mm512_loadu_ps(b0p + (long)k * NR);
+        const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * NR) : b0;
+        for (int r = 0; r < rows; r++) {
+            const __m512 x = _mm512_set1_ps(a[off[r] + k]);
+            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
+            if (panels == 2) acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
+        }
+    }
+    if (panels == 1 && nr < NR) {
+        // A partial panel (the last columns of C): the scalar epilogue stores its nr columns.
+        __attribute__((aligned(64))) float tile[MR2 * NR];
+        for (int r = 0; r < rows; r++) _mm512_store_ps(tile + r * NR, acc0[r]);
+        store_tile_scalar(tile, c, ldc, mr, nr, e);
+        return;
+    }
+    const __m512 alpha = _mm512_set1_ps(e->alpha), cscale = _mm512_set1_ps(e->cscale), zero = _mm512_setzero_ps();
+    __m512 bias0 = zero, bias1 = zero;
+    if (e->bias) {
+        bias0 = _mm512_loadu_ps(e->bias);
+        if (panels == 2) bias1 = _mm512_loadu_ps(e->bias + NR);
+    }
+    for (int r = 0; r < rows; r++) {
+        if (r >= mr) break;
+        float *crow = c + (long)r * ldc;
+        __m512 x0 = _mm512_mul_ps(alpha, acc0[r]);
+        if (e->loadc) x0 = _mm512_add_ps(x0, _mm512_mul_ps(cscale, _mm512_loadu_ps(crow)));
+        if (e->bias) x0 = _mm512_add_ps(x0, bias0);
+        if (e->relu) x0 = _mm512_max_ps(x0, zero);
+        _mm512_storeu_ps(crow, x0);
+        if (panels == 1) continue;
+        __m512 x1 = _mm512_mul_ps(alpha, acc1[r]);
+        if (e->loadc) x1 = _mm512_add_ps(x1, _mm512_mul_ps(cscale, _mm512_loadu_ps(crow + NR)));
+        if (e->bias) x1 = _mm512_add_ps(x1, bias1);
+        if (e->relu) x1 = _mm512_max_ps(x1, zero);
+        _mm512_storeu_ps(crow + NR, x1);
+    }
+}
+
+/// Up to MR2 rows (mr of them stored) against two full panels (b1p not NULL), or one panel of
+/// which nr columns are stored.
+__attribute__((target("avx512f,avx2,fma")))
+static void kernel_avx512(int kc, const float *restrict a, long lda, const float *restrict b0p,
+                          const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    if (b1p) {
+        if (mr > 6) kernel_avx512_rows(MR2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(6, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
+    } else {
+        if (mr > 6) kernel_avx512_rows(MR2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(6, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
+    }
+}
+#endif
+
+
 /// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels, zero-padded.
 static void pack_a(int transA, const float *A, int lda, int i0, int mc, int p0, int kc, float *dst) {
     for (int ip = 0; ip < mc; ip += MR) {
@@ -185,6 +263,16 @@ static hw_kernel select_kernel(hw_path path) {
     return kernel_c;
 }
 
+/// Whether the AVX-512F kernel serves the tiles (when A is not transposed).
+static int use_avx512(hw_path path) {
+#ifdef HW_X86
+    return (path == HW_PATH_AUTO || path == HW_PATH_AVX512) && hw_cpu_has_avx512f();
+#else
+    (void)path;
+    return 0;
+#endif
+}
+
 /// Shared body of the small-M path: no packing, the same per-element arithmetic as the tiled
 /// path (a chain of multiply-adds per K block, then the same epilogue), so results agree bit for bit.
 static inline __attribute__((always_inline))
@@ -245,7 +333,7 @@ static void small_gemm_avx(int transB, int M, int N, int K, float alpha, const f
 
 /// Runs the tiles of C[0..M, 0..nc] for one K block against a packed B block
 /// (panels of kc x NR), reading A through `a` with strides (a_rs, a_cs) or packing it when transA.
-static void macro_block(hw_kernel kernel, int transA, int M, int nc, int kc, int first, int last, float alpha,
+static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, int kc, int first, int last, float alpha,
                         const float *A, int lda, int pc, const float *packB, float beta, float *C, int ldc,
                         const float *bias, int relu, float *packA) {
     hw_epilogue e;
@@ -256,7 +344,26 @@ static void macro_block(hw_kernel kernel, int transA, int M, int nc, int kc, int
     for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
         if (transA) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
-        for (int jr = 0; jr < nc; jr += NR) {
+        int jr = 0;
+#ifdef HW_X86
+        if (wide && !transA) {
+            // Pairs of full panels, then a last single (maybe partial) panel.
+            while (jr < nc) {
+                int pair = jr + 2 * NR <= nc;
+                e.bias = (last && bias) ? bias + jr : NULL;
+                const float *bp = packB + (long)jr * kc;
+                for (int ir = 0; ir < mc; ir += MR2) {
+                    int mr = mc - ir < MR2 ? mc - ir : MR2;
+                    int nr = nc - jr < NR ? nc - jr : NR;
+                    kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, pair ? bp + (long)NR * kc : NULL,
+                                  C + (long)(ic + ir) * ldc + jr, ldc, mr, nr, &e);
+                }
+                jr += pair ? 2 * NR : NR;
+            }
+        }
+#endif
+        (void)wide;
+        for (; jr < nc; jr += NR) {
             int nr = nc - jr < NR ? nc - jr : NR;
             e.bias = (last && bias) ? bias + jr : NULL;
             const float *bp = packB + (long)jr * kc;
@@ -317,7 +424,7 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
             pack_b(transB, B, ldb, pc, kc, jc, nc, packB);
-            macro_block(kernel, transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
+            macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
                         C + jc, ldc, bias ? bias + jc : NULL, relu, packA);
         }
     }
@@ -346,7 +453,7 @@ void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float
     long npad = (long)((N + NR - 1) / NR * NR);
     for (int pc = 0; pc < K; pc += KC) {
         int kc = K - pc < KC ? K - pc : KC;
-        macro_block(kernel, 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, beta,
+        macro_block(kernel, use_avx512(path), 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, beta,
                     C, ldc, bias, relu, NULL);
     }
 }

@@ -4,29 +4,36 @@ import Dispatch
 import Foundation
 
 /// Swift face of the CKernels numeric kernels: a blocked single-precision GEMM with a fused
-/// bias + ReLU epilogue (AVX2/FMA when the CPU has it, portable C otherwise), and the small
+/// bias + ReLU epilogue (AVX-512F or AVX2/FMA when the CPU has it, portable C otherwise), and the small
 /// element-wise helpers the MLP trainer needs.
 public enum Kernels {
     /// Which GEMM code path runs.
     public enum Path: Sendable {
-        /// AVX2/FMA when the CPU supports it, else the portable C path.
+        /// The widest the CPU supports: AVX-512F, else AVX2/FMA, else the portable C path.
         case automatic
         /// The portable C path (no SIMD intrinsics).
         case fallback
         /// The AVX2/FMA path; behaves as `.fallback` on CPUs without AVX2/FMA.
         case avx2
+        /// The AVX-512F GEMM micro-kernels (wider register tiles, same bits as `.avx2`); behaves
+        /// as `.avx2` on CPUs without AVX-512F.
+        case avx512
 
         @usableFromInline var c: hw_path {
             switch self {
             case .automatic: return HW_PATH_AUTO
             case .fallback: return HW_PATH_FALLBACK
             case .avx2: return HW_PATH_AVX2
+            case .avx512: return HW_PATH_AVX512
             }
         }
     }
 
     /// Whether this CPU runs the AVX2/FMA path (checked once).
     public static var hasAVX2FMA: Bool { hw_cpu_has_avx2_fma() != 0 }
+
+    /// Whether this CPU runs the AVX-512F path too (checked once).
+    public static var hasAVX512F: Bool { hw_cpu_has_avx512f() != 0 }
 
     /// Row-major `C = act(alpha * op(A) * op(B) + beta * C + bias)`, with op(A) `m x k` and
     /// op(B) `k x n`. `bias` (length `n`) may be nil; `relu` applies max(0, x). When `beta`

@@ -148,7 +148,7 @@ private struct SpeedBench {
         let xVal = all.selectingRows(valIdx), yVal = valIdx.map { z[$0] }
         let xTest = all.selectingRows(testIdx), yTest = testIdx.map { z[$0] }
         let xPredict = all.selectingRows((0..<predictRows).map { $0 % all.rows })
-        print("hwnas-bench speed: NB201 one-hot (30 inputs), device \(device), MLP 30-256-256-256-1, \(Kernels.defaultThreads) threads, AVX2/FMA: \(Kernels.hasAVX2FMA)")
+        print("hwnas-bench speed: NB201 one-hot (30 inputs), device \(device), MLP 30-256-256-256-1, \(Kernels.defaultThreads) threads, AVX2/FMA: \(Kernels.hasAVX2FMA), AVX-512F: \(Kernels.hasAVX512F)")
 
         // GEMM GFLOP/s on a 256-wide layer (one thread).
         var gemmRows: [(String, Double)] = []
@@ -157,7 +157,8 @@ private struct SpeedBench {
             var g = SeededGenerator(seed: 1)
             let a = (0..<(m * k)).map { _ in Float(g.nextDouble()) }, b = (0..<(k * n)).map { _ in Float(g.nextDouble()) }
             var c = [Float](repeating: 0, count: m * n)
-            for (label, path) in [("AVX2/FMA", Kernels.Path.avx2), ("C fallback", .fallback)] {
+            let paths = (Kernels.hasAVX512F ? [("AVX-512F", Kernels.Path.avx512)] : []) + [("AVX2/FMA", .avx2), ("C fallback", .fallback)]
+            for (label, path) in paths {
                 let t = Self.best(5) { Kernels.sgemm(path: path, m: m, n: n, k: k, a: a, b: b, c: &c) }
                 gemmRows.append((label, 2.0 * Double(m * n * k) / t / 1e9))
             }

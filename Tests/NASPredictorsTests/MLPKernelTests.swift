@@ -40,7 +40,7 @@ final class MLPKernelTests: XCTestCase {
                         let bias = useBias ? randomArray(n, &rng) : nil
                         let want = reference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
                                              beta: beta, c: c0, bias: bias, relu: relu)
-                        for path in [Kernels.Path.automatic, .fallback, .avx2] {
+                        for path in [Kernels.Path.automatic, .fallback, .avx2, .avx512] {
                             var c = c0
                             Kernels.sgemm(path: path, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                           a: a, b: b, beta: beta, c: &c, bias: bias, relu: relu)
@@ -60,7 +60,7 @@ final class MLPKernelTests: XCTestCase {
         var rng = SeededGenerator(seed: 13)
         for (m, n, k) in [(1, 37, 300), (3, 16, 5), (4, 256, 256), (9, 33, 257), (50, 1, 30)] {
             let a = randomArray(m * k, &rng), b = randomArray(k * n, &rng), bias = randomArray(n, &rng)
-            for path in [Kernels.Path.fallback, .avx2] {
+            for path in [Kernels.Path.fallback, .avx2, .avx512] {
                 // Reference: rows computed inside a batch of 12 extra rows (tiled path).
                 let pad = 12
                 let big = a + randomArray(pad * k, &rng)
@@ -85,6 +85,55 @@ final class MLPKernelTests: XCTestCase {
                     }
                 }
                 XCTAssertEqual(viaPacked, Array(tiled[0..<(m * n)]), "packed m=\(m) n=\(n) k=\(k) \(path)")
+            }
+        }
+    }
+
+    /// The AVX-512F kernels (two-panel, 12-row tiles) give the AVX2/FMA path's bits on shapes
+    /// that leave every kind of edge tile (rows, panel pairs, single panels, partial panels,
+    /// several K blocks), through `sgemm` (both B layouts, A transposed or not) and `sgemmPacked`,
+    /// with every epilogue.
+    func testAVX512PathGivesTheAVX2BitsOnOddShapes() throws {
+        try XCTSkipUnless(Kernels.hasAVX512F, "this CPU has no AVX-512F: the path falls back to AVX2/FMA")
+        var rng = SeededGenerator(seed: 29)
+        let shapes = [(1, 32, 5), (5, 33, 17), (12, 64, 256), (13, 48, 257), (25, 400, 30), (97, 256, 256),
+                      (192, 256, 147), (7, 31, 600), (30, 1, 256), (113, 97, 513)]
+        for (m, n, k) in shapes {
+            let a = randomArray(m * k, &rng), b = randomArray(k * n, &rng), c0 = randomArray(m * n, &rng)
+            let bias = randomArray(n, &rng)
+            for (alpha, beta, relu) in [(Float(1), Float(0), true), (-0.5, 1.25, false)] {
+                for transA in [false, true] {
+                    for transB in [false, true] {
+                        var avx2 = c0, avx512 = c0
+                        Kernels.sgemm(path: .avx2, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
+                                      beta: beta, c: &avx2, bias: bias, relu: relu)
+                        Kernels.sgemm(path: .avx512, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
+                                      beta: beta, c: &avx512, bias: bias, relu: relu)
+                        XCTAssertEqual(avx2.map(\.bitPattern), avx512.map(\.bitPattern),
+                                       "m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB) beta=\(beta)")
+                    }
+                }
+                var packed = [Float](repeating: 0, count: Kernels.packedSize(k: k, n: n))
+                b.withUnsafeBufferPointer { pb in
+                    packed.withUnsafeMutableBufferPointer { Kernels.packB(k: k, n: n, b: pb.baseAddress!, ldb: n, into: $0.baseAddress!) }
+                }
+                var outs: [[Float]] = []
+                for path in [Kernels.Path.avx2, .avx512] {
+                    var c = c0
+                    a.withUnsafeBufferPointer { pa in
+                        packed.withUnsafeBufferPointer { pp in
+                            bias.withUnsafeBufferPointer { pbias in
+                                c.withUnsafeMutableBufferPointer { pc in
+                                    Kernels.sgemmPacked(path: path, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: k,
+                                                        packedB: pp.baseAddress!, beta: beta, c: pc.baseAddress!, ldc: n,
+                                                        bias: pbias.baseAddress, relu: relu)
+                                }
+                            }
+                        }
+                    }
+                    outs.append(c)
+                }
+                XCTAssertEqual(outs[0].map(\.bitPattern), outs[1].map(\.bitPattern), "packed m=\(m) n=\(n) k=\(k) beta=\(beta)")
             }
         }
     }

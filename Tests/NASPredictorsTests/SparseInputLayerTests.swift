@@ -44,7 +44,7 @@ final class SparseInputLayerTests: XCTestCase {
                     }
                     XCTAssertEqual(out.map(\.bitPattern), reference.map(\.bitPattern), "k \(k), rows \(rows), threads \(threads)")
                 }
-                for path in [Kernels.Path.fallback, .avx2] {
+                for path in [Kernels.Path.fallback, .avx2, .avx512] {
                     let k1 = net.layerSizes[1]
                     var gemm = [Float](repeating: 0, count: rows * k1), sparse = gemm
                     Kernels.sgemm(path: path, m: rows, n: k1, k: k, a: x, b: net.weights[0], c: &gemm, bias: net.biases[0], relu: true)

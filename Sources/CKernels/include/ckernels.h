@@ -8,12 +8,18 @@ extern "C" {
 /// Returns 1 when the CPU supports AVX2 and FMA (checked once at run time), else 0.
 int hw_cpu_has_avx2_fma(void);
 
-/// Which GEMM code path to use: automatic (AVX2/FMA when the CPU has it), the portable C
-/// fallback, or the AVX2/FMA path (falls back when the CPU lacks it).
+/// Returns 1 when the CPU supports AVX-512F besides AVX2 and FMA (checked once at run time), else 0.
+int hw_cpu_has_avx512f(void);
+
+/// Which GEMM code path to use: automatic (the widest the CPU has: AVX-512F, else AVX2/FMA,
+/// else portable C), the portable C fallback, the AVX2/FMA path (falls back to C when the CPU
+/// lacks it), or the AVX-512F path (falls back to AVX2/FMA, then C). Every path gives the same
+/// bits except the C fallback, which rounds a multiply and an add apart where the others fuse them.
 typedef enum {
     HW_PATH_AUTO = 0,
     HW_PATH_FALLBACK = 1,
-    HW_PATH_AVX2 = 2
+    HW_PATH_AVX2 = 2,
+    HW_PATH_AVX512 = 3
 } hw_path;
 
 /// Single-precision GEMM with a fused epilogue, row-major:
