@@ -103,6 +103,27 @@ static inline void columns_avx512(const int V, int j, int nnz, const int *ks, co
     }
 }
 
+/// The non-zeros of a row (`arow[k] != 0`, NaN included) into ks/vs, 16 columns at a time by
+/// compressing in registers (the stores write 16 slots: ks and vs hold K + 16); returns how many.
+__attribute__((target("avx512f,avx2,fma")))
+static int nonzeros_avx512(const float *arow, int K, int *ks, float *vs) {
+    int nnz = 0, k = 0;
+    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16);
+    for (; k + 16 <= K; k += 16) {
+        const __m512 x = _mm512_loadu_ps(arow + k);
+        const __mmask16 m = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+        _mm512_storeu_ps(vs + nnz, _mm512_maskz_compress_ps(m, x));
+        _mm512_storeu_si512(ks + nnz, _mm512_maskz_compress_epi32(m, idx));
+        nnz += __builtin_popcount(m);
+        idx = _mm512_add_epi32(idx, step);
+    }
+    for (; k < K; k++) {
+        if (arow[k] != 0.0f) { ks[nnz] = k; vs[nnz] = arow[k]; nnz++; }
+    }
+    return nnz;
+}
+
 /// AVX-512F path: 256 outputs at a time, then 16, then the AVX2 path for the rest.
 __attribute__((target("avx512f,avx2,fma")))
 static void row_avx512(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
@@ -123,8 +144,8 @@ int hw_sparse_input_gemm(hw_path path, int M, int N, int K, const float *A, int 
         for (int k = 0; k < K; k++) nonzero += arow[k] != 0.0f;
     }
     if (2 * nonzero > (long)M * K) return 0;
-    int *ks = malloc(sizeof(int) * (size_t)K);
-    float *vs = malloc(sizeof(float) * (size_t)K);
+    int *ks = malloc(sizeof(int) * ((size_t)K + 16));
+    float *vs = malloc(sizeof(float) * ((size_t)K + 16));
     if (!ks || !vs) { free(ks); free(vs); return 0; }
     int avx = 0, avx512 = 0;
 #ifdef HW_X86
@@ -134,12 +155,18 @@ int hw_sparse_input_gemm(hw_path path, int M, int N, int K, const float *A, int 
     (void)path;
     for (int r = 0; r < M; r++) {
         const float *arow = A + (long)r * lda;
+#ifdef HW_X86
+        if (avx512) {
+            int nnz = nonzeros_avx512(arow, K, ks, vs);
+            row_avx512(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu);
+            continue;
+        }
+#endif
         int nnz = 0;
         for (int k = 0; k < K; k++) {
             if (arow[k] != 0.0f) { ks[nnz] = k; vs[nnz] = arow[k]; nnz++; }
         }
 #ifdef HW_X86
-        if (avx512) { row_avx512(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu); continue; }
         if (avx) { row_avx(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu); continue; }
 #endif
         row_c(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu);
