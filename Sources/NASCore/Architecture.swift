@@ -19,4 +19,26 @@ public struct Architecture: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         genes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
+
+    /// Equal genes, compared eight bytes at a time (every memo and set lookup of a search that
+    /// finds its key compares once; gene by gene it took 6% of an OFA evolution's own time).
+    public static func == (a: Architecture, b: Architecture) -> Bool {
+        a.genes.withUnsafeBytes { x in
+            b.genes.withUnsafeBytes { y in
+                guard x.count == y.count else { return false }
+                var i = 0
+                while i + 8 <= x.count {
+                    if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                        return false
+                    }
+                    i += 8
+                }
+                while i < x.count {
+                    if x[i] != y[i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
 }

@@ -60,7 +60,12 @@ final class SearchLoop {
         var genes = a.genes
         b.genes.withUnsafeBufferPointer { other in
             genes.withUnsafeMutableBufferPointer { g in
-                for i in 0..<g.count where r.next() & 1 == 1 { g[i] = other[i] }
+                // Without a branch: a coin flip per gene mispredicted half the time (a third of
+                // an OFA evolution's own time, since known children are drawn again).
+                for i in 0..<g.count {
+                    let take = UInt8(truncatingIfNeeded: 0 &- (r.next() & 1))
+                    g[i] = (g[i] & ~take) | (other[i] & take)
+                }
             }
         }
         var c = Architecture(genes: genes)
