@@ -20,13 +20,12 @@ public struct OFAAccuracyPredictor: Sendable {
     /// 224 in the shipped file, so predictions at other resolutions are extrapolations.
     public var measuredDecisions: [Int: UInt8] = [:]
 
-    /// The network and its training: 3 hidden layers of 400 (as OFA's), batches of 32 for at most
-    /// 150 epochs (patience 15), the engine's defaults otherwise. That is the 7,500 Adam steps of
-    /// batches of 64 over 300 epochs (recipe 1) at half the arithmetic, and it reached a better
-    /// held-out error (RMSE 0.0724 against 0.0744 points, SRCC 0.9976 against 0.9975,
-    /// `Benchmarks/results/firstcalls-training.md`).
+    /// The network and its training: 3 hidden layers of 400 (as OFA's), batches of 16 for at most
+    /// 75 epochs (patience 8), the engine's defaults otherwise: the 7,500 Adam steps of batches
+    /// of 64 over 300 epochs (recipe 1) at a quarter of the arithmetic, with no higher held-out
+    /// error (`Benchmarks/results/firstcalls-training.md`).
     public static var defaultConfig: MLPTrainingConfig {
-        MLPTrainingConfig(hidden: [400, 400, 400], batchSize: 32, maxEpochs: 150, patience: 15)
+        MLPTrainingConfig(hidden: [400, 400, 400], batchSize: 16, maxEpochs: 75, patience: 8)
     }
 
     /// Trains on the fixtures. `holdOutFraction` of the measurements (shuffled with `seed`) are

@@ -168,16 +168,16 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
     }
 
-    /// The network settings for the hardware model: the default MLP (batches of 64) with a
-    /// shorter budget, at most 60 epochs with patience 15 (many more rows per epoch than a
-    /// single-device model). The Adam steps of the earlier batches of 128 over 120 epochs at
-    /// half the arithmetic, with a lower held-out error on every space (nb201 RMSE 0.4454 against
-    /// 0.4591 ms, SRCC 0.9813 against 0.9804; `Benchmarks/results/firstcalls-training.md`).
+    /// The network settings for the hardware model: the default MLP (batches of 32) with a
+    /// shorter budget, at most 30 epochs with patience 8 (many more rows per epoch than a
+    /// single-device model). The Adam steps of the earlier batches of 128 over 120 epochs at a
+    /// quarter of the arithmetic, with a lower held-out error on every space
+    /// (`Benchmarks/results/firstcalls-training.md`).
     public static var defaultConfig: MLPTrainingConfig {
         var c = MLPTrainingConfig()
-        c.batchSize = 64
-        c.maxEpochs = 60
-        c.patience = 15
+        c.batchSize = 32
+        c.maxEpochs = 30
+        c.patience = 8
         return c
     }
 
