@@ -4,6 +4,7 @@
 // input adds exactly nothing to a finite product sum, so skipping zeros and repeating that order
 // reproduces its result bit for bit.
 #include "sparse_input.h"
+#include "sparse_rows.h"
 #include <stdlib.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -14,7 +15,7 @@
 enum { SPARSE_KC = 256 };
 
 /// Portable path: per output j, the same chain as gemm.c's kernel_c.
-static void row_c(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
+void hw_sparse_row_c(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
                   float *c, const float *bias, int relu) {
     for (int j = 0; j < N; j++) {
         float t = 0.0f;
@@ -59,7 +60,7 @@ static inline void columns_avx(const int V, int j, int nnz, const int *ks, const
 
 /// AVX2/FMA path: 64 outputs at a time, then 8, then one by one (`fmaf`, as the GEMM's edge tiles).
 __attribute__((target("avx2,fma")))
-static void row_avx(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
+void hw_sparse_row_avx(int nnz, const int *ks, const float *vs, int N, int K, const float *B, int ldb,
                     float *c, const float *bias, int relu) {
     int j = 0;
     for (; j + 64 <= N; j += 64) columns_avx(8, j, nnz, ks, vs, K, B, ldb, c, bias, relu);
@@ -167,9 +168,9 @@ int hw_sparse_input_gemm(hw_path path, int M, int N, int K, const float *A, int 
             if (arow[k] != 0.0f) { ks[nnz] = k; vs[nnz] = arow[k]; nnz++; }
         }
 #ifdef HW_X86
-        if (avx) { row_avx(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu); continue; }
+        if (avx) { hw_sparse_row_avx(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu); continue; }
 #endif
-        row_c(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu);
+        hw_sparse_row_c(nnz, ks, vs, N, K, B, ldb, C + (long)r * ldc, bias, relu);
     }
     (void)avx;
     (void)avx512;

@@ -62,6 +62,17 @@ public enum Kernels {
                              bias, relu ? 1 : 0) != 0
     }
 
+    /// `G = Xᵀ · D` (`X` is `m x k`, `D` is `m x n`, `G` is `k x n`, row-major): a first layer's
+    /// weight gradient on one-hot rows, summing for each input only the rows where it is non-zero.
+    /// Bit-identical to `sgemm(transA: true, m: k, n: n, k: m, a: x, b: d, c: g)` on the same path
+    /// for finite D. Returns false, leaving G untouched, when more than half of X is non-zero.
+    @inlinable
+    public static func sparseInputWeightGradient(path: Path = .automatic, m: Int, k: Int, n: Int, x: UnsafePointer<Float>,
+                                                 ldx: Int, d: UnsafePointer<Float>, ldd: Int,
+                                                 g: UnsafeMutablePointer<Float>, ldg: Int) -> Bool {
+        hw_sparse_input_weight_grad(path.c, Int32(m), Int32(k), Int32(n), x, Int32(ldx), d, Int32(ldd), g, Int32(ldg)) != 0
+    }
+
     /// Floats needed to hold op(B) (`k x n`) packed by `packB`.
     public static func packedSize(k: Int, n: Int) -> Int { Int(hw_packed_b_size(Int32(k), Int32(n))) }
 

@@ -96,8 +96,7 @@ final class MLPTrainingWorkspace {
     private func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil, relu: Bool = false) {
-        let t = m * n * k >= MLPTrainingWorkspace.parallelWork && n >= 32 ? threads : 1
-        Kernels.parallelChunks(count: n, threads: t, granularity: 16) { cols in
+        split(m: m, n: n, k: k) { cols in
             let j = cols.lowerBound
             Kernels.sgemm(transA: transA, transB: transB, m: m, n: cols.count, k: k, a: a, lda: lda,
                           b: transB ? b + j * ldb : b + j, ldb: ldb, c: c + j, ldc: ldc,
@@ -106,14 +105,35 @@ final class MLPTrainingWorkspace {
     }
 
     /// Forward of the first `rows` rows of the input batch; returns the output pointer (rows x 1).
+    /// The first layer sums only the weight rows of non-zero inputs when the batch is mostly
+    /// zeros (one-hot encodings; the same bits as the GEMM).
     @discardableResult
     func forward(rows: Int, params: UnsafePointer<Float>) -> UnsafePointer<Float> {
         for l in 0..<layerCount {
             let nIn = sizes[l], nOut = sizes[l + 1]
-            gemm(m: rows, n: nOut, k: nIn, a: activations[l], lda: nIn, b: params + weightOffsets[l], ldb: nOut,
-                 c: activations[l + 1], ldc: nOut, bias: params + biasOffsets[l], relu: l != layerCount - 1)
+            let a = UnsafePointer(activations[l]), w = params + weightOffsets[l], bias = params + biasOffsets[l]
+            let c = activations[l + 1], relu = l != layerCount - 1
+            if l == 0 {
+                split(m: rows, n: nOut, k: nIn) { cols in
+                    let j = cols.lowerBound
+                    if !Kernels.sparseInputGEMM(m: rows, n: cols.count, k: nIn, a: a, lda: nIn, b: w + j, ldb: nOut,
+                                                c: c + j, ldc: nOut, bias: bias + j, relu: relu) {
+                        Kernels.sgemm(m: rows, n: cols.count, k: nIn, a: a, lda: nIn, b: w + j, ldb: nOut, c: c + j, ldc: nOut,
+                                      bias: bias + j, relu: relu)
+                    }
+                }
+            } else {
+                gemm(m: rows, n: nOut, k: nIn, a: a, lda: nIn, b: w, ldb: nOut, c: c, ldc: nOut, bias: bias, relu: relu)
+            }
         }
         return UnsafePointer(activations[layerCount])
+    }
+
+    /// `body` over the output columns `0..<n` of an `m x n x k` product, split across the
+    /// workspace's threads when it is large (chunks of whole 16-column panels).
+    private func split(m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
+        let t = m * n * k >= MLPTrainingWorkspace.parallelWork && n >= 32 ? threads : 1
+        Kernels.parallelChunks(count: n, threads: t, granularity: 16, body)
     }
 
     /// Backward of the MSE loss of the last forward over `rows` rows; fills gradients of layers
@@ -131,9 +151,22 @@ final class MLPTrainingWorkspace {
         var l = layerCount - 1
         while l >= frozen {
             let nIn = sizes[l], nOut = sizes[l + 1]
-            // dW = A_l^T * delta, db = column sums of delta.
-            gemm(transA: true, m: nIn, n: nOut, k: rows, a: activations[l], lda: nIn, b: delta, ldb: nOut,
-                 c: gradients + weightOffsets[l], ldc: nOut)
+            // dW = A_l^T * delta (the first layer's over the non-zero inputs only, when the
+            // batch is mostly zeros: the same bits), db = column sums of delta.
+            if l == 0 {
+                let a = UnsafePointer(activations[0]), d = UnsafePointer(delta), g = gradients + weightOffsets[0]
+                split(m: nIn, n: nOut, k: rows) { cols in
+                    let j = cols.lowerBound
+                    if !Kernels.sparseInputWeightGradient(m: rows, k: nIn, n: cols.count, x: a, ldx: nIn, d: d + j, ldd: nOut,
+                                                          g: g + j, ldg: nOut) {
+                        Kernels.sgemm(transA: true, m: nIn, n: cols.count, k: rows, a: a, lda: nIn, b: d + j, ldb: nOut,
+                                      c: g + j, ldc: nOut)
+                    }
+                }
+            } else {
+                gemm(transA: true, m: nIn, n: nOut, k: rows, a: activations[l], lda: nIn, b: delta, ldb: nOut,
+                     c: gradients + weightOffsets[l], ldc: nOut)
+            }
             Kernels.columnSums(m: rows, n: nOut, x: delta, ldx: nOut, into: gradients + biasOffsets[l])
             if l > frozen {
                 // dA_l = delta * W_l^T, then through the ReLU of layer l-1's output.

@@ -20,8 +20,13 @@ public struct OFAAccuracyPredictor: Sendable {
     /// 224 in the shipped file, so predictions at other resolutions are extrapolations.
     public var measuredDecisions: [Int: UInt8] = [:]
 
-    /// The network and its training: 3 hidden layers of 400 (as OFA's), the engine's defaults otherwise.
-    public static var defaultConfig: MLPTrainingConfig { MLPTrainingConfig(hidden: [400, 400, 400]) }
+    /// The network and its training: 3 hidden layers of 400 (as OFA's), batches of 16 for at most
+    /// 75 epochs (patience 8), the engine's defaults otherwise: the 7,500 Adam steps of batches
+    /// of 64 over 300 epochs (recipe 1) at a quarter of the arithmetic, with no higher held-out
+    /// error (`Benchmarks/results/firstcalls-training.md`).
+    public static var defaultConfig: MLPTrainingConfig {
+        MLPTrainingConfig(hidden: [400, 400, 400], batchSize: 16, maxEpochs: 75, patience: 8)
+    }
 
     /// Trains on the fixtures. `holdOutFraction` of the measurements (shuffled with `seed`) are
     /// kept out for `heldOut`; early stopping uses `config.validationFraction` of the rest.

@@ -66,6 +66,49 @@ final class SparseInputLayerTests: XCTestCase {
         }
     }
 
+    /// The trainer's first-layer weight gradient Xᵀ·D over the non-zero inputs only: the GEMM's
+    /// bits on both paths, for one and two K blocks of batch rows and every AVX2 output width.
+    func testSparseWeightGradientIsBitIdenticalToGEMM() {
+        var rng = SeededGenerator(seed: 22)
+        for (k, groups) in [(31, 6), (161, 20)] {
+            let n = 77  // 64 + 8 + 5 outputs
+            for rows in [3, 64, 300] {  // the small GEMM, one block, two blocks (gemm.c's KC is 256)
+                let x = oneHotRows(rows, k: k, groups: groups, &rng)
+                let d = (0..<(rows * n)).map { i in i % 7 == 0 ? 0 : Float(rng.nextDouble() - 0.5) }
+                for path in [Kernels.Path.fallback, .avx2] {
+                    var gemm = [Float](repeating: 0, count: k * n), sparse = [Float](repeating: .nan, count: k * n)
+                    Kernels.sgemm(path: path, transA: true, m: k, n: n, k: rows, a: x, b: d, c: &gemm)
+                    let done = x.withUnsafeBufferPointer { px in
+                        d.withUnsafeBufferPointer { pd in
+                            sparse.withUnsafeMutableBufferPointer { g in
+                                Kernels.sparseInputWeightGradient(path: path, m: rows, k: k, n: n, x: px.baseAddress!, ldx: k,
+                                                                  d: pd.baseAddress!, ldd: n, g: g.baseAddress!, ldg: n)
+                            }
+                        }
+                    }
+                    XCTAssertTrue(done)
+                    XCTAssertEqual(sparse.map(\.bitPattern), gemm.map(\.bitPattern), "path \(path), k \(k), rows \(rows)")
+                }
+            }
+        }
+    }
+
+    /// Training on one-hot rows (the sparse first layer forward and backward, its output columns
+    /// split across two threads) learns, and gives the weights of one-thread training.
+    func testTrainingOnOneHotRowsIsThreadIndependent() throws {
+        var rng = SeededGenerator(seed: 23)
+        let rows = 256, k = 91  // 64 × 91 × 256: a split first layer
+        let x = oneHotRows(rows, k: k, groups: 6, &rng)
+        let y = (0..<rows).map { r in Float((0..<k).reduce(0) { $0 + Double(x[r * k + $1]) * Double($1 % 5) }) / 10 }
+        var config = MLPTrainingConfig(hidden: [256, 256], batchSize: 64, maxEpochs: 3)
+        config.validationFraction = 0
+        let matrix = FloatMatrix(rows: rows, cols: k, storage: x)
+        let (one, history) = try MLPTrainer.train(x: matrix, y: y, validation: nil, config: config, initial: nil, control: .none, threads: 1)
+        let (two, _) = try MLPTrainer.train(x: matrix, y: y, validation: nil, config: config, initial: nil, control: .none, threads: 2)
+        XCTAssertEqual(one, two)
+        XCTAssertLessThan(history.trainLoss[2], history.trainLoss[0])
+    }
+
     func testDenseRowsAreLeftToTheGEMM() {
         var rng = SeededGenerator(seed: 5)
         let x = (0..<(4 * 10)).map { _ in Float(rng.nextDouble() + 0.1) }
@@ -81,5 +124,11 @@ final class SparseInputLayerTests: XCTestCase {
         }
         XCTAssertFalse(done)
         XCTAssertEqual(c, [Float](repeating: -7, count: 12))
+        // The weight gradient Xᵀ·D of the same rows, left to the GEMM too (G untouched).
+        var g = [Float](repeating: -7, count: 10 * 3)
+        XCTAssertFalse(x.withUnsafeBufferPointer { px in c.withUnsafeBufferPointer { pd in g.withUnsafeMutableBufferPointer { pg in
+            Kernels.sparseInputWeightGradient(m: 4, k: 10, n: 3, x: px.baseAddress!, ldx: 10, d: pd.baseAddress!, ldd: 3,
+                                              g: pg.baseAddress!, ldg: 3) } } })
+        XCTAssertEqual(g, [Float](repeating: -7, count: 30))
     }
 }

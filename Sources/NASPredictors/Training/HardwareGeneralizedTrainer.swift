@@ -168,13 +168,16 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
     }
 
-    /// The network settings for the hardware model: the default MLP with a shorter budget
-    /// (many more rows per epoch than a single-device model).
+    /// The network settings for the hardware model: the default MLP (batches of 32) with a
+    /// shorter budget, at most 30 epochs with patience 8 (many more rows per epoch than a
+    /// single-device model). The Adam steps of the earlier batches of 128 over 120 epochs at a
+    /// quarter of the arithmetic, with a lower held-out error on every space
+    /// (`Benchmarks/results/firstcalls-training.md`).
     public static var defaultConfig: MLPTrainingConfig {
         var c = MLPTrainingConfig()
-        c.batchSize = 128
-        c.maxEpochs = 120
-        c.patience = 15
+        c.batchSize = 32
+        c.maxEpochs = 30
+        c.patience = 8
         return c
     }
 
