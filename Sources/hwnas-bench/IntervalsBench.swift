@@ -18,7 +18,11 @@
 // - h, the hardware-generalized model: per GPU, its own held-out profile (split-half), and the
 //   unseen-GPU profile judged on a model that never saw the GPU's chip, the profile built from
 //   the OTHER chips' left-out errors only; `--write-hw-profiles` writes the profile of every
-//   chip's left-out errors as `HardwareGeneralizedUnseenProfiles.swift` (what predict ships).
+//   chip's left-out errors as `HardwareGeneralizedUnseenProfiles.swift` (what predict ships);
+// - n, the nearest-GPU answer of `predict {spec}` for a GPU it never measured, per space (NB201,
+//   FBNet, OFA) and GPU setting: the setting's chip left out of the GPUs, its nearest GPU among the
+//   others answers, and the interval is `NearestGPUInterval` calibrated without that chip
+//   (`runNearestGPUIntervals`).
 import Foundation
 import NASCore
 import NASPredictors
@@ -27,7 +31,7 @@ func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     let levels = [0.8, 0.9, 0.95]
-    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAEh")
+    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAEhn")
     let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
     let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
     // `--outer-bins yes|no`: two more table bins, for predictions below and above every sample's;
@@ -306,4 +310,5 @@ func runIntervalsBench(arguments: [String]) throws {
         }
         NewDeviceScenario.emit("\nWithin ±0.03 of 0.9: own profile \(met.own) of \(gpus.count); unseen GPU \(met.unseen) of \(gpus.count) (before: \(met.before)). Unseen GPU: mean coverage at 0.9 over the settings \(f(meanCoverage)); bias from \(NewDeviceScenario.f(100 * biases.min()!, 1)) % to \(NewDeviceScenario.f(100 * biases.max()!, 1)) %.")
     }
+    if sections.contains("n") { try runNearestGPUIntervals(s, levels: levels) }
 }
