@@ -1,5 +1,5 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEh] [--devices a,b]
-//                        [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
+//                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
@@ -22,7 +22,8 @@
 // - n, the nearest-GPU answer of `predict {spec}` for a GPU it never measured, per space (NB201,
 //   FBNet, OFA) and GPU setting: the setting's chip left out of the GPUs, its nearest GPU among the
 //   others answers, and the interval is `NearestGPUInterval` calibrated without that chip
-//   (`runNearestGPUIntervals`).
+//   (`runNearestGPUIntervals`); `--nn-mlp yes` adds the span with mlp-hw's answer that `predict`
+//   ships (one mlp-hw fit per chip and space).
 import Foundation
 import NASCore
 import NASPredictors
@@ -310,5 +311,5 @@ func runIntervalsBench(arguments: [String]) throws {
         }
         NewDeviceScenario.emit("\nWithin ±0.03 of 0.9: own profile \(met.own) of \(gpus.count); unseen GPU \(met.unseen) of \(gpus.count) (before: \(met.before)). Unseen GPU: mean coverage at 0.9 over the settings \(f(meanCoverage)); bias from \(NewDeviceScenario.f(100 * biases.min()!, 1)) % to \(NewDeviceScenario.f(100 * biases.max()!, 1)) %.")
     }
-    if sections.contains("n") { try runNearestGPUIntervals(s, levels: levels) }
+    if sections.contains("n") { try runNearestGPUIntervals(s, levels: levels, withMLP: benchOption(arguments, "--nn-mlp") == "yes") }
 }

@@ -42,6 +42,10 @@ final class NearestGPUIntervalTests: XCTestCase {
         XCTAssertEqual(band.halfWidth(level: 0.6), 0.5, accuracy: 1e-12)
         let i = band.interval(prediction: 2, level: 0.9)
         XCTAssertEqual(i.lower * i.upper, 4, accuracy: 1e-12)
+        // Alongside another model's answer, the span of both, widened the same way.
+        let span = band.interval(prediction: 2, alongside: 3, level: 0.9)
+        XCTAssertEqual(span.lower, i.lower, accuracy: 1e-12)
+        XCTAssertEqual(span.upper, 3 * i.upper / 2, accuracy: 1e-12)
         XCTAssertEqual(band.biasRange.lower, exp(-0.5) - 1, accuracy: 1e-12)
         XCTAssertNil(NearestGPUInterval(settings: []))
     }

@@ -43,8 +43,9 @@ extension Server {
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
-            // The nearest GPU that answers for `spec`, and whether the spec is that GPU's own.
-            var neighbour: (name: String, same: Bool)?
+            // The nearest GPU that answers for `spec`, whether the spec is that GPU's own, and the MLP
+            // with the spec (whose disagreement widens the interval of an unseen spec).
+            var neighbour: (name: String, same: Bool, mlp: TrainedPredictor, spec: [String: Double])?
             if let values = spec {
                 // The same model answers with or without `interval`; each has an interval of its own.
                 switch params.specModel ?? "nearest" {
@@ -52,9 +53,9 @@ extension Server {
                 case "nearest":
                     let gpus = try HardwareGeneralizedTrainer(catalog: services.catalog).gpuDevices(space: space.id)
                     if let d = try NearestGPUModel.nearest(to: values, among: gpus) {
+                        neighbour = (d.name, NearestGPUModel.isSpec(values, of: d), predictor, values)
                         predictor = try services.predictors.defaultPredictor(space: space.id, device: d.name, control: context.job)
                         spec = nil
-                        neighbour = (d.name, NearestGPUModel.isSpec(values, of: d))
                     }
                 case let other:
                     throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
@@ -80,8 +81,10 @@ extension Server {
             if let level = params.interval {
                 let bounds: [(lower: Double, upper: Double)]
                 if let n = neighbour, !n.same {
-                    // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie from theirs.
-                    (bounds, result.intervalNote) = try services.nearestGPUIntervals(latency, level: level, space: space.id, neighbour: n.name)
+                    // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
+                    // from theirs, and the span to the MLP's answer.
+                    let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency
+                    (bounds, result.intervalNote) = try services.nearestGPUIntervals(latency, mlp: mlp, level: level, space: space.id, neighbour: n.name)
                 } else {
                     // A measured GPU's spec answered by that GPU (its default's own profile), or the MLP:
                     // a training GPU's spec gets that GPU's own held-out profile, any other spec the

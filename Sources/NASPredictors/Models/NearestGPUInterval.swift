@@ -69,10 +69,15 @@ public struct NearestGPUInterval: Sendable {
         return sortedAbs.last?.value ?? 0
     }
 
-    /// The central interval at `level` for an answer of `ms`: `ms × e^(−q)` to `ms × e^q`.
-    public func interval(prediction ms: Double, level: Double) -> (lower: Double, upper: Double) {
+    /// The central interval at `level` for an answer of `ms`: `ms × e^(−q)` to `ms × e^q`; with
+    /// `alongside` (the hardware-generalized MLP's prediction for the same spec), the span of both
+    /// widened so: where the two models disagree the interval grows by their disagreement. The
+    /// band's q is not recalibrated for it, so it can only cover more (judged leave-one-chip-out it
+    /// lifted NB201's lowest GPU from 0.80 to 0.93, `hwnas-bench intervals --sections n --nn-mlp yes`).
+    public func interval(prediction ms: Double, alongside other: Double? = nil, level: Double) -> (lower: Double, upper: Double) {
         let q = halfWidth(level: level)
-        return (ms * exp(-q), ms * exp(q))
+        let o = other.flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? ms
+        return (min(ms, o) * exp(-q), max(ms, o) * exp(q))
     }
 
     /// The calibration of `space`'s GPUs (`HardwareGeneralizedTrainer.gpuDevices`), each chip
