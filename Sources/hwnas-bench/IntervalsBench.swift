@@ -1,5 +1,5 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEh] [--devices a,b]
-//                        [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
+//                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
@@ -18,7 +18,12 @@
 // - h, the hardware-generalized model: per GPU, its own held-out profile (split-half), and the
 //   unseen-GPU profile judged on a model that never saw the GPU's chip, the profile built from
 //   the OTHER chips' left-out errors only; `--write-hw-profiles` writes the profile of every
-//   chip's left-out errors as `HardwareGeneralizedUnseenProfiles.swift` (what predict ships).
+//   chip's left-out errors as `HardwareGeneralizedUnseenProfiles.swift` (what predict ships);
+// - n, the nearest-GPU answer of `predict {spec}` for a GPU it never measured, per space (NB201,
+//   FBNet, OFA) and GPU setting: the setting's chip left out of the GPUs, its nearest GPU among the
+//   others answers, and the interval is `NearestGPUInterval` calibrated without that chip
+//   (`runNearestGPUIntervals`); `--nn-mlp yes` adds the span with mlp-hw's answer that `predict`
+//   ships (one mlp-hw fit per chip and space).
 import Foundation
 import NASCore
 import NASPredictors
@@ -27,7 +32,7 @@ func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     let levels = [0.8, 0.9, 0.95]
-    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAEh")
+    let sections = Set(benchOption(arguments, "--sections") ?? "dfaAEhn")
     let devices = benchOption(arguments, "--devices").map { $0.split(separator: ",").map(String.init) } ?? NewDeviceScenario.devices
     let bins = Int(benchOption(arguments, "--bins") ?? "") ?? 3
     // `--outer-bins yes|no`: two more table bins, for predictions below and above every sample's;
@@ -306,4 +311,5 @@ func runIntervalsBench(arguments: [String]) throws {
         }
         NewDeviceScenario.emit("\nWithin ±0.03 of 0.9: own profile \(met.own) of \(gpus.count); unseen GPU \(met.unseen) of \(gpus.count) (before: \(met.before)). Unseen GPU: mean coverage at 0.9 over the settings \(f(meanCoverage)); bias from \(NewDeviceScenario.f(100 * biases.min()!, 1)) % to \(NewDeviceScenario.f(100 * biases.max()!, 1)) %.")
     }
+    if sections.contains("n") { try runNearestGPUIntervals(s, levels: levels, withMLP: benchOption(arguments, "--nn-mlp") == "yes") }
 }

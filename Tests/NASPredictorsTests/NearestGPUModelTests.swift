@@ -29,3 +29,39 @@ final class NearestGPUModelTests: XCTestCase {
         XCTAssertEqual(out, [1, 9.5, 3])
     }
 }
+
+/// `NearestGPUInterval`: the band of the nearest-GPU answer for an unseen spec (issue 17 item 4).
+final class NearestGPUIntervalTests: XCTestCase {
+    func testQuantileWeighsEverySettingEquallyAndTheBandIsSymmetricInLog() throws {
+        // Setting a: 4 errors of 0.1; setting b: 1 error of 0.5. Equal weight per setting: half the
+        // weight at 0.1, half at 0.5 (pooled by cell, 0.5 would be a fifth).
+        let a = NearestGPUInterval.Setting(chip: "A", device: "a", neighbour: "b", logRatios: [0.1, -0.1, 0.1, -0.1])
+        let b = NearestGPUInterval.Setting(chip: "B", device: "b", neighbour: "a", logRatios: [-0.5])
+        let band = try XCTUnwrap(NearestGPUInterval(settings: [a, b]))
+        XCTAssertEqual(band.halfWidth(level: 0.5), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(band.halfWidth(level: 0.6), 0.5, accuracy: 1e-12)
+        let i = band.interval(prediction: 2, level: 0.9)
+        XCTAssertEqual(i.lower * i.upper, 4, accuracy: 1e-12)
+        // Alongside another model's answer, the span of both, widened the same way.
+        let span = band.interval(prediction: 2, alongside: 3, level: 0.9)
+        XCTAssertEqual(span.lower, i.lower, accuracy: 1e-12)
+        XCTAssertEqual(span.upper, 3 * i.upper / 2, accuracy: 1e-12)
+        XCTAssertEqual(band.biasRange.lower, exp(-0.5) - 1, accuracy: 1e-12)
+        XCTAssertNil(NearestGPUInterval(settings: []))
+    }
+
+    func testCalibrationLeavesTheExcludedChipOutOfBothSides() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let all = try XCTUnwrap(try NearestGPUInterval.calibrate(catalog: catalog, space: "nb201"))
+        XCTAssertEqual(all.settings.count, 12)
+        XCTAssertEqual(all.chips.count, 4)
+        // Each setting is answered by another chip at its own batch size.
+        for s in all.settings { XCTAssertNotEqual(s.chip, NearestGPUInterval.chip(of: try catalog.deviceSpecs().first { $0.name == s.neighbour }!)) }
+        let without = try XCTUnwrap(try NearestGPUInterval.calibrate(catalog: catalog, space: "nb201", excludingChip: "GeForce RTX 2080 Ti"))
+        XCTAssertEqual(without.settings.count, 9)
+        XCTAssertFalse(without.settings.contains { $0.device.hasPrefix("2080ti") || $0.neighbour.hasPrefix("2080ti") })
+        // FBNet and OFA have a band too (every space with two or more measured GPU chips).
+        XCTAssertNotNil(try NearestGPUInterval.calibrate(catalog: catalog, space: "fbnet"))
+        XCTAssertEqual(try NearestGPUInterval.calibrate(catalog: catalog, space: "ofa_mbv3")?.chips.count, 3)
+    }
+}

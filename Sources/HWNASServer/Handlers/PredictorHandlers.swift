@@ -43,25 +43,26 @@ extension Server {
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
             let space = try SpaceRegistry.space(predictor.spaceID)
-            var neighbour: String?
+            // The nearest GPU that answers for `spec`, whether the spec is that GPU's own, and the MLP
+            // with the spec (whose disagreement widens the interval of an unseen spec).
+            var neighbour: (name: String, same: Bool, mlp: TrainedPredictor, spec: [String: Double])?
             if let values = spec {
-                // Intervals need an error profile of cross-GPU predictions, which the hardware-generalized
-                // MLP has (judged on GPUs left out of its training) and a neighbour's own default has not.
-                switch params.specModel ?? (params.interval == nil ? "nearest" : "mlp") {
+                // The same model answers with or without `interval`; each has an interval of its own.
+                switch params.specModel ?? "nearest" {
                 case "mlp": break
                 case "nearest":
                     let gpus = try HardwareGeneralizedTrainer(catalog: services.catalog).gpuDevices(space: space.id)
                     if let d = try NearestGPUModel.nearest(to: values, among: gpus) {
+                        neighbour = (d.name, NearestGPUModel.isSpec(values, of: d), predictor, values)
                         predictor = try services.predictors.defaultPredictor(space: space.id, device: d.name, control: context.job)
                         spec = nil
-                        neighbour = d.name
                     }
                 case let other:
                     throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
                 }
             }
             let measured = try neighbour.map { d throws(NASError) in
-                NearestGPUModel.measurementLookup(try services.catalog.measurements(space: space.id, device: d))
+                NearestGPUModel.measurementLookup(try services.catalog.measurements(space: space.id, device: d.name))
             }
             let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
                                                             measured: measured, job: context.job)
@@ -78,14 +79,23 @@ extension Server {
             }
             result.degenerate = degenerate.isEmpty ? nil : degenerate
             if let level = params.interval {
-                guard neighbour == nil else {
-                    throw NASError(.invalidParams, "interval with a spec needs specModel: mlp (the nearest GPU's own error profile says nothing about another GPU)", field: "interval")
-                }
-                // A training GPU's spec gets that GPU's own held-out profile; any other spec the errors of models on GPUs they never saw.
-                let (profile, fallback) = services.errorProfile(of: predictor, spec: spec)
-                let bounds = try predictor.intervals(latency, level: level, profile: profile)
-                if fallback {
-                    result.intervalNote = "no unseen-GPU error profile ships for \(space.id): the interval comes from the model's errors on the GPUs it was trained on, and a GPU it never saw errs more"
+                let bounds: [(lower: Double, upper: Double)]
+                if let n = neighbour, !n.same {
+                    // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
+                    // from theirs, and the span to the MLP's answer.
+                    let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency
+                    (bounds, result.intervalNote) = try services.nearestGPUIntervals(latency, mlp: mlp, level: level, space: space.id, neighbour: n.name)
+                } else {
+                    // A measured GPU's spec answered by that GPU (its default's own profile), or the MLP:
+                    // a training GPU's spec gets that GPU's own held-out profile, any other spec the
+                    // errors of models on GPUs they never saw.
+                    let (profile, fallback) = services.errorProfile(of: predictor, spec: spec)
+                    bounds = try predictor.intervals(latency, level: level, profile: profile)
+                    if fallback {
+                        result.intervalNote = "no unseen-GPU error profile ships for \(space.id)'s MLP: the interval comes from the model's errors on the GPUs it was trained on, and a GPU it never saw errs more (the default specModel nearest has a calibrated one)"
+                    } else if spec != nil, services.isUnseenSpec(spec!, of: predictor) {
+                        result.intervalNote = "unseen GPU with specModel mlp: the interval is calibrated on the model's errors on the fixtures' GPU chips it never saw (few chips); a GPU's own bias can put most of its latencies on one side of it (Benchmarks/results/intervals.md)"
+                    }
                 }
                 result.interval = level
                 result.lower = bounds.map(\.lower)

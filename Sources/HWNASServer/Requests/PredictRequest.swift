@@ -15,9 +15,10 @@ public struct PredictRequest: RequestType {
     public var spec: DeviceSpecInput?
     /// Batch size for `spec` (default: the spec's `batch`, else 1).
     public var batch: Int?
-    /// The spec-only model for `spec`: `nearest` (default; the measured GPU of the space nearest to
-    /// the spec at that batch — its measurements, else its default predictor; the MLP when no GPU
-    /// of the space was measured at that batch) or `mlp` (the hardware-generalized MLP).
+    /// The spec-only model for `spec`: `nearest` (default, with or without `interval`; the measured
+    /// GPU of the space nearest to the spec at that batch — its measurements, else its default
+    /// predictor; the MLP when no GPU of the space was measured at that batch) or `mlp` (the
+    /// hardware-generalized MLP). Each has an interval of its own.
     public var specModel: String?
     /// Architectures.
     public var archs: [ArchitectureInput]
@@ -48,8 +49,9 @@ public struct PredictResult: Codable, Sendable {
     public var interval: Double?
     public var lower: [Double]?
     public var upper: [Double]?
-    /// With `interval` and a `spec` outside `mlp-hw`'s training GPUs in a space without a shipped
-    /// unseen-GPU profile: why the interval is too narrow.
+    /// With `interval` and a `spec` of a GPU the answering model never saw (`nearest`: no measured
+    /// GPU's spec; `mlp`: none of its training GPUs'): what the interval is calibrated on and why
+    /// it can miss such a GPU.
     public var intervalNote: String?
     /// Indices of the degenerate architectures (as in `encode`), absent when none: default
     /// predictors are trained without them, so their values are extrapolations.

@@ -101,7 +101,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
                 let cells = order.prefix(3000)
                 let p = try LatencyModel.hardware(fit.model).predict(cells.map { m.archs[$0] }, space: space, encoding: enc,
                                                                      device: DeviceSpecVector.values(of: d))
-                out.append(UnseenGPUErrors(chip: left, device: d.name, predicted: p, actual: cells.map { m.latency[$0] }))
+                out.append(UnseenGPUErrors(chip: left, device: d.name, cells: Array(cells), predicted: p, actual: cells.map { m.latency[$0] }))
             }
         }
         return out
@@ -113,6 +113,8 @@ public struct HardwareGeneralizedTrainer: Sendable {
         public var chip: String
         /// The device (chip and batch size).
         public var device: String
+        /// The cells predicted: indices into the device's measurements (`DataCatalog.measurements`).
+        public var cells: [Int]
         /// Predictions of its cells at its spec.
         public var predicted: [Double]
         /// Their measured latencies.
