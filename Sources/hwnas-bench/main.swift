@@ -12,6 +12,7 @@ let commands: [(name: String, summary: String, run: ([String]) throws -> Void)] 
     ("monotonicity", "latency SRCC matrices, proxy adaptation, Pareto reuse (issue 5)", runMonotonicityBench),
     ("generate", "PNAG generator: regret vs optimum and 20 searches, queries, hypervolume, unseen budgets (issue 7)", runGenerateBench),
     ("search", "NB201 regret and Pareto hypervolume, ofa_mbv3 search speed vs Python peer (issue 6)", runSearchBench),
+    ("ensemble-dump", "adaptProxy-without-proxy (ensemble) draws: each member's predictions of every NB201 cell, for Benchmarks/ensemble_intervals/*.py (issue 17 item 4 analysis)", runEnsembleDump),
     ("intervals", "coverage of predict {interval} on held-out NB201 cells: defaults, finetune/adaptProxy/adapt from 20 samples, mlp-hw; the nearest-GPU answer for an unseen GPU in NB201/FBNet/OFA (issue 17)", runIntervalsBench),
     ("robust", "one corrupted sample among 20: held-out SRCC of finetune/adaptProxy with and without the outlier screen (issue 17)", runRobustBench),
     ("budgets", "NB201 budgets at confidence 0.95: measured within-budget share and regret for default, finetune, adaptProxy (issue 17)", runBudgetsBench),
