@@ -4,11 +4,13 @@
 // for scoring. k = 5, 10, 20 random samples over 10 seeds, and HELP's 10 reference archs;
 // SRCC on every other measured arch of the test device. `--dump FILE`: one JSON line per draw
 // (every family's outer cross-validated SRCC, held-out SRCC, out-of-fold predictions per repeat,
+// the samples' indices into the device's measurements, the base,
 // and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
 // `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
-// `--validate`, `--standard-screen`: see below.
+// `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--standard-screen`,
+// `--dump-held`: see below.
 import Foundation
 import NASCore
 import NASData
@@ -68,6 +70,18 @@ func runFewShotBench(arguments: [String]) throws {
     // `--standard-screen`: `adapt`'s families screen outliers as `finetune`/`adaptProxy` do (fast
     // dead-path samples not spared), to measure what sparing them changes.
     let spareDeadPaths = !arguments.contains("--standard-screen")
+    // `--families a,b,…`: `adapt`'s candidates (default its own); `--mean-preference X`: its
+    // `meanPreference` (default 0). E.g. `--families blend,proxy,mean,proxy+mix,blend+proxy+mix
+    // --mean-preference 0.01` is the design measured against the default in fewshot.md.
+    let families = try option("--families").map { list in
+        try list.split(separator: ",").map { name in
+            guard let f = FewShotAdaptation.Family(rawValue: String(name)) else {
+                throw NASError(.invalidParams, "unknown family '\(name)'", field: "--families")
+            }
+            return f
+        }
+    }
+    let meanPreference = option("--mean-preference").flatMap { Double($0) } ?? 0
     let ks = option("--ks").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [5, 10, 20]
     let clock = ContinuousClock()
     let start = clock.now
@@ -79,7 +93,10 @@ func runFewShotBench(arguments: [String]) throws {
     // `--validate`: the pool's own devices as targets, each adapted from the other pool devices
     // (the test devices' data unused): where choice rules can be compared without touching the
     // test devices.
-    let validate = arguments.contains("--validate")
+    let validate = arguments.contains("--validate") || arguments.contains("--validate-siblings-out")
+    let siblingsOut = arguments.contains("--validate-siblings-out")
+    // `--dump-held`: the dump also holds blend's and adaptProxy's predictions of every 5th held-out arch.
+    let dumpHeld = arguments.contains("--dump-held")
     let spaces = option("--spaces").map { $0.split(separator: ",").map(String.init) }
     for var split in helpSplits where spaces?.contains(split.space) ?? true {
         if validate { split.test = split.pool }
@@ -96,8 +113,13 @@ func runFewShotBench(arguments: [String]) throws {
         var results: [String: [Int: [FewShotScores]]] = [:]
         var ref: [String: FewShotScores] = [:]
         var oracleRows: [String] = []
+        // Seconds per `adapt` call, by k (random draws and the reference archs).
+        var callSeconds: [Int: [Double]] = [:]
         for device in split.test {
             let m = try catalog.measurements(space: split.space, device: device)
+            // The pool for this target: never the target itself; with `--validate-siblings-out`, also
+            // not its batch-size siblings (1080ti_1 for 1080ti_32): no test device has one in the pool.
+            let targetPool = pool.filter { $0.name != device && !(siblingsOut && deviceFamily($0.name) == deviceFamily(device)) }
             var index: [Architecture: Int] = [:]
             for (i, a) in m.archs.enumerated() { index[a] = i }
             func run(_ sampleIdx: [Int], seed: UInt64, refCall: Bool = false) throws -> FewShotScores {
@@ -105,9 +127,12 @@ func runFewShotBench(arguments: [String]) throws {
                 let held = m.archs.indices.filter { !inSample.contains($0) }
                 let heldArchs = held.map { m.archs[$0] }, heldY = held.map { m.latency[$0] }
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
-                let out = try FewShotAdaptation.adapt(base: nil, pool: pool.filter { $0.name != device }, samples: samples, targetName: device,
-                                                      id: "fewshot-\(device)", seed: seed, cvRepeats: cvRepeats,
-                                                      spareFastDeadPaths: spareDeadPaths)
+                let callStart = clock.now
+                let out = try FewShotAdaptation.adapt(base: nil, pool: targetPool, samples: samples, targetName: device,
+                                                      id: "fewshot-\(device)", families: families, seed: seed, cvRepeats: cvRepeats,
+                                                      meanPreference: meanPreference, spareFastDeadPaths: spareDeadPaths)
+                let callTime = clock.now - callStart
+                callSeconds[sampleIdx.count, default: []].append(Double(callTime.components.seconds) + Double(callTime.components.attoseconds) * 1e-18)
                 func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), heldY) }
                 var s = FewShotScores()
                 let baseModel = pool.first { $0.name == out.base }!
@@ -123,6 +148,13 @@ func runFewShotBench(arguments: [String]) throws {
                 s.blend = RankCorrelation.spearman(pb, heldY)
                 s.proxy = RankCorrelation.spearman(pp, heldY)
                 s.blendProxy = RankCorrelation.spearman(zip(pb, pp).map { $0 + $1 }, heldY)
+                s.chosen = out.family
+                switch out.family {
+                case .finetune: s.adapt = s.finetune
+                case .blend: s.adapt = s.blend
+                case .proxy: s.adapt = s.proxy
+                case .mean, .mix, .proxyMix, .blendProxyMix: s.adapt = try srcc(out.predictor)
+                }
                 if let dump {
                     // Per draw: every family's outer CV score and held-out SRCC (for studying choice rules).
                     var cv: [String: Double] = [:]
@@ -130,8 +162,8 @@ func runFewShotBench(arguments: [String]) throws {
                     if let a = out.outOfFold[.finetune], let b = out.outOfFold[.blend], let c = out.outOfFold[.proxy] {
                         cv["meanAll"] = RankCorrelation.spearman(a.indices.map { a[$0] + b[$0] + c[$0] }, out.measured)
                     }
-                    let held: [String: Double] = [
-                        "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy,
+                    let heldSRCC: [String: Double] = [
+                        "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy, "adapt": s.adapt,
                         "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY)]
                     // Held-out SRCC of w · blend + (1 − w) · adaptProxy (ms) on a grid of w, and the
                     // outer out-of-fold predictions, to study weighted combinations offline.
@@ -139,19 +171,19 @@ func runFewShotBench(arguments: [String]) throws {
                     let mix = grid.map { w in RankCorrelation.spearman(pb.indices.map { w * pb[$0] + (1 - w) * pp[$0] }, heldY) }
                     var oof: [String: [Double]] = [:]
                     for (r, rep) in out.outOfFoldRepeats.enumerated() { for (f, o) in rep { oof["\(f.rawValue)#\(r)"] = o } }
-                    let line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
-                                               "cv": cv, "held": held, "chosen": out.family.rawValue, "mixGrid": grid,
-                                               "mixHeld": mix, "oof": oof, "y": out.measured, "ref": seed == 0 && sampleIdx.count == 10 && refCall]
+                    var line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
+                                               "cv": cv, "held": heldSRCC, "chosen": out.family.rawValue, "mixGrid": grid,
+                                               "mixHeld": mix, "oof": oof, "y": out.measured, "idx": sampleIdx, "base": out.base, "poolNames": [out.base] + out.pool, "ref": seed == 0 && sampleIdx.count == 10 && refCall]
+                    if dumpHeld {
+                        // Every 5th held-out arch's predictions of blend and adaptProxy (indices into
+                        // the device's measurements), to score combinations with other families offline.
+                        let pick = Array(stride(from: 0, to: held.count, by: 5))
+                        line["heldIdx"] = pick.map { held[$0] }
+                        line["heldPred"] = ["blend": pick.map { pb[$0] }, "proxy": pick.map { pp[$0] }]
+                    }
                     if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
                         dump.write(data + Data("\n".utf8))
                     }
-                }
-                s.chosen = out.family
-                switch out.family {
-                case .finetune: s.adapt = s.finetune
-                case .blend: s.adapt = s.blend
-                case .proxy: s.adapt = s.proxy
-                case .mean: s.adapt = try srcc(out.predictor)
                 }
                 return s
             }
@@ -224,6 +256,11 @@ func runFewShotBench(arguments: [String]) throws {
             let rs = split.test.compactMap { ref[$0] }
             emit("| mean | \(f3(mean(rs.map(\.bestMember)))) | \(f3(mean(rs.map(\.finetune)))) | \(f3(mean(rs.map(\.blend)))) | \(f3(mean(rs.map(\.proxy)))) | **\(f3(mean(rs.map(\.adapt))))** | |")
         }
+        let timing = callSeconds.keys.sorted().map { k in
+            let t = callSeconds[k]!
+            return "k = \(k) \(String(format: "%.2f", t.reduce(0, +) / Double(t.count))) s (max \(String(format: "%.2f", t.max()!)), \(t.count) calls)"
+        }
+        emit("\nTime per `adapt` call (release, one thread, under this machine's load): \(timing.joined(separator: "; ")).")
         emit("\n### What bounds each test device (its own data, not available to a few-shot method)\n")
         emit("tie ceiling = SRCC of the measurements against themselves with ties broken (the best any strictly ordered prediction can score; < 1 where timings are whole ms); pairwise / LUT = that model fitted on ALL of the device's measurements, scored in-sample; pool blend = the non-negative blend of the pool (`blend`'s base, before its residual step) fitted on all of them.\n")
         emit("| device | archs | distinct latencies | tie ceiling | pairwise, all data | LUT, all data | pool blend, all data |")
@@ -232,6 +269,13 @@ func runFewShotBench(arguments: [String]) throws {
         emit("")
     }
     emit("Wall time \(String(format: "%.0f", Double((clock.now - start).components.seconds))) s (release build; timing under load is an upper bound).")
+}
+
+/// A device's name without its batch-size suffix (`1080ti_32` → `1080ti`): GPUs measured at
+/// several batch sizes are one device family.
+private func deviceFamily(_ name: String) -> String {
+    guard let i = name.lastIndex(of: "_"), Int(name[name.index(after: i)...]) != nil else { return name }
+    return String(name[..<i])
 }
 
 /// HELP's reference architectures of a space (`<space>/reference_archs_help.csv`, last column).

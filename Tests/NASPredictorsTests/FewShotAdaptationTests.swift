@@ -87,6 +87,61 @@ final class FewShotAdaptationTests: XCTestCase {
         }
     }
 
+    func testMixFamilyAndTheMeansThatHoldIt() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let pool = try lutPool(catalog, ["titanx_1", "titanx_32", "gold_6240", "pixel3"])
+        let (train, held) = try split(catalog, device: "raspi4", k: 10)
+        // Batch-size siblings share one prior share; other names are their own family.
+        XCTAssertEqual(PoolMixture.batchFamily("titanx_32"), "titanx")
+        XCTAssertEqual(PoolMixture.batchFamily("1080ti_1"), "1080ti")
+        XCTAssertEqual(PoolMixture.batchFamily("gold_6240"), "gold_6240")
+        XCTAssertEqual(PoolMixture.batchFamily("pixel3"), "pixel3")
+        // A target that is one member's own values, scaled: that member gets (nearly) all the weight.
+        let exact = try pool[3].predict(train.map(\.arch))
+        let own = try PoolMixture.fit(pool, samples: zip(train, exact).map { LatencySample(arch: $0.arch, latencyMs: 3 * $1) })
+        XCTAssertEqual(own.weights.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(own.weights.max { $0.weight < $1.weight }).member, "pixel3")
+        XCTAssertGreaterThan(try XCTUnwrap(own.weights.first { $0.member == "pixel3" }).weight, 0.99)
+        let space = try SpaceRegistry.space("nb201")
+        let p = try own.model.predict(held.prefix(20).map(\.arch), space: space, encoding: ActiveOneHot(space: space))
+        let q = try pool[3].predict(held.prefix(20).map(\.arch))
+        for (a, b) in zip(p, q) { XCTAssertEqual(a / b, 3, accuracy: 0.05) }
+        // Asked for alone, mix is the one candidate; it names its members and weights.
+        let mix = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
+                                              families: [.mix], seed: 4)
+        XCTAssertEqual(mix.family, .mix)
+        XCTAssertEqual(mix.predictor.notes["family"], "mix")
+        XCTAssertFalse(mix.weights.isEmpty)
+        XCTAssertEqual(Set(mix.weights.map(\.member)).isSubset(of: Set(pool.map(\.name))), true)
+        let round = try PredictorFile.decode(PredictorFile.encode(mix.predictor))
+        XCTAssertEqual(try round.predict(archs: held.prefix(30).map(\.arch)), try mix.predictor.predict(archs: held.prefix(30).map(\.arch)))
+        // proxy+mix is scored on the mean of its members' out-of-fold predictions, fold by fold.
+        let both = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
+                                               families: [.proxyMix], seed: 4, cvRepeats: 2)
+        XCTAssertEqual(both.scores.map(\.family), [.proxyMix])
+        XCTAssertEqual(both.family, .proxyMix)
+        XCTAssertEqual(Set(both.fits.keys), [.proxy, .mix])
+        for rep in both.outOfFoldRepeats {
+            let (a, b, m) = (try XCTUnwrap(rep[.proxy]), try XCTUnwrap(rep[.mix]), try XCTUnwrap(rep[.proxyMix]))
+            for i in m.indices { XCTAssertEqual(m[i], (a[i] + b[i]) / 2, accuracy: 1e-9) }
+        }
+        let pp = try both.fits[.proxy]!.predict(archs: held.map(\.arch)), pm = try both.fits[.mix]!.predict(archs: held.map(\.arch))
+        let pb = try both.predictor.predict(archs: held.map(\.arch))
+        for i in stride(from: 0, to: held.count, by: 97) { XCTAssertEqual(pb[i], (pp[i] + pm[i]) / 2, accuracy: 1e-6 * pb[i]) }
+        XCTAssertGreaterThan(RankCorrelation.spearman(pb, held.map(\.latencyMs)), 0.85)
+        // Every candidate, mix fitted once for both means; a mean preference of 1 always takes a mean.
+        let all: [FewShotAdaptation.Family] = [.blend, .proxy, .mean, .proxyMix, .blendProxyMix]
+        let pref = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
+                                               families: all, seed: 4, meanPreference: 1)
+        XCTAssertEqual(pref.scores.map(\.family), all)
+        XCTAssertEqual(Set(pref.fits.keys), [.blend, .proxy, .mix])
+        XCTAssertTrue([.mean, .proxyMix, .blendProxyMix].contains(pref.family), "\(pref.family)")
+        let bestMean = try XCTUnwrap(pref.scores.filter { [.mean, .proxyMix, .blendProxyMix].contains($0.family) }
+            .max { ($0.cvSRCC ?? -2) < ($1.cvSRCC ?? -2) })
+        XCTAssertEqual(pref.family, bestMean.family)
+        XCTAssertEqual(pref.predictor.notes["family"], pref.family.rawValue)
+    }
+
     func testOuterCrossValidationAveragesRepeatedFoldAssignments() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let pool = try lutPool(catalog, ["gold_6240", "pixel3"])

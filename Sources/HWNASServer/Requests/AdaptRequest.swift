@@ -3,8 +3,10 @@ import JSONRPC
 /// `adapt`: the recommended few-shot adaptation (issue 19). Runs every adaptation family on the
 /// target's samples — `finetune` (fine-tune the base), `blend` (fine-tune the blend of the base
 /// and the pool, `finetune` with `blendWith`), `proxy` (`adaptProxy` with the pool) and `mean`
-/// (their mean) — and returns the one whose whole procedure ranks held-out samples best under
-/// cross-validation. `finetune` and `adaptProxy` stay as the single-family forms.
+/// (their mean); on request also `mix` (the pool members mixed by their fit to the samples) and
+/// the means `proxy+mix` and `blend+proxy+mix` — and returns the one whose whole procedure ranks
+/// held-out samples best under cross-validation.
+/// `finetune` and `adaptProxy` stay as the single-family forms.
 public struct AdaptRequest: RequestType {
     public static let method = "adapt"
     public typealias Response = AdaptResult
@@ -17,7 +19,8 @@ public struct AdaptRequest: RequestType {
     /// What may be blended besides the base: `true` (default) = every other published fixture
     /// device of the space, `false` = none, or a list of fixture devices and predictor ids.
     public var pool: PoolSelection?
-    /// The families to choose among (default all): `finetune`, `blend`, `proxy`, `mean`.
+    /// The families to choose among (default `finetune`, `blend`, `proxy`, `mean`; also `mix`,
+    /// `proxy+mix`, `blend+proxy+mix`).
     public var families: [String]?
     /// Held-out target measurements to report `srccBefore`/`srccAfter` on.
     public var evalSamples: [LatencySampleInput]?

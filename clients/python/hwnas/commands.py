@@ -115,8 +115,8 @@ _commands = [
                   "(default the file's stem)"), SAMPLES_FROM,
              Flag("pool", "json", "what may be blended: true (default, every other device of the space), false, "
                   "or a JSON list of devices / predictor ids"),
-             Flag("families", "json", 'families to choose among, a JSON list (default all): "finetune", "blend", '
-                  '"proxy", "mean"'),
+             Flag("families", "json", 'families to choose among, a JSON list (default "finetune", "blend", '
+                  '"proxy", "mean"; also "mix", "proxy+mix", "blend+proxy+mix")'),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
             "hwnas adapt --space nb201 --samples-from my-phone.csv",
             notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
