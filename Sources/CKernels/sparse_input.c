@@ -132,7 +132,7 @@ static void row_avx512(int nnz, const int *ks, const float *vs, int N, int K, co
     int j = 0;
     for (; j + 256 <= N; j += 256) columns_avx512(16, j, nnz, ks, vs, K, B, ldb, c, bias, relu);
     for (; j + 16 <= N; j += 16) columns_avx512(1, j, nnz, ks, vs, K, B, ldb, c, bias, relu);
-    if (j < N) row_avx(nnz, ks, vs, N - j, K, B + j, ldb, c + j, bias ? bias + j : NULL, relu);
+    if (j < N) hw_sparse_row_avx(nnz, ks, vs, N - j, K, B + j, ldb, c + j, bias ? bias + j : NULL, relu);
 }
 #endif
 
