@@ -23,6 +23,10 @@ public final class DomainServices: Sendable {
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
     /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
     private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
+    /// `NearestGPUInterval` per space (nil where a space has too few GPU chips), calibrated once.
+    private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
+    /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
+    private let measurementLookups = Mutex<[String: [Architecture: Double]]>([:])
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -71,5 +75,27 @@ public final class DomainServices: Sendable {
             return fitted
         }
         return all.filter { !excluding.contains($0.name) }
+    }
+
+    /// The nearest-GPU interval calibration of `space` (`NearestGPUInterval.calibrate` on the
+    /// fixtures' GPU chips), computed on the first call and kept: the fixtures never change
+    /// while running, and the calibration reads every GPU's measurements (~40 ms for NB201).
+    public func nearestGPUCalibration(space: String) throws(NASError) -> NearestGPUInterval? {
+        try nearestGPUCalibrations.withLock { (cache: inout [String: NearestGPUInterval?]) throws(NASError) -> NearestGPUInterval? in
+            if let cached = cache[space] { return cached }
+            let calibration = try NearestGPUInterval.calibrate(catalog: catalog, space: space)
+            cache[space] = .some(calibration)
+            return calibration
+        }
+    }
+
+    /// `device`'s finite measurements in `space` by architecture (`NearestGPUModel.measurementLookup`),
+    /// built on the first call and kept: building it per `predict {spec}` was most of a repeat call.
+    public func measurementLookup(space: String, device: String) throws(NASError) -> [Architecture: Double] {
+        let key = space + "/" + device
+        if let known = measurementLookups.withLock({ $0[key] }) { return known }
+        let lookup = NearestGPUModel.measurementLookup(try catalog.measurements(space: space, device: device))
+        measurementLookups.withLock { $0[key] = lookup }
+        return lookup
     }
 }

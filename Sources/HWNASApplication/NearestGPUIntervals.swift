@@ -12,7 +12,7 @@ extension DomainServices {
         guard level.isFinite, level >= 0.5, level <= 0.99 else {
             throw NASError(.invalidParams, "interval must be a level in [0.5, 0.99], got \(level)", field: "interval")
         }
-        guard let calibration = try NearestGPUInterval.calibrate(catalog: catalog, space: space) else {
+        guard let calibration = try nearestGPUCalibration(space: space) else {
             throw NASError(.invalidParams, "space \(space) has fewer than two measured GPU chips: no interval for a GPU spec it did not measure; give specModel: mlp", field: "interval")
         }
         let bounds = latency.indices.map { calibration.interval(prediction: latency[$0], alongside: mlp[$0], level: level) }

@@ -21,6 +21,10 @@ public final class DataCatalog: Sendable {
     private let counts = Mutex<[String: [String: Int]]>([:])
     /// `nb201Accuracy()`, parsed once (every `generate` with samples and every NB201 search reads it).
     private let nb201AccuracyRows = Mutex<[[Double]]?>(nil)
+    /// `gpuSpec(named:)` answers by query: reading gpu_specs.csv was 60% of a repeated `predict {spec}`.
+    private let gpuSpecs = Mutex<[String: DeviceSpec]>([:])
+    /// `deviceSpecs()`, read once (every `predict {spec}` lists the GPUs).
+    private let devices = Mutex<[DeviceSpec]?>(nil)
 
     /// A catalog over a fixtures directory (see `FixturesLocator`).
     public init(fixturesDirectory: String) {
@@ -148,6 +152,14 @@ public final class DataCatalog: Sendable {
 
     /// Specs of every device in `hardware/devices.csv`.
     public func deviceSpecs() throws(NASError) -> [DeviceSpec] {
+        if let known = devices.withLock({ $0 }) { return known }
+        let specs = try readDeviceSpecs()
+        devices.withLock { $0 = specs }
+        return specs
+    }
+
+    /// `deviceSpecs()` from the file.
+    private func readDeviceSpecs() throws(NASError) -> [DeviceSpec] {
         let csv = try CSVTable(path: "\(directory)/\(Self.deviceSpecsFile)")
         let h = csv.header
         func col(_ n: String) throws(NASError) -> Int { try csv.columnIndex(n) }
@@ -174,6 +186,14 @@ public final class DataCatalog: Sendable {
     /// vendor prefix (`NVIDIA GeForce RTX 3090` finds `GeForce RTX 3090`): an exact match wins,
     /// then a unique match at the end of a name (`RTX 3090`), then a unique substring match.
     public func gpuSpec(named query: String) throws(NASError) -> DeviceSpec {
+        if let known = gpuSpecs.withLock({ $0[query] }) { return known }
+        let spec = try readGPUSpec(named: query)
+        gpuSpecs.withLock { $0[query] = spec }
+        return spec
+    }
+
+    /// `gpuSpec(named:)` from the file (errors are not cached: they name what to fix).
+    private func readGPUSpec(named query: String) throws(NASError) -> DeviceSpec {
         let csv = try CSVTable(path: "\(directory)/hardware/gpu_specs.csv")
         let nameCol = try csv.columnIndex("name")
         let q = Self.gpuKey(query)

@@ -147,6 +147,14 @@ func runStdioBench(arguments: [String]) throws {
         searchOverhead.append(t * 1000 - own)
     }
 
+    // predict {spec, interval} for a GPU no fixture measured: the nearest-GPU answer and its
+    // interval (the calibration is computed once per daemon; every repeat should be sub-ms).
+    let specParams = "{\"space\":\"nb201\",\"spec\":\"GeForce RTX 3090\",\"archs\":[\"\(space.format(all[1234]))\"],\"interval\":0.9}"
+    let (specFirst, _) = try call("predict", specParams)
+    for _ in 0..<5 { _ = try call("predict", specParams) }
+    var specTimes: [Double] = []
+    for _ in 0..<100 { specTimes.append(try call("predict", specParams).0 * 1e6) }
+
     // predict of 100,000 archs per space and form, JSON numbers or f32-base64 out.
     struct BigRow {
         var space: String, device: String, form: String, requestBytes: Int, json = Double.infinity, b64 = Double.infinity
@@ -205,6 +213,9 @@ func runStdioBench(arguments: [String]) throws {
     for (name, xs) in [("wall", searchWall), ("search (`elapsedMs`)", searchOwn), ("not the search", searchOverhead)] {
         md += "| \(name) | \(String(format: "%.2f", benchQuantile(xs, 0.5))) ms | \(String(format: "%.2f", benchQuantile(xs, 0.9))) ms |\n"
     }
+    md += "\n## predict {spec: \"GeForce RTX 3090\", interval: 0.9} of 1 nb201 arch (an unseen GPU: nearest-GPU answer and interval), 100 sequential requests after 5 warm-ups\n\n"
+    md += "First request (mlp-hw and the interval calibration loaded or computed): \(ms(specFirst)) ms.\n\n"
+    md += "| p50 | p99 |\n|---|---|\n| \(us(benchQuantile(specTimes, 0.5))) µs | \(us(benchQuantile(specTimes, 0.99))) µs |\n"
     md += "\n## predict of 100,000 archs, arch strings or objects in (best of 3)\n\n"
     md += "End to end through the daemon; then, in this process on the same request and the predictor the daemon saved: the request parser (the daemon's big-request decoding into `PredictRequest`: `decode(jsonText:in:)`, architectures read from the bytes), resolve (byte-level parse, validation), and the engine alone (`TrainedPredictor.predict(validated:)` on the resolved archs, as the daemon calls it).\n\n"
     md += "| space | form | device | predictor | request MB | `latency_ms` (JSON) | archs/s | `f32-base64` | archs/s | parser MB/s | resolve archs/s | engine archs/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"

@@ -61,9 +61,7 @@ extension Server {
                     throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
                 }
             }
-            let measured = try neighbour.map { d throws(NASError) in
-                NearestGPUModel.measurementLookup(try services.catalog.measurements(space: space.id, device: d.name))
-            }
+            let measured = try neighbour.map { d throws(NASError) in try services.measurementLookup(space: space.id, device: d.name) }
             let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
                                                             measured: measured, job: context.job)
             var result: PredictResult

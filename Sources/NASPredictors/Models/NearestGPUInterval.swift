@@ -41,6 +41,11 @@ public struct NearestGPUInterval: Sendable {
     public let settings: [Setting]
     /// |log ratio| of every setting, sorted, with each value's weight (1 / its setting's count).
     private let sortedAbs: [(value: Double, weight: Double)]
+    /// The lowest and highest setting bias (median measured/answer − 1), computed once: each
+    /// bias sorts its setting's ratios, which per call was half of a `predict {spec, interval}`.
+    public let biasRange: (lower: Double, upper: Double)
+    /// Running sums of `sortedAbs`' weights, for `halfWidth`.
+    private let cumulativeWeights: [Double]
 
     /// An interval from `settings`; nil when none has an error.
     public init?(settings: [Setting]) {
@@ -48,26 +53,25 @@ public struct NearestGPUInterval: Sendable {
         guard !kept.isEmpty else { return nil }
         self.settings = kept
         sortedAbs = kept.flatMap { s in s.logRatios.map { (abs($0), 1 / Double(s.logRatios.count)) } }.sorted { $0.value < $1.value }
+        var running = 0.0
+        cumulativeWeights = sortedAbs.map { running += $0.weight; return running }
+        let b = kept.map(\.bias)
+        biasRange = (b.min() ?? 0, b.max() ?? 0)
     }
 
     /// The calibration chips.
     public var chips: [String] { Array(Set(settings.map(\.chip))).sorted() }
 
-    /// The lowest and highest setting bias (median measured/answer − 1).
-    public var biasRange: (lower: Double, upper: Double) {
-        let b = settings.map(\.bias)
-        return (b.min() ?? 0, b.max() ?? 0)
-    }
-
-    /// q at `level`: the smallest |log ratio| whose weighted share at or below it reaches `level`.
+    /// q at `level`: the smallest |log ratio| whose weighted share at or below it reaches `level`
+    /// (a binary search over the running sums, added in the same order as a scan would).
     public func halfWidth(level: Double) -> Double {
-        let total = Double(settings.count)
-        var cumulative = 0.0
-        for x in sortedAbs {
-            cumulative += x.weight
-            if cumulative >= level * total - 1e-12 { return x.value }
+        let target = level * Double(settings.count) - 1e-12
+        var lo = 0, hi = cumulativeWeights.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulativeWeights[mid] >= target { hi = mid } else { lo = mid + 1 }
         }
-        return sortedAbs.last?.value ?? 0
+        return lo < sortedAbs.count ? sortedAbs[lo].value : (sortedAbs.last?.value ?? 0)
     }
 
     /// The central interval at `level` for an answer of `ms`: `ms × e^(−q)` to `ms × e^q`; with
