@@ -34,6 +34,9 @@ def run_in_terminal(args, env, timeout=120, interrupt_after=None):
     it wrote). interrupt_after: seconds, then Ctrl-C is typed (the terminal sends SIGINT)."""
     pid, fd = pty.fork()
     if pid == 0:  # child
+        # A terminal's foreground job gets SIGINT's default action; a test run started in the
+        # background (`cmd &` in a script) inherits SIGINT ignored, and ^C would then do nothing.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.environ.update(env)
         os.environ["COLUMNS"] = "160"
         os.execv(HWNAS, [HWNAS] + args)
