@@ -65,6 +65,15 @@ public struct DeviceSpecVector: Sendable, Equatable {
         return s.squareRoot()
     }
 
+    /// Whether two spec-value maps name the same GPU setting: every spec column and the batch
+    /// present in both and equal up to rounding (1e-9 relative).
+    public static func sameSpec(_ a: [String: Double], _ b: [String: Double]) -> Bool {
+        (DeviceSpec.specColumns + ["batch"]).allSatisfy { key in
+            guard let x = a[key], let y = b[key] else { return false }
+            return abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1)
+        }
+    }
+
     /// The spec values of a catalog device (specs plus its batch size).
     public static func values(of spec: DeviceSpec) -> [String: Double] {
         var v = spec.values

@@ -11,9 +11,9 @@ import NASData
 /// calibration chips, at the same batch. Its errors are the log ratios measured/answer over the
 /// architectures both measured. The interval at `level` is the answer × e^(±q), q the quantile
 /// at `level` of |log ratio| pooled with equal weight per setting (a split-conformal band on a
-/// symmetric log residual, the chip being the exchangeable unit). It is recomputed from the
-/// fixtures on each use (NB201: about 40 ms, `hwnas-bench intervals --sections n`), so it follows
-/// the fixtures it answers from.
+/// symmetric log residual, the chip being the exchangeable unit). It is computed from the
+/// fixtures it answers from (NB201: about 40 ms, `hwnas-bench intervals --sections n`); the daemon
+/// computes it once per space (`DomainServices.nearestGPUCalibration`).
 ///
 /// What bounds it: a GPU's latencies differ from its neighbour's by a bias of its own (NB201 −17 %
 /// to +20 %, OFA −49 % to +95 % median ratio) against a small spread within the GPU, and with

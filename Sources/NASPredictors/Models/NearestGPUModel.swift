@@ -30,11 +30,7 @@ public enum NearestGPUModel {
     /// Whether `spec` is `device`'s own (every spec column and the batch equal): the nearest GPU
     /// then answers for itself, and its own error profile applies.
     public static func isSpec(_ spec: [String: Double], of device: DeviceSpec) -> Bool {
-        let v = DeviceSpecVector.values(of: device)
-        return (DeviceSpec.specColumns + ["batch"]).allSatisfy { key in
-            guard let a = v[key], let b = spec[key] else { return false }
-            return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
-        }
+        DeviceSpecVector.sameSpec(spec, DeviceSpecVector.values(of: device))
     }
 
     /// `predicted` with every architecture that `device` measured replaced by its measurement.

@@ -163,10 +163,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
         let names = predictor.notes["devices"]?.split(separator: ",").map(String.init) ?? []
         return names.first { name in
             guard predictor.notes[Self.deviceProfilePrefix + name] != nil, let v = try? self.spec(forDevice: name) else { return false }
-            return (DeviceSpec.specColumns + ["batch"]).allSatisfy { key in
-                guard let a = v[key], let b = spec[key] else { return false }
-                return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
-            }
+            return DeviceSpecVector.sameSpec(v, spec)
         }
     }
 
