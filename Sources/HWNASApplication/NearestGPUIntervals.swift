@@ -16,11 +16,18 @@ extension DomainServices {
             throw NASError(.invalidParams, "space \(space) has fewer than two measured GPU chips: no interval for a GPU spec it did not measure; give specModel: mlp", field: "interval")
         }
         let bounds = latency.indices.map { calibration.interval(prediction: latency[$0], alongside: mlp[$0], level: level) }
+        let note = nearestGPUNote(calibration, space: space, neighbour: neighbour,
+                                  what: "the interval (the span of that answer and the hardware-generalized MLP's, ×e^±\(String(format: "%.3f", calibration.halfWidth(level: level))))")
+        return (bounds, note)
+    }
+
+    /// What an unseen GPU answered by its nearest measured GPU may trust: `what` (an interval, a
+    /// margin) is calibrated on the space's few GPU chips, whose own biases it names.
+    func nearestGPUNote(_ calibration: NearestGPUInterval, space: String, neighbour: String, what: String) -> String {
         let (lo, hi) = calibration.biasRange
         func pct(_ x: Double) -> String { String(format: "%+.0f %%", 100 * x) }
-        let note = "unseen GPU answered by its nearest measured GPU (\(neighbour)): the interval (the span of that answer and the hardware-generalized MLP's, ×e^±\(String(format: "%.3f", calibration.halfWidth(level: level)))) is calibrated on the \(calibration.chips.count) GPU chips of \(space)'s fixtures, each answered by its nearest other chip; "
-            + "each GPU errs mostly by a bias of its own (\(pct(lo)) to \(pct(hi)) on those chips), so a GPU whose bias lies outside that range can fall mostly outside the interval (coverage per GPU, judged leave-one-chip-out: Benchmarks/results/intervals.md)"
-        return (bounds, note)
+        return "unseen GPU answered by its nearest measured GPU (\(neighbour)): \(what) is calibrated on the \(calibration.chips.count) GPU chips of \(space)'s fixtures, each answered by its nearest other chip; "
+            + "each GPU errs mostly by a bias of its own (\(pct(lo)) to \(pct(hi)) on those chips), so a GPU whose bias lies outside that range can fall mostly outside it (coverage per GPU, judged leave-one-chip-out: Benchmarks/results/intervals.md)"
     }
 
     /// Whether `spec` given to a hardware-generalized `predictor` is none of its training GPUs'.

@@ -8,32 +8,41 @@ extension DomainServices {
     /// The search problem of a request: latency from a predictor (id, fixture device default,
     /// or, when `reusable` is false, hardware-generalized with a spec), accuracy from the
     /// objective. Metadata names both, so a generator (`reusable: true`) can rebuild the
-    /// problem later; such problems refuse specs and inline accuracies. `spec`: the GPU spec the
-    /// latency is predicted at (hardware-generalized; nil otherwise), for `confidence`'s profile.
+    /// problem later; such problems refuse specs and inline accuracies. `answer`: with a spec, the
+    /// model that answers for it (`specAnswer`, `specModel` as `predict`'s: the nearest measured
+    /// GPU by default), for `confidence`'s margin; nil otherwise.
     public func searchProblem(_ params: ProblemParams, reusable: Bool = true, control: JobControl) throws(NASError)
-        -> (problem: SearchProblem, metadata: [String: String], spec: [String: Double]?) {
+        -> (problem: SearchProblem, metadata: [String: String], answer: SpecAnswer?) {
         let objective = params.objective
         let space = try SpaceRegistry.space(params.space)
-        let (predictor, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
+        let (resolved, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
                                                            spec: params.spec, batch: params.batch, control: control)
-        guard predictor.spaceID == space.id else {
-            throw NASError(.invalidParams, "predictor '\(predictor.id)' is for space \(predictor.spaceID), not \(space.id)", field: "predictor")
+        guard resolved.spaceID == space.id else {
+            throw NASError(.invalidParams, "predictor '\(resolved.id)' is for space \(resolved.spaceID), not \(space.id)", field: "predictor")
         }
         if reusable && specValues != nil {
             throw NASError(.invalidParams, "generators take a predictor or a fixture device, not a spec (train a predictor first)", field: "spec")
         }
+        // A spec is answered as `predict {spec}` answers it (the nearest measured GPU by default).
+        let answer = try specValues.map { v throws(NASError) in try specAnswer(mlp: resolved, spec: v, specModel: params.specModel, control: control) }
+        let predictor = answer?.predictor ?? resolved
         let accuracyName = objective?.accuracy ?? Self.defaultAccuracyName(space: space)
         if reusable && accuracyName == "inline" {
             throw NASError(.invalidParams, "generators need a reusable accuracy source (not inline values)", field: "objective.accuracy")
         }
         let accuracy = try accuracySource(objective, space: space, control: control)
-        let latency: BatchObjective = { archs throws(NASError) in try predictor.predict(archs: archs, spec: specValues) }
+        let latency: BatchObjective
+        if let answer {
+            latency = { archs throws(NASError) in try answer.predict(archs) }
+        } else {
+            latency = { archs throws(NASError) in try predictor.predict(archs: archs) }
+        }
         let extrapolate = objective?.extrapolate ?? false
         var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
         problem.includeDegenerate = params.includeDegenerate ?? false
         var metadata = ["latency": predictor.id, "accuracy": accuracyName]
         if extrapolate { metadata["extrapolate"] = "true" }
         if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
-        return (problem, metadata, specValues)
+        return (problem, metadata, answer)
     }
 }

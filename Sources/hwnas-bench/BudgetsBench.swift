@@ -1,4 +1,7 @@
-// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C]`
+// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C] [--sections ds]`
+//
+// Sections: `d` (default) the fixture devices below; `s` a GPU given by its spec, never measured
+// (`SpecBudgetsBench.swift`).
 //
 // Budgets that hold on the device (issue 17): for each NB201 fixture device and 20 budgets (the
 // 2.5th, 7.5th, ..., 97.5th percentiles of its measured latency), the answer a search with
@@ -20,10 +23,17 @@ import NASSearch
 func runBudgetsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
     let confidence = Double(benchOption(arguments, "--confidence") ?? "") ?? 0.95
+    let sections = benchOption(arguments, "--sections") ?? "d"
+    NewDeviceScenario.emit("# hwnas-bench budgets\n")
+    NewDeviceScenario.emit("Run: `swift run -c release hwnas-bench budgets \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(benchProvenance()).\n")
+    if sections.contains("d") { try runDeviceBudgets(s, confidence: confidence) }
+    if sections.contains("s") { try runSpecBudgets(s, confidence: confidence) }
+}
+
+/// Section d: the fixture devices, each predictor kind built as a user would.
+func runDeviceBudgets(_ s: NewDeviceScenario, confidence: Double) throws {
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
     let accuracy = try AccuracySources.nb201(dataset: "cifar10", catalog: s.catalog, space: s.space).objective(s.all)
-    NewDeviceScenario.emit("# hwnas-bench budgets\n")
-    NewDeviceScenario.emit("Run: `swift run -c release hwnas-bench budgets \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores.\n")
     struct Tally { var within = 0, n = 0, regret = 0.0, regretWithin = 0.0, plainWithin = 0 }
     var tallies: [String: Tally] = [:]
     var rows: [String] = []

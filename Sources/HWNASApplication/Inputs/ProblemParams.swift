@@ -13,6 +13,8 @@ public struct ProblemParams: Codable, Sendable {
     public var spec: DeviceSpecInput?
     /// The batch size of a spec's prediction.
     public var batch: Int?
+    /// With `spec`: `nearest` (default) or `mlp`, as `predict`'s `specModel` (`specAnswer`).
+    public var specModel: String?
     /// Accuracy source (default per space).
     public var objective: SearchObjectiveInput?
     /// Let degenerate architectures (`encode`'s `degenerate`: NB201 cells with no data path)
@@ -21,12 +23,14 @@ public struct ProblemParams: Codable, Sendable {
 
     /// A problem on `space`.
     public init(space: String, device: String? = nil, predictor: String? = nil, spec: DeviceSpecInput? = nil,
-                batch: Int? = nil, objective: SearchObjectiveInput? = nil, includeDegenerate: Bool? = nil) {
+                batch: Int? = nil, specModel: String? = nil, objective: SearchObjectiveInput? = nil,
+                includeDegenerate: Bool? = nil) {
         self.space = space
         self.device = device
         self.predictor = predictor
         self.spec = spec
         self.batch = batch
+        self.specModel = specModel
         self.objective = objective
         self.includeDegenerate = includeDegenerate
     }

@@ -59,7 +59,7 @@ extension Server {
                     guard b > 0 && b.isFinite else {
                         throw NASError(.invalidParams, "a latency budget must be a positive number of ms, got \(b)", field: "budgets[\(i)]")
                     }
-                    list.append(try services.confidenceMargin(confidence, budget: b, safetyMargin: nil, predictor: predictor))
+                    list.append(try services.confidenceMargin(confidence, budget: b, safetyMargin: nil, predictor: predictor).margin)
                 }
                 margins = list
             }

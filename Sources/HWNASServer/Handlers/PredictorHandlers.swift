@@ -39,31 +39,18 @@ extension Server {
             if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
             return []
         }) { params, context in
-            var (predictor, spec) = try services.resolvePredictor(
+            let (resolved, specValues) = try services.resolvePredictor(
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
                 batch: params.batch, control: context.job)
-            let space = try SpaceRegistry.space(predictor.spaceID)
-            // The nearest GPU that answers for `spec`, whether the spec is that GPU's own, and the MLP
-            // with the spec (whose disagreement widens the interval of an unseen spec).
-            var neighbour: (name: String, same: Bool, mlp: TrainedPredictor, spec: [String: Double])?
-            if let values = spec {
-                // The same model answers with or without `interval`; each has an interval of its own.
-                switch params.specModel ?? "nearest" {
-                case "mlp": break
-                case "nearest":
-                    let gpus = try HardwareGeneralizedTrainer(catalog: services.catalog).gpuDevices(space: space.id)
-                    if let d = try NearestGPUModel.nearest(to: values, among: gpus) {
-                        neighbour = (d.name, NearestGPUModel.isSpec(values, of: d), predictor, values)
-                        predictor = try services.predictors.defaultPredictor(space: space.id, device: d.name, control: context.job)
-                        spec = nil
-                    }
-                case let other:
-                    throw NASError(.invalidParams, "unknown specModel '\(other)'; allowed: nearest, mlp", field: "specModel")
-                }
+            // The same model answers with or without `interval` (and for `search {spec}`); each has
+            // an interval of its own.
+            let answer = try specValues.map { v throws(NASError) in
+                try services.specAnswer(mlp: resolved, spec: v, specModel: params.specModel, control: context.job)
             }
-            let measured = try neighbour.map { d throws(NASError) in try services.measurementLookup(space: space.id, device: d.name) }
+            let predictor = answer?.predictor ?? resolved, spec = answer?.spec
+            let space = try SpaceRegistry.space(predictor.spaceID)
             let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
-                                                            measured: measured, job: context.job)
+                                                            measured: answer?.neighbour?.measured, job: context.job)
             var result: PredictResult
             switch params.output ?? "json" {
             case "json":
@@ -78,7 +65,7 @@ extension Server {
             result.degenerate = degenerate.isEmpty ? nil : degenerate
             if let level = params.interval {
                 let bounds: [(lower: Double, upper: Double)]
-                if let n = neighbour, !n.same {
+                if let n = answer?.neighbour, !n.isOwnSpec {
                     // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
                     // from theirs, and the span to the MLP's answer.
                     let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency

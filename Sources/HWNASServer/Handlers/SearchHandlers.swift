@@ -12,7 +12,7 @@ extension Server {
         }) { request, context in
             var stated = request.problem
             stated.predictor = request.latencyPredictor
-            let (problem, sources, spec) = try services.searchProblem(stated, reusable: false, control: context.job)
+            let (problem, sources, answer) = try services.searchProblem(stated, reusable: false, control: context.job)
             let params = request.settings
             let space = problem.space
 
@@ -37,10 +37,11 @@ extension Server {
             if let v = params.generations { config.generations = v }
             config.maxQueries = params.maxQueries
             if let v = params.safetyMargin { config.safetyMargin = v }
+            var marginNote: String?
             if let confidence = params.confidence {
-                config.safetyMargin = try services.confidenceMargin(confidence, budget: params.budget?.latencyMs,
-                                                                    safetyMargin: params.safetyMargin,
-                                                                    predictor: sources["latency"] ?? "", spec: spec)
+                (config.safetyMargin, marginNote) = try services.confidenceMargin(confidence, budget: params.budget?.latencyMs,
+                                                                                  safetyMargin: params.safetyMargin,
+                                                                                  predictor: sources["latency"] ?? "", answer: answer)
             }
 
             let r = try ArchitectureSearch.run(problem, config: config, control: context.job)
@@ -53,6 +54,7 @@ extension Server {
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
                 predictor: sources["latency"] ?? "",
                 safetyMargin: params.budget == nil ? nil : config.safetyMargin,
+                marginNote: marginNote,
                 objective: sources["accuracy"],
                 warnings: problem.warnings(for: r))
         }

@@ -46,7 +46,8 @@ public struct SearchSettings: Codable, Sendable {
     /// Budget mode, instead of `safetyMargin`: the margin that keeps the chosen architecture
     /// within the budget on the device with this probability (0.5–0.99), from the predictor's
     /// held-out error near the budget (`ErrorProfile`; predictors trained by `train` or as a
-    /// default have one).
+    /// default have one); with a spec, that of the model that answers (`specAnswer`: for an unseen
+    /// GPU, `NearestGPUInterval.margin`).
     public var confidence: Double?
 }
 
@@ -83,6 +84,9 @@ public struct SearchResultMessage: Codable, Sendable {
     public var predictor: String
     /// Budget mode: the safety margin applied (given, or derived from `confidence`).
     public var safetyMargin: Double?
+    /// With `confidence` and a spec no measured GPU has: how far to trust the margin (the nearest
+    /// GPU that answered, the few chips it is calibrated on), as `predict`'s `intervalNote`.
+    public var marginNote: String?
     /// The accuracy objective's name (`cifar10`, `ofa-top1`, `max-macs`, ...): the request's
     /// `objective.accuracy` or the space's default.
     public var objective: String?

@@ -85,6 +85,15 @@ public struct NearestGPUInterval: Sendable {
         return (min(ms, o) * exp(-q), max(ms, o) * exp(q))
     }
 
+    /// The `confidence` margin of a nearest-GPU answer (`search`'s `confidence` for an unseen
+    /// spec): an answer ≤ budget × (1 − margin) lies within the budget when its log ratio is ≤ q,
+    /// q the |log ratio| quantile at `confidence` (`halfWidth`), which holds for at least that share
+    /// of the calibration's latencies, P(r ≤ q) ≥ P(|r| ≤ q), whatever the sign of a chip's bias.
+    /// 1 − e^(−q), at most 0.5 as `ErrorProfile.margin`.
+    public func margin(confidence: Double) -> Double {
+        min(max(1 - exp(-halfWidth(level: min(max(confidence, 0.5), 0.99))), 0), 0.5)
+    }
+
     /// The calibration of `space`'s GPUs (`HardwareGeneralizedTrainer.gpuDevices`), each chip
     /// answered by its nearest among the other chips; with `excludingChip`, that chip is neither
     /// calibrated nor an answer (the benchmark judges a chip with the interval of the others).
