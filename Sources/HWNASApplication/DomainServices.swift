@@ -23,6 +23,8 @@ public final class DomainServices: Sendable {
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
     /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
     private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
+    /// `MeasurementTwins.twins` per space, found once.
+    private let fixtureTwins = Mutex<[String: [String: Set<String>]]>([:])
     /// `NearestGPUInterval` per space (nil where a space has too few GPU chips), calibrated once.
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
@@ -66,7 +68,9 @@ public final class DomainServices: Sendable {
     }
 
     /// The other fixture devices' models `adaptProxy` may blend (`FixturePool.models`), fitted
-    /// on the first call for `space` and kept; devices named in `excluding` are left out.
+    /// on the first call for `space` and kept; devices named in `excluding` are left out, and
+    /// their twins (`measurementTwins`: the same measurements under another name), so that a
+    /// held-out device's own data never answers for it.
     public func fixturePool(space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
         let all = try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
             if let cached = pools[space] { return cached }
@@ -74,7 +78,17 @@ public final class DomainServices: Sendable {
             pools[space] = fitted
             return fitted
         }
-        return all.filter { !excluding.contains($0.name) }
+        let left = excluding.isEmpty ? excluding : MeasurementTwins.withTwins(excluding, twins: try measurementTwins(space: space))
+        return all.filter { !left.contains($0.name) }
+    }
+
+    /// The fixture devices of `space` that are another's measurements under a second name
+    /// (`MeasurementTwins.twins`), found on the first call and kept.
+    public func measurementTwins(space: String) throws(NASError) -> [String: Set<String>] {
+        if let known = fixtureTwins.withLock({ $0[space] }) { return known }
+        let twins = try MeasurementTwins.twins(catalog: catalog, space: space)
+        fixtureTwins.withLock { $0[space] = twins }
+        return twins
     }
 
     /// The nearest-GPU interval calibration of `space` (`NearestGPUInterval.calibrate` on the

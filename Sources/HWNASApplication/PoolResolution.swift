@@ -23,7 +23,8 @@ extension DomainServices {
     /// The one validation of a pool list (issue 19), shared by `adaptProxy`, `adapt` and
     /// `finetune`'s `blendWith`: each name is a fixture device of `space` or a predictor id of
     /// that space. Errors (`.invalidParams`, field `<field>[i]`): an unknown name (the allowed
-    /// devices are listed), the held-out `target` itself, the base/proxy (always used), a
+    /// devices are listed), the held-out `target` itself or its twin (`measurementTwins`: the
+    /// target's own measurements under another name), the base/proxy (always used), a
     /// duplicate, a predictor of another space or one that needs a spec.
     /// An unknown name is `unknown` (`finetune`'s `blendWith` has always answered
     /// `unknownPredictor` there). `role` names a member in messages (default "pool member" or
@@ -48,6 +49,9 @@ extension DomainServices {
             // A fixture device wins over a stored predictor of the same name (an adapted
             // predictor saved under a device's name): fixture data never change.
             if devices.contains(name) {
+                if let target, try measurementTwins(space: space)[target]?.contains(name) == true {
+                    throw NASError(.invalidParams, "\(role) '\(name)' holds the target's own measurements (the same latencies as fixture device '\(target)' on every architecture both measured); a held-out target must not be in its own pool", field: f)
+                }
                 out.append(.device(name))
                 continue
             }

@@ -1,4 +1,4 @@
-// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C] [--sections ds]`
+// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C] [--sections ds] [--keep-twins yes]`
 //
 // Sections: `d` (default) the fixture devices below; `s` a GPU given by its spec, never measured
 // (`SpecBudgetsBench.swift`).
@@ -12,7 +12,8 @@
 // whole accuracy). Predictors: the default (1,000 cells), `finetune` and `adaptProxy` from 20
 // samples of the device (base: the device that ranks it best), `adaptProxy` without a proxy (the
 // ensemble of the 3 pool members closest to the samples, what `hwnas new-device` builds) and
-// `adapt` (base chosen by the samples), both with the fixture pool minus the device. This exhaustive pick is the
+// `adapt` (base chosen by the samples), both with the fixture pool minus the device and its twins
+// (`--keep-twins yes`: with them, the pool before issue 17's fix). This exhaustive pick is the
 // floor of any search with the predictor (the quicker setting; evolution reaches it within
 // ~0.01 points on the defaults, `hwnas-bench search`).
 import Foundation

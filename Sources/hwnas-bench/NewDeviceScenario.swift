@@ -8,7 +8,9 @@ import NASSpaces
 /// target fixture device whose measurements stand in for a user's device; the user measures k
 /// random cells and either fine-tunes another device's default predictor (`finetune`) or adapts
 /// it (`adaptProxy`, with the fixture pool minus the target); everything else the target was
-/// measured on is held out.
+/// measured on is held out, and so are its twins (`MeasurementTwins`: NB201's `rice_pixel3`,
+/// `rice_raspi4`, `rice_eyeriss` are pixel3's, raspi4's, eyeriss's own latencies), as the daemon's
+/// pool leaves them out; `--keep-twins yes` keeps them in (the pool before issue 17's fix).
 struct NewDeviceScenario {
     /// The eight NB201 devices with all 15,625 cells measured (HW-NAS-Bench, HELP).
     static let devices = ["1080ti_1", "2080ti_32", "titan_rtx_256", "gold_6226", "silver_4114", "pixel3", "samsung_a50", "raspi4"]
@@ -21,6 +23,8 @@ struct NewDeviceScenario {
     let all: [Architecture]
     /// Per device, measured latency by official index.
     let measured: [String: [Double]]
+    /// NB201's twins (`MeasurementTwins.twins`), empty with `--keep-twins yes`.
+    let twins: [String: Set<String>]
 
     init(arguments: [String]) throws {
         catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(benchOption(arguments, "--fixtures")))
@@ -37,7 +41,11 @@ struct NewDeviceScenario {
             measured[d] = v
         }
         self.measured = measured
+        twins = benchOption(arguments, "--keep-twins") == "yes" ? [:] : try MeasurementTwins.twins(catalog: catalog, space: "nb201")
     }
+
+    /// `names` and their twins: what a pool holding `names` out leaves out.
+    func heldOut(_ names: Set<String>) -> Set<String> { MeasurementTwins.withTwins(names, twins: twins) }
 
     /// The base a user would pick for `target`: the other device whose measured latencies rank
     /// the target's cells best (SRCC), as `monotonicity`'s best proxy.
@@ -76,7 +84,7 @@ struct NewDeviceScenario {
     func adapted(base: String, target: String, samples: [LatencySample], seed: UInt64,
                  screen: Bool = true) throws -> TrainedPredictor {
         let proxy = try store.defaultPredictor(space: "nb201", device: base)
-        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [target, base])
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target, base]))
         let r = try ProxyAdaptation.adapt(proxy: .predictor(proxy, space: space), targetName: "user", samples: samples,
                                           pool: pool, screenOutliers: screen, seed: seed)
         return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
@@ -84,20 +92,21 @@ struct NewDeviceScenario {
 
     /// `adaptProxy` without a proxy (`ProxyEnsemble.adapt`, the mean of the 3 members of `pool`
     /// closest to the samples) to the target: the saved predictor and its members' names.
-    /// `pool`: the fixture pool (`FixturePool.models`, fitted once by the caller); the target
-    /// leaves it here.
+    /// `pool`: the fixture pool (`FixturePool.models`, fitted once by the caller); the target and
+    /// its twins leave it here.
     func ensembled(pool: [ProxyLatencyModel], target: String, samples: [LatencySample],
                    seed: UInt64) throws -> (predictor: TrainedPredictor, members: [String]) {
-        let r = try ProxyEnsemble.adapt(pool: pool.filter { $0.name != target }, samples: samples, targetName: "user",
+        let left = heldOut([target])
+        let r = try ProxyEnsemble.adapt(pool: pool.filter { !left.contains($0.name) }, samples: samples, targetName: "user",
                                         id: "bench-ensemble", seed: seed)
         guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
         return (saved, r.members.map(\.proxy.name))
     }
 
     /// `adapt` (`FewShotAdaptation.adapt`) to the target as the daemon runs it without a base:
-    /// the base chosen by the samples from the fixture pool minus the target.
+    /// the base chosen by the samples from the fixture pool minus the target (and its twins).
     func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64) throws -> FewShotAdaptation.Outcome {
-        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [target])
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target]))
         return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt", seed: seed)
     }
 

@@ -1,12 +1,14 @@
 // `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
 //                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]
 //                      [--adaptation proxy|proxy-closest|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]
-//                      [--seed-offset 0] [--verbose]`
+//                      [--seed-offset 0] [--keep-twins yes] [--verbose]`
 //
 // Which architectures to measure on a new device (issue 16). Each fixture device with at least
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
 // the new device: its own data never enters the pool or the proxies (the other published
-// devices of the space, a pairwise/LUT model each). From k of its measured architectures the
+// devices of the space, a pairwise/LUT model each, less the device's twins, `MeasurementTwins`:
+// NB201's rice_pixel3/rice_raspi4/rice_eyeriss hold pixel3's/raspi4's/eyeriss's latencies, and
+// `--keep-twins yes` keeps them, the pool before issue 17's fix). From k of its measured architectures the
 // default adaptation (`SampleSuggester.adaptFromPool` = `ProxyEnsemble.adapt`: the mean of
 // adaptProxy auto with each of the 3 pool members closest to the samples as proxy, what
 // `adaptProxy` without a proxy and `hwnas new-device` return) is built, and scored on its other measured architectures (SRCC, RMSE
@@ -63,6 +65,7 @@ func runSuggestBench(arguments: [String]) throws {
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
+        let twins = benchOption(arguments, "--keep-twins") == "yes" ? [:] : try MeasurementTwins.twins(catalog: catalog, space: spaceID)
         var targets = catalog.publishedDeviceNames(space: spaceID).filter {
             ((try? catalog.measurements(space: spaceID, device: $0).archs.count) ?? 0) >= 1000
         }
@@ -102,7 +105,8 @@ func runSuggestBench(arguments: [String]) throws {
         var estimates: [(device: String, expected: Double, actual: Double)] = []
         for t in targets {
             let (archs, lat) = measuredBy[t]!
-            let members = cachedPool.filter { $0.name != t }
+            let left = MeasurementTwins.withTwins([t], twins: twins)
+            let members = cachedPool.filter { !left.contains($0.name) }
             var testOrder = Array(archs.indices)
             var rng = SeededGenerator(seed: 0x7E57 ^ (UInt64(seedOffset) &* 0x9E37_79B9_7F4A_7C15))
             testOrder.seededShuffle(using: &rng)

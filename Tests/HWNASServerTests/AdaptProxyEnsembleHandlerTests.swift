@@ -2,6 +2,7 @@ import Foundation
 import HWNASServer
 import HWNASTestSupport
 import JSONRPC
+import NASCore
 import XCTest
 
 /// Issue 16: `adaptProxy` without a proxy (what `hwnas new-device` calls): the mean of the
@@ -66,5 +67,32 @@ extension DomainHandlerTests {
             XCTAssertEqual(e.field, field, "\(params)")
         }
         XCTAssertNotNil(peer.call(30, "predict", ["predictor": "eyeriss-mine", "archs": [5]])?["result"])
+    }
+}
+
+/// Issue 17: a held-out device's twins (its own measurements under another name,
+/// `MeasurementTwins`) leave the default pool with it, and an explicit pool may not name them.
+extension DomainHandlerTests {
+    func testTheDefaultPoolDropsTheTargetsTwinsAndAListMayNotNameThem() throws {
+        let state = temporaryState("hwnas-twins")
+        let services = try DomainServices(environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
+        let without = Set(try services.fixturePool(space: "nb201", excluding: ["pixel3"]).map(\.name))
+        XCTAssertFalse(without.contains("pixel3") || without.contains("rice_pixel3"), "\(without.sorted())")
+        XCTAssertTrue(without.contains("rice_raspi4") && without.contains("raspi4"))
+        let other = Set(try services.fixturePool(space: "nb201", excluding: ["samsung_a50"]).map(\.name))
+        XCTAssertTrue(other.contains("pixel3") && other.contains("rice_pixel3"), "only a held-out device's twins leave")
+        XCTAssertEqual(Set(try services.fixturePool(space: "nb201", excluding: ["rice_raspi4"]).map(\.name)),
+                       other.union(["samsung_a50"]).subtracting(["raspi4", "rice_raspi4"]))
+
+        let peer = InProcessPeer { server in registerDomainHandlers(server: server, services: services) }
+        peer.initialize()
+        let ids = Array(stride(from: 17, to: 15_625, by: 1013))
+        let y = try measured(space: "nb201", device: "raspi4", ids: ids)
+        let samples: JSONValue = .array(zip(ids, y).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1)]) })
+        let e = peer.call(1, "adaptProxy", ["space": "nb201", "pool": ["gold_6226", "rice_raspi4", "pixel3"],
+                                            "target": ["name": "raspi4", "samples": samples]], timeout: 120)?["error"]
+        XCTAssertEqual(e?["code"]?.intValue, -32602)
+        XCTAssertEqual(e?["data"]?["field"]?.stringValue, "params.pool[1]")
+        XCTAssertTrue(e?["message"]?.stringValue?.contains("target's own measurements") == true, "\(String(describing: e))")
     }
 }
