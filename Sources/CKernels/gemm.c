@@ -124,7 +124,8 @@ typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *r
 
 #ifdef HW_X86
 /// AVX-512F micro-kernel over two adjacent packed B panels (a 2*NR = 32-column tile, one zmm
-/// register per row and panel) and MR2 rows of A read directly (element (r, k) at a[r * lda + k]).
+/// register per row and panel) and MR2 rows of A read in place, not packed (row-major, or
+/// transposed for weight gradients: kernel_avx512 and kernel_avx512_ta below).
 /// Each C element is the same chain as in kernel_avx: from zero, one fused multiply-add per k in
 /// increasing order, then the same epilogue (multiply and add rounded apart), so the bits agree.
 /// On this project's 2-core AMD EPYC (reported as Zen 4) it ran a 4096x256x256 GEMM at 194-216
@@ -133,14 +134,14 @@ typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *r
 enum { MR2 = 12 };
 
 __attribute__((target("avx512f,avx2,fma"), always_inline))
-static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long lda,
-                                      const float *restrict b0p, const float *restrict b1p, float *c, int ldc, int mr,
-                                      int nr, const hw_epilogue *e) {
+static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long a_rs,
+                                      long a_cs, const float *restrict b0p, const float *restrict b1p, float *c, int ldc,
+                                      int mr, int nr, const hw_epilogue *e) {
     __m512 acc0[MR2], acc1[MR2];
     long off[MR2];
     // Rows past `mr` repeat row 0 (their results are discarded).
     for (int r = 0; r < rows; r++) {
-        off[r] = (r < mr ? r : 0) * lda;
+        off[r] = (r < mr ? r : 0) * a_rs;
         acc0[r] = _mm512_setzero_ps();
         acc1[r] = _mm512_setzero_ps();
     }
@@ -148,7 +149,7 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
         const __m512 b0 = _mm512_loadu_ps(b0p + (long)k * NR);
         const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * NR) : b0;
         for (int r = 0; r < rows; r++) {
-            const __m512 x = _mm512_set1_ps(a[off[r] + k]);
+            const __m512 x = _mm512_set1_ps(a[off[r] + k * a_cs]);
             acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
             if (panels == 2) acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
         }
@@ -184,19 +185,34 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
 }
 
 /// Up to MR2 rows (mr of them stored) against two full panels (b1p not NULL), or one panel of
-/// which nr columns are stored.
+/// which nr columns are stored. A element (r, k) is at a[r * a_rs + k * a_cs].
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void kernel_avx512_any(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b0p,
+                                     const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    if (b1p) {
+        if (mr > 6) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+    } else {
+        if (mr > 6) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+    }
+}
+
+/// A read row-major (element (r, k) at a[r * lda + k]).
 __attribute__((target("avx512f,avx2,fma")))
 static void kernel_avx512(int kc, const float *restrict a, long lda, const float *restrict b0p,
                           const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
-    if (b1p) {
-        if (mr > 6) kernel_avx512_rows(MR2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-    } else {
-        if (mr > 6) kernel_avx512_rows(MR2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-    }
+    kernel_avx512_any(kc, a, lda, 1, b0p, b1p, c, ldc, mr, nr, e);
+}
+
+/// A read transposed in place (op(A) element (r, k) at a[k * lda + r]): a weight gradient's
+/// activations, broadcast straight from their rows without packing them.
+__attribute__((target("avx512f,avx2,fma")))
+static void kernel_avx512_ta(int kc, const float *restrict a, long lda, const float *restrict b0p,
+                             const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    kernel_avx512_any(kc, a, 1, lda, b0p, b1p, c, ldc, mr, nr, e);
 }
 #endif
 
@@ -226,25 +242,76 @@ static void pack_a(int transA, const float *A, int lda, int i0, int mc, int p0, 
     }
 }
 
+#ifdef HW_X86
+/// Writes the transpose of a 16 x 16 block (rows at src + i * lds) as 16 rows of NR floats at dst:
+/// dst[c * NR + r] = src[r * lds + c]. Only moves floats: the packed bits are the scalar loop's.
+__attribute__((target("avx512f")))
+static void transpose16_avx512(const float *src, long lds, float *dst) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (long)i * lds);
+    // Per 128-bit lane L: t[2i] = rows 2i, 2i+1 at columns 4L, 4L+1 interleaved; t[2i+1] at 4L+2, 4L+3.
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    // r[4g + e], lane L: rows 4g .. 4g+3 at column 4L + e.
+    for (int g = 0; g < 4; g++) {
+        __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
+        r[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    // Column 4L + e gathers lane L of r[e], r[4+e], r[8+e], r[12+e].
+    for (int e = 0; e < 4; e++) {
+        __m512 u0 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x44), u1 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xEE);
+        __m512 u2 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x44), u3 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xEE);
+        _mm512_storeu_ps(dst + (long)(0 + e) * NR, _mm512_shuffle_f32x4(u0, u2, 0x88));
+        _mm512_storeu_ps(dst + (long)(4 + e) * NR, _mm512_shuffle_f32x4(u0, u2, 0xDD));
+        _mm512_storeu_ps(dst + (long)(8 + e) * NR, _mm512_shuffle_f32x4(u1, u3, 0x88));
+        _mm512_storeu_ps(dst + (long)(12 + e) * NR, _mm512_shuffle_f32x4(u1, u3, 0xDD));
+    }
+}
+#endif
+
 /// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded.
 static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst) {
+#ifdef HW_X86
+    const int wide = hw_cpu_has_avx512f();
+#endif
     for (int jp = 0; jp < nc; jp += NR) {
         int nr = nc - jp < NR ? nc - jp : NR;
         float *panel = dst + (long)jp * kc;
         if (!transB) {
             for (int k = 0; k < kc; k++) {
                 const float *src = B + (long)(p0 + k) * ldb + j0 + jp;
+                if (nr == NR) {
+                    // A constant count: copied in registers, not by a memcpy call per row.
+                    for (int j = 0; j < NR; j++) panel[k * NR + j] = src[j];
+                    continue;
+                }
                 int j = 0;
                 for (; j < nr; j++) panel[k * NR + j] = src[j];
                 for (; j < NR; j++) panel[k * NR + j] = 0.0f;
             }
         } else {
+            int k0 = 0;
+#ifdef HW_X86
+            // Full panels: 16 x 16 blocks transposed in registers (the scalar loop below stores
+            // one float at a time, 64 bytes apart).
+            if (wide && nr == NR) {
+                for (; k0 + 16 <= kc; k0 += 16) {
+                    transpose16_avx512(B + (long)(j0 + jp) * ldb + p0 + k0, ldb, panel + (long)k0 * NR);
+                }
+            }
+#endif
             for (int j = 0; j < NR; j++) {
                 if (j < nr) {
                     const float *src = B + (long)(j0 + jp + j) * ldb + p0;
-                    for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+                    for (int k = k0; k < kc; k++) panel[k * NR + j] = src[k];
                 } else {
-                    for (int k = 0; k < kc; k++) panel[k * NR + j] = 0.0f;
+                    for (int k = k0; k < kc; k++) panel[k * NR + j] = 0.0f;
                 }
             }
         }
@@ -264,7 +331,7 @@ static hw_kernel select_kernel(hw_path path) {
     return kernel_c;
 }
 
-/// Whether the AVX-512F kernel serves the tiles (when A is not transposed).
+/// Whether the AVX-512F kernels serve the tiles.
 static int use_avx512(hw_path path) {
 #ifdef HW_X86
     return (path == HW_PATH_AUTO || path == HW_PATH_AVX512) && hw_cpu_has_avx512f();
@@ -344,10 +411,10 @@ static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, i
     e.relu = last && relu;
     for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
-        if (transA) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
+        if (transA && !wide) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
         int jr = 0;
 #ifdef HW_X86
-        if (wide && !transA) {
+        if (wide) {
             // Pairs of full panels, then a last single (maybe partial) panel.
             while (jr < nc) {
                 int pair = jr + 2 * NR <= nc;
@@ -356,8 +423,10 @@ static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, i
                 for (int ir = 0; ir < mc; ir += MR2) {
                     int mr = mc - ir < MR2 ? mc - ir : MR2;
                     int nr = nc - jr < NR ? nc - jr : NR;
-                    kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, pair ? bp + (long)NR * kc : NULL,
-                                  C + (long)(ic + ir) * ldc + jr, ldc, mr, nr, &e);
+                    const float *b1 = pair ? bp + (long)NR * kc : NULL;
+                    float *ct = C + (long)(ic + ir) * ldc + jr;
+                    if (transA) kernel_avx512_ta(kc, A + (long)pc * lda + ic + ir, lda, bp, b1, ct, ldc, mr, nr, &e);
+                    else kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, b1, ct, ldc, mr, nr, &e);
                 }
                 jr += pair ? 2 * NR : NR;
             }
@@ -419,7 +488,7 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
     int kcMax = K < KC ? K : KC;
     int mcMax = M < MC ? M : MC;
     float *packB = aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
-    float *packA = transA ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
+    float *packA = transA && !use_avx512(path) ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {

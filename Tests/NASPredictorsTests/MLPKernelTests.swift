@@ -89,6 +89,26 @@ final class MLPKernelTests: XCTestCase {
         }
     }
 
+    /// Packing Bᵀ (`transB`, 16 x 16 blocks transposed in registers on AVX-512F CPUs, the rest
+    /// one float at a time) gives the floats of packing B itself, on full and partial panels
+    /// and K blocks.
+    func testTransposedPackingMatchesPackingTheTranspose() {
+        var rng = SeededGenerator(seed: 31)
+        for (k, n) in [(16, 16), (17, 33), (300, 40), (256, 256), (5, 70), (513, 48)] {
+            let b = randomArray(k * n, &rng)
+            var bt = [Float](repeating: 0, count: k * n)
+            for p in 0..<k { for j in 0..<n { bt[j * k + p] = b[p * n + j] } }
+            var direct = [Float](repeating: .nan, count: Kernels.packedSize(k: k, n: n)), viaT = direct
+            b.withUnsafeBufferPointer { pb in
+                direct.withUnsafeMutableBufferPointer { Kernels.packB(k: k, n: n, b: pb.baseAddress!, ldb: n, into: $0.baseAddress!) }
+            }
+            bt.withUnsafeBufferPointer { pb in
+                viaT.withUnsafeMutableBufferPointer { Kernels.packB(transB: true, k: k, n: n, b: pb.baseAddress!, ldb: k, into: $0.baseAddress!) }
+            }
+            XCTAssertEqual(direct.map(\.bitPattern), viaT.map(\.bitPattern), "k=\(k) n=\(n)")
+        }
+    }
+
     /// The AVX-512F kernels (two-panel, 12-row tiles) give the AVX2/FMA path's bits on shapes
     /// that leave every kind of edge tile (rows, panel pairs, single panels, partial panels,
     /// several K blocks), through `sgemm` (both B layouts, A transposed or not) and `sgemmPacked`,
@@ -185,8 +205,8 @@ final class MLPKernelTests: XCTestCase {
         XCTAssertEqual(adam.step, 1)
     }
 
-    /// The AVX2 Adam step's vector lanes give the bits of its scalar tail (one element per call
-    /// runs the tail only), moments flushed below 1e-30 included; and a threaded update the
+    /// The Adam step's vector lanes (AVX-512F 16-wide, AVX2 8-wide) give the bits of its scalar
+    /// tail (one element per call runs the tail only), moments flushed below 1e-30 included; and a threaded update the
     /// bits of a single-threaded one.
     func testAdamVectorLanesMatchScalarTailAndThreadedUpdate() {
         var rng = SeededGenerator(seed: 7)
@@ -208,6 +228,7 @@ final class MLPKernelTests: XCTestCase {
             return [p, m, v].map { $0.map(\.bitPattern) }
         }
         XCTAssertEqual(run(n), run(1))
+        XCTAssertEqual(run(8), run(1))  // the AVX2 lanes alone on an AVX-512F CPU
 
         let count = Adam.parallelCount + 5
         func update(threads: Int) -> [Float] {
