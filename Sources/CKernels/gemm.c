@@ -189,13 +189,18 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
 __attribute__((target("avx512f,avx2,fma"), always_inline))
 static inline void kernel_avx512_any(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b0p,
                                      const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    // Tiles of 12, 8, 6, 4 or 2 rows: a training step's 8- or 16-row half batch wastes none.
     if (b1p) {
-        if (mr > 6) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        if (mr > 8) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
         else kernel_avx512_rows(2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
     } else {
-        if (mr > 6) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        if (mr > 8) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
         else kernel_avx512_rows(2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
     }
 }
@@ -275,20 +280,21 @@ static void transpose16_avx512(const float *src, long lds, float *dst) {
 }
 #endif
 
-/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded.
-static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst) {
+/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded, `pstride` rows
+/// apart (kc for a whole K block; a block's part is packed with the block's kc).
+static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst, int pstride) {
 #ifdef HW_X86
     const int wide = hw_cpu_has_avx512f();
 #endif
     for (int jp = 0; jp < nc; jp += NR) {
         int nr = nc - jp < NR ? nc - jp : NR;
-        float *panel = dst + (long)jp * kc;
+        float *panel = dst + (long)jp * pstride;
         if (!transB) {
             for (int k = 0; k < kc; k++) {
                 const float *src = B + (long)(p0 + k) * ldb + j0 + jp;
                 if (nr == NR) {
-                    // A constant count: copied in registers, not by a memcpy call per row.
-                    for (int j = 0; j < NR; j++) panel[k * NR + j] = src[j];
+                    // A constant size: copied in registers, not by a memcpy call per row.
+                    __builtin_memcpy(panel + k * NR, src, NR * sizeof(float));
                     continue;
                 }
                 int j = 0;
@@ -493,7 +499,7 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
-            pack_b(transB, B, ldb, pc, kc, jc, nc, packB);
+            pack_b(transB, B, ldb, pc, kc, jc, nc, packB, kc);
             macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
                         C + jc, ldc, bias ? bias + jc : NULL, relu, packA);
         }
@@ -508,10 +514,17 @@ long hw_packed_b_size(int K, int N) {
 }
 
 void hw_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed) {
+    hw_pack_b_part(transB, K, N, B, ldb, packed, 0, K, 0, N);
+}
+
+void hw_pack_b_part(int transB, int K, int N, const float *B, int ldb, float *packed, int k0, int k1, int j0, int j1) {
     long npad = (long)((N + NR - 1) / NR * NR);
+    if (j0 >= j1) return;
     for (int pc = 0; pc < K; pc += KC) {
         int kc = K - pc < KC ? K - pc : KC;
-        pack_b(transB, B, ldb, pc, kc, 0, N, packed + (long)pc * npad);
+        int s = k0 > pc ? k0 : pc, e = k1 < pc + kc ? k1 : pc + kc;
+        if (s >= e) continue;
+        pack_b(transB, B, ldb, s, e - s, j0, j1 - j0, packed + (long)pc * npad + (long)j0 * kc + (long)(s - pc) * NR, kc);
     }
 }
 
