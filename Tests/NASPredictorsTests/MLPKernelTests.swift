@@ -109,7 +109,36 @@ final class MLPKernelTests: XCTestCase {
         }
     }
 
-    /// The AVX-512F kernels (two-panel, 12-row tiles) give the AVX2/FMA path's bits on shapes
+    /// Packing a matrix in parts (rows of one, panels of columns of another, as the trainer's
+    /// threads pack the weight rows they updated) gives `packB`'s result.
+    func testPackingInPartsMatchesPackingAtOnce() {
+        var rng = SeededGenerator(seed: 37)
+        for (k, n) in [(41, 256), (400, 400), (256, 1), (300, 40)] {
+            for transB in [false, true] {
+                let b = randomArray(k * n, &rng), ldb = transB ? k : n
+                var whole = [Float](repeating: 0, count: Kernels.packedSize(k: k, n: n)), rows = whole, cols = whole
+                b.withUnsafeBufferPointer { pb in
+                    let p = pb.baseAddress!
+                    whole.withUnsafeMutableBufferPointer { Kernels.packB(transB: transB, k: k, n: n, b: p, ldb: ldb, into: $0.baseAddress!) }
+                    rows.withUnsafeMutableBufferPointer { out in
+                        for r in [0..<(k / 3), (k / 3)..<(k - 5), (k - 5)..<k] {
+                            Kernels.packBPart(transB: transB, k: k, n: n, b: p, ldb: ldb, into: out.baseAddress!, rows: r, cols: 0..<n)
+                        }
+                    }
+                    cols.withUnsafeMutableBufferPointer { out in
+                        for p2 in 0..<3 {
+                            Kernels.packBPart(transB: transB, k: k, n: n, b: p, ldb: ldb, into: out.baseAddress!, rows: 0..<k,
+                                              cols: Kernels.chunk(p2, of: 3, count: n, granularity: 16))
+                        }
+                    }
+                }
+                XCTAssertEqual(rows.map(\.bitPattern), whole.map(\.bitPattern), "rows k=\(k) n=\(n) tB=\(transB)")
+                XCTAssertEqual(cols.map(\.bitPattern), whole.map(\.bitPattern), "cols k=\(k) n=\(n) tB=\(transB)")
+            }
+        }
+    }
+
+    /// The AVX-512F kernels (two-panel tiles of 12, 8, 6, 4 or 2 rows) give the AVX2/FMA path's bits on shapes
     /// that leave every kind of edge tile (rows, panel pairs, single panels, partial panels,
     /// several K blocks), through `sgemm` (both B layouts, A transposed or not) and `sgemmPacked`,
     /// with every epilogue.
