@@ -195,9 +195,13 @@ final class MLPTrainingWorkspace {
                                                                  g: g, ldg: nOut) {
                     Kernels.sgemm(transA: true, m: ir.count, n: nOut, k: rows, a: a, lda: nIn, b: d, ldb: nOut, c: g, ldc: nOut)
                 }
+                // Updated and packed 16 rows at a time: the packing reads what the update just wrote, from L1.
                 let o = weightOffsets[l]
-                step.apply(parameters, gradients: gradients, range: (o + ir.lowerBound * nOut)..<(o + ir.upperBound * nOut))
-                pack(layer: l, rows: ir)
+                for lo in stride(from: ir.lowerBound, to: ir.upperBound, by: 16) {
+                    let block = lo..<min(lo + 16, ir.upperBound)
+                    step.apply(parameters, gradients: gradients, range: (o + block.lowerBound * nOut)..<(o + block.upperBound * nOut))
+                    pack(layer: l, rows: block)
+                }
             }
             if l % parts == p {
                 Kernels.columnSums(m: rows, n: nOut, x: deltas[l], ldx: nOut, into: gradients + biasOffsets[l])
