@@ -135,8 +135,8 @@ enum { MR2 = 12 };
 
 __attribute__((target("avx512f,avx2,fma"), always_inline))
 static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long a_rs,
-                                      long a_cs, const float *restrict b0p, const float *restrict b1p, float *c, int ldc,
-                                      int mr, int nr, const hw_epilogue *e) {
+                                      long a_cs, const float *restrict b0p, const float *restrict b1p, long b_rs, float *c,
+                                      int ldc, int mr, int nr, const hw_epilogue *e) {
     __m512 acc0[MR2], acc1[MR2];
     long off[MR2];
     // Rows past `mr` repeat row 0 (their results are discarded).
@@ -145,9 +145,12 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
         acc0[r] = _mm512_setzero_ps();
         acc1[r] = _mm512_setzero_ps();
     }
+    // A single panel reads only its nr columns (B read in place has nothing past them; the
+    // lanes past nr are discarded).
+    const __mmask16 bmask = nr >= NR ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
     for (int k = 0; k < kc; k++) {
-        const __m512 b0 = _mm512_loadu_ps(b0p + (long)k * NR);
-        const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * NR) : b0;
+        const __m512 b0 = panels == 2 ? _mm512_loadu_ps(b0p + (long)k * b_rs) : _mm512_maskz_loadu_ps(bmask, b0p + (long)k * b_rs);
+        const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * b_rs) : b0;
         for (int r = 0; r < rows; r++) {
             const __m512 x = _mm512_set1_ps(a[off[r] + k * a_cs]);
             acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
@@ -188,36 +191,38 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
 /// which nr columns are stored. A element (r, k) is at a[r * a_rs + k * a_cs].
 __attribute__((target("avx512f,avx2,fma"), always_inline))
 static inline void kernel_avx512_any(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b0p,
-                                     const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+                                     const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr,
+                                     const hw_epilogue *e) {
     // Tiles of 12, 8, 6, 4 or 2 rows: a training step's 8- or 16-row half batch wastes none.
     if (b1p) {
-        if (mr > 8) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 6) kernel_avx512_rows(8, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 4) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(4, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 2, kc, a, a_rs, a_cs, b0p, b1p, c, ldc, mr, nr, e);
+        if (mr > 8) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
     } else {
-        if (mr > 8) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 6) kernel_avx512_rows(8, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 4) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(4, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 1, kc, a, a_rs, a_cs, b0p, NULL, c, ldc, mr, nr, e);
+        if (mr > 8) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
     }
 }
 
-/// A read row-major (element (r, k) at a[r * lda + k]).
+/// A read row-major (element (r, k) at a[r * lda + k]); B's row k at b0p + k * b_rs (NR when packed).
 __attribute__((target("avx512f,avx2,fma")))
 static void kernel_avx512(int kc, const float *restrict a, long lda, const float *restrict b0p,
-                          const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
-    kernel_avx512_any(kc, a, lda, 1, b0p, b1p, c, ldc, mr, nr, e);
+                          const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    kernel_avx512_any(kc, a, lda, 1, b0p, b1p, b_rs, c, ldc, mr, nr, e);
 }
 
 /// A read transposed in place (op(A) element (r, k) at a[k * lda + r]): a weight gradient's
 /// activations, broadcast straight from their rows without packing them.
 __attribute__((target("avx512f,avx2,fma")))
 static void kernel_avx512_ta(int kc, const float *restrict a, long lda, const float *restrict b0p,
-                             const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
-    kernel_avx512_any(kc, a, 1, lda, b0p, b1p, c, ldc, mr, nr, e);
+                             const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr,
+                             const hw_epilogue *e) {
+    kernel_avx512_any(kc, a, 1, lda, b0p, b1p, b_rs, c, ldc, mr, nr, e);
 }
 #endif
 
@@ -407,9 +412,11 @@ static void small_gemm_avx(int transB, int M, int N, int K, float alpha, const f
 
 /// Runs the tiles of C[0..M, 0..nc] for one K block against a packed B block
 /// (panels of kc x NR), reading A through `a` with strides (a_rs, a_cs) or packing it when transA.
+/// With `ldb_direct` > 0 (AVX-512F only) B is not packed: `packB` points at op(B)'s element
+/// (pc, column 0 of the block), rows ldb_direct apart.
 static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, int kc, int first, int last, float alpha,
-                        const float *A, int lda, int pc, const float *packB, float beta, float *C, int ldc,
-                        const float *bias, int relu, float *packA) {
+                        const float *A, int lda, int pc, const float *packB, long ldb_direct, float beta, float *C,
+                        int ldc, const float *bias, int relu, float *packA) {
     hw_epilogue e;
     e.alpha = alpha;
     e.cscale = first ? beta : 1.0f;
@@ -425,14 +432,15 @@ static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, i
             while (jr < nc) {
                 int pair = jr + 2 * NR <= nc;
                 e.bias = (last && bias) ? bias + jr : NULL;
-                const float *bp = packB + (long)jr * kc;
+                const float *bp = ldb_direct ? packB + jr : packB + (long)jr * kc;
+                const long b_rs = ldb_direct ? ldb_direct : NR;
                 for (int ir = 0; ir < mc; ir += MR2) {
                     int mr = mc - ir < MR2 ? mc - ir : MR2;
                     int nr = nc - jr < NR ? nc - jr : NR;
-                    const float *b1 = pair ? bp + (long)NR * kc : NULL;
+                    const float *b1 = pair ? (ldb_direct ? bp + NR : bp + (long)NR * kc) : NULL;
                     float *ct = C + (long)(ic + ir) * ldc + jr;
-                    if (transA) kernel_avx512_ta(kc, A + (long)pc * lda + ic + ir, lda, bp, b1, ct, ldc, mr, nr, &e);
-                    else kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, b1, ct, ldc, mr, nr, &e);
+                    if (transA) kernel_avx512_ta(kc, A + (long)pc * lda + ic + ir, lda, bp, b1, b_rs, ct, ldc, mr, nr, &e);
+                    else kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, b1, b_rs, ct, ldc, mr, nr, &e);
                 }
                 jr += pair ? 2 * NR : NR;
             }
@@ -493,15 +501,19 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
     int ncMax = N < NC ? N : NC;
     int kcMax = K < KC ? K : KC;
     int mcMax = M < MC ? M : MC;
-    float *packB = aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
+    // The AVX-512F kernels read a row-major B in place: packing it cost the trainer more than
+    // the strided loads (rows of 64 or 128 bytes; a layer's weights stay in L2).
+    const int direct = use_avx512(path) && !transB;
+    float *packB = direct ? NULL : aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
     float *packA = transA && !use_avx512(path) ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
-            pack_b(transB, B, ldb, pc, kc, jc, nc, packB, kc);
-            macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
-                        C + jc, ldc, bias ? bias + jc : NULL, relu, packA);
+            if (!direct) pack_b(transB, B, ldb, pc, kc, jc, nc, packB, kc);
+            macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc,
+                        direct ? B + (long)pc * ldb + jc : packB, direct ? ldb : 0, beta, C + jc, ldc,
+                        bias ? bias + jc : NULL, relu, packA);
         }
     }
     free(packA);
@@ -536,7 +548,7 @@ void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float
     long npad = (long)((N + NR - 1) / NR * NR);
     for (int pc = 0; pc < K; pc += KC) {
         int kc = K - pc < KC ? K - pc : KC;
-        macro_block(kernel, use_avx512(path), 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, beta,
+        macro_block(kernel, use_avx512(path), 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, 0, beta,
                     C, ldc, bias, relu, NULL);
     }
 }

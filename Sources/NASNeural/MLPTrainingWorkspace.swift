@@ -1,9 +1,9 @@
 import NASCore
 
 /// The trainer's scratch: flat parameters and gradients (per layer: weights then biases), each
-/// layer's weights packed for the GEMM as the forward pass reads them and (from the second layer)
-/// transposed as the backward pass reads them, and the per-layer activations and deltas of one
-/// mini-batch.
+/// layer's weights (from the second layer) packed transposed as the backward pass reads them and,
+/// on CPUs without AVX-512F (whose GEMM reads them in place), packed as the forward pass reads
+/// them, and the per-layer activations and deltas of one mini-batch.
 ///
 /// A training step (`step`) runs in two parallel phases, two hand-offs between threads in all:
 /// (A) each thread takes a range of the batch rows through the forward pass and back to every
@@ -27,7 +27,8 @@ final class MLPTrainingWorkspace {
     let activations: [UnsafeMutablePointer<Float>]
     /// deltas[l]: batchCapacity x sizes[l + 1], the loss's gradient at layer l's output (before its ReLU).
     let deltas: [UnsafeMutablePointer<Float>]
-    /// packed[l]: layer l's weights as `Kernels.sgemmPacked`'s B (k = sizes[l], n = sizes[l + 1]).
+    /// packed[l]: layer l's weights as `Kernels.sgemmPacked`'s B (k = sizes[l], n = sizes[l + 1]);
+    /// empty on AVX-512F CPUs, whose `Kernels.sgemm` reads a row-major B in place.
     let packed: [UnsafeMutablePointer<Float>]
     /// packedT[l], l >= 1: their transpose (k = sizes[l + 1], n = sizes[l]), for the deltas of layer l - 1.
     let packedT: [UnsafeMutablePointer<Float>?]
@@ -60,7 +61,7 @@ final class MLPTrainingWorkspace {
         activations = sizes.map { zeros(batchCapacity * $0) }
         deltas = sizes.dropFirst().map { zeros(batchCapacity * $0) }
         let sizes = sizes
-        packed = (0..<layerCount).map { l in zeros(Kernels.packedSize(k: sizes[l], n: sizes[l + 1])) }
+        packed = Kernels.hasAVX512F ? [] : (0..<layerCount).map { l in zeros(Kernels.packedSize(k: sizes[l], n: sizes[l + 1])) }
         packedT = (0..<layerCount).map { l in l == 0 ? nil : zeros(Kernels.packedSize(k: sizes[l + 1], n: sizes[l])) }
         targets = .allocate(capacity: batchCapacity)
         load(network)
@@ -86,7 +87,9 @@ final class MLPTrainingWorkspace {
     /// Packs weight rows `rows` (inputs) of layer l into `packed[l]` and `packedT[l]`.
     private func pack(layer l: Int, rows: Range<Int>) {
         let (nIn, nOut, w) = (sizes[l], sizes[l + 1], UnsafePointer(parameters + weightOffsets[l]))
-        Kernels.packBPart(k: nIn, n: nOut, b: w, ldb: nOut, into: packed[l], rows: rows, cols: 0..<nOut)
+        if !packed.isEmpty {
+            Kernels.packBPart(k: nIn, n: nOut, b: w, ldb: nOut, into: packed[l], rows: rows, cols: 0..<nOut)
+        }
         if let t = packedT[l] {
             Kernels.packBPart(transB: true, k: nOut, n: nIn, b: w, ldb: nOut, into: t, rows: 0..<nOut, cols: rows)
         }
@@ -156,7 +159,12 @@ final class MLPTrainingWorkspace {
                                                  ldb: nOut, c: c, ldc: nOut, bias: bias, relu: relu) {
                 continue
             }
-            Kernels.sgemmPacked(m: m, n: nOut, k: nIn, a: a, lda: nIn, packedB: packed[l], c: c, ldc: nOut, bias: bias, relu: relu)
+            if packed.isEmpty {
+                Kernels.sgemm(m: m, n: nOut, k: nIn, a: a, lda: nIn, b: parameters + weightOffsets[l], ldb: nOut, c: c, ldc: nOut,
+                              bias: bias, relu: relu)
+            } else {
+                Kernels.sgemmPacked(m: m, n: nOut, k: nIn, a: a, lda: nIn, packedB: packed[l], c: c, ldc: nOut, bias: bias, relu: relu)
+            }
         }
     }
 
