@@ -34,7 +34,8 @@ final class MLPTrainingWorkspace {
     let packedT: [UnsafeMutablePointer<Float>?]
     let targets: UnsafeMutablePointer<Float>
 
-    init(network: MLP, batchCapacity: Int, threads: Int) {
+    /// `packForward`: keep the forward pass's packed weights (what CPUs without AVX-512F need).
+    init(network: MLP, batchCapacity: Int, threads: Int, packForward: Bool = !Kernels.hasAVX512F) {
         sizes = network.layerSizes
         layerCount = sizes.count - 1
         self.batchCapacity = batchCapacity
@@ -61,7 +62,7 @@ final class MLPTrainingWorkspace {
         activations = sizes.map { zeros(batchCapacity * $0) }
         deltas = sizes.dropFirst().map { zeros(batchCapacity * $0) }
         let sizes = sizes
-        packed = Kernels.hasAVX512F ? [] : (0..<layerCount).map { l in zeros(Kernels.packedSize(k: sizes[l], n: sizes[l + 1])) }
+        packed = !packForward ? [] : (0..<layerCount).map { l in zeros(Kernels.packedSize(k: sizes[l], n: sizes[l + 1])) }
         packedT = (0..<layerCount).map { l in l == 0 ? nil : zeros(Kernels.packedSize(k: sizes[l + 1], n: sizes[l])) }
         targets = .allocate(capacity: batchCapacity)
         load(network)

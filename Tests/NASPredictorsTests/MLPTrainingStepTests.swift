@@ -91,6 +91,29 @@ final class MLPTrainingStepTests: XCTestCase {
         return (x, y)
     }
 
+    /// The forward pass from packed weights (CPUs without AVX-512F) and from the weights in
+    /// place give the same steps, bit for bit.
+    func testPackedAndInPlaceForwardWeightsGiveTheSameSteps() {
+        let (x, y) = Self.data(rows: 40, dense: 11, seed: 3)
+        let net = MLP(layerSizes: [x.cols, 256, 400, 1], seed: 4)
+        var results: [[UInt32]] = []
+        for packForward in [false, true] {
+            let ws = MLPTrainingWorkspace(network: net, batchCapacity: 16, threads: 2, packForward: packForward)
+            var adam = Adam(parameterCount: ws.parameterCount, learningRate: 1e-3)
+            x.storage.withUnsafeBufferPointer { px in
+                y.withUnsafeBufferPointer { py in
+                    for start in stride(from: 0, to: 40, by: 16) {
+                        let indices = Array(start..<min(start + 16, 40))[...]
+                        _ = ws.step(x: px.baseAddress!, y: py.baseAddress!, indices: indices, frozen: 0, adam: &adam)
+                    }
+                }
+            }
+            results.append(UnsafeBufferPointer(start: ws.parameters, count: ws.parameterCount).map(\.bitPattern))
+        }
+        XCTAssertEqual(results[0].count, results[1].count)
+        XCTAssertTrue(results[0] == results[1], "\(zip(results[0], results[1]).filter { $0 != $1 }.count) parameters differ")
+    }
+
     /// Sparse first layers (one-hot rows) and dense ones, odd batches (halves of 6 and 7 rows, a
     /// last short batch), a 400-wide layer (two K blocks backwards, weight rows split off the
     /// 16-row panels), a frozen layer: the same bits as the plain algorithm, on one thread and two.
