@@ -1,6 +1,8 @@
 // Single-precision GEMM, row-major, BLIS-style: op(B) is packed into K x 16 column panels,
 // op(A) into K x 6 row panels, and a 6 x 16 register-tiled micro-kernel (AVX2/FMA, or plain C)
 // accumulates each tile; a fused epilogue applies alpha, beta, bias and ReLU when it stores.
+// On AVX-512F, 32-column tiles of up to 12 rows read A in place (transposed or not) and a
+// row-major B in place too (a transposed B is still packed), with the same bits.
 #include "ckernels.h"
 #include <stdlib.h>
 #include <string.h>
