@@ -1,6 +1,8 @@
 // Single-precision GEMM, row-major, BLIS-style: op(B) is packed into K x 16 column panels,
 // op(A) into K x 6 row panels, and a 6 x 16 register-tiled micro-kernel (AVX2/FMA, or plain C)
 // accumulates each tile; a fused epilogue applies alpha, beta, bias and ReLU when it stores.
+// On AVX-512F, 32-column tiles of up to 12 rows read A in place (transposed or not) and a
+// row-major B in place too (a transposed B is still packed), with the same bits.
 #include "ckernels.h"
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +126,8 @@ typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *r
 
 #ifdef HW_X86
 /// AVX-512F micro-kernel over two adjacent packed B panels (a 2*NR = 32-column tile, one zmm
-/// register per row and panel) and MR2 rows of A read directly (element (r, k) at a[r * lda + k]).
+/// register per row and panel) and MR2 rows of A read in place, not packed (row-major, or
+/// transposed for weight gradients: kernel_avx512 and kernel_avx512_ta below).
 /// Each C element is the same chain as in kernel_avx: from zero, one fused multiply-add per k in
 /// increasing order, then the same epilogue (multiply and add rounded apart), so the bits agree.
 /// On this project's 2-core AMD EPYC (reported as Zen 4) it ran a 4096x256x256 GEMM at 194-216
@@ -133,22 +136,25 @@ typedef void (*hw_kernel)(int, const float *restrict, long, long, const float *r
 enum { MR2 = 12 };
 
 __attribute__((target("avx512f,avx2,fma"), always_inline))
-static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long lda,
-                                      const float *restrict b0p, const float *restrict b1p, float *c, int ldc, int mr,
-                                      int nr, const hw_epilogue *e) {
+static inline void kernel_avx512_rows(const int rows, const int panels, int kc, const float *restrict a, long a_rs,
+                                      long a_cs, const float *restrict b0p, const float *restrict b1p, long b_rs, float *c,
+                                      int ldc, int mr, int nr, const hw_epilogue *e) {
     __m512 acc0[MR2], acc1[MR2];
     long off[MR2];
     // Rows past `mr` repeat row 0 (their results are discarded).
     for (int r = 0; r < rows; r++) {
-        off[r] = (r < mr ? r : 0) * lda;
+        off[r] = (r < mr ? r : 0) * a_rs;
         acc0[r] = _mm512_setzero_ps();
         acc1[r] = _mm512_setzero_ps();
     }
+    // A single panel reads only its nr columns (B read in place has nothing past them; the
+    // lanes past nr are discarded).
+    const __mmask16 bmask = nr >= NR ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
     for (int k = 0; k < kc; k++) {
-        const __m512 b0 = _mm512_loadu_ps(b0p + (long)k * NR);
-        const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * NR) : b0;
+        const __m512 b0 = panels == 2 ? _mm512_loadu_ps(b0p + (long)k * b_rs) : _mm512_maskz_loadu_ps(bmask, b0p + (long)k * b_rs);
+        const __m512 b1 = panels == 2 ? _mm512_loadu_ps(b1p + (long)k * b_rs) : b0;
         for (int r = 0; r < rows; r++) {
-            const __m512 x = _mm512_set1_ps(a[off[r] + k]);
+            const __m512 x = _mm512_set1_ps(a[off[r] + k * a_cs]);
             acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
             if (panels == 2) acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
         }
@@ -184,19 +190,41 @@ static inline void kernel_avx512_rows(const int rows, const int panels, int kc, 
 }
 
 /// Up to MR2 rows (mr of them stored) against two full panels (b1p not NULL), or one panel of
-/// which nr columns are stored.
+/// which nr columns are stored. A element (r, k) is at a[r * a_rs + k * a_cs].
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void kernel_avx512_any(int kc, const float *restrict a, long a_rs, long a_cs, const float *restrict b0p,
+                                     const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr,
+                                     const hw_epilogue *e) {
+    // Tiles of 12, 8, 6, 4 or 2 rows: a training step's 8- or 16-row half batch wastes none.
+    if (b1p) {
+        if (mr > 8) kernel_avx512_rows(MR2, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 2, kc, a, a_rs, a_cs, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+    } else {
+        if (mr > 8) kernel_avx512_rows(MR2, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 6) kernel_avx512_rows(8, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 4) kernel_avx512_rows(6, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else if (mr > 2) kernel_avx512_rows(4, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+        else kernel_avx512_rows(2, 1, kc, a, a_rs, a_cs, b0p, NULL, b_rs, c, ldc, mr, nr, e);
+    }
+}
+
+/// A read row-major (element (r, k) at a[r * lda + k]); B's row k at b0p + k * b_rs (NR when packed).
 __attribute__((target("avx512f,avx2,fma")))
 static void kernel_avx512(int kc, const float *restrict a, long lda, const float *restrict b0p,
-                          const float *restrict b1p, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
-    if (b1p) {
-        if (mr > 6) kernel_avx512_rows(MR2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 2, kc, a, lda, b0p, b1p, c, ldc, mr, nr, e);
-    } else {
-        if (mr > 6) kernel_avx512_rows(MR2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-        else if (mr > 2) kernel_avx512_rows(6, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-        else kernel_avx512_rows(2, 1, kc, a, lda, b0p, NULL, c, ldc, mr, nr, e);
-    }
+                          const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr, const hw_epilogue *e) {
+    kernel_avx512_any(kc, a, lda, 1, b0p, b1p, b_rs, c, ldc, mr, nr, e);
+}
+
+/// A read transposed in place (op(A) element (r, k) at a[k * lda + r]): a weight gradient's
+/// activations, broadcast straight from their rows without packing them.
+__attribute__((target("avx512f,avx2,fma")))
+static void kernel_avx512_ta(int kc, const float *restrict a, long lda, const float *restrict b0p,
+                             const float *restrict b1p, long b_rs, float *c, int ldc, int mr, int nr,
+                             const hw_epilogue *e) {
+    kernel_avx512_any(kc, a, 1, lda, b0p, b1p, b_rs, c, ldc, mr, nr, e);
 }
 #endif
 
@@ -226,25 +254,77 @@ static void pack_a(int transA, const float *A, int lda, int i0, int mc, int p0, 
     }
 }
 
-/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded.
-static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst) {
+#ifdef HW_X86
+/// Writes the transpose of a 16 x 16 block (rows at src + i * lds) as 16 rows of NR floats at dst:
+/// dst[c * NR + r] = src[r * lds + c]. Only moves floats: the packed bits are the scalar loop's.
+__attribute__((target("avx512f")))
+static void transpose16_avx512(const float *src, long lds, float *dst) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (long)i * lds);
+    // Per 128-bit lane L: t[2i] = rows 2i, 2i+1 at columns 4L, 4L+1 interleaved; t[2i+1] at 4L+2, 4L+3.
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    // r[4g + e], lane L: rows 4g .. 4g+3 at column 4L + e.
+    for (int g = 0; g < 4; g++) {
+        __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
+        __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
+        r[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    // Column 4L + e gathers lane L of r[e], r[4+e], r[8+e], r[12+e].
+    for (int e = 0; e < 4; e++) {
+        __m512 u0 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x44), u1 = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xEE);
+        __m512 u2 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x44), u3 = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xEE);
+        _mm512_storeu_ps(dst + (long)(0 + e) * NR, _mm512_shuffle_f32x4(u0, u2, 0x88));
+        _mm512_storeu_ps(dst + (long)(4 + e) * NR, _mm512_shuffle_f32x4(u0, u2, 0xDD));
+        _mm512_storeu_ps(dst + (long)(8 + e) * NR, _mm512_shuffle_f32x4(u1, u3, 0x88));
+        _mm512_storeu_ps(dst + (long)(12 + e) * NR, _mm512_shuffle_f32x4(u1, u3, 0xDD));
+    }
+}
+#endif
+
+/// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padded, `pstride` rows
+/// apart (kc for a whole K block; a block's part is packed with the block's kc).
+static void pack_b(int transB, const float *B, int ldb, int p0, int kc, int j0, int nc, float *dst, int pstride) {
+#ifdef HW_X86
+    const int wide = hw_cpu_has_avx512f();
+#endif
     for (int jp = 0; jp < nc; jp += NR) {
         int nr = nc - jp < NR ? nc - jp : NR;
-        float *panel = dst + (long)jp * kc;
+        float *panel = dst + (long)jp * pstride;
         if (!transB) {
             for (int k = 0; k < kc; k++) {
                 const float *src = B + (long)(p0 + k) * ldb + j0 + jp;
+                if (nr == NR) {
+                    // A constant size: copied in registers, not by a memcpy call per row.
+                    __builtin_memcpy(panel + k * NR, src, NR * sizeof(float));
+                    continue;
+                }
                 int j = 0;
                 for (; j < nr; j++) panel[k * NR + j] = src[j];
                 for (; j < NR; j++) panel[k * NR + j] = 0.0f;
             }
         } else {
+            int k0 = 0;
+#ifdef HW_X86
+            // Full panels: 16 x 16 blocks transposed in registers (the scalar loop below stores
+            // one float at a time, 64 bytes apart).
+            if (wide && nr == NR) {
+                for (; k0 + 16 <= kc; k0 += 16) {
+                    transpose16_avx512(B + (long)(j0 + jp) * ldb + p0 + k0, ldb, panel + (long)k0 * NR);
+                }
+            }
+#endif
             for (int j = 0; j < NR; j++) {
                 if (j < nr) {
                     const float *src = B + (long)(j0 + jp + j) * ldb + p0;
-                    for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+                    for (int k = k0; k < kc; k++) panel[k * NR + j] = src[k];
                 } else {
-                    for (int k = 0; k < kc; k++) panel[k * NR + j] = 0.0f;
+                    for (int k = k0; k < kc; k++) panel[k * NR + j] = 0.0f;
                 }
             }
         }
@@ -264,7 +344,7 @@ static hw_kernel select_kernel(hw_path path) {
     return kernel_c;
 }
 
-/// Whether the AVX-512F kernel serves the tiles (when A is not transposed).
+/// Whether the AVX-512F kernels serve the tiles.
 static int use_avx512(hw_path path) {
 #ifdef HW_X86
     return (path == HW_PATH_AUTO || path == HW_PATH_AVX512) && hw_cpu_has_avx512f();
@@ -334,9 +414,11 @@ static void small_gemm_avx(int transB, int M, int N, int K, float alpha, const f
 
 /// Runs the tiles of C[0..M, 0..nc] for one K block against a packed B block
 /// (panels of kc x NR), reading A through `a` with strides (a_rs, a_cs) or packing it when transA.
+/// With `ldb_direct` > 0 (AVX-512F only) B is not packed: `packB` points at op(B)'s element
+/// (pc, column 0 of the block), rows ldb_direct apart.
 static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, int kc, int first, int last, float alpha,
-                        const float *A, int lda, int pc, const float *packB, float beta, float *C, int ldc,
-                        const float *bias, int relu, float *packA) {
+                        const float *A, int lda, int pc, const float *packB, long ldb_direct, float beta, float *C,
+                        int ldc, const float *bias, int relu, float *packA) {
     hw_epilogue e;
     e.alpha = alpha;
     e.cscale = first ? beta : 1.0f;
@@ -344,20 +426,23 @@ static void macro_block(hw_kernel kernel, int wide, int transA, int M, int nc, i
     e.relu = last && relu;
     for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
-        if (transA) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
+        if (transA && !wide) pack_a(transA, A, lda, ic, mc, pc, kc, packA);
         int jr = 0;
 #ifdef HW_X86
-        if (wide && !transA) {
+        if (wide) {
             // Pairs of full panels, then a last single (maybe partial) panel.
             while (jr < nc) {
                 int pair = jr + 2 * NR <= nc;
                 e.bias = (last && bias) ? bias + jr : NULL;
-                const float *bp = packB + (long)jr * kc;
+                const float *bp = ldb_direct ? packB + jr : packB + (long)jr * kc;
+                const long b_rs = ldb_direct ? ldb_direct : NR;
                 for (int ir = 0; ir < mc; ir += MR2) {
                     int mr = mc - ir < MR2 ? mc - ir : MR2;
                     int nr = nc - jr < NR ? nc - jr : NR;
-                    kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, pair ? bp + (long)NR * kc : NULL,
-                                  C + (long)(ic + ir) * ldc + jr, ldc, mr, nr, &e);
+                    const float *b1 = pair ? (ldb_direct ? bp + NR : bp + (long)NR * kc) : NULL;
+                    float *ct = C + (long)(ic + ir) * ldc + jr;
+                    if (transA) kernel_avx512_ta(kc, A + (long)pc * lda + ic + ir, lda, bp, b1, b_rs, ct, ldc, mr, nr, &e);
+                    else kernel_avx512(kc, A + (long)(ic + ir) * lda + pc, lda, bp, b1, b_rs, ct, ldc, mr, nr, &e);
                 }
                 jr += pair ? 2 * NR : NR;
             }
@@ -418,15 +503,19 @@ void hw_sgemm(hw_path path, int transA, int transB, int M, int N, int K, float a
     int ncMax = N < NC ? N : NC;
     int kcMax = K < KC ? K : KC;
     int mcMax = M < MC ? M : MC;
-    float *packB = aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
-    float *packA = transA ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
+    // The AVX-512F kernels read a row-major B in place: packing it cost the trainer more than
+    // the strided loads (rows of 64 or 128 bytes; a layer's weights stay in L2).
+    const int direct = use_avx512(path) && !transB;
+    float *packB = direct ? NULL : aligned_buffer_or_die((size_t)kcMax * (size_t)((ncMax + NR - 1) / NR * NR));
+    float *packA = transA && !use_avx512(path) ? aligned_buffer_or_die((size_t)kcMax * (size_t)((mcMax + MR - 1) / MR * MR)) : NULL;
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
-            pack_b(transB, B, ldb, pc, kc, jc, nc, packB);
-            macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packB, beta,
-                        C + jc, ldc, bias ? bias + jc : NULL, relu, packA);
+            if (!direct) pack_b(transB, B, ldb, pc, kc, jc, nc, packB, kc);
+            macro_block(kernel, use_avx512(path), transA, M, nc, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc,
+                        direct ? B + (long)pc * ldb + jc : packB, direct ? ldb : 0, beta, C + jc, ldc,
+                        bias ? bias + jc : NULL, relu, packA);
         }
     }
     free(packA);
@@ -439,10 +528,17 @@ long hw_packed_b_size(int K, int N) {
 }
 
 void hw_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed) {
+    hw_pack_b_part(transB, K, N, B, ldb, packed, 0, K, 0, N);
+}
+
+void hw_pack_b_part(int transB, int K, int N, const float *B, int ldb, float *packed, int k0, int k1, int j0, int j1) {
     long npad = (long)((N + NR - 1) / NR * NR);
+    if (j0 >= j1) return;
     for (int pc = 0; pc < K; pc += KC) {
         int kc = K - pc < KC ? K - pc : KC;
-        pack_b(transB, B, ldb, pc, kc, 0, N, packed + (long)pc * npad);
+        int s = k0 > pc ? k0 : pc, e = k1 < pc + kc ? k1 : pc + kc;
+        if (s >= e) continue;
+        pack_b(transB, B, ldb, s, e - s, j0, j1 - j0, packed + (long)pc * npad + (long)j0 * kc + (long)(s - pc) * NR, kc);
     }
 }
 
@@ -454,7 +550,7 @@ void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float
     long npad = (long)((N + NR - 1) / NR * NR);
     for (int pc = 0; pc < K; pc += KC) {
         int kc = K - pc < KC ? K - pc : KC;
-        macro_block(kernel, use_avx512(path), 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, beta,
+        macro_block(kernel, use_avx512(path), 0, M, N, kc, pc == 0, pc + kc >= K, alpha, A, lda, pc, packedB + (long)pc * npad, 0, beta,
                     C, ldc, bias, relu, NULL);
     }
 }

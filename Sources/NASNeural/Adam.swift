@@ -23,6 +23,20 @@ public struct Adam: Sendable {
         v = [Float](repeating: 0, count: parameterCount)
     }
 
+    /// One update applied by `body` in parts: it gets the moments and constants of the step
+    /// (counted as `update` counts it) and updates disjoint ranges through `AdamStep.apply`, from
+    /// any threads (element-wise: the bits of `update` over the same ranges).
+    public mutating func update(_ body: (AdamStep) -> Void) {
+        step += 1
+        let (lr, b1, b2, eps, wd, t) = (learningRate, beta1, beta2, epsilon, weightDecay, step)
+        m.withUnsafeMutableBufferPointer { pm in
+            v.withUnsafeMutableBufferPointer { pv in
+                body(AdamStep(m: pm.baseAddress!, v: pv.baseAddress!, count: pm.count, learningRate: lr, beta1: b1, beta2: b2,
+                              epsilon: eps, weightDecay: wd, step: t))
+            }
+        }
+    }
+
     /// Parameters from which an update is split across threads (below, a split costs more than it saves).
     public static let parallelCount = 1 << 16
 
@@ -46,5 +60,25 @@ public struct Adam: Sendable {
                 }
             }
         }
+    }
+}
+
+/// One Adam update in progress (`Adam.update(_:)`): its moments and constants. Valid only
+/// inside that call; `apply` on disjoint ranges may run on several threads at once.
+public struct AdamStep: @unchecked Sendable {
+    let m: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
+    let count: Int
+    let learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    let step: Int
+
+    /// Updates `parameters[range]` from `gradients[range]` (and the moments of that range).
+    public func apply(_ parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "AdamStep: range out of bounds")
+        guard !range.isEmpty else { return }
+        let o = range.lowerBound
+        Kernels.adamStep(count: range.count, parameters: parameters + o, gradients: gradients + o, m: m + o, v: v + o,
+                         learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step,
+                         weightDecay: weightDecay)
     }
 }

@@ -82,6 +82,16 @@ public enum Kernels {
         hw_pack_b(transB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), packed)
     }
 
+    /// Packs the part of op(B) in rows `rows` and columns `cols` into `packed`, laid out as
+    /// `packB` lays out all of it (the rest is left alone: disjoint parts may be packed from
+    /// different threads). `cols.lowerBound` must be a multiple of 16, `cols.upperBound` too or `n`.
+    public static func packBPart(transB: Bool = false, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+                                 into packed: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Range<Int>) {
+        precondition(cols.lowerBound % 16 == 0 && (cols.upperBound % 16 == 0 || cols.upperBound == n), "packBPart: columns not on panels")
+        hw_pack_b_part(transB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), packed, Int32(rows.lowerBound), Int32(rows.upperBound),
+                       Int32(cols.lowerBound), Int32(cols.upperBound))
+    }
+
     /// `sgemm` with A not transposed and op(B) packed by `packB` (same k, n): bit-identical
     /// results, without re-packing B on every call.
     @inlinable
@@ -163,11 +173,19 @@ public enum Kernels {
         withoutActuallyEscaping(body) { escapable in
             nonisolated(unsafe) let work = escapable
             DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let lo = min(count, (units * p / parts) * g)
-                let hi = min(count, (units * (p + 1) / parts) * g)
-                if lo < hi { work(lo..<hi) }
+                let r = chunk(p, of: parts, count: count, granularity: g)
+                if !r.isEmpty { work(r) }
             }
         }
+    }
+
+    /// Chunk `p` of `0..<count` split into `parts` contiguous chunks whose bounds are multiples
+    /// of `granularity` (the chunks of `parallelChunks`; some may be empty).
+    public static func chunk(_ p: Int, of parts: Int, count: Int, granularity: Int = 1) -> Range<Int> {
+        let g = max(1, granularity)
+        let units = (count + g - 1) / g
+        let lo = min(count, (units * p / parts) * g)
+        return lo..<max(lo, min(count, (units * (p + 1) / parts) * g))
     }
 
     /// Runs `job(0)`, ..., `job(count - 1)` side by side, at most `threads` at a time, and returns

@@ -38,8 +38,9 @@ public enum MLPTrainer {
     /// - Progress per epoch through `control.report` (values: epoch, trainLoss, validationLoss);
     ///   cancellation is polled each epoch and every 50 mini-batches.
     ///
-    /// - `threads`: the most threads one GEMM is split across (its output columns: the result
-    ///   does not depend on it); 1 when the caller trains several networks side by side.
+    /// - `threads`: the most threads one training step is split across (its batch rows, then its
+    ///   weight rows: the result does not depend on it); 1 when the caller trains several networks
+    ///   side by side.
     /// - `share`: when given, the threads are re-read from it every epoch instead (networks
     ///   trained side by side: one that ends gives its threads to the others).
     ///
@@ -81,7 +82,6 @@ public enum MLPTrainer {
         let batch = min(config.batchSize, n)
         let ws = MLPTrainingWorkspace(network: start, batchCapacity: max(batch, 1), threads: max(1, share?.threadsEach ?? threads))
         let frozen = config.frozenLayers
-        let trainable = ws.weightOffsets[frozen]..<ws.parameterCount
         var adam = Adam(parameterCount: ws.parameterCount, learningRate: Float(config.learningRate),
                         weightDecay: Float(config.weightDecay))
         let best = UnsafeMutablePointer<Float>.allocate(capacity: ws.parameterCount)
@@ -104,10 +104,8 @@ public enum MLPTrainer {
                     var batchIndex = 0
                     while b < n {
                         let rows = min(batch, n - b)
-                        ws.gather(x: px.baseAddress!, y: py.baseAddress!, indices: order[b..<(b + rows)])
-                        ws.forward(rows: rows, params: ws.parameters)
-                        sse += ws.backward(rows: rows, frozen: frozen)
-                        adam.update(ws.parameters, gradients: ws.gradients, range: trainable, threads: ws.threads)
+                        sse += ws.step(x: px.baseAddress!, y: py.baseAddress!, indices: order[b..<(b + rows)], frozen: frozen,
+                                       adam: &adam)
                         b += rows
                         batchIndex += 1
                         if batchIndex % 50 == 0 { try control.checkCancelled() }
@@ -127,7 +125,7 @@ public enum MLPTrainer {
                         let vl = vx.storage.withUnsafeBufferPointer { pvx in
                             valY.withUnsafeBufferPointer { pvy in
                                 valOutputs.withUnsafeMutableBufferPointer { po in
-                                    ws.meanSquaredError(x: pvx.baseAddress!, y: pvy.baseAddress!, count: vx.rows, params: ws.parameters,
+                                    ws.meanSquaredError(x: pvx.baseAddress!, y: pvy.baseAddress!, count: vx.rows,
                                                         outputs: monitor == nil ? nil : po.baseAddress)
                                 }
                             }

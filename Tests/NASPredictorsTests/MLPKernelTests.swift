@@ -89,7 +89,56 @@ final class MLPKernelTests: XCTestCase {
         }
     }
 
-    /// The AVX-512F kernels (two-panel, 12-row tiles) give the AVX2/FMA path's bits on shapes
+    /// Packing Bᵀ (`transB`, 16 x 16 blocks transposed in registers on AVX-512F CPUs, the rest
+    /// one float at a time) gives the floats of packing B itself, on full and partial panels
+    /// and K blocks.
+    func testTransposedPackingMatchesPackingTheTranspose() {
+        var rng = SeededGenerator(seed: 31)
+        for (k, n) in [(16, 16), (17, 33), (300, 40), (256, 256), (5, 70), (513, 48)] {
+            let b = randomArray(k * n, &rng)
+            var bt = [Float](repeating: 0, count: k * n)
+            for p in 0..<k { for j in 0..<n { bt[j * k + p] = b[p * n + j] } }
+            var direct = [Float](repeating: .nan, count: Kernels.packedSize(k: k, n: n)), viaT = direct
+            b.withUnsafeBufferPointer { pb in
+                direct.withUnsafeMutableBufferPointer { Kernels.packB(k: k, n: n, b: pb.baseAddress!, ldb: n, into: $0.baseAddress!) }
+            }
+            bt.withUnsafeBufferPointer { pb in
+                viaT.withUnsafeMutableBufferPointer { Kernels.packB(transB: true, k: k, n: n, b: pb.baseAddress!, ldb: k, into: $0.baseAddress!) }
+            }
+            XCTAssertEqual(direct.map(\.bitPattern), viaT.map(\.bitPattern), "k=\(k) n=\(n)")
+        }
+    }
+
+    /// Packing a matrix in parts (rows of one, panels of columns of another, as the trainer's
+    /// threads pack the weight rows they updated) gives `packB`'s result.
+    func testPackingInPartsMatchesPackingAtOnce() {
+        var rng = SeededGenerator(seed: 37)
+        for (k, n) in [(41, 256), (400, 400), (256, 1), (300, 40)] {
+            for transB in [false, true] {
+                let b = randomArray(k * n, &rng), ldb = transB ? k : n
+                var whole = [Float](repeating: 0, count: Kernels.packedSize(k: k, n: n)), rows = whole, cols = whole
+                b.withUnsafeBufferPointer { pb in
+                    let p = pb.baseAddress!
+                    whole.withUnsafeMutableBufferPointer { Kernels.packB(transB: transB, k: k, n: n, b: p, ldb: ldb, into: $0.baseAddress!) }
+                    rows.withUnsafeMutableBufferPointer { out in
+                        for r in [0..<(k / 3), (k / 3)..<(k - 5), (k - 5)..<k] {
+                            Kernels.packBPart(transB: transB, k: k, n: n, b: p, ldb: ldb, into: out.baseAddress!, rows: r, cols: 0..<n)
+                        }
+                    }
+                    cols.withUnsafeMutableBufferPointer { out in
+                        for p2 in 0..<3 {
+                            Kernels.packBPart(transB: transB, k: k, n: n, b: p, ldb: ldb, into: out.baseAddress!, rows: 0..<k,
+                                              cols: Kernels.chunk(p2, of: 3, count: n, granularity: 16))
+                        }
+                    }
+                }
+                XCTAssertEqual(rows.map(\.bitPattern), whole.map(\.bitPattern), "rows k=\(k) n=\(n) tB=\(transB)")
+                XCTAssertEqual(cols.map(\.bitPattern), whole.map(\.bitPattern), "cols k=\(k) n=\(n) tB=\(transB)")
+            }
+        }
+    }
+
+    /// The AVX-512F kernels (two-panel tiles of 12, 8, 6, 4 or 2 rows) give the AVX2/FMA path's bits on shapes
     /// that leave every kind of edge tile (rows, panel pairs, single panels, partial panels,
     /// several K blocks), through `sgemm` (both B layouts, A transposed or not) and `sgemmPacked`,
     /// with every epilogue.
@@ -185,8 +234,8 @@ final class MLPKernelTests: XCTestCase {
         XCTAssertEqual(adam.step, 1)
     }
 
-    /// The AVX2 Adam step's vector lanes give the bits of its scalar tail (one element per call
-    /// runs the tail only), moments flushed below 1e-30 included; and a threaded update the
+    /// The Adam step's vector lanes (AVX-512F 16-wide, AVX2 8-wide) give the bits of its scalar
+    /// tail (one element per call runs the tail only), moments flushed below 1e-30 included; and a threaded update the
     /// bits of a single-threaded one.
     func testAdamVectorLanesMatchScalarTailAndThreadedUpdate() {
         var rng = SeededGenerator(seed: 7)
@@ -208,6 +257,7 @@ final class MLPKernelTests: XCTestCase {
             return [p, m, v].map { $0.map(\.bitPattern) }
         }
         XCTAssertEqual(run(n), run(1))
+        XCTAssertEqual(run(8), run(1))  // the AVX2 lanes alone on an AVX-512F CPU
 
         let count = Adam.parallelCount + 5
         func update(threads: Int) -> [Float] {

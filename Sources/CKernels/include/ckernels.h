@@ -39,6 +39,11 @@ long hw_packed_b_size(int K, int N);
 /// (`packed` needs no particular alignment).
 void hw_pack_b(int transB, int K, int N, const float *B, int ldb, float *packed);
 
+/// The part of `hw_pack_b`'s result that holds op(B) rows [k0, k1) and columns [j0, j1) (j0 a
+/// multiple of 16; j1 one too, or N), written in place; the rest of `packed` is left alone, so
+/// disjoint parts can be packed from different threads (e.g. each the weights it updated).
+void hw_pack_b_part(int transB, int K, int N, const float *B, int ldb, float *packed, int k0, int k1, int j0, int j1);
+
 /// `hw_sgemm` with A not transposed and op(B) pre-packed by `hw_pack_b` (same K, N);
 /// gives bit-identical results to `hw_sgemm` on the same path.
 void hw_sgemm_packed(hw_path path, int M, int N, int K, float alpha, const float *A, int lda,
