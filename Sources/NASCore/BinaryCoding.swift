@@ -155,4 +155,27 @@ public enum FNV1a {
         }
         return h
     }
+
+    /// FNV-1a over `bytes` read as 8-byte little-endian words (the last one zero-padded), then
+    /// their count: one multiplication per 8 bytes, for whole files (`DataCatalog.fileDigest`).
+    /// Each step is a bijection of the state, so a change within one word always changes it.
+    public static func hashWords(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        bytes.withUnsafeBytes { raw in
+            let whole = raw.count / 8
+            for i in 0..<whole {
+                h ^= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                h = h &* prime
+            }
+            if raw.count > whole * 8 {
+                var last: UInt64 = 0
+                for (k, b) in raw[(whole * 8)...].enumerated() { last |= UInt64(b) << (8 * UInt64(k)) }
+                h ^= last
+                h = h &* prime
+            }
+        }
+        h ^= UInt64(bytes.count)
+        return h &* prime
+    }
 }
