@@ -49,10 +49,12 @@ extension DataCatalog {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// `FNV1a.hashWords` of one fixture file, read once per catalog.
+    /// `FNV1a.hashWords` of one fixture file, read once per catalog, in pieces (never held whole).
     private func fileHash(_ file: String) throws(NASError) -> UInt64 {
         if let h = fileHashes.withLock({ $0[file] }) { return h }
-        let h = FNV1a.hashWords(try AtomicFile.read(directory + "/" + file)[...])
+        var hasher = FNV1a.WordHasher()
+        try AtomicFile.readChunks(directory + "/" + file) { hasher.update($0); return true }
+        let h = hasher.finish()
         fileHashes.withLock { $0[file] = h }
         return h
     }

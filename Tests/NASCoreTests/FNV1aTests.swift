@@ -21,5 +21,15 @@ final class FNV1aTests: XCTestCase {
         // A slice hashes as its own bytes, wherever it starts (unaligned loads).
         let padded = [9, 9, 9] + bytes
         XCTAssertEqual(FNV1a.hashWords(padded[3...]), h)
+        // Fed in pieces, any split gives the same hash.
+        for cuts in [[1], [8], [3, 11], [5, 6, 7, 30], [0, 36]] {
+            var hasher = FNV1a.WordHasher()
+            var start = 0
+            for end in cuts + [bytes.count] {
+                bytes[start..<end].withUnsafeBytes { hasher.update($0) }
+                start = end
+            }
+            XCTAssertEqual(hasher.finish(), h, "\(cuts)")
+        }
     }
 }
