@@ -66,9 +66,21 @@ public enum AtomicFile {
     }
 
     private static func read(_ path: String, maxBytes: Int, stoppingAt delimiter: UInt8?) throws(NASError) -> [UInt8] {
+        var out: [UInt8] = []
+        try readChunks(path, maxBytes: maxBytes) { chunk in
+            out.append(contentsOf: chunk)
+            return delimiter.map { !chunk.contains($0) } ?? true
+        }
+        return out
+    }
+
+    /// Reads a regular file in pieces of at most 64 KiB through one buffer, handing each to
+    /// `body` until it returns false or the file ends (a whole file hashed without holding it).
+    public static func readChunks(_ path: String, maxBytes: Int = Int.max,
+                                  _ body: (UnsafeRawBufferPointer) -> Bool) throws(NASError) {
         let fd = try openRegular(path, maxBytes: maxBytes)
         defer { close(fd.fd) }
-        var out: [UInt8] = []
+        var total = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd.fd, $0.baseAddress!, $0.count) }
@@ -77,11 +89,10 @@ public enum AtomicFile {
                 throw storageError("cannot read \(path)")
             }
             if n == 0 { break }
-            guard out.count + n <= maxBytes else { throw tooLarge(path, size: nil, maxBytes: maxBytes) }
-            out.append(contentsOf: chunk[0..<n])
-            if let delimiter, chunk[0..<n].contains(delimiter) { break }
+            total += n
+            guard total <= maxBytes else { throw tooLarge(path, size: nil, maxBytes: maxBytes) }
+            guard chunk.withUnsafeBytes({ body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }) else { break }
         }
-        return out
     }
 
     /// Reads a file whose first `headerBytes` bytes announce its total length, header first:

@@ -155,4 +155,55 @@ public enum FNV1a {
         }
         return h
     }
+
+    /// FNV-1a over `bytes` read as 8-byte little-endian words (the last one zero-padded), then
+    /// their count: one multiplication per 8 bytes, for whole files (`DataCatalog.fileDigest`).
+    /// Each step is a bijection of the state, so a change within one word always changes it.
+    public static func hashWords(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hasher = WordHasher()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return hasher.finish()
+    }
+
+    /// `hashWords` fed in pieces (a file read chunk by chunk): any split of the bytes gives the same hash.
+    public struct WordHasher: Sendable {
+        private static let prime: UInt64 = 0x0000_0100_0000_01B3
+        private var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        private var pending: UInt64 = 0
+        private var count = 0
+
+        /// An empty hash.
+        public init() {}
+
+        /// Hashes the next bytes.
+        public mutating func update(_ raw: UnsafeRawBufferPointer) {
+            var i = 0
+            while i < raw.count && count % 8 != 0 { take(raw[i]); i += 1 }
+            let whole = (raw.count - i) / 8
+            for w in 0..<whole {
+                h ^= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i + w * 8, as: UInt64.self))
+                h = h &* Self.prime
+            }
+            count += whole * 8
+            i += whole * 8
+            while i < raw.count { take(raw[i]); i += 1 }
+        }
+
+        /// One byte into the word being filled.
+        private mutating func take(_ b: UInt8) {
+            pending |= UInt64(b) << (8 * UInt64(count % 8))
+            count += 1
+            if count % 8 == 0 {
+                h = (h ^ pending) &* Self.prime
+                pending = 0
+            }
+        }
+
+        /// The hash of every byte given.
+        public func finish() -> UInt64 {
+            var h = self.h
+            if count % 8 != 0 { h = (h ^ pending) &* Self.prime }
+            return (h ^ UInt64(count)) &* Self.prime
+        }
+    }
 }

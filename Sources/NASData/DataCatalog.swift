@@ -25,6 +25,9 @@ public final class DataCatalog: Sendable {
     private let gpuSpecs = Mutex<[String: DeviceSpec]>([:])
     /// `deviceSpecs()`, read once (every `predict {spec}` lists the GPUs).
     private let devices = Mutex<[DeviceSpec]?>(nil)
+    /// Each fixture file's hash for `fileDigest`, by path, computed once: a catalog takes its
+    /// files as fixed while it serves them, as it does the tables it parsed.
+    let fileHashes = Mutex<[String: UInt64]>([:])
 
     /// A catalog over a fixtures directory (see `FixturesLocator`).
     public init(fixturesDirectory: String) {

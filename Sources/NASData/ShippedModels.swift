@@ -1,4 +1,5 @@
 import NASCore
+import Synchronization
 
 /// Models trained on the shipped fixtures with the daemon's own recipes and shipped beside them
 /// in `fixtures/pretrained/` (as OFA, HELP and nn-Meter ship their trained predictors), so a
@@ -34,16 +35,27 @@ extension DataCatalog {
     public static let deviceSpecsFile = "hardware/devices.csv"
 
     /// A digest of fixture files (paths relative to the fixtures directory): FNV-1a over each
-    /// path and the FNV-1a of its bytes, in the order given, as 16 hex digits. Any change to a
-    /// byte of these files changes it.
+    /// path and its file's hash (`FNV1a.hashWords` of its bytes), in the order given, as 16 hex
+    /// digits. Any change to a byte of these files changes it. Each file is read and hashed once
+    /// per catalog (a daemon's saved defaults are checked against it on first use).
     public func fileDigest(_ files: [String]) throws(NASError) -> String {
         var record: [UInt8] = []
         for file in files {
-            let h = FNV1a.hash(try AtomicFile.read(directory + "/" + file)[...])
+            let h = try fileHash(file)
             record.append(contentsOf: Array(file.utf8) + [0])
             withUnsafeBytes(of: h.littleEndian) { record.append(contentsOf: $0) }
         }
         let hex = String(FNV1a.hash(record[...]), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// `FNV1a.hashWords` of one fixture file, read once per catalog, in pieces (never held whole).
+    private func fileHash(_ file: String) throws(NASError) -> UInt64 {
+        if let h = fileHashes.withLock({ $0[file] }) { return h }
+        var hasher = FNV1a.WordHasher()
+        try AtomicFile.readChunks(directory + "/" + file) { hasher.update($0); return true }
+        let h = hasher.finish()
+        fileHashes.withLock { $0[file] = h }
+        return h
     }
 }

@@ -143,7 +143,13 @@ func runFewShotBench(arguments: [String]) throws {
                     .finetune, base: try baseModel.asPredictor(), pool: [], samples: samples, targetName: device,
                     id: "fewshot-\(device)", seed: seed, control: .none).predictor
                 let pf = try ft.predict(archs: heldArchs)
-                let pb = try out.fits[.blend]!.predict(archs: heldArchs), pp = try out.fits[.proxy]!.predict(archs: heldArchs)
+                // `blend` and `proxy` as adapt fits them, also when `--families` leaves them out.
+                func fitted(_ f: FewShotAdaptation.Family) throws -> TrainedPredictor {
+                    try out.fits[f] ?? FewShotAdaptation.fitFamily(
+                        f, base: try baseModel.asPredictor(), pool: targetPool.filter { $0.name != out.base }, samples: samples,
+                        targetName: device, id: "fewshot-\(device)", seed: seed, spareFastDeadPaths: spareDeadPaths, control: .none).predictor
+                }
+                let pb = try fitted(.blend).predict(archs: heldArchs), pp = try fitted(.proxy).predict(archs: heldArchs)
                 s.finetune = RankCorrelation.spearman(pf, heldY)
                 s.blend = RankCorrelation.spearman(pb, heldY)
                 s.proxy = RankCorrelation.spearman(pp, heldY)

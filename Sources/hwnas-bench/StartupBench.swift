@@ -1,4 +1,4 @@
-// `hwnas-bench startup [--predictors N] [--big M] [--runs R]`: start-up of the real daemon
+// `hwnas-bench startup [--predictors N] [--big M] [--runs R] [--default-space S] [--default-device D]`: start-up of the real daemon
 // against the size of its state directory (issue 22). Builds state directories of
 //   - nothing (the floor: process start, fixtures, stores);
 //   - N small saved predictors (default 10,000 LUT predictors of nb201/pixel3, ~1 KB each);
@@ -7,7 +7,10 @@
 // first start (no index: every file is read and the index written, as every start read every file
 // before indexes), then R more starts (median, from the index), beside the `initialize` answer's
 // size, `hwnas/listPredictors` round trips (every predictor, and a first page of 100), the first
-// `predict` on a saved predictor (its file read on first use) and the daemon's peak RSS.
+// `predict` on a saved predictor (its file read on first use) and the daemon's peak RSS. Then, in
+// a table of its own, a device's saved default: a daemon trains and saves `default-<space>-<device>`
+// (`--default-space`/`--default-device`, nb201/pixel3), and R more daemons each time their first
+// `predict {space, device}` (the saved file read and checked against the fixtures it was fitted on).
 // The daemon is `DaemonProcess.binaryPath` ($HWNASD, else next to this benchmark).
 // `--keep DIR` builds the N-predictor directory in DIR, keeps it, and runs nothing (for profiling a
 // daemon on it). CPU ms: the daemon's own CPU time (all threads) until `initialize` was answered.
@@ -48,6 +51,46 @@ func runStartupBench(arguments: [String]) throws {
         try startupRow(label: "\(big) default predictors (nb201/pixel3, \(defaultPredictor.kind))",
                        files: copies(of: defaultPredictor, count: big), runs: runs)
     }
+    try savedDefaultRow(space: benchOption(arguments, "--default-space") ?? "nb201",
+                        device: benchOption(arguments, "--default-device") ?? "pixel3", runs: runs)
+}
+
+/// A daemon trains and saves the default predictor of (space, device); then `runs` daemons on
+/// that state directory each time `initialize` and their first `predict {space, device}`.
+private func savedDefaultRow(space: String, device: String, runs: Int) throws {
+    let state = NSTemporaryDirectory() + "hwnas-bench-startup-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let params: JSONValue = ["space": .string(space), "device": .string(device), "archs": [1, 2, 3]]
+    var trainMs = 0.0
+    var starts: [Double] = [], predicts: [Double] = [], cpu: [Double] = []
+    for run in 0...runs {
+        let t0 = ContinuousClock.now
+        let d = try DaemonProcess(framing: .ndjson, arguments: ["--state", state])
+        guard d.call(1, "initialize", timeout: 600)?["result"] != nil else {
+            throw NASError(.storage, "the daemon did not answer initialize")
+        }
+        let t1 = ContinuousClock.now
+        let r = d.call(2, "predict", params, timeout: 600)
+        let t2 = ContinuousClock.now
+        guard r?["result"]?["latency_ms"]?.arrayValue?.count == 3 else {
+            throw NASError(.storage, "predict on \(space)/\(device) failed: \(String(describing: r))")
+        }
+        if run == 0 {
+            trainMs = startupMs(t2 - t1)
+        } else {
+            starts.append(startupMs(t1 - t0))
+            predicts.append(startupMs(t2 - t1))
+            cpu.append(daemonCPUMs(d.process.processIdentifier))
+        }
+        _ = d.call(9, "shutdown")
+        d.notify("exit")
+        _ = d.waitForExit(timeout: 60)
+    }
+    func f(_ x: Double) -> String { String(format: "%.1f ms", x) }
+    print("")
+    print("| saved default | first predict, trained and saved | start to initialize (median of \(runs)) | first predict, saved (median of \(runs)) | CPU ms, start + first predict (median) |")
+    print("|---|---|---|---|---|")
+    print("| \(PredictorStore.defaultID(space: space, device: device)) | \(f(trainMs)) | \(f(benchQuantile(starts, 0.5))) | \(f(benchQuantile(predicts, 0.5))) | \(f(benchQuantile(cpu, 0.5))) |")
 }
 
 /// `count` files of `p` under ids `p-00000`, ... (file name, bytes).

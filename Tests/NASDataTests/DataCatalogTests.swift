@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import NASCore
 import NASSpaces
@@ -97,6 +98,24 @@ final class DataCatalogTests: XCTestCase {
         XCTAssertEqual(gpu.values["sm_count"], 80)
         XCTAssertThrowsError(try catalog.gpuSpec(named: "GeForce"))  // ambiguous
         XCTAssertThrowsError(try catalog.gpuSpec(named: "no such gpu 123"))
+    }
+
+    func testFileDigestsEachFileOncePerCatalog() throws {
+        let dir = NSTemporaryDirectory() + "hwnas-digest-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/t", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "arch,a\n1,2.5\n".write(toFile: dir + "/t/latency.csv", atomically: true, encoding: .utf8)
+        try "x\n".write(toFile: dir + "/other.csv", atomically: true, encoding: .utf8)
+        let catalog = DataCatalog(fixturesDirectory: dir)
+        let digest = try catalog.fileDigest(["t/latency.csv"])
+        XCTAssertEqual(digest.count, 16)
+        XCTAssertNotEqual(try catalog.fileDigest(["t/latency.csv", "other.csv"]), digest)
+        XCTAssertNotEqual(try catalog.fileDigest(["other.csv", "t/latency.csv"]), try catalog.fileDigest(["t/latency.csv", "other.csv"]))
+        // One measurement corrected: a new catalog (a new daemon) sees it; this one hashed the file once.
+        try "arch,a\n1,2.6\n".write(toFile: dir + "/t/latency.csv", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try catalog.fileDigest(["t/latency.csv"]), digest)
+        XCTAssertNotEqual(try DataCatalog(fixturesDirectory: dir).fileDigest(["t/latency.csv"]), digest)
+        XCTAssertThrowsError(try catalog.fileDigest(["missing.csv"]))
     }
 
     func testAccuracies() throws {

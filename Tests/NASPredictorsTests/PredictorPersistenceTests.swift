@@ -89,6 +89,7 @@ final class PredictorPersistenceTests: XCTestCase {
         var current = try syntheticPredictor()
         current.id = PredictorStore.defaultID(space: "nb201", device: "pixel3")
         current.notes["recipe"] = PredictorTrainer.recipe
+        current.notes[TrainedPredictor.fixtureDigestKey] = try PredictorTrainer(catalog: makeCatalog()).fixtureDigest(space: "nb201", device: "pixel3")
         var stale = current
         stale.id = PredictorStore.defaultID(space: "nb201", device: "raspi4")
         stale.notes["recipe"] = nil  // saved before recipes were recorded
@@ -105,6 +106,37 @@ final class PredictorPersistenceTests: XCTestCase {
             XCTAssertEqual((error as? NASError)?.kind, .cancelled)
         }
         XCTAssertEqual(try fresh.predictor(stale.id), stale)  // still loaded until a retrain replaces it
+    }
+
+    func testASavedDefaultOfOtherFixturesIsRetrainedAndItsFileReplaced() throws {
+        let fixtures = try SmallFixtures.nb201(devices: ["pixel3"], rows: 300)
+        defer { try? FileManager.default.removeItem(atPath: fixtures) }
+        func store() throws -> PredictorStore {
+            let s = try PredictorStore(directory: directory, catalog: DataCatalog(fixturesDirectory: fixtures))
+            XCTAssertEqual(s.loadAll(), [])
+            return s
+        }
+        let id = PredictorStore.defaultID(space: "nb201", device: "pixel3")
+        let first = try store().defaultPredictor(space: "nb201", device: "pixel3")
+        let digest = try PredictorTrainer(catalog: DataCatalog(fixturesDirectory: fixtures)).fixtureDigest(space: "nb201", device: "pixel3")
+        XCTAssertEqual(first.notes[TrainedPredictor.fixtureDigestKey], digest)
+        XCTAssertEqual(try store().defaultPredictor(space: "nb201", device: "pixel3"), first, "saved, and used on the same fixtures")
+
+        // One measurement of the table corrected: the saved default is not of these fixtures.
+        try SmallFixtures.editLastMeasurement(fixtures)
+        let newDigest = try PredictorTrainer(catalog: DataCatalog(fixturesDirectory: fixtures)).fixtureDigest(space: "nb201", device: "pixel3")
+        XCTAssertNotEqual(newDigest, digest)
+        let second = try store().defaultPredictor(space: "nb201", device: "pixel3")
+        XCTAssertEqual(second.notes[TrainedPredictor.fixtureDigestKey], newDigest, "retrained on the served fixtures")
+        let onDisk = try PredictorFile.read(directory + "/" + id + "." + PredictorFile.fileExtension, maxBytes: BinaryEnvelope.defaultMaxBytes)
+        XCTAssertEqual(onDisk, second, "the file is replaced")
+        XCTAssertEqual(try store().defaultPredictor(space: "nb201", device: "pixel3"), second)
+
+        // A file of this recipe without a digest (or with another's) is retrained too.
+        var undigested = second
+        undigested.notes[TrainedPredictor.fixtureDigestKey] = nil
+        try AtomicFile.write(PredictorFile.encode(undigested), to: directory + "/" + id + "." + PredictorFile.fileExtension)
+        XCTAssertEqual(try store().defaultPredictor(space: "nb201", device: "pixel3").notes[TrainedPredictor.fixtureDigestKey], newDigest)
     }
 
     func testUnknownDeviceAndIncompleteSpecAreClearErrors() throws {

@@ -43,28 +43,8 @@ final class ShippedHardwareModelTests: XCTestCase {
         }
     }
 
-    /// A fixtures directory of two GPUs and 40 NB201 cells (copied from the shipped table).
-    private func tinyFixtures() throws -> String {
-        let real = try FixturesLocator.locate()
-        let dir = NSTemporaryDirectory() + "hwnas-tiny-fixtures-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir + "/nb201", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: dir + "/hardware", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: real + "/" + DataCatalog.deviceSpecsFile, toPath: dir + "/" + DataCatalog.deviceSpecsFile)
-        let head = try XCTUnwrap(FileHandle(forReadingAtPath: real + "/nb201/latency.csv")).readData(ofLength: 100_000)
-        let lines = String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline).prefix(41)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let devices = Set(DataCatalog(fixturesDirectory: real).devices(ofTable: "nb201"))
-        let keep = header.indices.filter { !devices.contains(header[$0]) || ["1080ti_32", "2080ti_32"].contains(header[$0]) }
-        let text = lines.map { line in
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-            return keep.map { cells[$0].trimmingCharacters(in: .whitespaces) }.joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
-        try text.write(toFile: dir + "/nb201/latency.csv", atomically: true, encoding: .utf8)
-        return dir
-    }
-
     func testAShippedModelIsUsedOnlyOnTheFixturesItWasFittedOn() throws {
-        let fixtures = try tinyFixtures()
+        let fixtures = try SmallFixtures.nb201(devices: ["1080ti_32", "2080ti_32"], rows: 40)
         defer { try? FileManager.default.removeItem(atPath: fixtures) }
         let catalog = DataCatalog(fixturesDirectory: fixtures)
         XCTAssertEqual(try HardwareGeneralizedTrainer(catalog: catalog).gpuDevices(space: "nb201").map(\.name).sorted(), ["1080ti_32", "2080ti_32"])
@@ -93,10 +73,7 @@ final class ShippedHardwareModelTests: XCTestCase {
         XCTAssertEqual(try shipped.predict(archs: probe, spec: spec), try trained.predict(archs: probe, spec: spec))
 
         // The fixtures change by one measurement: neither the shipped nor the saved model is theirs.
-        var table = try String(contentsOfFile: fixtures + "/nb201/latency.csv", encoding: .utf8)
-        let last = try XCTUnwrap(table.dropLast().lastIndex(of: ","))
-        table.insert("9", at: table.index(after: last))
-        try table.write(toFile: fixtures + "/nb201/latency.csv", atomically: true, encoding: .utf8)
+        try SmallFixtures.editLastMeasurement(fixtures)
         messages.withLock { $0 = [] }
         XCTAssertEqual(try store("b").defaultHardwarePredictorAndSource(space: "nb201").source, .trained)
         XCTAssertTrue(messages.withLock { $0.last ?? "" }.contains("was fitted on other fixtures"), messages.withLock { $0.joined() })

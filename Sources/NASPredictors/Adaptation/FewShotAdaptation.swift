@@ -282,7 +282,7 @@ public enum FewShotAdaptation {
         case .mix:
             var members = [ProxyLatencyModel.predictor(base, space: space)]
             members += pool
-            let (model, weights) = try PoolMixture.fit(members, samples: samples)
+            let (model, weights) = try PoolMixture.fit(members, samples: samples, deviceNames: [base.device ?? base.id] + pool.map(\.name))
             let p = TrainedPredictor(id: id, spaceID: base.spaceID, device: targetName, model: model,
                                      metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: samples.count,
                                                                testCount: 0, variant: "mix"),

@@ -8,7 +8,8 @@ import NASCore
 /// `adapt`'s `mix` family: every pool member mapped onto the samples by its own log-affine map
 /// (`AffineLogMap.fit`), mixed in milliseconds with weights from how well each member's map
 /// fits the samples out of sample: wⱼ ∝ priorⱼ · (s²ⱼ)^(−β·k/2), s²ⱼ the mean squared
-/// leave-one-out residual of member j's map (log-ms), β = `temperature`. Batch-size siblings
+/// leave-one-out residual of member j's map (log-ms; each sample predicted by the map fitted on
+/// the others, `AffineLogMap.leaveOneOutResiduals`), β = `temperature`. Batch-size siblings
 /// (`1080ti_1`, `1080ti_32`, `1080ti_256`: one device measured at several batch sizes) share one
 /// prior share, so a device in the pool three times is not counted three times. A smooth version
 /// of "the closest member": it follows the closest member when one fits clearly best and averages
@@ -18,40 +19,49 @@ public enum PoolMixture {
     /// fewshot --validate`: 0.5 best at k = 10, all within 0.001 at k = 20).
     public static let temperature = 0.5
 
-    /// The mixture of `members` fitted on `samples` (≥ 3), and each member's weight.
-    public static func fit(_ members: [ProxyLatencyModel], samples: [LatencySample],
-                           temperature: Double = temperature) throws(NASError) -> (model: LatencyModel, weights: [(member: String, weight: Double)]) {
+    /// The mixture of `members` fitted on `samples` (≥ 3, latencies finite and > 0), and the
+    /// weight of each member it keeps (those above 1e-6, renormalized to sum to 1, in `members`'
+    /// order). `deviceNames`: the device each member measures, for its batch-size family
+    /// (`batchFamily`; default: the members' names; give a device where a name is a predictor
+    /// id). A member whose predictions of the samples are not all finite gets no weight; none
+    /// left, a member without a latency model, or bad samples are `.invalidParams`.
+    public static func fit(_ members: [ProxyLatencyModel], samples: [LatencySample], temperature: Double = temperature,
+                           deviceNames: [String]? = nil) throws(NASError) -> (model: LatencyModel, weights: [(member: String, weight: Double)]) {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "a pool mixture needs at least 3 samples, got \(samples.count)", field: "target.samples")
         }
+        if let i = samples.firstIndex(where: { !($0.latencyMs.isFinite && $0.latencyMs > 0) }) {
+            throw NASError(.invalidParams, "latency_ms must be a positive number, got \(samples[i].latencyMs)", field: "target.samples[\(i)].latency_ms")
+        }
         guard !members.isEmpty else { throw NASError(.invalidParams, "a pool mixture needs a pool", field: "pool") }
+        let names = deviceNames ?? members.map(\.name)
+        guard names.count == members.count else {
+            throw NASError(.invalidParams, "\(names.count) device names for \(members.count) pool members", field: "pool")
+        }
         let archs = samples.map(\.arch)
-        let ly = samples.map { log(max($0.latencyMs, 1e-9)) }
+        let target = samples.map(\.latencyMs)
         let n = Double(samples.count)
         var maps: [AffineLogMap] = [], logWeights: [Double] = []
-        let families = members.map { batchFamily($0.name) }
+        let families = names.map(batchFamily)
         for (j, m) in members.enumerated() {
             guard m.model != nil else {
                 throw NASError(.invalidParams, "pool member '\(m.name)' has no latency model to mix", field: "pool")
             }
             let values = try m.predict(archs)
-            let lx = values.map { log(max($0, 1e-9)) }
-            let map = AffineLogMap.fit(source: values, target: samples.map(\.latencyMs))
-            maps.append(map)
-            // Leave-one-out residuals of the affine fit through its hat values.
-            let mx = lx.reduce(0, +) / n
-            let sxx = max(lx.reduce(0.0) { $0 + ($1 - mx) * ($1 - mx) }, 1e-12)
-            var s2 = 0.0
-            for i in lx.indices {
-                let r = ly[i] - (map.offset + map.scale * lx[i])
-                let h = 1 / n + (lx[i] - mx) * (lx[i] - mx) / sxx
-                let loo = r / max(1 - h, 0.05)
-                s2 += loo * loo / n
+            guard values.count == samples.count, values.allSatisfy(\.isFinite) else {
+                maps.append(.identity)
+                logWeights.append(-.infinity)
+                continue
             }
+            maps.append(AffineLogMap.fit(source: values, target: target))
+            let s2 = AffineLogMap.leaveOneOutResiduals(source: values, target: target).reduce(0.0) { $0 + $1 * $1 / n }
             let siblings = Double(families.filter { $0 == families[j] }.count)
             logWeights.append(-temperature * n / 2 * log(max(s2, 1e-8)) - log(siblings))
         }
         let top = logWeights.max()!
+        guard top > -.infinity else {
+            throw NASError(.invalidParams, "no pool member predicts the samples with finite latencies", field: "pool")
+        }
         var w = logWeights.map { exp($0 - top) }
         let total = w.reduce(0, +)
         w = w.map { $0 / total }

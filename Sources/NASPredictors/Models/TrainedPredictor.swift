@@ -98,6 +98,11 @@ public struct TrainedPredictor: Sendable, Equatable {
     /// trained on (`PredictorTrainer`); predictions never go below it.
     public static let floorKey = "floorMs"
 
+    /// The notes key of the digest of the fixture files a predictor trained on the fixtures was
+    /// fitted on (`DataCatalog.fileDigest`; `PredictorTrainer.fixtureDigest`,
+    /// `HardwareGeneralizedTrainer.fixtureDigest`): a saved default of other fixtures is retrained.
+    public static let fixtureDigestKey = "fixtureDigest"
+
     /// Metrics of this predictor on measured samples.
     public func evaluate(archs: [Architecture], latency: [Double], spec: [String: Double]? = nil) throws(NASError) -> RegressionMetrics {
         guard archs.count == latency.count, !archs.isEmpty else {

@@ -110,14 +110,20 @@ public final class PredictorStore: Sendable {
 
     /// The default predictor of a fixture (space, device): from memory, else its file, else
     /// trained now (`PredictorModelKind.auto`, the literature's training size, seed 0) and saved.
-    /// A saved default from an older training recipe (`PredictorTrainer.recipe`) is retrained.
+    /// A saved default from another training recipe (`PredictorTrainer.recipe`) or fitted on
+    /// other fixtures (its `TrainedPredictor.fixtureDigestKey` note is not
+    /// `PredictorTrainer.fixtureDigest`, whose files are hashed once per catalog) is retrained,
+    /// and its file replaced.
     public func defaultPredictor(space: String, device: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
-        try cachedDefault(id: Self.defaultID(space: space, device: device),
-                          isCurrent: { $0.notes["recipe"] == PredictorTrainer.recipe }) { () throws(NASError) -> TrainedPredictor in
+        let trainer = PredictorTrainer(catalog: catalog)
+        return try cachedDefault(id: Self.defaultID(space: space, device: device), isCurrent: { p in
+            p.notes["recipe"] == PredictorTrainer.recipe
+                && p.notes[TrainedPredictor.fixtureDigestKey] == (try? trainer.fixtureDigest(space: space, device: device))
+        }) { () throws(NASError) -> TrainedPredictor in
             _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
             var request = TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device))
             request.excludeDegenerate = true  // searches never use them; see TrainRequest
-            return try PredictorTrainer(catalog: catalog).train(request, control: control)
+            return try trainer.train(request, control: control)
         }.predictor
     }
 
@@ -128,18 +134,16 @@ public final class PredictorStore: Sendable {
     }
 
     /// The default hardware-generalized predictor of a space and where it came from: saved in
-    /// the state directory when of the current recipe and fitted on these fixtures (a file from
-    /// before the fixture digest note is accepted); else shipped in `fixtures/pretrained/` when
+    /// the state directory when of the current recipe and fitted on these fixtures; else shipped in `fixtures/pretrained/` when
     /// fitted on these very fixtures (`HardwareGeneralizedTrainer.shippedDefault`); else trained
     /// now. A shipped or trained one is saved. `info` hears which, and why a shipped one was not used.
     public func defaultHardwarePredictorAndSource(space: String, control: JobControl = .none) throws(NASError)
         -> (predictor: TrainedPredictor, source: ModelSource) {
         let id = "default-\(space)-mlp-hw"
         let trainer = HardwareGeneralizedTrainer(catalog: catalog)
-        let key = HardwareGeneralizedTrainer.fixtureDigestKey
         return try cachedDefault(id: id, isCurrent: { p in
             p.notes["recipe"] == PredictorTrainer.recipe
-                && (p.notes[key] == nil || p.notes[key] == (try? trainer.fixtureDigest(space: space)))
+                && p.notes[TrainedPredictor.fixtureDigestKey] == (try? trainer.fixtureDigest(space: space))
         }, shipped: { [info] in
             let (p, reason) = trainer.shippedDefault(space: space, id: id, maxFileBytes: maxFileBytes)
             info(p == nil ? "\(id): training (\(reason))" : "\(id): loaded the shipped model \(reason)")

@@ -6,8 +6,9 @@ import NASSpaces
 /// fixture files (kept in its notes), the shipped default of a space (`fixtures/pretrained/`,
 /// used only when that digest is the served fixtures'), and its held-out metrics per GPU.
 extension HardwareGeneralizedTrainer {
-    /// Notes key of the digest of the fixture files the model was fitted on (`fixtureDigest(space:)`).
-    public static let fixtureDigestKey = "fixtureDigest"
+    /// Notes key of the digest of the fixture files the model was fitted on (`fixtureDigest(space:)`):
+    /// `TrainedPredictor.fixtureDigestKey`.
+    public static let fixtureDigestKey = TrainedPredictor.fixtureDigestKey
 
     /// The fixture files a space's hardware-generalized model is fitted on, relative to the
     /// fixtures directory: the latency tables of its GPU devices and `hardware/devices.csv`.

@@ -27,8 +27,21 @@ public struct PredictorTrainer: Sendable {
     /// 3: the held-out error profile saved in notes, for `search`'s `confidence`; 4: the profile
     /// holds both tails, for `predict`'s intervals; 5: degenerate architectures left out of
     /// defaults' training and judging, `TrainRequest.excludeDegenerate`, and predictions floored
-    /// at half the fastest training latency, `notes.floorMs`).
-    public static let recipe = "5"
+    /// at half the fastest training latency, `notes.floorMs`; 6: mlp-hw's batches of 32 for at
+    /// most 30 epochs, `HardwareGeneralizedTrainer.defaultConfig`, and every predictor fitted on
+    /// fixtures records their digest, `TrainedPredictor.fixtureDigestKey`). mlp-hw shares it.
+    public static let recipe = "6"
+
+    /// The fixture files a device's predictor is fitted on, relative to the fixtures directory:
+    /// the latency table holding the device (every device of a table shares its file).
+    public func fixtureFiles(space: String, device: String) throws(NASError) -> [String] {
+        ["\(try catalog.tableName(space: space, device: device))/latency.csv"]
+    }
+
+    /// The digest of `fixtureFiles(space:device:)` (`DataCatalog.fileDigest`, hashed once per catalog).
+    public func fixtureDigest(space: String, device: String) throws(NASError) -> String {
+        try catalog.fileDigest(try fixtureFiles(space: space, device: device))
+    }
 
     /// Trains what `request` asks for; the rest of the data is the held-out split.
     public func train(_ request: TrainRequest, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
@@ -95,6 +108,9 @@ public struct PredictorTrainer: Sendable {
         var notes = ["source": source, "seed": String(request.seed), "requested": request.model.rawValue, "recipe": Self.recipe]
         if let profile { notes[ErrorProfile.notesKey] = profile.encoded }
         notes[TrainedPredictor.floorKey] = String(floor)
+        if request.samples == nil, let device = request.device {
+            notes[TrainedPredictor.fixtureDigestKey] = try fixtureDigest(space: space.id, device: device)
+        }
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: trainIdx.count, testCount: testIdx.count,

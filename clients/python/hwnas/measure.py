@@ -333,6 +333,7 @@ def _parser():
                    help="run at this priority in a session of its own (e.g. -15, as root, on a shared machine)")
     p.add_argument("--export", default=None, metavar="JSON", help='extra export params, e.g. \'{"weights":"zeros"}\'')
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--state", metavar="DIR", help="the daemon's state dir (as every hwnas command takes; measure only exports)")
     return p
 
 
@@ -349,9 +350,14 @@ def main(argv=None):
         for path in args.archs_from:
             archs += read_arch_list(path)
         export = json.loads(args.export) if args.export else None
-        result = measure(args.space, archs, sample=args.sample, sample_seed=args.sample_seed, out=args.out,
-                         threads=args.threads, repeats=args.repeats, warmup=args.warmup, passes=args.passes,
-                         seed=args.seed, chunk=args.chunk, export_options=export, quiet=args.quiet)
+        client = HwnasClient(state=args.state) if args.state else None
+        try:
+            result = measure(args.space, archs, sample=args.sample, sample_seed=args.sample_seed, out=args.out,
+                             threads=args.threads, repeats=args.repeats, warmup=args.warmup, passes=args.passes,
+                             seed=args.seed, chunk=args.chunk, export_options=export, quiet=args.quiet, client=client)
+        finally:
+            if client is not None:
+                client.close()
     except (MeasureError, OSError, ValueError) as e:
         sys.stderr.write(f"hwnas measure: {e}\n")
         return 1
