@@ -14,6 +14,7 @@ applied to this one.
     hwnas-bench fewshot --spaces nb201 --validate-siblings-out --ks 5,10,20 --seeds 20 --cv-repeats 6 \
         --families blend,proxy,mean,proxy+mix,blend+proxy+mix --dump /tmp/val.jsonl --dump-held
     python3 Benchmarks/fewshot_chooser.py /tmp/val.jsonl [--rules "a;b"] [--per-device] [--prior-from /tmp/val.jsonl]
+    python3 Benchmarks/fewshot_chooser.py --paired A.jsonl B.jsonl   # two plain `--dump`s of the same draws
 """
 import sys, json, csv, os, itertools
 import numpy as np
@@ -279,8 +280,29 @@ def evaluate(draws, rule, lodo_bonus=None):
     return {k: np.array([np.mean(v[s]) for s in sorted(v)]) for k, v in out.items()}
 
 
+def paired(a_path, b_path):
+    """Mean held-out SRCC of `adapt` (4 decimals) in two plain dumps of the same draws, and B − A paired per draw."""
+    def read(p):
+        out = {}
+        for line in open(p):
+            ln = json.loads(line)
+            if not ln.get("ref"):
+                out[(ln["space"], ln["device"], ln["k"], ln["seed"])] = ln["held"]["adapt"]
+        return out
+    a, b = read(a_path), read(b_path)
+    for sp, k in sorted(set((key[0], key[2]) for key in a)):
+        keys = [key for key in a if key[0] == sp and key[2] == k and key in b]
+        seeds = sorted(set(key[3] for key in keys))
+        da = np.array([np.mean([a[key] for key in keys if key[3] == s]) for s in seeds])
+        db = np.array([np.mean([b[key] for key in keys if key[3] == s]) for s in seeds])
+        d = db - da
+        print(f"{sp} k={k}: A {da.mean():.4f} B {db.mean():.4f} B-A {d.mean():+.4f}±{d.std(ddof=1) / np.sqrt(len(d)):.4f} ({len(seeds)} draws)")
+
+
 def main():
     args = sys.argv[1:]
+    if args[0] == "--paired":
+        return paired(args[1], args[2])
     path = args[0]
     prior = args[args.index("--prior-from") + 1] if "--prior-from" in args else None
     only = args[args.index("--rules") + 1].split(";") if "--rules" in args else None
