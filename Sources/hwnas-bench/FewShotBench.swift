@@ -9,7 +9,7 @@
 // `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
-// `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--standard-screen`,
+// `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
 // `--dump-held`: see below.
 import Foundation
 import NASCore
@@ -93,9 +93,12 @@ func runFewShotBench(arguments: [String]) throws {
     // `--validate`: the pool's own devices as targets, each adapted from the other pool devices
     // (the test devices' data unused): where choice rules can be compared without touching the
     // test devices.
-    let validate = arguments.contains("--validate") || arguments.contains("--validate-siblings-out")
-    let siblingsOut = arguments.contains("--validate-siblings-out")
-    // `--dump-held`: the dump also holds blend's and adaptProxy's predictions of every 5th held-out arch.
+    let validate = arguments.contains("--validate") || arguments.contains("--validate-siblings-out") || arguments.contains("--validate-kind-out")
+    let siblingsOut = arguments.contains("--validate-siblings-out") || arguments.contains("--validate-kind-out")
+    // `--validate-kind-out`: also without every pool device of the target's kind (GPU, server
+    // CPU, phone), so each target is far from the whole pool, as eyeriss and fpga are in HELP's split.
+    let kindOut = arguments.contains("--validate-kind-out")
+    // `--dump-held`: the dump also holds every fitted family's predictions of every 5th held-out arch.
     let dumpHeld = arguments.contains("--dump-held")
     let spaces = option("--spaces").map { $0.split(separator: ",").map(String.init) }
     for var split in helpSplits where spaces?.contains(split.space) ?? true {
@@ -119,7 +122,8 @@ func runFewShotBench(arguments: [String]) throws {
             let m = try catalog.measurements(space: split.space, device: device)
             // The pool for this target: never the target itself; with `--validate-siblings-out`, also
             // not its batch-size siblings (1080ti_1 for 1080ti_32): no test device has one in the pool.
-            let targetPool = pool.filter { $0.name != device && !(siblingsOut && deviceFamily($0.name) == deviceFamily(device)) }
+            let targetPool = pool.filter { $0.name != device && !(siblingsOut && deviceFamily($0.name) == deviceFamily(device))
+                && !(kindOut && deviceKind($0.name) == deviceKind(device)) }
             var index: [Architecture: Int] = [:]
             for (i, a) in m.archs.enumerated() { index[a] = i }
             func run(_ sampleIdx: [Int], seed: UInt64, refCall: Bool = false) throws -> FewShotScores {
@@ -159,7 +163,7 @@ func runFewShotBench(arguments: [String]) throws {
                 case .finetune: s.adapt = s.finetune
                 case .blend: s.adapt = s.blend
                 case .proxy: s.adapt = s.proxy
-                case .mean, .mix, .proxyMix, .blendProxyMix: s.adapt = try srcc(out.predictor)
+                case .mean, .mix, .proxyMix, .blendProxyMix, .stack: s.adapt = try srcc(out.predictor)
                 }
                 if let dump {
                     // Per draw: every family's outer CV score and held-out SRCC (for studying choice rules).
@@ -185,7 +189,11 @@ func runFewShotBench(arguments: [String]) throws {
                         // the device's measurements), to score combinations with other families offline.
                         let pick = Array(stride(from: 0, to: held.count, by: 5))
                         line["heldIdx"] = pick.map { held[$0] }
-                        line["heldPred"] = ["blend": pick.map { pb[$0] }, "proxy": pick.map { pp[$0] }]
+                        var heldPred: [String: [Double]] = ["blend": pick.map { pb[$0] }, "proxy": pick.map { pp[$0] }]
+                        // Every other family fitted (e.g. `mix` when a mix mean is a candidate).
+                        let pickArchs = pick.map { heldArchs[$0] }
+                        for (f, p) in out.fits where heldPred[f.rawValue] == nil { heldPred[f.rawValue] = try p.predict(archs: pickArchs) }
+                        line["heldPred"] = heldPred
                     }
                     if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
                         dump.write(data + Data("\n".utf8))
@@ -282,6 +290,13 @@ func runFewShotBench(arguments: [String]) throws {
 private func deviceFamily(_ name: String) -> String {
     guard let i = name.lastIndex(of: "_"), Int(name[name.index(after: i)...]) != nil else { return name }
     return String(name[..<i])
+}
+
+/// A pool device's kind for `--validate-kind-out`: GPU, server CPU or phone (HELP's pool devices).
+private func deviceKind(_ name: String) -> String {
+    if ["1080ti", "titanx", "titan_rtx", "2080ti"].contains(deviceFamily(name)) { return "gpu" }
+    if name.hasPrefix("silver_") || name.hasPrefix("gold_") { return "cpu" }
+    return "phone"
 }
 
 /// HELP's reference architectures of a space (`<space>/reference_archs_help.csv`, last column).

@@ -178,6 +178,13 @@ final class DomainHandlerTests: XCTestCase {
                                          "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
         XCTAssertEqual(bad?["code"], -32602)
         XCTAssertEqual(bad?["data"]?["field"], "params.families[1]")
+        // `stack` on the wire: blend, proxy and mix combined instead of chosen, scored and named.
+        let st = try XCTUnwrap(peer.call(11, "adapt", ["space": "nb201", "families": ["stack"],
+                                                       "pool": ["lut-gold_6226", "lut-pixel3", "lut-titan_rtx_1"],
+                                                       "target": ["name": "x", "samples": .array(samples)], "save": false],
+                                         timeout: 120)?["result"])
+        XCTAssertEqual(st["family"], "stack")
+        XCTAssertEqual(try XCTUnwrap(st["scores"]?.arrayValue).map { $0["family"]?.stringValue ?? "" }, ["blend", "proxy", "mix", "stack"])
         let twice = peer.call(7, "adapt", ["space": "nb201", "pool": ["lut-pixel3", "lut-pixel3"],
                                            "target": ["name": "x", "samples": .array(samples)], "save": false])?["error"]
         XCTAssertEqual(twice?["data"]?["field"], "params.pool[1]")

@@ -142,6 +142,62 @@ final class FewShotAdaptationTests: XCTestCase {
         XCTAssertEqual(pref.predictor.notes["family"], pref.family.rawValue)
     }
 
+    func testStackWeightsFamiliesByTheirOutOfFoldPredictions() throws {
+        // The weights: a column equal to the target takes (nearly) all the weight without a ridge;
+        // a large ridge pulls toward equal weights; no usable fit gives equal weights.
+        let y = [1.0, 2, 3, 5, 8, 13]
+        let noisy = y.enumerated().map { $1 * ($0 % 2 == 0 ? 1.3 : 0.7) }
+        let exact = FamilyStack.weights([noisy, y], measured: y, ridge: 0)
+        XCTAssertEqual(exact[0], 0, accuracy: 1e-6)
+        XCTAssertEqual(exact[1], 1, accuracy: 1e-6)
+        let shrunk = FamilyStack.weights([noisy, y], measured: y, ridge: 100)
+        XCTAssertEqual(shrunk[0], 0.5, accuracy: 0.02)
+        XCTAssertGreaterThan(shrunk[1], shrunk[0])
+        XCTAssertEqual(FamilyStack.weights([y.map { -$0 }, y.map { -2 * $0 }], measured: y, ridge: 0), [0.5, 0.5])
+        XCTAssertEqual(FamilyStack.weights([[.nan] + y.dropFirst(), y], measured: y), [0.5, 0.5])
+
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let pool = try lutPool(catalog, ["titanx_1", "titanx_32", "gold_6240", "pixel3"])
+        let (train, held) = try split(catalog, device: "raspi4", k: 10)
+        // `stack` alone combines blend, proxy and mix; it is returned whatever the scores.
+        let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
+                                              families: [.stack], seed: 5, cvRepeats: 2)
+        XCTAssertEqual(out.family, .stack)
+        XCTAssertEqual(out.scores.map(\.family), [.blend, .proxy, .mix, .stack])
+        XCTAssertEqual(Set(out.fits.keys), [.blend, .proxy, .mix])
+        XCTAssertEqual(out.predictor.notes["family"], "stack")
+        // Its weights are FamilyStack's on the averaged out-of-fold predictions; its own
+        // out-of-fold record stacks each sample with weights refitted without it.
+        let parts: [FewShotAdaptation.Family] = [.blend, .proxy, .mix]
+        let cols = try parts.map { try XCTUnwrap(out.outOfFold[$0]) }
+        let w = FamilyStack.weights(cols, measured: out.measured)
+        let oof = try XCTUnwrap(out.outOfFold[.stack])
+        for i in oof.indices {
+            let keep = oof.indices.filter { $0 != i }
+            let wi = FamilyStack.weights(cols.map { c in keep.map { c[$0] } }, measured: keep.map { out.measured[$0] })
+            XCTAssertEqual(oof[i], zip(cols, wi).reduce(0.0) { $0 + $1.1 * $1.0[i] }, accuracy: 1e-9)
+        }
+        XCTAssertEqual(try XCTUnwrap(out.predictor.metrics.crossValidated).spearman, RankCorrelation.spearman(oof, out.measured), accuracy: 1e-12)
+        let archs = held.map(\.arch)
+        let preds = try parts.map { try out.fits[$0]!.predict(archs: archs) }
+        let p = try out.predictor.predict(archs: archs)
+        for i in stride(from: 0, to: held.count, by: 97) {
+            XCTAssertEqual(p[i], zip(preds, w).reduce(0.0) { $0 + $1.1 * $1.0[i] }, accuracy: 1e-6 * p[i])
+        }
+        XCTAssertTrue(out.variant.hasPrefix("stack: "), out.variant)
+        XCTAssertGreaterThan(RankCorrelation.spearman(p, held.map(\.latencyMs)), 0.85)
+        let round = try PredictorFile.decode(PredictorFile.encode(out.predictor))
+        XCTAssertEqual(try round.predict(archs: Array(archs.prefix(30))), try out.predictor.predict(archs: Array(archs.prefix(30))))
+        // With other single families given, it stacks those; below 5 samples, with equal weights.
+        let two = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: Array(train.prefix(4)), targetName: "t", id: "t",
+                                              families: [.blend, .proxy, .stack], seed: 5)
+        XCTAssertEqual(two.family, .stack)
+        XCTAssertEqual(Set(two.fits.keys), [.blend, .proxy])
+        let q = try two.predictor.predict(archs: Array(archs.prefix(20)))
+        let (qb, qp) = (try two.fits[.blend]!.predict(archs: Array(archs.prefix(20))), try two.fits[.proxy]!.predict(archs: Array(archs.prefix(20))))
+        for i in q.indices { XCTAssertEqual(q[i], (qb[i] + qp[i]) / 2, accuracy: 1e-6 * q[i]) }
+    }
+
     func testOuterCrossValidationAveragesRepeatedFoldAssignments() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let pool = try lutPool(catalog, ["gold_6240", "pixel3"])

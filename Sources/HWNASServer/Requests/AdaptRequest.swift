@@ -5,7 +5,8 @@ import JSONRPC
 /// and the pool, `finetune` with `blendWith`), `proxy` (`adaptProxy` with the pool) and `mean`
 /// (their mean); on request also `mix` (the pool members mixed by their fit to the samples) and
 /// the means `proxy+mix` and `blend+proxy+mix` — and returns the one whose whole procedure ranks
-/// held-out samples best under cross-validation.
+/// held-out samples best under cross-validation; or, with `stack` among the families, their
+/// weighted mean with weights fitted on their out-of-fold predictions (no choice).
 /// `finetune` and `adaptProxy` stay as the single-family forms.
 public struct AdaptRequest: RequestType {
     public static let method = "adapt"
@@ -20,7 +21,8 @@ public struct AdaptRequest: RequestType {
     /// device of the space, `false` = none, or a list of fixture devices and predictor ids.
     public var pool: PoolSelection?
     /// The families to choose among (default `finetune`, `blend`, `proxy`, `mean`; also `mix`,
-    /// `proxy+mix`, `blend+proxy+mix`).
+    /// `proxy+mix`, `blend+proxy+mix`; `stack`: combine the single families given, or blend,
+    /// proxy and mix, instead of choosing).
     public var families: [String]?
     /// Held-out target measurements to report `srccBefore`/`srccAfter` on.
     public var evalSamples: [LatencySampleInput]?

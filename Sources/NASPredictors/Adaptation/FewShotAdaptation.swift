@@ -10,7 +10,8 @@ import NASSpaces
 /// what `finetune` with `blendWith` does), `proxy` (`ProxyAdaptation` `auto` with the pool, what
 /// `adaptProxy` does), `mean` (the mean of blend's and proxy's milliseconds; of every other
 /// family's without a pool), `mix` (`PoolMixture`) and the means `proxy+mix` and
-/// `blend+proxy+mix`. Each family is refitted
+/// `blend+proxy+mix`; or, asked for `stack`, no choice: the families' weighted mean with weights
+/// fitted on their out-of-fold predictions (`FamilyStack`). Each family is refitted
 /// from scratch inside every outer fold (its own inner choices included), so the scores compare
 /// procedures, not fits; the winner is then fitted on all samples.
 public enum FewShotAdaptation {
@@ -25,6 +26,13 @@ public enum FewShotAdaptation {
         case proxyMix = "proxy+mix"
         /// The mean of `blend`'s, `proxy`'s and `mix`'s milliseconds.
         case blendProxyMix = "blend+proxy+mix"
+        /// Not a candidate but a combination (`FamilyStack`): the single families given besides it
+        /// (`blend`, `proxy`, `mix` when none is), their milliseconds averaged with non-negative
+        /// weights fitted on their outer out-of-fold predictions; returned whatever the scores.
+        case stack
+
+        /// The single families `stack` combines when no other is given.
+        public static let stackDefault: [Family] = [.blend, .proxy, .mix]
 
         /// The fitted families a mean averages (nil for a family fitted on its own).
         var meanOf: [Family]? {
@@ -43,6 +51,9 @@ public enum FewShotAdaptation {
     /// +0.0018 / +0.0010 with `meanPreference` 0.01, but the test devices of HELP's split
     /// do not follow at k = 20 (−0.0005 ± 0.0004 with 0.01, 30 draws: eyeriss, far from every pool
     /// member, then takes a mean where `proxy` alone is best); `Benchmarks/results/fewshot.md`.
+    /// `stack` instead of a choice (`families` [stack]): NB201 test devices 0.9371 / 0.9620 /
+    /// 0.9685 at k = 5 / 10 / 20 against this default's 0.9367 / 0.9580 / 0.9677 (30 draws), but
+    /// FBNet 0.9460 / 0.9692 / 0.9755 against 0.9427 / 0.9714 / 0.9761, so not the default.
     public static let defaultFamilies: [Family] = [.finetune, .blend, .proxy, .mean]
 
     /// What `adapt` chose and why.
@@ -124,8 +135,13 @@ public enum FewShotAdaptation {
         }
         // Canonical order (the tie-break): finetune, blend, proxy, mean, mix, proxy+mix, blend+proxy+mix.
         var fams = Family.allCases.filter { wanted.contains($0) && ($0 != .blend || !pool.isEmpty) }
+        // `stack` combines the single families given (its default ones when none is).
+        let stacking = fams.contains(.stack)
+        if stacking && !fams.contains(where: { $0 != .stack && $0 != .mean && $0.meanOf == nil }) {
+            fams = Family.allCases.filter { (fams.contains($0) || Family.stackDefault.contains($0)) && ($0 != .blend || !pool.isEmpty) }
+        }
         // The families the candidates need fitted (a mean's members included); `mix` needs a pool.
-        var parts = fams.filter { $0 != .mean && $0.meanOf == nil }
+        var parts = fams.filter { $0 != .mean && $0 != .stack && $0.meanOf == nil }
         for f in fams { for m in f.meanOf ?? [] where !parts.contains(m) { parts.append(m) } }
         parts = Family.allCases.filter { parts.contains($0) && ($0 != .blend || !pool.isEmpty) }
         if parts.contains(.mix) && pool.isEmpty {
@@ -135,6 +151,7 @@ public enum FewShotAdaptation {
         fams.removeAll { f in f.meanOf.map { !$0.allSatisfy(parts.contains) } ?? false }
         let fittedAlone = parts.filter { $0 != .mix }
         if fittedAlone.count < 2 { fams.removeAll { $0 == .mean } }
+        if parts.count < 2 { fams.removeAll { $0 == .stack } }
         // `mean` averages the pool families (blend, proxy) when both run: the single-base
         // finetune family mostly repeats the base's ranking, which both already hold.
         let pooled = fittedAlone.filter { $0 == .blend || $0 == .proxy }
@@ -187,6 +204,24 @@ public enum FewShotAdaptation {
                 oof[f] = y.indices.map { i in repeats.reduce(0.0) { $0 + $1[f]![i] } / Double(repeats.count) }
             }
         }
+        // `stack`'s weights, from the averaged out-of-fold predictions (equal without a score).
+        // Its own out-of-fold record stacks each sample's predictions with weights refitted
+        // without that sample, so the score and the interval judge the weighting too.
+        let stackWeights = !fams.contains(.stack) ? [] : scored
+            ? FamilyStack.weights(parts.map { oof[$0]! }, measured: y)
+            : [Double](repeating: 1 / Double(parts.count), count: parts.count)
+        if !stackWeights.isEmpty && scored {
+            let columns = parts.map { oof[$0]! }
+            let without = y.indices.map { i in
+                FamilyStack.weights(columns.map { c in c.indices.filter { $0 != i }.map { c[$0] } },
+                                    measured: y.indices.filter { $0 != i }.map { y[$0] })
+            }
+            func stacked(_ d: [Family: [Double]]) -> [Double] {
+                y.indices.map { i in zip(parts, without[i]).reduce(0.0) { $0 + $1.1 * d[$1.0]![i] } }
+            }
+            for r in repeats.indices { repeats[r][.stack] = stacked(repeats[r]) }
+            oof[.stack] = stacked(oof)
+        }
         var scores: [(family: Family, cvSRCC: Double?)] = []
         var best: (family: Family, srcc: Double)?
         var bestMean: (family: Family, srcc: Double)?
@@ -198,12 +233,14 @@ public enum FewShotAdaptation {
         }
         // A single family wins only by more than `meanPreference` over the best mean.
         if let b = best, let m = bestMean, members(b.family) == nil, b.srcc - m.srcc <= meanPreference, meanPreference > 0 { best = m }
-        let chosen = best?.family ?? (fams.contains(.proxy) ? .proxy : fams[0])
+        let chosen = stacking && !stackWeights.isEmpty ? .stack : best?.family ?? (fams.contains(.proxy) ? .proxy : fams[0])
         // Final fits on all samples.
         var fits: [Family: Fit] = [:]
         for f in parts { fits[f] = try fit(f, samples) }
         var result: Fit
-        if let m = members(chosen) {
+        if chosen == .stack {
+            result = stackFit(zip(parts, stackWeights).map { (fits[$0.0]!, $0.0, $0.1) }, id: id, targetName: targetName)
+        } else if let m = members(chosen) {
             result = meanFit(m.map { fits[$0]! }, id: id, targetName: targetName)
             result.predictor.metrics.variant = chosen == .mean ? "mean" : "mean of \(m.map(\.rawValue).joined(separator: ", "))"
         } else {
@@ -277,7 +314,7 @@ public enum FewShotAdaptation {
             let p = try TrainedPredictor(adapted: r.predictor, base: base, id: id, sampleCount: samples.count, result: r)
             return Fit(predictor: p, weights: r.predictor.blendWeights,
                        variant: "\(r.predictor.method.rawValue): \(r.predictor.variant)")
-        case .mean, .proxyMix, .blendProxyMix:
+        case .mean, .proxyMix, .blendProxyMix, .stack:
             throw NASError(.invalidParams, "\(family.rawValue) is not fitted on its own", field: "families")
         case .mix:
             var members = [ProxyLatencyModel.predictor(base, space: space)]
@@ -289,6 +326,32 @@ public enum FewShotAdaptation {
                                      notes: [:])
             return Fit(predictor: p, weights: weights, variant: "mix of \(weights.count) pool members")
         }
+    }
+
+    /// The weighted mean of the families' milliseconds as one fit (`stack`): a `blend` model of
+    /// the families with non-zero weight, their members' blend weights averaged alike, their
+    /// outliers and warnings kept.
+    static func stackFit(_ parts: [(fit: Fit, family: Family, weight: Double)], id: String, targetName: String) -> Fit {
+        let used = parts.filter { $0.weight > 0 }
+        let total = used.reduce(0.0) { $0 + $1.weight }
+        let first = used[0].fit.predictor
+        var devices: [String: Double] = [:]
+        var order: [String] = []
+        for p in used {
+            for (member, w) in p.fit.weights {
+                if devices[member] == nil { order.append(member) }
+                devices[member, default: 0] += w * p.weight / total
+            }
+        }
+        let variant = "stack: " + used.map { "\($0.family.rawValue)×\(String(format: "%.3g", $0.weight))" }.joined(separator: " + ")
+        var fit = Fit(predictor: TrainedPredictor(id: id, spaceID: first.spaceID, device: targetName, deviceSpec: first.deviceSpec,
+                                                  model: .blend(used.map(\.fit.predictor.model), weights: used.map(\.weight), intercept: 0),
+                                                  metrics: first.metrics, notes: [:]),
+                      weights: order.map { ($0, devices[$0]!) }, variant: variant)
+        fit.predictor.metrics.variant = variant
+        fit.predictor.metrics.outliers = used.flatMap(\.fit.predictor.metrics.outliers)
+        fit.predictor.metrics.warnings = used.flatMap(\.fit.predictor.metrics.warnings)
+        return fit
     }
 
     /// The mean of `members`' milliseconds as one fit: a `blend` model with equal weights, the

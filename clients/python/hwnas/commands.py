@@ -116,7 +116,8 @@ _commands = [
              Flag("pool", "json", "what may be blended: true (default, every other device of the space), false, "
                   "or a JSON list of devices / predictor ids"),
              Flag("families", "json", 'families to choose among, a JSON list (default "finetune", "blend", '
-                  '"proxy", "mean"; also "mix", "proxy+mix", "blend+proxy+mix")'),
+                  '"proxy", "mean"; also "mix", "proxy+mix", "blend+proxy+mix"; "stack" combines '
+                  'the single families given, or blend, proxy and mix, instead of choosing)'),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
             "hwnas adapt --space nb201 --samples-from my-phone.csv",
             notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
