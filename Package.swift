@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "NASSearchTests", dependencies: ["NASSearch", "NASPredictors"]),
         .testTarget(name: "NASGeneratorTests", dependencies: ["NASGenerator"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "HWNASServerTests", dependencies: ["HWNASServer", "HWNASTestSupport", "JSONRPC", "NASPredictors"]),
+        .testTarget(name: "HWNASServerTests", dependencies: ["HWNASServer", "HWNASTestSupport", "JSONRPC", "NASPredictors", "NASGenerator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HWNASTestSupport", "JSONRPC"]),
     ],
     swiftLanguageModes: [.v6]

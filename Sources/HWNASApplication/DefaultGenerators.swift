@@ -16,7 +16,8 @@ extension GeneratorConfig {
 }
 
 extension DomainServices {
-    /// A generator by id, or a fixture device's default generator (trained on first use).
+    /// A generator by id, or a fixture device's default generator (trained on first use, and again
+    /// when its objective's default or the device's default predictor changed).
     public func generator(id: String?, space: String?, device: String?, control: JobControl) throws(NASError) -> (String, TrainedGenerator) {
         if let id { return (id, try generators.generator(id)) }
         guard let space, let device else {
@@ -24,9 +25,11 @@ extension DomainServices {
         }
         let defaultID = "default-gen-\(space)-\(device)"
         return try generatorTraining.withLock { _ throws(NASError) -> (String, TrainedGenerator) in
-            // A default trained for an older default objective (fbnet's `macs` before `max-macs`) is retrained.
+            // A default trained for an older default objective (fbnet's `macs` before `max-macs`), or on a
+            // default predictor retrained since (other fixtures or recipe), is retrained.
             if let g = try? generators.generator(defaultID),
-               g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)) {
+               g.metadata["accuracy"] == Self.defaultAccuracyName(space: try SpaceRegistry.space(space)),
+               g.metadata[Self.latencyFitKey] == (try predictors.defaultPredictor(space: space, device: device, control: control)).fitFingerprint {
                 return (defaultID, g)
             }
             let (problem, metadata, _) = try searchProblem(ProblemParams(space: space, device: device), control: control)

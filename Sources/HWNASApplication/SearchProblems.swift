@@ -5,6 +5,10 @@ import NASSearch
 import NASSpaces
 
 extension DomainServices {
+    /// Metadata key of the latency predictor's `TrainedPredictor.fitFingerprint` in a search
+    /// problem (and so in a generator trained on it).
+    public static let latencyFitKey = "latencyFit"
+
     /// The search problem of a request: latency from a predictor (id, fixture device default,
     /// or, when `reusable` is false, hardware-generalized with a spec), accuracy from the
     /// objective. Metadata names both, so a generator (`reusable: true`) can rebuild the
@@ -41,6 +45,7 @@ extension DomainServices {
         var problem = SearchProblem(space: space, latency: latency, accuracy: accuracy, extrapolate: extrapolate)
         problem.includeDegenerate = params.includeDegenerate ?? false
         var metadata = ["latency": predictor.id, "accuracy": accuracyName]
+        if let fit = predictor.fitFingerprint { metadata[Self.latencyFitKey] = fit }
         if extrapolate { metadata["extrapolate"] = "true" }
         if problem.includeDegenerate { metadata["includeDegenerate"] = "true" }
         return (problem, metadata, answer)

@@ -103,6 +103,16 @@ public struct TrainedPredictor: Sendable, Equatable {
     /// `HardwareGeneralizedTrainer.fixtureDigest`): a saved default of other fixtures is retrained.
     public static let fixtureDigestKey = "fixtureDigest"
 
+    /// What a fixture-trained predictor was fitted by and on: its recipe and fixture digest
+    /// notes (nil when it has neither, as a user's own predictors). A generator trained on a
+    /// device's default records it, so a default retrained since (new fixtures or recipe) makes
+    /// that generator stale.
+    public var fitFingerprint: String? {
+        let recipe = notes["recipe"], digest = notes[Self.fixtureDigestKey]
+        guard recipe != nil || digest != nil else { return nil }
+        return "\(id) recipe \(recipe ?? "-") fixtures \(digest ?? "-")"
+    }
+
     /// Metrics of this predictor on measured samples.
     public func evaluate(archs: [Architecture], latency: [Double], spec: [String: Double]? = nil) throws(NASError) -> RegressionMetrics {
         guard archs.count == latency.count, !archs.isEmpty else {
