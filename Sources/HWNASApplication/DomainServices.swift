@@ -25,6 +25,7 @@ public final class DomainServices: Sendable {
     private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
     /// `MeasurementTwins.twins` per space, found once.
     private let fixtureTwins = Mutex<[String: [String: Set<String>]]>([:])
+    private let fixtureCopies = Mutex<[String: Set<String>]>([:])
     /// `NearestGPUInterval` per space (nil where a space has too few GPU chips), calibrated once.
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
@@ -70,16 +71,33 @@ public final class DomainServices: Sendable {
     /// The other fixture devices' models `adaptProxy` may blend (`FixturePool.models`), fitted
     /// on the first call for `space` and kept; devices named in `excluding` are left out, and
     /// their twins (`measurementTwins`: the same measurements under another name), so that a
-    /// held-out device's own data never answers for it.
+    /// held-out device's own data never answers for it. Of each set of twins the pool keeps one
+    /// device (`MeasurementTwins.copies`), so no device's data counts twice.
     public func fixturePool(space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
-        let all = try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
+        let all = try fixtureModels(space: space)
+        let twins = try measurementTwins(space: space)
+        let left = MeasurementTwins.withTwins(excluding, twins: twins).union(try measurementCopies(space: space))
+        return all.filter { !left.contains($0.name) }
+    }
+
+    /// Every fixture device's model of `space` (`FixturePool.models`; copies among twins
+    /// included, for a pool that names one), fitted on the first call and kept.
+    func fixtureModels(space: String) throws(NASError) -> [ProxyLatencyModel] {
+        try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
             if let cached = pools[space] { return cached }
             let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [])
             pools[space] = fitted
             return fitted
         }
-        let left = excluding.isEmpty ? excluding : MeasurementTwins.withTwins(excluding, twins: try measurementTwins(space: space))
-        return all.filter { !left.contains($0.name) }
+    }
+
+    /// The copies among `space`'s twins (`MeasurementTwins.copies`), which default pools leave
+    /// out, found on the first call and kept.
+    public func measurementCopies(space: String) throws(NASError) -> Set<String> {
+        if let known = fixtureCopies.withLock({ $0[space] }) { return known }
+        let copies = try MeasurementTwins.copies(catalog: catalog, space: space, twins: try measurementTwins(space: space))
+        fixtureCopies.withLock { $0[space] = copies }
+        return copies
     }
 
     /// The fixture devices of `space` that are another's measurements under a second name

@@ -83,7 +83,7 @@ extension DomainServices {
         }
         // The fixture models are fitted (once per space) only when a device is named.
         let fixtures = members.contains { if case .device = $0 { true } else { false } }
-            ? try fixturePool(space: space, excluding: []) : []
+            ? try fixtureModels(space: space) : []
         return try proxyModels(members, fixtures: fixtures, space: space, field: "pool")
     }
 

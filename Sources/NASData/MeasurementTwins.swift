@@ -57,6 +57,29 @@ public enum MeasurementTwins {
         return shared >= minimumShared
     }
 
+    /// The copies among twins: of each set of twins, every device but the one with the most measured
+    /// architectures (ties: the first name). A pool keeps one device of each set, or the ensemble's
+    /// "3 closest members" can be one device twice (`pixel3` and `rice_pixel3`). NB201:
+    /// `rice_pixel3`, `rice_raspi4`, `rice_eyeriss` (1,999 cells against 15,625).
+    public static func copies(twins: [String: Set<String>], measuredCount: (String) throws(NASError) -> Int) throws(NASError) -> Set<String> {
+        var out: Set<String> = []
+        for (device, others) in twins {
+            let group = others.union([device]).sorted()
+            var keep = group[0], most = try measuredCount(keep)
+            for name in group.dropFirst() {
+                let n = try measuredCount(name)
+                if n > most { (keep, most) = (name, n) }
+            }
+            out.formUnion(group.filter { $0 != keep })
+        }
+        return out
+    }
+
+    /// `copies(twins:measuredCount:)` with the counts of `catalog`'s tables of `space`.
+    public static func copies(catalog: DataCatalog, space: String, twins: [String: Set<String>]) throws(NASError) -> Set<String> {
+        try copies(twins: twins) { name throws(NASError) in try catalog.measurements(space: space, device: name).archs.count }
+    }
+
     /// `names` with every twin of each (what a pool that holds out `names` must leave out).
     public static func withTwins(_ names: Set<String>, twins: [String: Set<String>]) -> Set<String> {
         names.reduce(into: names) { $0.formUnion(twins[$1] ?? []) }

@@ -10,7 +10,8 @@ import NASSpaces
 /// it (`adaptProxy`, with the fixture pool minus the target); everything else the target was
 /// measured on is held out, and so are its twins (`MeasurementTwins`: NB201's `rice_pixel3`,
 /// `rice_raspi4`, `rice_eyeriss` are pixel3's, raspi4's, eyeriss's own latencies), as the daemon's
-/// pool leaves them out; `--keep-twins yes` keeps them in (the pool before issue 17's fix).
+/// pool leaves them out; `--keep-twins yes` keeps them in (the pool before issue 17's fix). Of each
+/// set of twins a pool keeps one device (`MeasurementTwins.copies`); `--keep-copies yes` keeps both.
 struct NewDeviceScenario {
     /// The eight NB201 devices with all 15,625 cells measured (HW-NAS-Bench, HELP).
     static let devices = ["1080ti_1", "2080ti_32", "titan_rtx_256", "gold_6226", "silver_4114", "pixel3", "samsung_a50", "raspi4"]
@@ -25,6 +26,9 @@ struct NewDeviceScenario {
     let measured: [String: [Double]]
     /// NB201's twins (`MeasurementTwins.twins`), empty with `--keep-twins yes`.
     let twins: [String: Set<String>]
+    /// The copies among them (`MeasurementTwins.copies`), which every pool leaves out as the
+    /// daemon's do; empty with `--keep-twins yes` or `--keep-copies yes`.
+    let copies: Set<String>
 
     init(arguments: [String]) throws {
         catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(benchOption(arguments, "--fixtures")))
@@ -42,10 +46,11 @@ struct NewDeviceScenario {
         }
         self.measured = measured
         twins = benchOption(arguments, "--keep-twins") == "yes" ? [:] : try MeasurementTwins.twins(catalog: catalog, space: "nb201")
+        copies = benchOption(arguments, "--keep-copies") == "yes" ? [] : try MeasurementTwins.copies(catalog: catalog, space: "nb201", twins: twins)
     }
 
-    /// `names` and their twins: what a pool holding `names` out leaves out.
-    func heldOut(_ names: Set<String>) -> Set<String> { MeasurementTwins.withTwins(names, twins: twins) }
+    /// `names`, their twins and the copies among twins: what a pool holding `names` out leaves out.
+    func heldOut(_ names: Set<String>) -> Set<String> { MeasurementTwins.withTwins(names, twins: twins).union(copies) }
 
     /// The base a user would pick for `target`: the other device whose measured latencies rank
     /// the target's cells best (SRCC), as `monotonicity`'s best proxy.

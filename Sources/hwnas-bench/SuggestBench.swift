@@ -1,14 +1,15 @@
 // `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
 //                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]
 //                      [--adaptation proxy|proxy-closest|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]
-//                      [--seed-offset 0] [--keep-twins yes] [--verbose]`
+//                      [--seed-offset 0] [--keep-twins yes] [--keep-copies yes] [--verbose]`
 //
 // Which architectures to measure on a new device (issue 16). Each fixture device with at least
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
 // the new device: its own data never enters the pool or the proxies (the other published
 // devices of the space, a pairwise/LUT model each, less the device's twins, `MeasurementTwins`:
 // NB201's rice_pixel3/rice_raspi4/rice_eyeriss hold pixel3's/raspi4's/eyeriss's latencies, and
-// `--keep-twins yes` keeps them, the pool before issue 17's fix). From k of its measured architectures the
+// `--keep-twins yes` keeps them, the pool before issue 17's fix; of each set of twins one device stays, as in
+// the daemon's pools, `MeasurementTwins.copies`, and `--keep-copies yes` keeps both). From k of its measured architectures the
 // default adaptation (`SampleSuggester.adaptFromPool` = `ProxyEnsemble.adapt`: the mean of
 // adaptProxy auto with each of the 3 pool members closest to the samples as proxy, what
 // `adaptProxy` without a proxy and `hwnas new-device` return) is built, and scored on its other measured architectures (SRCC, RMSE
@@ -66,6 +67,7 @@ func runSuggestBench(arguments: [String]) throws {
         let space = try SpaceRegistry.space(spaceID)
         let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
         let twins = benchOption(arguments, "--keep-twins") == "yes" ? [:] : try MeasurementTwins.twins(catalog: catalog, space: spaceID)
+        let copies = benchOption(arguments, "--keep-copies") == "yes" ? [] : try MeasurementTwins.copies(catalog: catalog, space: spaceID, twins: twins)
         var targets = catalog.publishedDeviceNames(space: spaceID).filter {
             ((try? catalog.measurements(space: spaceID, device: $0).archs.count) ?? 0) >= 1000
         }
@@ -105,7 +107,7 @@ func runSuggestBench(arguments: [String]) throws {
         var estimates: [(device: String, expected: Double, actual: Double)] = []
         for t in targets {
             let (archs, lat) = measuredBy[t]!
-            let left = MeasurementTwins.withTwins([t], twins: twins)
+            let left = MeasurementTwins.withTwins([t], twins: twins).union(copies)
             let members = cachedPool.filter { !left.contains($0.name) }
             var testOrder = Array(archs.indices)
             var rng = SeededGenerator(seed: 0x7E57 ^ (UInt64(seedOffset) &* 0x9E37_79B9_7F4A_7C15))

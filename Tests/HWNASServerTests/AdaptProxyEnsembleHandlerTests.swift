@@ -78,11 +78,18 @@ extension DomainHandlerTests {
         let services = try DomainServices(environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
         let without = Set(try services.fixturePool(space: "nb201", excluding: ["pixel3"]).map(\.name))
         XCTAssertFalse(without.contains("pixel3") || without.contains("rice_pixel3"), "\(without.sorted())")
-        XCTAssertTrue(without.contains("rice_raspi4") && without.contains("raspi4"))
+        XCTAssertTrue(without.contains("raspi4") && !without.contains("rice_raspi4"), "another device: one of its twins")
         let other = Set(try services.fixturePool(space: "nb201", excluding: ["samsung_a50"]).map(\.name))
-        XCTAssertTrue(other.contains("pixel3") && other.contains("rice_pixel3"), "only a held-out device's twins leave")
+        XCTAssertTrue(other.contains("pixel3") && other.contains("raspi4") && other.contains("eyeriss"), "only a held-out device's twins leave")
+        // Of each set of twins the pool keeps one device (the one of the most cells), so no device counts twice.
+        XCTAssertEqual(try services.measurementCopies(space: "nb201"), ["rice_pixel3", "rice_raspi4", "rice_eyeriss"])
+        XCTAssertTrue(other.isDisjoint(with: ["rice_pixel3", "rice_raspi4", "rice_eyeriss"]), "\(other.sorted())")
+        XCTAssertEqual(Set(try services.fixturePool(space: "nb201", excluding: []).map(\.name)), other.union(["samsung_a50"]))
         XCTAssertEqual(Set(try services.fixturePool(space: "nb201", excluding: ["rice_raspi4"]).map(\.name)),
-                       other.union(["samsung_a50"]).subtracting(["raspi4", "rice_raspi4"]))
+                       other.union(["samsung_a50"]).subtracting(["raspi4"]))
+        // A list may still name a copy for another target.
+        let named = try services.explicitPool(["rice_pixel3"], space: "nb201", target: "samsung_a50", proxy: nil, control: JobControl())
+        XCTAssertEqual(named.map(\.name), ["rice_pixel3"])
 
         let peer = InProcessPeer { server in registerDomainHandlers(server: server, services: services) }
         peer.initialize()

@@ -16,9 +16,18 @@ final class MeasurementTwinsTests: XCTestCase {
         XCTAssertEqual(twins, expected)
         XCTAssertNil(twins["eagle_gtx"], "eagle_gtx and eagle_i7 rank alike (SRCC 0.998) but are not the same measurements")
         XCTAssertEqual(MeasurementTwins.withTwins(["pixel3", "gold_6226"], twins: twins), ["pixel3", "rice_pixel3", "gold_6226"])
+        XCTAssertEqual(try MeasurementTwins.copies(catalog: catalog, space: "nb201", twins: twins),
+                       ["rice_pixel3", "rice_raspi4", "rice_eyeriss"], "the copies on 1,999 cells, not the devices of 15,625")
         for space in ["fbnet", "ofa_mbv3"] {
             XCTAssertEqual(try MeasurementTwins.twins(catalog: catalog, space: space), [:], space)
         }
+    }
+
+    func testCopiesKeepTheMostMeasuredOfEachSetAndTheFirstNameOnATie() throws {
+        let twins: [String: Set<String>] = ["a": ["b", "c"], "b": ["a", "c"], "c": ["a", "b"], "x": ["y"], "y": ["x"]]
+        let counts = ["a": 10, "b": 30, "c": 30, "x": 5, "y": 5]
+        XCTAssertEqual(try MeasurementTwins.copies(twins: twins) { counts[$0]! }, ["a", "c", "y"])
+        XCTAssertEqual(try MeasurementTwins.copies(twins: [:]) { _ in 0 }, [])
     }
 
     func testSameNeedsEveryCommonLatencyEqualAndEnoughOfThem() {
