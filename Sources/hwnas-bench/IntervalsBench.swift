@@ -1,6 +1,7 @@
 // `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
 //                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
-//                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]`
+//                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]
+//                        [--adapt-families f,g]`
 //
 // Coverage of `predict {interval}` on data the predictor and its error profile never saw, per
 // NB201 fixture device (degenerate cells left out, as the defaults' trainer does):
@@ -122,6 +123,20 @@ func runIntervalsBench(arguments: [String]) throws {
         return (residuals, pred, base)
     }
     var tables = FewSampleIntervalTable.allShipped
+    // `--adapt-families f,g`: `adapt`'s candidate families in section A (e.g. `stack`), judged
+    // also with the shipped `adapt` table (what such a fit is calibrated by); keep its draws in
+    // their own `--draws` directory, and its tables are not written.
+    let adaptFamilies = try benchOption(arguments, "--adapt-families").map { list throws -> [FewShotAdaptation.Family] in
+        try list.split(separator: ",").map { name throws -> FewShotAdaptation.Family in
+            guard let f = FewShotAdaptation.Family(rawValue: String(name)) else {
+                throw NASError(.invalidParams, "--adapt-families: unknown family '\(name)'")
+            }
+            return f
+        }
+    }
+    if adaptFamilies != nil && benchOption(arguments, "--write-tables") != nil {
+        throw NASError(.invalidParams, "--adapt-families judges other families against the shipped adapt table; it writes no tables")
+    }
     let kinds: [(kind: String, section: Character)] = [(FineTuner.intervalKind, "f"), (ProxyAdaptation.intervalKind, "a"), (FewShotAdaptation.intervalKind, "A"),
                                                        (ProxyEnsemble.intervalKind, "E")]
     let fixturePool = sections.contains("E") ? try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: []) : []
@@ -147,7 +162,7 @@ func runIntervalsBench(arguments: [String]) throws {
                     let e = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: seed)
                     (p, base) = (e.predictor, e.members.joined(separator: "+"))
                 default:
-                    let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed)
+                    let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed, families: adaptFamilies)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")
                 }
                 fitSeconds.append(Date().timeIntervalSince(start))
@@ -176,13 +191,15 @@ func runIntervalsBench(arguments: [String]) throws {
         }
         let isAdapt = kind == FewShotAdaptation.intervalKind
         // Kinds judged also with the `adaptProxy` table: would the existing table do for them?
+        // (`adapt` with `--adapt-families`: with the shipped `adapt` table, what such a fit gets.)
         let borrows = isAdapt || kind == ProxyEnsemble.intervalKind
+        let borrowedKind = isAdapt && adaptFamilies != nil ? FewShotAdaptation.intervalKind : ProxyAdaptation.intervalKind
         let how = kind == ProxyEnsemble.intervalKind ? "mean of adaptProxy auto with each of the 3 pool members closest to the samples as proxy; pool = the fixture pool minus the device; base column: the most frequent members"
-            : isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation; base column: the most frequent base (family)"
+            : isAdapt ? "base chosen by the samples from the fixture pool minus the device, family by `adapt`'s outer cross-validation\(adaptFamilies.map { " among " + $0.map(\.rawValue).joined(separator: ", ") } ?? ""); base column: the most frequent base (family)"
             : "auto; base = the device ranking it best"
         NewDeviceScenario.emit("\n## \(kind) from \(sampleCount) samples of the device (\(how)): \(seeds) sample draws per device\n")
-        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins\(outer ? " and one each below and above the samples' predictions" : ""); \(edges.isEmpty ? "one spread class" : "spread classes split at \(edges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD")), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(borrows ? " *adaptProxy table*: the same residuals calibrated with the shipped `adaptProxy` table (built from all 8 devices' adaptProxy draws, so not leave-device-out): whether the existing table would do." : "")\n")
-        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(borrows ? " adaptProxy table 0.9 |" : "")")
+        NewDeviceScenario.emit("Each draw: \(sampleCount) random cells of the device are the samples; its other cells with a data path are held out (\(draws.values.first?.first.map { x in x.live.filter { $0 }.count } ?? 0) cells). Coverage: **mean over the \(seeds) draws** [lowest – highest draw]. *Student-t*: the one-bin profile cross-validated on the samples (what shipped before). *Calibrated*: `FewSampleIntervalTable` (\(bins) position bins\(outer ? " and one each below and above the samples' predictions" : ""); \(edges.isEmpty ? "one spread class" : "spread classes split at \(edges.map { NewDeviceScenario.f($0, 2) }.joined(separator: ", ")) of the samples' log-latency SD")), computed from the OTHER \(devices.count - 1) devices' draws only (leave-device-out). All cells: the calibrated interval judged on every held-out cell, degenerate ones included. Spread: the draws' mean sample log-latency SD (class). SE: standard deviation of the draws' calibrated coverage at 0.9 over √draws, the noise of the mean itself.\(borrows ? " *\(borrowedKind) table*: the same residuals calibrated with the shipped `\(borrowedKind)` table (built from all 8 devices' \(borrowedKind) draws, so not leave-device-out): whether the existing table would do." : "")\n")
+        NewDeviceScenario.emit("| device | base | spread | Student-t 0.9 | calibrated 0.8 | calibrated 0.9 | calibrated 0.95 | width 0.9 (Student-t → calibrated) | all cells 0.9 | SE of the mean 0.9 | calibrated 0.9 within ±0.03 |\(borrows ? " \(borrowedKind) table 0.9 |" : "")")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|---|---|---|\(borrows ? "---|" : "")")
         var met = 0
         // Per device, the calibrated coverage at 0.9 and the share of live held-out cells by where
@@ -210,7 +227,7 @@ func runIntervalsBench(arguments: [String]) throws {
                 plain.append(cp[1]); cal.append(cc); all.append(judge(profile, x.pred, x.actual).0[1])
                 wPlain += wp / Double(seeds); wCal += wc / Double(seeds)
                 if borrows {
-                    let proxyTable = FewSampleIntervalTable.shipped(space: "nb201", kind: ProxyAdaptation.intervalKind, for: x.residuals)
+                    let proxyTable = FewSampleIntervalTable.shipped(space: "nb201", kind: borrowedKind, for: x.residuals)
                     borrowed.append(judge(ErrorProfile(fewSamples: x.residuals, table: proxyTable), lp, la).0[1])
                 }
             }

@@ -110,9 +110,12 @@ struct NewDeviceScenario {
 
     /// `adapt` (`FewShotAdaptation.adapt`) to the target as the daemon runs it without a base:
     /// the base chosen by the samples from the fixture pool minus the target (and its twins).
-    func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64) throws -> FewShotAdaptation.Outcome {
+    /// `families`: `adapt`'s candidates (nil: its default).
+    func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64,
+                         families: [FewShotAdaptation.Family]? = nil) throws -> FewShotAdaptation.Outcome {
         let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target]))
-        return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt", seed: seed)
+        return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt",
+                                           families: families, seed: seed)
     }
 
     static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
