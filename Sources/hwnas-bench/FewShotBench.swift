@@ -10,7 +10,7 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`: see below.
+// `--dump-held`, `--wide-pool`: see below.
 import Foundation
 import NASCore
 import NASData
@@ -106,10 +106,20 @@ func runFewShotBench(arguments: [String]) throws {
         if let only = option("--devices")?.split(separator: ",").map(String.init) { split.test = split.test.filter { only.contains($0) } }
         if split.test.isEmpty { continue }
         let space = try SpaceRegistry.space(split.space)
+        // `--wide-pool`: HELP's pool plus every other published device of the space the fixtures
+        // fit (the daemon's default pool), less the test devices, their twins and batch-size
+        // siblings (titan_rtx_1/32 for titan_rtx_256), and the copies among twins: what a user of the default pool gets,
+        // outside HELP's protocol (its pool is the meta-train devices only).
+        let widePool = arguments.contains("--wide-pool")
+        let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
+        let leftOut = MeasurementTwins.withTwins(Set(split.test), twins: twins)
+            .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
+        let testFamilies = Set(split.test.map(deviceFamily))
         let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
-            .filter { split.pool.contains($0.name) }
+            .filter { split.pool.contains($0.name) || (widePool && !leftOut.contains($0.name) && !testFamilies.contains(deviceFamily($0.name))) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
-        emit("HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
+        emit(widePool ? "Wide pool (`--wide-pool`): HELP's pool plus every other published device the fixtures fit, less the test devices, their twins and batch-size siblings, and copies among twins; outside HELP's protocol.\n"
+             : "HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
         let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
         let refArchs = try referenceArchs(fixtures: fixtures, space: space)
         // results[device][k] = per-draw scores; ref[device] = scores on the reference archs.
