@@ -102,6 +102,8 @@ func runFewShotBench(arguments: [String]) throws {
     let dumpHeld = arguments.contains("--dump-held")
     let spaces = option("--spaces").map { $0.split(separator: ",").map(String.init) }
     for var split in helpSplits where spaces?.contains(split.space) ?? true {
+        // HELP's test devices never enter a pool, validation runs included.
+        let helpTest = split.test
         if validate { split.test = split.pool }
         if let only = option("--devices")?.split(separator: ",").map(String.init) { split.test = split.test.filter { only.contains($0) } }
         if split.test.isEmpty { continue }
@@ -112,9 +114,9 @@ func runFewShotBench(arguments: [String]) throws {
         // outside HELP's protocol (its pool is the meta-train devices only).
         let widePool = arguments.contains("--wide-pool")
         let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
-        let leftOut = MeasurementTwins.withTwins(Set(split.test), twins: twins)
+        let leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
             .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
-        let testFamilies = Set(split.test.map(deviceFamily))
+        let testFamilies = Set(helpTest.map(deviceFamily))
         let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
             .filter { split.pool.contains($0.name) || (widePool && !leftOut.contains($0.name) && !testFamilies.contains(deviceFamily($0.name))) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
