@@ -132,6 +132,28 @@ final class ProxyAdaptationTests: XCTestCase {
         }
     }
 
+    /// `estimateMoreSamples: false` (what `adapt`'s `proxy` family passes) skips only the learning
+    /// curve: the same choice, scores and predictions, bit for bit.
+    func testSkippingMoreSamplesChangesNothingElse() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let proxy = try ProxyLatencyModel.measured(catalog: catalog, space: "nb201", device: "eagle_jetson_16")
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: ["true_a76", "eagle_jetson_16"])
+        let (train, held) = try split(catalog, device: "true_a76", k: 20, seed: 5)
+        let full = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .auto, pool: pool,
+                                             spareFastDeadPaths: true, seed: 5)
+        let lean = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .auto, pool: pool,
+                                             spareFastDeadPaths: true, estimateMoreSamples: false, seed: 5)
+        XCTAssertNotNil(full.moreSamples)
+        XCTAssertNil(lean.moreSamples)
+        XCTAssertEqual(lean.predictor.variant, full.predictor.variant)
+        XCTAssertEqual(lean.candidates.map(\.variant), full.candidates.map(\.variant))
+        XCTAssertEqual(lean.candidates.map(\.cvSRCC.bitPattern), full.candidates.map(\.cvSRCC.bitPattern))
+        XCTAssertEqual(lean.srccAfter.bitPattern, full.srccAfter.bitPattern)
+        XCTAssertEqual(lean.outOfFold.map(\.bitPattern), full.outOfFold.map(\.bitPattern))
+        let archs = held.prefix(200).map(\.arch)
+        XCTAssertEqual(try lean.predictor.predict(archs).map(\.bitPattern), try full.predictor.predict(archs).map(\.bitPattern))
+    }
+
     func testNonNegativeLeastSquaresKeepsWeightsNonNegative() {
         // b = 2·a0 + 0·a1 exactly, while a1 is anti-correlated: unconstrained LS would be exact too,
         // but a noisy third column that helps only with a negative weight must get weight 0.

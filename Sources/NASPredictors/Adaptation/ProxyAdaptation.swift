@@ -25,10 +25,14 @@ public enum ProxyAdaptation {
     /// besides the proxy. `screenOutliers` (default true) leaves gross outliers among the samples
     /// (`OutlierScreen` against the proxy) out of every fit and reports them; `spareFastDeadPaths`
     /// (default false; `adapt` sets it) never flags a fast sample with a dead operation
-    /// (`OutlierScreen.fastDeadPathsSpared`).
+    /// (`OutlierScreen.fastDeadPathsSpared`). `estimateMoreSamples` (default true): compute
+    /// `moreSamples` (the learning curve: the chosen candidates cross-validated again on subsets,
+    /// about as much work as the fit itself); false leaves it nil and changes nothing else
+    /// (`adapt`'s families, which never report it, pass false).
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
                              evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true, spareFastDeadPaths: Bool = false,
+                             estimateMoreSamples: Bool = true,
                              seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
@@ -117,8 +121,10 @@ public enum ProxyAdaptation {
             },
             warnings: warnings)
         result.outOfFold = oofChosen
-        result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
-                                             ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
+        if estimateMoreSamples {
+            result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
+                                                 ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
+        }
         if let evalSamples, evalSamples.count >= 2 {
             let ea = evalSamples.map { space.canonical($0.arch) }
             let ey = evalSamples.map(\.latencyMs)
