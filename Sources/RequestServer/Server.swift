@@ -149,9 +149,11 @@ public final class Server: Sendable {
             return prepared(params)
         }
         var prepareText: (@Sendable ([UInt8], Range<Int>) -> Prepared?)?
-        if let t = R.self as? any JSONTextDecodable.Type {
+        if R.self is any JSONTextDecodable.Type {
+            // The cast is made in the closure: an existential metatype is not Sendable.
             prepareText = { bytes, range in
-                guard let params = t.decode(jsonText: bytes, in: range) as? R else { return nil }
+                guard let t = R.self as? any JSONTextDecodable.Type,
+                      let params = t.decode(jsonText: bytes, in: range) as? R else { return nil }
                 return prepared(params)
             }
         }

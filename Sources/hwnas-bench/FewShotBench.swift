@@ -56,8 +56,11 @@ func runFewShotBench(arguments: [String]) throws {
     if let i = arguments.firstIndex(of: "--cv-repeats"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) { cvRepeats = n }
     var dump: FileHandle?
     if let i = arguments.firstIndex(of: "--dump"), i + 1 < arguments.count {
-        FileManager.default.createFile(atPath: arguments[i + 1], contents: nil)
-        dump = FileHandle(forWritingAtPath: arguments[i + 1])
+        guard FileManager.default.createFile(atPath: arguments[i + 1], contents: nil),
+              let handle = FileHandle(forWritingAtPath: arguments[i + 1]) else {
+            throw NASError(.invalidParams, "--dump: cannot write \(arguments[i + 1])")
+        }
+        dump = handle
     }
     let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
     let fixtures = try FixturesLocator.locate()

@@ -67,7 +67,7 @@ final class JSONParserTests: XCTestCase {
     func testNumbers() throws {
         XCTAssertEqual(try JSONParser.parse("0"), 0)
         XCTAssertEqual(try JSONParser.parse("-0.125"), .number(-0.125))
-        XCTAssertEqual(try JSONParser.parse("12345678901234567890"), .number(12345678901234567890))
+        XCTAssertEqual(try JSONParser.parse("12345678901234567890"), .number(1.2345678901234567e19), "the nearest Double")
         XCTAssertEqual(try JSONParser.parse("1E-3"), .number(0.001))
         XCTAssertEqual(try JSONParser.parse("9007199254740993").doubleValue, 9007199254740992)
     }
