@@ -10,7 +10,7 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`, `--wide-pool`: see below.
+// `--dump-held`, `--wide-pool`, `--pool-cap M`: see below.
 import Foundation
 import NASCore
 import NASData
@@ -116,6 +116,7 @@ func runFewShotBench(arguments: [String]) throws {
         // siblings (titan_rtx_1/32 for titan_rtx_256), and the copies among twins: what a user of the default pool gets,
         // outside HELP's protocol (its pool is the meta-train devices only).
         let widePool = arguments.contains("--wide-pool")
+        let poolCap = option("--pool-cap").flatMap { Int($0) }
         let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
         let leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
             .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
@@ -147,7 +148,11 @@ func runFewShotBench(arguments: [String]) throws {
                 let heldArchs = held.map { m.archs[$0] }, heldY = held.map { m.latency[$0] }
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
                 let callStart = clock.now
-                let out = try FewShotAdaptation.adapt(base: nil, pool: targetPool, samples: samples, targetName: device,
+                // `--pool-cap M`: only the M pool members closest to the samples (a pool rule to judge).
+                let callPool = try poolCap.map { m throws in
+                    try SampleSuggester.closestMembers(targetPool, samples: samples, count: min(m, targetPool.count)).map { targetPool[$0] }
+                } ?? targetPool
+                let out = try FewShotAdaptation.adapt(base: nil, pool: callPool, samples: samples, targetName: device,
                                                       id: "fewshot-\(device)", families: families, seed: seed, cvRepeats: cvRepeats,
                                                       meanPreference: meanPreference, spareFastDeadPaths: spareDeadPaths)
                 let callTime = clock.now - callStart
