@@ -23,9 +23,8 @@ public final class DomainServices: Sendable {
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
     /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
     private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
-    /// `MeasurementTwins.twins` per space, found once.
-    private let fixtureTwins = Mutex<[String: [String: Set<String>]]>([:])
-    private let fixtureCopies = Mutex<[String: Set<String>]>([:])
+    /// `MeasurementTwins.twins` and the copies among them (`MeasurementTwins.copies`) per space, found once.
+    private let fixtureTwins = Mutex<[String: (twins: [String: Set<String>], copies: Set<String>)]>([:])
     /// `NearestGPUInterval` per space (nil where a space has too few GPU chips), calibrated once.
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
@@ -94,19 +93,22 @@ public final class DomainServices: Sendable {
     /// The copies among `space`'s twins (`MeasurementTwins.copies`), which default pools leave
     /// out, found on the first call and kept.
     public func measurementCopies(space: String) throws(NASError) -> Set<String> {
-        if let known = fixtureCopies.withLock({ $0[space] }) { return known }
-        let copies = try MeasurementTwins.copies(catalog: catalog, space: space, twins: try measurementTwins(space: space))
-        fixtureCopies.withLock { $0[space] = copies }
-        return copies
+        try twinsAndCopies(space: space).copies
     }
 
     /// The fixture devices of `space` that are another's measurements under a second name
     /// (`MeasurementTwins.twins`), found on the first call and kept.
     public func measurementTwins(space: String) throws(NASError) -> [String: Set<String>] {
+        try twinsAndCopies(space: space).twins
+    }
+
+    /// Both, found together on the first call for `space` and kept.
+    private func twinsAndCopies(space: String) throws(NASError) -> (twins: [String: Set<String>], copies: Set<String>) {
         if let known = fixtureTwins.withLock({ $0[space] }) { return known }
         let twins = try MeasurementTwins.twins(catalog: catalog, space: space)
-        fixtureTwins.withLock { $0[space] = twins }
-        return twins
+        let found = (twins: twins, copies: try MeasurementTwins.copies(catalog: catalog, space: space, twins: twins))
+        fixtureTwins.withLock { $0[space] = found }
+        return found
     }
 
     /// The nearest-GPU interval calibration of `space` (`NearestGPUInterval.calibrate` on the

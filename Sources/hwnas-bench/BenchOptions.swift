@@ -1,6 +1,21 @@
 // Small helpers shared by the benchmarks' option parsing and summaries. The daemon subprocess
 // they drive is HWNASTestSupport's `DaemonProcess`.
 import Foundation
+import NASCore
+import NASPredictors
+
+/// `adapt`'s families named in the comma-separated list given to `flag` (`--families`,
+/// `--adapt-families`), or nil without the flag; an unknown name is `.invalidParams`.
+func benchFamilies(_ arguments: [String], _ flag: String) throws -> [FewShotAdaptation.Family]? {
+    try benchOption(arguments, flag).map { list throws -> [FewShotAdaptation.Family] in
+        try list.split(separator: ",").map { name throws -> FewShotAdaptation.Family in
+            guard let f = FewShotAdaptation.Family(rawValue: String(name)) else {
+                throw NASError(.invalidParams, "unknown family '\(name)'", field: flag)
+            }
+            return f
+        }
+    }
+}
 
 /// The value following `flag` in `arguments`.
 func benchOption(_ arguments: [String], _ flag: String) -> String? {

@@ -76,14 +76,7 @@ func runFewShotBench(arguments: [String]) throws {
     // `--families a,b,…`: `adapt`'s candidates (default its own); `--mean-preference X`: its
     // `meanPreference` (default 0). E.g. `--families blend,proxy,mean,proxy+mix,blend+proxy+mix
     // --mean-preference 0.01` is the design measured against the default in fewshot.md.
-    let families = try option("--families").map { list in
-        try list.split(separator: ",").map { name in
-            guard let f = FewShotAdaptation.Family(rawValue: String(name)) else {
-                throw NASError(.invalidParams, "unknown family '\(name)'", field: "--families")
-            }
-            return f
-        }
-    }
+    let families = try benchFamilies(arguments, "--families")
     let meanPreference = option("--mean-preference").flatMap { Double($0) } ?? 0
     let ks = option("--ks").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [5, 10, 20]
     let clock = ContinuousClock()
@@ -117,10 +110,13 @@ func runFewShotBench(arguments: [String]) throws {
         // outside HELP's protocol (its pool is the meta-train devices only).
         let widePool = arguments.contains("--wide-pool")
         let poolCap = option("--pool-cap").flatMap { Int($0) }
-        let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
-        let leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
-            .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
-        let testFamilies = Set(helpTest.map(deviceFamily))
+        var leftOut: Set<String> = [], testFamilies: Set<String> = []
+        if widePool {
+            let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
+            leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
+                .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
+            testFamilies = Set(helpTest.map(deviceFamily))
+        }
         let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
             .filter { split.pool.contains($0.name) || (widePool && !leftOut.contains($0.name) && !testFamilies.contains(deviceFamily($0.name))) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")

@@ -126,14 +126,7 @@ func runIntervalsBench(arguments: [String]) throws {
     // `--adapt-families f,g`: `adapt`'s candidate families in section A (e.g. `stack`), judged
     // also with the shipped `adapt` table (what such a fit is calibrated by); keep its draws in
     // their own `--draws` directory, and its tables are not written.
-    let adaptFamilies = try benchOption(arguments, "--adapt-families").map { list throws -> [FewShotAdaptation.Family] in
-        try list.split(separator: ",").map { name throws -> FewShotAdaptation.Family in
-            guard let f = FewShotAdaptation.Family(rawValue: String(name)) else {
-                throw NASError(.invalidParams, "--adapt-families: unknown family '\(name)'")
-            }
-            return f
-        }
-    }
+    let adaptFamilies = try benchFamilies(arguments, "--adapt-families")
     if adaptFamilies != nil && benchOption(arguments, "--write-tables") != nil {
         throw NASError(.invalidParams, "--adapt-families judges other families against the shipped adapt table; it writes no tables")
     }
