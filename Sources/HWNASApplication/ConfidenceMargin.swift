@@ -19,7 +19,7 @@ extension DomainServices {
         guard let budget else {
             throw NASError(.invalidParams, "confidence applies to a latency budget (not pareto mode)", field: "confidence")
         }
-        if let answer, let n = answer.neighbour, !n.isOwnSpec {
+        if let answer, let n = answer.unseenNeighbour {
             let space = answer.predictor.spaceID
             guard let calibration = try nearestGPUCalibration(space: space) else {
                 throw NASError(.invalidParams, "space \(space) has fewer than two measured GPU chips: no confidence margin for a GPU spec it did not measure; give safetyMargin, or specModel: mlp", field: "confidence")

@@ -37,9 +37,9 @@ public struct SpecAnswer: Sendable {
         return out
     }
 
-    /// Whether a neighbour answers for a spec that is not its own (an unseen GPU): its intervals
+    /// The neighbour when it answers for a spec that is not its own (an unseen GPU): its intervals
     /// and `confidence` margins are `NearestGPUInterval`'s.
-    public var isUnseenNeighbour: Bool { neighbour.map { !$0.isOwnSpec } ?? false }
+    public var unseenNeighbour: Neighbour? { neighbour.flatMap { $0.isOwnSpec ? nil : $0 } }
 }
 
 extension DomainServices {

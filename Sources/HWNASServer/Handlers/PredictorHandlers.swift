@@ -65,7 +65,7 @@ extension Server {
             result.degenerate = degenerate.isEmpty ? nil : degenerate
             if let level = params.interval {
                 let bounds: [(lower: Double, upper: Double)]
-                if let n = answer?.neighbour, !n.isOwnSpec {
+                if let n = answer?.unseenNeighbour {
                     // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
                     // from theirs, and the span to the MLP's answer.
                     let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency
