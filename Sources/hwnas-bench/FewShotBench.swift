@@ -10,7 +10,8 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`, `--wide-pool`, `--pool-cap M`: see below.
+// `--dump-held`, `--wide-pool`, `--pool-cap M`: see below. `--live-path no`: pool models without
+// the live-path copy (`FixturePool.models(livePathCopies:)`; the comparison before it shipped).
 import Foundation
 import NASCore
 import NASData
@@ -117,12 +118,13 @@ func runFewShotBench(arguments: [String]) throws {
                 .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
             testFamilies = Set(helpTest.map(deviceFamily))
         }
-        let pool = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
+        let livePath = option("--live-path") != "no"
+        let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [], livePathCopies: livePath)
+        let pool = allModels
             .filter { split.pool.contains($0.name) || (widePool && !leftOut.contains($0.name) && !testFamilies.contains(deviceFamily($0.name))) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
         emit(widePool ? "Wide pool (`--wide-pool`): HELP's pool plus every other published device the fixtures fit, less the test devices, their twins and batch-size siblings, and copies among twins; outside HELP's protocol.\n"
              : "HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
-        let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [])
         let refArchs = try referenceArchs(fixtures: fixtures, space: space)
         // results[device][k] = per-draw scores; ref[device] = scores on the reference archs.
         var results: [String: [Int: [FewShotScores]]] = [:]

@@ -17,6 +17,28 @@ final class PairwiseModelTests: XCTestCase {
         return y
     }
 
+    /// Saves `model` in a predictor file and reads it back: the same predictor and predictions on
+    /// `archs`; the same file holding `corrupted` (an inconsistent pairwise model) in its place is
+    /// `.corruptFile`. Returns the predictor read back.
+    @discardableResult
+    func assertFileRoundTrip(_ model: LatencyModel, archs: [Architecture], corrupted: PairwiseModel,
+                             file: StaticString = #filePath, line: UInt = #line) throws -> TrainedPredictor {
+        let p = TrainedPredictor(id: "synthetic-pairwise", spaceID: "nb201", device: "synthetic", model: model,
+                                 metrics: PredictorMetrics(heldOut: RegressionMetrics(predicted: [1, 2], actual: [1, 2]),
+                                                           lutBaseline: nil, trainCount: 1500, testCount: 0, variant: "pairwise"),
+                                 notes: [:])
+        let q = try PredictorFile.decode(PredictorFile.encode(p))
+        XCTAssertEqual(q, p, file: file, line: line)
+        XCTAssertEqual(try q.predict(archs: archs), try p.predict(archs: archs), file: file, line: line)
+        XCTAssertFalse(corrupted.isConsistent, file: file, line: line)
+        var broken = p
+        broken.model = .pairwise(corrupted)
+        XCTAssertThrowsError(try PredictorFile.decode(PredictorFile.encode(broken)), file: file, line: line) {
+            XCTAssertEqual(($0 as? NASError)?.kind, .corruptFile, file: file, line: line)
+        }
+        return q
+    }
+
     func testRecoversSyntheticPairwiseFunctionThatALUTCannot() throws {
         let space = try SpaceRegistry.space("nb201")
         let enc = ActiveOneHot(space: space)
@@ -59,24 +81,11 @@ final class PairwiseModelTests: XCTestCase {
         let model = try PairwiseModel.fit(archs: archs, latency: archs.map(syntheticInteracting), space: space, encoding: enc)
         let blend = LatencyModel.blend([.pairwise(model), .lut(LUTModel(bias: 1, costs: Array(repeating: 0.1, count: 30)))],
                                        weights: [0.7, 0.3], intercept: 0.2)
-        let p = TrainedPredictor(id: "synthetic-pairwise", spaceID: "nb201", device: "synthetic", model: blend,
-                                 metrics: PredictorMetrics(heldOut: RegressionMetrics(predicted: [1, 2], actual: [1, 2]),
-                                                           lutBaseline: nil, trainCount: 1500, testCount: 0, variant: "pairwise"),
-                                 notes: [:])
-        let q = try PredictorFile.decode(PredictorFile.encode(p))
-        XCTAssertEqual(q, p)
-        XCTAssertEqual(q.model.kindName, "blend(pairwise,lut)")
-        let test = space.sample(count: 40, seed: 3)
-        XCTAssertEqual(try q.predict(archs: test), try p.predict(archs: test))
         // A pair block that does not match the cardinalities is a corrupt file, not a trap.
         var bad = model
         bad.pairCosts.removeLast()
-        XCTAssertFalse(bad.isConsistent)
-        var broken = p
-        broken.model = .pairwise(bad)
-        XCTAssertThrowsError(try PredictorFile.decode(PredictorFile.encode(broken))) {
-            XCTAssertEqual(($0 as? NASError)?.kind, .corruptFile)
-        }
+        let q = try assertFileRoundTrip(blend, archs: space.sample(count: 40, seed: 3), corrupted: bad)
+        XCTAssertEqual(q.model.kindName, "blend(pairwise,lut)")
         // Fitted for another space's shape: predictions are NaN, never an out-of-range read.
         let other = try SpaceRegistry.space("fbnet")
         let v = try LatencyModel.pairwise(model).predict(other.sample(count: 2, seed: 1), space: other,
@@ -99,5 +108,72 @@ final class PairwiseModelTests: XCTestCase {
         let lutPred = try LatencyModel.lut(lut).predict(m.archs, space: space, encoding: ActiveOneHot(space: space))
         XCTAssertGreaterThan(RankCorrelation.spearman(try gtx.predict(m.archs), m.latency),
                              RankCorrelation.spearman(lutPred, m.latency) + 0.02)
+    }
+
+    /// Synthetic "pruning runtime": additive costs of the operations on a data path only, plus
+    /// a fixed overhead; a cell with no data path costs just the overhead.
+    func syntheticPruned(_ a: Architecture, space: any SearchSpace) -> Double {
+        let live = space.dataPathDecisions(a) ?? Array(repeating: true, count: a.genes.count)
+        var y = 0.05
+        for (i, g) in a.genes.enumerated() where live[i] { y += 0.2 + 0.2 * Double((i * 5 + Int(g) * 3) % 7) }
+        return y
+    }
+
+    func testLivePathCopyFitsAPruningRuntimeThatThePlainModelCannot() throws {
+        let space = try SpaceRegistry.space("nb201")
+        let enc = ActiveOneHot(space: space)
+        let archs = try XCTUnwrap(space.enumerateAll())
+        let train = stride(from: 0, to: archs.count, by: 3).map { archs[$0] }
+        let y = train.map { syntheticPruned($0, space: space) }
+        XCTAssertTrue(PairwiseModel.showsPrunedDeadPaths(archs: train, latency: y, space: space))
+        let live = try PairwiseModel.fit(archs: train, latency: y, space: space, encoding: enc, ridgePerSample: 1e-7,
+                                         livePathCopy: true)
+        let plain = try PairwiseModel.fit(archs: train, latency: y, space: space, encoding: enc, ridgePerSample: 1e-7)
+        XCTAssertTrue(live.hasLivePathCopy && live.isConsistent)
+        XCTAssertFalse(plain.hasLivePathCopy)
+        let test = stride(from: 1, to: archs.count, by: 3).map { archs[$0] }
+        let truth = test.map { syntheticPruned($0, space: space) }
+        let livePred = try LatencyModel.pairwise(live).predict(test, space: space, encoding: enc)
+        let plainPred = try LatencyModel.pairwise(plain).predict(test, space: space, encoding: enc)
+        XCTAssertLessThan(RegressionMetrics(predicted: livePred, actual: truth).rmse, 1e-3)
+        XCTAssertGreaterThan(RegressionMetrics(predicted: plainPred, actual: truth).rmse, 0.05)
+        // The file keeps the copy (its own tag); a copy cut short is a corrupt file.
+        var bad = live
+        bad.livePairCosts.removeLast()
+        try assertFileRoundTrip(.pairwise(live), archs: Array(test.prefix(50)), corrupted: bad)
+        // A chain space has no dead operations: the copy is not fitted there.
+        let fbnet = try SpaceRegistry.space("fbnet")
+        let fArchs = fbnet.sample(count: 400, seed: 4)
+        let fEnc = ActiveOneHot(space: fbnet)
+        let f = try PairwiseModel.fit(archs: fArchs, latency: fArchs.map { Double($0.genes.reduce(0, +)) }, space: fbnet,
+                                      encoding: fEnc, pairs: [], livePathCopy: true)
+        XCTAssertFalse(f.hasLivePathCopy)
+    }
+
+    func testOnlyThePruningPhonesGetTheLivePathCopyInTheNB201Pool() throws {
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let space = try SpaceRegistry.space("nb201")
+        var pruning: [String] = []
+        for device in catalog.publishedDeviceNames(space: "nb201") {
+            let m = try catalog.measurements(space: "nb201", device: device)
+            if PairwiseModel.showsPrunedDeadPaths(archs: m.archs, latency: m.latency, space: space) { pruning.append(device) }
+        }
+        XCTAssertTrue(Set(["pixel3", "raspi4"]).isSubset(of: Set(pruning)), pruning.description)
+        XCTAssertFalse(pruning.contains { $0.contains("1080ti") || $0.contains("gold") || $0 == "pixel2" }, pruning.description)
+        // Three members (a whole pool is fitted by testNB201PoolMembersArePairwiseAndFitEveryDevice).
+        let others = Set(catalog.publishedDeviceNames(space: "nb201")).subtracting(["raspi4", "pixel3", "1080ti_1"])
+        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others)
+        XCTAssertEqual(pool.count, 3)
+        for member in pool {
+            guard case .pairwise(let m)? = member.model else { return XCTFail("\(member.name) is not pairwise") }
+            XCTAssertEqual(m.hasLivePathCopy, pruning.contains(member.name), member.name)
+        }
+        // raspi4's own measurements: the copy ranks them better than the plain model.
+        let m = try catalog.measurements(space: "nb201", device: "raspi4")
+        let withCopy = try XCTUnwrap(pool.first { $0.name == "raspi4" })
+        let plain = try XCTUnwrap(try FixturePool.models(catalog: catalog, space: "nb201", excluding: others.union(["pixel3", "1080ti_1"]),
+                                                         livePathCopies: false).first { $0.name == "raspi4" })
+        XCTAssertGreaterThan(RankCorrelation.spearman(try withCopy.predict(m.archs), m.latency),
+                             RankCorrelation.spearman(try plain.predict(m.archs), m.latency) + 0.003)
     }
 }

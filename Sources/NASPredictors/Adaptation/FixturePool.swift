@@ -9,8 +9,12 @@ public enum FixturePool {
     /// One model per published fixture device of `space` (not this project's own measurements,
     /// `DataCatalog.publishedDeviceNames`) except those in `excluding`: a `PairwiseModel`
     /// where the device has at least three samples per column of it (every NB201 device), else a
-    /// `LUTModel`; devices too small even for a LUT are skipped.
-    public static func models(catalog: DataCatalog, space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
+    /// `LUTModel`; devices too small even for a LUT are skipped. A device whose measurements
+    /// show a runtime that prunes dead operations (`PairwiseModel.showsPrunedDeadPaths`: NB201's
+    /// pixel3 and raspi4) gets the pairwise model's live-path copy unless `livePathCopies` is
+    /// false (the benches' comparison).
+    public static func models(catalog: DataCatalog, space: String, excluding: Set<String>,
+                              livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
         let enc = ActiveOneHot(space: impl)
         let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
@@ -20,7 +24,9 @@ public enum FixturePool {
         for device in catalog.publishedDeviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
             let m = try catalog.measurements(space: space, device: device)
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
-               let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs) {
+               let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
+                                                  livePathCopy: livePathCopies && PairwiseModel.showsPrunedDeadPaths(
+                                                      archs: m.archs, latency: m.latency, space: impl)) {
                 out.append(.model(.pairwise(model), name: device, space: impl))
                 continue
             }

@@ -22,15 +22,28 @@ public struct PairwiseModel: Sendable, Equatable {
     /// Cost (ms) of each pair's option combination: for pair p a block of
     /// `cardinalities[a] × cardinalities[b]` values, option of a major.
     public var pairCosts: [Double]
+    /// Costs (ms) of a second copy of `costs` whose columns count only decisions on a data path
+    /// (`SearchSpace.dataPathDecisions`): what a runtime that prunes dead operations pays beyond
+    /// the first copy. Empty when the model has no live-path copy (`hasLivePathCopy`).
+    public var liveCosts: [Double]
+    /// The live-path copy of `pairCosts` (both decisions of the pair on a data path); empty
+    /// when the model has no live-path copy.
+    public var livePairCosts: [Double]
 
     /// Wraps fitted values.
-    public init(cardinalities: [Int], bias: Double, costs: [Double], pairs: [Int], pairCosts: [Double]) {
+    public init(cardinalities: [Int], bias: Double, costs: [Double], pairs: [Int], pairCosts: [Double],
+                liveCosts: [Double] = [], livePairCosts: [Double] = []) {
         self.cardinalities = cardinalities
         self.bias = bias
         self.costs = costs
         self.pairs = pairs
         self.pairCosts = pairCosts
+        self.liveCosts = liveCosts
+        self.livePairCosts = livePairCosts
     }
+
+    /// Whether the model carries the live-path copy of its costs (fitted with `livePathCopy`).
+    public var hasLivePathCopy: Bool { !liveCosts.isEmpty }
 
     /// Whether the fields are consistent (costs and blocks sized by the cardinalities, pairs in
     /// range): a file that fails this is corrupt.
@@ -43,7 +56,8 @@ public struct PairwiseModel: Sendable, Equatable {
             guard a >= 0, a < b, b < cardinalities.count else { return false }
             block += cardinalities[a] * cardinalities[b]
         }
-        return pairCosts.count == block && bias.isFinite
+        let liveOK = liveCosts.isEmpty ? livePairCosts.isEmpty : (liveCosts.count == d && livePairCosts.count == block)
+        return pairCosts.count == block && liveOK && bias.isFinite
     }
 
     /// The decision pairs modelled for these cardinalities: all pairs when their blocks total at
@@ -66,33 +80,63 @@ public struct PairwiseModel: Sendable, Equatable {
 
     /// Calls `body` with each active column of `arch` in the model's design: first-order
     /// `ActiveOneHot` columns, then one column per pair whose two decisions are active (offset
-    /// past the first order).
+    /// past the first order); with `livePath`, then the same two blocks again (offset past the
+    /// first copy) for the decisions on a data path only.
     @inline(__always)
-    func forEachActiveColumn(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot, _ body: (Int) -> Void) {
+    func forEachActiveColumn(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot, livePath: Bool,
+                             _ body: (Int) -> Void) {
         let genes = arch.genes
-        for i in 0..<cardinalities.count where space.isActive(decision: i, in: arch) {
-            body(encoding.offsets[i] + Int(genes[i]))
-        }
-        var offset = encoding.dimension
-        for p in stride(from: 0, to: pairs.count, by: 2) {
-            let a = pairs[p], b = pairs[p + 1]
-            if space.isActive(decision: a, in: arch) && space.isActive(decision: b, in: arch) {
-                body(offset + Int(genes[a]) * cardinalities[b] + Int(genes[b]))
+        let copies: Int
+        let live: [Bool]?
+        if livePath, let onPath = space.dataPathDecisions(arch) { copies = 2; live = onPath } else { copies = 1; live = nil }
+        var base = 0
+        for copy in 0..<copies {
+            let counts: (Int) -> Bool = { i in space.isActive(decision: i, in: arch) && (copy == 0 || live![i]) }
+            for i in 0..<cardinalities.count where counts(i) {
+                body(base + encoding.offsets[i] + Int(genes[i]))
             }
-            offset += cardinalities[a] * cardinalities[b]
+            var offset = base + encoding.dimension
+            for p in stride(from: 0, to: pairs.count, by: 2) {
+                let a = pairs[p], b = pairs[p + 1]
+                if counts(a) && counts(b) {
+                    body(offset + Int(genes[a]) * cardinalities[b] + Int(genes[b]))
+                }
+                offset += cardinalities[a] * cardinalities[b]
+            }
+            base = offset
         }
+    }
+
+    /// Whether a device's measurements show a runtime that prunes dead operations: at least 10
+    /// of `archs` have no data path (`SearchSpace.hasNoDataPath`), and at least half of those
+    /// measure under a tenth of the median of the others. On NB201 pixel3 and raspi4 (TFLite)
+    /// do (83 % and 85 % of the 341 such cells), every other published device none; their cells
+    /// are then priced by what runs, which the live-path copy of `fit` models.
+    public static func showsPrunedDeadPaths(archs: [Architecture], latency: [Double], space: any SearchSpace) -> Bool {
+        let (withPath, noPath) = space.dataPathPartition(archs)
+        guard noPath.count >= 10, !withPath.isEmpty else { return false }
+        let sorted = withPath.map { latency[$0] }.sorted()
+        let median = sorted[sorted.count / 2]
+        let fast = noPath.filter { latency[$0] < 0.1 * median }.count
+        return 2 * fast >= noPath.count
     }
 
     /// Ridge least squares of `latency` (ms) on the design; the ridge is `ridgePerSample` × n on
     /// every column but the intercept. Needs more samples than columns (else a LUT is the model
-    /// to fit): throws `insufficientSamples`.
+    /// to fit): throws `insufficientSamples`. With `livePathCopy` (a space with dead operations,
+    /// a device that prunes them: `showsPrunedDeadPaths`) the design holds a second copy of its
+    /// columns counting only the decisions on a data path, so a cell's cost can depend on which
+    /// of its operations run; a space without dead operations ignores it.
     public static func fit(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding: ActiveOneHot,
-                           pairs: [Int]? = nil, ridgePerSample: Double = 1e-3) throws(NASError) -> PairwiseModel {
+                           pairs: [Int]? = nil, ridgePerSample: Double = 1e-3,
+                           livePathCopy: Bool = false) throws(NASError) -> PairwiseModel {
         let card = encoding.cardinalities
         let chosen = pairs ?? interactionPairs(cardinalities: card)
         var shape = PairwiseModel(cardinalities: card, bias: 0, costs: [], pairs: chosen, pairCosts: [])
         let d1 = encoding.dimension
-        let d = columnCount(cardinalities: card, pairs: chosen)
+        let single = columnCount(cardinalities: card, pairs: chosen)
+        let livePath = livePathCopy && archs.contains { space.dataPathDecisions($0) != nil }
+        let d = livePath ? 2 * single : single
         guard archs.count == latency.count, archs.count > d + 1 else {
             throw NASError(.insufficientSamples, "a pairwise model of this space needs more than \(d + 1) samples, got \(archs.count)")
         }
@@ -103,7 +147,7 @@ public struct PairwiseModel: Sendable, Equatable {
             var cols: [Int] = []
             for (r, arch) in archs.enumerated() {
                 cols.removeAll(keepingCapacity: true)
-                shape.forEachActiveColumn(arch, space: space, encoding: encoding) { cols.append($0) }
+                shape.forEachActiveColumn(arch, space: space, encoding: encoding, livePath: livePath) { cols.append($0) }
                 cols.append(d)
                 let y = latency[r]
                 for c in cols {
@@ -118,7 +162,11 @@ public struct PairwiseModel: Sendable, Equatable {
         let w = try LinearSolver.choleskySolve(ata, aty, n: n)
         shape.bias = w[d]
         shape.costs = Array(w[0..<d1])
-        shape.pairCosts = Array(w[d1..<d])
+        shape.pairCosts = Array(w[d1..<single])
+        if livePath {
+            shape.liveCosts = Array(w[single..<(single + d1)])
+            shape.livePairCosts = Array(w[(single + d1)..<d])
+        }
         return shape
     }
 
@@ -126,8 +174,11 @@ public struct PairwiseModel: Sendable, Equatable {
     public func predict(_ arch: Architecture, space: any SearchSpace, encoding: ActiveOneHot) -> Double {
         guard encoding.cardinalities == cardinalities else { return .nan }
         var s = bias
-        let d1 = costs.count
-        forEachActiveColumn(arch, space: space, encoding: encoding) { s += $0 < d1 ? costs[$0] : pairCosts[$0 - d1] }
+        let d1 = costs.count, single = d1 + pairCosts.count, live = single + d1
+        forEachActiveColumn(arch, space: space, encoding: encoding, livePath: hasLivePathCopy) { c in
+            if c < d1 { s += costs[c] } else if c < single { s += pairCosts[c - d1] }
+            else if c < live { s += liveCosts[c - single] } else { s += livePairCosts[c - live] }
+        }
         return s
     }
 }

@@ -140,12 +140,16 @@ public enum PredictorFile {
             w.doubles(weights)
             for m in members { writeModel(m, into: &w) }
         case .pairwise(let m):
-            w.u8(10)
+            w.u8(m.hasLivePathCopy ? 12 : 10)
             w.ints(m.cardinalities)
             w.double(m.bias)
             w.doubles(m.costs)
             w.ints(m.pairs)
             w.doubles(m.pairCosts)
+            if m.hasLivePathCopy {
+                w.doubles(m.liveCosts)
+                w.doubles(m.livePairCosts)
+            }
         case .split(let main, let noPath):
             w.u8(11)
             writeModel(main, into: &w)
@@ -198,9 +202,14 @@ public enum PredictorFile {
             var members: [LatencyModel] = []
             for _ in weights { members.append(try readModel(&r, depth: depth + 1)) }
             return .blend(members, weights: weights, intercept: intercept)
-        case 10:
-            let m = PairwiseModel(cardinalities: try r.ints(), bias: try r.double(), costs: try r.doubles(),
+        case 10, 12:
+            var m = PairwiseModel(cardinalities: try r.ints(), bias: try r.double(), costs: try r.doubles(),
                                   pairs: try r.ints(), pairCosts: try r.doubles())
+            if tag == 12 {
+                m.liveCosts = try r.doubles()
+                m.livePairCosts = try r.doubles()
+                guard m.hasLivePathCopy else { throw r.corrupt("pairwise model's live-path copy is empty") }
+            }
             guard m.isConsistent else { throw r.corrupt("pairwise model shapes do not match") }
             return .pairwise(m)
         case 11:
