@@ -10,7 +10,7 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`, `--wide-pool`, `--pool-cap M`: see below. `--live-path no`: pool models without
+// `--dump-held`, `--wide-pool`, `--pool-cap M|Xk`, `--pool-min-cells N`: see below. `--live-path no`: pool models without
 // the live-path copy (`FixturePool.models(livePathCopies:)`; the comparison before it shipped).
 import Foundation
 import NASCore
@@ -110,13 +110,24 @@ func runFewShotBench(arguments: [String]) throws {
         // siblings (titan_rtx_1/32 for titan_rtx_256), and the copies among twins: what a user of the default pool gets,
         // outside HELP's protocol (its pool is the meta-train devices only).
         let widePool = arguments.contains("--wide-pool")
-        let poolCap = option("--pool-cap").flatMap { Int($0) }
+        // `--pool-cap M`, or `--pool-cap Xk`: X times the sample count (`k` alone: once).
+        let capText = option("--pool-cap")
+        let poolCap: ((Int) -> Int)? = capText.flatMap { text in
+            if let m = Int(text) { return { _ in m } }
+            guard text.hasSuffix("k"), let x = text.dropLast().isEmpty ? 1 : Double(text.dropLast()), x > 0 else { return nil }
+            return { k in max(1, Int((x * Double(k)).rounded())) }
+        }
         var leftOut: Set<String> = [], testFamilies: Set<String> = []
         if widePool {
             let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
             leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
                 .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
             testFamilies = Set(helpTest.map(deviceFamily))
+            // `--pool-min-cells N`: wide-pool members measured on fewer cells are left out (a rule to judge).
+            if let minCells = option("--pool-min-cells").flatMap({ Int($0) }) {
+                for device in catalog.publishedDeviceNames(space: split.space)
+                where try catalog.measurements(space: split.space, device: device).archs.count < minCells { leftOut.insert(device) }
+            }
         }
         let livePath = option("--live-path") != "no"
         let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [], livePathCopies: livePath)
@@ -147,8 +158,9 @@ func runFewShotBench(arguments: [String]) throws {
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
                 let callStart = clock.now
                 // `--pool-cap M`: only the M pool members closest to the samples (a pool rule to judge).
-                let callPool = try poolCap.map { m throws in
-                    try SampleSuggester.closestMembers(targetPool, samples: samples, count: min(m, targetPool.count)).map { targetPool[$0] }
+                let callPool = try poolCap.map { cap throws in
+                    try SampleSuggester.closestMembers(targetPool, samples: samples, count: min(cap(samples.count), targetPool.count))
+                        .map { targetPool[$0] }
                 } ?? targetPool
                 let out = try FewShotAdaptation.adapt(base: nil, pool: callPool, samples: samples, targetName: device,
                                                       id: "fewshot-\(device)", families: families, seed: seed, cvRepeats: cvRepeats,
