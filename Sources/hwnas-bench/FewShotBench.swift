@@ -10,7 +10,7 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`, `--wide-pool`, `--pool-cap M|Xk`, `--pool-min-cells N`: see below. `--live-path no`: pool models without
+// `--dump-held`, `--wide-pool`, `--pool-cap M|Xk`, `--pool-min-cells N`, `--small-table-targets`: see below. `--live-path no`: pool models without
 // the live-path copy (`FixturePool.models(livePathCopies:)`; the comparison before it shipped).
 import Foundation
 import NASCore
@@ -102,6 +102,14 @@ func runFewShotBench(arguments: [String]) throws {
         // HELP's test devices never enter a pool, validation runs included.
         let helpTest = split.test
         if validate { split.test = split.pool }
+        // `--small-table-targets` (with `--wide-pool`): the devices measured on fewer than 5,000 cells
+        // (NB201: the OneProxy table's) as targets, each adapted from the wide pool less itself and
+        // its twins: who a pool rule that drops such members would cost.
+        let smallTargets = arguments.contains("--small-table-targets")
+        if smallTargets {
+            split.test = try catalog.publishedDeviceNames(space: split.space)
+                .filter { try catalog.measurements(space: split.space, device: $0).archs.count < 5000 }
+        }
         if let only = option("--devices")?.split(separator: ",").map(String.init) { split.test = split.test.filter { only.contains($0) } }
         if split.test.isEmpty { continue }
         let space = try SpaceRegistry.space(split.space)
@@ -118,11 +126,13 @@ func runFewShotBench(arguments: [String]) throws {
             return { k in max(1, Int((x * Double(k)).rounded())) }
         }
         var leftOut: Set<String> = [], testFamilies: Set<String> = []
+        var targetTwins: [String: Set<String>] = [:]
         if widePool {
             let twins = try MeasurementTwins.twins(catalog: catalog, space: split.space)
             leftOut = MeasurementTwins.withTwins(Set(helpTest), twins: twins)
                 .union(try MeasurementTwins.copies(catalog: catalog, space: split.space, twins: twins))
             testFamilies = Set(helpTest.map(deviceFamily))
+            targetTwins = twins
             // `--pool-min-cells N`: wide-pool members measured on fewer cells are left out (a rule to judge).
             if let minCells = option("--pool-min-cells").flatMap({ Int($0) }) {
                 for device in catalog.publishedDeviceNames(space: split.space)
@@ -147,7 +157,8 @@ func runFewShotBench(arguments: [String]) throws {
             let m = try catalog.measurements(space: split.space, device: device)
             // The pool for this target: never the target itself; with `--validate-siblings-out`, also
             // not its batch-size siblings (1080ti_1 for 1080ti_32): no test device has one in the pool.
-            let targetPool = pool.filter { $0.name != device && !(siblingsOut && deviceFamily($0.name) == deviceFamily(device))
+            let twinsOfTarget = MeasurementTwins.withTwins([device], twins: targetTwins)
+            let targetPool = pool.filter { !twinsOfTarget.contains($0.name) && $0.name != device && !(siblingsOut && deviceFamily($0.name) == deviceFamily(device))
                 && !(kindOut && deviceKind($0.name) == deviceKind(device)) }
             var index: [Architecture: Int] = [:]
             for (i, a) in m.archs.enumerated() { index[a] = i }
