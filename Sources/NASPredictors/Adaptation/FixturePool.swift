@@ -24,9 +24,11 @@ public enum FixturePool {
         for device in catalog.publishedDeviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
             let m = try catalog.measurements(space: space, device: device)
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
-               let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
-                                                  livePathCopy: livePathCopies && PairwiseModel.showsPrunedDeadPaths(
-                                                      archs: m.archs, latency: m.latency, space: impl)) {
+               let model = try? PairwiseModel.fit(
+                   archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
+                   // The copy doubles the columns: only with three samples per column of both.
+                   livePathCopy: livePathCopies && m.archs.count >= 6 * pairwiseColumns
+                       && PairwiseModel.showsPrunedDeadPaths(archs: m.archs, latency: m.latency, space: impl)) {
                 out.append(.model(.pairwise(model), name: device, space: impl))
                 continue
             }
