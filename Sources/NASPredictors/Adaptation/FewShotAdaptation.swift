@@ -51,9 +51,10 @@ public enum FewShotAdaptation {
     /// +0.0018 / +0.0010 with `meanPreference` 0.01, but the test devices of HELP's split
     /// do not follow at k = 20 (−0.0005 ± 0.0004 with 0.01, 30 draws: eyeriss, far from every pool
     /// member, then takes a mean where `proxy` alone is best); `Benchmarks/results/fewshot.md`.
-    /// `stack` instead of a choice (`families` [stack]): NB201 test devices 0.9371 / 0.9620 /
-    /// 0.9685 at k = 5 / 10 / 20 against this default's 0.9367 / 0.9580 / 0.9677 (30 draws), but
-    /// FBNet 0.9460 / 0.9692 / 0.9755 against 0.9427 / 0.9714 / 0.9761, so not the default.
+    /// `stack` instead of a choice (`families` [stack]): NB201 test devices 0.9363 / 0.9640 /
+    /// 0.9692 at k = 5 / 10 / 20 against this default's 0.9368 / 0.9613 / 0.9684 (30 draws, pool
+    /// models with the live-path copy), but FBNet 0.9460 / 0.9692 / 0.9755 against 0.9427 /
+    /// 0.9714 / 0.9761, so not the default.
     public static let defaultFamilies: [Family] = [.finetune, .blend, .proxy, .mean]
 
     /// What `adapt` chose and why.
