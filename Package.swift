@@ -29,7 +29,9 @@ let package = Package(
         // The shipped data: latency tables, accuracies, device specs (fixtures/), parsed into the spaces.
         .target(name: "NASData", dependencies: ["NASCore", "NASSpaces"]),
         // The small neural engine: MLP, Adam, GEMM kernels, linear solver, NNLS.
-        .target(name: "NASNeural", dependencies: ["NASCore", "CKernels"]),
+        // Optimized in debug builds too: the tests fit pool models (Cholesky solves of 400–800 columns) and train MLPs
+        // by the dozen; unoptimized that took minutes. Swift's -O keeps IEEE semantics, so the results are the same bits.
+        .target(name: "NASNeural", dependencies: ["NASCore", "CKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
         .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
         .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASNeural", "NASSearch"]),
