@@ -71,21 +71,24 @@ public final class DomainServices: Sendable {
     /// on the first call for `space` and kept; devices named in `excluding` are left out, and
     /// their twins (`measurementTwins`: the same measurements under another name), so that a
     /// held-out device's own data never answers for it. Of each set of twins the pool keeps one
-    /// device (`MeasurementTwins.copies`), so no device's data counts twice.
-    public func fixturePool(space: String, excluding: Set<String>) throws(NASError) -> [ProxyLatencyModel] {
-        let all = try fixtureModels(space: space)
+    /// device (`MeasurementTwins.copies`), so no device's data counts twice. `livePathCopies`:
+    /// see `FixturePool.models` (false for sample selection, `suggestionProxies`).
+    public func fixturePool(space: String, excluding: Set<String>, livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
+        let all = try fixtureModels(space: space, livePathCopies: livePathCopies)
         let twins = try measurementTwins(space: space)
         let left = MeasurementTwins.withTwins(excluding, twins: twins).union(try measurementCopies(space: space))
         return all.filter { !left.contains($0.name) }
     }
 
     /// Every fixture device's model of `space` (`FixturePool.models`; copies among twins
-    /// included, for a pool that names one), fitted on the first call and kept.
-    func fixtureModels(space: String) throws(NASError) -> [ProxyLatencyModel] {
-        try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
-            if let cached = pools[space] { return cached }
-            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [])
-            pools[space] = fitted
+    /// included, for a pool that names one), fitted on the first call and kept (per
+    /// `livePathCopies`).
+    func fixtureModels(space: String, livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
+        let key = livePathCopies ? space : space + "#plain"
+        return try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
+            if let cached = pools[key] { return cached }
+            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [], livePathCopies: livePathCopies)
+            pools[key] = fitted
             return fitted
         }
     }

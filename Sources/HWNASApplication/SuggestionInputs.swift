@@ -7,8 +7,14 @@ extension DomainServices {
     /// model, closed form) or a predictor id of that space; nil = every published fixture device
     /// of the space. Errors (`.invalidParams`, field `proxies[i]`): an unknown name, a duplicate,
     /// a predictor of another space or one that needs a spec.
+    ///
+    /// The fixture models here are fitted without the live-path copy: the criteria spread picks
+    /// by distances in the proxies' log-latencies, and the copy lets the pruning phones predict
+    /// cells with dead operations down to near 0 ms, which then dominates those distances
+    /// (`hwnas-bench suggest`, NB201, 36 devices: stratified picks 0.946 / 0.966 at k = 5 / 10
+    /// with plain proxies, 0.937 / 0.961 with the copy; `Benchmarks/results/suggest.md`).
     public func suggestionProxies(_ names: [String]?, space: String) throws(NASError) -> [ProxyLatencyModel] {
-        guard let names else { return try fixturePool(space: space, excluding: []) }
+        guard let names else { return try fixturePool(space: space, excluding: [], livePathCopies: false) }
         guard !names.isEmpty else { throw NASError(.invalidParams, "proxies is empty; leave it out for every fixture device", field: "proxies") }
         // One validation with the pool lists (`poolMembers`), over the published devices.
         let published = catalog.publishedDeviceNames(space: space)
@@ -16,7 +22,8 @@ extension DomainServices {
                                       devices: published)
         // Only the named fixture devices are fitted (a few seconds in a debug build for all of NB201's).
         let named = Set(members.compactMap { if case .device(let d) = $0 { d } else { nil } })
-        let fixtures = try FixturePool.models(catalog: catalog, space: space, excluding: Set(published).subtracting(named))
+        let fixtures = try FixturePool.models(catalog: catalog, space: space, excluding: Set(published).subtracting(named),
+                                              livePathCopies: false)
         return try proxyModels(members, fixtures: fixtures, space: space, field: "proxies")
     }
 }

@@ -1,7 +1,8 @@
 // `hwnas-bench suggest [--quick] [--spaces nb201,fbnet,ofa_mbv3] [--devices a,b] [--ks 5,10,20,50]
 //                      [--seeds 10] [--criteria stratified,k-center,...] [--test-archs N] [--fixtures DIR]
 //                      [--adaptation proxy|proxy-closest|proxy-topN|adapt|adapt-closest] [--cv-repeats 3]
-//                      [--seed-offset 0] [--keep-twins yes] [--keep-copies yes] [--verbose]`
+//                      [--seed-offset 0] [--keep-twins yes] [--keep-copies yes] [--live-path no]
+//                      [--selection-live-path yes] [--verbose]`
 //
 // Which architectures to measure on a new device (issue 16). Each fixture device with at least
 // 1,000 measured architectures, and this machine (`onnxrt_epyc_zen4`), is held out in turn as
@@ -65,7 +66,9 @@ func runSuggestBench(arguments: [String]) throws {
     emit("Adaptation: `ProxyEnsemble.adapt` (what `adaptProxy` without a proxy returns): the mean of adaptProxy auto with, as proxy, each of the \(ensembleMembers.map(String.init) ?? "—") pool members closest to the k samples (`SampleSuggester.closeness`: jackknife minimum of the log-latency Pearson) and the rest of the held-out device's pool (every other published device of the space). Test: the device's other measured architectures\(testArchs > 0 ? " (a seeded subsample of \(testArchs) per device)" : "") (degenerate cells left out). Random: mean over \(seeds) seeds\(seedOffset != 0 ? " (seeds \(seedOffset)…\(seedOffset + seeds - 1), test subsample seed offset \(seedOffset): a fresh split)" : ""). (a) = \(criteria[0].rawValue).\n")
     for spaceID in spaces {
         let space = try SpaceRegistry.space(spaceID)
-        let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [])
+        // `--live-path no`: pool models without the live-path copy (the pool before it shipped).
+        let pool = try FixturePool.models(catalog: catalog, space: spaceID, excluding: [],
+                                          livePathCopies: benchOption(arguments, "--live-path") != "no")
         let twins = benchOption(arguments, "--keep-twins") == "yes" ? [:] : try MeasurementTwins.twins(catalog: catalog, space: spaceID)
         let copies = benchOption(arguments, "--keep-copies") == "yes" ? [] : try MeasurementTwins.copies(catalog: catalog, space: spaceID, twins: twins)
         var targets = catalog.publishedDeviceNames(space: spaceID).filter {
@@ -95,6 +98,11 @@ func runSuggestBench(arguments: [String]) throws {
             measuredBy[t] = (archs, lat)
         }
         let cachedPool = try pool.map { m throws -> ProxyLatencyModel in .cached(m, archs: union, values: try m.predict(union)) }
+        // The criteria's proxies are fitted without the live-path copy, as the daemon's
+        // (`DomainServices.suggestionProxies`); `--selection-live-path yes` gives them the pool's.
+        let cachedSelection = benchOption(arguments, "--selection-live-path") == "yes" ? cachedPool
+            : try FixturePool.models(catalog: catalog, space: spaceID, excluding: [], livePathCopies: false)
+                .map { m throws -> ProxyLatencyModel in .cached(m, archs: union, values: try m.predict(union)) }
         let others = criteria.dropFirst().map(\.rawValue).joined(separator: " / ")
         emit("## \(spaceID): \(targets.count) held-out devices, pool of up to \(pool.count)\n")
         emit("| device | k | (a) SRCC | (b) HELP refs | (c) random | (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (b) RMSE | (c) RMSE |")
@@ -109,6 +117,7 @@ func runSuggestBench(arguments: [String]) throws {
             let (archs, lat) = measuredBy[t]!
             let left = MeasurementTwins.withTwins([t], twins: twins).union(copies)
             let members = cachedPool.filter { !left.contains($0.name) }
+            let selectionMembers = cachedSelection.filter { !left.contains($0.name) }
             var testOrder = Array(archs.indices)
             var rng = SeededGenerator(seed: 0x7E57 ^ (UInt64(seedOffset) &* 0x9E37_79B9_7F4A_7C15))
             testOrder.seededShuffle(using: &rng)
@@ -147,7 +156,7 @@ func runSuggestBench(arguments: [String]) throws {
             for k in ks {
                 var crit: [Double] = [], critR: [Double] = []
                 for (ci, c) in criteria.enumerated() {
-                    let s = try SampleSuggester.suggest(space: space, candidates: archs, proxies: members, count: k, criterion: c,
+                    let s = try SampleSuggester.suggest(space: space, candidates: archs, proxies: selectionMembers, count: k, criterion: c,
                                                         seed: 0, estimate: ci == 0 && k == 10 && adaptation == "proxy")
                     let idx = s.archs.map { a in archs.firstIndex(of: a)! }
                     let sc = try score(idx, seed: 0)
