@@ -1,4 +1,4 @@
-// `hwnas-bench monotonicity [--quick]`: latency monotonicity (SRCC matrices), proxy adaptation
+// `hwnas-bench monotonicity [--quick] [--live-path no]`: latency monotonicity (SRCC matrices), proxy adaptation
 // with k target samples against baselines, and Pareto-front reuse on NB201 (issue 5, OneProxy).
 import Foundation
 import NASCore
@@ -66,7 +66,9 @@ func runMonotonicityBench(arguments: [String]) throws {
     // The pool the daemon gives `adaptProxy`: a pairwise model per fixture device of the space, fitted on
     // all its measurements. For a fair test the target and its aliases (another table's copy of
     // the same measurements, e.g. rice_pixel3 = pixel3: SRCC ≥ 0.999 on shared archs) are left out.
-    let fullPool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [])
+    // `--live-path no`: without the live-path copy (`FixturePool.models(livePathCopies:)`), the pool before it shipped.
+    let fullPool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: [],
+                                          livePathCopies: benchOption(arguments, "--live-path") != "no")
     var measuredByDevice: [String: [Architecture: Double]] = [:]
     for d in catalog.deviceNames(space: "nb201") {
         let m = try catalog.measurements(space: "nb201", device: d)
