@@ -19,23 +19,29 @@ public enum FixturePool {
         let enc = ActiveOneHot(space: impl)
         let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
         let pairwiseColumns = PairwiseModel.columnCount(cardinalities: enc.cardinalities, pairs: pairs) + 1
-        var out: [ProxyLatencyModel] = []
+        var devices: [String] = []
         var seen = Set<String>()
         for device in catalog.publishedDeviceNames(space: space) where !excluding.contains(device) && seen.insert(device).inserted {
-            let m = try catalog.measurements(space: space, device: device)
+            devices.append(device)
+        }
+        // The tables are read once, in turn; then each device's fit, independent of the others,
+        // runs side by side on the cores (the first pool request's wait): the same models, in order.
+        var measured: [(archs: [Architecture], latency: [Double])] = []
+        for device in devices { measured.append(try catalog.measurements(space: space, device: device)) }
+        let fitted = try Kernels.concurrently(devices.count) { (i: Int) throws(NASError) -> ProxyLatencyModel? in
+            let device = devices[i], m = measured[i]
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
                let model = try? PairwiseModel.fit(
                    archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
                    // The copy doubles the columns: only with three samples per column of both.
                    livePathCopy: livePathCopies && m.archs.count >= 6 * pairwiseColumns
                        && PairwiseModel.showsPrunedDeadPaths(archs: m.archs, latency: m.latency, space: impl)) {
-                out.append(.model(.pairwise(model), name: device, space: impl))
-                continue
+                return .model(.pairwise(model), name: device, space: impl)
             }
             guard m.archs.count >= 2 * enc.dimension,
-                  let lut = try? LUTModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc) else { continue }
-            out.append(.model(.lut(lut), name: device, space: impl))
+                  let lut = try? LUTModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc) else { return nil }
+            return .model(.lut(lut), name: device, space: impl)
         }
-        return out
+        return fitted.compactMap { $0 }
     }
 }

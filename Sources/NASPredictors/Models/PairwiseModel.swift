@@ -150,12 +150,14 @@ public struct PairwiseModel: Sendable, Equatable {
                 shape.forEachActiveColumn(arch, space: space, encoding: encoding, livePath: livePath) { cols.append($0) }
                 cols.append(d)
                 let y = latency[r]
-                for c in cols {
+                // Counts of co-active columns: the upper triangle here, mirrored below (the same
+                // whole numbers, in half the additions).
+                for (i, c) in cols.enumerated() {
                     aty[c] += y
-                    let row = c * n
-                    for c2 in cols { m[row + c2] += 1 }
+                    for c2 in cols[i...] { m[c < c2 ? c * n + c2 : c2 * n + c] += 1 }
                 }
             }
+            for a in 0..<n { for b in (a + 1)..<max(n, a + 1) { m[b * n + a] = m[a * n + b] } }
         }
         let lambda = max(ridgePerSample * Double(archs.count), 1e-9)
         for c in 0..<d { ata[c * n + c] += lambda }
