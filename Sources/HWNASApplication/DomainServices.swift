@@ -82,12 +82,14 @@ public final class DomainServices: Sendable {
 
     /// Every fixture device's model of `space` (`FixturePool.models`; copies among twins
     /// included, for a pool that names one), fitted on the first call and kept (per
-    /// `livePathCopies`).
+    /// `livePathCopies`; the second way reuses the first's models of every device that does not
+    /// prune dead operations).
     func fixtureModels(space: String, livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
-        let key = livePathCopies ? space : space + "#plain"
+        let key = livePathCopies ? space : space + "#plain", other = livePathCopies ? space + "#plain" : space
         return try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
             if let cached = pools[key] { return cached }
-            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [], livePathCopies: livePathCopies)
+            let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [], livePathCopies: livePathCopies,
+                                                reusing: pools[other] ?? [])
             pools[key] = fitted
             return fitted
         }

@@ -118,6 +118,8 @@ func runFewShotBench(arguments: [String]) throws {
         // siblings (titan_rtx_1/32 for titan_rtx_256), and the copies among twins: what a user of the default pool gets,
         // outside HELP's protocol (its pool is the meta-train devices only).
         let widePool = arguments.contains("--wide-pool")
+        // Without the wide pool the targets' twins (pixel3 for rice_pixel3) would stay in HELP's pool.
+        if smallTargets && !widePool { throw NASError(.invalidParams, "--small-table-targets needs --wide-pool") }
         // `--pool-cap M`, or `--pool-cap Xk`: X times the sample count (`k` alone: once).
         let capText = option("--pool-cap")
         let poolCap: ((Int) -> Int)? = capText.flatMap { text in

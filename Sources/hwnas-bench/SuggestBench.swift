@@ -100,9 +100,11 @@ func runSuggestBench(arguments: [String]) throws {
         let cachedPool = try pool.map { m throws -> ProxyLatencyModel in .cached(m, archs: union, values: try m.predict(union)) }
         // The criteria's proxies are fitted without the live-path copy, as the daemon's
         // (`DomainServices.suggestionProxies`); `--selection-live-path yes` gives them the pool's.
-        let cachedSelection = benchOption(arguments, "--selection-live-path") == "yes" ? cachedPool
-            : try FixturePool.models(catalog: catalog, space: spaceID, excluding: [], livePathCopies: false)
-                .map { m throws -> ProxyLatencyModel in .cached(m, archs: union, values: try m.predict(union)) }
+        // Only the members with the copy are refitted (and cached like the pool's).
+        let refit = Set(pool.filter(\.hasLivePathCopy).map(\.name))
+        let cachedSelection = benchOption(arguments, "--selection-live-path") == "yes" || refit.isEmpty ? cachedPool
+            : try FixturePool.models(catalog: catalog, space: spaceID, excluding: [], livePathCopies: false, reusing: cachedPool)
+                .map { m throws -> ProxyLatencyModel in refit.contains(m.name) ? .cached(m, archs: union, values: try m.predict(union)) : m }
         let others = criteria.dropFirst().map(\.rawValue).joined(separator: " / ")
         emit("## \(spaceID): \(targets.count) held-out devices, pool of up to \(pool.count)\n")
         emit("| device | k | (a) SRCC | (b) HELP refs | (c) random | (a) − (c) | \(others.isEmpty ? "other criteria" : others) | (a) RMSE | (b) RMSE | (c) RMSE |")

@@ -14,16 +14,12 @@ final class SuggestionProxiesTests: XCTestCase {
         let state = NSTemporaryDirectory() + "hwnas-suggestproxies-\(UUID().uuidString)"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: state) }
         let services = try DomainServices(environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
-        func livePath(_ m: ProxyLatencyModel) -> Bool {
-            if case .pairwise(let p)? = m.model { return p.hasLivePathCopy }
-            return false
-        }
         // Named proxies: only those devices are fitted.
         let named = try services.suggestionProxies(["pixel3", "raspi4", "gold_6226"], space: "nb201")
         XCTAssertEqual(named.map(\.name).sorted(), ["gold_6226", "pixel3", "raspi4"])
-        XCTAssertFalse(named.contains(where: livePath), "suggestion proxies carry no live-path copy")
+        XCTAssertFalse(named.contains(where: \.hasLivePathCopy), "suggestion proxies carry no live-path copy")
         // The same devices in adaptation's default pool: the phones carry it, the CPU does not.
         let pool = try services.fixturePool(space: "nb201", excluding: [])
-        XCTAssertEqual(Set(pool.filter(livePath).map(\.name)), ["pixel3", "raspi4"])
+        XCTAssertEqual(Set(pool.filter(\.hasLivePathCopy).map(\.name)), ["pixel3", "raspi4"])
     }
 }

@@ -165,14 +165,23 @@ final class PairwiseModelTests: XCTestCase {
         let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others)
         XCTAssertEqual(pool.count, 3)
         for member in pool {
-            guard case .pairwise(let m)? = member.model else { return XCTFail("\(member.name) is not pairwise") }
-            XCTAssertEqual(m.hasLivePathCopy, pruning.contains(member.name), member.name)
+            guard case .pairwise? = member.model else { return XCTFail("\(member.name) is not pairwise") }
+            XCTAssertEqual(member.hasLivePathCopy, pruning.contains(member.name), member.name)
         }
+        // Fitted the other way from those models: only the phones are refitted, and every model
+        // is the one a fit from scratch gives.
+        let plainPool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others, livePathCopies: false)
+        let plainReusing = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others, livePathCopies: false,
+                                                  reusing: pool)
+        XCTAssertEqual(plainReusing.map(\.name), plainPool.map(\.name))
+        XCTAssertEqual(plainReusing.map(\.model), plainPool.map(\.model))
+        XCTAssertFalse(plainReusing.contains(where: \.hasLivePathCopy))
+        let liveReusing = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others, reusing: plainPool)
+        XCTAssertEqual(liveReusing.map(\.model), pool.map(\.model))
         // raspi4's own measurements: the copy ranks them better than the plain model.
         let m = try catalog.measurements(space: "nb201", device: "raspi4")
         let withCopy = try XCTUnwrap(pool.first { $0.name == "raspi4" })
-        let plain = try XCTUnwrap(try FixturePool.models(catalog: catalog, space: "nb201", excluding: others.union(["pixel3", "1080ti_1"]),
-                                                         livePathCopies: false).first { $0.name == "raspi4" })
+        let plain = try XCTUnwrap(plainPool.first { $0.name == "raspi4" })
         XCTAssertGreaterThan(RankCorrelation.spearman(try withCopy.predict(m.archs), m.latency),
                              RankCorrelation.spearman(try plain.predict(m.archs), m.latency) + 0.003)
     }

@@ -12,9 +12,11 @@ public enum FixturePool {
     /// `LUTModel`; devices too small even for a LUT are skipped. A device whose measurements
     /// show a runtime that prunes dead operations (`PairwiseModel.showsPrunedDeadPaths`: NB201's
     /// pixel3 and raspi4) gets the pairwise model's live-path copy unless `livePathCopies` is
-    /// false (the benches' comparison).
+    /// false (sample selection, the benches' comparison). A member of `reusing` (the same
+    /// fixtures' models, fitted the other way) is taken as it is where this call would fit that
+    /// device the same way: only the pruning devices are refitted.
     public static func models(catalog: DataCatalog, space: String, excluding: Set<String>,
-                              livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
+                              livePathCopies: Bool = true, reusing: [ProxyLatencyModel] = []) throws(NASError) -> [ProxyLatencyModel] {
         let impl = try SpaceRegistry.space(space)
         let enc = ActiveOneHot(space: impl)
         let pairs = PairwiseModel.interactionPairs(cardinalities: enc.cardinalities)
@@ -28,14 +30,16 @@ public enum FixturePool {
         // runs side by side on the cores (the first pool request's wait): the same models, in order.
         var measured: [(archs: [Architecture], latency: [Double])] = []
         for device in devices { measured.append(try catalog.measurements(space: space, device: device)) }
+        let reusable = Dictionary(reusing.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let fitted = try Kernels.concurrently(devices.count) { (i: Int) throws(NASError) -> ProxyLatencyModel? in
             let device = devices[i], m = measured[i]
+            // The copy doubles the columns: only with three samples per column of both.
+            let livePath = livePathCopies && m.archs.count >= 6 * pairwiseColumns
+                && PairwiseModel.showsPrunedDeadPaths(archs: m.archs, latency: m.latency, space: impl)
+            if let same = reusable[device], same.hasLivePathCopy == livePath { return same }
             if !pairs.isEmpty && m.archs.count >= 3 * pairwiseColumns,
-               let model = try? PairwiseModel.fit(
-                   archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
-                   // The copy doubles the columns: only with three samples per column of both.
-                   livePathCopy: livePathCopies && m.archs.count >= 6 * pairwiseColumns
-                       && PairwiseModel.showsPrunedDeadPaths(archs: m.archs, latency: m.latency, space: impl)) {
+               let model = try? PairwiseModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc, pairs: pairs,
+                                                  livePathCopy: livePath) {
                 return .model(.pairwise(model), name: device, space: impl)
             }
             guard m.archs.count >= 2 * enc.dimension,
@@ -43,5 +47,14 @@ public enum FixturePool {
             return .model(.lut(lut), name: device, space: impl)
         }
         return fitted.compactMap { $0 }
+    }
+}
+
+extension ProxyLatencyModel {
+    /// Whether the model is a pairwise table with the live-path copy (`FixturePool.models`
+    /// gives one to devices whose runtime prunes dead operations).
+    public var hasLivePathCopy: Bool {
+        if case .pairwise(let p)? = model { return p.hasLivePathCopy }
+        return false
     }
 }
