@@ -1,5 +1,6 @@
 // `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
 //                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
+//                        [--spread-envelope[-<kind>] yes|no]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]
 //                        [--adapt-families f,g]`
 //
@@ -46,6 +47,9 @@ func runIntervalsBench(arguments: [String]) throws {
         (benchOption(arguments, "--spread-edges-\(kind)") ?? benchOption(arguments, "--spread-edges")).map {
             $0 == "none" ? [] : $0.split(separator: ",").compactMap { Double($0) }
         }
+    }
+    func envelopeOption(_ kind: String) -> Bool? {
+        (benchOption(arguments, "--spread-envelope-\(kind)") ?? benchOption(arguments, "--spread-envelope")).map { $0 == "yes" }
     }
     let sampleCount = 20
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
@@ -123,6 +127,7 @@ func runIntervalsBench(arguments: [String]) throws {
         return (residuals, pred, base)
     }
     var tables = FewSampleIntervalTable.allShipped
+    var enveloped = FewSampleIntervalTable.envelopedKinds
     // `--adapt-families f,g`: `adapt`'s candidate families in section A (e.g. `stack`), judged
     // also with the shipped `adapt` table (what such a fit is calibrated by); keep its draws in
     // their own `--draws` directory, and its tables are not written.
@@ -182,6 +187,18 @@ func runIntervalsBench(arguments: [String]) throws {
                 return x.residuals.normalized(predicted: live.map { x.pred[$0] }, actual: live.map { x.actual[$0] }, bins: rows, outer: outer)
             }
         }
+        // `--spread-envelope[-<kind>] yes`: every class above the first is widened to cover the
+        // one-class table of the same devices (`FewSampleIntervalTable.envelope(with:)`).
+        let envelope = envelopeOption(kind) ?? FewSampleIntervalTable.envelopedKinds.contains(kind)
+        if envelope { enveloped.insert(kind) } else { enveloped.remove(kind) }
+        /// The table of spread class `k` from `ds`' draws (with the envelope, if asked for).
+        func table(_ ds: [String], _ k: Int) -> FewSampleIntervalTable? {
+            let own = FewSampleIntervalTable(groups: groups(ds, k), bins: rows, sampleCount: sampleCount, outerBins: outer)
+            guard envelope, k > 0, let own else { return own }
+            let everySpread = (0..<classes).flatMap { groups(ds, $0) }
+            guard let one = FewSampleIntervalTable(groups: everySpread, bins: rows, sampleCount: sampleCount, outerBins: outer) else { return own }
+            return own.envelope(with: one)
+        }
         let isAdapt = kind == FewShotAdaptation.intervalKind
         // Kinds judged also with the `adaptProxy` table: would the existing table do for them?
         // (`adapt` with `--adapt-families`: with the shipped `adapt` table, what such a fit gets.)
@@ -201,7 +218,7 @@ func runIntervalsBench(arguments: [String]) throws {
         var byRange: [String: (covered: [Double], cells: [Double])] = [:]
         for d in devices {
             let others = devices.filter { $0 != d }
-            let ldo = (0..<classes).map { FewSampleIntervalTable(groups: groups(others, $0), bins: rows, sampleCount: sampleCount, outerBins: outer) }
+            let ldo = (0..<classes).map { table(others, $0) }
             var covered = [Double](repeating: 0, count: bins + 2), cells = [Double](repeating: 0, count: bins + 2)
             var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], borrowed: [Double] = [], wPlain = 0.0, wCal = 0.0
             for x in draws[d]! {
@@ -253,7 +270,7 @@ func runIntervalsBench(arguments: [String]) throws {
         NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): \(timing).")
         for key in tables.keys where key.hasPrefix(String(FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: 0).dropLast())) { tables[key] = nil }
         for k in 0..<classes {
-            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = FewSampleIntervalTable(groups: groups(devices, k), bins: rows, sampleCount: sampleCount, outerBins: outer)
+            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = table(devices, k)
         }
     }
     if let path = benchOption(arguments, "--write-tables") {
@@ -267,7 +284,8 @@ func runIntervalsBench(arguments: [String]) throws {
             for row in t.z { text += "            [" + row.map { String(format: "%.4f", $0) }.joined(separator: ", ") + "],\n" }
             text += "        ]\(t.outerBins ? ", outerBins: true" : "")),\n"
         }
-        text += "    ]\n}\n"
+        text += "    ]\n\n    /// The kinds whose tables above the first spread class were widened to cover the table of\n    /// every spread (`envelope(with:)`).\n"
+        text += "    public static let envelopedKinds: Set<String> = [" + enveloped.sorted().map { "\"\($0)\"" }.joined(separator: ", ") + "]\n}\n"
         try AtomicFile.write(Array(text.utf8), to: path)
     }
 

@@ -115,6 +115,38 @@ final class FewSampleIntervalTests: XCTestCase {
         XCTAssertTrue(other.errorProfile(device: nil).unseenGPUFallback)
     }
 
+    func testEnvelopeTakesTheWiderQuantileOnEachSideAndKeepsItsMedian() throws {
+        let levels = ErrorProfile.levels
+        // Narrow: z = level − 0.5 (median 0); wide, shifted: z = 3 × (level − 0.5) + 0.8.
+        let narrow = FewSampleIntervalTable(sampleCount: 20, z: [levels.map { $0 - 0.5 }])
+        let wide = FewSampleIntervalTable(sampleCount: 20, z: [levels.map { 3 * ($0 - 0.5) + 0.8 }])
+        let e = try XCTUnwrap(narrow.envelope(with: wide))
+        for (i, level) in levels.enumerated() {
+            let expected = level < 0.5 ? min(narrow.z[0][i], wide.z[0][i]) : level > 0.5 ? max(narrow.z[0][i], wide.z[0][i]) : narrow.z[0][i]
+            XCTAssertEqual(e.z[0][i], expected, "level \(level)")
+        }
+        // Where the wide table's shift puts its low quantiles above the narrow one's, the narrow's stay.
+        XCTAssertEqual(e.z[0][levels.firstIndex(of: 0.2)!], -0.3, accuracy: 1e-12)
+        XCTAssertEqual(e.z[0][levels.firstIndex(of: 0.005)!], 3 * -0.495 + 0.8, accuracy: 1e-12)
+        XCTAssertEqual(e.z[0][levels.firstIndex(of: 0.5)!], 0, accuracy: 1e-12)
+        XCTAssertEqual(e.z[0][levels.firstIndex(of: 0.995)!], 3 * 0.495 + 0.8, accuracy: 1e-12)
+        // Every interval of the envelope holds the table's own.
+        let r = try residuals()
+        let own = ErrorProfile(fewSamples: r, table: narrow), env = ErrorProfile(fewSamples: r, table: e)
+        for ms in [1.0, 10, 30] {
+            for level in [0.8, 0.9, 0.95] {
+                let a = try XCTUnwrap(own.interval(prediction: ms, level: level)), b = try XCTUnwrap(env.interval(prediction: ms, level: level))
+                XCTAssertLessThanOrEqual(b.lower, a.lower)
+                XCTAssertGreaterThanOrEqual(b.upper, a.upper)
+            }
+        }
+        XCTAssertNil(narrow.envelope(with: FewSampleIntervalTable(sampleCount: 20, z: [levels, levels])), "bins differ")
+        // Only kinds that ship a class above the first can have been widened.
+        for kind in FewSampleIntervalTable.envelopedKinds {
+            XCTAssertFalse(FewSampleIntervalTable.spreadEdges(space: "nb201", kind: kind).isEmpty, kind)
+        }
+    }
+
     func testShippedNB201TablesWidenWithTheLevel() throws {
         for kind in ["finetune", "adaptProxy", FewShotAdaptation.intervalKind, ProxyEnsemble.intervalKind] {
             for k in 0...FewSampleIntervalTable.spreadEdges(space: "nb201", kind: kind).count {

@@ -120,7 +120,10 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
     /// samples spread less than the first edge takes the first class's table, else the next. A
     /// kind may keep fewer (`spreadEdges(space:kind:)`): `finetune` keeps one table, as its
     /// outlier screen leaves the phones' samples at a spread of 0.58 and two phone devices are
-    /// too few to calibrate a class of their own (`Benchmarks/results/intervals.md`).
+    /// too few to calibrate a class of their own (`Benchmarks/results/intervals.md`). The
+    /// pool-based kinds keep two, and their upper class is widened to cover the table of every
+    /// spread (`envelopedKinds`, `envelope(with:)`): calibrated on one phone, it was narrower
+    /// than the other phone's errors need.
     public static let spreadEdges: [Double] = [0.5]
 
     /// The sample count the table was calibrated at.
@@ -155,6 +158,23 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
             table.append(ErrorProfile.levels.map { ErrorProfile.empiricalQuantile(pooled, $0) })
         }
         self.init(sampleCount: sampleCount, z: table, outerBins: outerBins)
+    }
+
+    /// This table widened to cover `other` too: per bin, the lower of the two quantiles at every
+    /// level below 0.5 and the higher at every level above (the median stays this table's). Used
+    /// for a spread class held by few calibration devices: a fit whose samples spread more than
+    /// most never gets a narrower interval than the table of every spread (`hwnas-bench intervals
+    /// --spread-envelope yes`). Nil when the two differ in bins.
+    public func envelope(with other: FewSampleIntervalTable) -> FewSampleIntervalTable? {
+        guard z.count == other.z.count, outerBins == other.outerBins else { return nil }
+        let levels = ErrorProfile.levels
+        let wide = zip(z, other.z).map { mine, theirs in
+            levels.indices.map { i in
+                guard i < mine.count, i < theirs.count else { return mine[i] }
+                return levels[i] < 0.5 ? min(mine[i], theirs[i]) : levels[i] > 0.5 ? max(mine[i], theirs[i]) : mine[i]
+            }
+        }
+        return FewSampleIntervalTable(sampleCount: sampleCount, z: wide, outerBins: outerBins)
     }
 
     /// The spread class (index into `edges` + 1 classes) of a fit's residuals.
