@@ -72,12 +72,16 @@ public final class DomainServices: Sendable {
     /// their twins (`measurementTwins`: the same measurements under another name), so that a
     /// held-out device's own data never answers for it. Of each set of twins the pool keeps one
     /// device (`MeasurementTwins.copies`), so no device's data counts twice. `livePathCopies`:
-    /// see `FixturePool.models` (false for sample selection, `suggestionProxies`).
-    public func fixturePool(space: String, excluding: Set<String>, livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
+    /// see `FixturePool.models` (false for sample selection, `suggestionProxies`). With the
+    /// target's `samples`, the devices measured on only a part of the space keep their place
+    /// only where they measured most of the samples (`FixturePool.matching`).
+    public func fixturePool(space: String, excluding: Set<String>, livePathCopies: Bool = true,
+                            samples: [Architecture]? = nil) throws(NASError) -> [ProxyLatencyModel] {
         let all = try fixtureModels(space: space, livePathCopies: livePathCopies)
         let twins = try measurementTwins(space: space)
         let left = MeasurementTwins.withTwins(excluding, twins: twins).union(try measurementCopies(space: space))
-        return all.filter { !left.contains($0.name) }
+        let pool = all.filter { !left.contains($0.name) }
+        return samples.map { FixturePool.matching(pool, samples: $0) } ?? pool
     }
 
     /// Every fixture device's model of `space` (`FixturePool.models`; copies among twins

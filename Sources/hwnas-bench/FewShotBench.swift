@@ -10,7 +10,7 @@
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
 // `--families`, `--mean-preference`, `--validate`, `--validate-siblings-out`, `--validate-kind-out`, `--standard-screen`,
-// `--dump-held`, `--wide-pool`, `--pool-cap M|Xk`, `--pool-min-cells N`, `--small-table-targets`: see below. `--live-path no`: pool models without
+// `--dump-held`, `--wide-pool`, `--pool-cap M|Xk`, `--pool-min-cells N`, `--small-table-targets`, `--partial-tables all`: see below. `--live-path no`: pool models without
 // the live-path copy (`FixturePool.models(livePathCopies:)`; the comparison before it shipped).
 import Foundation
 import NASCore
@@ -142,11 +142,12 @@ func runFewShotBench(arguments: [String]) throws {
             }
         }
         let livePath = option("--live-path") != "no"
+        let keepPartialTables = option("--partial-tables") == "all"
         let allModels = try FixturePool.models(catalog: catalog, space: split.space, excluding: [], livePathCopies: livePath)
         let pool = allModels
             .filter { split.pool.contains($0.name) || (widePool && !leftOut.contains($0.name) && !testFamilies.contains(deviceFamily($0.name))) }
         emit("## \(split.space): pool \(pool.map(\.name).joined(separator: ", ")); test \(split.test.joined(separator: ", "))\n")
-        emit(widePool ? "Wide pool (`--wide-pool`): HELP's pool plus every other published device the fixtures fit, less the test devices, their twins and batch-size siblings, and copies among twins; outside HELP's protocol.\n"
+        emit(widePool ? "Wide pool (`--wide-pool`): HELP's pool plus every other published device the fixtures fit, less the test devices, their twins and batch-size siblings, and copies among twins; outside HELP's protocol. \(keepPartialTables ? "Every member in every call (`--partial-tables all`)." : "Per call, as the daemon's default pool: a member measured on a part of the space only where it measured at least half of the samples (`FixturePool.matching`).")\n"
              : "HELP devices we do not ship: \(split.missing.joined(separator: ", ")). Devices in neither of HELP's lists (2080ti_*, titan_rtx_1/32…) are not used.\n")
         let refArchs = try referenceArchs(fixtures: fixtures, space: space)
         // results[device][k] = per-draw scores; ref[device] = scores on the reference archs.
@@ -171,10 +172,13 @@ func runFewShotBench(arguments: [String]) throws {
                 let samples = sampleIdx.map { LatencySample(arch: m.archs[$0], latencyMs: m.latency[$0]) }
                 let callStart = clock.now
                 // `--pool-cap M`: only the M pool members closest to the samples (a pool rule to judge).
+                // The daemon's default pool for these samples: members measured on a part of the space only where
+                // they measured most of the samples (`FixturePool.matching`; `--partial-tables all` keeps every one).
+                let matched = keepPartialTables ? targetPool : FixturePool.matching(targetPool, samples: samples.map(\.arch))
                 let callPool = try poolCap.map { cap throws in
-                    try SampleSuggester.closestMembers(targetPool, samples: samples, count: min(cap(samples.count), targetPool.count))
-                        .map { targetPool[$0] }
-                } ?? targetPool
+                    try SampleSuggester.closestMembers(matched, samples: samples, count: min(cap(samples.count), matched.count))
+                        .map { matched[$0] }
+                } ?? matched
                 let out = try FewShotAdaptation.adapt(base: nil, pool: callPool, samples: samples, targetName: device,
                                                       id: "fewshot-\(device)", families: families, seed: seed, cvRepeats: cvRepeats,
                                                       meanPreference: meanPreference, spareFastDeadPaths: spareDeadPaths)
@@ -193,7 +197,7 @@ func runFewShotBench(arguments: [String]) throws {
                 // `blend` and `proxy` as adapt fits them, also when `--families` leaves them out.
                 func fitted(_ f: FewShotAdaptation.Family) throws -> TrainedPredictor {
                     try out.fits[f] ?? FewShotAdaptation.fitFamily(
-                        f, base: try baseModel.asPredictor(), pool: targetPool.filter { $0.name != out.base }, samples: samples,
+                        f, base: try baseModel.asPredictor(), pool: matched.filter { $0.name != out.base }, samples: samples,
                         targetName: device, id: "fewshot-\(device)", seed: seed, spareFastDeadPaths: spareDeadPaths, control: .none).predictor
                 }
                 let pb = try fitted(.blend).predict(archs: heldArchs), pp = try fitted(.proxy).predict(archs: heldArchs)

@@ -89,7 +89,8 @@ struct NewDeviceScenario {
     func adapted(base: String, target: String, samples: [LatencySample], seed: UInt64,
                  screen: Bool = true) throws -> TrainedPredictor {
         let proxy = try store.defaultPredictor(space: "nb201", device: base)
-        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target, base]))
+        let pool = FixturePool.matching(try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target, base])),
+                                        samples: samples.map(\.arch))
         let r = try ProxyAdaptation.adapt(proxy: .predictor(proxy, space: space), targetName: "user", samples: samples,
                                           pool: pool, screenOutliers: screen, seed: seed)
         return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
@@ -102,7 +103,8 @@ struct NewDeviceScenario {
     func ensembled(pool: [ProxyLatencyModel], target: String, samples: [LatencySample],
                    seed: UInt64) throws -> (predictor: TrainedPredictor, members: [String]) {
         let left = heldOut([target])
-        let r = try ProxyEnsemble.adapt(pool: pool.filter { !left.contains($0.name) }, samples: samples, targetName: "user",
+        let r = try ProxyEnsemble.adapt(pool: FixturePool.matching(pool.filter { !left.contains($0.name) }, samples: samples.map(\.arch)),
+                                        samples: samples, targetName: "user",
                                         id: "bench-ensemble", seed: seed)
         guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
         return (saved, r.members.map(\.proxy.name))
@@ -113,7 +115,8 @@ struct NewDeviceScenario {
     /// `families`: `adapt`'s candidates (nil: its default).
     func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64,
                          families: [FewShotAdaptation.Family]? = nil) throws -> FewShotAdaptation.Outcome {
-        let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target]))
+        let pool = FixturePool.matching(try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target])),
+                                        samples: samples.map(\.arch))
         return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt",
                                            families: families, seed: seed)
     }

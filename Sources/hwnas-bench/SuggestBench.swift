@@ -128,6 +128,8 @@ func runSuggestBench(arguments: [String]) throws {
                 var test = testOrder.filter { !taken.contains($0) }
                 if testArchs > 0 { test = Array(test.prefix(testArchs)) }
                 let samples = picks.map { LatencySample(arch: archs[$0], latencyMs: lat[$0]) }
+                // The daemon's default pool for these samples (`FixturePool.matching`).
+                let members = FixturePool.matching(members, samples: samples.map(\.arch))
                 let pred: [Double], more: MoreSamplesEstimate?, note: String
                 if let n = ensembleMembers {
                     let r = try SampleSuggester.adaptFromPool(members, samples: samples, seed: seed, members: n)

@@ -3,6 +3,7 @@ import HWNASServer
 import HWNASTestSupport
 import JSONRPC
 import NASCore
+import NASSpaces
 import XCTest
 
 /// Issue 16: `adaptProxy` without a proxy (what `hwnas new-device` calls): the mean of the
@@ -101,5 +102,22 @@ extension DomainHandlerTests {
         XCTAssertEqual(e?["code"]?.intValue, -32602)
         XCTAssertEqual(e?["data"]?["field"]?.stringValue, "params.pool[1]")
         XCTAssertTrue(e?["message"]?.stringValue?.contains("target's own measurements") == true, "\(String(describing: e))")
+
+        // Samples spread over the space: the devices measured on a part of it only (the OneProxy
+        // table's) leave the default pool; samples among their cells keep them.
+        let oneproxy = try services.catalog.latencyTable("nb201_oneproxy")
+        let partial = Set(oneproxy.devices)
+        let nb201 = try SpaceRegistry.space("nb201")
+        let cells = try XCTUnwrap(nb201.enumerateAll())
+        let spread = try services.fixturePool(space: "nb201", excluding: ["samsung_a50"], samples: ids.map { cells[$0] })
+        XCTAssertEqual(Set(spread.map(\.name)), other.subtracting(partial))
+        let inTable = try services.fixturePool(space: "nb201", excluding: ["samsung_a50"], samples: Array(oneproxy.archs.prefix(20)))
+        XCTAssertEqual(Set(inTable.map(\.name)), other)
+        // On the wire: adapt's default pool for the raspi4 samples above names no OneProxy device.
+        let r = try XCTUnwrap(peer.call(2, "adapt", ["space": "nb201", "families": ["proxy"], "target": ["name": "r4-mine", "samples": samples],
+                                                     "save": false], timeout: 300)?["result"])
+        let offered = Set(try XCTUnwrap(r["pool"]?.arrayValue).compactMap(\.stringValue) + [r["base"]?.stringValue ?? ""])
+        XCTAssertTrue(offered.isDisjoint(with: partial), "\(offered.sorted())")
+        XCTAssertTrue(offered.contains("pixel3") && offered.contains("gold_6226"), "\(offered.sorted())")
     }
 }

@@ -89,7 +89,20 @@ final class ProxyAdaptationTests: XCTestCase {
         let pool = try FixturePool.models(catalog: catalog, space: "nb201", excluding: ["true_a76", "eagle_jetson_16"])
         XCTAssertEqual(pool.count, catalog.publishedDeviceNames(space: "nb201").count - 2)
         XCTAssertFalse(pool.contains { $0.name == "true_a76" })
+        // The OneProxy devices (1,999 cells or fewer each) hold a part of NB201; HELP's devices all of it.
+        let oneproxy = Set(try catalog.latencyTable("nb201_oneproxy").devices)
+        for member in pool {
+            XCTAssertEqual(member.partialTable != nil, oneproxy.contains(member.name), member.name)
+            if let cells = member.partialTable { XCTAssertLessThanOrEqual(cells.count, 1999, member.name) }
+        }
         let (train, held) = try split(catalog, device: "true_a76", k: 20, seed: 4)
+        // Samples from the OneProxy cells keep those members in a default pool; samples drawn across
+        // the space leave them out.
+        XCTAssertEqual(FixturePool.matching(pool, samples: train.map(\.arch)).map(\.name), pool.map(\.name))
+        let nb201 = try SpaceRegistry.space("nb201")
+        let spread = nb201.sample(count: 20, seed: 4)
+        let across = FixturePool.matching(pool, samples: spread)
+        XCTAssertEqual(Set(across.map(\.name)), Set(pool.filter { $0.partialTable == nil }.map(\.name)))
         let alone = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .residual,
                                               evalSamples: held, seed: 4)
         let pooled = try ProxyAdaptation.adapt(proxy: proxy, targetName: "true_a76", samples: train, method: .pool,

@@ -40,7 +40,7 @@ extension Server {
             case .all(true):
                 var excluded: Set<String> = [params.target.name]
                 if let d = base?.device { excluded.insert(d) }
-                pool = try services.fixturePool(space: space.id, excluding: excluded)
+                pool = try services.fixturePool(space: space.id, excluding: excluded, samples: samples.map(\.arch))
             case .members(let names):
                 pool = try services.explicitPool(names, space: space.id, target: params.target.name, proxy: base, control: context.job)
             }

@@ -85,7 +85,7 @@ extension Server {
                 if let d = base.device { excluded.insert(d) }
                 switch params.pool ?? .all(true) {
                 case .all(false): break
-                case .all(true): pool = try services.fixturePool(space: space.id, excluding: excluded)
+                case .all(true): pool = try services.fixturePool(space: space.id, excluding: excluded, samples: samples.map(\.arch))
                 case .members(let names):
                     pool = try services.explicitPool(names, space: space.id, target: params.target.name, proxy: base,
                                                      control: context.job)

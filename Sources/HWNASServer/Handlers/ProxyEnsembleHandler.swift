@@ -26,7 +26,7 @@ func adaptProxyEnsemble(_ params: AdaptProxyRequest, services: DomainServices,
     switch params.pool ?? .all(true) {
     case .all(false):
         throw NASError(.invalidParams, "without a proxy, the proxies are chosen from the pool; give pool true or a list, or give a proxy", field: "pool")
-    case .all(true): pool = try services.fixturePool(space: space.id, excluding: [params.target.name])
+    case .all(true): pool = try services.fixturePool(space: space.id, excluding: [params.target.name], samples: samples.map(\.arch))
     case .members(let names):
         pool = try services.explicitPool(names, space: space.id, target: params.target.name, proxy: nil, control: context.job)
     }

@@ -46,7 +46,37 @@ public enum FixturePool {
                   let lut = try? LUTModel.fit(archs: m.archs, latency: m.latency, space: impl, encoding: enc) else { return nil }
             return .model(.lut(lut), name: device, space: impl)
         }
-        return fitted.compactMap { $0 }
+        // A table of under half an enumerable space that another device measured at least half of
+        // is a part, its cells chosen by its study: its model extrapolates to the rest.
+        let fullest = measured.map { Set($0.archs).count }.max() ?? 0
+        let half = impl.size / 2
+        return zip(fitted, measured).compactMap { model, m in
+            guard var model else { return nil }
+            let cells = Set(m.archs)
+            if Double(cells.count) < half && Double(fullest) >= half { model.partialTable = cells }
+            return model
+        }
+    }
+
+    /// The least share of the samples a member with a partial table must have measured to stay in
+    /// a default pool (`matching(_:samples:)`).
+    public static let partialTableShare = 0.5
+
+    /// A default pool for these samples: every member but those with a partial table
+    /// (`ProxyLatencyModel.partialTable`) that measured fewer than `partialTableShare` of the
+    /// samples' architectures. Such a member's model was fitted on cells its study chose (NB201's
+    /// OneProxy table: 17 % of them with an operation off every data path against 40 % of the
+    /// space, none without a data path) and misleads a target sampled across the space, while for
+    /// a target measured on the same cells it is among the closest devices
+    /// (`Benchmarks/results/fewshot.md`, "The daemon's default pool").
+    /// A pool of partial tables only (nothing measured in full is left in it) is returned whole.
+    public static func matching(_ pool: [ProxyLatencyModel], samples: [Architecture]) -> [ProxyLatencyModel] {
+        guard !samples.isEmpty, pool.contains(where: { $0.partialTable == nil }) else { return pool }
+        return pool.filter { member in
+            guard let cells = member.partialTable else { return true }
+            let inTable = samples.reduce(0) { $0 + (cells.contains(member.space.canonical($1)) ? 1 : 0) }
+            return Double(inTable) >= partialTableShare * Double(samples.count)
+        }
     }
 }
 

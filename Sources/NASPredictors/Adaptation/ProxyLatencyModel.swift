@@ -17,6 +17,11 @@ public struct ProxyLatencyModel: Sendable {
     /// The latency model behind `predict`, when there is one (needed to save an adapted
     /// predictor that blends several devices; measured lookups have none).
     public var model: LatencyModel?
+    /// The architectures a fixture device measured, when its table holds only part of a space
+    /// that other fixture devices measured in full (NB201's OneProxy devices: 1,999 of 15,625
+    /// cells, not a random part); nil for a full table or a predictor (`FixturePool.models` sets
+    /// it, `FixturePool.matching(_:samples:)` reads it).
+    public var partialTable: Set<Architecture>?
 
     /// Wraps a function (and optionally a network and the model it evaluates).
     public init(name: String, space: any SearchSpace, network: NeuralRegressor? = nil, model: LatencyModel? = nil,

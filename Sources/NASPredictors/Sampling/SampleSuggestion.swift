@@ -127,7 +127,9 @@ public enum SampleSuggester {
             rest.seededShuffle(using: &rng)
             rest = Array(rest.prefix(estimateArchs))
         }
-        let r = try adaptFromPool(others.map { cached[$0] }, samples: samples, seed: seed, control: .none)
+        // The pool the daemon's default would give these samples (`FixturePool.matching`).
+        let r = try adaptFromPool(FixturePool.matching(others.map { cached[$0] }, samples: samples.map(\.arch)),
+                                  samples: samples, seed: seed, control: .none)
         let s = RankCorrelation.spearman(try r.predict(rest.map { all[$0] }), rest.map { truth[$0] })
         return s.isFinite ? s : nil
     }
@@ -222,7 +224,7 @@ extension ProxyLatencyModel {
         table.reserveCapacity(archs.count)
         for (a, v) in zip(archs, values) { table[a] = v }
         let lookup = table, inner = model.predict
-        return ProxyLatencyModel(name: model.name, space: model.space, network: model.network, model: model.model) {
+        var cached = ProxyLatencyModel(name: model.name, space: model.space, network: model.network, model: model.model) {
             (archs: [Architecture]) throws(NASError) -> [Double] in
             var out = [Double](repeating: 0, count: archs.count)
             var missing: [Int] = []
@@ -235,6 +237,8 @@ extension ProxyLatencyModel {
             }
             return out
         }
+        cached.partialTable = model.partialTable
+        return cached
     }
 }
 
