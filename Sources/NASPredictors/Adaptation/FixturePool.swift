@@ -48,12 +48,12 @@ public enum FixturePool {
         }
         // A table of under half an enumerable space that another device measured at least half of
         // is a part, its cells chosen by its study: its model extrapolates to the rest.
-        let fullest = measured.map { Set($0.archs).count }.max() ?? 0
+        // (A device's table lists each architecture once, so its row count is its cell count.)
+        let fullest = measured.map(\.archs.count).max() ?? 0
         let half = impl.size / 2
         return zip(fitted, measured).compactMap { model, m in
             guard var model else { return nil }
-            let cells = Set(m.archs)
-            if Double(cells.count) < half && Double(fullest) >= half { model.partialTable = cells }
+            if Double(m.archs.count) < half && Double(fullest) >= half { model.partialTable = Set(m.archs) }
             return model
         }
     }
