@@ -2,7 +2,7 @@
 // Per NB201 device and seeded draw of 20 samples (the split of `NewDeviceScenario`), `adaptProxy` without a proxy
 // (`ProxyEnsemble.adapt`, pool = the fixture pool minus the device): every member's predictions of all 15,625 cells
 // (`<d>-<seed>.f32`, float32), its out-of-fold predictions and the ensemble's residual summary (`<d>-<seed>.json`), and the
-// measured latencies (`measured-<d>.f32`). Read by `Benchmarks/ensemble_intervals/*.py` (interval rules judged leave-device-out).
+// measured latencies (`measured-<d>.f32`); the JSON also holds the ensemble's warnings. Read by `Benchmarks/ensemble_intervals/*.py` (interval rules judged leave-device-out).
 import Foundation
 import NASCore
 import NASPredictors
@@ -59,7 +59,7 @@ func runEnsembleDump(arguments: [String]) throws {
             try write(preds, path + ".f32")
             let res = r.predictor?.fewSampleResiduals
             let info: [String: Any] = ["samples": idx, "members": members, "seconds": secs,
-                                       "residuals": res?.encoded ?? ""]
+                                       "residuals": res?.encoded ?? "", "warnings": r.warnings]
             let data = try JSONSerialization.data(withJSONObject: info)
             try data.write(to: URL(fileURLWithPath: path + ".json"))
         }

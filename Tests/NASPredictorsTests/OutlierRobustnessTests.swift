@@ -115,13 +115,16 @@ final class OutlierRobustnessTests: XCTestCase {
             for seed in UInt64(0)..<3 {
                 let (samples, _) = try split(catalog, device: target, seed: seed)
                 let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: "user", samples: samples, method: .residual, seed: 1)
+                // (A residual fit to pixel3, a pruning phone, may also warn of implausibly fast cells.)
+                let ranking = r.warnings.filter { !$0.contains("with a data path are predicted below") }
                 if r.srccAfter < r.srccBefore {
                     worse += 1
-                    XCTAssertEqual(r.warnings.count, 1, "\(r.warnings)")
-                    XCTAssertTrue(r.warnings.first?.contains("ranks worse than the raw proxy") ?? false)
+                    XCTAssertEqual(ranking.count, 1, "\(r.warnings)")
+                    XCTAssertTrue(ranking.first?.contains("ranks worse than the raw proxy") ?? false)
                 } else {
-                    XCTAssertTrue(r.warnings.isEmpty)
+                    XCTAssertTrue(ranking.isEmpty, "\(r.warnings)")
                 }
+                if target != "pixel3" { XCTAssertEqual(ranking, r.warnings, "no fast-cell warning off the pruning phones") }
                 let auto = try ProxyAdaptation.adapt(proxy: proxy, targetName: "user", samples: samples, seed: 1)
                 XCTAssertTrue(auto.srccAfter >= auto.srccBefore || (auto.predictor.method == .affine && !auto.warnings.isEmpty),
                               "\(auto.srccAfter) < \(auto.srccBefore): \(auto.warnings)")

@@ -265,6 +265,12 @@ public enum FewShotAdaptation {
             }
         }
         result.predictor.notes = notes
+        let chosenPredictor = result.predictor
+        if let w = try ImplausiblyFastCells.warning(space: space, samples: samples, predict: { (a: [Architecture]) throws(NASError) in
+            try chosenPredictor.predict(archs: a)
+        }) {
+            result.predictor.metrics.warnings.append(w)
+        }
         result.predictor.id = id
         result.predictor.device = targetName
         return Outcome(predictor: result.predictor, family: chosen, base: resolvedBase.id, pool: pool.map(\.name),
@@ -312,7 +318,7 @@ public enum FewShotAdaptation {
         case .proxy:
             let r = try ProxyAdaptation.adapt(proxy: .predictor(base, space: space), targetName: targetName, samples: samples,
                                               method: .auto, pool: pool, spareFastDeadPaths: spareFastDeadPaths,
-                                              estimateMoreSamples: false, seed: seed, control: control)
+                                              estimateMoreSamples: false, checkFastCells: false, seed: seed, control: control)
             let p = try TrainedPredictor(adapted: r.predictor, base: base, id: id, sampleCount: samples.count, result: r)
             return Fit(predictor: p, weights: r.predictor.blendWeights,
                        variant: "\(r.predictor.method.rawValue): \(r.predictor.variant)")
