@@ -22,7 +22,7 @@ public final class DomainServices: Sendable {
     let generatorTraining = Mutex<Void>(())
     private let ofaAccuracy = Mutex<OFAAccuracyPredictor?>(nil)
     /// `adaptProxy`'s pool per space, fitted once (the fixtures never change while running).
-    private let fixturePools = Mutex<[String: [ProxyLatencyModel]]>([:])
+    private let fixturePools = Mutex<[FixturePoolKey: [ProxyLatencyModel]]>([:])
     /// `MeasurementTwins.twins` and the copies among them (`MeasurementTwins.copies`) per space, found once.
     private let fixtureTwins = Mutex<[String: (twins: [String: Set<String>], copies: Set<String>)]>([:])
     /// `NearestGPUInterval` per space (nil where a space has too few GPU chips), calibrated once.
@@ -89,8 +89,9 @@ public final class DomainServices: Sendable {
     /// `livePathCopies`; the second way reuses the first's models of every device that does not
     /// prune dead operations).
     func fixtureModels(space: String, livePathCopies: Bool = true) throws(NASError) -> [ProxyLatencyModel] {
-        let key = livePathCopies ? space : space + "#plain", other = livePathCopies ? space + "#plain" : space
-        return try fixturePools.withLock { (pools: inout [String: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
+        let key = FixturePoolKey(space: space, livePathCopies: livePathCopies)
+        let other = FixturePoolKey(space: space, livePathCopies: !livePathCopies)
+        return try fixturePools.withLock { (pools: inout [FixturePoolKey: [ProxyLatencyModel]]) throws(NASError) -> [ProxyLatencyModel] in
             if let cached = pools[key] { return cached }
             let fitted = try FixturePool.models(catalog: catalog, space: space, excluding: [], livePathCopies: livePathCopies,
                                                 reusing: pools[other] ?? [])
@@ -141,4 +142,11 @@ public final class DomainServices: Sendable {
         measurementLookups.withLock { $0[key] = lookup }
         return lookup
     }
+}
+
+/// Which fixture pool `DomainServices` keeps: a space's models fitted with or without the
+/// live-path copies (`FixturePool.models(livePathCopies:)`).
+struct FixturePoolKey: Hashable {
+    var space: String
+    var livePathCopies: Bool
 }

@@ -191,13 +191,16 @@ func runIntervalsBench(arguments: [String]) throws {
         // one-class table of the same devices (`FewSampleIntervalTable.envelope(with:)`).
         let envelope = envelopeOption(kind) ?? FewSampleIntervalTable.envelopedKinds.contains(kind)
         if envelope { enveloped.insert(kind) } else { enveloped.remove(kind) }
-        /// The table of spread class `k` from `ds`' draws (with the envelope, if asked for).
-        func table(_ ds: [String], _ k: Int) -> FewSampleIntervalTable? {
-            let own = FewSampleIntervalTable(groups: groups(ds, k), bins: rows, sampleCount: sampleCount, outerBins: outer)
-            guard envelope, k > 0, let own else { return own }
-            let everySpread = (0..<classes).flatMap { groups(ds, $0) }
-            guard let one = FewSampleIntervalTable(groups: everySpread, bins: rows, sampleCount: sampleCount, outerBins: outer) else { return own }
-            return own.envelope(with: one)
+        /// The table of each spread class from `ds`' draws (each class's groups normalized once);
+        /// with the envelope, the classes above the first widened to cover the one of every spread.
+        func classTables(_ ds: [String]) -> [FewSampleIntervalTable?] {
+            let perClass = (0..<classes).map { groups(ds, $0) }
+            func make(_ g: [[(z: Double, bin: Int)]]) -> FewSampleIntervalTable? {
+                FewSampleIntervalTable(groups: g, bins: rows, sampleCount: sampleCount, outerBins: outer)
+            }
+            let own = perClass.map(make)
+            guard envelope, classes > 1, let one = make(perClass.flatMap { $0 }) else { return own }
+            return own.enumerated().map { k, t in k > 0 ? t.flatMap { $0.envelope(with: one) } : t }
         }
         let isAdapt = kind == FewShotAdaptation.intervalKind
         // Kinds judged also with the `adaptProxy` table: would the existing table do for them?
@@ -218,7 +221,7 @@ func runIntervalsBench(arguments: [String]) throws {
         var byRange: [String: (covered: [Double], cells: [Double])] = [:]
         for d in devices {
             let others = devices.filter { $0 != d }
-            let ldo = (0..<classes).map { table(others, $0) }
+            let ldo = classTables(others)
             var covered = [Double](repeating: 0, count: bins + 2), cells = [Double](repeating: 0, count: bins + 2)
             var plain: [Double] = [], cal: [[Double]] = [], all: [Double] = [], borrowed: [Double] = [], wPlain = 0.0, wCal = 0.0
             for x in draws[d]! {
@@ -269,8 +272,8 @@ func runIntervalsBench(arguments: [String]) throws {
             : "median \(NewDeviceScenario.f(fits[fits.count / 2], 2)) s over the \(fits.count) draws fitted in this run; what the table adds to it (the model's predictions of its samples, their residual summary and the profile): median \(NewDeviceScenario.f(adds[adds.count / 2] * 1000, 3)) ms"
         NewDeviceScenario.emit("\nCalibrated mean coverage at 0.9 within ±0.03 on \(met) of \(devices.count) devices. Time per \(kind) (release, this run): \(timing).")
         for key in tables.keys where key.hasPrefix(String(FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: 0).dropLast())) { tables[key] = nil }
-        for k in 0..<classes {
-            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = table(devices, k)
+        for (k, t) in classTables(devices).enumerated() {
+            tables[FewSampleIntervalTable.key(space: "nb201", kind: kind, spreadClass: k)] = t
         }
     }
     if let path = benchOption(arguments, "--write-tables") {

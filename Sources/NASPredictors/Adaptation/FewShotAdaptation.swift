@@ -266,7 +266,7 @@ public enum FewShotAdaptation {
         }
         result.predictor.notes = notes
         let chosenPredictor = result.predictor
-        if let w = try ImplausiblyFastCells.warning(space: space, samples: samples, predict: { (a: [Architecture]) throws(NASError) in
+        if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: { (a: [Architecture]) throws(NASError) in
             try chosenPredictor.predict(archs: a)
         }) {
             result.predictor.metrics.warnings.append(w)

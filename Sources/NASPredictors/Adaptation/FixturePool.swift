@@ -71,10 +71,11 @@ public enum FixturePool {
     /// (`Benchmarks/results/fewshot.md`, "The daemon's default pool").
     /// A pool of partial tables only (nothing measured in full is left in it) is returned whole.
     public static func matching(_ pool: [ProxyLatencyModel], samples: [Architecture]) -> [ProxyLatencyModel] {
-        guard !samples.isEmpty, pool.contains(where: { $0.partialTable == nil }) else { return pool }
+        guard let space = pool.first?.space, !samples.isEmpty, pool.contains(where: { $0.partialTable == nil }) else { return pool }
+        let canonical = samples.map { space.canonical($0) }
         return pool.filter { member in
             guard let cells = member.partialTable else { return true }
-            let inTable = samples.reduce(0) { $0 + (cells.contains(member.space.canonical($1)) ? 1 : 0) }
+            let inTable = canonical.reduce(0) { $0 + (cells.contains($1) ? 1 : 0) }
             return Double(inTable) >= partialTableShare * Double(samples.count)
         }
     }

@@ -16,11 +16,11 @@ public enum ImplausiblyFastCells {
     /// cell with a data path is predicted below `ratio` × the fastest such sample (or the space
     /// cannot be enumerated or priced whole, or no sample has a data path).
     public static func warning(space: any SearchSpace, samples: [LatencySample],
-                               predict: ([Architecture]) throws(NASError) -> [Double]) throws(NASError) -> String? {
+                               predict: ([Architecture]) throws(NASError) -> [Double]) -> String? {
         let live = samples.filter { !space.hasNoDataPath(space.canonical($0.arch)) && $0.latencyMs.isFinite && $0.latencyMs > 0 }
         guard let fastest = live.map(\.latencyMs).min(), space.size <= Double(maxCells),
               let all = space.enumerateAll() else { return nil }
-        let cells = all.filter { !space.hasNoDataPath($0) }
+        let cells = space.dataPathPartition(all).withPath.map { all[$0] }
         // A model that cannot price every cell (a measured proxy's lookup) is not checked.
         guard let predicted = try? predict(cells) else { return nil }
         let limit = ratio * fastest

@@ -111,7 +111,7 @@ public enum ProxyAdaptation {
         }
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosenMethod,
                                          variant: variant, model: model, pool: pool)
-        if checkFastCells, let w = try ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) {
+        if checkFastCells, let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) {
             warnings.append(w)
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })

@@ -147,7 +147,7 @@ public enum ProxyEnsemble {
         if result.srccAfter < result.srccBefore {
             result.warnings.append("the ensemble ranks worse than the closest raw proxy \(members[0].proxy.name) (SRCC \(FineTuner.format(result.srccAfter)) < \(FineTuner.format(result.srccBefore)) on \(result.evaluation == "evalSamples" ? "evalSamples" : "the samples, cross-validated"))")
         }
-        if let w = try ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
+        if let w = ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
             result.warnings.append(w)
         }
         // moreSamples: the ensemble's own level, the members' mean (shrunk) gain.

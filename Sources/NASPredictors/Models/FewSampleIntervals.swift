@@ -169,8 +169,8 @@ public struct FewSampleIntervalTable: Sendable, Equatable {
         guard z.count == other.z.count, outerBins == other.outerBins else { return nil }
         let levels = ErrorProfile.levels
         let wide = zip(z, other.z).map { mine, theirs in
-            levels.indices.map { i in
-                guard i < mine.count, i < theirs.count else { return mine[i] }
+            mine.indices.map { i in
+                guard i < theirs.count, i < levels.count else { return mine[i] }
                 return levels[i] < 0.5 ? min(mine[i], theirs[i]) : levels[i] > 0.5 ? max(mine[i], theirs[i]) : mine[i]
             }
         }
