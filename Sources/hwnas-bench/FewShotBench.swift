@@ -4,7 +4,8 @@
 // for scoring. k = 5, 10, 20 random samples over 10 seeds, and HELP's 10 reference archs;
 // SRCC on every other measured arch of the test device. `--dump FILE`: one JSON line per draw
 // (every family's outer cross-validated SRCC, held-out SRCC, out-of-fold predictions per repeat,
-// the samples' indices into the device's measurements, the base,
+// the samples' indices into the device's measurements, the base, each family's variant and
+// held-out cells with a data path it prices below 10 % of the fastest such sample (`fastLive`),
 // and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
 // `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
@@ -231,6 +232,23 @@ func runFewShotBench(arguments: [String]) throws {
                     var line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
                                                "cv": cv, "held": heldSRCC, "chosen": out.family.rawValue, "mixGrid": grid,
                                                "mixHeld": mix, "oof": oof, "y": out.measured, "idx": sampleIdx, "base": out.base, "poolNames": [out.base] + out.pool, "ref": seed == 0 && sampleIdx.count == 10 && refCall]
+                    // Per family (`adapt` when it chose a mean): held-out cells with a data path priced below
+                    // 10 % of the fastest such sample (`ImplausiblyFastCells`' test) and how many of them
+                    // measure above that; and each fitted family's variant.
+                    let liveSamples = samples.filter { !space.hasNoDataPath(space.canonical($0.arch)) }.map(\.latencyMs)
+                    if let fastest = liveSamples.min() {
+                        let liveHeld = heldArchs.indices.filter { !space.hasNoDataPath(heldArchs[$0]) }
+                        let limit = ImplausiblyFastCells.ratio * fastest
+                        var fast: [String: [Int]] = [:]
+                        var preds: [String: [Double]] = ["finetune": pf, "blend": pb, "proxy": pp]
+                        if preds[out.family.rawValue] == nil { preds["adapt"] = try out.predictor.predict(archs: heldArchs) }
+                        for (f, p) in preds {
+                            let low = liveHeld.filter { !(p[$0] >= limit) }
+                            fast[f] = [low.count, low.filter { heldY[$0] >= limit }.count]
+                        }
+                        line["fastLive"] = fast
+                        line["variants"] = Dictionary(uniqueKeysWithValues: out.fits.map { ($0.key.rawValue, $0.value.metrics.variant) })
+                    }
                     if dumpHeld {
                         // Every 5th held-out arch's predictions of blend and adaptProxy (indices into
                         // the device's measurements), to score combinations with other families offline.

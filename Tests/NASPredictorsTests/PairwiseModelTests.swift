@@ -131,6 +131,10 @@ final class PairwiseModelTests: XCTestCase {
         let plain = try PairwiseModel.fit(archs: train, latency: y, space: space, encoding: enc, ridgePerSample: 1e-7)
         XCTAssertTrue(live.hasLivePathCopy && live.isConsistent)
         XCTAssertFalse(plain.hasLivePathCopy)
+        // The copy's floor: the fastest training cell with a data path (the plain model has none).
+        let liveTrain = train.indices.filter { !space.hasNoDataPath(train[$0]) }.map { y[$0] }
+        XCTAssertEqual(live.liveFloor, try XCTUnwrap(liveTrain.min()))
+        XCTAssertEqual(plain.liveFloor, 0)
         let test = stride(from: 1, to: archs.count, by: 3).map { archs[$0] }
         let truth = test.map { syntheticPruned($0, space: space) }
         let livePred = try LatencyModel.pairwise(live).predict(test, space: space, encoding: enc)
@@ -178,6 +182,21 @@ final class PairwiseModelTests: XCTestCase {
         XCTAssertFalse(plainReusing.contains(where: \.hasLivePathCopy))
         let liveReusing = try FixturePool.models(catalog: catalog, space: "nb201", excluding: others, reusing: plainPool)
         XCTAssertEqual(liveReusing.map(\.model), pool.map(\.model))
+        // The phones' tables price no cell with a data path below the fastest such cell they
+        // measured (pixel3's pairwise sums alone went down to 0.05 ms, against 1.05 ms measured);
+        // cells without one keep their own, near-0 prices.
+        for phone in ["pixel3", "raspi4"] {
+            let member = try XCTUnwrap(pool.first { $0.name == phone })
+            let mm = try catalog.measurements(space: "nb201", device: phone)
+            let (withPath, noPath) = space.dataPathPartition(mm.archs)
+            let fastest = try XCTUnwrap(withPath.map { mm.latency[$0] }.min())
+            guard case .pairwise(let pm)? = member.model else { return XCTFail(phone) }
+            XCTAssertEqual(pm.liveFloor, fastest, phone)
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(try member.predict(withPath.map { mm.archs[$0] }).min()), fastest, phone)
+            XCTAssertLessThan(try XCTUnwrap(try member.predict(noPath.map { mm.archs[$0] }).min()), 0.5 * fastest, phone)
+        }
+        guard case .pairwise(let gpu)? = pool.first(where: { $0.name == "1080ti_1" })?.model else { return XCTFail("1080ti_1") }
+        XCTAssertEqual(gpu.liveFloor, 0)
         // raspi4's own measurements: the copy ranks them better than the plain model.
         let m = try catalog.measurements(space: "nb201", device: "raspi4")
         let withCopy = try XCTUnwrap(pool.first { $0.name == "raspi4" })

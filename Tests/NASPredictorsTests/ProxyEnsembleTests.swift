@@ -30,7 +30,7 @@ final class ProxyEnsembleTests: XCTestCase {
         let predictor = try XCTUnwrap(r.predictor)
         let saved = try predictor.predict(archs: held), memory = try r.predict(held)
         for (a, b) in zip(saved, memory) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b))) }
-        guard case .blend(let trees, let weights, 0) = predictor.model else { return XCTFail("\(predictor.model.kindName)") }
+        guard case .blend(let trees, let weights, 0, 0) = predictor.model else { return XCTFail("\(predictor.model.kindName)") }
         XCTAssertEqual(trees.count, 3)
         XCTAssertEqual(weights, [1.0 / 3, 1.0 / 3, 1.0 / 3])
         // Its cross-validated SRCC is the ensemble's own: the mean of the members' out-of-fold predictions.

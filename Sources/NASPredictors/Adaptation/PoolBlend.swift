@@ -11,12 +11,39 @@ public struct PoolBlend: Sendable, Equatable {
     public var weights: [Double]
     /// Additive term (ms).
     public var intercept: Double
+    /// Below this weighted sum of the members (Σ wᵢ · memberᵢ, ms) the blend is no longer the
+    /// line `intercept + sum` but the ray from 0 to that line's value here; 0 = a line throughout.
+    /// A fit with a negative intercept sets it to the least sum of the rows it was fitted on
+    /// (`withKnee`): the line, extended below every sample, reaches 0 ms and takes whole parts
+    /// of a space toward the 1e-6 ms floor (NB201 raspi4 from 10 samples, mostly pixel3 × 2.4
+    /// less a few ms: up to 2,346 cells with a data path under a tenth of the fastest such
+    /// sample), where a latency in proportion to the members' is what the devices show.
+    public var knee: Double = 0
 
     /// The blended value (ms, ≥ 1e-6) given each member's value.
     func value(_ memberValue: (Int) -> Double) -> Double {
-        var s = intercept
+        var s = 0.0
         for (m, w) in zip(members, weights) { s += w * memberValue(m) }
-        return max(s, 1e-6)
+        return Self.value(sum: s, intercept: intercept, knee: knee)
+    }
+
+    /// The blended value (ms, ≥ 1e-6) of a weighted member sum: `intercept + sum`, or below a
+    /// positive `knee` the ray through 0 and (`knee`, `intercept + knee`).
+    @inline(__always)
+    static func value(sum: Double, intercept: Double, knee: Double) -> Double {
+        if knee > 0 && sum < knee { return max((intercept + knee) * max(sum, 0) / knee, 1e-6) }
+        return max(intercept + sum, 1e-6)
+    }
+
+    /// This blend with its `knee` set from the rows it was fitted on: where the intercept is
+    /// negative and the line is positive at the least weighted sum of those rows, that sum.
+    func withKnee(_ values: [[Double]], rows: [Int]) -> PoolBlend {
+        guard intercept < 0 else { return self }
+        let sums = rows.map { i in zip(members, weights).reduce(0.0) { $0 + $1.1 * values[$1.0][i] } }
+        guard let least = sums.min(), least > 0, intercept + least > 0 else { return self }
+        var b = self
+        b.knee = least
+        return b
     }
 
     /// Centered non-negative least squares of `y` on the members' values over `rows`: weights
@@ -24,7 +51,7 @@ public struct PoolBlend: Sendable, Equatable {
     static func fit(_ values: [[Double]], y: [Double], rows: [Int]) -> PoolBlend {
         let (a, means, ym) = centered(values, y: y, rows: rows)
         let w = NonNegativeLeastSquares.solve(a, rows: rows.count, columns: values.count, rows.map { y[$0] - ym }, ridge: 1e-6)
-        return assemble(w, means: means, ym: ym)
+        return assemble(w, means: means, ym: ym).withKnee(values, rows: rows)
     }
 
     /// Ridge regression of `y` on the members' values over `rows`, each member standardized
@@ -57,7 +84,7 @@ public struct PoolBlend: Sendable, Equatable {
         guard let coef = try? LinearSolver.choleskySolve(gram, rhs, n: k) else { return fit(values, y: y, rows: rows) }
         var w = [Double](repeating: 0, count: n)
         for (c, j) in used.enumerated() { w[j] = coef[c] / scales[j] }
-        return assemble(w, means: means, ym: ym)
+        return assemble(w, means: means, ym: ym).withKnee(values, rows: rows)
     }
 
     /// The members' values over `rows`, centered (row-major, rows × members), their means, and

@@ -23,7 +23,9 @@ public indirect enum LatencyModel: Sendable, Equatable {
     case proxyHead(LatencyModel, AdaptedLinearHead)
     /// A blend of several devices' models: intercept + Σ wᵢ · modelᵢ (ms), as `adaptProxy`'s
     /// pool method fits it (weights ≥ 0 from least squares, signed from its ridge blend).
-    case blend([LatencyModel], weights: [Double], intercept: Double)
+    /// `knee` > 0: below that weighted member sum the blend is proportional to it
+    /// (`PoolBlend.knee`; the pool blends of a fit with a negative intercept).
+    case blend([LatencyModel], weights: [Double], intercept: Double, knee: Double = 0)
     /// Lookup table with pairwise interaction costs (`adaptProxy`'s pool members).
     case pairwise(PairwiseModel)
     /// One model for architectures with a data path and another for those without
@@ -50,7 +52,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         case .calibrated(let base, _): "calibrated(\(base.kindName))"
         case .corrected(let base, _): "corrected(\(base.kindName))"
         case .proxyHead(let base, _): "adapted(\(base.kindName))"
-        case .blend(let members, _, _): "blend(\(members.map(\.kindName).joined(separator: ",")))"
+        case .blend(let members, _, _, _): "blend(\(members.map(\.kindName).joined(separator: ",")))"
         }
     }
 
@@ -59,7 +61,7 @@ public indirect enum LatencyModel: Sendable, Equatable {
         switch self {
         case .hardware: true
         case .calibrated(let base, _), .corrected(let base, _), .proxyHead(let base, _): base.needsDeviceSpec
-        case .blend(let members, _, _): members.contains { $0.needsDeviceSpec }
+        case .blend(let members, _, _, _): members.contains { $0.needsDeviceSpec }
         case .split(let main, let noPath): main.needsDeviceSpec || noPath.needsDeviceSpec
         default: false
         }
@@ -157,13 +159,15 @@ public indirect enum LatencyModel: Sendable, Equatable {
                 guard head.coefficients.count == row.count + 1 else { return .nan }
                 return head.predict(row: row)
             }
-        case .blend(let members, let weights, let intercept):
-            var out = [Double](repeating: intercept, count: archs.count)
+        case .blend(let members, let weights, let intercept, let knee):
+            var out = [Double](repeating: 0, count: archs.count)
             for (m, w) in zip(members, weights) {
                 let v = m.predictChunk(archs, space: space, encoding: encoding, device: device, threads: threads)
                 for i in 0..<out.count { out[i] += w * max(v[i], 1e-6) }
             }
-            return out
+            // A mean (no intercept, no knee) is its sum; a fitted blend may turn at its knee.
+            guard intercept != 0 || knee > 0 else { return out }
+            return out.map { PoolBlend.value(sum: $0, intercept: intercept, knee: knee) }
         }
     }
 }

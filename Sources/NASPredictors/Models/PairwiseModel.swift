@@ -30,9 +30,16 @@ public struct PairwiseModel: Sendable, Equatable {
     /// when the model has no live-path copy.
     public var livePairCosts: [Double]
 
+    /// The least latency (ms) predicted for a cell with a data path; 0 = none. A fit with the
+    /// live-path copy sets it to the fastest such cell it was fitted on: the additive costs of a
+    /// pruning runtime's table otherwise price a few live cells far below anything it measured
+    /// (NB201 pixel3: down to 0.05 ms, against 1.05 ms for its fastest live cell), and every
+    /// model adapted from it carries that error on to the target.
+    public var liveFloor: Double
+
     /// Wraps fitted values.
     public init(cardinalities: [Int], bias: Double, costs: [Double], pairs: [Int], pairCosts: [Double],
-                liveCosts: [Double] = [], livePairCosts: [Double] = []) {
+                liveCosts: [Double] = [], livePairCosts: [Double] = [], liveFloor: Double = 0) {
         self.cardinalities = cardinalities
         self.bias = bias
         self.costs = costs
@@ -40,6 +47,7 @@ public struct PairwiseModel: Sendable, Equatable {
         self.pairCosts = pairCosts
         self.liveCosts = liveCosts
         self.livePairCosts = livePairCosts
+        self.liveFloor = liveFloor
     }
 
     /// Whether the model carries the live-path copy of its costs (fitted with `livePathCopy`).
@@ -57,7 +65,7 @@ public struct PairwiseModel: Sendable, Equatable {
             block += cardinalities[a] * cardinalities[b]
         }
         let liveOK = liveCosts.isEmpty ? livePairCosts.isEmpty : (liveCosts.count == d && livePairCosts.count == block)
-        return pairCosts.count == block && liveOK && bias.isFinite
+        return pairCosts.count == block && liveOK && bias.isFinite && liveFloor.isFinite && liveFloor >= 0
     }
 
     /// The decision pairs modelled for these cardinalities: all pairs when their blocks total at
@@ -168,6 +176,7 @@ public struct PairwiseModel: Sendable, Equatable {
         if livePath {
             shape.liveCosts = Array(w[single..<(single + d1)])
             shape.livePairCosts = Array(w[(single + d1)..<d])
+            shape.liveFloor = archs.indices.filter { !space.hasNoDataPath(archs[$0]) && latency[$0] > 0 }.map { latency[$0] }.min() ?? 0
         }
         return shape
     }
@@ -181,6 +190,7 @@ public struct PairwiseModel: Sendable, Equatable {
             if c < d1 { s += costs[c] } else if c < single { s += pairCosts[c - d1] }
             else if c < live { s += liveCosts[c - single] } else { s += livePairCosts[c - live] }
         }
+        if liveFloor > 0 && s < liveFloor && !space.hasNoDataPath(arch) { return liveFloor }
         return s
     }
 }

@@ -23,7 +23,7 @@ extension TrainedPredictor {
                     }
                     members.append(member)
                 }
-                return .proxyHead(.blend(members, weights: blend.weights, intercept: blend.intercept), head)
+                return .proxyHead(.blend(members, weights: blend.weights, intercept: blend.intercept, knee: blend.knee), head)
             case .ensemble(let models):
                 var trees: [LatencyModel] = []
                 for x in models { trees.append(try tree(x)) }

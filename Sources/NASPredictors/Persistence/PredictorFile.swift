@@ -97,7 +97,7 @@ public enum PredictorFile {
             guard pm.cardinalities == encoding.cardinalities else { throw r.corrupt("pairwise model does not match the space's decisions") }
         case .calibrated(let base, _), .proxyHead(let base, _), .corrected(let base, _):
             try checkShapes(base, encoding: encoding, reader: r)
-        case .blend(let members, let weights, _):
+        case .blend(let members, let weights, _, _):
             guard members.count == weights.count else { throw r.corrupt("blend has \(members.count) members and \(weights.count) weights") }
             for member in members { try checkShapes(member, encoding: encoding, reader: r) }
         case .split(let main, let noPath):
@@ -134,13 +134,16 @@ public enum PredictorFile {
             w.doubles(head.coefficients)
             w.doubles([head.proxyMean, head.proxyStd, head.targetMean, head.targetStd])
             writeModel(base, into: &w)
-        case .blend(let members, let weights, let intercept):
-            w.u8(9)
+        case .blend(let members, let weights, let intercept, let knee):
+            // 14: a blend with its knee (9, before the knee, reads as knee 0).
+            w.u8(knee > 0 ? 14 : 9)
             w.double(intercept)
+            if knee > 0 { w.double(knee) }
             w.doubles(weights)
             for m in members { writeModel(m, into: &w) }
         case .pairwise(let m):
-            w.u8(m.hasLivePathCopy ? 12 : 10)
+            // 13: the live-path copy with its floor (12, before the floor, reads as floor 0).
+            w.u8(m.hasLivePathCopy ? (m.liveFloor > 0 ? 13 : 12) : 10)
             w.ints(m.cardinalities)
             w.double(m.bias)
             w.doubles(m.costs)
@@ -149,6 +152,7 @@ public enum PredictorFile {
             if m.hasLivePathCopy {
                 w.doubles(m.liveCosts)
                 w.doubles(m.livePairCosts)
+                if m.liveFloor > 0 { w.double(m.liveFloor) }
             }
         case .split(let main, let noPath):
             w.u8(11)
@@ -194,21 +198,27 @@ public enum PredictorFile {
             let head = AdaptedLinearHead(logSpace: logSpace, features: features, lambda: lambda, coefficients: coefficients,
                                          proxyMean: stats[0], proxyStd: stats[1], targetMean: stats[2], targetStd: stats[3])
             return .proxyHead(try readModel(&r, depth: depth + 1), head)
-        case 9:
+        case 9, 14:
             let intercept = try r.double()
+            let knee = tag == 14 ? try r.double() : 0
+            guard knee >= 0, knee.isFinite, tag == 9 || knee > 0 else { throw r.corrupt("blend knee") }
             let weights = try r.doubles()
             guard !weights.isEmpty, weights.count <= 64, intercept.isFinite,
                   weights.allSatisfy({ $0.isFinite }) else { throw r.corrupt("blend weights") }
             var members: [LatencyModel] = []
             for _ in weights { members.append(try readModel(&r, depth: depth + 1)) }
-            return .blend(members, weights: weights, intercept: intercept)
-        case 10, 12:
+            return .blend(members, weights: weights, intercept: intercept, knee: knee)
+        case 10, 12, 13:
             var m = PairwiseModel(cardinalities: try r.ints(), bias: try r.double(), costs: try r.doubles(),
                                   pairs: try r.ints(), pairCosts: try r.doubles())
-            if tag == 12 {
+            if tag >= 12 {
                 m.liveCosts = try r.doubles()
                 m.livePairCosts = try r.doubles()
                 guard m.hasLivePathCopy else { throw r.corrupt("pairwise model's live-path copy is empty") }
+            }
+            if tag == 13 {
+                m.liveFloor = try r.double()
+                guard m.liveFloor > 0 else { throw r.corrupt("pairwise model's live floor is not positive") }
             }
             guard m.isConsistent else { throw r.corrupt("pairwise model shapes do not match") }
             return .pairwise(m)

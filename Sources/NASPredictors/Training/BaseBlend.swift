@@ -30,7 +30,8 @@ extension FineTuner {
         let spared = spareFastDeadPaths ? OutlierScreen.fastDeadPathsSpared(archs, space: space) : []
         let flagged = Set(OutlierScreen.grossOutliers(reference: values[0], measured: y, spared: spared))
         let blend = PoolBlend.fit(values, y: y, rows: valid.indices.filter { !flagged.contains($0) })
-        let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept)
+        let model = LatencyModel.blend(blend.members.map { bases[$0].model }, weights: blend.weights, intercept: blend.intercept,
+                                       knee: blend.knee)
         let weights = zip(blend.members, blend.weights).map { (member: bases[$0.0].id, weight: $0.1) }
         let label = weights.map { "\($0.member)×\(String(format: "%.3g", $0.weight))" }.joined(separator: " + ")
         let base = TrainedPredictor(id: id ?? "blend", spaceID: first.spaceID, device: nil, deviceSpec: nil, model: model,
