@@ -1,4 +1,4 @@
-// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C] [--sections ds] [--keep-twins yes]`
+// `hwnas-bench budgets [--fixtures DIR] [--state DIR] [--confidence C] [--sections ds] [--keep-twins yes] [--seeds N]`
 //
 // Sections: `d` (default) the fixture devices below; `s` a GPU given by its spec, never measured
 // (`SpecBudgetsBench.swift`).
@@ -13,7 +13,9 @@
 // samples of the device (base: the device that ranks it best), `adaptProxy` without a proxy (the
 // ensemble of the 3 pool members closest to the samples, what `hwnas new-device` builds) and
 // `adapt` (base chosen by the samples), both with the fixture pool minus the device and its twins
-// (`--keep-twins yes`: with them, the pool before issue 17's fix). This exhaustive pick is the
+// (`--keep-twins yes`: with them, the pool before issue 17's fix). `--seeds N` (default 1): the
+// few-sample kinds fitted on N draws of samples per device (seeds 0..<N), each answering the 20
+// budgets; the default predictor answers them once. This exhaustive pick is the
 // floor of any search with the predictor (the quicker setting; evolution reaches it within
 // ~0.01 points on the defaults, `hwnas-bench search`).
 import Foundation
@@ -27,12 +29,13 @@ func runBudgetsBench(arguments: [String]) throws {
     let sections = benchOption(arguments, "--sections") ?? "d"
     NewDeviceScenario.emit("# hwnas-bench budgets\n")
     NewDeviceScenario.emit("Run: `swift run -c release hwnas-bench budgets \(arguments.joined(separator: " "))`, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(benchProvenance()).\n")
-    if sections.contains("d") { try runDeviceBudgets(s, confidence: confidence) }
+    let seeds = max(Int(benchOption(arguments, "--seeds") ?? "") ?? 1, 1)
+    if sections.contains("d") { try runDeviceBudgets(s, confidence: confidence, seeds: seeds) }
     if sections.contains("s") { try runSpecBudgets(s, confidence: confidence) }
 }
 
 /// Section d: the fixture devices, each predictor kind built as a user would.
-func runDeviceBudgets(_ s: NewDeviceScenario, confidence: Double) throws {
+func runDeviceBudgets(_ s: NewDeviceScenario, confidence: Double, seeds: Int = 1) throws {
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
     let accuracy = try AccuracySources.nb201(dataset: "cifar10", catalog: s.catalog, space: s.space).objective(s.all)
     struct Tally { var within = 0, n = 0, regret = 0.0, regretWithin = 0.0, plainWithin = 0 }
@@ -48,39 +51,41 @@ func runDeviceBudgets(_ s: NewDeviceScenario, confidence: Double) throws {
             return finite[min(finite.count - 1, Int(q * Double(finite.count)))]
         }
         let base = s.base(for: d)
-        let (idx, _) = s.split(target: d, k: 20, seed: 0)
-        let samples = s.samples(idx, target: d)
         var row = "| \(d) |"
         for kind in kinds {
-            let p: TrainedPredictor
-            switch kind {
-            case "default": p = try s.store.defaultPredictor(space: "nb201", device: d)
-            case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: 0)
-            case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: 0)
-            case "ensemble": p = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: 0).predictor
-            default: p = try s.adaptedByChoice(target: d, samples: samples, seed: 0).predictor
-            }
-            let predicted = try p.predict(archs: s.all)
-            let profile = p.errorProfile!
             var t = Tally()
-            for b in budgets {
-                var optimum = -Double.infinity
-                for i in s.all.indices where m[i] <= b && accuracy[i].isFinite { optimum = max(optimum, accuracy[i]) }
-                func pick(limit: Double) -> Int? {
-                    var best: Int?
-                    for i in s.all.indices where predicted[i] <= limit && accuracy[i].isFinite {
-                        if best.map({ accuracy[i] > accuracy[$0] }) ?? true { best = i }
-                    }
-                    return best
+            for seed in 0..<UInt64(kind == "default" ? 1 : seeds) {
+                let (idx, _) = s.split(target: d, k: 20, seed: seed)
+                let samples = s.samples(idx, target: d)
+                let p: TrainedPredictor
+                switch kind {
+                case "default": p = try s.store.defaultPredictor(space: "nb201", device: d)
+                case "finetune": p = try s.fineTuned(base: base, samples: samples, seed: seed)
+                case "adaptProxy": p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                case "ensemble": p = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: seed).predictor
+                default: p = try s.adaptedByChoice(target: d, samples: samples, seed: seed).predictor
                 }
-                let margin = profile.margin(budget: b, confidence: confidence)
-                let chosen = pick(limit: b * (1 - margin))
-                let within = chosen.map { m[$0] <= b } ?? true
-                let regret = chosen.map { within ? optimum - accuracy[$0] : optimum } ?? optimum
-                t.n += 1
-                if within { t.within += 1; t.regretWithin += regret }
-                t.regret += regret
-                if let plain = pick(limit: b), m[plain] <= b { t.plainWithin += 1 }
+                let predicted = try p.predict(archs: s.all)
+                let profile = p.errorProfile!
+                for b in budgets {
+                    var optimum = -Double.infinity
+                    for i in s.all.indices where m[i] <= b && accuracy[i].isFinite { optimum = max(optimum, accuracy[i]) }
+                    func pick(limit: Double) -> Int? {
+                        var best: Int?
+                        for i in s.all.indices where predicted[i] <= limit && accuracy[i].isFinite {
+                            if best.map({ accuracy[i] > accuracy[$0] }) ?? true { best = i }
+                        }
+                        return best
+                    }
+                    let margin = profile.margin(budget: b, confidence: confidence)
+                    let chosen = pick(limit: b * (1 - margin))
+                    let within = chosen.map { m[$0] <= b } ?? true
+                    let regret = chosen.map { within ? optimum - accuracy[$0] : optimum } ?? optimum
+                    t.n += 1
+                    if within { t.within += 1; t.regretWithin += regret }
+                    t.regret += regret
+                    if let plain = pick(limit: b), m[plain] <= b { t.plainWithin += 1 }
+                }
             }
             row += " \(t.within)/\(t.n) | \(f(t.regret / Double(t.n))) |"
             var all = tallies[kind, default: Tally()]
