@@ -145,6 +145,10 @@ final class PairwiseModelTests: XCTestCase {
         var bad = live
         bad.livePairCosts.removeLast()
         try assertFileRoundTrip(.pairwise(live), archs: Array(test.prefix(50)), corrupted: bad)
+        // A copy without a floor (the files written before it, tag 12) still reads as it was.
+        var unfloored = live
+        unfloored.liveFloor = 0
+        try assertFileRoundTrip(.pairwise(unfloored), archs: Array(test.prefix(50)), corrupted: bad)
         // A chain space has no dead operations: the copy is not fitted there.
         let fbnet = try SpaceRegistry.space("fbnet")
         let fArchs = fbnet.sample(count: 400, seed: 4)
