@@ -40,10 +40,8 @@ func runEnsembleDump(arguments: [String]) throws {
             let idx = Array(order.prefix(20))
             let samples = idx.map { LatencySample(arch: s.all[$0], latencyMs: measured[d]![$0]) }
             let start = Date()
-            let left = s.heldOut([d])
-            let r = try ProxyEnsemble.adapt(pool: FixturePool.matching(fixturePool.filter { !left.contains($0.name) }, samples: samples.map(\.arch)),
-                                            samples: samples, targetName: "user",
-                                            id: "bench-ensemble", seed: seed)
+            let r = try ProxyEnsemble.adapt(pool: s.pool(fixturePool, without: [d], samples: samples), samples: samples,
+                                            targetName: "user", id: "bench-ensemble", seed: seed)
             let secs = Date().timeIntervalSince(start)
             var members: [[String: Any]] = []
             var preds: [Double] = []

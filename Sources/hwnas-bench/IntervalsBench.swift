@@ -137,7 +137,8 @@ func runIntervalsBench(arguments: [String]) throws {
     }
     let kinds: [(kind: String, section: Character)] = [(FineTuner.intervalKind, "f"), (ProxyAdaptation.intervalKind, "a"), (FewShotAdaptation.intervalKind, "A"),
                                                        (ProxyEnsemble.intervalKind, "E")]
-    let fixturePool = sections.contains("E") ? try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: []) : []
+    let fixturePool = sections.contains(where: { "aAE".contains($0) })
+        ? try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: []) : []
     for (kind, _) in kinds.filter({ sections.contains($0.section) }) {
         var draws: [String: [Draw]] = [:], fitSeconds: [Double] = [], addedSeconds: [Double] = []
         for d in devices {
@@ -155,12 +156,12 @@ func runIntervalsBench(arguments: [String]) throws {
                 let p: TrainedPredictor
                 switch kind {
                 case FineTuner.intervalKind: p = try s.fineTuned(base: base, samples: samples, seed: seed)
-                case ProxyAdaptation.intervalKind: p = try s.adapted(base: base, target: d, samples: samples, seed: seed)
+                case ProxyAdaptation.intervalKind: p = try s.adapted(pool: fixturePool, base: base, target: d, samples: samples, seed: seed)
                 case ProxyEnsemble.intervalKind:
                     let e = try s.ensembled(pool: fixturePool, target: d, samples: samples, seed: seed)
                     (p, base) = (e.predictor, e.members.joined(separator: "+"))
                 default:
-                    let out = try s.adaptedByChoice(target: d, samples: samples, seed: seed, families: adaptFamilies)
+                    let out = try s.adaptedByChoice(pool: fixturePool, target: d, samples: samples, seed: seed, families: adaptFamilies)
                     (p, base) = (out.predictor, "\(out.base) (\(out.family.rawValue))")
                 }
                 fitSeconds.append(Date().timeIntervalSince(start))

@@ -52,6 +52,14 @@ struct NewDeviceScenario {
     /// `names`, their twins and the copies among twins: what a pool holding `names` out leaves out.
     func heldOut(_ names: Set<String>) -> Set<String> { MeasurementTwins.withTwins(names, twins: twins).union(copies) }
 
+    /// The fixture pool `fixturePool` (`FixturePool.models` of every device, fitted once by the
+    /// caller) as the daemon's default pool gives it for `samples`: without `names` and what
+    /// `heldOut` adds to them, then `FixturePool.matching`.
+    func pool(_ fixturePool: [ProxyLatencyModel], without names: Set<String>, samples: [LatencySample]) -> [ProxyLatencyModel] {
+        let left = heldOut(names)
+        return FixturePool.matching(fixturePool.filter { !left.contains($0.name) }, samples: samples.map(\.arch))
+    }
+
     /// The base a user would pick for `target`: the other device whose measured latencies rank
     /// the target's cells best (SRCC), as `monotonicity`'s best proxy.
     func base(for target: String) -> String {
@@ -85,14 +93,13 @@ struct NewDeviceScenario {
     }
 
     /// `adaptProxy` of the base device's default to the target (method auto, the fixture pool
-    /// without the target and the base, as the daemon builds it).
-    func adapted(base: String, target: String, samples: [LatencySample], seed: UInt64,
+    /// `pool` without the target and the base, as the daemon builds it: `pool(_:without:samples:)`).
+    func adapted(pool: [ProxyLatencyModel], base: String, target: String, samples: [LatencySample], seed: UInt64,
                  screen: Bool = true) throws -> TrainedPredictor {
         let proxy = try store.defaultPredictor(space: "nb201", device: base)
-        let pool = FixturePool.matching(try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target, base])),
-                                        samples: samples.map(\.arch))
         let r = try ProxyAdaptation.adapt(proxy: .predictor(proxy, space: space), targetName: "user", samples: samples,
-                                          pool: pool, screenOutliers: screen, seed: seed)
+                                          pool: self.pool(pool, without: [target, base], samples: samples),
+                                          screenOutliers: screen, seed: seed)
         return try TrainedPredictor(adapted: r.predictor, base: proxy, id: "bench-adapted", sampleCount: samples.count, result: r)
     }
 
@@ -102,23 +109,19 @@ struct NewDeviceScenario {
     /// its twins leave it here.
     func ensembled(pool: [ProxyLatencyModel], target: String, samples: [LatencySample],
                    seed: UInt64) throws -> (predictor: TrainedPredictor, members: [String]) {
-        let left = heldOut([target])
-        let r = try ProxyEnsemble.adapt(pool: FixturePool.matching(pool.filter { !left.contains($0.name) }, samples: samples.map(\.arch)),
-                                        samples: samples, targetName: "user",
-                                        id: "bench-ensemble", seed: seed)
+        let r = try ProxyEnsemble.adapt(pool: self.pool(pool, without: [target], samples: samples), samples: samples,
+                                        targetName: "user", id: "bench-ensemble", seed: seed)
         guard let saved = r.predictor else { throw NASError(.internal, "fixture pool members have latency models") }
         return (saved, r.members.map(\.proxy.name))
     }
 
     /// `adapt` (`FewShotAdaptation.adapt`) to the target as the daemon runs it without a base:
-    /// the base chosen by the samples from the fixture pool minus the target (and its twins).
+    /// the base chosen by the samples from the fixture pool `pool` minus the target (and its twins).
     /// `families`: `adapt`'s candidates (nil: its default).
-    func adaptedByChoice(target: String, samples: [LatencySample], seed: UInt64,
+    func adaptedByChoice(pool: [ProxyLatencyModel], target: String, samples: [LatencySample], seed: UInt64,
                          families: [FewShotAdaptation.Family]? = nil) throws -> FewShotAdaptation.Outcome {
-        let pool = FixturePool.matching(try FixturePool.models(catalog: catalog, space: "nb201", excluding: heldOut([target])),
-                                        samples: samples.map(\.arch))
-        return try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "user", id: "bench-adapt",
-                                           families: families, seed: seed)
+        try FewShotAdaptation.adapt(base: nil, pool: self.pool(pool, without: [target], samples: samples), samples: samples,
+                                    targetName: "user", id: "bench-adapt", families: families, seed: seed)
     }
 
     static func f(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }

@@ -11,6 +11,8 @@ import NASPredictors
 
 func runRobustBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
+    // adaptProxy's pool: every fixture device's model, fitted once (each fit leaves the target out).
+    let fixturePool = try FixturePool.models(catalog: s.catalog, space: "nb201", excluding: [])
     let seeds = UInt64(benchOption(arguments, "--seeds") ?? "") ?? 1
     func f(_ x: Double) -> String { NewDeviceScenario.f(x) }
     NewDeviceScenario.emit("# hwnas-bench robust\n")
@@ -31,7 +33,7 @@ func runRobustBench(arguments: [String]) throws {
                 func fit(_ corrupt: Double?, screen: Bool) throws -> TrainedPredictor {
                     let samples = s.samples(idx, target: d, corrupt: corrupt)
                     return kind == "finetune" ? try s.fineTuned(base: base, samples: samples, seed: seed, screen: screen)
-                        : try s.adapted(base: base, target: d, samples: samples, seed: seed, screen: screen)
+                        : try s.adapted(pool: fixturePool, base: base, target: d, samples: samples, seed: seed, screen: screen)
                 }
                 func srcc(_ p: TrainedPredictor) throws -> Double { RankCorrelation.spearman(try p.predict(archs: heldArchs), actual) }
                 let c = try fit(nil, screen: true)
