@@ -18,6 +18,8 @@ final class SearchEvaluator {
     private(set) var archive = ParetoArchive()
     private(set) var bestIndex: Int?
     private(set) var fastestIndex: Int?
+    /// The slowest finite latency evaluated.
+    private(set) var slowestLatency: Double?
     private(set) var feasibleCount = 0
 
     init(problem: SearchProblem, config: SearchConfig) {
@@ -79,6 +81,7 @@ final class SearchEvaluator {
         accuracy.append(acc)
         index[arch] = i
         if lat.isFinite, fastestIndex.map({ lat < latency[$0] }) ?? true { fastestIndex = i }
+        if lat.isFinite, slowestLatency.map({ lat > $0 }) ?? true { slowestLatency = lat }
         guard isFeasible(i) else { return }
         feasibleCount += 1
         archive.insert(latency: lat, accuracy: acc, id: i)

@@ -167,6 +167,6 @@ final class SearchLoop {
         return SearchResult(best: e.bestIndex.map { e.candidate($0) }, front: front, queries: e.queries,
                             elapsedMs: ms, partial: partial, generations: generations,
                             feasibleFraction: overall, fastest: e.fastestIndex.map { e.candidate($0) },
-                            accuracyLabel: problem.accuracyLabel, algorithm: algorithm)
+                            accuracyLabel: problem.accuracyLabel, algorithm: algorithm, slowestLatencyMs: e.slowestLatency)
     }
 }

@@ -43,4 +43,15 @@ public struct SearchResult: Sendable, Equatable {
     public var accuracyLabel: String
     /// The algorithm that ran (evolution in Pareto mode reports nsga2).
     public var algorithm: SearchAlgorithm
+    /// The slowest latency evaluated (nil when none was finite).
+    public var slowestLatencyMs: Double? = nil
+
+    /// Budget mode: a warning when every architecture evaluated was within `limitMs` (the budget
+    /// `budgetMs` less any safety margin), so the budget constrained nothing and `best` is the
+    /// most accurate architecture found whatever its latency: a budget in the wrong unit (or a
+    /// typo) gives an answer that looks constrained and is not. Nil otherwise.
+    public func unconstrainedBudgetWarning(budgetMs: Double, limitMs: Double) -> String? {
+        guard let slowest = slowestLatencyMs, slowest <= limitMs, best != nil, queries > 0 else { return nil }
+        return "every one of the \(queries) architectures evaluated is predicted within the budget (the slowest at \(String(format: "%.3g", slowest)) ms, the budget \(String(format: "%g", budgetMs)) ms), so the budget did not constrain this search: best is the most accurate architecture found whatever its latency (latency budgets are in milliseconds)"
+    }
 }

@@ -133,6 +133,14 @@ final class DomainHandlerTests: XCTestCase {
         }
         XCTAssertGreaterThan(try srcc("r4blend"), 0.9)
         XCTAssertGreaterThan(try srcc("r4blend"), try srcc("r4single"))
+        XCTAssertFalse(result["warnings"]?.arrayValue?.contains { $0.stringValue?.contains("milliseconds") == true } ?? false)
+        // The same samples in seconds: judged against the base and the members as given (the blend
+        // itself is fitted to the samples' scale), and said.
+        let seconds: [JSONValue] = zip(ids, m).map { .object(["arch": .number(Double($0)), "latency_ms": .number($1 / 1000)]) }
+        let slip = peer.call(40, "finetune", ["base": "lut-gold_6226", "blendWith": ["lut-pixel3", "lut-titan_rtx_1"],
+                                              "samples": .array(seconds), "id": "r4s", "save": false])
+        let said = try XCTUnwrap(slip?["result"]?["warnings"]?.arrayValue, "\(String(describing: slip))")
+        XCTAssertTrue(said.contains { $0.stringValue?.contains("measured in seconds") == true }, "\(said)")
         // Errors: an unknown member; too few samples to fit a blend.
         XCTAssertEqual(errorCode(peer.call(8, "finetune", ["base": "lut-gold_6226", "blendWith": ["nope"], "samples": .array(samples)])), -32011)
         XCTAssertEqual(errorCode(peer.call(9, "finetune", ["base": "lut-gold_6226", "blendWith": ["lut-pixel3"],
@@ -208,6 +216,11 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertLessThanOrEqual(best["latency_ms"]?.doubleValue ?? 99, 6)
         XCTAssertGreaterThan(best["accuracy"]?.doubleValue ?? 0, 90)
         XCTAssertEqual(r?["result"]?["partial"], false)
+        XCTAssertNil(r?["result"]?["warnings"], "a budget that binds says nothing")
+        // A budget above every architecture evaluated (a unit slip, a typo) constrains nothing, and says so.
+        let loose = peer.call(9, "search", ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 5000], "generations": 3, "seed": 1])
+        let warnings = try XCTUnwrap(loose?["result"]?["warnings"]?.arrayValue, "\(String(describing: loose))")
+        XCTAssertTrue(warnings.contains { $0.stringValue?.contains("did not constrain") == true }, "\(warnings)")
 
         let none = peer.call(3, "search", ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 1e-9], "generations": 3])
         XCTAssertEqual(errorCode(none), -32022)

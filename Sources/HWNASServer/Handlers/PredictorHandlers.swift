@@ -119,12 +119,15 @@ extension Server {
             let space = try SpaceRegistry.space(base.spaceID)
             let samples = try LatencySampleInput.resolve(params.samples, in: space)
             var pool: [String]?, weights: [MemberWeight]?
+            // What the samples' scale is judged against (`SampleScale`): the base and the members as given.
+            var references = [ProxyLatencyModel.predictor(base, space: space)]
             if let others = params.blendWith, !others.isEmpty {
                 guard others.count <= 63 else {
                     throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
                 }
                 let members = try services.blendMembers(others, space: space.id, target: params.device,
                                                         base: base, control: context.job)
+                references += members.map { ProxyLatencyModel.predictor($0, space: space) }
                 let blended = try FineTuner.blendedBaseWithWeights([base] + members, samples: samples, id: base.id)
                 pool = [base.id] + members.map(\.id)
                 weights = blended.weights.map { MemberWeight(member: $0.member, weight: $0.weight) }
@@ -136,7 +139,8 @@ extension Server {
             }
             let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
                                           method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
-            let p = try FineTuner.fineTune(request, control: context.job)
+            var p = try FineTuner.fineTune(request, control: context.job)
+            if let w = SampleScale.warning(samples: samples, models: references) { p.metrics.warnings.append(w) }
             let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
             try context.job.checkCancelled()
             var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)

@@ -45,6 +45,10 @@ extension Server {
             }
 
             let r = try ArchitectureSearch.run(problem, config: config, control: context.job)
+            var warnings = problem.warnings(for: r) ?? []
+            if let b = params.budget, let w = r.unconstrainedBudgetWarning(budgetMs: b.latencyMs, limitMs: config.effectiveLimit) {
+                warnings.append(w)
+            }
             func msg(_ c: SearchCandidate) -> CandidateMessage {
                 CandidateMessage(arch: space.format(c.arch), latencyMs: c.latencyMs, accuracy: c.accuracy)
             }
@@ -56,7 +60,7 @@ extension Server {
                 safetyMargin: params.budget == nil ? nil : config.safetyMargin,
                 marginNote: marginNote,
                 objective: sources["accuracy"],
-                warnings: problem.warnings(for: r))
+                warnings: warnings.isEmpty ? nil : warnings)
         }
     }
 }

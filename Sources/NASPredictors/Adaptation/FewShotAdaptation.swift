@@ -237,7 +237,12 @@ public enum FewShotAdaptation {
         let chosen = stacking && !stackWeights.isEmpty ? .stack : best?.family ?? (fams.contains(.proxy) ? .proxy : fams[0])
         // Final fits on all samples.
         var fits: [Family: Fit] = [:]
-        for f in parts { fits[f] = try fit(f, samples) }
+        for f in parts {
+            var one = try fit(f, samples)
+            // A family's own warnings (its inner choice) name the family: the result may be a mean of several.
+            one.predictor.metrics.warnings = one.predictor.metrics.warnings.map { "\(f.rawValue) family: \($0)" }
+            fits[f] = one
+        }
         var result: Fit
         if chosen == .stack {
             result = stackFit(zip(parts, stackWeights).map { (fits[$0.0]!, $0.0, $0.1) }, id: id, targetName: targetName)
@@ -266,6 +271,10 @@ public enum FewShotAdaptation {
         }
         result.predictor.notes = notes
         let chosenPredictor = result.predictor
+        let references = fullPool + (base.map { [ProxyLatencyModel.predictor($0, space: space)] } ?? [])
+        if let w = SampleScale.warning(samples: samples, models: references) {
+            result.predictor.metrics.warnings.append(w)
+        }
         if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: { (a: [Architecture]) throws(NASError) in
             try chosenPredictor.predict(archs: a)
         }) {
@@ -318,7 +327,7 @@ public enum FewShotAdaptation {
         case .proxy:
             let r = try ProxyAdaptation.adapt(proxy: .predictor(base, space: space), targetName: targetName, samples: samples,
                                               method: .auto, pool: pool, spareFastDeadPaths: spareFastDeadPaths,
-                                              estimateMoreSamples: false, checkFastCells: false, seed: seed, control: control)
+                                              estimateMoreSamples: false, checkPlausibility: false, seed: seed, control: control)
             let p = try TrainedPredictor(adapted: r.predictor, base: base, id: id, sampleCount: samples.count, result: r)
             return Fit(predictor: p, weights: r.predictor.blendWeights,
                        variant: "\(r.predictor.method.rawValue): \(r.predictor.variant)")

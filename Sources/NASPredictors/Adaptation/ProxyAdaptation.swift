@@ -28,13 +28,14 @@ public enum ProxyAdaptation {
     /// (`OutlierScreen.fastDeadPathsSpared`). `estimateMoreSamples` (default true): compute
     /// `moreSamples` (the learning curve: the chosen candidates cross-validated again on subsets,
     /// about as much work as the fit itself); false leaves it nil and changes nothing else
-    /// (`adapt`'s families, which never report it, pass false). `checkFastCells` (default true):
+    /// (`adapt`'s families, which never report it, pass false). `checkPlausibility` (default true):
     /// warn when the model prices cells with a data path far below every such sample
-    /// (`ImplausiblyFastCells`; `adapt` and the ensemble check their own result instead).
+    /// (`ImplausiblyFastCells`) and when the samples' latencies lie far outside the proxy's and
+    /// the pool's (`SampleScale`: a unit slip); `adapt` and the ensemble check their own result instead.
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
                              evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true, spareFastDeadPaths: Bool = false,
-                             estimateMoreSamples: Bool = true, checkFastCells: Bool = true,
+                             estimateMoreSamples: Bool = true, checkPlausibility: Bool = true,
                              seed: UInt64 = 0, control: JobControl = .none) throws(NASError) -> AdaptationResult {
         guard samples.count >= 3 else {
             throw NASError(.insufficientSamples, "adaptation needs at least 3 target samples, got \(samples.count)", field: "target.samples")
@@ -111,8 +112,9 @@ public enum ProxyAdaptation {
         }
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosenMethod,
                                          variant: variant, model: model, pool: pool)
-        if checkFastCells, let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) {
-            warnings.append(w)
+        if checkPlausibility {
+            if let w = SampleScale.warning(samples: samples, models: [proxy] + pool) { warnings.append(w) }
+            if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) { warnings.append(w) }
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })
         let residuals = FewSampleResiduals(predicted: oofChosen, actual: y, positions: try predictor.predict(archs))

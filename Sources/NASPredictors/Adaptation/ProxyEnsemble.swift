@@ -91,7 +91,7 @@ public enum ProxyEnsemble {
             let proxy = pool[i]
             let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: targetName, samples: samples,
                                               pool: pool.filter { $0.name != proxy.name }, evalSamples: evalSamples,
-                                              checkFastCells: false, seed: seed, control: control)
+                                              checkPlausibility: false, seed: seed, control: control)
             let p = try proxy.model == nil ? nil : TrainedPredictor(adapted: r.predictor, base: try proxy.asPredictor(), id: id,
                                                                     sampleCount: samples.count, result: r)
             members.append(Member(proxy: proxy, result: r, predictor: p))
@@ -147,6 +147,7 @@ public enum ProxyEnsemble {
         if result.srccAfter < result.srccBefore {
             result.warnings.append("the ensemble ranks worse than the closest raw proxy \(members[0].proxy.name) (SRCC \(FineTuner.format(result.srccAfter)) < \(FineTuner.format(result.srccBefore)) on \(result.evaluation == "evalSamples" ? "evalSamples" : "the samples, cross-validated"))")
         }
+        if let w = SampleScale.warning(samples: samples, models: pool) { result.warnings.append(w) }
         if let w = ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
             result.warnings.append(w)
         }
