@@ -6,7 +6,9 @@
 // (every family's outer cross-validated SRCC, held-out SRCC, out-of-fold predictions per repeat,
 // the samples' indices into the device's measurements, the base, each family's variant and
 // held-out cells with a data path it prices below 10 % of the fastest such sample (`fastLive`),
-// and held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w), to study choice rules.
+// held-out SRCC of w · blend + (1 − w) · adaptProxy on a grid of w, the base's own SRCC held out
+// (`held.base`) and under `adapt`'s outer cross-validation (`baseCV`), and the returned model's
+// `warnings`), to study choice rules.
 // `--cv-repeats N`: `adapt`'s outer cross-validation repeats (default: the daemon's). `--seeds N`
 // (default 10) draws per k from seed `--first-seed` (default 0); `--ks`: the sample counts;
 // `--spaces`, `--devices`: only those (comma-separated);
@@ -222,7 +224,8 @@ func runFewShotBench(arguments: [String]) throws {
                     }
                     let heldSRCC: [String: Double] = [
                         "finetune": s.finetune, "blend": s.blend, "proxy": s.proxy, "mean": s.blendProxy, "adapt": s.adapt,
-                        "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY)]
+                        "meanAll": RankCorrelation.spearman(pf.indices.map { pf[$0] + pb[$0] + pp[$0] }, heldY),
+                        "base": s.bestMember]
                     // Held-out SRCC of w · blend + (1 − w) · adaptProxy (ms) on a grid of w, and the
                     // outer out-of-fold predictions, to study weighted combinations offline.
                     let grid = [0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0]
@@ -231,7 +234,10 @@ func runFewShotBench(arguments: [String]) throws {
                     for (r, rep) in out.outOfFoldRepeats.enumerated() { for (f, o) in rep { oof["\(f.rawValue)#\(r)"] = o } }
                     var line: [String: Any] = ["space": split.space, "device": device, "k": sampleIdx.count, "seed": seed,
                                                "cv": cv, "held": heldSRCC, "chosen": out.family.rawValue, "mixGrid": grid,
-                                               "mixHeld": mix, "oof": oof, "y": out.measured, "idx": sampleIdx, "base": out.base, "poolNames": [out.base] + out.pool, "ref": seed == 0 && sampleIdx.count == 10 && refCall]
+                                               "mixHeld": mix, "oof": oof, "y": out.measured, "idx": sampleIdx, "base": out.base, "poolNames": [out.base] + out.pool, "ref": seed == 0 && sampleIdx.count == 10 && refCall,
+                                               "warnings": out.predictor.metrics.warnings]
+                    // The base's own latencies under `adapt`'s outer cross-validation (its warning compares them).
+                    if let b = out.baseCrossValidatedSRCC { line["baseCV"] = b }
                     // Per family (`adapt` when it chose a mean): held-out cells with a data path priced below
                     // 10 % of the fastest such sample (`ImplausiblyFastCells`' test) and how many of them
                     // measure above that; and each fitted family's variant.

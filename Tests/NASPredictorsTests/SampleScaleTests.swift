@@ -13,7 +13,8 @@ final class SampleScaleTests: XCTestCase {
         let target = try catalog.measurements(space: "nb201", device: "raspi4")
         let samples = ids.map { LatencySample(arch: target.archs[$0], latencyMs: target.latency[$0]) }
         let refs = try ["pixel3", "gold_6240", "titan_rtx_1"].map { d in
-            (name: d, latency: ids.map { try! catalog.measurements(space: "nb201", device: d).latency[$0] })
+            let m = try catalog.measurements(space: "nb201", device: d)
+            return (name: d, latency: ids.map { m.latency[$0] })
         }
         return (samples, refs)
     }
@@ -54,14 +55,7 @@ final class SampleScaleTests: XCTestCase {
     /// `adapt` on samples given in seconds: the same fit, and a warning that says why its
     /// budgets will be off.
     func testAdaptWarnsOfSamplesInSeconds() throws {
-        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
-        let space = try SpaceRegistry.space("nb201")
-        let enc = ActiveOneHot(space: space)
-        let pool: [ProxyLatencyModel] = try ["gold_6240", "pixel3"].map { d in
-            let m = try catalog.measurements(space: "nb201", device: d)
-            return .model(.lut(try LUTModel.fit(archs: Array(m.archs.prefix(1000)), latency: Array(m.latency.prefix(1000)),
-                                                space: space, encoding: enc)), name: d, space: space)
-        }
+        let pool = try fixtureLUTPool(["gold_6240", "pixel3"])
         let (samples, _) = try fixture()
         let ms = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: samples, targetName: "t", id: "t", seed: 1)
         XCTAssertFalse(ms.predictor.metrics.warnings.contains { $0.contains("milliseconds") }, "\(ms.predictor.metrics.warnings)")

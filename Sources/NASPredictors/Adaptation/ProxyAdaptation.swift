@@ -31,7 +31,8 @@ public enum ProxyAdaptation {
     /// (`adapt`'s families, which never report it, pass false). `checkPlausibility` (default true):
     /// warn when the model prices cells with a data path far below every such sample
     /// (`ImplausiblyFastCells`) and when the samples' latencies lie far outside the proxy's and
-    /// the pool's (`SampleScale`: a unit slip); `adapt` and the ensemble check their own result instead.
+    /// the pool's (`SampleScale`: a unit slip) or hold fewer than 3 distinct values (`TiedSamples`);
+    /// `adapt` and the ensemble check their own result instead.
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
                              evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true, spareFastDeadPaths: Bool = false,
@@ -114,6 +115,7 @@ public enum ProxyAdaptation {
                                          variant: variant, model: model, pool: pool)
         if checkPlausibility {
             if let w = SampleScale.warning(samples: samples, models: [proxy] + pool) { warnings.append(w) }
+            if let w = TiedSamples.warning(samples) { warnings.append(w) }
             if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) { warnings.append(w) }
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })

@@ -148,6 +148,7 @@ public enum ProxyEnsemble {
             result.warnings.append("the ensemble ranks worse than the closest raw proxy \(members[0].proxy.name) (SRCC \(FineTuner.format(result.srccAfter)) < \(FineTuner.format(result.srccBefore)) on \(result.evaluation == "evalSamples" ? "evalSamples" : "the samples, cross-validated"))")
         }
         if let w = SampleScale.warning(samples: samples, models: pool) { result.warnings.append(w) }
+        if let w = TiedSamples.warning(samples) { result.warnings.append(w) }
         if let w = ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
             result.warnings.append(w)
         }
