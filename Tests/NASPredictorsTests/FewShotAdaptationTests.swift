@@ -215,6 +215,16 @@ final class FewShotAdaptationTests: XCTestCase {
         }
         // A second fold assignment trains on other subsets: its predictions differ.
         XCTAssertNotEqual(out.outOfFoldRepeats[0][.blend], out.outOfFoldRepeats[1][.blend])
+        // The base's own latencies under the same folds (what `adapt`'s srccBefore reports): the base
+        // chosen afresh in every fold scores here no better than the one all the samples elected
+        // scores on them (its SRCC on its electors flatters it); a given base's do not depend on the folds.
+        let electedOnAll = RankCorrelation.spearman(try pool.first { $0.name == out.base }!.predict(train.map(\.arch)), out.measured)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(out.baseCrossValidatedSRCC), electedOnAll + 1e-12)
+        let given = try pool[1].asPredictor()
+        let fixed = try FewShotAdaptation.adapt(base: given, pool: [pool[0]], samples: train, targetName: "t", id: "t",
+                                                families: [.blend, .proxy], seed: 3, cvRepeats: 2)
+        XCTAssertEqual(try XCTUnwrap(fixed.baseCrossValidatedSRCC),
+                       RankCorrelation.spearman(try given.predict(archs: train.map(\.arch)), fixed.measured), accuracy: 1e-12)
         // Leave-one-out (5 samples) has one assignment: no repeats.
         let loo = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: Array(train.prefix(5)), targetName: "t", id: "t",
                                               families: [.blend, .proxy], seed: 3, cvRepeats: 2)

@@ -66,7 +66,11 @@ extension Server {
                 ey = eval.map(\.latencyMs)
                 evaluation = "evalSamples"
             }
-            let before = RankCorrelation.spearman(try baseModel.predict(archs: ea), ey)
+            // Before, judged as after is: on evalSamples the raw base; cross-validated, the base's own
+            // latencies under the same outer folds (the base chosen afresh in each when the pool chose
+            // it: its SRCC on the very samples that elected it would flatter it).
+            let raw = RankCorrelation.spearman(try baseModel.predict(archs: ea), ey)
+            let before = evaluation == "crossValidated" ? out.baseCrossValidatedSRCC ?? raw : raw
             let after = evaluation == "crossValidated" ? out.predictor.metrics.crossValidated!.spearman
                 : RankCorrelation.spearman(try out.predictor.predict(archs: ea), ey)
             return AdaptResult(
