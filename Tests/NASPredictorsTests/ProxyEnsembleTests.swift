@@ -47,6 +47,16 @@ final class ProxyEnsembleTests: XCTestCase {
         XCTAssertEqual(predictor.metrics.crossValidated?.spearman ?? .nan, expected, accuracy: 1e-12)
         XCTAssertNotEqual(r.srccAfter, r.members[0].result.srccAfter, "the ensemble's own SRCC, not its first member's")
         XCTAssertEqual(r.evaluation, "crossValidated")
+        // srccBefore is judged as srccAfter is: the closest proxy's raw latencies out of fold, the
+        // proxy elected afresh from each fold's training samples (here the same one in every fold).
+        let folds = ProxyAdaptation.foldAssignment(count: kept.count, folds: 5, seed: 1)
+        var elected = [Double](repeating: 0, count: kept.count)
+        for test in folds {
+            let train = kept.indices.filter { !test.contains($0) }.map { samples[kept[$0]] }
+            let v = try pool[SampleSuggester.closestMember(pool, samples: train)].predict(test.map { samples[kept[$0]].arch })
+            for (k, i) in test.enumerated() { elected[i] = v[k] }
+        }
+        XCTAssertEqual(r.srccBefore, RankCorrelation.spearman(elected, kept.map { samples[$0].latencyMs }), accuracy: 1e-12)
         // Interval profile and residual summary are saved; moreSamples starts at the ensemble's own level.
         XCTAssertNotNil(predictor.fewSampleResiduals)
         XCTAssertNotNil(predictor.notes[ErrorProfile.notesKey])
@@ -59,6 +69,16 @@ final class ProxyEnsembleTests: XCTestCase {
         XCTAssertEqual(one.members.map(\.proxy.name), [pool[closest[0]].name])
         let alone = try one.members[0].result.predictor.predict(held)
         XCTAssertEqual(try one.predict(held), alone.map { max($0, 1e-6) })
+        // Where the folds elect different proxies, srccBefore is no longer the elected proxy's SRCC on
+        // its electors (which flattered it): on pixel2's samples here, 2 of 4 offsets do.
+        let pixel2 = try catalog.measurements(space: "nb201", device: "pixel2")
+        var differs = 0
+        for offset in 0..<4 {
+            let s2 = stride(from: 7 + offset, to: pixel2.archs.count, by: 1301).prefix(12).map { LatencySample(arch: pixel2.archs[$0], latencyMs: pixel2.latency[$0]) }
+            let e = try ProxyEnsemble.adapt(pool: pool, samples: Array(s2), members: 1, targetName: "t", id: "t", seed: 2)
+            if abs(e.srccBefore - e.members[0].result.srccBefore) > 1e-9 { differs += 1 }
+        }
+        XCTAssertEqual(differs, 2)
         XCTAssertThrowsError(try ProxyEnsemble.adapt(pool: [], samples: samples, targetName: "t", id: "t"))
         XCTAssertThrowsError(try ProxyEnsemble.adapt(pool: pool, samples: Array(samples.prefix(2)), targetName: "t", id: "t"))
     }
