@@ -43,12 +43,16 @@ public final class JobControl: Sendable {
         self.onProgress = onProgress
         self.parent = nil
         self.label = nil
+        self.isMuted = false
     }
 
-    private init(parent: JobControl, label: String) {
+    private let isMuted: Bool
+
+    private init(parent: JobControl, label: String?, muted: Bool = false) {
         self.onProgress = nil
         self.parent = parent
         self.label = label
+        self.isMuted = muted
     }
 
     /// A control nobody cancels and nobody listens to.
@@ -60,6 +64,13 @@ public final class JobControl: Sendable {
     /// "training latency predictor default-nb201-pixel3 (mlp)".
     public func labelled(_ label: String) -> JobControl {
         JobControl(parent: self, label: label)
+    }
+
+    /// A control for work inside a step this job reports itself: cancelled when this one is, its
+    /// own reports dropped (an inner fit's counter would otherwise interleave with the outer one
+    /// and make the job's progress go back and forth).
+    public func muted() -> JobControl {
+        JobControl(parent: self, label: nil, muted: true)
     }
 
     /// Asks the work to stop at its next check.
@@ -74,6 +85,7 @@ public final class JobControl: Sendable {
     }
 
     private func deliver(_ report: ProgressReport, labelled: Bool) {
+        guard !isMuted else { return }
         var r = report
         if let label { r.message = labelled ? "\(label) \(r.message ?? "")" : label }
         if let parent {

@@ -37,4 +37,20 @@ final class JobControlLabelTests: XCTestCase {
         root.cancel()
         XCTAssertTrue(mlp.isCancelled)
     }
+
+    func testMutedChildrenReportNothingAndShareCancellation() {
+        let seen = Mutex<[Int]>([])
+        let root = JobControl(onProgress: { r in seen.withLock { $0.append(r.step) } })
+        let inner = root.muted()
+        let deeper = inner.labelled("(mlp)")
+        root.report(ProgressReport(step: 1, total: 3))
+        inner.report(ProgressReport(step: 7, total: 19))
+        deeper.report(ProgressReport(step: 8, total: 19))
+        root.report(ProgressReport(step: 2, total: 3))
+        XCTAssertEqual(seen.withLock { $0 }, [1, 2], "only the outer counter reaches the listener")
+        XCTAssertFalse(deeper.isCancelled)
+        root.cancel()
+        XCTAssertTrue(inner.isCancelled)
+        XCTAssertTrue(deeper.isCancelled)
+    }
 }

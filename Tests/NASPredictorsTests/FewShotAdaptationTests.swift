@@ -1,4 +1,5 @@
 import XCTest
+import Synchronization
 import NASCore
 import NASData
 import NASSpaces
@@ -202,8 +203,14 @@ final class FewShotAdaptationTests: XCTestCase {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let pool = try lutPool(catalog, ["gold_6240", "pixel3"])
         let (train, _) = try split(catalog, device: "raspi4", k: 10)
+        let reports = Mutex<[ProgressReport]>([])
         let out = try FewShotAdaptation.adapt(base: nil, pool: pool, samples: train, targetName: "t", id: "t",
-                                              families: [.blend, .proxy], seed: 3, cvRepeats: 2)
+                                              families: [.blend, .proxy], seed: 3, cvRepeats: 2,
+                                              control: JobControl(onProgress: { r in reports.withLock { $0.append(r) } }))
+        // One counter: the outer folds, in order (the families' own progress stays inside).
+        let seen = reports.withLock { $0 }
+        XCTAssertEqual(seen.map(\.step), Array(1...10))
+        XCTAssertTrue(seen.allSatisfy { $0.total == 10 && $0.message == "cross-validating adaptation families" }, "\(seen)")
         XCTAssertEqual(out.outOfFoldRepeats.count, 2)
         for f in [FewShotAdaptation.Family.blend, .proxy] {
             let (r0, r1) = (try XCTUnwrap(out.outOfFoldRepeats[0][f]), try XCTUnwrap(out.outOfFoldRepeats[1][f]))

@@ -163,10 +163,12 @@ public enum FewShotAdaptation {
         func members(_ f: Family) -> [Family]? { f == .mean ? meanMembers : f.meanOf }
         guard !fams.isEmpty else { throw NASError(.invalidParams, "no adaptation family to run", field: "families") }
 
+        // The families' own progress stays inside: `adapt` reports its outer folds (one counter).
+        let inner = control.muted()
         func fit(_ f: Family, _ s: [LatencySample]) throws(NASError) -> Fit {
             let (b, p) = try resolve(s)
             return try fitFamily(f, base: b, pool: p, samples: s, targetName: targetName, id: id, seed: seed,
-                                 spareFastDeadPaths: spareFastDeadPaths, control: control)
+                                 spareFastDeadPaths: spareFastDeadPaths, control: inner)
         }
         // Outer cross-validation of every family's whole procedure, repeated over `cvRepeats`
         // fold assignments (leave-one-out below 10 samples has only one) and each sample's

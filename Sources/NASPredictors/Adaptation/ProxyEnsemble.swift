@@ -93,7 +93,7 @@ public enum ProxyEnsemble {
             let proxy = pool[i]
             let r = try ProxyAdaptation.adapt(proxy: proxy, targetName: targetName, samples: samples,
                                               pool: pool.filter { $0.name != proxy.name }, evalSamples: evalSamples,
-                                              checkPlausibility: false, seed: seed, control: control)
+                                              checkPlausibility: false, seed: seed, control: control.muted())
             let p = try proxy.model == nil ? nil : TrainedPredictor(adapted: r.predictor, base: try proxy.asPredictor(), id: id,
                                                                     sampleCount: samples.count, result: r)
             members.append(Member(proxy: proxy, result: r, predictor: p))
