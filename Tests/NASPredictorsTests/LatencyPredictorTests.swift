@@ -1,4 +1,5 @@
 import XCTest
+import Synchronization
 import NASCore
 import NASData
 import NASSpaces
@@ -96,7 +97,16 @@ final class LatencyPredictorTests: XCTestCase {
         let k = order.prefix(20).map { LatencySample(arch: target.archs[$0], latencyMs: target.latency[$0]) }
         let testIdx = Array(order[20..<2020])
         let testA = testIdx.map { target.archs[$0] }, testY = testIdx.map { target.latency[$0] }
-        let tuned = try FineTuner.fineTune(FineTuneRequest(base: base, samples: k, method: .finetune, seed: 1))
+        let reports = Mutex<[ProgressReport]>([])
+        let tuned = try FineTuner.fineTune(FineTuneRequest(base: base, samples: k, method: .finetune, seed: 1),
+                                           control: JobControl(onProgress: { r in reports.withLock { $0.append(r) } }))
+        // Progress never goes back within one message (one bar): the folds' trainings report nothing.
+        let seen = reports.withLock { $0 }
+        XCTAssertFalse(seen.isEmpty)
+        for message in Set(seen.map { $0.message ?? "" }) {
+            let steps = seen.filter { ($0.message ?? "") == message }.map(\.step)
+            XCTAssertEqual(steps, steps.sorted(), message)
+        }
         var cfg = Self.smallConfig
         cfg.maxEpochs = 100
         let scratch = try trainer.train(TrainRequest(space: "nb201", samples: k, model: .mlp, trainSize: 20, seed: 1, config: cfg))

@@ -131,7 +131,7 @@ extension FineTuner {
         return try LearningCurve.estimate(y: y, fullSRCC: full, seed: request.seed) { (subset: [Int]) throws(NASError) -> [Double]? in
             try crossValidatedPredictions(base: request.base.model, archs: subset.map { archs[$0] }, latency: subset.map { y[$0] },
                                           space: space, spec: request.base.deviceSpec, method: method, epochs: request.epochs,
-                                          freeze: request.freeze, seed: request.seed, control: control)
+                                          freeze: request.freeze, seed: request.seed, control: control.muted())
         }
     }
 }

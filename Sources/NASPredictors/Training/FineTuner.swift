@@ -151,14 +151,18 @@ public enum FineTuner {
         let enc = ActiveOneHot(space: space)
         let folds = ProxyAdaptation.foldAssignment(count: archs.count, folds: archs.count >= 10 ? 5 : archs.count, seed: seed)
         var oof = [Double](repeating: 0, count: archs.count)
-        for test in folds {
+        // One report per fold; each fold's own training stays inside (its epoch counter would
+        // restart in every fold and send the job's progress back).
+        let inner = control.muted()
+        for (f, test) in folds.enumerated() {
             try control.checkCancelled()
             let inTest = Set(test)
             let train = archs.indices.filter { !inTest.contains($0) }
             let (m, _) = try adapt(base: base, archs: train.map { archs[$0] }, latency: train.map { y[$0] }, space: space,
-                                   spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: control)
+                                   spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: inner)
             let p = try m.predict(test.map { archs[$0] }, space: space, encoding: enc, device: spec)
             for (k, i) in test.enumerated() { oof[i] = p[k] }
+            control.report(ProgressReport(step: f + 1, total: folds.count, message: "cross-validating fine-tuning (\(method.rawValue))"))
         }
         return oof
     }
@@ -204,8 +208,9 @@ public enum FineTuner {
             let corrected = try correct(base: base, archs: tA, latency: tY, space: space, spec: spec)
             err["affine+lut"]! += logSquaredError(try corrected.predict(vA, space: space, encoding: enc, device: spec), vY)
             if tunable {
+                // The check's trainings report nothing: only the final fit's epochs count, once.
                 let tuned = try tune(base: base, archs: tA, latency: tY, space: space, spec: spec, epochs: epochs,
-                                     freeze: freeze, seed: seed, control: control)
+                                     freeze: freeze, seed: seed, control: control.muted())
                 err["affine+finetune"]! += logSquaredError(try tuned.predict(vA, space: space, encoding: enc, device: spec), vY)
             }
         }
