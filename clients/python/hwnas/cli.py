@@ -348,7 +348,7 @@ def _call_main(argv, ctx):
 
 def _help_main(argv, ctx):
     """`hwnas help [COMMAND]`."""
-    if not argv:
+    if not argv or argv[0] in ("help", "-h", "--help"):  # `hwnas help help`, `hwnas help --help`
         ctx.stdout.write(general_help())
         return EXIT_OK
     name = argv[0]

@@ -102,6 +102,13 @@ def test_help_and_command_help_exit_zero_with_every_flag_and_an_example(env, cap
     assert cli.main(["help", "call"]) == 0 and "hwnas call METHOD" in capsys.readouterr().out
 
 
+def test_help_of_help_is_the_general_help(capsys):
+    # `hwnas help help` and `hwnas help --help` used to be exit 2: "unknown command '--help'".
+    for args in (["help", "help"], ["help", "--help"], ["help", "-h"]):
+        assert cli.main(args) == 0, args
+        assert capsys.readouterr().out.startswith("usage: hwnas COMMAND"), args
+
+
 def test_bare_hwnas_prints_usage_and_exits_2(env):
     r = run([], env)
     assert r.returncode == 2 and "usage: hwnas" in r.stderr
