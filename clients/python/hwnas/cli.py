@@ -119,6 +119,8 @@ def _read_at(text):
             return f.read()
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror}") from None
+    except ValueError as e:  # a samples CSV without its columns, or with a bad latency
+        raise UsageError(str(e)) from None
 
 
 def _convert(cmd_name, flag, text):

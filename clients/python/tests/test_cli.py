@@ -191,6 +191,11 @@ def test_samples_from_a_csv_file(env, state, tmp_path):
     bad.write_text("arch,ms\n5,1\n")
     r = run(["finetune", "--base", "lut-px3", "--samples-from", str(bad)], env)
     assert r.returncode == 2 and "--samples-from" in r.stderr and "latency_ms" in r.stderr
+    # The same file as --samples @FILE.csv (or suggest's --measured) used to end in a Python traceback.
+    for args in (["finetune", "--base", "lut-px3", "--samples", f"@{bad}"],
+                 ["suggest", "--space", "nb201", "--count", "3", "--measured", f"@{bad}"]):
+        r = run(args, env)
+        assert r.returncode == 2 and "latency_ms" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
 def test_adapt_from_a_csv_file_names_the_family_and_the_pool(env, state, tmp_path):
