@@ -37,6 +37,15 @@ def test_samples_csv_reader_skips_comments_and_checks_columns(tmp_path):
     bad.write_text("arch,latency_ms\n5,fast\n")
     with pytest.raises(ValueError, match="row 1"):
         samples_from_csv(bad)
+    # NaN, inf, 0 and negative latencies used to pass, and the CLI then said "hwnas: hwnas: adapt
+    # params contain NaN or Infinity" (exit 1) without naming the file or the row.
+    for value in ("NaN", "inf", "-inf", "0", "-2.5"):
+        bad.write_text(f"arch,latency_ms\n5,1.5\n6,{value}\n")
+        with pytest.raises(ValueError, match=r"bad.csv: data row 2: latency_ms .* is not a measurement"):
+            samples_from_csv(bad)
+    # A spreadsheet's UTF-8 byte order mark used to make the header "\ufeffarch": no 'arch' column.
+    bad.write_bytes(b"\xef\xbb\xbfarch,latency_ms\n5,1.5\n")
+    assert samples_from_csv(bad) == [{"arch": "5", "latency_ms": 1.5}]
     # The fixtures' reference list is an arch list measure accepts as is.
     assert len(hm.read_arch_list(REFERENCE)) == 10
 
