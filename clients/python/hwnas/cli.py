@@ -18,6 +18,7 @@ Two kinds of subcommands:
 import difflib
 import importlib
 import json
+import math
 import os
 import sys
 
@@ -140,8 +141,8 @@ def _convert(cmd_name, flag, text):
             v = json.loads(text)
         except ValueError:
             raise bad("a number") from None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise bad("a number")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise bad("a finite number")
         return v
     if flag.kind == "arch":
         return int(text) if text.lstrip("-").isdigit() else text
@@ -150,7 +151,7 @@ def _convert(cmd_name, flag, text):
             v = json.loads(text)
         except ValueError:
             raise bad('a number of ms or a JSON object such as {"latency_ms": 5}') from None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
             return {"latency_ms": v}
         if isinstance(v, dict):
             return v

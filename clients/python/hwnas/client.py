@@ -208,7 +208,7 @@ class HwnasClient:
         try:
             return json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
         except ValueError as e:
-            raise ValueError(f"hwnas: {message.get('method')} params contain NaN or Infinity, which JSON cannot "
+            raise ValueError(f"{message.get('method')} params contain NaN or Infinity, which JSON cannot "
                              f"carry; replace them with finite numbers (or null) before sending ({e})") from None
 
     def _send(self, message, body=None):

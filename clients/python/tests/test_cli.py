@@ -131,6 +131,14 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     assert r.returncode == 2 and "--generations expects an integer" in r.stderr
     r = run(["serch"], env)
     assert r.returncode == 2 and "did you mean 'search'" in r.stderr
+    # 1e400 is inf to Python's JSON reader: it used to reach the client and end in exit 1 with
+    # "hwnas: hwnas: search params contain NaN or Infinity".
+    r = run(["search", "--space", "nb201", "--device", "pixel3", "--budget", "1e400"], env)
+    assert r.returncode == 2 and "--budget expects a number of ms" in r.stderr, r.stderr
+    r = run(["predict", "--space", "nb201", "--device", "pixel3", "--arch", "1", "--interval", "1e999"], env)
+    assert r.returncode == 2 and "--interval expects a finite number" in r.stderr, r.stderr
+    r = run(["call", "hwnas/sample", '{"space": "nb201", "count": 1e400}'], env)
+    assert r.returncode == 1 and "NaN or Infinity" in r.stderr and "hwnas: hwnas:" not in r.stderr, r.stderr
 
 
 def test_search_help_does_not_reach_the_daemon(env):
