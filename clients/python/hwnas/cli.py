@@ -258,9 +258,15 @@ def parse_cli(argv):
 def _parse_call(argv):
     options = {}
     rest = []
-    for a in argv:
+    args = iter(argv)
+    for a in args:
         if a in ("--json", "--human", "--quiet", "--help", "-h"):
             options["help" if a == "-h" else a[2:]] = True
+        elif a == "--state" or a.startswith("--state="):  # as every command takes it
+            state = a[len("--state="):] if "=" in a else next(args, None)
+            if not state:
+                raise UsageError("--state needs a value (--state DIR)", "call")
+            options["state"] = state
         else:
             rest.append(a)
     if options.get("help"):
@@ -346,6 +352,8 @@ def _call_main(argv, ctx):
         ctx.json_output = False
     if options.get("quiet"):
         ctx.quiet = True
+    if options.get("state"):
+        ctx.state = options["state"]
     return _run_rpc(method, params, ctx)
 
 
@@ -373,7 +381,7 @@ LOCAL_COMMANDS = {
 
 COMMANDS = {name: cmd.method for name, cmd in RPC_COMMANDS.items()}  # the former hwnas_client.COMMANDS
 
-CALL_HELP = """usage: hwnas call METHOD [JSON-PARAMS] [--json | --human] [--quiet]
+CALL_HELP = """usage: hwnas call METHOD [JSON-PARAMS] [--state DIR] [--json | --human] [--quiet]
 
 Sends any request of protocol/PROTOCOL.md, params as one JSON object (or @FILE).
 

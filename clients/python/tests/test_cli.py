@@ -234,6 +234,18 @@ def test_state_flag_keeps_predictors_in_that_dir(env):
         assert [p["id"] for p in json.loads(r.stdout)["predictors"]] == ["lut-px2"]
 
 
+def test_call_takes_state_after_its_params(env, state):
+    # `hwnas call METHOD PARAMS --state DIR` used to be a usage error ("usage: hwnas call ..."),
+    # though --state is one of the "flags every command takes".
+    for args in (["call", "hwnas/listPredictors", '{"space": "nb201"}', "--state", state],
+                 ["call", "hwnas/listPredictors", f"--state={state}"]):
+        r = run(args + ["--json"], env)
+        assert r.returncode == 0, (args, r.stderr)
+        assert "lut-px3" in [p["id"] for p in json.loads(r.stdout)["predictors"]]
+    r = run(["call", "hwnas/listPredictors", "--state"], env)
+    assert r.returncode == 2 and "--state needs a value" in r.stderr
+
+
 def test_pipes_get_json_and_plain_progress_lines(env, state):
     r = run(["search", "--state", state, "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
              "--generations", "6", "--population", "20"], env)
