@@ -160,6 +160,8 @@ def test_example_script_writes_the_front_png(binary, tmp_path):
         assert (tmp_path / name).exists(), name
     assert (tmp_path / "samples.csv").read_text().startswith("# Stand-in for measurements")
     assert "best within" in r.stdout and "wrote" in r.stdout
+    # It used to look for metrics finetune never returns and print "RMSE on its samples nan ms".
+    assert "nan" not in r.stdout and re.search(r"cross-validated RMSE on its samples \d", r.stdout), r.stdout
 
 
 def test_example_notebook_runs(binary, monkeypatch):
