@@ -337,10 +337,28 @@ def _parser():
     return p
 
 
+def _usage_problem(args):
+    """What makes the command line unusable before anything is exported or timed (None: nothing):
+    no architectures, an --archs-from file that is not there, an --out folder that is not there."""
+    if not args.archs_from and args.sample <= 0:
+        return "no architectures to measure: give --archs-from FILE and/or --sample N (N > 0)"
+    for path in args.archs_from:
+        if not os.path.isfile(path):
+            return f"--archs-from {path}: no such file"
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        return f"--out {args.out}: cannot write there ({folder} is not a writable folder)"
+    return None
+
+
 def main(argv=None):
     """`hwnas measure ...`: returns the exit code (0, 1 on an error, 2 on bad usage)."""
     import json
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    problem = _usage_problem(args)
+    if problem:
+        parser.error(problem)  # exit 2, before the minutes of timing an --out it could not write
     try:
         if args.cpu:
             os.sched_setaffinity(0, set(args.cpu))

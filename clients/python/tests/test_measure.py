@@ -126,5 +126,11 @@ def test_measure_cli_errors(binary, tmp_path):
     env = dict(os.environ, HWNASD=binary)
     r = subprocess.run([HWNAS, "measure", "--space", "nb201", "--out", str(tmp_path / "x.csv")],
                        capture_output=True, env=env, timeout=60)
-    assert r.returncode == 1 and b"no architectures" in r.stderr
+    assert r.returncode == 2 and b"no architectures" in r.stderr  # a bad command line (was exit 1)
     assert not (tmp_path / "x.csv").exists()
+    # An --out folder that is not there used to be found only after every network was timed
+    # ("[Errno 2] No such file or directory: '.../.x.csv.tmp123'", exit 1); a missing --archs-from was exit 1.
+    for args, what in ((["--sample", "2", "--out", str(tmp_path / "nowhere" / "x.csv")], b"--out"),
+                       (["--archs-from", str(tmp_path / "none.txt"), "--out", str(tmp_path / "x.csv")], b"--archs-from")):
+        r = subprocess.run([HWNAS, "measure", "--space", "nb201"] + args, capture_output=True, env=env, timeout=60)
+        assert r.returncode == 2 and what in r.stderr and b"measure: pass" not in r.stderr, r.stderr
