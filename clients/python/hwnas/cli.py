@@ -219,6 +219,10 @@ def parse_command(cmd, argv):
         if missing:
             f = missing[0]
             raise UsageError(f"{cmd.name} needs --{f.name} ({f.help}), e.g. {cmd.example}", cmd.name)
+        for group in cmd.one_of:
+            if not any(cmd.flag(name).param in params for name in group):
+                either = " or ".join(f"{cmd.flag(name).usage()} ({cmd.flag(name).help})" for name in group)
+                raise UsageError(f"{cmd.name} needs {either}, e.g. {cmd.example}", cmd.name)
     return params, options
 
 

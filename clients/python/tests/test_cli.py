@@ -131,6 +131,17 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     assert r.returncode == 2 and "--generations expects an integer" in r.stderr
     r = run(["serch"], env)
     assert r.returncode == 2 and "did you mean 'search'" in r.stderr
+    # These reached the daemon and came back in its words (exit 1): "params.archs: missing
+    # required field", "params.budget: give budget {latency_ms} (constrained mode) or pareto: true".
+    for args, expected in ((["search", "--space", "nb201", "--device", "pixel3"], "search needs --budget MS"),
+                           (["search", "--space", "nb201", "--budget", "5"], "search needs --device NAME"),
+                           (["predict", "--space", "nb201", "--device", "pixel3"], "predict needs --arch"),
+                           (["predict", "--space", "nb201", "--arch", "5"], "or --spec JSON"),
+                           (["encode", "--space", "nb201"], "encode needs --arch"),
+                           (["export", "--space", "nb201", "--dir", "x"], "export needs --arch")):
+        r = run(args, dict(env, HWNASD="/nonexistent/hwnasd"))
+        assert r.returncode == 2 and expected in r.stderr, (args, r.stderr)
+    assert cli.parse_cli(["search", "--space", "nb201", "--predictor", "p", "--params", '{"budget": {"latency_ms": 3}}'])
     # 1e400 is inf to Python's JSON reader: it used to reach the client and end in exit 1 with
     # "hwnas: hwnas: search params contain NaN or Infinity".
     r = run(["search", "--space", "nb201", "--device", "pixel3", "--budget", "1e400"], env)
