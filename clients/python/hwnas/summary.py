@@ -179,7 +179,7 @@ def _evaluate(r, params):
 
 
 def _generate(r, params):
-    rows = [[g.get("budgetMs"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
+    rows = [[g.get("budget_ms"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
             for g in r.get("results", [])]
     return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", "accuracy", "within", "architecture"]),
             f"  accuracy: {r.get('accuracyLabel', '')}"]

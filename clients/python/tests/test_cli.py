@@ -299,6 +299,15 @@ def test_suggest_and_more_samples_have_human_summaries(env, state):
         {"proxy": "raspi4", "weight": 1 / 3, "method": "residual", "variant": "w"}]})
     assert "mean of the adaptations of the closest devices: pixel3 (cv Spearman 0.951), raspi4" in text
 
+def test_generate_summary_shows_each_budget():
+    # The budget column read "None": the summary looked for `budgetMs`, the result has `budget_ms`.
+    from hwnas.summary import summarize
+    text = summarize("generate", {"generator": "g", "accuracyLabel": "acc", "results": [
+        {"budget_ms": 3, "arch": "a3", "latency_ms": 2.99, "accuracy": 90.9, "feasible": True},
+        {"budget_ms": 6.5, "arch": "a6", "latency_ms": 5.59, "accuracy": 92.1, "feasible": True}]}, {})
+    assert "None" not in text and re.search(r"\n +3 +2\.99", text) and re.search(r"\n +6\.5 +5\.59", text), text
+
+
 # -- a real terminal -----------------------------------------------------------------------------
 def test_terminal_shows_a_live_bar_and_the_human_table(env, state):
     code, out = run_in_terminal(["search", "--state", state, "--space", "nb201", "--device", "pixel3", "--pareto",
