@@ -134,16 +134,21 @@ def _more_samples_lines(r):
 
 
 def _predictor_info(r, params):
-    lines = [f"predictor {r.get('predictor') or r.get('id')}: {r.get('model', '')}"
+    # train/finetune/load answer a PredictorInfo (`model`, `metrics`); adaptProxy names its `proxy`
+    # and `method`, with `crossValidated` at the top level.
+    what = r.get("model") or (f"{r['method']} adaptation of {r['proxy']}" if r.get("method") and r.get("proxy") else "")
+    lines = [f"predictor {r.get('predictor') or r.get('id')}: {what}"
              + (f" on {r['device']}" if r.get("device") else "") + (f", saved to {r['path']}" if r.get("path") else "")]
     metrics = r.get("metrics") or {}
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
+    lines += _metrics_lines(metrics.get("crossValidated") or r.get("crossValidated"),
+                            "error on the samples, cross-validated (each predicted by a model fitted without it)")
     members = r.get("ensemble") or []
     if members:
         lines.append("  mean of the adaptations of the closest devices: " + ", ".join(
             m["proxy"] + ("" if m.get("cvSRCC") is None else f" (cv Spearman {m['cvSRCC']:.3f})") for m in members))
-    return lines + _more_samples_lines(r)
+    return lines + _more_samples_lines(r) + [f"  warning: {w}" for w in r.get("warnings", [])]
 
 
 def _suggest(r, params):

@@ -299,6 +299,21 @@ def test_suggest_and_more_samples_have_human_summaries(env, state):
         {"proxy": "raspi4", "weight": 1 / 3, "method": "residual", "variant": "w"}]})
     assert "mean of the adaptations of the closest devices: pixel3 (cv Spearman 0.951), raspi4" in text
 
+def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_warnings():
+    # They printed neither (finetune: only its model; adaptProxy: "predictor p: " and nothing), so a
+    # terminal user never saw how good the adapted predictor is, nor a warning such as this one.
+    from hwnas.summary import summarize
+    cv = {"rmse": 4.0, "mape": 11.4, "spearman": 0.9308, "kendall": 0.779, "within5": 0.3, "within10": 0.65, "count": 20}
+    warning = "auto's choice ranked worse than the raw base; returned the base's affine map instead"
+    for method, result in (("finetune", {"predictor": "ft", "model": "calibrated(lut+mlp)", "metrics": {
+                               "crossValidated": cv, "trainCount": 20}, "warnings": [warning]}),
+                           ("adaptProxy", {"predictor": "ap", "proxy": "default-nb201-pixel3", "method": "affine",
+                                           "crossValidated": cv, "warnings": [warning]})):
+        text = summarize(method, result, {})
+        assert "cross-validated" in text and "0.9308" in text and f"warning: {warning}" in text, text
+    assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
+
+
 def test_generate_summary_shows_each_budget():
     # The budget column read "None": the summary looked for `budgetMs`, the result has `budget_ms`.
     from hwnas.summary import summarize
