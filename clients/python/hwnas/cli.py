@@ -15,6 +15,7 @@ Two kinds of subcommands:
   the module is imported only when its command runs, so optional dependencies stay optional;
   `hwnas help measure` runs it with ["--help"].
 """
+import argparse
 import difflib
 import importlib
 import json
@@ -44,6 +45,18 @@ class UsageError(Exception):
     def __init__(self, message, command=None):
         super().__init__(message)
         self.command = command
+
+
+EMPTY_STATE = ("--state needs a directory, got an empty value (an unset variable?); leave --state out "
+               "for the default, $XDG_DATA_HOME/hwnasd")
+
+
+def state_arg(text):
+    """--state's value as an argparse type (measure, new-device): an empty one would silently mean
+    the default state dir, so it is refused (argparse.ArgumentTypeError)."""
+    if not text:
+        raise argparse.ArgumentTypeError(EMPTY_STATE)
+    return text
 
 
 class LocalCommand:
@@ -268,8 +281,10 @@ def _parse_call(argv):
             options["help" if a == "-h" else a[2:]] = True
         elif a == "--state" or a.startswith("--state="):  # as every command takes it
             state = a[len("--state="):] if "=" in a else next(args, None)
-            if not state:
+            if state is None:
                 raise UsageError("--state needs a value (--state DIR)", "call")
+            if not state:
+                raise UsageError(EMPTY_STATE, "call")
             options["state"] = state
         else:
             rest.append(a)
@@ -340,6 +355,8 @@ def _wait(req):
 
 
 def _context(options):
+    if "state" in options and not options["state"]:
+        raise UsageError(EMPTY_STATE)
     json_output = True if options.get("json") else (False if options.get("human") else None)
     return Context(state=options.get("state"), json_output=json_output, quiet=bool(options.get("quiet")))
 

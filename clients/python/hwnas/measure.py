@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 
+from .cli import state_arg
 from .client import HwnasClient
 from .samples import read_samples_csv, write_samples_csv
 
@@ -333,7 +334,7 @@ def _parser():
                    help="run at this priority in a session of its own (e.g. -15, as root, on a shared machine)")
     p.add_argument("--export", default=None, metavar="JSON", help='extra export params, e.g. \'{"weights":"zeros"}\'')
     p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.add_argument("--state", metavar="DIR", help="the daemon's state dir (as every hwnas command takes; measure only exports)")
+    p.add_argument("--state", metavar="DIR", type=state_arg, help="the daemon's state dir (as every hwnas command takes; measure only exports)")
     return p
 
 

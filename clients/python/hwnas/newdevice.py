@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 
+from .cli import state_arg
 from .samples import samples_from_csv
 
 __all__ = ["new_device", "NewDeviceError", "cli_main"]
@@ -152,7 +153,7 @@ def _parser():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-estimate", action="store_true", help="skip suggestSamples' expectedSRCC (faster)")
     p.add_argument("--no-save", action="store_true", help="keep the predictor in memory only")
-    p.add_argument("--state", help="the daemon's state dir")
+    p.add_argument("--state", type=state_arg, help="the daemon's state dir")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p

@@ -257,6 +257,16 @@ def test_call_takes_state_after_its_params(env, state):
     assert r.returncode == 2 and "--state needs a value" in r.stderr
 
 
+def test_an_empty_state_is_a_usage_error_not_the_default_state_dir(env):
+    # `--state "$UNSET"` used to run on the default state dir ($XDG_DATA_HOME/hwnasd) without a word.
+    for args in (["search", "--space", "nb201", "--device", "pixel3", "--budget", "5", "--state", ""],
+                 ["--state", "", "devices"], ["devices", "--state="], ["call", "initialize", "--state", ""],
+                 ["measure", "--space", "nb201", "--sample", "1", "--out", "x.csv", "--state", ""],
+                 ["new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--state", ""]):
+        r = run(args, dict(env, HWNASD="/nonexistent/hwnasd"))
+        assert r.returncode == 2 and "--state needs a directory" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
 def test_pipes_get_json_and_plain_progress_lines(env, state):
     r = run(["search", "--state", state, "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
              "--generations", "6", "--population", "20"], env)
