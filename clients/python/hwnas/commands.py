@@ -110,7 +110,8 @@ _commands = [
              Flag("method", "name", "auto, affine, finetune, ..."), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
             "hwnas finetune --base pixel3 --space nb201 --samples-from samples.csv --id my-phone",
-            notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does)."),
+            notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does).",
+            one_of=[("samples-from", "samples")]),
     Command("adapt", "adapt", "the recommended few-shot path: adapt to a new device from a few samples, choosing "
             "among fine-tuning, blending and proxy adaptation by cross-validation",
             [SPACE_OPT, Flag("base", "name", "the predictor (or measured device, with --space) to start from; "
@@ -124,7 +125,8 @@ _commands = [
                   'the single families given, or blend, proxy and mix, instead of choosing)'),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
             "hwnas adapt --space nb201 --samples-from my-phone.csv",
-            notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
+            notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them).",
+            one_of=[("samples-from", "target")]),
     Command("adapt-proxy", "adaptProxy", "fit a proxy device's predictor to a target from a few samples",
             [Flag("proxy", "name", "the proxy predictor (or measured device, with --space); default: the mean of the "
                   "adaptations of the --proxies (3) devices of --space closest to the samples"),
@@ -133,7 +135,7 @@ _commands = [
                   "(default the file's stem)"), SAMPLES_FROM,
              Flag("method", "name", "affine, ..."), Flag("pool", "switch", "also blend the space's other devices"),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
-            "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv"),
+            "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv", one_of=[("samples-from", "target")]),
     Command("suggest", "suggestSamples", "which architectures to measure on a new device (then adapt-proxy)",
             [SPACE, Flag("count", "int", "how many architectures", required=True),
              Flag("proxies", "json", "devices or predictor ids that place the candidates, a JSON list (default all)"),

@@ -138,7 +138,10 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
                            (["predict", "--space", "nb201", "--device", "pixel3"], "predict needs --arch"),
                            (["predict", "--space", "nb201", "--arch", "5"], "or --spec JSON"),
                            (["encode", "--space", "nb201"], "encode needs --arch"),
-                           (["export", "--space", "nb201", "--dir", "x"], "export needs --arch")):
+                           (["export", "--space", "nb201", "--dir", "x"], "export needs --arch"),
+                           (["adapt", "--space", "nb201"], "adapt needs --samples-from FILE"),
+                           (["adapt-proxy", "--space", "nb201"], "adapt-proxy needs --samples-from FILE"),
+                           (["finetune", "--space", "nb201", "--base", "pixel3"], "finetune needs --samples-from FILE")):
         r = run(args, dict(env, HWNASD="/nonexistent/hwnasd"))
         assert r.returncode == 2 and expected in r.stderr, (args, r.stderr)
     assert cli.parse_cli(["search", "--space", "nb201", "--predictor", "p", "--params", '{"budget": {"latency_ms": 3}}'])
