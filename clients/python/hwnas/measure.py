@@ -31,7 +31,7 @@ import time
 
 from .cli import state_arg
 from .client import HwnasClient
-from .samples import read_samples_csv, write_samples_csv
+from .samples import read_samples_csv, unwritable, write_samples_csv
 
 __all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
@@ -346,10 +346,8 @@ def _usage_problem(args):
     for path in args.archs_from:
         if not os.path.isfile(path):
             return f"--archs-from {path}: no such file"
-    folder = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        return f"--out {args.out}: cannot write there ({folder} is not a writable folder)"
-    return None
+    problem = unwritable(args.out)
+    return f"--out: {problem}" if problem else None
 
 
 def main(argv=None):

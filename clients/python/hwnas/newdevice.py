@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 from .cli import state_arg
-from .samples import samples_from_csv
+from .samples import samples_from_csv, unwritable
 
 __all__ = ["new_device", "NewDeviceError", "cli_main"]
 
@@ -159,6 +159,15 @@ def _parser():
     return p
 
 
+def _usage_problem(args):
+    """What makes the command line unusable (None: nothing): no architectures to measure, or a
+    --samples-out the measurements could not be written to."""
+    if args.budget < 1:
+        return "--budget: measure at least 1 architecture"
+    problem = unwritable(args.samples_out) if args.samples_out else None
+    return f"--samples-out: {problem}" if problem else None
+
+
 def cli_main(argv, ctx=None):
     """`hwnas new-device ...` as a local command of hwnas.cli; returns the exit code."""
     from .client import HwnasClient, HwnasError
@@ -171,8 +180,17 @@ def cli_main(argv, ctx=None):
     quiet = args.quiet or (ctx is not None and ctx.quiet)
     out = ctx.stdout if ctx is not None else sys.stdout
     err = ctx.stderr if ctx is not None else sys.stderr
+    # A bad command line (exit 2) is found before anything is suggested or measured.
+    prior, problem = None, _usage_problem(args)
+    if not problem and args.samples_from:
+        try:
+            prior = samples_from_csv(args.samples_from)
+        except (OSError, ValueError) as e:
+            problem = f"--samples-from: {e}"
+    if problem:
+        err.write(f"hwnas new-device: {problem}\n")
+        return 2
     try:
-        prior = samples_from_csv(args.samples_from) if args.samples_from else None
         with HwnasClient(state=state, client_name="hwnas-new-device") as client:
             r = new_device(client, args.space, args.name, args.budget, proxy=args.proxy, proxies=args.proxies, ensemble=args.ensemble,
                            measure_cmd=args.measure_cmd, measured=prior, repeats=args.repeats, passes=args.passes,

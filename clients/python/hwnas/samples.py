@@ -17,7 +17,7 @@ import io
 import math
 import os
 
-__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv"]
+__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv", "unwritable"]
 
 ARCH_COLUMNS = ("arch", "arch_str", "op_idx_list")
 
@@ -71,6 +71,15 @@ def samples_from_csv(path):
                              "(a positive, finite number of ms); remove the row or measure it again")
         out.append({"arch": row[arch_col], "latency_ms": latency})
     return out
+
+
+def unwritable(path):
+    """Why a samples CSV could not be written at `path` (its folder is missing or read-only), or
+    None: commands check it before minutes of measuring, not after."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        return f"cannot write {path}: {folder} is not a writable folder"
+    return None
 
 
 def write_samples_csv(path, rows, meta=None, columns=None):

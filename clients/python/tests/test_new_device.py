@@ -95,3 +95,17 @@ def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--no-estimate",
                         "--proxies", "pixel3", "--measure-cmd", "exit 3"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 1 and b"measuring command exited with 3" in r.stderr
+
+
+def test_new_device_usage_errors_come_before_any_measuring(binary, tmp_path):
+    # --samples-out in a missing folder used to fail after every network was measured ("[Errno 2]
+    # ... .s.csv.tmpPID", exit 1); --budget 0 and a bad --samples-from were exit 1 too.
+    env = dict(os.environ, HWNASD=binary, XDG_DATA_HOME=str(tmp_path / "data"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,latency_ms\n5,NaN\n")
+    for extra, what in ((["--budget", "3", "--samples-out", str(tmp_path / "nowhere" / "s.csv")], b"--samples-out"),
+                        (["--budget", "0"], b"--budget"),
+                        (["--budget", "3", "--samples-from", str(bad)], b"--samples-from")):
+        r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x"] + extra, capture_output=True,
+                           env=env, timeout=60)
+        assert r.returncode == 2 and what in r.stderr and b"measuring" not in r.stderr, (extra, r.stderr)
