@@ -1,6 +1,7 @@
 """Short human summaries of results (what `hwnas` prints on a terminal; --json prints the JSON)."""
 import json
 
+from .client import decode_f32
 from .format import sig, table
 
 __all__ = ["summarize", "latency_text"]
@@ -68,7 +69,7 @@ def _search(r, params):
 
 def _predict(r, params):
     archs = params.get("archs") or []
-    lat = r.get("latency_ms") or []
+    lat = r.get("latency_ms") or (decode_f32(r["latency_ms_f32"]) if r.get("latency_ms_f32") else [])  # --output f32-base64
     lower, upper = r.get("lower"), r.get("upper")
     rows = []
     for i, v in enumerate(lat):

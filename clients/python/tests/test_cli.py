@@ -327,6 +327,16 @@ def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_w
     assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
 
 
+def test_predict_summary_decodes_f32_base64_latencies():
+    # `predict --output f32-base64` on a terminal printed the table's header and no latency.
+    import base64
+    import struct
+    from hwnas.summary import summarize
+    packed = base64.b64encode(struct.pack("<2f", 23.375, 10.75)).decode()
+    text = summarize("predict", {"predictor": "p", "latency_ms_f32": packed}, {"archs": [1, 5], "output": "f32-base64"})
+    assert re.search(r"\n +1 +23\.38", text) and re.search(r"\n +5 +10\.75", text), text
+
+
 def test_generate_summary_shows_each_budget():
     # The budget column read "None": the summary looked for `budgetMs`, the result has `budget_ms`.
     from hwnas.summary import summarize
