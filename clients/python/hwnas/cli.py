@@ -53,10 +53,10 @@ EMPTY_STATE = ("--state needs a directory, got an empty value (an unset variable
 
 def state_arg(text):
     """--state's value as an argparse type (measure, new-device): an empty one would silently mean
-    the default state dir, so it is refused (argparse.ArgumentTypeError)."""
+    the default state dir, so it is refused (argparse.ArgumentTypeError); `~` is the home folder."""
     if not text:
         raise argparse.ArgumentTypeError(EMPTY_STATE)
-    return text
+    return os.path.expanduser(text)
 
 
 class LocalCommand:
@@ -124,7 +124,7 @@ def _read_at(text):
     """`@FILE` -> the file's JSON (a .csv file: samples via samples_from_csv); else `text`."""
     if not text.startswith("@"):
         return text
-    path = text[1:]
+    path = os.path.expanduser(text[1:])
     try:
         if path.endswith(".csv"):
             from .samples import samples_from_csv
@@ -142,8 +142,8 @@ def _convert(cmd_name, flag, text):
     def bad(what):
         return UsageError(f"--{flag.name} expects {what}, got {text!r} (see hwnas help {cmd_name})", cmd_name)
 
-    if flag.kind == "name":
-        return text
+    if flag.kind == "name":  # a path: `--state=~/x` has no shell to expand its `~`
+        return os.path.expanduser(text) if flag.metavar in ("FILE", "DIR") else text
     if flag.kind == "int":
         try:
             return int(text)
@@ -358,7 +358,8 @@ def _context(options):
     if "state" in options and not options["state"]:
         raise UsageError(EMPTY_STATE)
     json_output = True if options.get("json") else (False if options.get("human") else None)
-    return Context(state=options.get("state"), json_output=json_output, quiet=bool(options.get("quiet")))
+    state = os.path.expanduser(options["state"]) if options.get("state") else None
+    return Context(state=state, json_output=json_output, quiet=bool(options.get("quiet")))
 
 
 def _call_main(argv, ctx):
@@ -374,7 +375,7 @@ def _call_main(argv, ctx):
     if options.get("quiet"):
         ctx.quiet = True
     if options.get("state"):
-        ctx.state = options["state"]
+        ctx.state = os.path.expanduser(options["state"])
     return _run_rpc(method, params, ctx)
 
 

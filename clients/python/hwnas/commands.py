@@ -173,7 +173,7 @@ _commands = [
             "hwnas train-generator --space nb201 --device pixel3 --budget 5"),
     Command("save", "save", "write a predictor to the state dir", [Flag("predictor", "name", "predictor id", required=True)],
             "hwnas save --predictor lut-pixel3"),
-    Command("load", "load", "load a predictor file", [Flag("path", "name", "a .hwnp file", required=True)],
+    Command("load", "load", "load a predictor file", [Flag("path", "name", "a .hwnp file", required=True, metavar="FILE")],
             "hwnas load --path lut-pixel3.hwnp"),
     Command("delete-predictor", "deletePredictor", "forget a predictor and delete its file",
             [Flag("predictor", "name", "predictor id", required=True)], "hwnas delete-predictor --predictor lut-pixel3"),

@@ -260,6 +260,19 @@ def test_call_takes_state_after_its_params(env, state):
     assert r.returncode == 2 and "--state needs a value" in r.stderr
 
 
+def test_a_tilde_in_a_path_flag_is_the_home_folder():
+    # `--state=~/x` (no shell expands a `~` after `=`) used to make a folder named "~" here.
+    home = os.path.expanduser("~")
+    assert cli.parse_cli(["export", "--space", "nb201", "--arch", "1", "--dir=~/nets"])[1]["dir"] == home + "/nets"
+    assert cli.parse_cli(["load", "--path=~/p.hwnp"])[1]["path"] == home + "/p.hwnp"
+    assert cli.parse_command(RPC_COMMANDS["devices"], ["--state=~/s"])[1]["state"] == home + "/s"
+    assert cli._context({"state": "~/s"}).state == home + "/s"  # `hwnas --state=~/s devices`
+    import hwnas.measure
+    args = ["--space", "nb201", "--out", "x.csv", "--state=~/s"]
+    assert hwnas.measure._parser().parse_args(args).state == home + "/s"
+    assert cli.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", "5"])[1]["device"] == "pixel3"
+
+
 def test_an_empty_state_is_a_usage_error_not_the_default_state_dir(env):
     # `--state "$UNSET"` used to run on the default state dir ($XDG_DATA_HOME/hwnasd) without a word.
     for args in (["search", "--space", "nb201", "--device", "pixel3", "--budget", "5", "--state", ""],
