@@ -468,6 +468,8 @@ def main(argv=None):
             flag = argv.pop(0)[2:]
             if flag in ("json", "human", "quiet"):
                 options[flag] = True
+            elif flag.startswith("state="):  # --flag=value, as after the command
+                options["state"] = flag[len("state="):]
             elif flag == "state":
                 if not argv:
                     raise UsageError("--state needs a value (--state DIR)")

@@ -283,6 +283,13 @@ def test_an_empty_state_is_a_usage_error_not_the_default_state_dir(env):
         assert r.returncode == 2 and "--state needs a directory" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
+def test_state_before_the_command_takes_the_equals_form(env, state):
+    # `hwnas --state=DIR devices` used to be "unknown flag --state=DIR before the command".
+    r = run([f"--state={state}", "predictors", "--json"], env)
+    assert r.returncode == 0, r.stderr
+    assert "lut-px3" in [p["id"] for p in json.loads(r.stdout)["predictors"]]
+
+
 def test_pipes_get_json_and_plain_progress_lines(env, state):
     r = run(["search", "--state", state, "--space", "nb201", "--predictor", "lut-px3", "--budget", "5",
              "--generations", "6", "--population", "20"], env)
