@@ -34,6 +34,8 @@ EXIT_ERROR = 1  # the daemon answered with an error (bad params, unknown device,
 EXIT_USAGE = 2  # bad command line: unknown command or flag, missing value
 EXIT_CANCELLED = 130  # interrupted (Ctrl-C; the request is cancelled; a search prints its best so far)
 
+DAEMON_EXIT_STATE_IN_USE = 3  # hwnasd: another daemon owns the state directory (README, "Daemon options")
+
 EXIT_CODES = [(EXIT_OK, "success"), (EXIT_ERROR, "the daemon answered with an error, or could not start"),
               (EXIT_USAGE, "bad command line (unknown command or flag, missing value)"),
               (EXIT_CANCELLED, "interrupted with Ctrl-C (the request was cancelled)")]
@@ -504,6 +506,9 @@ def main(argv=None):
         return EXIT_USAGE
     except DaemonExited as e:
         sys.stderr.write(f"hwnas: {e.message}\n")
+        if e.returncode == DAEMON_EXIT_STATE_IN_USE:  # its advice (--read-only) is a daemon flag hwnas has not
+            sys.stderr.write("hwnas: each hwnas command starts its own hwnasd, one per state directory at a time: "
+                             "wait for the other one, or give this command a state directory of its own (--state DIR)\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("hwnas: interrupted\n")

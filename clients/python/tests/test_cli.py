@@ -283,6 +283,15 @@ def test_an_empty_state_is_a_usage_error_not_the_default_state_dir(env):
         assert r.returncode == 2 and "--state needs a directory" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
+def test_a_state_dir_in_use_says_what_a_hwnas_user_can_do(binary, env, tmp_path):
+    # The daemon's advice ("add --read-only") names a flag hwnas does not take.
+    import hwnas
+    with hwnas.HwnasClient(binary, state=str(tmp_path)):  # another command's daemon holds the directory
+        r = run(["devices", "--state", str(tmp_path)], env)
+    assert r.returncode == 1 and "in use by another hwnasd" in r.stderr, r.stderr
+    assert "give this command a state directory of its own (--state DIR)" in r.stderr, r.stderr
+
+
 def test_state_before_the_command_takes_the_equals_form(env, state):
     # `hwnas --state=DIR devices` used to be "unknown flag --state=DIR before the command".
     r = run([f"--state={state}", "predictors", "--json"], env)
