@@ -107,7 +107,7 @@ _commands = [
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
              SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list (the result names members and weights)"),
              Flag("epochs", "int", "fine-tuning epochs"), Flag("freeze", "int", "MLP layers to keep fixed"),
-             Flag("method", "name", "auto, affine, finetune, ..."), Flag("device", "name", "a name for the new device"),
+             Flag("method", "name", "auto (default), affine, finetune or lut"), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
             "hwnas finetune --base pixel3 --space nb201 --samples-from samples.csv --id my-phone",
             notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does).",
@@ -133,7 +133,7 @@ _commands = [
              Flag("proxies", "int", "without --proxy: how many closest devices to adapt and average (default 3)"), SPACE_OPT,
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
                   "(default the file's stem)"), SAMPLES_FROM,
-             Flag("method", "name", "affine, ..."), Flag("pool", "switch", "also blend the space's other devices"),
+             Flag("method", "name", "with --proxy: auto (default), affine, residual, finetune or pool"), Flag("pool", "switch", "also blend the space's other devices"),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
             "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv", one_of=[("samples-from", "target")]),
     Command("suggest", "suggestSamples", "which architectures to measure on a new device (then adapt-proxy)",

@@ -109,6 +109,20 @@ def test_help_of_help_is_the_general_help(capsys):
         assert capsys.readouterr().out.startswith("usage: hwnas COMMAND"), args
 
 
+def test_method_help_names_every_method_the_daemon_allows(binary, tmp_path):
+    # `--method` read "auto, affine, finetune, ..." (finetune) and "affine, ..." (adapt-proxy).
+    import hwnas
+    samples = [{"arch": i, "latency_ms": 1.0 + i} for i in range(5)]
+    with hwnas.HwnasClient(binary, state=str(tmp_path)) as c:
+        for name, params in (("finetune", {"space": "nb201", "base": "pixel3", "samples": samples}),
+                             ("adapt-proxy", {"space": "nb201", "proxy": "pixel3", "target": {"name": "t", "samples": samples}})):
+            with pytest.raises(hwnas.HwnasError) as e:
+                c.call(RPC_COMMANDS[name].method, dict(params, method="bogus", save=False))
+            allowed = e.value.message.split("allowed: ")[1].split(", ")
+            help_text = RPC_COMMANDS[name].flag("method").help
+            assert all(m in help_text for m in allowed), (name, allowed, help_text)
+
+
 def test_bare_hwnas_prints_usage_and_exits_2(env):
     r = run([], env)
     assert r.returncode == 2 and "usage: hwnas" in r.stderr
