@@ -112,6 +112,20 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertNotNil(peer.call(21, "evaluate", ["predictor": "p", "device": "raspi4"])?["result"], "evaluate's device is its data")
     }
 
+    func testEvaluateOfAnAdaptedPredictorWithoutSamplesAsksForThem() throws {
+        // It used to answer -32010 "no measurements of device 'my-phone' ...; devices: <36 names>".
+        let peer = try makePeer()
+        let samples: [JSONValue] = (0..<6).map { i in ["arch": .number(Double(i * 97)), "latency_ms": .number(2 + Double(i))] }
+        XCTAssertNotNil(peer.call(1, "finetune", ["space": "nb201", "base": "pixel3", "samples": .array(samples), "method": "affine",
+                                                  "device": "my-phone", "id": "mine", "save": false])?["result"])
+        let r = peer.call(2, "evaluate", ["predictor": "mine"])
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"]?.stringValue, "params.samples")
+        XCTAssertTrue(r?["error"]?["message"]?.stringValue?.contains("'my-phone', which has no shipped measurements") ?? false,
+                      "\(String(describing: r))")
+        XCTAssertEqual(errorCode(peer.call(3, "evaluate", ["predictor": "mine", "device": "pixle3"])), -32010, "a named device: as before")
+    }
+
     func testFinetuneFromAnotherDevice() throws {
         let peer = try makePeer()
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "mlp", "id": "base", "trainSize": 800,
