@@ -81,6 +81,13 @@ def _predict(r, params):
     lines = [f"predicted latency by {r.get('predictor')}:", table(rows, headers)]
     if lower and upper:
         lines.append(f"  lower/upper: the {sig(100 * r.get('interval', 0), 3)} % prediction interval (ms)")
+    prefix = f"default-{params.get('space')}-"
+    answered = str(r.get("predictor", ""))
+    if params.get("spec") is not None and answered.startswith(prefix) and not answered.endswith("-mlp-hw"):  # specModel nearest
+        spec = params["spec"] if isinstance(params["spec"], str) else "this spec"
+        lines.append(f"  {spec}: answered by the nearest measured GPU, {answered[len(prefix):]} (its measured latency "
+                     "where it has one, else its default predictor); --params '{\"specModel\": \"mlp\"}' asks the "
+                     "hardware-generalized MLP")
     return lines
 
 

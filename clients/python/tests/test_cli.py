@@ -370,6 +370,16 @@ def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_w
     assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
 
 
+def test_predict_summary_says_which_gpu_answered_for_a_spec():
+    # "predicted latency by default-nb201-titan_rtx_1" was all a user asking for an RTX 3090 saw.
+    from hwnas.summary import summarize
+    params = {"space": "nb201", "spec": "RTX 3090", "archs": [1]}
+    text = summarize("predict", {"predictor": "default-nb201-titan_rtx_1", "latency_ms": [6.7]}, params)
+    assert "RTX 3090: answered by the nearest measured GPU, titan_rtx_1" in text, text
+    text = summarize("predict", {"predictor": "default-nb201-mlp-hw", "latency_ms": [6.7]}, dict(params, specModel="mlp"))
+    assert "nearest" not in text, text
+
+
 def test_predict_summary_decodes_f32_base64_latencies():
     # `predict --output f32-base64` on a terminal printed the table's header and no latency.
     import base64
