@@ -313,35 +313,52 @@ def _unknown_command(name):
 
 # -- running ----------------------------------------------------------------------------------
 def _run_rpc(method, params, ctx):
-    """Sends one request; prints the result (or the error); returns the exit code."""
+    """Sends one request; prints the result (or the error) and the daemon's warnings; returns the exit code."""
     with ctx.client() as client:
-        if method == "initialize":
-            ctx.emit(client.server_info, method, params)
-            return EXIT_OK
+        code = _request(client, method, params, ctx)
+        _show_daemon_warnings(client, ctx)
+        return code
+
+
+def _show_daemon_warnings(client, ctx):
+    """The daemon's warnings and errors on stderr (e.g. a predictor file in the state dir it could
+    not read: the file is then left out of `predictors`), which the client captures, not shows."""
+    if ctx.quiet:
+        return
+    for line in client.stderr_text().splitlines():
+        if line.startswith(("hwnasd [warn]", "hwnasd [error]")):
+            ctx.stderr.write(line + "\n")
+
+
+def _request(client, method, params, ctx):
+    """Sends one request on `client`; prints the result (or the error); returns the exit code."""
+    if method == "initialize":
+        ctx.emit(client.server_info, method, params)
+        return EXIT_OK
+    try:
+        req = client.start(method, params, progress=ctx.progress(), want_progress=True)
+    except ValueError as e:  # refused before sending (NaN/Infinity)
+        ctx.stderr.write(f"hwnas: {e}\n")
+        return EXIT_ERROR
+    try:
+        result = _wait(req)
+    except KeyboardInterrupt:
+        req.cancel()
+        ctx.stderr.write("\nhwnas: cancelling…\n")
         try:
-            req = client.start(method, params, progress=ctx.progress(), want_progress=True)
-        except ValueError as e:  # refused before sending (NaN/Infinity)
-            ctx.stderr.write(f"hwnas: {e}\n")
-            return EXIT_ERROR
-        try:
-            result = _wait(req)
-        except KeyboardInterrupt:
-            req.cancel()
-            ctx.stderr.write("\nhwnas: cancelling…\n")
-            try:
-                result = req.result(10)
-            except (HwnasError, Exception):  # noqa: BLE001 (cancelled, or the daemon stopped)
-                return EXIT_CANCELLED
-            ctx.emit(result, method, params)  # e.g. a search's best so far, marked partial
+            result = req.result(10)
+        except (HwnasError, Exception):  # noqa: BLE001 (cancelled, or the daemon stopped)
             return EXIT_CANCELLED
-        except DaemonExited:
-            raise
-        except HwnasError as e:
-            if e.code == -32800:
-                ctx.stderr.write("hwnas: request cancelled\n")
-                return EXIT_CANCELLED
-            ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
-            return EXIT_ERROR
+        ctx.emit(result, method, params)  # e.g. a search's best so far, marked partial
+        return EXIT_CANCELLED
+    except DaemonExited:
+        raise
+    except HwnasError as e:
+        if e.code == -32800:
+            ctx.stderr.write("hwnas: request cancelled\n")
+            return EXIT_CANCELLED
+        ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
+        return EXIT_ERROR
     ctx.emit(result, method, params)
     return EXIT_OK
 

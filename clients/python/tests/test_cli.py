@@ -306,6 +306,18 @@ def test_a_state_dir_in_use_says_what_a_hwnas_user_can_do(binary, env, tmp_path)
     assert "give this command a state directory of its own (--state DIR)" in r.stderr, r.stderr
 
 
+def test_the_daemons_warnings_reach_the_terminal(env, tmp_path):
+    # A predictor file hwnasd cannot read is left out with a warning on its stderr, which the CLI
+    # captured and never showed: `predictors` said "no trained predictors", `predict` "no predictor
+    # with id 'broken'", and nothing said why.
+    (tmp_path / "predictors").mkdir()
+    (tmp_path / "predictors" / "broken.hwnp").write_bytes(b"garbage\n")
+    r = run(["predictors", "--state", str(tmp_path), "--human"], env)
+    assert r.returncode == 0 and "broken.hwnp is too short" in r.stderr, r.stderr
+    r = run(["predictors", "--state", str(tmp_path), "--quiet"], env)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
 def test_state_before_the_command_takes_the_equals_form(env, state):
     # `hwnas --state=DIR devices` used to be "unknown flag --state=DIR before the command".
     r = run([f"--state={state}", "predictors", "--json"], env)
