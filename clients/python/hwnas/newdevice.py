@@ -25,7 +25,7 @@ import tempfile
 from .cli import state_arg
 from .samples import samples_from_csv, unwritable
 
-__all__ = ["new_device", "NewDeviceError", "cli_main"]
+__all__ = ["new_device", "NewDeviceError", "cli_main", "summary"]
 
 
 class NewDeviceError(Exception):
@@ -203,23 +203,25 @@ def cli_main(argv, ctx=None):
         err.write(f"hwnas new-device: {e}\n")
         return 1
     wants_json = args.json or (ctx.wants_json() if ctx is not None else not out.isatty())
-    if wants_json:
-        out.write(json.dumps(r) + "\n")
-    else:
-        a = r["adaptation"]
-        cv = (a.get("crossValidated") or {}).get("spearman")
-        more = a.get("moreSamples")
-        source = r["proxy"] if len(r["proxies"]) == 1 else "the mean of " + ", ".join(r["proxies"])
-        out.write(f"new device {args.name} ({args.space}): predictor {r['predictor']}, adapted from {source} "
-                  f"on {len(r['samples'])} measurements\n")
-        if cv is not None:
-            out.write(f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"
-                                                           if more else "") + "\n")
-        if a.get("path"):
-            out.write(f"  saved: {a['path']}\n")
-        out.write(f"  use it: hwnas search --space {args.space} --predictor {r['predictor']} --budget MS\n")
+    out.write(json.dumps(r) + "\n" if wants_json else summary(args.name, args.space, r))
     out.flush()
     return 0
+
+
+def summary(name, space, r):
+    """The human summary of a new_device result (what `hwnas new-device` prints on a terminal)."""
+    a = r["adaptation"]
+    cv = (a.get("crossValidated") or {}).get("spearman")
+    more = a.get("moreSamples")
+    source = r["proxy"] if len(r["proxies"]) == 1 else "the mean of " + ", ".join(r["proxies"])
+    text = (f"new device {name} ({space}): predictor {r['predictor']}, adapted from {source} "
+            f"on {len(r['samples'])} measurements\n")
+    if cv is not None:
+        text += f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"
+                                                     if more else "") + "\n"
+    if not a.get("path"):  # --no-save: a later command's daemon will not know the predictor
+        return text + "  not saved (--no-save): run again without it to search with the predictor\n"
+    return text + f"  saved: {a['path']}\n  use it: hwnas search --space {space} --predictor {r['predictor']} --budget MS\n"
 
 
 if __name__ == "__main__":

@@ -109,3 +109,16 @@ def test_new_device_usage_errors_come_before_any_measuring(binary, tmp_path):
         r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x"] + extra, capture_output=True,
                            env=env, timeout=60)
         assert r.returncode == 2 and what in r.stderr and b"measuring" not in r.stderr, (extra, r.stderr)
+
+
+def test_new_device_summary_suggests_the_predictor_only_when_saved():
+    # With --no-save it said "use it: hwnas search ... --predictor NAME", which then fails: the
+    # predictor lived only in new-device's own daemon.
+    from hwnas.newdevice import summary
+    result = {"predictor": "nd", "proxy": "raspi4", "proxies": ["raspi4"], "samples": [{}] * 5,
+              "adaptation": {"crossValidated": {"spearman": 0.96}}}
+    text = summary("nd", "nb201", result)
+    assert "use it" not in text and "not saved (--no-save)" in text, text
+    result["adaptation"]["path"] = "/s/predictors/nd.hwnp"
+    text = summary("nd", "nb201", result)
+    assert "saved: /s/predictors/nd.hwnp" in text and "use it: hwnas search --space nb201 --predictor nd" in text, text
