@@ -27,6 +27,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 
 from .cli import state_arg
@@ -36,6 +37,9 @@ from .samples import read_samples_csv, unwritable, write_samples_csv
 __all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
 INSTALL_HINT = "onnxruntime is not installed: run `python3 -m pip install onnxruntime` (it brings numpy)"
+
+
+EXAMPLE = "hwnas measure --space nb201 --sample 50 --out samples.csv"  # the README's, about a minute
 
 
 class MeasureError(Exception):
@@ -313,9 +317,10 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="hwnas measure", description=(
+    p = argparse.ArgumentParser(prog="hwnas measure", description=textwrap.fill(
         "Export architectures through hwnasd and time them with onnxruntime on this machine; "
-        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from)."))
+        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from)."),
+        epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3, mbv2, proxyless")
     p.add_argument("--archs-from", action="append", default=[], metavar="FILE",
                    help="architectures: one per line, or a CSV with an arch/arch_str/op_idx_list column (may repeat)")

@@ -21,6 +21,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 from .cli import state_arg
 from .samples import samples_from_csv, unwritable
@@ -129,10 +130,14 @@ def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, mea
             "samples": all_samples, "suggestion": suggestion, "adaptation": adaptation}
 
 
+EXAMPLE = "hwnas new-device --space nb201 --name mycpu --budget 10"  # the README's
+
+
 def _parser():
-    p = argparse.ArgumentParser(prog="hwnas new-device", description=(
+    p = argparse.ArgumentParser(prog="hwnas new-device", description=textwrap.fill(
         "Suggest architectures to measure on a new device, measure them (onnxruntime here, or --measure-cmd), "
-        "adapt a proxy device's predictor to them, report the estimate, save the predictor under --name."))
+        "adapt a proxy device's predictor to them, report the estimate, save the predictor under --name."),
+        epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3 (a space with measured fixture devices)")
     p.add_argument("--name", required=True, help="the new device's name: the saved predictor's id")
     p.add_argument("--budget", required=True, type=int, help="how many architectures to measure")

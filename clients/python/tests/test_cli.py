@@ -100,6 +100,12 @@ def test_help_and_command_help_exit_zero_with_every_flag_and_an_example(env, cap
                 assert f"--{flag.name}" in out, (name, flag.name)
             assert f"example:\n  {cmd.example}" in out
     assert cli.main(["help", "call"]) == 0 and "hwnas call METHOD" in capsys.readouterr().out
+    # measure and new-device (argparse) had no example.
+    import hwnas.measure
+    import hwnas.newdevice
+    for name, example in (("measure", hwnas.measure.EXAMPLE), ("new-device", hwnas.newdevice.EXAMPLE)):
+        r = run(["help", name], env)
+        assert r.returncode == 0 and f"example:\n  {example}" in r.stdout, r.stdout
 
 
 def test_help_of_help_is_the_general_help(capsys):
