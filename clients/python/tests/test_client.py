@@ -329,6 +329,15 @@ def test_train_cancel_is_request_cancelled(client):
     assert all(p["id"] != "mlp-cancelled" for p in client.list_predictors(space="nb201")["predictors"])
 
 
+def test_a_closed_client_says_it_is_closed(binary, tmp_path):
+    # A request after close() (or after its `with` block) said "hwnasd exited (exit code 0)".
+    with hwnas.HwnasClient(binary, state=str(tmp_path)) as c:
+        pass
+    with pytest.raises(hwnas.DaemonExited, match="this HwnasClient is closed"):
+        c.predict(space="nb201", device="pixel3", archs=[1])
+    assert c.close() == 0  # closing again is harmless
+
+
 def test_nan_is_refused_before_sending(client):
     # json.dumps writes NaN, which is not JSON: the client refuses it with a clear message instead
     # of sending a request the daemon can only answer with a parse error.
