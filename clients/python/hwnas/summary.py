@@ -28,7 +28,13 @@ def latency_text(c):
     return text
 
 
+def _score_word(r):
+    """'accuracy', or 'score' where the objective is a proxy such as +MACs (its label says which)."""
+    return "score" if "not an accuracy" in str(r.get("accuracyLabel", "")) else "accuracy"
+
+
 def _search(r, params):
+    word = _score_word(r)
     lines = []
     best = r.get("best")
     budget = (params.get("budget") or {}).get("latency_ms")
@@ -39,18 +45,18 @@ def _search(r, params):
                  + (" (cancelled: best so far)" if r.get("partial") else ""))
     if best:
         lines.append(f"  best:     {best['arch']}")
-        lines.append(f"            latency {latency_text(best)}, accuracy {sig(best.get('accuracy'))}")
+        lines.append(f"            latency {latency_text(best)}, {word} {sig(best.get('accuracy'))}")
     elif budget is not None:
         lines.append("  no architecture found within the budget")
     fastest = r.get("fastest")
     front = sorted(r.get("front") or [], key=lambda c: c.get("latency_ms", 0))
     if fastest and not front and (not best or fastest.get("arch") != best.get("arch")):
-        lines.append(f"  fastest:  {fastest['arch']} ({latency_text(fastest)}, accuracy {sig(fastest.get('accuracy'))})")
+        lines.append(f"  fastest:  {fastest['arch']} ({latency_text(fastest)}, {word} {sig(fastest.get('accuracy'))})")
     if front:
         shown = front if len(front) <= 15 else front[:7] + [None] + front[-7:]
         rows = [["…", "", ""] if c is None else [latency_text(c), sig(c.get("accuracy")), c.get("arch", "")] for c in shown]
         lines.append(f"  Pareto front ({len(front)} architectures, fastest first):")
-        lines.append(table(rows, ["latency", "accuracy", "architecture"], align=[">", ">", "<"], indent="    "))
+        lines.append(table(rows, ["latency", word, "architecture"], align=[">", ">", "<"], indent="    "))
     stats = [f"{r.get('generations')} generations" if r.get("generations") is not None else None,
              f"{r.get('queries')} predictions" if r.get("queries") is not None else None,
              f"{sig(r['elapsedMs'] / 1000, 3)} s" if r.get("elapsedMs") is not None else None,
@@ -62,7 +68,7 @@ def _search(r, params):
     if r.get("safetyMargin"):
         meaning += f", kept {sig(100 * r['safetyMargin'], 3)} % under the budget (safety margin)"
     if r.get("accuracyLabel"):
-        meaning += f"; accuracy: {r['accuracyLabel']}"
+        meaning += f"; {word}: {r['accuracyLabel']}"
     lines.append("  " + meaning)
     return lines
 
@@ -194,8 +200,9 @@ def _evaluate(r, params):
 def _generate(r, params):
     rows = [[g.get("budget_ms"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
             for g in r.get("results", [])]
-    return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", "accuracy", "within", "architecture"]),
-            f"  accuracy: {r.get('accuracyLabel', '')}"]
+    word = _score_word(r)
+    return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", word, "within", "architecture"]),
+            f"  {word}: {r.get('accuracyLabel', '')}"]
 
 
 def _monotonicity(r, params):

@@ -388,6 +388,22 @@ def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_w
     assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
 
 
+def test_a_proxy_objective_is_not_called_accuracy():
+    # proxyless/mbv2 (no accuracies) printed "accuracy 606.6": +MACs in millions.
+    from hwnas.summary import summarize
+    label = "+MACs in millions (proxy, not an accuracy: the most computation within the budget)"
+    best = {"arch": "a", "latency_ms": 17.0, "accuracy": 606.6}
+    text = summarize("search", {"best": best, "fastest": dict(best, arch="b", accuracy=271.1), "accuracyLabel": label,
+                                "predictor": "p"}, {"space": "proxyless", "device": "d", "budget": {"latency_ms": 20}})
+    assert "accuracy 606.6" not in text and "score 606.6" in text and f"score: {label}" in text, text
+    text = summarize("generate", {"generator": "g", "accuracyLabel": label, "results": [
+        {"budget_ms": 3, "arch": "a", "latency_ms": 2.9, "accuracy": 50.2, "feasible": True}]}, {})
+    assert "accuracy" not in text.replace("not an accuracy", "") and f"score: {label}" in text, text
+    text = summarize("search", {"best": best, "accuracyLabel": "cifar10 test accuracy %", "predictor": "p"},
+                     {"space": "nb201", "device": "d", "budget": {"latency_ms": 20}})
+    assert "accuracy 606.6" in text, text
+
+
 def test_predict_summary_says_which_gpu_answered_for_a_spec():
     # "predicted latency by default-nb201-titan_rtx_1" was all a user asking for an RTX 3090 saw.
     from hwnas.summary import summarize
