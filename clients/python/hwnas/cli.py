@@ -443,7 +443,7 @@ def general_help():
         lines.append(f"  {name:<{width}}  {cmd.summary}")
     for name, local in LOCAL_COMMANDS.items():
         lines.append(f"  {name:<{width}}  {local.summary}")
-    lines += ["", "flags every command takes:"]
+    lines += ["", "flags every command takes (call, measure and new-device: those their own help lists):"]
     lines += [f"  {f.usage():<22}{f.help}" for f in GLOBAL_FLAGS]
     lines += ["", "output: on a terminal, a short summary and a live progress bar on stderr; otherwise (a pipe,",
               "a file) one line of JSON on stdout and plain progress lines on stderr.", "", "exit codes:"]

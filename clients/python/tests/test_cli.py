@@ -129,6 +129,19 @@ def test_method_help_names_every_method_the_daemon_allows(binary, tmp_path):
             assert all(m in help_text for m in allowed), (name, allowed, help_text)
 
 
+def test_the_general_help_names_the_commands_without_every_global_flag():
+    # It said "flags every command takes: --state --json --human --quiet --params --help", but
+    # `hwnas measure --json` was "unrecognized arguments: --json" (and call has no --params).
+    import hwnas.measure
+    import hwnas.newdevice
+    heading = next(line for line in cli.general_help().splitlines() if line.startswith("flags every command takes"))
+    for name, parser in (("measure", hwnas.measure._parser()), ("new-device", hwnas.newdevice._parser())):
+        taken = {o for a in parser._actions for o in a.option_strings}
+        if any(f"--{f.name}" not in taken for f in GLOBAL_FLAGS):
+            assert name in heading, (name, heading)
+    assert "call" in heading  # call takes its params as an argument, not --params
+
+
 def test_bare_hwnas_prints_usage_and_exits_2(env):
     r = run([], env)
     assert r.returncode == 2 and "usage: hwnas" in r.stderr
