@@ -37,6 +37,9 @@ public final class DomainServices: Sendable {
         let fixtures = try FixturesLocator.locate(environment.fixturesDirectory)
         catalog = DataCatalog(fixturesDirectory: fixtures)
         let logger = environment.logger
+        for path in FixturesLocator.passedOver(environment.fixturesDirectory) {
+            logger.warn("fixtures: \(path) is not a fixtures directory (no nb201/ in it); using \(fixtures)")
+        }
         let warn: @Sendable (NASError) -> Void = { logger.warn("state: \($0)") }
         predictors = try PredictorStore(directory: environment.stateDirectory + "/predictors", catalog: catalog,
                                         maxFileBytes: environment.maxFileBytes, readOnly: environment.readOnly, warn: warn,

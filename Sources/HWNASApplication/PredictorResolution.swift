@@ -4,10 +4,22 @@ import NASSpaces
 
 extension DomainServices {
     /// The predictor a request names: an id; or (space, device) → that fixture device's default;
-    /// or (space, spec) → the space's hardware-generalized predictor with that spec.
+    /// or (space, spec) → the space's hardware-generalized predictor with that spec. Two of them
+    /// (which one answers would be a guess), or an id with another space, are invalid params.
     public func resolvePredictor(id: String?, space: String?, device: String?, spec: DeviceSpecInput?, batch: Int?,
                           control: JobControl) throws(NASError) -> (TrainedPredictor, [String: Double]?) {
-        if let id { return (try predictors.predictor(id), nil) }
+        let sources = [("predictor", id != nil), ("device", device != nil), ("spec", spec != nil)].filter(\.1).map(\.0)
+        if sources.count > 1 {
+            throw NASError(.invalidParams, "give one latency source, not both \(sources[0]) and \(sources[1]): a predictor id, "
+                           + "or a space with a device or a spec", field: sources[1])
+        }
+        if let id {
+            let p = try predictors.predictor(id)
+            if let space, p.spaceID != space {
+                throw NASError(.invalidParams, "predictor '\(id)' is for space \(p.spaceID), not \(space)", field: "predictor")
+            }
+            return (p, nil)
+        }
         guard let space else {
             throw NASError(.invalidParams, "give a predictor id, or a space with a device or a spec", field: "predictor")
         }

@@ -10,15 +10,25 @@ public enum FixturesLocator {
     /// The fixtures directory, or an error saying where it looked.
     public static func locate(_ explicit: String? = nil) throws(NASError) -> String {
         var tried: [String] = []
-        var candidates: [String] = []
-        if let explicit { candidates.append(explicit) }
-        if let env = getenv("HWNASD_FIXTURES") { candidates.append(String(cString: env)) }
-        candidates.append(checkoutFixtures)
-        for c in candidates {
+        for c in given(explicit) + [checkoutFixtures] {
             tried.append(c)
             if isDirectory(c + "/nb201") { return c }
         }
         throw NASError(.storage, "fixtures directory not found (tried \(tried.joined(separator: ", "))); pass --fixtures DIR or set HWNASD_FIXTURES")
+    }
+
+    /// The directories named by `explicit` and `HWNASD_FIXTURES` that `locate` passed over, being
+    /// no fixtures directory, before the one it chose (a caller says so).
+    public static func passedOver(_ explicit: String? = nil) -> [String] {
+        Array(given(explicit).prefix { !isDirectory($0 + "/nb201") })
+    }
+
+    /// The `--fixtures` path and `HWNASD_FIXTURES`, in that order, where given.
+    static func given(_ explicit: String?) -> [String] {
+        var candidates: [String] = []
+        if let explicit { candidates.append(explicit) }
+        if let env = getenv("HWNASD_FIXTURES") { candidates.append(String(cString: env)) }
+        return candidates
     }
 
     /// `<checkout>/fixtures`, derived from this source file's path at build time.

@@ -101,6 +101,16 @@ final class StateOwnershipEndToEndTests: XCTestCase {
         }
     }
 
+    func testAnUnusableStateDirectorySaysHowToFixIt() throws {
+        // It used to say only what was wrong ("... exists and is not a directory"), not what to do.
+        let state = makeStateDirectory() + "/a-file"
+        XCTAssertTrue(FileManager.default.createFile(atPath: state, contents: Data("x".utf8)))
+        let (code, message) = try runToExit(["--state", state])
+        XCTAssertEqual(code, 1, message)
+        XCTAssertTrue(message.contains("not a directory") && message.contains("give --state a directory this user can write")
+                      && message.contains("--read-only"), message)
+    }
+
     func testAFailedSaveRegistersNothing() throws {
         let state = makeStateDirectory()
         let d = try started(state, ["--max-file-bytes", "64"])

@@ -88,6 +88,44 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(errorCode(peer.call(8, "search", ["space": "nb201", "predictor": "p"])), -32602)
     }
 
+    func testTwoLatencySourcesOrAPredictorOfAnotherSpaceAreRefused() throws {
+        // predict used to answer with the predictor (ignoring `device`), with the spec's nearest GPU
+        // (ignoring `device`, though predictor, device, spec is the documented order), and with an
+        // nb201 predictor for `space: fbnet` (search refused that one already).
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let cases: [([String: JSONValue], String)] = [
+            (["space": "nb201", "predictor": "p", "device": "raspi4", "archs": [1]], "device"),
+            (["space": "nb201", "device": "pixel3", "spec": "RTX 3090", "archs": [1]], "spec"),
+            (["space": "fbnet", "predictor": "p", "archs": [1]], "predictor"),
+        ]
+        for (i, (params, field)) in cases.enumerated() {
+            for method in ["predict", "search"] {
+                var request = params
+                if method == "search" { request["budget"] = ["latency_ms": 5] }
+                let r = peer.call(10 + 2 * i + (method == "search" ? 1 : 0), method, .object(request))
+                XCTAssertEqual(errorCode(r), -32602, "\(method) \(params): \(String(describing: r))")
+                XCTAssertEqual(r?["error"]?["data"]?["field"]?.stringValue, "params.\(field)", "\(method) \(params)")
+            }
+        }
+        XCTAssertNotNil(peer.call(20, "predict", ["space": "nb201", "predictor": "p", "archs": [1]])?["result"], "the same space is fine")
+        XCTAssertNotNil(peer.call(21, "evaluate", ["predictor": "p", "device": "raspi4"])?["result"], "evaluate's device is its data")
+    }
+
+    func testEvaluateOfAnAdaptedPredictorWithoutSamplesAsksForThem() throws {
+        // It used to answer -32010 "no measurements of device 'my-phone' ...; devices: <36 names>".
+        let peer = try makePeer()
+        let samples: [JSONValue] = (0..<6).map { i in ["arch": .number(Double(i * 97)), "latency_ms": .number(2 + Double(i))] }
+        XCTAssertNotNil(peer.call(1, "finetune", ["space": "nb201", "base": "pixel3", "samples": .array(samples), "method": "affine",
+                                                  "device": "my-phone", "id": "mine", "save": false])?["result"])
+        let r = peer.call(2, "evaluate", ["predictor": "mine"])
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"]?.stringValue, "params.samples")
+        XCTAssertTrue(r?["error"]?["message"]?.stringValue?.contains("'my-phone', which has no shipped measurements") ?? false,
+                      "\(String(describing: r))")
+        XCTAssertEqual(errorCode(peer.call(3, "evaluate", ["predictor": "mine", "device": "pixle3"])), -32010, "a named device: as before")
+    }
+
     func testFinetuneFromAnotherDevice() throws {
         let peer = try makePeer()
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "gold_6226", "model": "mlp", "id": "base", "trainSize": 800,

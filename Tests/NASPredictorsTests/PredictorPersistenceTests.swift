@@ -51,6 +51,31 @@ final class PredictorPersistenceTests: XCTestCase {
         XCTAssertThrowsError(try fresh.predictor("synthetic-test"))
     }
 
+    func testABareFileNameLoadsFromTheWorkingDirectoryElseTheStateDirectory() throws {
+        // `load {path: "lut-pixel3.hwnp"}` (the example of `hwnas help load`) used to read
+        // `<state>/predictors/lut-pixel3.hwnp.hwnp`, whatever the working directory held.
+        let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        try store.register(try syntheticPredictor(), persist: true)
+        XCTAssertEqual(try store.load(path: "synthetic-test.hwnp").id, "synthetic-test", "the state directory's file")
+        XCTAssertEqual(try store.load(path: "synthetic-test").id, "synthetic-test", "an id, as before")
+        let here = directory + "-cwd"
+        try AtomicFile.createDirectory(here)
+        var other = try syntheticPredictor()
+        other.id = "from-another-machine"
+        try AtomicFile.write(PredictorFile.encode(other), to: here + "/copied.hwnp")
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(here))
+        defer {
+            FileManager.default.changeCurrentDirectoryPath(previous)
+            try? FileManager.default.removeItem(atPath: here)
+        }
+        XCTAssertEqual(try store.load(path: "copied.hwnp").id, "from-another-machine", "the working directory's file")
+        XCTAssertThrowsError(try store.load(path: "absent.hwnp")) { error in
+            XCTAssertEqual((error as? NASError)?.kind, .storage)
+            XCTAssertTrue("\(error)".contains("absent.hwnp") && !"\(error)".contains(".hwnp.hwnp"), "\(error)")
+        }
+    }
+
     func testVersion2KeepsCrossValidatedMetricsOutliersAndWarnings() throws {
         var p = try syntheticPredictor()
         p.metrics.crossValidated = RegressionMetrics(predicted: [1, 2, 3, 4], actual: [1.1, 1.9, 3.3, 3.8])

@@ -78,7 +78,8 @@ public enum HWNASDaemon {
                 try StoreDirectory.prepare(dir + "/" + sub, readOnly: options.readOnly)
             }
         } catch {
-            logger.error("state directory: \(error)")
+            logger.error("state directory: \(error); give --state a directory this user can write"
+                         + (options.readOnly ? "" : ", or add --read-only to use this one without saving"))
             return exitStateUnusable
         }
         return nil

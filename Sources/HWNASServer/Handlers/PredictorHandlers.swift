@@ -105,6 +105,11 @@ extension Server {
             guard let device = params.device ?? predictor.device else {
                 throw NASError(.invalidParams, "give samples or a fixture device to evaluate on", field: "samples")
             }
+            if params.device == nil, (try? services.catalog.tableName(space: space.id, device: device)) == nil {
+                // An adapted predictor's device (e.g. "my-phone") has no shipped measurements.
+                throw NASError(.invalidParams, "predictor '\(predictor.id)' is for device '\(device)', which has no shipped "
+                               + "measurements of \(space.id): give samples measured on it, or a fixture device", field: "samples")
+            }
             let data = try services.catalog.measurements(space: space.id, device: device)
             let m = try predictor.evaluate(archs: data.archs, latency: data.latency)
             return EvaluateResult(predictor: predictor.id, data: "fixtures:\(device)", metrics: MetricsResult(m))

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NASCore
 import NASData
 import Synchronization
@@ -84,14 +89,25 @@ public final class PredictorStore: Sendable {
         try files.register(try predictor(id), id: id, persist: true)!
     }
 
-    /// Reads a predictor file (a path, or an id in the state directory) and registers it.
+    /// Reads a predictor file (a path, or an id in the state directory) and registers it. A bare
+    /// name (no `/`) is the id of a file in the state directory; one that names no such id but
+    /// ends in `.hwnp` is a file name: in the working directory, else in the state directory.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
-        var file = path
-        if !path.contains("/"), let directory, TrainedPredictor.isValidID(path) {
-            file = directory + "/" + files.fileName(for: path)
-        }
-        return try files.load(path: file).item
+        try files.load(path: file(named: path)).item
     }
+
+    /// The file `load(path:)` reads for `path`.
+    private func file(named path: String) -> String {
+        guard !path.contains("/"), let directory else { return path }
+        let byID = directory + "/" + files.fileName(for: path)
+        if !path.hasSuffix("." + PredictorFile.fileExtension) || Self.exists(byID) {
+            return TrainedPredictor.isValidID(path) ? byID : path
+        }
+        let inState = directory + "/" + path
+        return !Self.exists(path) && Self.exists(inState) ? inState : path  // neither: the error names `path`
+    }
+
+    private static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Forgets a predictor and removes its file; `.unknownPredictor` when neither exists.
     public func delete(id: String) throws(NASError) {

@@ -75,9 +75,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp, hwnas.HwnasClient(state=args.state or tmp) as hw:
         hw.train(space=SPACE, device=PROXY_DEVICE, model="lut", id="proxy", progress=True)
         tuned = hw.finetune(base="proxy", samples=samples, id="my-device", device="my-device", progress=True)
-        fit = tuned["metrics"].get("fitted") or tuned["metrics"].get("heldOut") or {}
-        print(f"my-device: fine-tuned from {PROXY_DEVICE}'s LUT ({tuned['metrics'].get('variant', tuned['model'])}),"
-              f" RMSE on its samples {fit.get('rmse', float('nan')):.3g} ms")
+        fit = tuned["metrics"].get("crossValidated")  # finetune's metrics (protocol/PROTOCOL.md); none below 5 samples
+        error = f"cross-validated RMSE on its samples {fit['rmse']:.3g} ms" if fit else "too few samples to cross-validate"
+        print(f"my-device: fine-tuned from {PROXY_DEVICE}'s LUT ({tuned['metrics'].get('variant', tuned['model'])}), {error}")
 
         if stand_in:  # the fixture's other rows are the truth: check the adapted predictor on them
             check = [r for r in rows if r["arch_id"] not in used_ids][::50][:300]

@@ -15,9 +15,11 @@ Two kinds of subcommands:
   the module is imported only when its command runs, so optional dependencies stay optional;
   `hwnas help measure` runs it with ["--help"].
 """
+import argparse
 import difflib
 import importlib
 import json
+import math
 import os
 import sys
 
@@ -32,6 +34,8 @@ EXIT_ERROR = 1  # the daemon answered with an error (bad params, unknown device,
 EXIT_USAGE = 2  # bad command line: unknown command or flag, missing value
 EXIT_CANCELLED = 130  # interrupted (Ctrl-C; the request is cancelled; a search prints its best so far)
 
+DAEMON_EXIT_STATE_IN_USE = 3  # hwnasd: another daemon owns the state directory (README, "Daemon options")
+
 EXIT_CODES = [(EXIT_OK, "success"), (EXIT_ERROR, "the daemon answered with an error, or could not start"),
               (EXIT_USAGE, "bad command line (unknown command or flag, missing value)"),
               (EXIT_CANCELLED, "interrupted with Ctrl-C (the request was cancelled)")]
@@ -43,6 +47,18 @@ class UsageError(Exception):
     def __init__(self, message, command=None):
         super().__init__(message)
         self.command = command
+
+
+EMPTY_STATE = ("--state needs a directory, got an empty value (an unset variable?); leave --state out "
+               "for the default, $XDG_DATA_HOME/hwnasd")
+
+
+def state_arg(text):
+    """--state's value as an argparse type (measure, new-device): an empty one would silently mean
+    the default state dir, so it is refused (argparse.ArgumentTypeError); `~` is the home folder."""
+    if not text:
+        raise argparse.ArgumentTypeError(EMPTY_STATE)
+    return os.path.expanduser(text)
 
 
 class LocalCommand:
@@ -110,7 +126,7 @@ def _read_at(text):
     """`@FILE` -> the file's JSON (a .csv file: samples via samples_from_csv); else `text`."""
     if not text.startswith("@"):
         return text
-    path = text[1:]
+    path = os.path.expanduser(text[1:])
     try:
         if path.endswith(".csv"):
             from .samples import samples_from_csv
@@ -119,6 +135,8 @@ def _read_at(text):
             return f.read()
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror}") from None
+    except ValueError as e:  # a samples CSV without its columns, or with a bad latency
+        raise UsageError(str(e)) from None
 
 
 def _convert(cmd_name, flag, text):
@@ -126,8 +144,8 @@ def _convert(cmd_name, flag, text):
     def bad(what):
         return UsageError(f"--{flag.name} expects {what}, got {text!r} (see hwnas help {cmd_name})", cmd_name)
 
-    if flag.kind == "name":
-        return text
+    if flag.kind == "name":  # a path: `--state=~/x` has no shell to expand its `~`
+        return os.path.expanduser(text) if flag.metavar in ("FILE", "DIR") else text
     if flag.kind == "int":
         try:
             return int(text)
@@ -138,8 +156,8 @@ def _convert(cmd_name, flag, text):
             v = json.loads(text)
         except ValueError:
             raise bad("a number") from None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise bad("a number")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise bad("a finite number")
         return v
     if flag.kind == "arch":
         return int(text) if text.lstrip("-").isdigit() else text
@@ -148,7 +166,7 @@ def _convert(cmd_name, flag, text):
             v = json.loads(text)
         except ValueError:
             raise bad('a number of ms or a JSON object such as {"latency_ms": 5}') from None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
             return {"latency_ms": v}
         if isinstance(v, dict):
             return v
@@ -216,6 +234,10 @@ def parse_command(cmd, argv):
         if missing:
             f = missing[0]
             raise UsageError(f"{cmd.name} needs --{f.name} ({f.help}), e.g. {cmd.example}", cmd.name)
+        for group in cmd.one_of:
+            if not any(cmd.flag(name).param in params for name in group):
+                either = " or ".join(f"{cmd.flag(name).usage()} ({cmd.flag(name).help})" for name in group)
+                raise UsageError(f"{cmd.name} needs {either}, e.g. {cmd.example}", cmd.name)
     return params, options
 
 
@@ -255,9 +277,17 @@ def parse_cli(argv):
 def _parse_call(argv):
     options = {}
     rest = []
-    for a in argv:
+    args = iter(argv)
+    for a in args:
         if a in ("--json", "--human", "--quiet", "--help", "-h"):
             options["help" if a == "-h" else a[2:]] = True
+        elif a == "--state" or a.startswith("--state="):  # as every command takes it
+            state = a[len("--state="):] if "=" in a else next(args, None)
+            if state is None:
+                raise UsageError("--state needs a value (--state DIR)", "call")
+            if not state:
+                raise UsageError(EMPTY_STATE, "call")
+            options["state"] = state
         else:
             rest.append(a)
     if options.get("help"):
@@ -283,35 +313,52 @@ def _unknown_command(name):
 
 # -- running ----------------------------------------------------------------------------------
 def _run_rpc(method, params, ctx):
-    """Sends one request; prints the result (or the error); returns the exit code."""
+    """Sends one request; prints the result (or the error) and the daemon's warnings; returns the exit code."""
     with ctx.client() as client:
-        if method == "initialize":
-            ctx.emit(client.server_info, method, params)
-            return EXIT_OK
+        code = _request(client, method, params, ctx)
+        _show_daemon_warnings(client, ctx)
+        return code
+
+
+def _show_daemon_warnings(client, ctx):
+    """The daemon's warnings and errors on stderr (e.g. a predictor file in the state dir it could
+    not read: the file is then left out of `predictors`), which the client captures, not shows."""
+    if ctx.quiet:
+        return
+    for line in client.stderr_text().splitlines():
+        if line.startswith(("hwnasd [warn]", "hwnasd [error]")):
+            ctx.stderr.write(line + "\n")
+
+
+def _request(client, method, params, ctx):
+    """Sends one request on `client`; prints the result (or the error); returns the exit code."""
+    if method == "initialize":
+        ctx.emit(client.server_info, method, params)
+        return EXIT_OK
+    try:
+        req = client.start(method, params, progress=ctx.progress(), want_progress=True)
+    except ValueError as e:  # refused before sending (NaN/Infinity)
+        ctx.stderr.write(f"hwnas: {e}\n")
+        return EXIT_ERROR
+    try:
+        result = _wait(req)
+    except KeyboardInterrupt:
+        req.cancel()
+        ctx.stderr.write("\nhwnas: cancelling…\n")
         try:
-            req = client.start(method, params, progress=ctx.progress(), want_progress=True)
-        except ValueError as e:  # refused before sending (NaN/Infinity)
-            ctx.stderr.write(f"hwnas: {e}\n")
-            return EXIT_ERROR
-        try:
-            result = _wait(req)
-        except KeyboardInterrupt:
-            req.cancel()
-            ctx.stderr.write("\nhwnas: cancelling…\n")
-            try:
-                result = req.result(10)
-            except (HwnasError, Exception):  # noqa: BLE001 (cancelled, or the daemon stopped)
-                return EXIT_CANCELLED
-            ctx.emit(result, method, params)  # e.g. a search's best so far, marked partial
+            result = req.result(10)
+        except (HwnasError, Exception):  # noqa: BLE001 (cancelled, or the daemon stopped)
             return EXIT_CANCELLED
-        except DaemonExited:
-            raise
-        except HwnasError as e:
-            if e.code == -32800:
-                ctx.stderr.write("hwnas: request cancelled\n")
-                return EXIT_CANCELLED
-            ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
-            return EXIT_ERROR
+        ctx.emit(result, method, params)  # e.g. a search's best so far, marked partial
+        return EXIT_CANCELLED
+    except DaemonExited:
+        raise
+    except HwnasError as e:
+        if e.code == -32800:
+            ctx.stderr.write("hwnas: request cancelled\n")
+            return EXIT_CANCELLED
+        ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
+        return EXIT_ERROR
     ctx.emit(result, method, params)
     return EXIT_OK
 
@@ -327,8 +374,11 @@ def _wait(req):
 
 
 def _context(options):
+    if "state" in options and not options["state"]:
+        raise UsageError(EMPTY_STATE)
     json_output = True if options.get("json") else (False if options.get("human") else None)
-    return Context(state=options.get("state"), json_output=json_output, quiet=bool(options.get("quiet")))
+    state = os.path.expanduser(options["state"]) if options.get("state") else None
+    return Context(state=state, json_output=json_output, quiet=bool(options.get("quiet")))
 
 
 def _call_main(argv, ctx):
@@ -343,12 +393,14 @@ def _call_main(argv, ctx):
         ctx.json_output = False
     if options.get("quiet"):
         ctx.quiet = True
+    if options.get("state"):
+        ctx.state = os.path.expanduser(options["state"])
     return _run_rpc(method, params, ctx)
 
 
 def _help_main(argv, ctx):
     """`hwnas help [COMMAND]`."""
-    if not argv:
+    if not argv or argv[0] in ("help", "-h", "--help"):  # `hwnas help help`, `hwnas help --help`
         ctx.stdout.write(general_help())
         return EXIT_OK
     name = argv[0]
@@ -370,7 +422,7 @@ LOCAL_COMMANDS = {
 
 COMMANDS = {name: cmd.method for name, cmd in RPC_COMMANDS.items()}  # the former hwnas_client.COMMANDS
 
-CALL_HELP = """usage: hwnas call METHOD [JSON-PARAMS] [--json | --human] [--quiet]
+CALL_HELP = """usage: hwnas call METHOD [JSON-PARAMS] [--state DIR] [--json | --human] [--quiet]
 
 Sends any request of protocol/PROTOCOL.md, params as one JSON object (or @FILE).
 
@@ -391,7 +443,7 @@ def general_help():
         lines.append(f"  {name:<{width}}  {cmd.summary}")
     for name, local in LOCAL_COMMANDS.items():
         lines.append(f"  {name:<{width}}  {local.summary}")
-    lines += ["", "flags every command takes:"]
+    lines += ["", "flags every command takes (call, measure and new-device: those their own help lists):"]
     lines += [f"  {f.usage():<22}{f.help}" for f in GLOBAL_FLAGS]
     lines += ["", "output: on a terminal, a short summary and a live progress bar on stderr; otherwise (a pipe,",
               "a file) one line of JSON on stdout and plain progress lines on stderr.", "", "exit codes:"]
@@ -435,6 +487,8 @@ def main(argv=None):
             flag = argv.pop(0)[2:]
             if flag in ("json", "human", "quiet"):
                 options[flag] = True
+            elif flag.startswith("state="):  # --flag=value, as after the command
+                options["state"] = flag[len("state="):]
             elif flag == "state":
                 if not argv:
                     raise UsageError("--state needs a value (--state DIR)")
@@ -469,6 +523,9 @@ def main(argv=None):
         return EXIT_USAGE
     except DaemonExited as e:
         sys.stderr.write(f"hwnas: {e.message}\n")
+        if e.returncode == DAEMON_EXIT_STATE_IN_USE:  # its advice (--read-only) is a daemon flag hwnas has not
+            sys.stderr.write("hwnas: each hwnas command starts its own hwnasd, one per state directory at a time: "
+                             "wait for the other one, or give this command a state directory of its own (--state DIR)\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("hwnas: interrupted\n")

@@ -171,6 +171,7 @@ class HwnasClient:
         self._pending = {}  # id -> Request
         self._by_token = {}  # token -> Request
         self._exited = None  # the DaemonExited once the daemon's stdout closed
+        self._closed = False  # close() was called: later requests say so, not "hwnasd exited (exit code 0)"
         self.notifications = queue.Queue()  # other notifications
         self._reader = threading.Thread(target=self._read_loop, name="hwnasd-reader", daemon=True)
         self._reader.start()
@@ -208,7 +209,7 @@ class HwnasClient:
         try:
             return json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
         except ValueError as e:
-            raise ValueError(f"hwnas: {message.get('method')} params contain NaN or Infinity, which JSON cannot "
+            raise ValueError(f"{message.get('method')} params contain NaN or Infinity, which JSON cannot "
                              f"carry; replace them with finite numbers (or null) before sending ({e})") from None
 
     def _send(self, message, body=None):
@@ -322,6 +323,9 @@ class HwnasClient:
         req = Request(self, rid, method, token)
         req.callback = progress
         with self._lock:  # under the lock _fail_all takes, so no request is left waiting forever
+            if self._closed and method not in ("shutdown", "exit"):
+                raise DaemonExited(f"{method}: this HwnasClient is closed (close(), or the end of its `with` block); "
+                                   "start a new one")
             if self._exited is not None:
                 raise self._exited
             self._pending[rid] = req
@@ -355,6 +359,7 @@ class HwnasClient:
 
     def close(self, timeout=10):
         """shutdown + exit; returns the daemon's exit code."""
+        self._closed = True
         if self.proc.poll() is None:
             try:
                 self.call("shutdown", timeout=timeout)

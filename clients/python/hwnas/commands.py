@@ -28,11 +28,13 @@ class Flag:
 
 
 class Command:
-    """An RPC command: `method` with `flags`; `summary` (one line), `example` (a command line)."""
+    """An RPC command: `method` with `flags`; `summary` (one line), `example` (a command line);
+    `one_of`: groups of flag names of which the command line needs at least one each."""
 
-    def __init__(self, name, method, summary, flags, example, notes=""):
+    def __init__(self, name, method, summary, flags, example, notes="", one_of=()):
         self.name, self.method, self.summary, self.flags, self.example, self.notes = (
             name, method, summary, flags, example, notes)
+        self.one_of = [tuple(group) for group in one_of]
 
     def flag(self, name):
         return next((f for f in self.flags if f.name == name), None)
@@ -67,6 +69,8 @@ OBJECTIVE = Flag("objective", "json", 'objective, e.g. {"accuracy": "cifar100"} 
 SAMPLES_FROM = Flag("samples-from", "name", "a samples CSV (arch,latency_ms,...; # lines skipped), e.g. from `hwnas measure`",
                     metavar="FILE")
 ARCH = Flag("arch", "arch", "an architecture in the space's format, or an NB201 index; repeat for more", param="archs")
+ARCHS = Flag("arch", "arch", ARCH.help, param="archs", required=True)  # commands that need at least one
+LATENCY_SOURCE = ("device", "predictor", "spec")
 
 _commands = [
     Command("devices", "hwnas/listDevices", "list measured devices with their names, specs and sources",
@@ -82,15 +86,15 @@ _commands = [
     Command("sample", "hwnas/sample", "random architectures of a space",
             [SPACE, Flag("count", "int", "how many (default 1)"), SEED], "hwnas sample --space nb201 --count 3"),
     Command("encode", "encode", "architectures as feature vectors",
-            [SPACE, ARCH, Flag("encoding", "name", "encoding name (default the space's first, onehot)"),
+            [SPACE, ARCHS, Flag("encoding", "name", "encoding name (default the space's first, onehot)"),
              Flag("include-dimensions", "switch", "also say what each dimension means"),
              Flag("output", "name", "json (default) or f32-base64")],
             "hwnas encode --space nb201 --arch 0 --arch '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|'"),
     Command("predict", "predict", "predicted latency (ms) of architectures on a device",
-            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCH,
+            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCHS,
              Flag("interval", "number", "a prediction interval at this level (0.5-0.99), where the predictor has one"),
              Flag("output", "name", "json (default) or f32-base64")],
-            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7"),
+            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7", one_of=[LATENCY_SOURCE]),
     Command("train", "train", "train a latency predictor on a device's measurements or on samples",
             [SPACE, DEVICE, SAMPLES, SAMPLES_FROM, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
              Flag("train-size", "int", "training samples (default 1000 nb201, 900 others)"), SEED,
@@ -103,10 +107,11 @@ _commands = [
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
              SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list (the result names members and weights)"),
              Flag("epochs", "int", "fine-tuning epochs"), Flag("freeze", "int", "MLP layers to keep fixed"),
-             Flag("method", "name", "auto, affine, finetune, ..."), Flag("device", "name", "a name for the new device"),
+             Flag("method", "name", "auto (default), affine, finetune or lut"), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
             "hwnas finetune --base pixel3 --space nb201 --samples-from samples.csv --id my-phone",
-            notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does)."),
+            notes="--samples takes a JSON list or @FILE (JSON, or a .csv read as --samples-from does).",
+            one_of=[("samples-from", "samples")]),
     Command("adapt", "adapt", "the recommended few-shot path: adapt to a new device from a few samples, choosing "
             "among fine-tuning, blending and proxy adaptation by cross-validation",
             [SPACE_OPT, Flag("base", "name", "the predictor (or measured device, with --space) to start from; "
@@ -120,16 +125,17 @@ _commands = [
                   'the single families given, or blend, proxy and mix, instead of choosing)'),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
             "hwnas adapt --space nb201 --samples-from my-phone.csv",
-            notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them)."),
+            notes="finetune and adapt-proxy are adapt restricted to one family (kept for scripts that use them).",
+            one_of=[("samples-from", "target")]),
     Command("adapt-proxy", "adaptProxy", "fit a proxy device's predictor to a target from a few samples",
             [Flag("proxy", "name", "the proxy predictor (or measured device, with --space); default: the mean of the "
                   "adaptations of the --proxies (3) devices of --space closest to the samples"),
              Flag("proxies", "int", "without --proxy: how many closest devices to adapt and average (default 3)"), SPACE_OPT,
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
                   "(default the file's stem)"), SAMPLES_FROM,
-             Flag("method", "name", "affine, ..."), Flag("pool", "switch", "also blend the space's other devices"),
+             Flag("method", "name", "with --proxy: auto (default), affine, residual, finetune or pool"), Flag("pool", "switch", "also blend the space's other devices"),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
-            "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv"),
+            "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv", one_of=[("samples-from", "target")]),
     Command("suggest", "suggestSamples", "which architectures to measure on a new device (then adapt-proxy)",
             [SPACE, Flag("count", "int", "how many architectures", required=True),
              Flag("proxies", "json", "devices or predictor ids that place the candidates, a JSON list (default all)"),
@@ -152,7 +158,7 @@ _commands = [
              Flag("safety-margin", "number", "keep predicted latency this fraction under the budget"),
              Flag("confidence", "number", "meet the budget with this probability (0.5-0.99), from the predictor's errors"),
              SEED],
-            "hwnas search --space nb201 --device pixel3 --budget 5"),
+            "hwnas search --space nb201 --device pixel3 --budget 5", one_of=[("budget", "pareto"), LATENCY_SOURCE]),
     Command("generate", "generate", "architectures for latency budgets from a trained generator, without searching",
             [Flag("generator", "name", "a generator id (or --space and --device for the device's default)"), SPACE_OPT,
              DEVICE, Flag("budget", "numbers", "a latency budget in ms; repeat for more", param="budgets", required=True),
@@ -167,7 +173,7 @@ _commands = [
             "hwnas train-generator --space nb201 --device pixel3 --budget 5"),
     Command("save", "save", "write a predictor to the state dir", [Flag("predictor", "name", "predictor id", required=True)],
             "hwnas save --predictor lut-pixel3"),
-    Command("load", "load", "load a predictor file", [Flag("path", "name", "a .hwnp file", required=True)],
+    Command("load", "load", "load a predictor file", [Flag("path", "name", "a .hwnp file", required=True, metavar="FILE")],
             "hwnas load --path lut-pixel3.hwnp"),
     Command("delete-predictor", "deletePredictor", "forget a predictor and delete its file",
             [Flag("predictor", "name", "predictor id", required=True)], "hwnas delete-predictor --predictor lut-pixel3"),
@@ -177,7 +183,7 @@ _commands = [
              Flag("target", "name", "also name the best proxy for this device")],
             "hwnas monotonicity --space nb201 --device pixel3 --device pixel2"),
     Command("export", "export", "write architectures as ONNX models (to run or time them on a device)",
-            [SPACE, ARCH, Flag("dir", "name", "a folder: one file per architecture, <space>-<hash>.onnx", metavar="DIR"),
+            [SPACE, ARCHS, Flag("dir", "name", "a folder: one file per architecture, <space>-<hash>.onnx", metavar="DIR"),
              Flag("path", "name", "one file, for exactly one architecture", metavar="FILE"),
              Flag("format", "name", "onnx (default)"),
              Flag("resolution", "int", "input size (ofa_mbv3, mbv2: 128...224 step 4; nb201, fbnet: 32; proxyless: 224)"),

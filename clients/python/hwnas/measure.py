@@ -27,14 +27,19 @@ import shutil
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 
+from .cli import state_arg
 from .client import HwnasClient
-from .samples import read_samples_csv, write_samples_csv
+from .samples import read_samples_csv, unwritable, write_samples_csv
 
 __all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
 INSTALL_HINT = "onnxruntime is not installed: run `python3 -m pip install onnxruntime` (it brings numpy)"
+
+
+EXAMPLE = "hwnas measure --space nb201 --sample 50 --out samples.csv"  # the README's, about a minute
 
 
 class MeasureError(Exception):
@@ -312,9 +317,10 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="hwnas measure", description=(
+    p = argparse.ArgumentParser(prog="hwnas measure", description=textwrap.fill(
         "Export architectures through hwnasd and time them with onnxruntime on this machine; "
-        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from)."))
+        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from)."),
+        epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3, mbv2, proxyless")
     p.add_argument("--archs-from", action="append", default=[], metavar="FILE",
                    help="architectures: one per line, or a CSV with an arch/arch_str/op_idx_list column (may repeat)")
@@ -333,14 +339,30 @@ def _parser():
                    help="run at this priority in a session of its own (e.g. -15, as root, on a shared machine)")
     p.add_argument("--export", default=None, metavar="JSON", help='extra export params, e.g. \'{"weights":"zeros"}\'')
     p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.add_argument("--state", metavar="DIR", help="the daemon's state dir (as every hwnas command takes; measure only exports)")
+    p.add_argument("--state", metavar="DIR", type=state_arg, help="the daemon's state dir (as every hwnas command takes; measure only exports)")
     return p
+
+
+def _usage_problem(args):
+    """What makes the command line unusable before anything is exported or timed (None: nothing):
+    no architectures, an --archs-from file that is not there, an --out folder that is not there."""
+    if not args.archs_from and args.sample <= 0:
+        return "no architectures to measure: give --archs-from FILE and/or --sample N (N > 0)"
+    for path in args.archs_from:
+        if not os.path.isfile(path):
+            return f"--archs-from {path}: no such file"
+    problem = unwritable(args.out)
+    return f"--out: {problem}" if problem else None
 
 
 def main(argv=None):
     """`hwnas measure ...`: returns the exit code (0, 1 on an error, 2 on bad usage)."""
     import json
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    problem = _usage_problem(args)
+    if problem:
+        parser.error(problem)  # exit 2, before the minutes of timing an --out it could not write
     try:
         if args.cpu:
             os.sched_setaffinity(0, set(args.cpu))

@@ -21,10 +21,12 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import textwrap
 
-from .samples import samples_from_csv
+from .cli import state_arg
+from .samples import samples_from_csv, unwritable
 
-__all__ = ["new_device", "NewDeviceError", "cli_main"]
+__all__ = ["new_device", "NewDeviceError", "cli_main", "summary"]
 
 
 class NewDeviceError(Exception):
@@ -128,10 +130,14 @@ def new_device(client, space, name, budget, *, proxy=None, measure_cmd=None, mea
             "samples": all_samples, "suggestion": suggestion, "adaptation": adaptation}
 
 
+EXAMPLE = "hwnas new-device --space nb201 --name mycpu --budget 10"  # the README's
+
+
 def _parser():
-    p = argparse.ArgumentParser(prog="hwnas new-device", description=(
+    p = argparse.ArgumentParser(prog="hwnas new-device", description=textwrap.fill(
         "Suggest architectures to measure on a new device, measure them (onnxruntime here, or --measure-cmd), "
-        "adapt a proxy device's predictor to them, report the estimate, save the predictor under --name."))
+        "adapt a proxy device's predictor to them, report the estimate, save the predictor under --name."),
+        epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3 (a space with measured fixture devices)")
     p.add_argument("--name", required=True, help="the new device's name: the saved predictor's id")
     p.add_argument("--budget", required=True, type=int, help="how many architectures to measure")
@@ -152,10 +158,19 @@ def _parser():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-estimate", action="store_true", help="skip suggestSamples' expectedSRCC (faster)")
     p.add_argument("--no-save", action="store_true", help="keep the predictor in memory only")
-    p.add_argument("--state", help="the daemon's state dir")
+    p.add_argument("--state", type=state_arg, help="the daemon's state dir")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
+
+
+def _usage_problem(args):
+    """What makes the command line unusable (None: nothing): no architectures to measure, or a
+    --samples-out the measurements could not be written to."""
+    if args.budget < 1:
+        return "--budget: measure at least 1 architecture"
+    problem = unwritable(args.samples_out) if args.samples_out else None
+    return f"--samples-out: {problem}" if problem else None
 
 
 def cli_main(argv, ctx=None):
@@ -170,8 +185,17 @@ def cli_main(argv, ctx=None):
     quiet = args.quiet or (ctx is not None and ctx.quiet)
     out = ctx.stdout if ctx is not None else sys.stdout
     err = ctx.stderr if ctx is not None else sys.stderr
+    # A bad command line (exit 2) is found before anything is suggested or measured.
+    prior, problem = None, _usage_problem(args)
+    if not problem and args.samples_from:
+        try:
+            prior = samples_from_csv(args.samples_from)
+        except (OSError, ValueError) as e:
+            problem = f"--samples-from: {e}"
+    if problem:
+        err.write(f"hwnas new-device: {problem}\n")
+        return 2
     try:
-        prior = samples_from_csv(args.samples_from) if args.samples_from else None
         with HwnasClient(state=state, client_name="hwnas-new-device") as client:
             r = new_device(client, args.space, args.name, args.budget, proxy=args.proxy, proxies=args.proxies, ensemble=args.ensemble,
                            measure_cmd=args.measure_cmd, measured=prior, repeats=args.repeats, passes=args.passes,
@@ -184,23 +208,25 @@ def cli_main(argv, ctx=None):
         err.write(f"hwnas new-device: {e}\n")
         return 1
     wants_json = args.json or (ctx.wants_json() if ctx is not None else not out.isatty())
-    if wants_json:
-        out.write(json.dumps(r) + "\n")
-    else:
-        a = r["adaptation"]
-        cv = (a.get("crossValidated") or {}).get("spearman")
-        more = a.get("moreSamples")
-        source = r["proxy"] if len(r["proxies"]) == 1 else "the mean of " + ", ".join(r["proxies"])
-        out.write(f"new device {args.name} ({args.space}): predictor {r['predictor']}, adapted from {source} "
-                  f"on {len(r['samples'])} measurements\n")
-        if cv is not None:
-            out.write(f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"
-                                                           if more else "") + "\n")
-        if a.get("path"):
-            out.write(f"  saved: {a['path']}\n")
-        out.write(f"  use it: hwnas search --space {args.space} --predictor {r['predictor']} --budget MS\n")
+    out.write(json.dumps(r) + "\n" if wants_json else summary(args.name, args.space, r))
     out.flush()
     return 0
+
+
+def summary(name, space, r):
+    """The human summary of a new_device result (what `hwnas new-device` prints on a terminal)."""
+    a = r["adaptation"]
+    cv = (a.get("crossValidated") or {}).get("spearman")
+    more = a.get("moreSamples")
+    source = r["proxy"] if len(r["proxies"]) == 1 else "the mean of " + ", ".join(r["proxies"])
+    text = (f"new device {name} ({space}): predictor {r['predictor']}, adapted from {source} "
+            f"on {len(r['samples'])} measurements\n")
+    if cv is not None:
+        text += f"  cross-validated SRCC {cv:.3f}" + (f"; {more['count']} more samples: expected {more['expectedSRCC']:.3f}"
+                                                     if more else "") + "\n"
+    if not a.get("path"):  # --no-save: a later command's daemon will not know the predictor
+        return text + "  not saved (--no-save): run again without it to search with the predictor\n"
+    return text + f"  saved: {a['path']}\n  use it: hwnas search --space {space} --predictor {r['predictor']} --budget MS\n"
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ Stdlib only.
 """
 import csv
 import io
+import math
 import os
 
-__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv"]
+__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv", "unwritable"]
 
 ARCH_COLUMNS = ("arch", "arch_str", "op_idx_list")
 
@@ -36,8 +37,9 @@ def _split_comments(text):
 
 
 def read_samples_csv(path):
-    """(metadata, rows): metadata from the `# key: value` comment lines, rows as dicts of strings."""
-    with open(path, newline="", encoding="utf-8") as f:
+    """(metadata, rows): metadata from the `# key: value` comment lines, rows as dicts of strings.
+    A UTF-8 byte order mark (spreadsheets write one) is not part of the first column's name."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
         meta, body = _split_comments(f.read())
     rows = list(csv.DictReader(io.StringIO(body)))
     return meta, rows
@@ -47,7 +49,9 @@ def samples_from_csv(path):
     """The `samples` list (`[{"arch": str, "latency_ms": float}]`) of a samples CSV, ready for
     `train`, `evaluate`, `finetune` or `adaptProxy`'s `target.samples`. The architecture column is
     `arch` (also accepted: `arch_str`, `op_idx_list`, as in the fixtures); `#` lines are skipped.
-    Raises ValueError naming the file and line for a missing column or a bad latency."""
+    Raises ValueError naming the file and row for a missing column or a latency that is not a
+    positive finite number (NaN, inf, 0 or less: no measurement, which JSON cannot carry or the
+    daemon refuses)."""
     meta, rows = read_samples_csv(path)
     del meta
     if not rows:
@@ -62,8 +66,20 @@ def samples_from_csv(path):
             latency = float(row["latency_ms"])
         except (TypeError, ValueError):
             raise ValueError(f"{path}: data row {i + 1}: latency_ms {row['latency_ms']!r} is not a number") from None
+        if not math.isfinite(latency) or latency <= 0:
+            raise ValueError(f"{path}: data row {i + 1}: latency_ms {row['latency_ms']!r} is not a measurement "
+                             "(a positive, finite number of ms); remove the row or measure it again")
         out.append({"arch": row[arch_col], "latency_ms": latency})
     return out
+
+
+def unwritable(path):
+    """Why a samples CSV could not be written at `path` (its folder is missing or read-only), or
+    None: commands check it before minutes of measuring, not after."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        return f"cannot write {path}: {folder} is not a writable folder"
+    return None
 
 
 def write_samples_csv(path, rows, meta=None, columns=None):

@@ -1,6 +1,7 @@
 """Short human summaries of results (what `hwnas` prints on a terminal; --json prints the JSON)."""
 import json
 
+from .client import decode_f32
 from .format import sig, table
 
 __all__ = ["summarize", "latency_text"]
@@ -27,7 +28,13 @@ def latency_text(c):
     return text
 
 
+def _score_word(r):
+    """'accuracy', or 'score' where the objective is a proxy such as +MACs (its label says which)."""
+    return "score" if "not an accuracy" in str(r.get("accuracyLabel", "")) else "accuracy"
+
+
 def _search(r, params):
+    word = _score_word(r)
     lines = []
     best = r.get("best")
     budget = (params.get("budget") or {}).get("latency_ms")
@@ -38,18 +45,18 @@ def _search(r, params):
                  + (" (cancelled: best so far)" if r.get("partial") else ""))
     if best:
         lines.append(f"  best:     {best['arch']}")
-        lines.append(f"            latency {latency_text(best)}, accuracy {sig(best.get('accuracy'))}")
+        lines.append(f"            latency {latency_text(best)}, {word} {sig(best.get('accuracy'))}")
     elif budget is not None:
         lines.append("  no architecture found within the budget")
     fastest = r.get("fastest")
     front = sorted(r.get("front") or [], key=lambda c: c.get("latency_ms", 0))
     if fastest and not front and (not best or fastest.get("arch") != best.get("arch")):
-        lines.append(f"  fastest:  {fastest['arch']} ({latency_text(fastest)}, accuracy {sig(fastest.get('accuracy'))})")
+        lines.append(f"  fastest:  {fastest['arch']} ({latency_text(fastest)}, {word} {sig(fastest.get('accuracy'))})")
     if front:
         shown = front if len(front) <= 15 else front[:7] + [None] + front[-7:]
         rows = [["…", "", ""] if c is None else [latency_text(c), sig(c.get("accuracy")), c.get("arch", "")] for c in shown]
         lines.append(f"  Pareto front ({len(front)} architectures, fastest first):")
-        lines.append(table(rows, ["latency", "accuracy", "architecture"], align=[">", ">", "<"], indent="    "))
+        lines.append(table(rows, ["latency", word, "architecture"], align=[">", ">", "<"], indent="    "))
     stats = [f"{r.get('generations')} generations" if r.get("generations") is not None else None,
              f"{r.get('queries')} predictions" if r.get("queries") is not None else None,
              f"{sig(r['elapsedMs'] / 1000, 3)} s" if r.get("elapsedMs") is not None else None,
@@ -61,14 +68,14 @@ def _search(r, params):
     if r.get("safetyMargin"):
         meaning += f", kept {sig(100 * r['safetyMargin'], 3)} % under the budget (safety margin)"
     if r.get("accuracyLabel"):
-        meaning += f"; accuracy: {r['accuracyLabel']}"
+        meaning += f"; {word}: {r['accuracyLabel']}"
     lines.append("  " + meaning)
     return lines
 
 
 def _predict(r, params):
     archs = params.get("archs") or []
-    lat = r.get("latency_ms") or []
+    lat = r.get("latency_ms") or (decode_f32(r["latency_ms_f32"]) if r.get("latency_ms_f32") else [])  # --output f32-base64
     lower, upper = r.get("lower"), r.get("upper")
     rows = []
     for i, v in enumerate(lat):
@@ -80,6 +87,13 @@ def _predict(r, params):
     lines = [f"predicted latency by {r.get('predictor')}:", table(rows, headers)]
     if lower and upper:
         lines.append(f"  lower/upper: the {sig(100 * r.get('interval', 0), 3)} % prediction interval (ms)")
+    prefix = f"default-{params.get('space')}-"
+    answered = str(r.get("predictor", ""))
+    if params.get("spec") is not None and answered.startswith(prefix) and not answered.endswith("-mlp-hw"):  # specModel nearest
+        spec = params["spec"] if isinstance(params["spec"], str) else "this spec"
+        lines.append(f"  {spec}: answered by the nearest measured GPU, {answered[len(prefix):]} (its measured latency "
+                     "where it has one, else its default predictor); --params '{\"specModel\": \"mlp\"}' asks the "
+                     "hardware-generalized MLP")
     return lines
 
 
@@ -134,16 +148,21 @@ def _more_samples_lines(r):
 
 
 def _predictor_info(r, params):
-    lines = [f"predictor {r.get('predictor') or r.get('id')}: {r.get('model', '')}"
+    # train/finetune/load answer a PredictorInfo (`model`, `metrics`); adaptProxy names its `proxy`
+    # and `method`, with `crossValidated` at the top level.
+    what = r.get("model") or (f"{r['method']} adaptation of {r['proxy']}" if r.get("method") and r.get("proxy") else "")
+    lines = [f"predictor {r.get('predictor') or r.get('id')}: {what}"
              + (f" on {r['device']}" if r.get("device") else "") + (f", saved to {r['path']}" if r.get("path") else "")]
     metrics = r.get("metrics") or {}
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
+    lines += _metrics_lines(metrics.get("crossValidated") or r.get("crossValidated"),
+                            "error on the samples, cross-validated (each predicted by a model fitted without it)")
     members = r.get("ensemble") or []
     if members:
         lines.append("  mean of the adaptations of the closest devices: " + ", ".join(
             m["proxy"] + ("" if m.get("cvSRCC") is None else f" (cv Spearman {m['cvSRCC']:.3f})") for m in members))
-    return lines + _more_samples_lines(r)
+    return lines + _more_samples_lines(r) + [f"  warning: {w}" for w in r.get("warnings", [])]
 
 
 def _suggest(r, params):
@@ -179,10 +198,11 @@ def _evaluate(r, params):
 
 
 def _generate(r, params):
-    rows = [[g.get("budgetMs"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
+    rows = [[g.get("budget_ms"), g.get("latency_ms"), g.get("accuracy"), "yes" if g.get("feasible") else "no", g.get("arch", "")]
             for g in r.get("results", [])]
-    return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", "accuracy", "within", "architecture"]),
-            f"  accuracy: {r.get('accuracyLabel', '')}"]
+    word = _score_word(r)
+    return [f"generator {r.get('generator')}:", table(rows, ["budget ms", "latency ms", word, "within", "architecture"]),
+            f"  {word}: {r.get('accuracyLabel', '')}"]
 
 
 def _monotonicity(r, params):

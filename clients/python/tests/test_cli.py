@@ -100,6 +100,46 @@ def test_help_and_command_help_exit_zero_with_every_flag_and_an_example(env, cap
                 assert f"--{flag.name}" in out, (name, flag.name)
             assert f"example:\n  {cmd.example}" in out
     assert cli.main(["help", "call"]) == 0 and "hwnas call METHOD" in capsys.readouterr().out
+    # measure and new-device (argparse) had no example.
+    import hwnas.measure
+    import hwnas.newdevice
+    for name, example in (("measure", hwnas.measure.EXAMPLE), ("new-device", hwnas.newdevice.EXAMPLE)):
+        r = run(["help", name], env)
+        assert r.returncode == 0 and f"example:\n  {example}" in r.stdout, r.stdout
+
+
+def test_help_of_help_is_the_general_help(capsys):
+    # `hwnas help help` and `hwnas help --help` used to be exit 2: "unknown command '--help'".
+    for args in (["help", "help"], ["help", "--help"], ["help", "-h"]):
+        assert cli.main(args) == 0, args
+        assert capsys.readouterr().out.startswith("usage: hwnas COMMAND"), args
+
+
+def test_method_help_names_every_method_the_daemon_allows(binary, tmp_path):
+    # `--method` read "auto, affine, finetune, ..." (finetune) and "affine, ..." (adapt-proxy).
+    import hwnas
+    samples = [{"arch": i, "latency_ms": 1.0 + i} for i in range(5)]
+    with hwnas.HwnasClient(binary, state=str(tmp_path)) as c:
+        for name, params in (("finetune", {"space": "nb201", "base": "pixel3", "samples": samples}),
+                             ("adapt-proxy", {"space": "nb201", "proxy": "pixel3", "target": {"name": "t", "samples": samples}})):
+            with pytest.raises(hwnas.HwnasError) as e:
+                c.call(RPC_COMMANDS[name].method, dict(params, method="bogus", save=False))
+            allowed = e.value.message.split("allowed: ")[1].split(", ")
+            help_text = RPC_COMMANDS[name].flag("method").help
+            assert all(m in help_text for m in allowed), (name, allowed, help_text)
+
+
+def test_the_general_help_names_the_commands_without_every_global_flag():
+    # It said "flags every command takes: --state --json --human --quiet --params --help", but
+    # `hwnas measure --json` was "unrecognized arguments: --json" (and call has no --params).
+    import hwnas.measure
+    import hwnas.newdevice
+    heading = next(line for line in cli.general_help().splitlines() if line.startswith("flags every command takes"))
+    for name, parser in (("measure", hwnas.measure._parser()), ("new-device", hwnas.newdevice._parser())):
+        taken = {o for a in parser._actions for o in a.option_strings}
+        if any(f"--{f.name}" not in taken for f in GLOBAL_FLAGS):
+            assert name in heading, (name, heading)
+    assert "call" in heading  # call takes its params as an argument, not --params
 
 
 def test_bare_hwnas_prints_usage_and_exits_2(env):
@@ -124,6 +164,28 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     assert r.returncode == 2 and "--generations expects an integer" in r.stderr
     r = run(["serch"], env)
     assert r.returncode == 2 and "did you mean 'search'" in r.stderr
+    # These reached the daemon and came back in its words (exit 1): "params.archs: missing
+    # required field", "params.budget: give budget {latency_ms} (constrained mode) or pareto: true".
+    for args, expected in ((["search", "--space", "nb201", "--device", "pixel3"], "search needs --budget MS"),
+                           (["search", "--space", "nb201", "--budget", "5"], "search needs --device NAME"),
+                           (["predict", "--space", "nb201", "--device", "pixel3"], "predict needs --arch"),
+                           (["predict", "--space", "nb201", "--arch", "5"], "or --spec JSON"),
+                           (["encode", "--space", "nb201"], "encode needs --arch"),
+                           (["export", "--space", "nb201", "--dir", "x"], "export needs --arch"),
+                           (["adapt", "--space", "nb201"], "adapt needs --samples-from FILE"),
+                           (["adapt-proxy", "--space", "nb201"], "adapt-proxy needs --samples-from FILE"),
+                           (["finetune", "--space", "nb201", "--base", "pixel3"], "finetune needs --samples-from FILE")):
+        r = run(args, dict(env, HWNASD="/nonexistent/hwnasd"))
+        assert r.returncode == 2 and expected in r.stderr, (args, r.stderr)
+    assert cli.parse_cli(["search", "--space", "nb201", "--predictor", "p", "--params", '{"budget": {"latency_ms": 3}}'])
+    # 1e400 is inf to Python's JSON reader: it used to reach the client and end in exit 1 with
+    # "hwnas: hwnas: search params contain NaN or Infinity".
+    r = run(["search", "--space", "nb201", "--device", "pixel3", "--budget", "1e400"], env)
+    assert r.returncode == 2 and "--budget expects a number of ms" in r.stderr, r.stderr
+    r = run(["predict", "--space", "nb201", "--device", "pixel3", "--arch", "1", "--interval", "1e999"], env)
+    assert r.returncode == 2 and "--interval expects a finite number" in r.stderr, r.stderr
+    r = run(["call", "hwnas/sample", '{"space": "nb201", "count": 1e400}'], env)
+    assert r.returncode == 1 and "NaN or Infinity" in r.stderr and "hwnas: hwnas:" not in r.stderr, r.stderr
 
 
 def test_search_help_does_not_reach_the_daemon(env):
@@ -184,6 +246,11 @@ def test_samples_from_a_csv_file(env, state, tmp_path):
     bad.write_text("arch,ms\n5,1\n")
     r = run(["finetune", "--base", "lut-px3", "--samples-from", str(bad)], env)
     assert r.returncode == 2 and "--samples-from" in r.stderr and "latency_ms" in r.stderr
+    # The same file as --samples @FILE.csv (or suggest's --measured) used to end in a Python traceback.
+    for args in (["finetune", "--base", "lut-px3", "--samples", f"@{bad}"],
+                 ["suggest", "--space", "nb201", "--count", "3", "--measured", f"@{bad}"]):
+        r = run(args, env)
+        assert r.returncode == 2 and "latency_ms" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
 def test_adapt_from_a_csv_file_names_the_family_and_the_pool(env, state, tmp_path):
@@ -212,6 +279,69 @@ def test_state_flag_keeps_predictors_in_that_dir(env):
         assert os.path.exists(os.path.join(d, "predictors", "lut-px2.hwnp"))
         r = run(["predictors", "--state", d, "--space", "nb201"], env)
         assert [p["id"] for p in json.loads(r.stdout)["predictors"]] == ["lut-px2"]
+
+
+def test_call_takes_state_after_its_params(env, state):
+    # `hwnas call METHOD PARAMS --state DIR` used to be a usage error ("usage: hwnas call ..."),
+    # though --state is one of the "flags every command takes".
+    for args in (["call", "hwnas/listPredictors", '{"space": "nb201"}', "--state", state],
+                 ["call", "hwnas/listPredictors", f"--state={state}"]):
+        r = run(args + ["--json"], env)
+        assert r.returncode == 0, (args, r.stderr)
+        assert "lut-px3" in [p["id"] for p in json.loads(r.stdout)["predictors"]]
+    r = run(["call", "hwnas/listPredictors", "--state"], env)
+    assert r.returncode == 2 and "--state needs a value" in r.stderr
+
+
+def test_a_tilde_in_a_path_flag_is_the_home_folder():
+    # `--state=~/x` (no shell expands a `~` after `=`) used to make a folder named "~" here.
+    home = os.path.expanduser("~")
+    assert cli.parse_cli(["export", "--space", "nb201", "--arch", "1", "--dir=~/nets"])[1]["dir"] == home + "/nets"
+    assert cli.parse_cli(["load", "--path=~/p.hwnp"])[1]["path"] == home + "/p.hwnp"
+    assert cli.parse_command(RPC_COMMANDS["devices"], ["--state=~/s"])[1]["state"] == home + "/s"
+    assert cli._context({"state": "~/s"}).state == home + "/s"  # `hwnas --state=~/s devices`
+    import hwnas.measure
+    args = ["--space", "nb201", "--out", "x.csv", "--state=~/s"]
+    assert hwnas.measure._parser().parse_args(args).state == home + "/s"
+    assert cli.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", "5"])[1]["device"] == "pixel3"
+
+
+def test_an_empty_state_is_a_usage_error_not_the_default_state_dir(env):
+    # `--state "$UNSET"` used to run on the default state dir ($XDG_DATA_HOME/hwnasd) without a word.
+    for args in (["search", "--space", "nb201", "--device", "pixel3", "--budget", "5", "--state", ""],
+                 ["--state", "", "devices"], ["devices", "--state="], ["call", "initialize", "--state", ""],
+                 ["measure", "--space", "nb201", "--sample", "1", "--out", "x.csv", "--state", ""],
+                 ["new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--state", ""]):
+        r = run(args, dict(env, HWNASD="/nonexistent/hwnasd"))
+        assert r.returncode == 2 and "--state needs a directory" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_a_state_dir_in_use_says_what_a_hwnas_user_can_do(binary, env, tmp_path):
+    # The daemon's advice ("add --read-only") names a flag hwnas does not take.
+    import hwnas
+    with hwnas.HwnasClient(binary, state=str(tmp_path)):  # another command's daemon holds the directory
+        r = run(["devices", "--state", str(tmp_path)], env)
+    assert r.returncode == 1 and "in use by another hwnasd" in r.stderr, r.stderr
+    assert "give this command a state directory of its own (--state DIR)" in r.stderr, r.stderr
+
+
+def test_the_daemons_warnings_reach_the_terminal(env, tmp_path):
+    # A predictor file hwnasd cannot read is left out with a warning on its stderr, which the CLI
+    # captured and never showed: `predictors` said "no trained predictors", `predict` "no predictor
+    # with id 'broken'", and nothing said why.
+    (tmp_path / "predictors").mkdir()
+    (tmp_path / "predictors" / "broken.hwnp").write_bytes(b"garbage\n")
+    r = run(["predictors", "--state", str(tmp_path), "--human"], env)
+    assert r.returncode == 0 and "broken.hwnp is too short" in r.stderr, r.stderr
+    r = run(["predictors", "--state", str(tmp_path), "--quiet"], env)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+def test_state_before_the_command_takes_the_equals_form(env, state):
+    # `hwnas --state=DIR devices` used to be "unknown flag --state=DIR before the command".
+    r = run([f"--state={state}", "predictors", "--json"], env)
+    assert r.returncode == 0, r.stderr
+    assert "lut-px3" in [p["id"] for p in json.loads(r.stdout)["predictors"]]
 
 
 def test_pipes_get_json_and_plain_progress_lines(env, state):
@@ -255,6 +385,66 @@ def test_suggest_and_more_samples_have_human_summaries(env, state):
         {"proxy": "pixel3", "weight": 1 / 3, "method": "pool", "variant": "v", "cvSRCC": 0.9512},
         {"proxy": "raspi4", "weight": 1 / 3, "method": "residual", "variant": "w"}]})
     assert "mean of the adaptations of the closest devices: pixel3 (cv Spearman 0.951), raspi4" in text
+
+def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_warnings():
+    # They printed neither (finetune: only its model; adaptProxy: "predictor p: " and nothing), so a
+    # terminal user never saw how good the adapted predictor is, nor a warning such as this one.
+    from hwnas.summary import summarize
+    cv = {"rmse": 4.0, "mape": 11.4, "spearman": 0.9308, "kendall": 0.779, "within5": 0.3, "within10": 0.65, "count": 20}
+    warning = "auto's choice ranked worse than the raw base; returned the base's affine map instead"
+    for method, result in (("finetune", {"predictor": "ft", "model": "calibrated(lut+mlp)", "metrics": {
+                               "crossValidated": cv, "trainCount": 20}, "warnings": [warning]}),
+                           ("adaptProxy", {"predictor": "ap", "proxy": "default-nb201-pixel3", "method": "affine",
+                                           "crossValidated": cv, "warnings": [warning]})):
+        text = summarize(method, result, {})
+        assert "cross-validated" in text and "0.9308" in text and f"warning: {warning}" in text, text
+    assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
+
+
+def test_a_proxy_objective_is_not_called_accuracy():
+    # proxyless/mbv2 (no accuracies) printed "accuracy 606.6": +MACs in millions.
+    from hwnas.summary import summarize
+    label = "+MACs in millions (proxy, not an accuracy: the most computation within the budget)"
+    best = {"arch": "a", "latency_ms": 17.0, "accuracy": 606.6}
+    text = summarize("search", {"best": best, "fastest": dict(best, arch="b", accuracy=271.1), "accuracyLabel": label,
+                                "predictor": "p"}, {"space": "proxyless", "device": "d", "budget": {"latency_ms": 20}})
+    assert "accuracy 606.6" not in text and "score 606.6" in text and f"score: {label}" in text, text
+    text = summarize("generate", {"generator": "g", "accuracyLabel": label, "results": [
+        {"budget_ms": 3, "arch": "a", "latency_ms": 2.9, "accuracy": 50.2, "feasible": True}]}, {})
+    assert "accuracy" not in text.replace("not an accuracy", "") and f"score: {label}" in text, text
+    text = summarize("search", {"best": best, "accuracyLabel": "cifar10 test accuracy %", "predictor": "p"},
+                     {"space": "nb201", "device": "d", "budget": {"latency_ms": 20}})
+    assert "accuracy 606.6" in text, text
+
+
+def test_predict_summary_says_which_gpu_answered_for_a_spec():
+    # "predicted latency by default-nb201-titan_rtx_1" was all a user asking for an RTX 3090 saw.
+    from hwnas.summary import summarize
+    params = {"space": "nb201", "spec": "RTX 3090", "archs": [1]}
+    text = summarize("predict", {"predictor": "default-nb201-titan_rtx_1", "latency_ms": [6.7]}, params)
+    assert "RTX 3090: answered by the nearest measured GPU, titan_rtx_1" in text, text
+    text = summarize("predict", {"predictor": "default-nb201-mlp-hw", "latency_ms": [6.7]}, dict(params, specModel="mlp"))
+    assert "nearest" not in text, text
+
+
+def test_predict_summary_decodes_f32_base64_latencies():
+    # `predict --output f32-base64` on a terminal printed the table's header and no latency.
+    import base64
+    import struct
+    from hwnas.summary import summarize
+    packed = base64.b64encode(struct.pack("<2f", 23.375, 10.75)).decode()
+    text = summarize("predict", {"predictor": "p", "latency_ms_f32": packed}, {"archs": [1, 5], "output": "f32-base64"})
+    assert re.search(r"\n +1 +23\.38", text) and re.search(r"\n +5 +10\.75", text), text
+
+
+def test_generate_summary_shows_each_budget():
+    # The budget column read "None": the summary looked for `budgetMs`, the result has `budget_ms`.
+    from hwnas.summary import summarize
+    text = summarize("generate", {"generator": "g", "accuracyLabel": "acc", "results": [
+        {"budget_ms": 3, "arch": "a3", "latency_ms": 2.99, "accuracy": 90.9, "feasible": True},
+        {"budget_ms": 6.5, "arch": "a6", "latency_ms": 5.59, "accuracy": 92.1, "feasible": True}]}, {})
+    assert "None" not in text and re.search(r"\n +3 +2\.99", text) and re.search(r"\n +6\.5 +5\.59", text), text
+
 
 # -- a real terminal -----------------------------------------------------------------------------
 def test_terminal_shows_a_live_bar_and_the_human_table(env, state):

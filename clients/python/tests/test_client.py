@@ -211,7 +211,8 @@ def test_cli_conveniences():
     assert cli.parse_cli(["monotonicity", "--space", "nb201", "--device", "pixel3", "--device", "pixel2"]) == (
         "monotonicity", {"space": "nb201", "devices": ["pixel3", "pixel2"]})
     assert cli.parse_cli(["delete-predictor", "--predictor", "p1"]) == ("deletePredictor", {"predictor": "p1"})
-    assert cli.parse_cli(["search", "--space", "nb201", "--budget", '{"latency_ms": 2}'])[1]["budget"] == {"latency_ms": 2}
+    assert cli.parse_cli(["search", "--space", "nb201", "--device", "pixel3", "--budget", '{"latency_ms": 2}'])[1]["budget"] == {
+        "latency_ms": 2}  # (a search needs a latency source: --device, --predictor or --spec)
 
 
 def test_decode_f32():
@@ -326,6 +327,15 @@ def test_train_cancel_is_request_cancelled(client):
         req.result(30)
     assert e.value.code == -32800
     assert all(p["id"] != "mlp-cancelled" for p in client.list_predictors(space="nb201")["predictors"])
+
+
+def test_a_closed_client_says_it_is_closed(binary, tmp_path):
+    # A request after close() (or after its `with` block) said "hwnasd exited (exit code 0)".
+    with hwnas.HwnasClient(binary, state=str(tmp_path)) as c:
+        pass
+    with pytest.raises(hwnas.DaemonExited, match="this HwnasClient is closed"):
+        c.predict(space="nb201", device="pixel3", archs=[1])
+    assert c.close() == 0  # closing again is harmless
 
 
 def test_nan_is_refused_before_sending(client):

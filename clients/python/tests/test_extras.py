@@ -132,6 +132,31 @@ def _readme_python_block():
     return re.search(r"## From Python.*?```python\n(.*?)```", text, re.S).group(1)
 
 
+def _undefined_names(code):
+    """Names a code block reads that it neither imports, assigns nor gets from builtins."""
+    import ast
+    import builtins
+    tree = ast.parse(code)
+    bound = set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+    return sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound)
+
+
+def test_readme_python_blocks_run_as_written():
+    # clients/python/README.md's measure block used HwnasClient without importing it (NameError
+    # when pasted on its own, as each block is).
+    for readme in ("README.md", os.path.join("clients", "python", "README.md")):
+        with open(os.path.join(ROOT, readme)) as f:
+            blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
+        assert blocks, readme
+        for code in blocks:
+            assert _undefined_names(code) == [], (readme, code)
+
+
 def test_readme_python_example_prints_no_none(binary):
     # It used to print "None None" for every report of the default predictor's training.
     code = _readme_python_block()
@@ -160,6 +185,8 @@ def test_example_script_writes_the_front_png(binary, tmp_path):
         assert (tmp_path / name).exists(), name
     assert (tmp_path / "samples.csv").read_text().startswith("# Stand-in for measurements")
     assert "best within" in r.stdout and "wrote" in r.stdout
+    # It used to look for metrics finetune never returns and print "RMSE on its samples nan ms".
+    assert "nan" not in r.stdout and re.search(r"cross-validated RMSE on its samples \d", r.stdout), r.stdout
 
 
 def test_example_notebook_runs(binary, monkeypatch):

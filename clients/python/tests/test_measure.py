@@ -37,6 +37,15 @@ def test_samples_csv_reader_skips_comments_and_checks_columns(tmp_path):
     bad.write_text("arch,latency_ms\n5,fast\n")
     with pytest.raises(ValueError, match="row 1"):
         samples_from_csv(bad)
+    # NaN, inf, 0 and negative latencies used to pass, and the CLI then said "hwnas: hwnas: adapt
+    # params contain NaN or Infinity" (exit 1) without naming the file or the row.
+    for value in ("NaN", "inf", "-inf", "0", "-2.5"):
+        bad.write_text(f"arch,latency_ms\n5,1.5\n6,{value}\n")
+        with pytest.raises(ValueError, match=r"bad.csv: data row 2: latency_ms .* is not a measurement"):
+            samples_from_csv(bad)
+    # A spreadsheet's UTF-8 byte order mark used to make the header "\ufeffarch": no 'arch' column.
+    bad.write_bytes(b"\xef\xbb\xbfarch,latency_ms\n5,1.5\n")
+    assert samples_from_csv(bad) == [{"arch": "5", "latency_ms": 1.5}]
     # The fixtures' reference list is an arch list measure accepts as is.
     assert len(hm.read_arch_list(REFERENCE)) == 10
 
@@ -117,5 +126,11 @@ def test_measure_cli_errors(binary, tmp_path):
     env = dict(os.environ, HWNASD=binary)
     r = subprocess.run([HWNAS, "measure", "--space", "nb201", "--out", str(tmp_path / "x.csv")],
                        capture_output=True, env=env, timeout=60)
-    assert r.returncode == 1 and b"no architectures" in r.stderr
+    assert r.returncode == 2 and b"no architectures" in r.stderr  # a bad command line (was exit 1)
     assert not (tmp_path / "x.csv").exists()
+    # An --out folder that is not there used to be found only after every network was timed
+    # ("[Errno 2] No such file or directory: '.../.x.csv.tmp123'", exit 1); a missing --archs-from was exit 1.
+    for args, what in ((["--sample", "2", "--out", str(tmp_path / "nowhere" / "x.csv")], b"--out"),
+                       (["--archs-from", str(tmp_path / "none.txt"), "--out", str(tmp_path / "x.csv")], b"--archs-from")):
+        r = subprocess.run([HWNAS, "measure", "--space", "nb201"] + args, capture_output=True, env=env, timeout=60)
+        assert r.returncode == 2 and what in r.stderr and b"measure: pass" not in r.stderr, r.stderr

@@ -95,3 +95,30 @@ def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--no-estimate",
                         "--proxies", "pixel3", "--measure-cmd", "exit 3"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 1 and b"measuring command exited with 3" in r.stderr
+
+
+def test_new_device_usage_errors_come_before_any_measuring(binary, tmp_path):
+    # --samples-out in a missing folder used to fail after every network was measured ("[Errno 2]
+    # ... .s.csv.tmpPID", exit 1); --budget 0 and a bad --samples-from were exit 1 too.
+    env = dict(os.environ, HWNASD=binary, XDG_DATA_HOME=str(tmp_path / "data"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("arch,latency_ms\n5,NaN\n")
+    for extra, what in ((["--budget", "3", "--samples-out", str(tmp_path / "nowhere" / "s.csv")], b"--samples-out"),
+                        (["--budget", "0"], b"--budget"),
+                        (["--budget", "3", "--samples-from", str(bad)], b"--samples-from")):
+        r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x"] + extra, capture_output=True,
+                           env=env, timeout=60)
+        assert r.returncode == 2 and what in r.stderr and b"measuring" not in r.stderr, (extra, r.stderr)
+
+
+def test_new_device_summary_suggests_the_predictor_only_when_saved():
+    # With --no-save it said "use it: hwnas search ... --predictor NAME", which then fails: the
+    # predictor lived only in new-device's own daemon.
+    from hwnas.newdevice import summary
+    result = {"predictor": "nd", "proxy": "raspi4", "proxies": ["raspi4"], "samples": [{}] * 5,
+              "adaptation": {"crossValidated": {"spearman": 0.96}}}
+    text = summary("nd", "nb201", result)
+    assert "use it" not in text and "not saved (--no-save)" in text, text
+    result["adaptation"]["path"] = "/s/predictors/nd.hwnp"
+    text = summary("nd", "nb201", result)
+    assert "saved: /s/predictors/nd.hwnp" in text and "use it: hwnas search --space nb201 --predictor nd" in text, text
