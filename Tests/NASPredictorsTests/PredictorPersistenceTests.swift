@@ -66,7 +66,7 @@ final class PredictorPersistenceTests: XCTestCase {
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(here))
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
+            _ = FileManager.default.changeCurrentDirectoryPath(previous)
             try? FileManager.default.removeItem(atPath: here)
         }
         XCTAssertEqual(try store.load(path: "copied.hwnp").id, "from-another-machine", "the working directory's file")

@@ -147,6 +147,7 @@ extension Server {
             var p = try FineTuner.fineTune(request, control: context.job)
             if let w = SampleScale.warning(samples: samples, models: references) { p.metrics.warnings.append(w) }
             if let w = TiedSamples.warning(samples) { p.metrics.warnings.append(w) }
+            if let w = RepeatedSamples.warning(samples, space: space) { p.metrics.warnings.append(w) }
             let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
             try context.job.checkCancelled()
             var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)

@@ -273,6 +273,7 @@ public enum FewShotAdaptation {
             return s.isFinite ? s : nil
         }()
         if let w = TiedSamples.warning(samples) { result.predictor.metrics.warnings.append(w) }
+        if let w = RepeatedSamples.warning(samples, space: space) { result.predictor.metrics.warnings.append(w) }
         // The outer out-of-fold predictions are the honest record of the chosen procedure.
         var notes = result.predictor.notes
         notes["source"] = "adapt"

@@ -116,6 +116,7 @@ public enum ProxyAdaptation {
         if checkPlausibility {
             if let w = SampleScale.warning(samples: samples, models: [proxy] + pool) { warnings.append(w) }
             if let w = TiedSamples.warning(samples) { warnings.append(w) }
+            if let w = RepeatedSamples.warning(samples, space: space) { warnings.append(w) }
             if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) { warnings.append(w) }
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })

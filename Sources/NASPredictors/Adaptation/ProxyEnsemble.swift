@@ -167,6 +167,7 @@ public enum ProxyEnsemble {
         }
         if let w = SampleScale.warning(samples: samples, models: pool) { result.warnings.append(w) }
         if let w = TiedSamples.warning(samples) { result.warnings.append(w) }
+        if let w = RepeatedSamples.warning(samples, space: members[0].proxy.space) { result.warnings.append(w) }
         if let w = ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
             result.warnings.append(w)
         }
