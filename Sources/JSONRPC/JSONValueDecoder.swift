@@ -29,8 +29,13 @@ public struct JSONValueDecoder {
     /// Decodes a `T` from `value`.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONDecodingError) -> T {
         if T.self == JSONValue.self { return value as! T }
+        return try decodeRoot(type, from: value, ledger: nil)
+    }
+
+    /// `T` from the top-level `value`, members noted in `ledger` when given; errors translated.
+    private func decodeRoot<T: Decodable>(_ type: T.Type, from value: JSONValue, ledger: KeyLedger?) throws(JSONDecodingError) -> T {
         do {
-            return try T(from: JSONValueDecoderImpl(value: value, codingPath: [], rootPath: rootPath))
+            return try T(from: JSONValueDecoderImpl(value: value, codingPath: [], rootPath: rootPath, ledger: ledger))
         } catch let e as JSONDecodingError {
             throw e
         } catch let e as DecodingError {
@@ -38,6 +43,20 @@ public struct JSONValueDecoder {
         } catch {
             throw JSONDecodingError(path: rootPath, reason: "\(error)")
         }
+    }
+
+    /// Decodes a `T` from `value` and also returns the members of the top-level object that the
+    /// decoding never asked about (sorted), and those it did (sorted): a misspelled parameter
+    /// (`generation` for `generations`) is otherwise silently ignored. Both are empty when
+    /// `value` is not an object, or when some decoding read the whole object (its `allKeys`, or
+    /// the object as one value), so that which members it used is unknown.
+    public func decodeNotingUnknownKeys<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONDecodingError)
+        -> (value: T, unknown: [String], known: [String]) {
+        guard case .object(let object) = value, T.self != JSONValue.self else { return (try decode(type, from: value), [], []) }
+        let ledger = KeyLedger()
+        let decoded = try decodeRoot(type, from: value, ledger: ledger)
+        if ledger.opaque { return (decoded, [], []) }
+        return (decoded, object.keys.filter { !ledger.used.contains($0) }.sorted(), ledger.used.sorted())
     }
 
     /// Formats a coding path as `root.a.b[3]`.
@@ -58,16 +77,27 @@ struct AnyCodingKey: CodingKey {
     init(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
 }
 
+/// The top-level members one decoding asked about (`JSONValueDecoder.decodeNotingUnknownKeys`).
+final class KeyLedger {
+    /// Members asked about by name.
+    var used = Set<String>()
+    /// Set when the decoding read the whole object (`allKeys`, or the object as one value).
+    var opaque = false
+}
+
 final class JSONValueDecoderImpl: Decoder {
     let value: JSONValue
     let codingPath: [any CodingKey]
     let rootPath: String
+    /// Set on decoders of the top-level object only, when its members are being noted.
+    let ledger: KeyLedger?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(value: JSONValue, codingPath: [any CodingKey], rootPath: String) {
+    init(value: JSONValue, codingPath: [any CodingKey], rootPath: String, ledger: KeyLedger? = nil) {
         self.value = value
         self.codingPath = codingPath
         self.rootPath = rootPath
+        self.ledger = ledger
     }
 
     static func translate(_ e: DecodingError, rootPath: String) -> JSONDecodingError {
@@ -107,7 +137,10 @@ final class JSONValueDecoderImpl: Decoder {
         return UnkeyedContainer(decoder: self, array: a)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        ledger?.opaque = true
+        return SingleContainer(decoder: self)
+    }
 
     // MARK: scalar conversions shared by the containers
 
@@ -157,11 +190,21 @@ final class JSONValueDecoderImpl: Decoder {
         let decoder: JSONValueDecoderImpl
         let object: [String: JSONValue]
         var codingPath: [any CodingKey] { decoder.codingPath }
-        var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
+        var allKeys: [Key] {
+            decoder.ledger?.opaque = true
+            return object.keys.compactMap { Key(stringValue: $0) }
+        }
 
-        func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
+        /// Notes that the decoding asked about `key` (top-level object only).
+        func note(_ key: Key) { decoder.ledger?.used.insert(key.stringValue) }
+
+        func contains(_ key: Key) -> Bool {
+            note(key)
+            return object[key.stringValue] != nil
+        }
 
         func value(_ key: Key) throws -> JSONValue {
+            note(key)
             guard let v = object[key.stringValue] else {
                 throw decoder.error("missing required field", at: codingPath + [key])
             }
@@ -169,6 +212,7 @@ final class JSONValueDecoderImpl: Decoder {
         }
 
         func decodeNil(forKey key: Key) throws -> Bool {
+            note(key)
             guard let v = object[key.stringValue] else { return true }
             return v.isNull
         }
@@ -178,6 +222,7 @@ final class JSONValueDecoderImpl: Decoder {
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            note(key)
             guard let v = object[key.stringValue], !v.isNull else { return nil }
             return try decoder.decodeScalar(type, v, path: codingPath + [key])
         }
@@ -193,11 +238,12 @@ final class JSONValueDecoderImpl: Decoder {
         }
 
         func superDecoder() throws -> any Decoder {
-            JSONValueDecoderImpl(value: .object(object), codingPath: codingPath, rootPath: decoder.rootPath)
+            JSONValueDecoderImpl(value: .object(object), codingPath: codingPath, rootPath: decoder.rootPath, ledger: decoder.ledger)
         }
 
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            JSONValueDecoderImpl(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key], rootPath: decoder.rootPath)
+            note(key)
+            return JSONValueDecoderImpl(value: object[key.stringValue] ?? .null, codingPath: codingPath + [key], rootPath: decoder.rootPath)
         }
     }
 

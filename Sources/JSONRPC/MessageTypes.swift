@@ -13,6 +13,15 @@ public protocol RequestType: Codable, Sendable {
     static var method: String { get }
     /// The result type.
     associatedtype Response: Codable & Sendable
+    /// Whether params members the type does not read are accepted silently (default false: the
+    /// request fails naming them, as a misspelled parameter would otherwise be ignored).
+    /// `initialize` says true: editors send LSP fields it has no use for.
+    static var acceptsUnknownParams: Bool { get }
+}
+
+extension RequestType {
+    /// Unknown params members are refused unless a request type says otherwise.
+    public static var acceptsUnknownParams: Bool { false }
 }
 
 /// A notification (no response): its method name and params (`Self`).

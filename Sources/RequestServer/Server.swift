@@ -142,7 +142,13 @@ public final class Server: Sendable {
         let prepare: @Sendable (JSONValue) throws(ResponseError) -> Prepared = { (raw) throws(ResponseError) in
             let params: R
             do throws(JSONDecodingError) {
-                params = try JSONValueDecoder(rootPath: "params").decode(R.self, from: raw)
+                let decoded = try JSONValueDecoder(rootPath: "params").decodeNotingUnknownKeys(R.self, from: raw)
+                params = decoded.value
+                let unknown = decoded.unknown.filter { !Self.envelopeParams.contains($0) }
+                if !R.acceptsUnknownParams, let first = unknown.first {
+                    let known = decoded.known.filter { !Self.envelopeParams.contains($0) }
+                    throw JSONDecodingError(path: "params." + first, reason: "unknown parameter\(unknown.count > 1 ? " (also: " + unknown.dropFirst().joined(separator: ", ") + ")" : ""); \(R.method) takes \(known.joined(separator: ", "))\(known.isEmpty ? "no parameters" : "")")
+                }
             } catch {
                 throw ResponseError.invalidParams(error)
             }
@@ -160,6 +166,9 @@ public final class Server: Sendable {
         let reg = Registration(kind: kind, partialOnCancel: returnsPartialResultOnCancel, prepare: prepare, prepareText: prepareText)
         state.withLock { $0.registrations[R.method] = reg }
     }
+
+    /// Params members the server itself reads, whatever the method (never unknown).
+    static let envelopeParams: Set<String> = ["progressToken", "workDoneToken", "partialResultToken"]
 
     /// The registered method names, sorted, plus the notifications the server accepts.
     public var methods: [String] {

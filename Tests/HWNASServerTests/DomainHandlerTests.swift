@@ -102,7 +102,7 @@ final class DomainHandlerTests: XCTestCase {
         for (i, (params, field)) in cases.enumerated() {
             for method in ["predict", "search"] {
                 var request = params
-                if method == "search" { request["budget"] = ["latency_ms": 5] }
+                if method == "search" { request["budget"] = ["latency_ms": 5]; request["archs"] = nil }
                 let r = peer.call(10 + 2 * i + (method == "search" ? 1 : 0), method, .object(request))
                 XCTAssertEqual(errorCode(r), -32602, "\(method) \(params): \(String(describing: r))")
                 XCTAssertEqual(r?["error"]?["data"]?["field"]?.stringValue, "params.\(field)", "\(method) \(params)")
@@ -244,6 +244,26 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(errorCode(peer.call(8, "adapt", ["space": "nb201", "pool": false,
                                                         "target": ["name": "x", "samples": .array(samples)]])), -32602,
                        "no base and no pool")
+    }
+
+    /// A misspelled parameter used to be ignored (`generation: 3` ran 500 generations); it is refused,
+    /// naming it and the method's parameters. `initialize` still takes any LSP field.
+    func testUnknownParamsAreRefusedByName() throws {
+        let peer = try makePeer()
+        let r = peer.call(1, "search", ["space": "nb201", "device": "pixel3", "budget": ["latency_ms": 5], "generation": 3])
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"]?.stringValue, "params.generation")
+        let message = r?["error"]?["message"]?.stringValue ?? ""
+        XCTAssertTrue(message.contains("unknown parameter") && message.contains("generations"), message)
+        let two = peer.call(2, "predict", ["space": "nb201", "device": "pixel3", "archs": [1], "intervl": 0.9, "devise": "x"])
+        XCTAssertEqual(two?["error"]?["data"]?["field"]?.stringValue, "params.devise", "the first, sorted")
+        XCTAssertTrue(two?["error"]?["message"]?.stringValue?.contains("(also: intervl)") == true, "\(String(describing: two))")
+        XCTAssertNotNil(peer.call(3, "predict", ["space": "nb201", "device": "pixel3", "archs": [1], "progressToken": "t"])?["result"],
+                        "the server's own members are never unknown")
+        let services = try DomainServices(environment: ServerEnvironment(stateDirectory: temporaryState("hwnas-init"), logger: Logger(level: .error)))
+        let fresh = InProcessPeer { server in registerDomainHandlers(server: server, services: services) }
+        let hello = fresh.call(1, "initialize", ["capabilities": ["textDocument": [:]], "rootUri": .null, "processId": 1, "clientInfo": ["name": "vscode"]])
+        XCTAssertNotNil(hello?["result"], "\(String(describing: hello))")
     }
 
     func testSearchBudgetInfeasibleAndCancel() throws {

@@ -4,6 +4,8 @@ import JSONRPC
 public struct InitializeRequest: RequestType {
     public static let method = "initialize"
     public typealias Response = InitializeResult
+    /// Editors send LSP fields (`capabilities`, `rootUri`, …) it has no use for.
+    public static let acceptsUnknownParams = true
     /// Client name and version, for logs.
     public var clientInfo: ClientInfo?
     /// Optional client process id (LSP compatibility; unused).
