@@ -171,6 +171,14 @@ def _convert(cmd_name, flag, text):
         if isinstance(v, dict):
             return v
         raise bad('a number of ms or a JSON object such as {"latency_ms": 5}')
+    if flag.kind == "list":
+        # A JSON value (a list, true/false), else names: `--families stack`, `--pool a,b`.
+        text = _read_at(text)
+        try:
+            v = json.loads(text)
+        except ValueError:
+            return [name.strip() for name in text.split(",") if name.strip()]
+        return [v] if isinstance(v, str) else v
     if flag.kind == "json":
         text = _read_at(text)
         try:

@@ -17,7 +17,7 @@ class Flag:
         self.name, self.kind, self.help, self.required = name, kind, help, required
         self.param = param or _camel(name)
         self.metavar = metavar or {"switch": "", "arch": "ARCH", "int": "N", "number": "X", "numbers": "X",
-                                   "budget": "MS", "json": "JSON", "names": "NAME"}.get(kind, "NAME")
+                                   "budget": "MS", "json": "JSON", "list": "LIST", "names": "NAME"}.get(kind, "NAME")
 
     @property
     def repeats(self):
@@ -105,7 +105,7 @@ _commands = [
             [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES, SAMPLES_FROM], "hwnas evaluate --predictor lut-pixel3"),
     Command("finetune", "finetune", "adapt a predictor to a new device from a few measured samples",
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
-             SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "json", "more predictor ids or devices to blend, a JSON list (the result names members and weights)"),
+             SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "list", "more predictor ids or devices to blend: a JSON list or comma-separated names (the result names members and weights)"),
              Flag("epochs", "int", "fine-tuning epochs"), Flag("freeze", "int", "MLP layers to keep fixed"),
              Flag("method", "name", "auto (default), affine, finetune or lut"), Flag("device", "name", "a name for the new device"),
              Flag("id", "name", "the new predictor's id"), SEED, SAVE],
@@ -118,9 +118,9 @@ _commands = [
                              "default: the pool device closest to the samples"),
              Flag("target", "json", 'the target: {"name": ..., "samples": [...]}, or with --samples-from its name '
                   "(default the file's stem)"), SAMPLES_FROM,
-             Flag("pool", "json", "what may be blended: true (default, every other device of the space), false, "
-                  "or a JSON list of devices / predictor ids"),
-             Flag("families", "json", 'families to choose among, a JSON list (default "finetune", "blend", '
+             Flag("pool", "list", "what may be blended: true (default, every other device of the space), false, "
+                  "or devices / predictor ids (a JSON list or comma-separated names)"),
+             Flag("families", "list", 'families to choose among, a JSON list or comma-separated names (default "finetune", "blend", '
                   '"proxy", "mean"; also "mix", "proxy+mix", "blend+proxy+mix"; "stack" combines '
                   'the single families given, or blend, proxy and mix, instead of choosing)'),
              Flag("eval-samples", "json", "held-out samples to report the error on"), SEED, SAVE],
@@ -138,7 +138,7 @@ _commands = [
             "hwnas adapt-proxy --space nb201 --samples-from my-phone.csv", one_of=[("samples-from", "target")]),
     Command("suggest", "suggestSamples", "which architectures to measure on a new device (then adapt-proxy)",
             [SPACE, Flag("count", "int", "how many architectures", required=True),
-             Flag("proxies", "json", "devices or predictor ids that place the candidates, a JSON list (default all)"),
+             Flag("proxies", "list", "devices or predictor ids that place the candidates: a JSON list or comma-separated names (default all)"),
              Flag("measured", "json", "samples already measured: a JSON list, or @FILE.csv"),
              Flag("exclude", "json", "architectures never to suggest, a JSON list"),
              Flag("candidates", "json", "the architectures to choose among, a JSON list (default the space's)"),

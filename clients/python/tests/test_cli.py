@@ -480,3 +480,17 @@ def test_ctrl_c_cancels_and_exits_130_with_the_best_so_far(env, state):
                                  "--generations", "1000000", "--population", "20"], env, interrupt_after=4)
     assert code == 130, out
     assert "cancelling" in out and "(cancelled: best so far)" in out
+
+
+def test_list_flags_take_bare_and_comma_separated_names():
+    # `--families stack` was sent as the string "stack" (-32602 "expected an array").
+    def params(command, *argv):
+        return cli.parse_command(RPC_COMMANDS[command], list(argv))[0]
+    target = ["--target", '{"name": "t", "samples": []}']
+    assert params("adapt", *target, "--families", "stack")["families"] == ["stack"]
+    assert params("adapt", *target, "--families", "blend, proxy")["families"] == ["blend", "proxy"]
+    assert params("adapt", *target, "--families", '["mix"]')["families"] == ["mix"]
+    assert params("adapt", *target, "--pool", "false")["pool"] is False
+    assert params("adapt", *target, "--pool", "pixel3,raspi4")["pool"] == ["pixel3", "raspi4"]
+    assert params("finetune", "--base", "pixel3", "--samples", "[]", "--blend-with", "pixel3")["blendWith"] == ["pixel3"]
+    assert params("suggest", "--space", "nb201", "--count", "3", "--proxies", '"gold_6240"')["proxies"] == ["gold_6240"]
