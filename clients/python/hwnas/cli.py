@@ -21,6 +21,7 @@ import importlib
 import json
 import math
 import os
+import re
 import sys
 
 from .client import DaemonExited, HwnasClient, HwnasError
@@ -320,10 +321,11 @@ def _unknown_command(name):
 
 
 # -- running ----------------------------------------------------------------------------------
-def _run_rpc(method, params, ctx):
-    """Sends one request; prints the result (or the error) and the daemon's warnings; returns the exit code."""
+def _run_rpc(method, params, ctx, cmd=None):
+    """Sends one request; prints the result (or the error) and the daemon's warnings; returns the exit code.
+    `cmd`: the command whose flags set `params` (an error naming a param then names its flag)."""
     with ctx.client() as client:
-        code = _request(client, method, params, ctx)
+        code = _request(client, method, params, ctx, cmd)
         _show_daemon_warnings(client, ctx)
         return code
 
@@ -338,7 +340,17 @@ def _show_daemon_warnings(client, ctx):
             ctx.stderr.write(line + "\n")
 
 
-def _request(client, method, params, ctx):
+def _flag_of(cmd, field):
+    """The flag of `cmd` that sets the param an error's `data.field` names ("params.trainSize[0]"
+    -> "--train-size"), or None."""
+    if cmd is None or not isinstance(field, str) or not field.startswith("params."):
+        return None
+    name = re.split(r"[.\[]", field[len("params."):], maxsplit=1)[0]
+    flag = next((f for f in cmd.flags if f.param == name), None)
+    return f"--{flag.name}" if flag else None
+
+
+def _request(client, method, params, ctx, cmd=None):
     """Sends one request on `client`; prints the result (or the error); returns the exit code."""
     if method == "initialize":
         ctx.emit(client.server_info, method, params)
@@ -365,7 +377,8 @@ def _request(client, method, params, ctx):
         if e.code == -32800:
             ctx.stderr.write("hwnas: request cancelled\n")
             return EXIT_CANCELLED
-        ctx.stderr.write(f"hwnas: error {e.code}: {e.message}\n")
+        flag = _flag_of(cmd, (e.data or {}).get("field") if isinstance(e.data, dict) else None)
+        ctx.stderr.write(f"hwnas: error {e.code}: {e.message}" + (f" (the {flag} flag)" if flag else "") + "\n")
         return EXIT_ERROR
     ctx.emit(result, method, params)
     return EXIT_OK
@@ -525,7 +538,7 @@ def main(argv=None):
         if options.get("help"):
             sys.stdout.write(command_help(cmd))
             return EXIT_OK
-        return _run_rpc(cmd.method, params, _context(options))
+        return _run_rpc(cmd.method, params, _context(options), cmd)
     except UsageError as e:
         sys.stderr.write(f"hwnas: {e}\n")
         return EXIT_USAGE

@@ -494,3 +494,12 @@ def test_list_flags_take_bare_and_comma_separated_names():
     assert params("adapt", *target, "--pool", "pixel3,raspi4")["pool"] == ["pixel3", "raspi4"]
     assert params("finetune", "--base", "pixel3", "--samples", "[]", "--blend-with", "pixel3")["blendWith"] == ["pixel3"]
     assert params("suggest", "--space", "nb201", "--count", "3", "--proxies", '"gold_6240"')["proxies"] == ["gold_6240"]
+
+
+def test_a_daemon_error_on_a_param_names_its_flag():
+    # "params.trainSize: need at least 2 training samples" left the user to map trainSize to a flag.
+    assert cli._flag_of(RPC_COMMANDS["train"], "params.trainSize") == "--train-size"
+    assert cli._flag_of(RPC_COMMANDS["predict"], "params.archs[3]") == "--arch"
+    assert cli._flag_of(RPC_COMMANDS["search"], "params.budget.latency_ms") == "--budget"
+    assert cli._flag_of(RPC_COMMANDS["search"], "params.nothing") is None
+    assert cli._flag_of(None, "params.trainSize") is None
