@@ -52,7 +52,9 @@ def _measure_with_command(command, space, archs, workdir):
             .replace("{space}", shlex.quote(space)))
     r = subprocess.run(line, shell=True, capture_output=True, text=True)
     if r.returncode != 0:
-        raise NewDeviceError(f"the measuring command exited with {r.returncode}: {r.stderr.strip()[-500:]}")
+        said = (r.stderr.strip() or r.stdout.strip())[-500:]
+        raise NewDeviceError(f"the measuring command exited with {r.returncode}: "
+                             + (said or f"it printed nothing; the command run was: {line}"))
     if not os.path.exists(out_path):
         raise NewDeviceError("the measuring command wrote no samples CSV at {out}")
     return samples_from_csv(out_path)

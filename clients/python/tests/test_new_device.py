@@ -95,6 +95,7 @@ def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--no-estimate",
                         "--proxies", "pixel3", "--measure-cmd", "exit 3"], capture_output=True, env=env, timeout=120)
     assert r.returncode == 1 and b"measuring command exited with 3" in r.stderr
+    assert b"it printed nothing; the command run was: exit 3" in r.stderr, r.stderr  # was an empty reason
 
 
 def test_new_device_usage_errors_come_before_any_measuring(binary, tmp_path):
