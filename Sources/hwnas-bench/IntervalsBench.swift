@@ -1,6 +1,6 @@
 // `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
 //                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
-//                        [--spread-envelope[-<kind>] yes|no]
+//                        [--spread-envelope[-<kind>] yes|no] [--spread-upper own|all|mean]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]
 //                        [--adapt-families f,g]`
 //
@@ -200,6 +200,15 @@ func runIntervalsBench(arguments: [String]) throws {
                 FewSampleIntervalTable(groups: g, bins: rows, sampleCount: sampleCount, outerBins: outer)
             }
             let own = perClass.map(make)
+            // `--spread-upper all|mean` (a study, not shipped): the classes above the first take the
+            // table of every spread instead, or the entry-wise mean of theirs and that one.
+            if let how = benchOption(arguments, "--spread-upper"), how != "own", classes > 1, let one = make(perClass.flatMap { $0 }) {
+                return own.enumerated().map { k, t in
+                    guard k > 0, let t else { return t }
+                    return how == "all" ? one : FewSampleIntervalTable(
+                        sampleCount: t.sampleCount, z: zip(t.z, one.z).map { a, b in zip(a, b).map { ($0 + $1) / 2 } }, outerBins: t.outerBins)
+                }
+            }
             guard envelope, classes > 1, let one = make(perClass.flatMap { $0 }) else { return own }
             return own.enumerated().map { k, t in k > 0 ? t.flatMap { $0.envelope(with: one) } : t }
         }
