@@ -39,18 +39,20 @@ def describe_values(value, digits=4):
 
 
 class _Parts:
-    """Tracks the current part of a job (named by the report's message, else the title) and its ETA."""
+    """The parts of a job (named by the report's message, else the title), each with its own
+    start for the ETA. Parts may run side by side (a first call trains two models at once) and
+    report in turn: a part is new once, not at every switch."""
 
     def __init__(self, clock):
         self.clock = clock
         self.title = None
         self.label = None
-        self.started = None
-        self.first_step = 0
+        self.started = {}  # label -> (clock at its first report, its first step - 1)
 
     def begin(self, title):
         self.title = title
         self.label = None
+        self.started = {}
 
     def label_of(self, value):
         message = value.get("message")
@@ -59,22 +61,22 @@ class _Parts:
         return message
 
     def switch(self, label, value):
-        """True when `value` starts a new part."""
-        if label == self.label:
-            return False
+        """True when `value` starts a part not seen before in this job."""
         self.label = label
-        self.started = self.clock()
-        self.first_step = max(0, (value.get("step") or 0) - 1)
+        if label in self.started:
+            return False
+        self.started[label] = (self.clock(), max(0, (value.get("step") or 0) - 1))
         return True
 
-    def eta(self, value):
+    def eta(self, value, label=None):
         step, total = value.get("step"), value.get("total")
-        if not total or step is None or self.started is None:
+        started, first_step = self.started.get(label or self.label, (None, 0))
+        if not total or step is None or started is None:
             return None
-        done = step - self.first_step
+        done = step - first_step
         if done <= 0:
             return None
-        return (self.clock() - self.started) / done * max(0, total - step)
+        return (self.clock() - started) / done * max(0, total - step)
 
 
 def _percent(value):
@@ -85,7 +87,9 @@ def _percent(value):
 
 
 class TerminalProgress:
-    """One live line per part on a terminal: label, bar, percent, step/total, ETA, values."""
+    """A live line per part on a terminal (label, bar, percent, step/total, ETA, values), redrawn
+    in place as a block: parts that run side by side each keep their line. A part that ends short
+    of its total says where it stopped."""
 
     def __init__(self, stream=None, width=None, clock=time.monotonic, min_interval=0.1):
         self.stream = stream or sys.stderr
@@ -94,8 +98,9 @@ class TerminalProgress:
         self.clock = clock
         self.min_interval = min_interval
         self._last_draw = -1e9
-        self._drawn = False
-        self._skipped = None
+        self._values = {}  # label -> its latest report, in the order the parts began
+        self._lines = 0  # lines of the block drawn so far
+        self._dirty = False
         encoding = (getattr(self.stream, "encoding", None) or "").lower()
         self.fill, self.empty = ("█", "░") if "utf" in encoding else ("#", "-")
 
@@ -105,23 +110,27 @@ class TerminalProgress:
     def __call__(self, value):
         label = self.parts.label_of(value)
         new_part = self.parts.switch(label, value)
-        if new_part and self._drawn:
-            self.stream.write("\n")
+        self._values[label] = value
         now = self.clock()
         if not new_part and not value.get("final") and now - self._last_draw < self.min_interval:
-            self._skipped = (label, value)  # drawn by end() if nothing comes after it
+            self._dirty = True  # drawn by the next report or end()
             return
         self._last_draw = now
-        self._draw(label, value)
+        self._draw()
 
-    def _draw(self, label, value):
-        self._skipped = None
-        self.stream.write("\r" + self.line(label, value) + "\x1b[K")
+    def _draw(self, ended=False):
+        self._dirty = False
+        out = "\r" + (f"\x1b[{self._lines - 1}A" if self._lines > 1 else "")
+        rows = []
+        for label, value in self._values.items():
+            rows.append(self.line(label, value, ended=ended) + "\x1b[K")
+        self.stream.write(out + "\n".join(rows))
         self.stream.flush()
-        self._drawn = True
+        self._lines = len(rows)
 
-    def line(self, label, value):
-        """The text of the live line (without control characters)."""
+    def line(self, label, value, ended=False):
+        """The text of a part's live line (without control characters); `ended`: the job is over,
+        so a part short of its total stopped there."""
         width = self.width or shutil.get_terminal_size((100, 24)).columns
         pct = _percent(value)
         step, total = value.get("step"), value.get("total")
@@ -130,10 +139,13 @@ class TerminalProgress:
             n = 20
             filled = min(n, max(0, round(n * pct / 100)))
             pieces.append(f"[{self.fill * filled}{self.empty * (n - filled)}] {pct:3d}%")
+        short = bool(total) and step is not None and step < total
         if total:
             pieces.append(f"{step}/{total}")
-            if not value.get("final"):
-                pieces.append("ETA " + duration(self.parts.eta(value)))
+            if ended and short and not value.get("final"):
+                pieces.append("stopped early")
+            elif not value.get("final"):
+                pieces.append("ETA " + duration(self.parts.eta(value, label)))
         elif step is not None:
             pieces.append(f"step {step}")
         if value.get("final"):
@@ -145,12 +157,12 @@ class TerminalProgress:
         return text if len(text) < width else text[:max(10, width - 2)] + "…"
 
     def end(self):
-        if self._skipped is not None:
-            self._draw(*self._skipped)
-        if self._drawn:
+        if self._values:
+            self._draw(ended=True)
             self.stream.write("\n")
             self.stream.flush()
-        self._drawn = False
+        self._values = {}
+        self._lines = 0
 
 
 class PlainProgress:
@@ -160,19 +172,20 @@ class PlainProgress:
     def __init__(self, stream=None, clock=time.monotonic):
         self.stream = stream or sys.stderr
         self.parts = _Parts(clock)
-        self._last = None
+        self._last = {}  # label -> the tenth of it last printed
 
     def begin(self, title):
         self.parts.begin(title)
+        self._last = {}
 
     def __call__(self, value):
         label = self.parts.label_of(value)
         new_part = self.parts.switch(label, value)
         pct = _percent(value)
-        key = (label, None if pct is None else pct // 10)
-        if not new_part and not value.get("final") and key == self._last and pct is not None:
+        tenth = None if pct is None else pct // 10
+        if not new_part and not value.get("final") and pct is not None and self._last.get(label) == tenth:
             return
-        self._last = key
+        self._last[label] = tenth
         total = value.get("total")
         line = f"progress {value.get('step')}" + (f"/{total}" if total else "")
         if pct is not None:
@@ -199,16 +212,18 @@ class TqdmProgress:
         self._tqdm = tqdm
         self.leave = leave
         self.parts = _Parts(time.monotonic)
-        self.bar = None
+        self.bars = {}  # label -> its bar (parts that run side by side keep theirs)
+        self.bar = None  # the bar of the latest report
 
     def begin(self, title):
         self.parts.begin(title)
 
     def __call__(self, value):
         label = self.parts.label_of(value)
-        if self.parts.switch(label, value) or self.bar is None:
-            self._close()
-            self.bar = self._tqdm(total=value.get("total"), desc=label, leave=self.leave, unit="step")
+        self.parts.switch(label, value)
+        if label not in self.bars:
+            self.bars[label] = self._tqdm(total=value.get("total"), desc=label, leave=self.leave, unit="step")
+        self.bar = self.bars[label]
         step = value.get("step") or 0
         if step > self.bar.n:
             self.bar.update(step - self.bar.n)
@@ -216,13 +231,11 @@ class TqdmProgress:
         if extras:
             self.bar.set_postfix_str(extras, refresh=False)
 
-    def _close(self):
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
     def end(self):
-        self._close()
+        for bar in self.bars.values():
+            bar.close()
+        self.bars = {}
+        self.bar = None
 
 
 def _in_notebook():

@@ -201,3 +201,61 @@ def test_example_notebook_runs(binary, monkeypatch):
             exec(compile("".join(cell["source"]), "adapt_and_search.ipynb", "exec"), namespace)  # noqa: S102
     assert os.path.exists(os.path.join(namespace["state"], "front.png"))
     assert len(namespace["front"]["front"]) >= 3
+
+
+def _screen(text):
+    """The lines a terminal shows after `text` (\\r, \\n, cursor up \\x1b[nA, erase \\x1b[K)."""
+    rows, row, col = [""], 0, 0
+    i = 0
+    while i < len(text):
+        m = re.match(r"\x1b\[(\d*)([AK])", text[i:])
+        if m:
+            if m.group(2) == "A":
+                row = max(0, row - int(m.group(1) or 1))
+            else:
+                rows[row] = rows[row][:col]
+            i += m.end()
+            continue
+        ch = text[i]
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            row += 1
+            col = 0
+            if row == len(rows):
+                rows.append("")
+        else:
+            line = rows[row]
+            rows[row] = line[:col] + ch + line[col + 1:]
+            col += 1
+        i += 1
+    return [r for r in rows if r]
+
+
+def test_parts_running_side_by_side_keep_one_line_each():
+    # A first call trains the MLP and the LUT+MLP at once: their reports alternate. The terminal
+    # drew a new line at every switch (a dozen lines), and the MLP that stopped early stayed at 57 %.
+    clock = iter(range(1000)).__next__
+    out = io.StringIO()
+    term = TerminalProgress(out, width=200, clock=clock, min_interval=0)
+    term.begin("search nb201/raspi4 ≤ 20 ms")
+    mlp, res = "training latency predictor default-nb201-raspi4 (mlp)", "training latency predictor default-nb201-raspi4 (lut+mlp)"
+    for step in range(1, 174, 9):
+        term({"kind": "report", "step": step, "total": 300, "message": mlp})
+        term({"kind": "report", "step": min(300, 2 * step), "total": 300, "message": res})
+    term({"kind": "report", "step": 300, "total": 300, "message": res})
+    term({"kind": "report", "step": 500, "total": 500, "final": True, "message": "search done"})
+    term.end()
+    screen = _screen(out.getvalue())
+    assert len(screen) == 3, screen
+    assert screen[0].startswith(mlp) and "172/300  stopped early" in screen[0], screen[0]
+    assert screen[1].startswith(res) and "300/300" in screen[1] and "stopped" not in screen[1], screen[1]
+    assert screen[2].startswith("search nb201/raspi4 ≤ 20 ms") and "search done" in screen[2], screen[2]
+    # Plain lines: a part's tenth is printed once, not again at each switch back to it.
+    out = io.StringIO()
+    plain = PlainProgress(out)
+    plain.begin("x")
+    for step in range(1, 31):
+        plain({"kind": "report", "step": step, "total": 300, "message": mlp})
+        plain({"kind": "report", "step": step, "total": 300, "message": res})
+    assert len(out.getvalue().splitlines()) == 4, out.getvalue()  # each part: its start and 10 %
