@@ -314,6 +314,17 @@ def _parse_call(argv):
     return rest[0], params, options
 
 
+def _daemon_exit_hint(e):
+    """What a hwnas user can do when hwnasd would not start (its own advice may name a daemon
+    flag, --read-only, that hwnas does not take), or None."""
+    if e.returncode == DAEMON_EXIT_STATE_IN_USE:
+        return ("each hwnas command starts its own hwnasd, one per state directory at a time: "
+                "wait for the other one, or give this command a state directory of its own (--state DIR)")
+    if "--read-only" in (e.stderr or ""):
+        return "hwnas has no --read-only: give --state a directory you can write"
+    return None
+
+
 def _unknown_command(name):
     names = sorted(set(RPC_COMMANDS) | set(LOCAL_COMMANDS))
     near = _nearest(name, names)
@@ -544,9 +555,9 @@ def main(argv=None):
         return EXIT_USAGE
     except DaemonExited as e:
         sys.stderr.write(f"hwnas: {e.message}\n")
-        if e.returncode == DAEMON_EXIT_STATE_IN_USE:  # its advice (--read-only) is a daemon flag hwnas has not
-            sys.stderr.write("hwnas: each hwnas command starts its own hwnasd, one per state directory at a time: "
-                             "wait for the other one, or give this command a state directory of its own (--state DIR)\n")
+        hint = _daemon_exit_hint(e)
+        if hint:
+            sys.stderr.write(f"hwnas: {hint}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("hwnas: interrupted\n")

@@ -503,3 +503,13 @@ def test_a_daemon_error_on_a_param_names_its_flag():
     assert cli._flag_of(RPC_COMMANDS["search"], "params.budget.latency_ms") == "--budget"
     assert cli._flag_of(RPC_COMMANDS["search"], "params.nothing") is None
     assert cli._flag_of(None, "params.trainSize") is None
+
+
+def test_a_daemon_that_would_not_start_gets_advice_hwnas_users_can_follow():
+    # hwnasd's advice for an unwritable state dir names its own --read-only, which hwnas does not take.
+    from hwnas.client import DaemonExited
+    unusable = DaemonExited("hwnasd exited", 1, "hwnasd [error] state directory: not writable; give --state a directory "
+                            "this user can write, or add --read-only to use this one without saving")
+    assert cli._daemon_exit_hint(unusable) == "hwnas has no --read-only: give --state a directory you can write"
+    assert "--state DIR" in cli._daemon_exit_hint(DaemonExited("hwnasd exited", cli.DAEMON_EXIT_STATE_IN_USE, ""))
+    assert cli._daemon_exit_hint(DaemonExited("hwnasd exited", 1, "hwnasd [error] something else")) is None
