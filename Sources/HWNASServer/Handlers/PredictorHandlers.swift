@@ -124,7 +124,7 @@ extension Server {
             let space = try SpaceRegistry.space(base.spaceID)
             let samples = try LatencySampleInput.resolve(params.samples, in: space)
             var pool: [String]?, weights: [MemberWeight]?
-            // What the samples' scale is judged against (`SampleScale`): the base and the members as given.
+            // What the samples are judged against (`SampleChecks`): the base and the members as given.
             var references = [ProxyLatencyModel.predictor(base, space: space)]
             if let others = params.blendWith, !others.isEmpty {
                 guard others.count <= 63 else {
@@ -145,9 +145,7 @@ extension Server {
             let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
                                           method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
             var p = try FineTuner.fineTune(request, control: context.job)
-            if let w = SampleScale.warning(samples: samples, models: references) { p.metrics.warnings.append(w) }
-            if let w = TiedSamples.warning(samples) { p.metrics.warnings.append(w) }
-            if let w = RepeatedSamples.warning(samples, space: space) { p.metrics.warnings.append(w) }
+            p.metrics.warnings += SampleChecks.warnings(samples, space: space, references: references)
             let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
             try context.job.checkCancelled()
             var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)

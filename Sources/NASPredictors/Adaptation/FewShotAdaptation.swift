@@ -165,10 +165,10 @@ public enum FewShotAdaptation {
 
         // The families' own progress stays inside: `adapt` reports its outer folds (one counter).
         let inner = control.muted()
-        func fit(_ f: Family, _ s: [LatencySample]) throws(NASError) -> Fit {
-            let (b, p) = try resolve(s)
-            return try fitFamily(f, base: b, pool: p, samples: s, targetName: targetName, id: id, seed: seed,
-                                 spareFastDeadPaths: spareFastDeadPaths, control: inner)
+        /// Family `f` on `s`, with `r` = `resolve(s)` (resolved once per sample set for every family).
+        func fit(_ f: Family, _ s: [LatencySample], _ r: (base: TrainedPredictor, pool: [ProxyLatencyModel])) throws(NASError) -> Fit {
+            try fitFamily(f, base: r.base, pool: r.pool, samples: s, targetName: targetName, id: id, seed: seed,
+                          spareFastDeadPaths: spareFastDeadPaths, control: inner)
         }
         // Outer cross-validation of every family's whole procedure, repeated over `cvRepeats`
         // fold assignments (leave-one-out below 10 samples has only one) and each sample's
@@ -196,10 +196,11 @@ public enum FewShotAdaptation {
                     let inTest = Set(test)
                     let train = samples.indices.filter { !inTest.contains($0) }.map { samples[$0] }
                     let testArchs = test.map { samples[$0].arch }
-                    let b = try resolve(train).base.predict(archs: testArchs)
+                    let resolved = try resolve(train)
+                    let b = try resolved.base.predict(archs: testArchs)
                     for (k, i) in test.enumerated() { baseOne[i] = b[k] }
                     for f in parts {
-                        let p = try fit(f, train).predictor.predict(archs: testArchs)
+                        let p = try fit(f, train, resolved).predictor.predict(archs: testArchs)
                         for (k, i) in test.enumerated() { one[f]![i] = p[k] }
                     }
                     control.report(ProgressReport(step: r * nFolds + fi + 1, total: nRepeats * nFolds,
@@ -249,8 +250,9 @@ public enum FewShotAdaptation {
         let chosen = stacking && !stackWeights.isEmpty ? .stack : best?.family ?? (fams.contains(.proxy) ? .proxy : fams[0])
         // Final fits on all samples.
         var fits: [Family: Fit] = [:]
+        let resolvedAll = try resolve(samples)
         for f in parts {
-            var one = try fit(f, samples)
+            var one = try fit(f, samples, resolvedAll)
             // A family's own warnings (its inner choice) name the family: the result may be a mean of several.
             one.predictor.metrics.warnings = one.predictor.metrics.warnings.map { "\(f.rawValue) family: \($0)" }
             fits[f] = one
@@ -272,8 +274,6 @@ public enum FewShotAdaptation {
             let s = RankCorrelation.spearman(m, y)
             return s.isFinite ? s : nil
         }()
-        if let w = TiedSamples.warning(samples) { result.predictor.metrics.warnings.append(w) }
-        if let w = RepeatedSamples.warning(samples, space: space) { result.predictor.metrics.warnings.append(w) }
         // The outer out-of-fold predictions are the honest record of the chosen procedure.
         var notes = result.predictor.notes
         notes["source"] = "adapt"
@@ -294,9 +294,7 @@ public enum FewShotAdaptation {
         result.predictor.notes = notes
         let chosenPredictor = result.predictor
         let references = fullPool + (base.map { [ProxyLatencyModel.predictor($0, space: space)] } ?? [])
-        if let w = SampleScale.warning(samples: samples, models: references) {
-            result.predictor.metrics.warnings.append(w)
-        }
+        result.predictor.metrics.warnings += SampleChecks.warnings(samples, space: space, references: references)
         if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: { (a: [Architecture]) throws(NASError) in
             try chosenPredictor.predict(archs: a)
         }) {

@@ -30,9 +30,9 @@ public enum ProxyAdaptation {
     /// about as much work as the fit itself); false leaves it nil and changes nothing else
     /// (`adapt`'s families, which never report it, pass false). `checkPlausibility` (default true):
     /// warn when the model prices cells with a data path far below every such sample
-    /// (`ImplausiblyFastCells`) and when the samples' latencies lie far outside the proxy's and
-    /// the pool's (`SampleScale`: a unit slip) or hold fewer than 3 distinct values (`TiedSamples`);
-    /// `adapt` and the ensemble check their own result instead.
+    /// (`ImplausiblyFastCells`), and the samples themselves against the proxy and the pool
+    /// (`SampleChecks`: a unit slip, ties, repeats); `adapt` and the ensemble check their own
+    /// result instead.
     public static func adapt(proxy: ProxyLatencyModel, targetName: String, samples: [LatencySample],
                              method: AdaptationMethod = .auto, pool: [ProxyLatencyModel] = [],
                              evalSamples: [LatencySample]? = nil, screenOutliers: Bool = true, spareFastDeadPaths: Bool = false,
@@ -114,9 +114,7 @@ public enum ProxyAdaptation {
         let predictor = AdaptedPredictor(proxy: proxy, target: targetName, method: chosenMethod,
                                          variant: variant, model: model, pool: pool)
         if checkPlausibility {
-            if let w = SampleScale.warning(samples: samples, models: [proxy] + pool) { warnings.append(w) }
-            if let w = TiedSamples.warning(samples) { warnings.append(w) }
-            if let w = RepeatedSamples.warning(samples, space: space) { warnings.append(w) }
+            warnings += SampleChecks.warnings(samples, space: space, references: [proxy] + pool)
             if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) { warnings.append(w) }
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })

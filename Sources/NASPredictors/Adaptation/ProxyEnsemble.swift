@@ -165,9 +165,7 @@ public enum ProxyEnsemble {
         if result.srccAfter < result.srccBefore {
             result.warnings.append("the ensemble ranks worse than the closest raw proxy \(members[0].proxy.name) (SRCC \(FineTuner.format(result.srccAfter)) < \(FineTuner.format(result.srccBefore)) on \(result.evaluation == "evalSamples" ? "evalSamples" : "the samples, both cross-validated: the closest proxy elected afresh in every fold"))")
         }
-        if let w = SampleScale.warning(samples: samples, models: pool) { result.warnings.append(w) }
-        if let w = TiedSamples.warning(samples) { result.warnings.append(w) }
-        if let w = RepeatedSamples.warning(samples, space: members[0].proxy.space) { result.warnings.append(w) }
+        result.warnings += SampleChecks.warnings(samples, space: members[0].proxy.space, references: pool)
         if let w = ImplausiblyFastCells.warning(space: members[0].proxy.space, samples: samples, predict: result.predict) {
             result.warnings.append(w)
         }

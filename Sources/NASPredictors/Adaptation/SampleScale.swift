@@ -56,17 +56,15 @@ public enum SampleScale {
 
     /// "44 ×", "1,000 ×": a factor rounded to 2 significant digits.
     static func times(_ x: Double) -> String {
-        let digits = max(0, Int((Double.ulpOfOne + x).rounded(.down)).description.count - 2)
-        var p = 1.0
-        for _ in 0..<digits { p *= 10 }
-        let v = Int((x / p).rounded() * p)
-        var s = String(v), out = ""
-        for (k, c) in s.enumerated() {
-            if k > 0 && (s.count - k) % 3 == 0 { out.append(",") }
+        var p = 1.0  // the place of the second significant digit
+        for _ in 0..<max(0, String(Int(x)).count - 2) { p *= 10 }
+        let digits = String(Int((x / p).rounded() * p))
+        var out = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
             out.append(c)
         }
-        s = out
-        return "\(s) ×"
+        return out + " ×"
     }
 }
 

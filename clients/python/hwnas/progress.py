@@ -100,7 +100,6 @@ class TerminalProgress:
         self._last_draw = -1e9
         self._values = {}  # label -> its latest report, in the order the parts began
         self._lines = 0  # lines of the block drawn so far
-        self._dirty = False
         encoding = (getattr(self.stream, "encoding", None) or "").lower()
         self.fill, self.empty = ("█", "░") if "utf" in encoding else ("#", "-")
 
@@ -113,13 +112,11 @@ class TerminalProgress:
         self._values[label] = value
         now = self.clock()
         if not new_part and not value.get("final") and now - self._last_draw < self.min_interval:
-            self._dirty = True  # drawn by the next report or end()
-            return
+            return  # kept in _values: drawn by the next report or end()
         self._last_draw = now
         self._draw()
 
     def _draw(self, ended=False):
-        self._dirty = False
         out = "\r" + (f"\x1b[{self._lines - 1}A" if self._lines > 1 else "")
         rows = []
         for label, value in self._values.items():
