@@ -48,7 +48,8 @@ final class DomainHandlerTests: XCTestCase {
 
         let eval = peer.call(4, "evaluate", ["predictor": "px3-lut"])
         XCTAssertEqual(eval?["result"]?["data"], "fixtures:pixel3")
-        XCTAssertEqual(eval?["result"]?["metrics"]?["count"]?.intValue, 15_625)
+        XCTAssertEqual(eval?["result"]?["metrics"]?["count"]?.intValue, 15_625 - 341, "degenerate cells left out")
+        XCTAssertEqual(eval?["result"]?["degenerateLeftOut"]?.intValue, 341)
 
         let saved = peer.call(5, "save", ["predictor": "px3-lut"])
         let path = try XCTUnwrap(saved?["result"]?["path"]?.stringValue)

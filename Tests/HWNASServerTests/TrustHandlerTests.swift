@@ -71,4 +71,53 @@ final class TrustHandlerTests: XCTestCase {
         let front = p.call(4, "search", ["space": "fbnet", "predictor": "fb", "pareto": true, "generations": 20])
         XCTAssertGreaterThan(front?["result"]?["front"]?.arrayValue?.count ?? 0, 3, "the old front had 3 tiny nets")
     }
+    /// `train` and `evaluate` leave degenerate cells out by default: on pixel3 their near-0 ms
+    /// made a LUT's held-out MAPE 628 % and the default predictor's own-fixture MAPE 460 %.
+    func testTrainAndEvaluateLeaveDegenerateCellsOutUnlessAsked() throws {
+        let p = try peer()
+        let base: [String: JSONValue] = ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "save": false]
+        let kept = try XCTUnwrap(slowCall(p, 1, "train", .object(base.merging(["id": "without"]) { $1 }))?["result"])
+        XCTAssertEqual(kept["notes"]?["source"], "fixtures nb201/pixel3 without 341 degenerate")
+        XCTAssertEqual(kept["warnings"], [], "fixture data left out is the documented default, not a warning")
+        let keptMAPE = try XCTUnwrap(kept["metrics"]?["heldOut"]?["mape"]?.doubleValue)
+        XCTAssertLessThan(keptMAPE, 40, "\(kept)")
+        let all = try XCTUnwrap(slowCall(p, 2, "train", .object(base.merging(["id": "with", "includeDegenerate": true]) { $1 }))?["result"])
+        XCTAssertEqual(all["notes"]?["source"], "fixtures nb201/pixel3")
+        XCTAssertGreaterThan(try XCTUnwrap(all["metrics"]?["heldOut"]?["mape"]?.doubleValue), 100, "\(all)")
+
+        let e = try XCTUnwrap(p.call(3, "evaluate", ["predictor": "without"])?["result"])
+        XCTAssertEqual(e["degenerateLeftOut"], 341)
+        XCTAssertEqual(e["metrics"]?["count"]?.intValue, 15_625 - 341)
+        XCTAssertLessThan(try XCTUnwrap(e["metrics"]?["mape"]?.doubleValue), 40, "\(e)")
+        let eAll = try XCTUnwrap(p.call(4, "evaluate", ["predictor": "without", "includeDegenerate": true])?["result"])
+        XCTAssertEqual(eAll["degenerateLeftOut"], 0)
+        XCTAssertGreaterThan(try XCTUnwrap(eAll["metrics"]?["mape"]?.doubleValue), 100, "\(eAll)")
+        let none = p.call(5, "evaluate", ["predictor": "without", "samples": [["arch": .string(Self.allNone), "latency_ms": 1]]])
+        XCTAssertEqual(errorCode(none), -32602, "only degenerate samples: nothing to judge on")
+    }
+
+    /// Inline samples: degenerate ones are left out with a warning, and an outlier's `index` still
+    /// points into the request's samples.
+    func testTrainOnSamplesNamesDegenerateSamplesAndKeepsOutlierIndices() throws {
+        let p = try peer()
+        let table = try FixtureCSV("nb201/latency.csv")
+        let ids = table.column("arch_id").compactMap { Int($0) }, ms = table.column("pixel3").compactMap { Double($0) }
+        var samples: [JSONValue] = [["arch": .string(Self.allNone), "latency_ms": 0.05]]
+        for i in stride(from: 7, to: 15_625, by: 397).prefix(40) {
+            samples.append(["arch": .number(Double(ids[i])), "latency_ms": .number(i == 7 + 397 * 20 ? ms[i] * 30 : ms[i])])
+        }
+        let r = try XCTUnwrap(slowCall(p, 1, "train", ["space": "nb201", "device": "my-phone", "model": "lut",
+                                                       "samples": .array(samples), "trainSize": 40, "save": false])?["result"])
+        let marks = p.call(2, "encode", ["space": "nb201", "archs": .array(samples.compactMap { $0["arch"] })])
+        let degenerate = try XCTUnwrap(marks?["result"]?["degenerate"]?.arrayValue).compactMap(\.intValue)
+        XCTAssertEqual(degenerate.first, 0)
+        XCTAssertFalse(degenerate.contains(21))
+        let warnings = try XCTUnwrap(r["warnings"]?.arrayValue).compactMap(\.stringValue)
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("left \(degenerate.count) of the 41 samples out") }, "\(warnings)")
+        let outliers = try XCTUnwrap(r["outliers"]?.arrayValue)
+        XCTAssertEqual(outliers.map { $0["index"] }, [21], "the corrupted sample, by its index in the request: \(outliers)")
+        let all = try XCTUnwrap(slowCall(p, 3, "train", ["space": "nb201", "device": "my-phone", "model": "lut", "save": false,
+                                                         "samples": .array(samples), "trainSize": 41, "includeDegenerate": true])?["result"])
+        XCTAssertEqual(all["warnings"], [])
+    }
 }

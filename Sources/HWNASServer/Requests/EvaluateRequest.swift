@@ -13,6 +13,9 @@ public struct EvaluateRequest: RequestType {
     public var samples: [LatencySampleInput]?
     /// ...or on every measurement of a fixture device (default: the predictor's own device).
     public var device: String?
+    /// Judge on degenerate architectures too (default false: they are left out, as searches
+    /// leave them out; `degenerateLeftOut` says how many).
+    public var includeDegenerate: Bool?
 }
 
 /// Result of `evaluate`.
@@ -21,4 +24,6 @@ public struct EvaluateResult: Codable, Sendable {
     /// What it was evaluated on: `samples` or `fixtures:<device>`.
     public var data: String
     public var metrics: MetricsResult
+    /// Degenerate architectures of the data left out of `metrics` (0 with `includeDegenerate`).
+    public var degenerateLeftOut: Int
 }

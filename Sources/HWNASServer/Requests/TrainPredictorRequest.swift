@@ -25,4 +25,8 @@ public struct TrainPredictorRequest: RequestType {
     public var maxEpochs: Int?
     /// Save to the state directory (default true).
     public var save: Bool?
+    /// Keep degenerate architectures (NB201 cells with no data path) in the fit and the
+    /// metrics (default false: searches never answer them, and on pixel3 and raspi4 their
+    /// near-0 ms made a LUT's held-out MAPE 628 %).
+    public var includeDegenerate: Bool?
 }

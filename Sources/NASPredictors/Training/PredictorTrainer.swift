@@ -55,12 +55,21 @@ public struct PredictorTrainer: Sendable {
             throw NASError(.invalidParams, "predictor id '\(id)' must be 1–128 letters, digits, '-', '_' or '.'", field: "id")
         }
         var (archs, latency, source) = try data(for: request, space: space)
+        var warnings: [String] = []
+        var origin = Array(archs.indices)  // each kept sample's index in the request
         if request.excludeDegenerate {
             let kept = archs.indices.filter { !space.isDegenerate(archs[$0]) }
             if kept.count < archs.count {
-                source += " without \(archs.count - kept.count) degenerate"
+                let left = archs.count - kept.count
+                source += " without \(left) degenerate"
+                if request.samples != nil {
+                    warnings.append("left \(left) of the \(archs.count) samples out of the fit and the metrics: degenerate "
+                                    + "architectures (no data path from input to output), which searches never answer; "
+                                    + "includeDegenerate: true keeps them")
+                }
                 archs = kept.map { archs[$0] }
                 latency = kept.map { latency[$0] }
+                origin = kept
             }
         }
         let order = Self.splitOrder(count: archs.count, seed: request.seed)
@@ -87,7 +96,7 @@ public struct PredictorTrainer: Sendable {
                                control: control.labelled("training latency predictor \(id)"))
         let outlierPredictions = try fit.model.predict(flagged.map { archs[$0] }, space: space, encoding: ActiveOneHot(space: space))
         let outliers = zip(flagged, outlierPredictions).map {
-            SampleOutlier(index: $0.0, arch: archs[$0.0], measured: latency[$0.0], predicted: $0.1)
+            SampleOutlier(index: origin[$0.0], arch: archs[$0.0], measured: latency[$0.0], predicted: $0.1)
         }
         // Never below half the fastest training latency: an additive fit over few live operations
         // priced ordinary pixel3 cells (measured ≥ 1.05 ms) at 0 ms. Half, not all of it: on GPUs
@@ -114,7 +123,8 @@ public struct PredictorTrainer: Sendable {
         return TrainedPredictor(
             id: id, spaceID: space.id, device: request.device, model: fit.model,
             metrics: PredictorMetrics(heldOut: heldOut, lutBaseline: lutMetrics, trainCount: trainIdx.count, testCount: testIdx.count,
-                                      variant: fit.variant, validationRMSE: fit.validationRMSE, outliers: outliers),
+                                      variant: fit.variant, validationRMSE: fit.validationRMSE, outliers: outliers,
+                                      warnings: warnings),
             notes: notes)
     }
 

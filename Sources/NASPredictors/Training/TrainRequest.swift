@@ -52,7 +52,9 @@ public struct TrainRequest: Sendable {
     /// Id of the new predictor (default: generated).
     public var id: String?
     /// Leave degenerate architectures (`SearchSpace.isDegenerate`) out of training and of the
-    /// held-out metrics and error profile (what default predictors do: searches exclude them).
+    /// held-out metrics and error profile (what default predictors do: searches exclude them);
+    /// inline samples left out are named in `metrics.warnings`. The server's `train` sets it
+    /// unless the request asks `includeDegenerate`.
     public var excludeDegenerate = false
 
     /// Makes a request.

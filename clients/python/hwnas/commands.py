@@ -70,6 +70,8 @@ SAMPLES_FROM = Flag("samples-from", "name", "a samples CSV (arch,latency_ms,...;
                     metavar="FILE")
 ARCH = Flag("arch", "arch", "an architecture in the space's format, or an NB201 index; repeat for more", param="archs")
 ARCHS = Flag("arch", "arch", ARCH.help, param="archs", required=True)  # commands that need at least one
+INCLUDE_DEGENERATE = Flag("include-degenerate", "switch",
+                          "keep degenerate architectures (NB201 cells with no data path), left out by default")
 LATENCY_SOURCE = ("device", "predictor", "spec")
 
 _commands = [
@@ -99,10 +101,10 @@ _commands = [
             [SPACE, DEVICE, SAMPLES, SAMPLES_FROM, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
              Flag("train-size", "int", "training samples (default 1000 nb201, 900 others)"), SEED,
              Flag("id", "name", "the predictor's id"), Flag("hidden", "json", "MLP layer widths, e.g. [256,256]"),
-             Flag("max-epochs", "int", "MLP epochs (default 500, early stopping)"), SAVE],
+             Flag("max-epochs", "int", "MLP epochs (default 500, early stopping)"), SAVE, INCLUDE_DEGENERATE],
             "hwnas train --space nb201 --device pixel3 --model lut --id lut-pixel3"),
     Command("evaluate", "evaluate", "a predictor's error on a device's measurements or on samples",
-            [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES, SAMPLES_FROM], "hwnas evaluate --predictor lut-pixel3"),
+            [PREDICTOR, SPACE_OPT, DEVICE, SAMPLES, SAMPLES_FROM, INCLUDE_DEGENERATE], "hwnas evaluate --predictor lut-pixel3"),
     Command("finetune", "finetune", "adapt a predictor to a new device from a few measured samples",
             [Flag("base", "name", "the predictor (or, with --space, the measured device) to start from", required=True),
              SPACE_OPT, SAMPLES, SAMPLES_FROM, Flag("blend-with", "list", "more predictor ids or devices to blend: a JSON list or comma-separated names (the result names members and weights)"),
@@ -157,7 +159,7 @@ _commands = [
              Flag("mutate-ratio", "number", "share of children made by mutation"),
              Flag("safety-margin", "number", "keep predicted latency this fraction under the budget"),
              Flag("confidence", "number", "meet the budget with this probability (0.5-0.99), from the predictor's errors"),
-             SEED],
+             SEED, INCLUDE_DEGENERATE],
             "hwnas search --space nb201 --device pixel3 --budget 5", one_of=[("budget", "pareto"), LATENCY_SOURCE]),
     Command("generate", "generate", "architectures for latency budgets from a trained generator, without searching",
             [Flag("generator", "name", "a generator id (or --space and --device for the device's default)"), SPACE_OPT,
@@ -169,7 +171,7 @@ _commands = [
              Flag("budget", "numbers", "a latency budget in ms to train for; repeat for more", param="budgets"),
              Flag("budget-range", "json", 'train for budgets in a range: {"min": 2, "max": 8}'),
              Flag("iterations", "int", "training iterations"), Flag("samples-per-budget", "int", "samples per budget and iteration"),
-             SEED, Flag("id", "name", "the generator's id"), SAVE],
+             SEED, Flag("id", "name", "the generator's id"), SAVE, INCLUDE_DEGENERATE],
             "hwnas train-generator --space nb201 --device pixel3 --budget 5"),
     Command("save", "save", "write a predictor to the state dir", [Flag("predictor", "name", "predictor id", required=True)],
             "hwnas save --predictor lut-pixel3"),

@@ -194,7 +194,9 @@ def _adapt(r, params):
 
 
 def _evaluate(r, params):
-    return [f"predictor {r.get('predictor')} on {r.get('data')}:"] + _metrics_lines(r.get("metrics"), "error")
+    left = r.get("degenerateLeftOut") or 0
+    note = [f"  {left} degenerate architectures (no data path) left out; --include-degenerate keeps them"] if left else []
+    return [f"predictor {r.get('predictor')} on {r.get('data')}:"] + _metrics_lines(r.get("metrics"), "error") + note
 
 
 def _generate(r, params):

@@ -401,6 +401,15 @@ def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_w
     assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
 
 
+def test_evaluate_summary_says_degenerate_cells_were_left_out():
+    from hwnas.summary import summarize
+    m = {"rmse": 1.4, "mape": 12.0, "spearman": 0.971, "kendall": 0.858, "within5": 0.35, "within10": 0.61, "count": 15284}
+    text = summarize("evaluate", {"predictor": "p", "data": "fixtures:pixel3", "metrics": m, "degenerateLeftOut": 341}, {})
+    assert "341 degenerate architectures (no data path) left out; --include-degenerate keeps them" in text, text
+    assert "degenerate" not in summarize("evaluate", {"predictor": "p", "data": "samples", "metrics": m,
+                                                      "degenerateLeftOut": 0}, {})
+
+
 def test_a_proxy_objective_is_not_called_accuracy():
     # proxyless/mbv2 (no accuracies) printed "accuracy 606.6": +MACs in millions.
     from hwnas.summary import summarize

@@ -92,7 +92,9 @@ def test_samples_from_csv_skips_comment_lines(tmp_path, client):
                        {"arch": "42", "latency_ms": 2.5}]
     # The daemon takes them as they are (an index as a string is NB201's official index).
     client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="lut-px3")
-    assert client.evaluate(predictor="lut-px3", samples=samples)["metrics"]["count"] == 2
+    # (the first has no data path: evaluate leaves it out unless asked)
+    assert client.evaluate(predictor="lut-px3", samples=samples, includeDegenerate=True)["metrics"]["count"] == 2
+    assert client.evaluate(predictor="lut-px3", samples=samples)["degenerateLeftOut"] == 1
     path.write_text("# c\narch,latency_ms\n5,fast\n")
     with pytest.raises(ValueError, match=r"latency_ms 'fast' is not a number"):
         hwnas.samples_from_csv(str(path))
