@@ -76,4 +76,22 @@ final class NearestGPUIntervalHandlerTests: XCTestCase {
         XCTAssertNil(named["intervalNote"])
         XCTAssertEqual(named["upper"]?.arrayValue?.first?.doubleValue, r["upper"]?.arrayValue?.first?.doubleValue)
     }
+    /// A loose GPU name's answer names the GPU it matched ("RTX" is the TITAN RTX, the one row
+    /// ending in "RTX"), and a matched row without specs says which row and what to do (it was
+    /// "device spec is missing sm_count", for a request that gave no spec object).
+    func testALooseGPUNameSaysWhichGPUItMatched() throws {
+        let (_, peer) = try daemon()
+        let r = try XCTUnwrap(peer.call(1, "predict", ["space": "nb201", "spec": "RTX", "archs": [5]], timeout: 300)?["result"])
+        XCTAssertEqual(r["gpu"], "TITAN RTX")
+        let exact = try XCTUnwrap(peer.call(2, "predict", ["space": "nb201", "spec": "GeForce RTX 3090", "archs": [5]],
+                                            timeout: 300)?["result"])
+        XCTAssertEqual(exact["gpu"], "GeForce RTX 3090")
+        XCTAssertNil(try XCTUnwrap(peer.call(3, "predict", ["space": "nb201", "device": "1080ti_1", "archs": [5]],
+                                                timeout: 300)?["result"])["gpu"])
+        let titan = peer.call(4, "predict", ["space": "nb201", "spec": "Titan", "archs": [5]], timeout: 300)
+        XCTAssertEqual(titan?["error"]?["code"], -32602)
+        let message = try XCTUnwrap(titan?["error"]?["message"]?.stringValue)
+        XCTAssertTrue(message.contains("GPU 'GeForce GTX TITAN' (what 'Titan' matched) has no sm_count"), message)
+        XCTAssertTrue(message.contains("give its specs as an object"), message)
+    }
 }

@@ -41,6 +41,9 @@ extension PredictRequest: JSONTextDecodable {
 public struct PredictResult: Codable, Sendable {
     /// The predictor used.
     public var predictor: String
+    /// With a `spec` GPU name: the gpu_specs.csv row it matched (e.g. "3090" → "GeForce RTX
+    /// 3090"), so a loose name's answer says which GPU it is for.
+    public var gpu: String?
     /// Predicted milliseconds, in request order (`output: json`).
     public var latencyMs: [Double]?
     /// The same as base64 of little-endian float32 (`output: f32-base64`).
@@ -58,7 +61,7 @@ public struct PredictResult: Codable, Sendable {
     public var degenerate: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case predictor, interval, lower, upper, degenerate, intervalNote
+        case predictor, gpu, interval, lower, upper, degenerate, intervalNote
         case latencyMs = "latency_ms"
         case latencyMsF32 = "latency_ms_f32"
     }

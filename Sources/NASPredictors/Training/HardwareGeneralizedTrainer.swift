@@ -33,10 +33,19 @@ public struct HardwareGeneralizedTrainer: Sendable {
         return v
     }
 
-    /// The spec values of a GPU from gpu_specs.csv at a batch size.
+    /// The spec values of a GPU from gpu_specs.csv at a batch size. A row that lacks a spec
+    /// (e.g. "GeForce GTX TITAN" has no SM count) is an error naming the row it matched.
     public func spec(forGPU name: String, batch: Int = 1) throws(NASError) -> [String: Double] {
-        var v = try catalog.gpuSpec(named: name).values
+        let gpu = try catalog.gpuSpec(named: name)
+        var v = gpu.values
         v["batch"] = Double(batch)
+        let missing = DeviceSpec.specColumns.filter { v[$0] == nil }
+        guard missing.isEmpty else {
+            let matched = gpu.name == name ? "" : " (what '\(name)' matched)"
+            throw NASError(.invalidParams, "GPU '\(gpu.name)'\(matched) has no \(missing.joined(separator: ", ")) in "
+                           + "hardware/gpu_specs.csv: name another GPU, or give its specs as an object with "
+                           + DeviceSpec.specColumns.joined(separator: ", "), field: "spec")
+        }
         _ = try DeviceSpecVector.logFeatures(v)
         return v
     }

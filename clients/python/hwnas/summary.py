@@ -91,9 +91,13 @@ def _predict(r, params):
     answered = str(r.get("predictor", ""))
     if params.get("spec") is not None and answered.startswith(prefix) and not answered.endswith("-mlp-hw"):  # specModel nearest
         spec = params["spec"] if isinstance(params["spec"], str) else "this spec"
+        if r.get("gpu") and r["gpu"] != spec:
+            spec += f" ({r['gpu']})"
         lines.append(f"  {spec}: answered by the nearest measured GPU, {answered[len(prefix):]} (its measured latency "
                      "where it has one, else its default predictor); --params '{\"specModel\": \"mlp\"}' asks the "
                      "hardware-generalized MLP")
+    elif r.get("gpu") and r["gpu"] != params.get("spec"):
+        lines.append(f"  {params.get('spec')}: the GPU {r['gpu']}")
     return lines
 
 

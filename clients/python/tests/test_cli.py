@@ -432,6 +432,13 @@ def test_predict_summary_says_which_gpu_answered_for_a_spec():
     params = {"space": "nb201", "spec": "RTX 3090", "archs": [1]}
     text = summarize("predict", {"predictor": "default-nb201-titan_rtx_1", "latency_ms": [6.7]}, params)
     assert "RTX 3090: answered by the nearest measured GPU, titan_rtx_1" in text, text
+    # A loose name shows the GPU it matched.
+    text = summarize("predict", {"predictor": "default-nb201-titan_rtx_1", "gpu": "GeForce RTX 3090", "latency_ms": [6.7]},
+                     dict(params, spec="3090"))
+    assert "3090 (GeForce RTX 3090): answered by the nearest measured GPU, titan_rtx_1" in text, text
+    text = summarize("predict", {"predictor": "default-nb201-mlp-hw", "gpu": "GeForce RTX 3090", "latency_ms": [6.7]},
+                     dict(params, spec="3090", specModel="mlp"))
+    assert "3090: the GPU GeForce RTX 3090" in text, text
     text = summarize("predict", {"predictor": "default-nb201-mlp-hw", "latency_ms": [6.7]}, dict(params, specModel="mlp"))
     assert "nearest" not in text, text
 
