@@ -6,7 +6,8 @@ import NASPredictors
 import NASSpaces
 
 /// LUT, FLOPs model, MLP and the default predictor of one fixture device, trained on the same
-/// seeded split (1,000 NB201 / 900 other samples, at most all but 100) and tested on the rest.
+/// seeded split (1,000 NB201 / 900 other samples, at most all but 100) and tested on the rest,
+/// degenerate architectures left out.
 struct PredictorComparison: Sendable {
     var trainCount: Int
     var lut: RegressionMetrics
@@ -29,10 +30,12 @@ struct PredictorComparison: Sendable {
     static func run(catalog: DataCatalog, space spaceID: String, device: String) throws(NASError) -> PredictorComparison {
         let space = try SpaceRegistry.space(spaceID)
         let enc = ActiveOneHot(space: space)
-        let m = try catalog.measurements(space: spaceID, device: device)
-        var order = Array(0..<m.archs.count)
-        var rng = SeededGenerator(seed: 0x5EED_0001)
-        order.seededShuffle(using: &rng)
+        // Degenerate cells (NB201's 341 with no data path) left out, as the daemon's defaults,
+        // `train` and `evaluate` leave them out; then the trainer's own split.
+        let all = try catalog.measurements(space: spaceID, device: device)
+        let live = all.archs.indices.filter { !space.isDegenerate(all.archs[$0]) }
+        let m = (archs: live.map { all.archs[$0] }, latency: live.map { all.latency[$0] })
+        let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
         let nTrain = min(PredictorTrainer.defaultTrainSize(space: spaceID), m.archs.count - 100)
         let trA = order[0..<nTrain].map { m.archs[$0] }, trY = order[0..<nTrain].map { m.latency[$0] }
         let teA = order[nTrain...].map { m.archs[$0] }, teY = order[nTrain...].map { m.latency[$0] }

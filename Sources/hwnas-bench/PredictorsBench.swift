@@ -15,7 +15,7 @@ import NASPredictors
 import NASSpaces
 import Synchronization
 
-/// Entry point of `hwnas-bench predictors [--quick] [--fixtures DIR] [--out FILE] [--sections 1234] [--traces FILE]`.
+/// Entry point of `hwnas-bench predictors [--quick] [--fixtures DIR] [--out FILE] [--sections 1234] [--spaces S,...] [--traces FILE]`.
 func runPredictorsBench(arguments: [String]) throws {
     var bench = PredictorsBench()
     var i = 0
@@ -25,8 +25,9 @@ func runPredictorsBench(arguments: [String]) throws {
         case "--fixtures" where i + 1 < arguments.count: i += 1; bench.fixtures = arguments[i]
         case "--out" where i + 1 < arguments.count: i += 1; bench.outPath = arguments[i]
         case "--sections" where i + 1 < arguments.count: i += 1; bench.sections = Set(arguments[i])
+        case "--spaces" where i + 1 < arguments.count: i += 1; bench.spaces = Set(arguments[i].split(separator: ",").map(String.init))
         case "--traces" where i + 1 < arguments.count: i += 1; bench.tracesPath = arguments[i]
-        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --quick --fixtures DIR --out FILE --sections 1234 --traces FILE")
+        default: throw NASError(.invalidParams, "unknown option \(arguments[i]); options: --quick --fixtures DIR --out FILE --sections 1234 --spaces nb201,fbnet --traces FILE")
         }
         i += 1
     }
@@ -38,6 +39,8 @@ private struct PredictorsBench {
     var fixtures: String? = nil
     var outPath = "Benchmarks/results/predictors.md"
     var sections: Set<Character> = ["1", "2", "3", "4"]
+    /// Section 1's spaces (default every space).
+    var spaces: Set<String>? = nil
     /// `--traces FILE`: one JSON line per §1 device with `auto`'s validation RMSEs, epochs and the
     /// plain MLP's per-epoch validation RMSE, all without the race (to choose `AutoRace.shipped`).
     var tracesPath: String? = nil
@@ -72,6 +75,7 @@ private struct PredictorsBench {
         for layout in DataCatalog.tableLayouts {
             for d in catalog.devices(ofTable: layout.name) { out.append((layout.name, layout.space, d)) }
         }
+        if let spaces { out = out.filter { spaces.contains($0.1) } }
         if quick {
             let keep: Set<String> = ["nb201/2080ti_1", "nb201/pixel3", "nb201/true_a76", "nb201/eagle_gtx", "fbnet/pixel3",
                                      "fbnet/2080ti_1", "fbnet/gold_6226", "ofa_mbv3/v100_1", "ofa_mbv3/2080ti_1", "ofa_mbv3/note10_lut"]
