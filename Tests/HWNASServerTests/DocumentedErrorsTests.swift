@@ -19,4 +19,14 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(r?["error"]?["data"]?["field"], "params.encoding", "\(String(describing: r))")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.hasPrefix("params.encoding: "), true, "\(String(describing: r))")
     }
+
+    /// sample was degenerate).
+    func testEvaluateOnNoSamplesIsInsufficientSamples() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        let r = p.call(2, "evaluate", ["predictor": "l", "samples": []], timeout: 60)
+        XCTAssertEqual(errorCode(r), -32021, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.samples", "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("degenerate"), false, "\(String(describing: r))")
+    }
 }

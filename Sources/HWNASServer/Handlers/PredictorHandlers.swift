@@ -105,6 +105,10 @@ extension Server {
             }
             if let samples = params.samples {
                 let s = try LatencySampleInput.resolve(samples, in: space)
+                guard !s.isEmpty else {
+                    throw NASError(.insufficientSamples, "samples is empty: give at least one {arch, latency_ms}, or leave "
+                                   + "samples out to evaluate on a fixture device's measurements", field: "samples")
+                }
                 let kept = keep(s.map(\.arch))
                 guard !kept.isEmpty else {
                     throw NASError(.invalidParams, "every sample is a degenerate architecture (no data path); "
