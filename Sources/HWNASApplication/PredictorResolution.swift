@@ -24,6 +24,9 @@ extension DomainServices {
             throw NASError(.invalidParams, "give a predictor id, or a space with a device or a spec", field: "predictor")
         }
         if let spec {
+            if let batch, batch < 1 {
+                throw NASError(.invalidParams, "batch must be a batch size ≥ 1, got \(batch)", field: "batch")
+            }
             var values: [String: Double]
             switch spec {
             case .gpuName(let name):

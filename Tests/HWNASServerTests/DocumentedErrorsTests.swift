@@ -29,4 +29,12 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(r?["error"]?["data"]?["field"], "params.samples", "\(String(describing: r))")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("degenerate"), false, "\(String(describing: r))")
     }
+
+    /// a member the request did not have).
+    func testSpecBatchOutOfRangeNamesParamsBatch() throws {
+        let p = try peer()
+        let r = p.call(1, "predict", ["space": "nb201", "spec": "GeForce RTX 2080 Ti", "batch": 0, "archs": [0]], timeout: 300)
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.batch", "\(String(describing: r))")
+    }
 }
