@@ -37,4 +37,25 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
         XCTAssertEqual(r?["error"]?["data"]?["field"], "params.batch", "\(String(describing: r))")
     }
+
+    /// missing, -32031 not a predictor file), `export`'s `params.path` (it had no `data`).
+    func testStorageErrorsNameThePathParameter() throws {
+        let p = try peer()
+        let dir = NSTemporaryDirectory() + "hwnas-docerrors-files-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let missing = p.call(1, "load", ["path": .string(dir + "/none.hwnp")])
+        XCTAssertEqual(errorCode(missing), -32030, "\(String(describing: missing))")
+        XCTAssertEqual(missing?["error"]?["data"]?["field"], "params.path", "\(String(describing: missing))")
+        try Data("not a predictor".utf8).write(to: URL(fileURLWithPath: dir + "/junk.hwnp"))
+        let junk = p.call(2, "load", ["path": .string(dir + "/junk.hwnp")])
+        XCTAssertEqual(errorCode(junk), -32031, "\(String(describing: junk))")
+        XCTAssertEqual(junk?["error"]?["data"]?["field"], "params.path", "\(String(describing: junk))")
+        #if os(Linux)
+        // Writable to root by access(2), yet no file can be made there.
+        let proc = p.call(3, "export", ["space": "nb201", "archs": [0], "path": "/proc/hwnas-docerrors.onnx"], timeout: 120)
+        XCTAssertEqual(errorCode(proc), -32030, "\(String(describing: proc))")
+        XCTAssertEqual(proc?["error"]?["data"]?["field"], "params.path", "\(String(describing: proc))")
+        #endif
+    }
 }

@@ -175,7 +175,8 @@ extension Server {
             SavePredictorResult(predictor: params.predictor, path: try store.save(id: params.predictor))
         }
         register(LoadPredictorRequest.self) { params, _ in
-            let p = try store.load(path: params.path)
+            let p: TrainedPredictor
+            do throws(NASError) { p = try store.load(path: params.path) } catch { throw error.field == nil ? error.inField("path") : error }
             return PredictorInfo(p, path: params.path)
         }
         register(DeletePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in
