@@ -58,4 +58,14 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(proc?["error"]?["data"]?["field"], "params.path", "\(String(describing: proc))")
         #endif
     }
+
+    /// (it answered an empty list, as for a space with no predictors).
+    func testListPredictorsOfAnUnknownSpaceIsUnknownSpace() throws {
+        let p = try peer()
+        let r = p.call(1, "hwnas/listPredictors", ["space": "nasbench201"])
+        XCTAssertEqual(errorCode(r), -32001, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.space", "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("nb201"), true, "\(String(describing: r))")
+        XCTAssertEqual(p.call(2, "hwnas/listPredictors", ["space": "fbnet"])?["result"]?["predictors"], [])
+    }
 }
