@@ -1,0 +1,38 @@
+"""Every enumerated value a params schema allows is one the daemon takes, and the reverse: a
+client that validates against protocol/schemas must not refuse what the daemon documents."""
+import json
+import os
+import re
+
+import pytest
+from conftest import ROOT
+
+from hwnas import HwnasError
+
+# (method, params with a bogus value at `path`, path): the daemon's -32602 lists what it allows.
+SAMPLES = [{"arch": i, "latency_ms": 1.0 + i / 10} for i in (5, 6, 7, 8, 9)]
+CASES = [
+    ("finetune", {"base": "l", "samples": SAMPLES, "method": "bogus"}, ["method"]),
+]
+
+
+def _schema_enum(method, path):
+    with open(os.path.join(ROOT, "protocol", "schemas", method + ".params.json")) as f:
+        node = json.load(f)
+    for key in path:
+        node = node["properties"][key]
+        if node.get("type") == "array":
+            node = node["items"]
+    return set(node["enum"])
+
+
+@pytest.mark.parametrize("method,params,path", CASES, ids=[c[0] + "." + ".".join(c[2]) for c in CASES])
+def test_schema_enum_is_what_the_daemon_allows(client, method, params, path):
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="l")
+    with pytest.raises(HwnasError) as e:
+        client.call(method, params)
+    assert e.value.code == -32602, e.value.message
+    allowed = re.search(r"allowed: ([^;(]*)", e.value.message)
+    assert allowed, e.value.message
+    daemon = {a.strip() for a in allowed.group(1).split(",")}
+    assert _schema_enum(method, path) == daemon, e.value.message
