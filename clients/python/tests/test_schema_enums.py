@@ -13,6 +13,18 @@ from hwnas import HwnasError
 SAMPLES = [{"arch": i, "latency_ms": 1.0 + i / 10} for i in (5, 6, 7, 8, 9)]
 CASES = [
     ("finetune", {"base": "l", "samples": SAMPLES, "method": "bogus"}, ["method"]),
+    ("train", {"space": "nb201", "device": "pixel3", "model": "bogus"}, ["model"]),
+    ("search", {"space": "nb201", "predictor": "l", "budget": {"latency_ms": 5}, "algorithm": "bogus"}, ["algorithm"]),
+    ("search", {"space": "nb201", "spec": "GeForce RTX 2080 Ti", "budget": {"latency_ms": 5}, "specModel": "bogus"}, ["specModel"]),
+    ("predict", {"space": "nb201", "spec": "GeForce RTX 2080 Ti", "archs": [0], "specModel": "bogus"}, ["specModel"]),
+    ("predict", {"predictor": "l", "archs": [0], "output": "bogus"}, ["output"]),
+    ("encode", {"space": "nb201", "archs": [0], "output": "bogus"}, ["output"]),
+    ("adaptProxy", {"proxy": "l", "target": {"name": "t", "samples": SAMPLES}, "method": "bogus"}, ["method"]),
+    ("adapt", {"base": "l", "target": {"name": "t", "samples": SAMPLES}, "families": ["bogus"]}, ["families"]),
+    ("suggestSamples", {"space": "nb201", "count": 3, "criterion": "bogus"}, ["criterion"]),
+    ("monotonicity", {"space": "nb201", "devices": ["pixel3", "pixel2"], "metric": "bogus"}, ["metric"]),
+    ("export", {"space": "nb201", "archs": [0], "dir": "/tmp", "weights": "bogus"}, ["weights"]),
+    ("export", {"space": "nb201", "archs": [0], "dir": "/tmp", "format": "bogus"}, ["format"]),
 ]
 
 
@@ -36,3 +48,16 @@ def test_schema_enum_is_what_the_daemon_allows(client, method, params, path):
     assert allowed, e.value.message
     daemon = {a.strip() for a in allowed.group(1).split(",")}
     assert _schema_enum(method, path) == daemon, e.value.message
+
+
+def test_adapt_result_of_an_opt_in_family_validates(client):
+    # The daemon takes stack, mix, proxy+mix and blend+proxy+mix; the result names the family.
+    jsonschema = pytest.importorskip("jsonschema")
+    params = {"space": "nb201", "target": {"name": "t", "samples": SAMPLES}, "pool": ["pixel2", "raspi4", "eyeriss"],
+              "families": ["stack"], "save": False}
+    with open(os.path.join(ROOT, "protocol", "schemas", "adapt.params.json")) as f:
+        jsonschema.validate(params, json.load(f))
+    r = client.call("adapt", params, timeout=600)
+    assert r["family"] == "stack"
+    with open(os.path.join(ROOT, "protocol", "schemas", "adapt.result.json")) as f:
+        jsonschema.validate(json.loads(json.dumps(r)), json.load(f))
