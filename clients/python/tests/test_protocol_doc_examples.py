@@ -1,0 +1,91 @@
+"""The request/response examples of protocol/PROTOCOL.md (`→` / `←` lines) answer what the
+daemon answers: replayed in order in one session, every value the example shows (numbers to
+the digits it prints, or within 1 %) must be the daemon's. `...` and `*` stand for anything;
+methods whose example needs more than a quick session (export's file, suggestSamples' 33
+proxies, generate's generator, the lifecycle) are left out."""
+import json
+import math
+import os
+import re
+
+from conftest import ROOT
+
+SKIPPED = {"export", "suggestSamples", "generate", "initialize", "shutdown", "exit"}
+
+
+def _examples(text):
+    """(request, [response lines]) for each `→` line and the `←` lines after it."""
+    out, lines, i = [], text.split("\n"), 0
+    while i < len(lines):
+        if not lines[i].startswith("→ "):
+            i += 1
+            continue
+        request, answers, i = lines[i][2:], [], i + 1
+        while i < len(lines) and (lines[i].startswith("← ") or (answers and lines[i].startswith("   "))):
+            if lines[i].startswith("← "):
+                answers.append(lines[i][2:])
+            else:
+                answers[-1] += lines[i].strip()
+            i += 1
+        out.append((request, answers))
+    return out
+
+
+def _loose(text):
+    """An example's JSON with its elisions made parsable: `{...}`, `[...]` and a bare `...` value
+    match anything, a trailing `, ...` and the `...` after digits (`0.9...`) are dropped."""
+    text = re.sub(r"\{\.\.\.\}|\[\.\.\.\]", '"*"', text)
+    text = re.sub(r"(?<=:)\.\.\.(?=[,}\]])", '"*"', text)
+    text = re.sub(r",\s*\.\.\.(?=[\]}])", "", text)
+    text = re.sub(r"(?<=\d)\.\.\.", "", text)
+    return json.loads(text)
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for k, v in enumerate(value):
+            yield from _leaves(v, path + (k,))
+    else:
+        yield path, value
+
+
+def _mismatches(shown, real):
+    """(path, shown, real) wherever the example shows a value the daemon did not answer."""
+    bad = []
+    for path, want in _leaves(shown):
+        if want == "*" or (isinstance(want, str) and ("..." in want or "<state>" in want)):
+            continue
+        got = real
+        for k in path:
+            ok = (isinstance(got, dict) and k in got) or (isinstance(got, list) and isinstance(k, int) and k < len(got))
+            got = got[k] if ok else KeyError
+            if got is KeyError:
+                break
+        if got is KeyError:
+            bad.append((path, want, "absent"))
+        elif isinstance(want, (int, float)) and not isinstance(want, bool) and isinstance(got, (int, float)):
+            places = len(repr(want).split(".")[1]) if "." in repr(want) else 0
+            if round(got, places) != want and not math.isclose(got, want, rel_tol=0.01):
+                bad.append((path, want, got))
+        elif want != got:
+            bad.append((path, want, got))
+    return bad
+
+
+def test_protocol_md_examples_show_what_the_daemon_answers(client):
+    with open(os.path.join(ROOT, "protocol", "PROTOCOL.md")) as f:
+        examples = _examples(f.read())
+    checked, wrong = 0, []
+    for request, answers in examples:
+        req = json.loads(request)
+        if req["method"] in SKIPPED:
+            continue
+        shown = next(_loose(a) for a in answers if '"id":%d' % req["id"] in a.replace(" ", ""))
+        real = json.loads(json.dumps(client.call(req["method"], req.get("params"), timeout=600)))
+        wrong += [(req["method"], req["id"]) + m for m in _mismatches(shown["result"], real)]
+        checked += 1
+    assert checked >= 9
+    assert not wrong, "\n".join(map(str, wrong))
