@@ -89,3 +89,19 @@ def test_protocol_md_examples_show_what_the_daemon_answers(client):
         checked += 1
     assert checked >= 9
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_train_progress_message_is_the_documented_one(client):
+    with open(os.path.join(ROOT, "protocol", "PROTOCOL.md")) as f:
+        text = f.read()
+    train = text[text.index("### `train` (long)"):text.index("### `predict` (quick)")]
+    template = re.search(r'Progress: MLP models report once per epoch,.*?message\s+`"([^"]+)"`', train, re.S).group(1)
+    pattern = re.escape(template).replace(re.escape("<id>"), "(?P<id>.+)").replace(re.escape("<model>"), "(?P<model>.+)")
+    req = client.start("train", {"space": "nb201", "device": "pixel3", "model": "mlp", "hidden": [8], "maxEpochs": 3,
+                                 "trainSize": 200, "id": "m", "save": False, "progressToken": "t"}, want_progress=True)
+    messages = {v["message"] for v in req.progress(timeout=120) if v.get("kind") == "report"}
+    req.result(120)
+    assert messages, "no report"
+    for m in messages:
+        match = re.fullmatch(pattern, m)
+        assert match and match.group("id") == "m" and match.group("model") == "mlp", (m, template)
