@@ -68,4 +68,18 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("nb201"), true, "\(String(describing: r))")
         XCTAssertEqual(p.call(2, "hwnas/listPredictors", ["space": "fbnet"])?["result"]?["predictors"], [])
     }
+
+    /// `batch` and `specModel` without a `spec` are -32602 naming them: they were ignored, so
+    /// `predict {device: pixel3, batch: 32}` answered batch 1 latencies without a word.
+    func testBatchAndSpecModelWithoutASpecAreRefused() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        let batch = p.call(2, "predict", ["predictor": "l", "archs": [0], "batch": 32])
+        XCTAssertEqual(errorCode(batch), -32602, "\(String(describing: batch))")
+        XCTAssertEqual(batch?["error"]?["data"]?["field"], "params.batch", "\(String(describing: batch))")
+        let model = p.call(3, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 2, "specModel": "mlp"], timeout: 120)
+        XCTAssertEqual(errorCode(model), -32602, "\(String(describing: model))")
+        XCTAssertEqual(model?["error"]?["data"]?["field"], "params.specModel", "\(String(describing: model))")
+        XCTAssertNotNil(p.call(4, "predict", ["space": "nb201", "spec": "GeForce RTX 2080 Ti", "batch": 32, "archs": [0]], timeout: 300)?["result"])
+    }
 }

@@ -42,7 +42,7 @@ extension Server {
         }) { params, context in
             let (resolved, specValues) = try services.resolvePredictor(
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
-                batch: params.batch, control: context.job)
+                batch: params.batch, specModel: params.specModel, control: context.job)
             // The same model answers with or without `interval` (and for `search {spec}`); each has
             // an interval of its own.
             let answer = try specValues.map { v throws(NASError) in
