@@ -105,3 +105,11 @@ def test_train_progress_message_is_the_documented_one(client):
     for m in messages:
         match = re.fullmatch(pattern, m)
         assert match and match.group("id") == "m" and match.group("model") == "mlp", (m, template)
+
+
+def test_initialize_example_shows_the_protocol_version(client):
+    with open(os.path.join(ROOT, "protocol", "PROTOCOL.md")) as f:
+        text = f.read()
+    section = text[text.index("### `initialize`"):text.index("### `shutdown`")]
+    shown = re.search(r'"protocolVersion":\s*"([^"]+)"', section).group(1)
+    assert shown == client.server_info["protocolVersion"]
