@@ -113,3 +113,19 @@ def test_initialize_example_shows_the_protocol_version(client):
     section = text[text.index("### `initialize`"):text.index("### `shutdown`")]
     shown = re.search(r'"protocolVersion":\s*"([^"]+)"', section).group(1)
     assert shown == client.server_info["protocolVersion"]
+
+
+def test_train_size_default_for_inline_samples_is_the_documented_one(client):
+    with open(os.path.join(ROOT, "protocol", "PROTOCOL.md")) as f:
+        row = next(line for line in f if line.startswith("| `trainSize` |"))
+    share = re.search(r"with `samples`, (\d+) % of them", row)
+    assert share, row
+    archs = list(range(100, 150))
+    degenerate = set(client.encode(space="nb201", archs=archs).get("degenerate", []))
+    samples = [{"arch": a, "latency_ms": 2.0 + (a % 7) / 10} for i, a in enumerate(archs) if i not in degenerate]
+    r = client.train(space="nb201", samples=samples, model="lut", save=False)
+    kept = len(samples)
+    assert r["metrics"]["trainCount"] + r["metrics"]["testCount"] + len(r["outliers"]) == kept
+    assert r["metrics"]["testCount"] == kept - round(kept * int(share.group(1)) / 100)
+    everything = client.train(space="nb201", device="pixel3", model="lut", trainSize=100000, save=False)
+    assert everything["metrics"]["testCount"] == 0 and "heldOut" not in everything["metrics"]
