@@ -82,4 +82,19 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(model?["error"]?["data"]?["field"], "params.specModel", "\(String(describing: model))")
         XCTAssertNotNil(p.call(4, "predict", ["space": "nb201", "spec": "GeForce RTX 2080 Ti", "batch": 32, "archs": [0]], timeout: 300)?["result"])
     }
+
+    /// `generate` with a generator id and a device, or a space the generator is not of, is
+    /// -32602: the id answered and the device was ignored.
+    func testGenerateRefusesTwoGenerators() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        XCTAssertNotNil(p.call(2, "trainGenerator", ["space": "nb201", "predictor": "l", "iterations": 3, "id": "g", "save": false], timeout: 300)?["result"])
+        let both = p.call(3, "generate", ["generator": "g", "space": "nb201", "device": "raspi4", "budgets": [4], "samples": 0], timeout: 60)
+        XCTAssertEqual(errorCode(both), -32602, "\(String(describing: both))")
+        XCTAssertEqual(both?["error"]?["data"]?["field"], "params.device", "\(String(describing: both))")
+        let other = p.call(4, "generate", ["generator": "g", "space": "fbnet", "budgets": [4], "samples": 0], timeout: 60)
+        XCTAssertEqual(errorCode(other), -32602, "\(String(describing: other))")
+        XCTAssertEqual(other?["error"]?["data"]?["field"], "params.generator", "\(String(describing: other))")
+        XCTAssertNotNil(p.call(5, "generate", ["generator": "g", "space": "nb201", "budgets": [4], "samples": 0], timeout: 60)?["result"])
+    }
 }
