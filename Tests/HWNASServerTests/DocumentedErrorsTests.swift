@@ -97,4 +97,16 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(other?["error"]?["data"]?["field"], "params.generator", "\(String(describing: other))")
         XCTAssertNotNil(p.call(5, "generate", ["generator": "g", "space": "nb201", "budgets": [4], "samples": 0], timeout: 60)?["result"])
     }
+
+    /// `safetyMargin` in Pareto mode is -32602, as `confidence` is: it was ignored (the result
+    /// had no `safetyMargin`, the front was unchanged).
+    func testSafetyMarginInParetoModeIsRefused() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        let r = p.call(2, "search", ["space": "nb201", "predictor": "l", "pareto": true, "generations": 2, "safetyMargin": 0.1], timeout: 120)
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.safetyMargin", "\(String(describing: r))")
+        let budget = p.call(3, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 2, "safetyMargin": 0.1], timeout: 120)
+        XCTAssertEqual(budget?["result"]?["safetyMargin"], 0.1, "\(String(describing: budget))")
+    }
 }
