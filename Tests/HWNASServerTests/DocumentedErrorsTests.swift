@@ -109,4 +109,16 @@ final class DocumentedErrorsTests: XCTestCase {
         let budget = p.call(3, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 2, "safetyMargin": 0.1], timeout: 120)
         XCTAssertEqual(budget?["result"]?["safetyMargin"], 0.1, "\(String(describing: budget))")
     }
+
+    /// `$/cancelRequest` and `exit` sent with an id are -32601 saying they are notifications (the
+    /// message said only "method not found", of a method `initialize` lists).
+    func testNotificationsSentAsRequestsSaySo() throws {
+        let p = try peer()
+        for (id, method) in [(1, "$/cancelRequest"), (2, "exit")] {
+            let r = p.call(id, method, ["id": 7])
+            XCTAssertEqual(errorCode(r), -32601, "\(String(describing: r))")
+            XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("notification: send it without an id"), true, "\(String(describing: r))")
+        }
+        XCTAssertNotNil(p.call(3, "hwnas/sample", ["space": "nb201"])?["result"], "the daemon still answers")
+    }
 }
