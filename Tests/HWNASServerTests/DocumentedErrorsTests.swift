@@ -121,4 +121,16 @@ final class DocumentedErrorsTests: XCTestCase {
         }
         XCTAssertNotNil(p.call(3, "hwnas/sample", ["space": "nb201"])?["result"], "the daemon still answers")
     }
+
+    /// A budget search whose inline accuracies are all over the budget is -32022 saying why: the
+    /// message named a fastest architecture within the budget as if nothing had been.
+    func testInfeasibleInlineSearchSaysWhy() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        let values: JSONValue = [["arch": 0, "accuracy": 50], ["arch": 5, "accuracy": 60]]  // both above 5 ms on pixel3
+        let r = p.call(2, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 5,
+                                     "objective": ["accuracy": "inline", "accuracyValues": values]], timeout: 120)
+        XCTAssertEqual(errorCode(r), -32022, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("accuracyValues"), true, "\(String(describing: r))")
+    }
 }
