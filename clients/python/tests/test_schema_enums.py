@@ -1,5 +1,6 @@
-"""Every enumerated value a params schema allows is one the daemon takes, and the reverse: a
-client that validates against protocol/schemas must not refuse what the daemon documents."""
+"""Every enumerated value a params schema allows is one the daemon takes, and the reverse; a
+number the daemon refuses as out of range the schema refuses too. A client that validates
+against protocol/schemas must neither refuse what the daemon takes nor send what it refuses."""
 import json
 import os
 import re
@@ -61,3 +62,27 @@ def test_adapt_result_of_an_opt_in_family_validates(client):
     assert r["family"] == "stack"
     with open(os.path.join(ROOT, "protocol", "schemas", "adapt.result.json")) as f:
         jsonschema.validate(json.loads(json.dumps(r)), json.load(f))
+
+
+# (method, params, member): a value the daemon refuses as out of range (-32602 at the member).
+OUT_OF_RANGE = [
+    ("search", {"space": "nb201", "predictor": "l", "budget": {"latency_ms": 5}, "population": 1}, "population"),
+    ("search", {"space": "nb201", "predictor": "l", "budget": {"latency_ms": 5}, "population": 100001}, "population"),
+    ("search", {"space": "nb201", "predictor": "l", "budget": {"latency_ms": 5}, "generations": 1000001}, "generations"),
+    ("trainGenerator", {"space": "nb201", "predictor": "l", "iterations": 1000001}, "iterations"),
+    ("generate", {"generator": "g", "budgets": [4], "samples": 10001}, "samples"),
+]
+
+
+@pytest.mark.parametrize("method,params,member", OUT_OF_RANGE, ids=[f"{m}.{k}={p[k]}" for m, p, k in OUT_OF_RANGE])
+def test_schema_refuses_what_the_daemon_refuses_as_out_of_range(client, method, params, member):
+    jsonschema = pytest.importorskip("jsonschema")
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="l")
+    client.call("trainGenerator", {"space": "nb201", "predictor": "l", "iterations": 2, "id": "g", "save": False})
+    with pytest.raises(HwnasError) as e:
+        client.call(method, params)
+    assert e.value.code == -32602 and e.value.data == {"field": "params." + member}, e.value.message
+    with open(os.path.join(ROOT, "protocol", "schemas", method + ".params.json")) as f:
+        schema = json.load(f)
+    errors = [x for x in jsonschema.Draft202012Validator(schema).iter_errors(params) if list(x.absolute_path) == [member]]
+    assert errors, f"the schema takes {member}={params[member]}, which the daemon refuses: {e.value.message}"
