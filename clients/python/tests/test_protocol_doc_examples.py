@@ -91,20 +91,45 @@ def test_protocol_md_examples_show_what_the_daemon_answers(client):
     assert not wrong, "\n".join(map(str, wrong))
 
 
-def test_train_progress_message_is_the_documented_one(client):
+def _documented_messages(section, start):
+    """The progress messages a method's section of PROTOCOL.md documents (`"..."` after
+    `message`), as regular expressions with a group per `<placeholder>`."""
     with open(os.path.join(ROOT, "protocol", "PROTOCOL.md")) as f:
         text = f.read()
-    train = text[text.index("### `train` (long)"):text.index("### `predict` (quick)")]
-    template = re.search(r'Progress: MLP models report once per epoch,.*?message\s+`"([^"]+)"`', train, re.S).group(1)
-    pattern = re.escape(template).replace(re.escape("<id>"), "(?P<id>.+)").replace(re.escape("<model>"), "(?P<model>.+)")
-    req = client.start("train", {"space": "nb201", "device": "pixel3", "model": "mlp", "hidden": [8], "maxEpochs": 3,
-                                 "trainSize": 200, "id": "m", "save": False, "progressToken": "t"}, want_progress=True)
-    messages = {v["message"] for v in req.progress(timeout=120) if v.get("kind") == "report"}
-    req.result(120)
+    body = text[text.index(section):]
+    body = body[:body.index("\n### ", 1)]
+    templates = re.findall(r'message\s+`"(' + re.escape(start) + r'[^"]*)"`', body)
+    return [re.sub(r"<(\w+)>", r"(?P<\1>.+)", re.escape(t).replace(r"\<", "<").replace(r"\>", ">")) for t in templates]
+
+
+def _reports(client, method, params):
+    req = client.start(method, dict(params, progressToken="t"), want_progress=True)
+    messages = {v["message"] for v in req.progress(timeout=300) if v.get("kind") == "report" and v.get("message")}
+    req.result(300)
+    return messages
+
+
+def test_train_progress_message_is_the_documented_one(client):
+    (pattern,) = _documented_messages("### `train` (long)", "training latency predictor")
+    messages = _reports(client, "train", {"space": "nb201", "device": "pixel3", "model": "mlp", "hidden": [8], "maxEpochs": 3,
+                                          "trainSize": 200, "id": "m", "save": False})
     assert messages, "no report"
     for m in messages:
         match = re.fullmatch(pattern, m)
-        assert match and match.group("id") == "m" and match.group("model") == "mlp", (m, template)
+        assert match and match.group("id") == "m" and match.group("model") == "mlp", (m, pattern)
+
+
+def test_finetune_and_train_generator_progress_messages_are_the_documented_ones(client):
+    client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="l")
+    samples = [{"arch": a, "latency_ms": 2.0 + (a % 11) / 5} for a in (100, 200, 300, 400, 500, 600, 700)]
+    (fit,) = _documented_messages("### `finetune` (long)", "fine-tuning latency predictor")
+    got = _reports(client, "finetune", {"base": "pixel3", "space": "nb201", "samples": samples, "method": "finetune",
+                                        "epochs": 3, "save": False})
+    tuned = [re.fullmatch(fit, m) for m in got if m.startswith("fine-tuning")]
+    assert tuned and all(t and t.group("base") == "default-nb201-pixel3" for t in tuned), (got, fit)
+    (gen,) = _documented_messages("### `trainGenerator` (long)", "training generator")
+    got = _reports(client, "trainGenerator", {"space": "nb201", "predictor": "l", "iterations": 5, "id": "g", "save": False})
+    assert got and all(re.fullmatch(gen, m) and re.fullmatch(gen, m).group("id") == "g" for m in got), (got, gen)
 
 
 def test_initialize_example_shows_the_protocol_version(client):
