@@ -133,4 +133,19 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(errorCode(r), -32022, "\(String(describing: r))")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("accuracyValues"), true, "\(String(describing: r))")
     }
+
+    /// `finetune`'s `freeze` beyond the base network's layers is -32602 at `params.freeze` (it
+    /// named `params.frozenLayers`, a member no request has).
+    func testFreezeBeyondTheNetworkNamesParamsFreeze() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "mlp", "hidden": [8], "maxEpochs": 2,
+                                            "trainSize": 200, "id": "m"], timeout: 300)?["result"])
+        let samples = JSONValue.array((100..<112).map { (a: Int) -> JSONValue in
+            .object(["arch": .number(Double(a)), "latency_ms": .number(1 + Double(a % 7))])
+        })
+        let r = p.call(2, "finetune", ["base": "m", "samples": samples, "method": "finetune", "freeze": 9, "epochs": 2, "save": false], timeout: 300)
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.freeze", "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.hasPrefix("params.freeze: freeze must be in 0..<2"), true, "\(String(describing: r))")
+    }
 }
