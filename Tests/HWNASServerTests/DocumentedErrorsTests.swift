@@ -148,4 +148,22 @@ final class DocumentedErrorsTests: XCTestCase {
         XCTAssertEqual(r?["error"]?["data"]?["field"], "params.freeze", "\(String(describing: r))")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.hasPrefix("params.freeze: freeze must be in 0..<2"), true, "\(String(describing: r))")
     }
+
+    /// `generate`'s `confidence` with a predictor that has no error profile does not advise
+    /// `safetyMargin`, which `generate` refuses as an unknown parameter.
+    func testGenerateConfidenceAdviceIsAParameterGenerateTakes() throws {
+        let p = try peer()
+        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        let samples = JSONValue.array((100..<104).map { (a: Int) -> JSONValue in
+            .object(["arch": .number(Double(a)), "latency_ms": .number(1 + Double(a % 7))])
+        })
+        XCTAssertNotNil(p.call(2, "finetune", ["base": "l", "samples": samples, "id": "few", "save": false], timeout: 300)?["result"])
+        XCTAssertNotNil(p.call(3, "trainGenerator", ["space": "nb201", "predictor": "few", "iterations": 2, "id": "g", "save": false], timeout: 300)?["result"])
+        let r = p.call(4, "generate", ["generator": "g", "budgets": [4], "confidence": 0.9], timeout: 60)
+        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.confidence", "\(String(describing: r))")
+        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("give safetyMargin"), false, "\(String(describing: r))")
+        let advice = p.call(5, "generate", ["generator": "g", "budgets": [4], "safetyMargin": 0.1], timeout: 60)
+        XCTAssertEqual(errorCode(advice), -32602, "generate takes no safetyMargin: \(String(describing: advice))")
+    }
 }
