@@ -47,3 +47,15 @@ def test_params_schema_refuses_what_the_daemon_refuses(client, name, schema):
     with pytest.raises(HwnasError) as e:
         client.call(name.replace("hwnas.", "hwnas/"), bogus)
     assert e.value.code == -32602 and e.value.data == {"field": "params.genrations"}, e.value.message
+
+
+@pytest.mark.parametrize("extra", [{"spec": "GeForce RTX 2080 Ti"}, {"batch": 32}, {"spec": "GeForce RTX 2080 Ti", "batch": 32}])
+def test_train_generator_schema_refuses_a_spec_as_the_daemon_does(client, extra):
+    jsonschema = pytest.importorskip("jsonschema")
+    params = dict({"space": "nb201", "iterations": 2}, **extra)
+    with pytest.raises(HwnasError) as e:
+        client.call("trainGenerator", params)
+    assert e.value.code == -32602, e.value.message
+    with open(os.path.join(ROOT, "protocol", "schemas", "trainGenerator.params.json")) as f:
+        schema = json.load(f)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(params)), "the schema takes what the daemon refuses"
