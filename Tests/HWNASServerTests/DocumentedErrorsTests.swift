@@ -166,4 +166,25 @@ final class DocumentedErrorsTests: XCTestCase {
         let advice = p.call(5, "generate", ["generator": "g", "budgets": [4], "safetyMargin": 0.1], timeout: 60)
         XCTAssertEqual(errorCode(advice), -32602, "generate takes no safetyMargin: \(String(describing: advice))")
     }
+
+    /// A cancelled `monotonicity` stops working, so its `--max-jobs` slot is free again: it was
+    /// answered -32800 after 80 ms but computed the whole matrix on (10 s of a debug build for
+    /// nb201's devices), and a long request sent meanwhile got -32041.
+    func testCancelledMonotonicityFreesItsJobSlot() throws {
+        let p = try domainPeer("hwnas-docerrors", options: ServerOptions(maxJobs: 1))
+        let dir = NSTemporaryDirectory() + "hwnas-docerrors-export-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        p.sendRequest(1, "monotonicity", ["space": "nb201"])
+        Thread.sleep(forTimeInterval: 0.3)
+        p.send(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": 1]])
+        XCTAssertEqual(errorCode(p.response(1, timeout: 60)), -32800)
+        var codes: [Int?] = []
+        for id in 2..<22 {
+            let r = p.call(id, "export", ["space": "nb201", "archs": [0], "dir": .string(dir)], timeout: 60)
+            codes.append(errorCode(r))
+            if r?["result"] != nil { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(codes.last, .some(nil), "a long request after the cancel: \(codes)")
+    }
 }
