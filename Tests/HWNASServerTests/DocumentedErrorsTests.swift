@@ -11,31 +11,47 @@ final class DocumentedErrorsTests: XCTestCase {
     /// Every domain handler over a fresh state directory.
     func peer() throws -> InProcessPeer { try domainPeer("hwnas-docerrors") }
 
+    /// Asserts that `r` is an error with `code` whose `data.field` is `field` (when given).
+    func assertError(_ r: JSONValue?, _ code: Int, field: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(errorCode(r), code, "\(String(describing: r))", file: file, line: line)
+        if let field { XCTAssertEqual(r?["error"]?["data"]?["field"], .string(field), "\(String(describing: r))", file: file, line: line) }
+    }
+
+    /// Whether `r`'s error message contains `text`.
+    func message(_ r: JSONValue?, contains text: String) -> Bool { r?["error"]?["message"]?.stringValue?.contains(text) == true }
+
+    /// Trains LUT predictor `l` on pixel3 (300 samples).
+    func trainLUT(_ p: InProcessPeer, id: Int = 1) {
+        XCTAssertNotNil(p.call(id, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+    }
+
+    /// NB201 samples of the architectures `archs`, latencies 1…7 ms.
+    func samples(_ archs: Range<Int>) -> JSONValue {
+        .array(archs.map { (a: Int) -> JSONValue in .object(["arch": .number(Double(a)), "latency_ms": .number(1 + Double(a % 7))]) })
+    }
+
     /// `encode`'s unknown encoding is -32602 at `params.encoding` (it was `params.encoding.encoding`).
     func testUnknownEncodingNamesParamsEncoding() throws {
         let p = try peer()
         let r = p.call(1, "encode", ["space": "nb201", "archs": [0], "encoding": "bogus"])
-        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.encoding", "\(String(describing: r))")
+        assertError(r, -32602, field: "params.encoding")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.hasPrefix("params.encoding: "), true, "\(String(describing: r))")
     }
 
     /// sample was degenerate).
     func testEvaluateOnNoSamplesIsInsufficientSamples() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        trainLUT(p)
         let r = p.call(2, "evaluate", ["predictor": "l", "samples": []], timeout: 60)
-        XCTAssertEqual(errorCode(r), -32021, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.samples", "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("degenerate"), false, "\(String(describing: r))")
+        assertError(r, -32021, field: "params.samples")
+        XCTAssertFalse(message(r, contains: "degenerate"), "\(String(describing: r))")
     }
 
     /// a member the request did not have).
     func testSpecBatchOutOfRangeNamesParamsBatch() throws {
         let p = try peer()
         let r = p.call(1, "predict", ["space": "nb201", "spec": "GeForce RTX 2080 Ti", "batch": 0, "archs": [0]], timeout: 300)
-        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.batch", "\(String(describing: r))")
+        assertError(r, -32602, field: "params.batch")
     }
 
     /// missing, -32031 not a predictor file), `export`'s `params.path` (it had no `data`).
@@ -45,17 +61,14 @@ final class DocumentedErrorsTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
         let missing = p.call(1, "load", ["path": .string(dir + "/none.hwnp")])
-        XCTAssertEqual(errorCode(missing), -32030, "\(String(describing: missing))")
-        XCTAssertEqual(missing?["error"]?["data"]?["field"], "params.path", "\(String(describing: missing))")
+        assertError(missing, -32030, field: "params.path")
         try Data("not a predictor".utf8).write(to: URL(fileURLWithPath: dir + "/junk.hwnp"))
         let junk = p.call(2, "load", ["path": .string(dir + "/junk.hwnp")])
-        XCTAssertEqual(errorCode(junk), -32031, "\(String(describing: junk))")
-        XCTAssertEqual(junk?["error"]?["data"]?["field"], "params.path", "\(String(describing: junk))")
+        assertError(junk, -32031, field: "params.path")
         #if os(Linux)
         // Writable to root by access(2), yet no file can be made there.
         let proc = p.call(3, "export", ["space": "nb201", "archs": [0], "path": "/proc/hwnas-docerrors.onnx"], timeout: 120)
-        XCTAssertEqual(errorCode(proc), -32030, "\(String(describing: proc))")
-        XCTAssertEqual(proc?["error"]?["data"]?["field"], "params.path", "\(String(describing: proc))")
+        assertError(proc, -32030, field: "params.path")
         #endif
     }
 
@@ -63,9 +76,8 @@ final class DocumentedErrorsTests: XCTestCase {
     func testListPredictorsOfAnUnknownSpaceIsUnknownSpace() throws {
         let p = try peer()
         let r = p.call(1, "hwnas/listPredictors", ["space": "nasbench201"])
-        XCTAssertEqual(errorCode(r), -32001, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.space", "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("nb201"), true, "\(String(describing: r))")
+        assertError(r, -32001, field: "params.space")
+        XCTAssertTrue(message(r, contains: "nb201"), "\(String(describing: r))")
         XCTAssertEqual(p.call(2, "hwnas/listPredictors", ["space": "fbnet"])?["result"]?["predictors"], [])
     }
 
@@ -73,13 +85,11 @@ final class DocumentedErrorsTests: XCTestCase {
     /// `predict {device: pixel3, batch: 32}` answered batch 1 latencies without a word.
     func testBatchAndSpecModelWithoutASpecAreRefused() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        trainLUT(p)
         let batch = p.call(2, "predict", ["predictor": "l", "archs": [0], "batch": 32])
-        XCTAssertEqual(errorCode(batch), -32602, "\(String(describing: batch))")
-        XCTAssertEqual(batch?["error"]?["data"]?["field"], "params.batch", "\(String(describing: batch))")
+        assertError(batch, -32602, field: "params.batch")
         let model = p.call(3, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 2, "specModel": "mlp"], timeout: 120)
-        XCTAssertEqual(errorCode(model), -32602, "\(String(describing: model))")
-        XCTAssertEqual(model?["error"]?["data"]?["field"], "params.specModel", "\(String(describing: model))")
+        assertError(model, -32602, field: "params.specModel")
         XCTAssertNotNil(p.call(4, "predict", ["space": "nb201", "spec": "GeForce RTX 2080 Ti", "batch": 32, "archs": [0]], timeout: 300)?["result"])
     }
 
@@ -87,14 +97,12 @@ final class DocumentedErrorsTests: XCTestCase {
     /// -32602: the id answered and the device was ignored.
     func testGenerateRefusesTwoGenerators() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        trainLUT(p)
         XCTAssertNotNil(p.call(2, "trainGenerator", ["space": "nb201", "predictor": "l", "iterations": 3, "id": "g", "save": false], timeout: 300)?["result"])
         let both = p.call(3, "generate", ["generator": "g", "space": "nb201", "device": "raspi4", "budgets": [4], "samples": 0], timeout: 60)
-        XCTAssertEqual(errorCode(both), -32602, "\(String(describing: both))")
-        XCTAssertEqual(both?["error"]?["data"]?["field"], "params.device", "\(String(describing: both))")
+        assertError(both, -32602, field: "params.device")
         let other = p.call(4, "generate", ["generator": "g", "space": "fbnet", "budgets": [4], "samples": 0], timeout: 60)
-        XCTAssertEqual(errorCode(other), -32602, "\(String(describing: other))")
-        XCTAssertEqual(other?["error"]?["data"]?["field"], "params.generator", "\(String(describing: other))")
+        assertError(other, -32602, field: "params.generator")
         XCTAssertNotNil(p.call(5, "generate", ["generator": "g", "space": "nb201", "budgets": [4], "samples": 0], timeout: 60)?["result"])
     }
 
@@ -102,10 +110,9 @@ final class DocumentedErrorsTests: XCTestCase {
     /// had no `safetyMargin`, the front was unchanged).
     func testSafetyMarginInParetoModeIsRefused() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        trainLUT(p)
         let r = p.call(2, "search", ["space": "nb201", "predictor": "l", "pareto": true, "generations": 2, "safetyMargin": 0.1], timeout: 120)
-        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.safetyMargin", "\(String(describing: r))")
+        assertError(r, -32602, field: "params.safetyMargin")
         let budget = p.call(3, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 2, "safetyMargin": 0.1], timeout: 120)
         XCTAssertEqual(budget?["result"]?["safetyMargin"], 0.1, "\(String(describing: budget))")
     }
@@ -116,8 +123,8 @@ final class DocumentedErrorsTests: XCTestCase {
         let p = try peer()
         for (id, method) in [(1, "$/cancelRequest"), (2, "exit")] {
             let r = p.call(id, method, ["id": 7])
-            XCTAssertEqual(errorCode(r), -32601, "\(String(describing: r))")
-            XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("notification: send it without an id"), true, "\(String(describing: r))")
+            assertError(r, -32601)
+            XCTAssertTrue(message(r, contains: "notification: send it without an id"), "\(String(describing: r))")
         }
         XCTAssertNotNil(p.call(3, "hwnas/sample", ["space": "nb201"])?["result"], "the daemon still answers")
     }
@@ -126,12 +133,12 @@ final class DocumentedErrorsTests: XCTestCase {
     /// message named a fastest architecture within the budget as if nothing had been.
     func testInfeasibleInlineSearchSaysWhy() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
+        trainLUT(p)
         let values: JSONValue = [["arch": 0, "accuracy": 50], ["arch": 5, "accuracy": 60]]  // both above 5 ms on pixel3
         let r = p.call(2, "search", ["space": "nb201", "predictor": "l", "budget": ["latency_ms": 5], "generations": 5,
                                      "objective": ["accuracy": "inline", "accuracyValues": values]], timeout: 120)
-        XCTAssertEqual(errorCode(r), -32022, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("accuracyValues"), true, "\(String(describing: r))")
+        assertError(r, -32022)
+        XCTAssertTrue(message(r, contains: "accuracyValues"), "\(String(describing: r))")
     }
 
     /// `finetune`'s `freeze` beyond the base network's layers is -32602 at `params.freeze` (it
@@ -140,12 +147,9 @@ final class DocumentedErrorsTests: XCTestCase {
         let p = try peer()
         XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "mlp", "hidden": [8], "maxEpochs": 2,
                                             "trainSize": 200, "id": "m"], timeout: 300)?["result"])
-        let samples = JSONValue.array((100..<112).map { (a: Int) -> JSONValue in
-            .object(["arch": .number(Double(a)), "latency_ms": .number(1 + Double(a % 7))])
-        })
+        let samples = samples(100..<112)
         let r = p.call(2, "finetune", ["base": "m", "samples": samples, "method": "finetune", "freeze": 9, "epochs": 2, "save": false], timeout: 300)
-        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.freeze", "\(String(describing: r))")
+        assertError(r, -32602, field: "params.freeze")
         XCTAssertEqual(r?["error"]?["message"]?.stringValue?.hasPrefix("params.freeze: freeze must be in 0..<2"), true, "\(String(describing: r))")
     }
 
@@ -153,16 +157,13 @@ final class DocumentedErrorsTests: XCTestCase {
     /// `safetyMargin`, which `generate` refuses as an unknown parameter.
     func testGenerateConfidenceAdviceIsAParameterGenerateTakes() throws {
         let p = try peer()
-        XCTAssertNotNil(p.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"], timeout: 300)?["result"])
-        let samples = JSONValue.array((100..<104).map { (a: Int) -> JSONValue in
-            .object(["arch": .number(Double(a)), "latency_ms": .number(1 + Double(a % 7))])
-        })
+        trainLUT(p)
+        let samples = samples(100..<104)
         XCTAssertNotNil(p.call(2, "finetune", ["base": "l", "samples": samples, "id": "few", "save": false], timeout: 300)?["result"])
         XCTAssertNotNil(p.call(3, "trainGenerator", ["space": "nb201", "predictor": "few", "iterations": 2, "id": "g", "save": false], timeout: 300)?["result"])
         let r = p.call(4, "generate", ["generator": "g", "budgets": [4], "confidence": 0.9], timeout: 60)
-        XCTAssertEqual(errorCode(r), -32602, "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["data"]?["field"], "params.confidence", "\(String(describing: r))")
-        XCTAssertEqual(r?["error"]?["message"]?.stringValue?.contains("give safetyMargin"), false, "\(String(describing: r))")
+        assertError(r, -32602, field: "params.confidence")
+        XCTAssertFalse(message(r, contains: "give safetyMargin"), "\(String(describing: r))")
         let advice = p.call(5, "generate", ["generator": "g", "budgets": [4], "safetyMargin": 0.1], timeout: 60)
         XCTAssertEqual(errorCode(advice), -32602, "generate takes no safetyMargin: \(String(describing: advice))")
     }
