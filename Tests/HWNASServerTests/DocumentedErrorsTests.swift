@@ -188,4 +188,17 @@ final class DocumentedErrorsTests: XCTestCase {
         }
         XCTAssertEqual(codes.last, .some(nil), "a long request after the cancel: \(codes)")
     }
+
+    /// A `train` that would save on a `--read-only` daemon is -32030 saying how to fit anyway
+    /// (`save: false`), which then works.
+    func testReadOnlyStorageErrorSaysSaveFalse() throws {
+        let p = try domainPeer("hwnas-docerrors", readOnly: true)
+        let params: JSONValue = ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 300, "id": "l"]
+        let r = p.call(1, "train", params, timeout: 300)
+        assertError(r, -32030)
+        XCTAssertTrue(message(r, contains: "save: false"), "\(String(describing: r))")
+        guard case .object(var unsaved) = params else { return XCTFail() }
+        unsaved["save"] = false
+        XCTAssertNotNil(p.call(2, "train", .object(unsaved), timeout: 300)?["result"])
+    }
 }
