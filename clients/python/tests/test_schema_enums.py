@@ -71,10 +71,11 @@ OUT_OF_RANGE = [
     ("search", {"space": "nb201", "predictor": "l", "budget": {"latency_ms": 5}, "generations": 1000001}, "generations"),
     ("trainGenerator", {"space": "nb201", "predictor": "l", "iterations": 1000001}, "iterations"),
     ("generate", {"generator": "g", "budgets": [4], "samples": 10001}, "samples"),
+    ("trainGenerator", {"space": "nb201", "predictor": "l", "budgets": []}, "budgets"),
 ]
 
 
-@pytest.mark.parametrize("method,params,member", OUT_OF_RANGE, ids=[f"{m}.{k}={p[k]}" for m, p, k in OUT_OF_RANGE])
+@pytest.mark.parametrize("method,params,member", OUT_OF_RANGE, ids=[f"{m}.{k}={json.dumps(p[k])}" for m, p, k in OUT_OF_RANGE])
 def test_schema_refuses_what_the_daemon_refuses_as_out_of_range(client, method, params, member):
     jsonschema = pytest.importorskip("jsonschema")
     client.train(space="nb201", device="pixel3", model="lut", trainSize=300, id="l")
