@@ -8,8 +8,11 @@ extension DomainServices {
     /// `predict {spec, interval}` bounds it: a nearest GPU answering an unseen spec takes
     /// `NearestGPUInterval.margin` (with a note naming the neighbour), a GPU's own spec its
     /// default's profile, the MLP the profile `errorProfile(of:spec:)` gives.
+    /// `instead`: what the error for a predictor without a profile advises (a method without
+    /// `safetyMargin`, `generate`, says its own).
     public func confidenceMargin(_ confidence: Double, budget: Double?, safetyMargin: Double?,
-                                 predictor id: String, answer: SpecAnswer? = nil) throws(NASError) -> (margin: Double, note: String?) {
+                                 predictor id: String, answer: SpecAnswer? = nil,
+                                 instead: String = "give safetyMargin instead") throws(NASError) -> (margin: Double, note: String?) {
         guard confidence.isFinite, confidence >= 0.5, confidence <= 0.99 else {
             throw NASError(.invalidParams, "confidence must be in [0.5, 0.99], got \(confidence)", field: "confidence")
         }
@@ -30,7 +33,7 @@ extension DomainServices {
         }
         let predictor = answer?.predictor ?? (try? predictors.predictor(id))
         guard let profile = predictor.flatMap({ errorProfile(of: $0, spec: answer?.spec).profile }) else {
-            throw NASError(.invalidParams, "predictor '\(id)' has no error profile (the defaults, `train` with ≥ 20 held-out samples, `finetune` and `adaptProxy` with ≥ 5 samples have one); give safetyMargin instead", field: "confidence")
+            throw NASError(.invalidParams, "predictor '\(id)' has no error profile (the defaults, `train` with ≥ 20 held-out samples, `finetune` and `adaptProxy` with ≥ 5 samples have one); \(instead)", field: "confidence")
         }
         var note: String?
         if let p = predictor, let spec = answer?.spec, isUnseenSpec(spec, of: p) {

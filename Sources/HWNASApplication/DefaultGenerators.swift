@@ -17,9 +17,21 @@ extension GeneratorConfig {
 
 extension DomainServices {
     /// A generator by id, or a fixture device's default generator (trained on first use, and again
-    /// when its objective's default or the device's default predictor changed).
+    /// when its objective's default or the device's default predictor changed). An id with a
+    /// device, or with another space than its own, is invalid params (which one answers would be
+    /// a guess), as for predictors.
     public func generator(id: String?, space: String?, device: String?, control: JobControl) throws(NASError) -> (String, TrainedGenerator) {
-        if let id { return (id, try generators.generator(id)) }
+        if let id {
+            if device != nil {
+                throw NASError(.invalidParams, "give one generator, not both generator and device: a generator id, or space and "
+                               + "device for the default generator", field: "device")
+            }
+            let g = try generators.generator(id)
+            if let space, g.space.id != space {
+                throw NASError(.invalidParams, "generator '\(id)' is for space \(g.space.id), not \(space)", field: "generator")
+            }
+            return (id, g)
+        }
         guard let space, let device else {
             throw NASError(.invalidParams, "give a generator id, or space and device for the default generator", field: "generator")
         }

@@ -5,13 +5,21 @@ import NASSpaces
 extension DomainServices {
     /// The predictor a request names: an id; or (space, device) → that fixture device's default;
     /// or (space, spec) → the space's hardware-generalized predictor with that spec. Two of them
-    /// (which one answers would be a guess), or an id with another space, are invalid params.
+    /// (which one answers would be a guess), or an id with another space, are invalid params; so
+    /// are `batch` and `specModel` without a spec (they would be ignored, and a device's or a
+    /// predictor's latency answered at a batch size it was not measured at).
     public func resolvePredictor(id: String?, space: String?, device: String?, spec: DeviceSpecInput?, batch: Int?,
-                          control: JobControl) throws(NASError) -> (TrainedPredictor, [String: Double]?) {
+                          specModel: String? = nil, control: JobControl) throws(NASError) -> (TrainedPredictor, [String: Double]?) {
         let sources = [("predictor", id != nil), ("device", device != nil), ("spec", spec != nil)].filter(\.1).map(\.0)
         if sources.count > 1 {
             throw NASError(.invalidParams, "give one latency source, not both \(sources[0]) and \(sources[1]): a predictor id, "
                            + "or a space with a device or a spec", field: sources[1])
+        }
+        let specOnly = [("batch", batch != nil, "the batch size of a spec's prediction"),
+                        ("specModel", specModel != nil, "the model that answers for a spec")]
+        for (name, given, what) in specOnly where given && spec == nil {
+            throw NASError(.invalidParams, "\(name) is \(what) and is only taken with spec; a predictor or a fixture device "
+                           + "answers at its own batch size (e.g. 2080ti_32: batch 32): leave \(name) out", field: name)
         }
         if let id {
             let p = try predictors.predictor(id)
@@ -24,6 +32,9 @@ extension DomainServices {
             throw NASError(.invalidParams, "give a predictor id, or a space with a device or a spec", field: "predictor")
         }
         if let spec {
+            if let batch, batch < 1 {
+                throw NASError(.invalidParams, "batch must be a batch size ≥ 1, got \(batch)", field: "batch")
+            }
             var values: [String: Double]
             switch spec {
             case .gpuName(let name):

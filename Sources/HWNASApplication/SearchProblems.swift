@@ -20,7 +20,7 @@ extension DomainServices {
         let objective = params.objective
         let space = try SpaceRegistry.space(params.space)
         let (resolved, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
-                                                           spec: params.spec, batch: params.batch, control: control)
+                                                           spec: params.spec, batch: params.batch, specModel: params.specModel, control: control)
         guard resolved.spaceID == space.id else {
             throw NASError(.invalidParams, "predictor '\(resolved.id)' is for space \(resolved.spaceID), not \(space.id)", field: "predictor")
         }

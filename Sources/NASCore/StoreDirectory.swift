@@ -28,7 +28,8 @@ public enum StoreDirectory {
     /// `.storage` when the store may not write in `directory`.
     public static func checkWritable(_ directory: String, readOnly: Bool) throws(NASError) {
         if readOnly {
-            throw NASError(.storage, "the state directory is read-only for this daemon (--read-only: another hwnasd owns it); nothing is saved or deleted in \(directory)")
+            throw NASError(.storage, "the state directory is read-only for this daemon (--read-only: another hwnasd owns it); nothing is saved or deleted in \(directory); "
+                           + "train, finetune, adapt, adaptProxy and trainGenerator keep their result in memory with save: false")
         }
     }
 

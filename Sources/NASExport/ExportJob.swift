@@ -46,7 +46,7 @@ public enum ExportJob {
                 }
             }
             let path = target.path(in: directory, name: NetworkExporter.fileName(a, in: space, options: options))
-            try AtomicFile.write(net.bytes, to: path)
+            do throws(NASError) { try AtomicFile.write(net.bytes, to: path) } catch { throw error.field == nil ? error.inField(target.field) : error }
             files.append(ExportedFile(arch: a, path: path, bytes: net.bytes.count, macs: net.macs, params: net.params,
                                       resolution: net.resolution))
             control.report(ProgressReport(step: i + 1, total: resolved.count, message: "exported",

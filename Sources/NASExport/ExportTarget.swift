@@ -57,9 +57,14 @@ public enum ExportTarget: Sendable, Equatable {
         }
     }
 
+    /// The request parameter that named this target (`path` or `dir`), for errors.
+    public var field: String {
+        if case .file = self { return "path" }
+        return "dir"
+    }
+
     /// Creates the directory when missing and checks it is writable; returns its absolute path.
     public func prepare() throws(NASError) -> String {
-        let field = { if case .file = self { "path" } else { "dir" } }()
         do throws(NASError) { try AtomicFile.createDirectory(directory) } catch { throw NASError(.storage, error.message, field: field) }
         guard access(directory, W_OK) == 0 else {
             throw NASError(.storage, "cannot write to directory \(directory): \(String(cString: strerror(errno)))", field: field)

@@ -158,6 +158,12 @@ final class SearchLoop {
             if config.safetyMargin > 0 { msg += " (limit \(config.effectiveLimit) ms after the safety margin)" }
             if let f = e.fastestIndex {
                 msg += "; the fastest of \(e.queries) evaluated is \(e.latency[f]) ms: \(space.format(e.archs[f]))"
+                if e.latency[f] <= config.effectiveLimit {
+                    // Within the budget yet never best: its accuracy is NaN (an inline objective's
+                    // architectures without a value are evaluated but never answered).
+                    msg += ", within the budget but without an accuracy: an inline objective scores only the "
+                        + "architectures its accuracyValues hold, and none of those is within the budget"
+                }
             }
             throw NASError(.infeasibleBudget, msg, field: "budget.latency_ms")
         }

@@ -293,7 +293,9 @@ public final class Server: Sendable {
                 return .failure(ResponseError(code: .invalidRequest, message: "the server is shutting down; only exit is accepted"))
             }
             guard let reg = s.registrations[method] else {
-                return .failure(ResponseError(code: .methodNotFound, message: "method not found: \(method)"))
+                let notification = ["$/cancelRequest", "exit"].contains(method)
+                    ? "; \(method) is a notification: send it without an id (it gets no response)" : ""
+                return .failure(ResponseError(code: .methodNotFound, message: "method not found: \(method)\(notification)"))
             }
             if s.scheduler.job(id: id) != nil {
                 return .failure(ResponseError(code: .invalidRequest, message: "id \(id) is already in use by a request in progress"))

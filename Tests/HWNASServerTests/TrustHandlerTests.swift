@@ -12,14 +12,7 @@ final class TrustHandlerTests: XCTestCase {
     static let mid = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
 
     /// Every domain handler over a fresh state directory (removed when the test ends).
-    func peer() throws -> InProcessPeer {
-        let state = NSTemporaryDirectory() + "hwnas-trust-\(UUID().uuidString)"
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: state) }
-        let services = try DomainServices(environment: ServerEnvironment(stateDirectory: state, logger: Logger(level: .error)))
-        let p = InProcessPeer { server in registerDomainHandlers(server: server, services: services) }
-        p.initialize()
-        return p
-    }
+    func peer() throws -> InProcessPeer { try domainPeer("hwnas-trust") }
 
     /// A call that may train a predictor first (debug builds on a loaded machine: minutes).
     func slowCall(_ p: InProcessPeer, _ id: Int, _ method: String, _ params: JSONValue) -> JSONValue? {

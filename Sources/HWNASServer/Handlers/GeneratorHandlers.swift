@@ -59,7 +59,9 @@ extension Server {
                     guard b > 0 && b.isFinite else {
                         throw NASError(.invalidParams, "a latency budget must be a positive number of ms, got \(b)", field: "budgets[\(i)]")
                     }
-                    list.append(try services.confidenceMargin(confidence, budget: b, safetyMargin: nil, predictor: predictor).margin)
+                    list.append(try services.confidenceMargin(
+                        confidence, budget: b, safetyMargin: nil, predictor: predictor,
+                        instead: "leave confidence out (generate takes no safetyMargin), or train the generator on a predictor that has one").margin)
                 }
                 margins = list
             }

@@ -40,6 +40,8 @@ extension Server {
             if let limit = params.limit, limit < 1 {
                 throw NASError(.invalidParams, "limit must be at least 1 (got \(limit)); leave it out to list every predictor", field: "limit")
             }
+            // A mistyped space is -32001 with "did you mean", not an empty list.
+            if let space = params.space { _ = try SpaceRegistry.space(space) }
             return catalog.predictors(params)
         }
     }

@@ -33,7 +33,7 @@ extension Server {
             let archs = try params.archs.map { a throws(NASError) in try ArchitectureInput.resolve(a, in: space) }
             try context.job.checkCancelled()
             let m = try MonotonicityAnalysis(catalog: services.catalog).matrix(
-                space: space.id, devices: sources, archs: archs, metric: metric)
+                space: space.id, devices: sources, archs: archs, metric: metric, control: context.job)
             let n = m.devices.count
             var matrix: [[Double]] = [], source: [[String]] = [], count: [[Int]] = []
             for i in 0..<n {

@@ -42,7 +42,7 @@ extension Server {
         }) { params, context in
             let (resolved, specValues) = try services.resolvePredictor(
                 id: params.predictor, space: params.space, device: params.device, spec: params.spec,
-                batch: params.batch, control: context.job)
+                batch: params.batch, specModel: params.specModel, control: context.job)
             // The same model answers with or without `interval` (and for `search {spec}`); each has
             // an interval of its own.
             let answer = try specValues.map { v throws(NASError) in
@@ -106,6 +106,10 @@ extension Server {
             }
             if let samples = params.samples {
                 let s = try LatencySampleInput.resolve(samples, in: space)
+                guard !s.isEmpty else {
+                    throw NASError(.insufficientSamples, "samples is empty: give at least one {arch, latency_ms}, or leave "
+                                   + "samples out to evaluate on a fixture device's measurements", field: "samples")
+                }
                 let kept = keep(s.map(\.arch))
                 guard !kept.isEmpty else {
                     throw NASError(.invalidParams, "every sample is a degenerate architecture (no data path); "
@@ -172,7 +176,8 @@ extension Server {
             SavePredictorResult(predictor: params.predictor, path: try store.save(id: params.predictor))
         }
         register(LoadPredictorRequest.self) { params, _ in
-            let p = try store.load(path: params.path)
+            let p: TrainedPredictor
+            do throws(NASError) { p = try store.load(path: params.path) } catch { throw error.field == nil ? error.inField("path") : error }
             return PredictorInfo(p, path: params.path)
         }
         register(DeletePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in

@@ -19,7 +19,13 @@ extension Server {
             let goal: SearchGoal
             switch (params.budget, params.pareto ?? false) {
             case (let b?, false): goal = .latencyBudget(ms: b.latencyMs)
-            case (nil, true): goal = .pareto
+            case (nil, true):
+                // A margin shrinks a budget; there is none to shrink (`confidence` is refused alike).
+                if params.safetyMargin != nil {
+                    throw NASError(.invalidParams, "safetyMargin shrinks a latency budget and Pareto mode has none: leave it out, "
+                                   + "or give budget {latency_ms}", field: "safetyMargin")
+                }
+                goal = .pareto
             case (nil, false):
                 throw NASError(.invalidParams, "give budget {latency_ms} (constrained mode) or pareto: true", field: "budget")
             case (_?, true):

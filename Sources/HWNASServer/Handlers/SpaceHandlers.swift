@@ -9,8 +9,7 @@ extension Server {
         register(EncodeRequest.self) { params, context in
             let space = try SpaceRegistry.space(params.space)
             let encoding = params.encoding ?? space.defaultEncoding
-            let dim: Int
-            do throws(NASError) { dim = try space.encodingDimension(encoding) } catch { throw error.inField("encoding") }
+            let dim = try space.encodingDimension(encoding)  // an unknown name is -32602 at params.encoding
             let archs = try ArchitectureInput.resolve(params.archs, in: space)
             try context.job.checkCancelled()
             let m = try space.encode(archs, encoding: encoding)

@@ -145,9 +145,11 @@ public struct MonotonicityAnalysis: Sendable {
     /// The monotonicity matrix of `devices` (default: every measured device of the space) in
     /// `space`. Measured pairs use every architecture both devices have (optionally restricted
     /// to `archs`); pairs with a predicted device use the other device's measured architectures
-    /// (or a seeded sample of the space), at most `sampleSize` of them.
+    /// (or a seeded sample of the space), at most `sampleSize` of them. Cancelled through
+    /// `control` between two pairs.
     public func matrix(space: String, devices: [DeviceLatencySource]? = nil, archs restrict: [Architecture]? = nil,
-                       metric: RankMetric = .spearman, sampleSize: Int = 2_000, seed: UInt64 = 0) throws(NASError) -> MonotonicityMatrix {
+                       metric: RankMetric = .spearman, sampleSize: Int = 2_000, seed: UInt64 = 0,
+                       control: JobControl = .none) throws(NASError) -> MonotonicityMatrix {
         let spaceImpl = try SpaceRegistry.space(space)
         let list = devices ?? catalog.deviceNames(space: space).map { DeviceLatencySource.measured($0) }
         guard !list.isEmpty else { throw NASError(.invalidParams, "no devices to compare", field: "devices") }
@@ -177,6 +179,7 @@ public struct MonotonicityAnalysis: Sendable {
         for i in 0..<n {
             counts[i * n + i] = lat[list[i].name]?.filter { !$0.isNaN }.count ?? fallbackArchs.count
             for j in (i + 1)..<max(n, i + 1) {
+                try control.checkCancelled()
                 let a = list[i], b = list[j]
                 var x: [Double] = [], y: [Double] = []
                 let source: MonotonicitySource

@@ -255,7 +255,13 @@ public enum FineTuner {
         let yBase = y.map { map.invert($0) }
         var config = MLPTrainingConfig.fineTuning(samples: archs.count, seed: seed, frozenLayers: freeze)
         if let epochs { config.maxEpochs = max(1, epochs) }
-        let inner = try tuneInner(base, archs: archs, target: yBase, space: space, encoding: enc, spec: spec, config: config, control: control)
+        let inner: LatencyModel
+        do throws(NASError) {
+            inner = try tuneInner(base, archs: archs, target: yBase, space: space, encoding: enc, spec: spec, config: config, control: control)
+        } catch where error.field == "frozenLayers" {
+            // The network's name for the request's `freeze`.
+            throw NASError(.invalidParams, error.message.replacing("frozenLayers", with: "freeze"), field: "freeze")
+        }
         return .calibrated(inner, map)
     }
 
