@@ -113,4 +113,19 @@ final class TrustHandlerTests: XCTestCase {
                                                          "samples": .array(samples), "trainSize": 41, "includeDegenerate": true])?["result"])
         XCTAssertEqual(all["warnings"], [])
     }
+    /// A latency no device measures (1e300 ms) is refused by name; `evaluate` answered `rmse: null`
+    /// (overflow), which its result schema refuses, and `train` fitted it.
+    func testAnAbsurdLatencyIsRefusedByName() throws {
+        let p = try peer()
+        var samples: [JSONValue] = (0..<12).map { ["arch": .number(Double($0 * 397 + 7)), "latency_ms": .number(5 + Double($0 % 7))] }
+        samples[3] = ["arch": 1198, "latency_ms": 1e300]
+        for (id, method) in [(1, "evaluate"), (2, "train")] {
+            let r = slowCall(p, id, method, ["space": "nb201", "device": "pixel3", "samples": .array(samples)])
+            XCTAssertEqual(errorCode(r), -32602, "\(method): \(String(describing: r))")
+            XCTAssertEqual(r?["error"]?["data"]?["field"], "params.samples[3].latency_ms", "\(method)")
+            XCTAssertTrue(r?["error"]?["message"]?.stringValue?.contains("at most 10000000 ms") ?? false, "\(String(describing: r))")
+        }
+        samples[3] = ["arch": 1198, "latency_ms": 9_000_000]  // below the bound: taken
+        XCTAssertNotNil(slowCall(p, 3, "evaluate", ["space": "nb201", "device": "pixel3", "samples": .array(samples)])?["result"])
+    }
 }
