@@ -201,4 +201,20 @@ final class DocumentedErrorsTests: XCTestCase {
         unsaved["save"] = false
         XCTAssertNotNil(p.call(2, "train", .object(unsaved), timeout: 300)?["result"])
     }
+    /// `finetune`'s `epochs` outside 1...100000 and a negative `trainSize` are -32602 naming them, as
+    /// the schemas' ranges say: `epochs: 0` was taken as 1 without a word, and `trainSize: -5` was
+    /// "need at least 2 training samples, have -5" (-32021).
+    func testOutOfRangeEpochsAndTrainSizeNameTheirParameter() throws {
+        let p = try peer()
+        trainLUT(p)
+        for (id, e) in [(2, 0), (3, -3), (4, 100_001)] {
+            let r = p.call(id, "finetune", ["base": "l", "samples": samples(0..<10), "epochs": .number(Double(e)), "save": false],
+                           timeout: 300)
+            assertError(r, -32602, field: "params.epochs")
+        }
+        assertError(p.call(5, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": -5], timeout: 300),
+                    -32602, field: "params.trainSize")
+        assertError(p.call(6, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "trainSize": 1], timeout: 300),
+                    -32021, field: "params.trainSize")
+    }
 }

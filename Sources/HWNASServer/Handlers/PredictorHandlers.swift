@@ -27,6 +27,9 @@ extension Server {
                 guard (1...100_000).contains(e) else { throw NASError(.invalidParams, "must be in 1...100000", field: "maxEpochs") }
                 config.maxEpochs = e
             }
+            if let t = params.trainSize, t < 0 {
+                throw NASError(.invalidParams, "trainSize must be a number of training samples (at least 2), got \(t)", field: "trainSize")
+            }
             var request = TrainRequest(space: space.id, device: params.device, samples: samples, model: kind,
                                        trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
             request.excludeDegenerate = !(params.includeDegenerate ?? false)
@@ -160,6 +163,10 @@ extension Server {
             let methodName = params.method ?? "auto"
             guard let method = FineTuneMethod(rawValue: methodName) else {
                 throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
+            }
+            if let e = params.epochs, !(1...100_000).contains(e) {
+                // It was taken as 1 (0) or as 1 (negative) without a word.
+                throw NASError(.invalidParams, "epochs must be in 1...100000, got \(e)", field: "epochs")
             }
             let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
                                           method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
