@@ -21,9 +21,6 @@ extension DomainServices {
         let space = try SpaceRegistry.space(params.space)
         let (resolved, specValues) = try resolvePredictor(id: params.predictor, space: space.id, device: params.device,
                                                            spec: params.spec, batch: params.batch, specModel: params.specModel, control: control)
-        guard resolved.spaceID == space.id else {
-            throw NASError(.invalidParams, "predictor '\(resolved.id)' is for space \(resolved.spaceID), not \(space.id)", field: "predictor")
-        }
         if reusable && specValues != nil {
             throw NASError(.invalidParams, "generators take a predictor or a fixture device, not a spec (train a predictor first)", field: "spec")
         }

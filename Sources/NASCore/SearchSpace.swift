@@ -231,6 +231,12 @@ extension SearchSpace {
         archs.indices.filter { isDegenerate(archs[$0]) }
     }
 
+    /// Indices of the architectures of `archs` that are not degenerate, in order: the data
+    /// default predictors, `train` and `evaluate` use unless asked for every architecture.
+    public func nonDegenerateIndices(_ archs: [Architecture]) -> [Int] {
+        archs.indices.filter { !isDegenerate(archs[$0]) }
+    }
+
     /// Default: a chain has no dead operations.
     public func dataPathDecisions(_ arch: Architecture) -> [Bool]? { nil }
 

@@ -93,7 +93,7 @@ func runIntervalsBench(arguments: [String]) throws {
             let p = try s.store.defaultPredictor(space: "nb201", device: d)
             var m = try s.catalog.measurements(space: "nb201", device: d)
             // As the trainer does for a default (recipe 5): degenerate cells out, then the split.
-            let live = m.archs.indices.filter { !s.space.isDegenerate(m.archs[$0]) }
+            let live = s.space.nonDegenerateIndices(m.archs)
             m = (archs: live.map { m.archs[$0] }, latency: live.map { m.latency[$0] })
             let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
             let held = Array(order[PredictorTrainer.defaultTrainSize(space: "nb201")...])

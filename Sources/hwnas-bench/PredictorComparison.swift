@@ -33,7 +33,7 @@ struct PredictorComparison: Sendable {
         // Degenerate cells (NB201's 341 with no data path) left out, as the daemon's defaults,
         // `train` and `evaluate` leave them out; then the trainer's own split.
         let all = try catalog.measurements(space: spaceID, device: device)
-        let live = all.archs.indices.filter { !space.isDegenerate(all.archs[$0]) }
+        let live = space.nonDegenerateIndices(all.archs)
         let m = (archs: live.map { all.archs[$0] }, latency: live.map { all.latency[$0] })
         let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
         let nTrain = min(PredictorTrainer.defaultTrainSize(space: spaceID), m.archs.count - 100)

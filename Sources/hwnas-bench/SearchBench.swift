@@ -183,7 +183,7 @@ func runSearchBench(arguments: [String]) throws {
         // What searches see and the default predictors are trained and judged on (recipe 5): the
         // cells with a data path. Before, the held-out split here was drawn from all 15,625 cells,
         // so it mixed training cells and degenerate ones into "held out" (pixel3 MAPE 412 %).
-        let liveIndices = m.archs.indices.filter { !space.isDegenerate(m.archs[$0]) }
+        let liveIndices = space.nonDegenerateIndices(m.archs)
         let liveArchs = liveIndices.map { m.archs[$0] }, liveLatency = liveIndices.map { m.latency[$0] }
         let predictor = try DefaultPredictorObjective.make(store: store, device: device, archs: liveArchs, latency: liveLatency,
                                                            quantile: quantile)

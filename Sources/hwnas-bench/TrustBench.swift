@@ -92,7 +92,7 @@ private struct TrustBench {
             order.seededShuffle(using: &rng)
             let train = Array(order.prefix(1000)), test = Array(order.dropFirst(1000))
             let ordinary = test.filter { !space.isDegenerate(m.archs[$0]) }, degenerate = test.filter { space.isDegenerate(m.archs[$0]) }
-            let allOrdinary = m.archs.indices.filter { !space.isDegenerate(m.archs[$0]) }
+            let allOrdinary = space.nonDegenerateIndices(m.archs)
             var rmseO: [String] = [], srccO: [String] = [], rmseD: [String] = [], zeros: [String] = [], mins: [String] = []
             for variant in ["r3", "excl", "r4"] {
                 let idx = variant == "r3" ? train : train.filter { !space.isDegenerate(m.archs[$0]) }
@@ -184,7 +184,7 @@ private struct TrustBench {
         let nb = try SpaceRegistry.space("nb201")
         let cells = nb.enumerateAll()!
         let acc = try catalog.nb201Accuracy().map { $0[0] }
-        let ordinary = cells.indices.filter { !nb.isDegenerate(cells[$0]) }
+        let ordinary = nb.nonDegenerateIndices(cells)
         let costs = ordinary.map { nb.cost(of: cells[$0]) }
         let a = ordinary.map { acc[$0] }
         emit("| NB201, CIFAR-10 test accuracy, 15,284 ordinary cells | \(Self.f(RankCorrelation.spearman(costs.map(\.macs), a))) | \(Self.f(RankCorrelation.spearman(costs.map(\.params), a))) |")

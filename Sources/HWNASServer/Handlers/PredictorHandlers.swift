@@ -105,7 +105,7 @@ extension Server {
             // Degenerate architectures are left out unless asked: searches never answer them, and
             // on pixel3 their near-0 ms made the default predictor's MAPE 460 %.
             let keep = { (archs: [Architecture]) -> [Int] in
-                params.includeDegenerate == true ? Array(archs.indices) : archs.indices.filter { !space.isDegenerate(archs[$0]) }
+                params.includeDegenerate == true ? Array(archs.indices) : space.nonDegenerateIndices(archs)
             }
             if let samples = params.samples {
                 let s = try LatencySampleInput.resolve(samples, in: space)

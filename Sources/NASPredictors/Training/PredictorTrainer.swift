@@ -58,7 +58,7 @@ public struct PredictorTrainer: Sendable {
         var warnings: [String] = []
         var origin = Array(archs.indices)  // each kept sample's index in the request
         if request.excludeDegenerate {
-            let kept = archs.indices.filter { !space.isDegenerate(archs[$0]) }
+            let kept = space.nonDegenerateIndices(archs)
             if kept.count < archs.count {
                 let left = archs.count - kept.count
                 source += " without \(left) degenerate"
