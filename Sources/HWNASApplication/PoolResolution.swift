@@ -24,13 +24,15 @@ extension DomainServices {
     /// `finetune`'s `blendWith`: each name is a fixture device of `space` or a predictor id of
     /// that space. Errors (`.invalidParams`, field `<field>[i]`): an unknown name (the allowed
     /// devices are listed), the held-out `target` itself or its twin (`measurementTwins`: the
-    /// target's own measurements under another name), the base/proxy (always used), a
-    /// duplicate, a predictor of another space or one that needs a spec.
+    /// target's own measurements under another name), the base/proxy (always used; `baseRole`
+    /// names it in the message: "the base", or "the proxy" for `adaptProxy`), a duplicate, a
+    /// predictor of another space or one that needs a spec.
     /// An unknown name is `unknown` (`finetune`'s `blendWith` has always answered
     /// `unknownPredictor` there). `role` names a member in messages (default "pool member" or
     /// "<field> member"); `devices` are the fixture devices allowed (default every one of the space).
     public func poolMembers(_ names: [String], space: String, target: String?, base: TrainedPredictor?,
-                            field: String = "pool", role: String? = nil, devices: [String]? = nil,
+                            field: String = "pool", role: String? = nil, baseRole: String = "the base",
+                            devices: [String]? = nil,
                             unknown: NASError.Kind = .invalidParams) throws(NASError) -> [PoolMember] {
         let devices = devices ?? catalog.deviceNames(space: space)
         var seen = Set<String>(), out: [PoolMember] = []
@@ -44,7 +46,7 @@ extension DomainServices {
                 throw NASError(.invalidParams, "\(role) '\(name)' is the target itself; a held-out target must not be in its own pool (remove it, or rename the target)", field: f)
             }
             if let base, name == base.id || name == base.device {
-                throw NASError(.invalidParams, "\(role) '\(name)' is the base, which is always used; remove it from \(field)", field: f)
+                throw NASError(.invalidParams, "\(role) '\(name)' is \(baseRole), which is always used; remove it from \(field)", field: f)
             }
             // A fixture device wins over a stored predictor of the same name (an adapted
             // predictor saved under a device's name): fixture data never change.
@@ -70,10 +72,11 @@ extension DomainServices {
     }
 
     /// `adaptProxy`'s and `adapt`'s explicit pool: `poolMembers`, each device as its
-    /// `FixturePool` model (a pairwise LUT fitted on all its measurements).
+    /// `FixturePool` model (a pairwise LUT fitted on all its measurements). `proxyRole` names
+    /// `proxy` in errors ("the base" for `adapt`, "the proxy" for `adaptProxy`).
     public func explicitPool(_ names: [String], space: String, target: String, proxy: TrainedPredictor?,
-                             control: JobControl) throws(NASError) -> [ProxyLatencyModel] {
-        let members = try poolMembers(names, space: space, target: target, base: proxy)
+                             proxyRole: String = "the base", control: JobControl) throws(NASError) -> [ProxyLatencyModel] {
+        let members = try poolMembers(names, space: space, target: target, base: proxy, baseRole: proxyRole)
         // A device of this project's own measurements is refused before any fitting.
         let published = Set(catalog.publishedDeviceNames(space: space))
         for (i, m) in members.enumerated() {

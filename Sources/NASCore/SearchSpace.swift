@@ -59,6 +59,11 @@ public protocol SearchSpace: Sendable {
     /// position and the allowed values. The hot path of big `predict` requests: well-formed
     /// strings are parsed from their bytes, with the genes array as the only allocation.
     func parse(_ text: String) throws(NASError) -> Architecture
+    /// The architecture of an integer a client wrote (`"archs": [5]`): NB201's official index.
+    /// Default: an `invalidArchitecture` error saying the space has no integer form and showing
+    /// its string form (an integer used to be read as a one-token string, and the answer
+    /// complained about the string format).
+    func parse(index: Int) throws(NASError) -> Architecture
     /// Parses the space's object form (e.g. OFA's `{"ks":[..],"e":[..],"d":[..],"r":[..]}`),
     /// given as field name → integers, into a valid, canonical architecture.
     func parse(fields: [String: [Int]]) throws(NASError) -> Architecture
@@ -212,6 +217,13 @@ extension SearchSpace {
     /// Default: `isActive` asked of each decision.
     public func activeDecisions(in arch: Architecture, into out: UnsafeMutableBufferPointer<Bool>) {
         for i in 0..<out.count { out[i] = isActive(decision: i, in: arch) }
+    }
+
+    /// Default: the space has no integer form (only NB201's official index is one).
+    public func parse(index: Int) throws(NASError) -> Architecture {
+        let example = format(canonical(Architecture(genes: [UInt8](repeating: 0, count: cardinalities.count))))
+        throw NASError(.invalidArchitecture,
+                       "\(id): an integer (\(index)) is not an architecture of this space: only nb201 numbers its architectures; write it in the string form, e.g. '\(example)', or as its object form (hwnas/spaceInfo shows both)")
     }
 
     /// Default: no byte-level object reader (every object goes through `parse(fields:)`).

@@ -197,6 +197,9 @@ public struct NB201Space: SearchSpace {
         }
     }
 
+    /// The official index a client wrote as an integer.
+    public func parse(index: Int) throws(NASError) -> Architecture { try architecture(officialIndex: index) }
+
     /// The architecture with an official index, or an error naming the allowed range.
     public func architecture(officialIndex idx: Int) throws(NASError) -> Architecture {
         guard (0..<Self.count).contains(idx) else {

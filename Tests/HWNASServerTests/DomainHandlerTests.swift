@@ -465,6 +465,10 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(result["bestProxy"]?["target"], "raspi4")
         XCTAssertEqual(errorCode(peer.call(2, "monotonicity", ["space": "nb201", "devices": ["pixel3", "abacus"]])), -32010)
         XCTAssertEqual(errorCode(peer.call(3, "monotonicity", ["space": "nb201", "metric": "pearson"])), -32602)
+        // A device listed twice is named at its second place.
+        let twice = peer.call(4, "monotonicity", ["space": "nb201", "devices": ["raspi4", "pixel3", "pixel3"]])?["error"]
+        XCTAssertEqual(twice?["code"], -32602)
+        XCTAssertEqual(twice?["data"]?["field"], "params.devices[2]")
     }
 
     func testAdaptProxySavesUnderTheTargetName() throws {
@@ -566,8 +570,13 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(unknown?["data"]?["field"], "params.pool[1]")
         XCTAssertTrue(unknown?["message"]?.stringValue?.contains("raspi4") ?? false, "lists the allowed devices")
         XCTAssertEqual(poolError(["eyeriss"], 4)?["data"]?["field"], "params.pool[0]", "the held-out target is refused")
-        XCTAssertEqual(poolError(["pixel3", "pixel3"], 5)?["code"], -32602)
-        XCTAssertEqual(poolError(["titan_rtx_1"], 6)?["code"], -32602, "the proxy's own device")
+        let twice = poolError(["pixel3", "pixel3"], 5)
+        XCTAssertEqual(twice?["code"], -32602)
+        XCTAssertEqual(twice?["data"]?["field"], "params.pool[1]")
+        let own = poolError(["titan_rtx_1"], 6)
+        XCTAssertEqual(own?["code"], -32602, "the proxy's own device")
+        // adaptProxy has a proxy, not a base: the message says which argument the member repeats.
+        XCTAssertTrue(own?["message"]?.stringValue?.contains("is the proxy, which is always used") ?? false, "\(String(describing: own))")
     }
 
     /// Trains `lut-<device>` (600 NB201 cells) for each device, with request ids 1, 2, ...

@@ -51,7 +51,8 @@ final class PredictInputTests: XCTestCase {
         var broken = many
         broken[8000] = .text("|bad~0|")
         broken[4600] = .index(-1)
-        XCTAssertThrowsError(try resolveConcurrently(broken[...], in: space)) { XCTAssertEqual(($0 as! NASError).field, "archs[4600]", "\($0)") }
+        // (-1 is out of the index's range, named like 15625: it used to be read as the string "-1".)
+        XCTAssertThrowsError(try resolveConcurrently(broken[...], in: space)) { XCTAssertEqual(($0 as! NASError).field, "archs[4600].index", "\($0)") }
         XCTAssertThrowsError(try predictInChunks(inputs + [.text("|bad~0|")], predictor: predictor, space: space, spec: nil, job: .none, chunk: 3)) {
             XCTAssertEqual(($0 as! NASError).field, "archs[8]", "\($0)")
         }

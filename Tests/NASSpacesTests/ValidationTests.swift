@@ -34,6 +34,26 @@ final class ValidationTests: XCTestCase {
         XCTAssertThrowsError(try s.parse(fields: ["ops": [0, 1]])) { XCTAssertTrue(($0 as! NASError).message.contains("expected 6")) }
     }
 
+    /// An integer is NB201's official index; elsewhere the error says the space has no integer
+    /// form and shows its string form (it used to complain that "5" is not 22 ops).
+    func testOnlyNB201TakesAnInteger() throws {
+        XCTAssertEqual(try NB201Space().parse(index: 7), try NB201Space().parse("7"))
+        XCTAssertThrowsError(try NB201Space().parse(index: -1)) { XCTAssertTrue(($0 as! NASError).message.contains("0...15624"), "\($0)") }
+        let others: [any SearchSpace] = try ["fbnet", "ofa_mbv3", "proxyless", "mbv2"].map { try SpaceRegistry.space($0) }
+        for s in others {
+            do {
+                let a = try s.parse(index: 5)
+                XCTFail("\(s.id): 5 parsed as \(a.genes)")
+            } catch {
+                XCTAssertEqual(error.kind, .invalidArchitecture)
+                XCTAssertTrue(error.message.contains("only nb201 numbers its architectures"), error.message)
+                let parts = error.message.split(separator: "'")
+                XCTAssertGreaterThan(parts.count, 2, error.message)
+                XCTAssertNoThrow(try s.parse(parts.count > 2 ? String(parts[1]) : ""), "the example in \(error.message) parses")
+            }
+        }
+    }
+
     func testFBNetErrors() {
         let s = FBNetSpace()
         let good = Array(repeating: "1", count: 22)

@@ -49,7 +49,7 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
             let a: Architecture
             switch self {
             case .text(let s): a = try space.parse(s)
-            case .index(let i): a = try space.parse(String(i))
+            case .index(let i): a = try space.parse(index: i)
             case .fields(let f): a = try space.parse(fields: f)
             case .objectText(let text):
                 if let fast = text.withBytes({ space.parse(objectText: $0) }) {

@@ -88,7 +88,7 @@ extension Server {
                 case .all(true): pool = try services.fixturePool(space: space.id, excluding: excluded, samples: samples.map(\.arch))
                 case .members(let names):
                     pool = try services.explicitPool(names, space: space.id, target: params.target.name, proxy: base,
-                                                     control: context.job)
+                                                     proxyRole: "the proxy", control: context.job)
                 }
             } else if case .members(let names) = params.pool, !names.isEmpty {
                 throw NASError(.invalidParams, base.model.needsDeviceSpec

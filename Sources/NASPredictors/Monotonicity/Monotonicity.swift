@@ -154,8 +154,8 @@ public struct MonotonicityAnalysis: Sendable {
         let list = devices ?? catalog.deviceNames(space: space).map { DeviceLatencySource.measured($0) }
         guard !list.isEmpty else { throw NASError(.invalidParams, "no devices to compare", field: "devices") }
         var seen = Set<String>()
-        for d in list where !seen.insert(d.name).inserted {
-            throw NASError(.invalidParams, "device '\(d.name)' is listed twice", field: "devices")
+        for (i, d) in list.enumerated() where !seen.insert(d.name).inserted {
+            throw NASError(.invalidParams, "device '\(d.name)' is listed twice", field: "devices[\(i)]")
         }
         let measuredNames = list.filter { $0.predict == nil }.map(\.name)
         let known = Set(catalog.deviceNames(space: space))

@@ -28,3 +28,16 @@ def client(binary):
         c = hwnas.HwnasClient(binary, state=state)
         yield c
         c.close()
+
+
+def params_schemas(leave_out=()):
+    """(method's schema name, parsed schema) of every `protocol/schemas/*.params.json`, in name
+    order, without the names in `leave_out` (e.g. notifications)."""
+    import glob
+    import json
+
+    for path in sorted(glob.glob(os.path.join(ROOT, "protocol", "schemas", "*.params.json"))):
+        name = os.path.basename(path)[: -len(".params.json")]
+        if name not in leave_out:
+            with open(path) as f:
+                yield name, json.load(f)

@@ -1,11 +1,10 @@
 """The params schemas refuse an unknown top-level member, as the daemon does (-32602 naming it),
 and take the progress tokens the daemon reads on every method."""
-import glob
 import json
 import os
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, params_schemas
 
 from hwnas import HwnasError
 
@@ -23,11 +22,7 @@ def _dummy(schema):
 
 
 def _params_schemas():
-    for path in sorted(glob.glob(os.path.join(ROOT, "protocol", "schemas", "*.params.json"))):
-        name = os.path.basename(path)[: -len(".params.json")]
-        if name not in OPEN:
-            with open(path) as f:
-                yield name, json.load(f)
+    return params_schemas(OPEN)
 
 
 @pytest.mark.parametrize("name,schema", list(_params_schemas()), ids=[n for n, _ in _params_schemas()])
