@@ -57,7 +57,7 @@ func runPretrainedBench(arguments: [String]) throws {
         var config = HardwareGeneralizedTrainer.defaultConfig
         config.seed = 0
         var r = recipe(config)
-        r["predictorRecipe"] = PredictorTrainer.recipe
+        r["predictorRecipe"] = HardwareGeneralizedTrainer.recipe
         r["rowsPerGPU"] = PredictorTrainer.defaultTrainSize(space: space)
         r["transform"] = "logStandardized"
         r["encoding"] = "ActiveOneHot + DeviceSpecVector"

@@ -110,21 +110,12 @@ final class PairwiseModelTests: XCTestCase {
                              RankCorrelation.spearman(lutPred, m.latency) + 0.02)
     }
 
-    /// Synthetic "pruning runtime": additive costs of the operations on a data path only, plus
-    /// a fixed overhead; a cell with no data path costs just the overhead.
-    func syntheticPruned(_ a: Architecture, space: any SearchSpace) -> Double {
-        let live = space.dataPathDecisions(a) ?? Array(repeating: true, count: a.genes.count)
-        var y = 0.05
-        for (i, g) in a.genes.enumerated() where live[i] { y += 0.2 + 0.2 * Double((i * 5 + Int(g) * 3) % 7) }
-        return y
-    }
-
     func testLivePathCopyFitsAPruningRuntimeThatThePlainModelCannot() throws {
         let space = try SpaceRegistry.space("nb201")
         let enc = ActiveOneHot(space: space)
         let archs = try XCTUnwrap(space.enumerateAll())
         let train = stride(from: 0, to: archs.count, by: 3).map { archs[$0] }
-        let y = train.map { syntheticPruned($0, space: space) }
+        let y = train.map { syntheticPrunedLatency($0, space: space) }
         XCTAssertTrue(PairwiseModel.showsPrunedDeadPaths(archs: train, latency: y, space: space))
         let live = try PairwiseModel.fit(archs: train, latency: y, space: space, encoding: enc, ridgePerSample: 1e-7,
                                          livePathCopy: true)
@@ -136,7 +127,7 @@ final class PairwiseModelTests: XCTestCase {
         XCTAssertEqual(live.liveFloor, try XCTUnwrap(liveTrain.min()))
         XCTAssertEqual(plain.liveFloor, 0)
         let test = stride(from: 1, to: archs.count, by: 3).map { archs[$0] }
-        let truth = test.map { syntheticPruned($0, space: space) }
+        let truth = test.map { syntheticPrunedLatency($0, space: space) }
         let livePred = try LatencyModel.pairwise(live).predict(test, space: space, encoding: enc)
         let plainPred = try LatencyModel.pairwise(plain).predict(test, space: space, encoding: enc)
         XCTAssertLessThan(RegressionMetrics(predicted: livePred, actual: truth).rmse, 1e-3)

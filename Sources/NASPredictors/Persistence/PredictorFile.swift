@@ -93,6 +93,9 @@ public enum PredictorFile {
             guard l.costs.count == encoding.dimension else {
                 throw r.corrupt("lookup table has \(l.costs.count) costs; the space has \(encoding.dimension) (decision, option) pairs")
             }
+            guard l.liveCosts.isEmpty || l.liveCosts.count == encoding.dimension else {
+                throw r.corrupt("lookup table's live-path copy has \(l.liveCosts.count) costs; the space has \(encoding.dimension) (decision, option) pairs")
+            }
         case .pairwise(let pm):
             guard pm.cardinalities == encoding.cardinalities else { throw r.corrupt("pairwise model does not match the space's decisions") }
         case .calibrated(let base, _), .proxyHead(let base, _), .corrected(let base, _):
@@ -110,10 +113,11 @@ public enum PredictorFile {
 
     private static func writeModel(_ m: LatencyModel, into w: inout BinaryWriter) {
         switch m {
-        case .lut(let l): w.u8(1); writeLUT(l, into: &w)
+        // 15 and 16: 1 and 4 with the table's live-path copy.
+        case .lut(let l): w.u8(l.hasLivePathCopy ? 15 : 1); writeLUT(l, into: &w)
         case .flops(let f): w.u8(2); w.double(f.intercept); w.double(f.slopePerMMAC)
         case .mlp(let r): w.u8(3); writeRegressor(r, into: &w)
-        case .residual(let l, let r): w.u8(4); writeLUT(l, into: &w); writeRegressor(r, into: &w)
+        case .residual(let l, let r): w.u8(l.hasLivePathCopy ? 16 : 4); writeLUT(l, into: &w); writeRegressor(r, into: &w)
         case .hardware(let h):
             w.u8(5)
             writeRegressor(h.regressor, into: &w)
@@ -124,6 +128,8 @@ public enum PredictorFile {
             w.u8(6); w.double(map.offset); w.double(map.scale)
             writeModel(base, into: &w)
         case .corrected(let base, let lut):
+            // `finetune`'s correction table is plain (FineTuner fits it without the live-path copy).
+            assert(!lut.hasLivePathCopy, "tag 7 holds a plain table")
             w.u8(7); writeLUT(lut, into: &w)
             writeModel(base, into: &w)
         case .proxyHead(let base, let head):
@@ -165,10 +171,10 @@ public enum PredictorFile {
         guard depth < 8 else { throw r.corrupt("model tree too deep") }
         let tag = try r.u8()
         switch tag {
-        case 1: return .lut(try readLUT(&r))
+        case 1, 15: return .lut(try readLUT(&r, live: tag == 15))
         case 2: return .flops(FLOPsModel(intercept: try r.double(), slopePerMMAC: try r.double()))
         case 3: return .mlp(try readRegressor(&r))
-        case 4: return .residual(try readLUT(&r), try readRegressor(&r))
+        case 4, 16: return .residual(try readLUT(&r, live: tag == 16), try readRegressor(&r))
         case 5:
             let reg = try readRegressor(&r)
             let mean = try r.doubles(), std = try r.doubles()
@@ -233,10 +239,17 @@ public enum PredictorFile {
     private static func writeLUT(_ l: LUTModel, into w: inout BinaryWriter) {
         w.double(l.bias)
         w.doubles(l.costs)
+        if l.hasLivePathCopy { w.doubles(l.liveCosts) }
     }
 
-    private static func readLUT(_ r: inout BinaryReader) throws(NASError) -> LUTModel {
-        LUTModel(bias: try r.double(), costs: try r.doubles())
+    /// A table (`live`: with its live-path copy, tags 15 and 16).
+    private static func readLUT(_ r: inout BinaryReader, live: Bool = false) throws(NASError) -> LUTModel {
+        var l = LUTModel(bias: try r.double(), costs: try r.doubles())
+        if live {
+            l.liveCosts = try r.doubles()
+            guard l.hasLivePathCopy else { throw r.corrupt("lookup table's live-path copy is empty") }
+        }
+        return l
     }
 
     private static func writeRegressor(_ reg: NeuralRegressor, into w: inout BinaryWriter) {

@@ -150,7 +150,7 @@ public final class PredictorStore: Sendable {
     }
 
     /// The default hardware-generalized predictor of a space and where it came from: saved in
-    /// the state directory when of the current recipe and fitted on these fixtures; else shipped in `fixtures/pretrained/` when
+    /// the state directory when of the current mlp-hw recipe (`HardwareGeneralizedTrainer.recipe`) and fitted on these fixtures; else shipped in `fixtures/pretrained/` when
     /// fitted on these very fixtures (`HardwareGeneralizedTrainer.shippedDefault`); else trained
     /// now. A shipped or trained one is saved. `info` hears which, and why a shipped one was not used.
     public func defaultHardwarePredictorAndSource(space: String, control: JobControl = .none) throws(NASError)
@@ -158,7 +158,7 @@ public final class PredictorStore: Sendable {
         let id = "default-\(space)-mlp-hw"
         let trainer = HardwareGeneralizedTrainer(catalog: catalog)
         return try cachedDefault(id: id, isCurrent: { p in
-            p.notes["recipe"] == PredictorTrainer.recipe
+            p.notes["recipe"] == HardwareGeneralizedTrainer.recipe
                 && p.notes[TrainedPredictor.fixtureDigestKey] == (try? trainer.fixtureDigest(space: space))
         }, shipped: { [info] in
             let (p, reason) = trainer.shippedDefault(space: space, id: id, maxFileBytes: maxFileBytes)

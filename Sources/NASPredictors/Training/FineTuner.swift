@@ -275,7 +275,7 @@ public enum FineTuner {
                                                   initial: r, control: control).0)
         case .residual(let lut, let r):
             let x = enc.encode(archs, space: space)
-            let b = lut.predict(x)
+            let b = lut.predict(archs, space: space, encoding: enc)
             let res = (0..<target.count).map { target[$0] - b[$0] }
             return .residual(lut, try NeuralRegressor.train(x: x, y: res, validation: nil, transform: r.transform, config: config,
                                                             initial: r, control: control).0)

@@ -29,7 +29,7 @@ extension HardwareGeneralizedTrainer {
     }
 
     /// The shipped default of `space` (`shippedPath(id:)`) when it is that space's model, of
-    /// this build's recipe (`PredictorTrainer.recipe`) and fitted on these very fixtures (its
+    /// this build's mlp-hw recipe (`HardwareGeneralizedTrainer.recipe`) and fitted on these very fixtures (its
     /// `fixtureDigestKey` note is `fixtureDigest(space:)`); else nil and why not.
     public func shippedDefault(space: String, id: String,
                                maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes) -> (predictor: TrainedPredictor?, reason: String) {
@@ -43,8 +43,8 @@ extension HardwareGeneralizedTrainer {
         guard p.id == id, p.spaceID == space, case .hardware = p.model else {
             return (nil, "\(path) holds \(p.id) (\(p.spaceID)), not the hardware-generalized default of \(space)")
         }
-        guard let recipe = p.notes["recipe"], recipe == PredictorTrainer.recipe else {
-            return (nil, "\(path) is from training recipe \(p.notes["recipe"] ?? "?"), this build uses \(PredictorTrainer.recipe) (regenerate: \(ShippedModels.regenerateCommand))")
+        guard let recipe = p.notes["recipe"], recipe == Self.recipe else {
+            return (nil, "\(path) is from training recipe \(p.notes["recipe"] ?? "?"), this build uses \(Self.recipe) (regenerate: \(ShippedModels.regenerateCommand))")
         }
         let digest: String
         do throws(NASError) {

@@ -9,6 +9,14 @@ public struct HardwareGeneralizedTrainer: Sendable {
     /// Measurements and specs.
     public let catalog: DataCatalog
 
+    /// Version of the mlp-hw training recipe, saved as `notes["recipe"]`: a saved or shipped
+    /// hardware-generalized default of another recipe is retrained. It was
+    /// `PredictorTrainer.recipe` up to 6 (6: batches of 32 for at most 30 epochs,
+    /// `defaultConfig`) and is its own since the per-device recipe moved on to 7 (the live-path
+    /// table, which mlp-hw does not use), so that the models shipped in `fixtures/pretrained/`
+    /// stay current.
+    public static let recipe = "6"
+
     /// A trainer over a data catalog.
     public init(catalog: DataCatalog) {
         self.catalog = catalog
@@ -76,7 +84,7 @@ public struct HardwareGeneralizedTrainer: Sendable {
         }
         let id = request.id ?? PredictorTrainer.makeID(space: space.id, device: request.device ?? "gpus", kind: "mlp-hw", seed: request.seed)
         var notes = ["devices": devices.map(\.name).joined(separator: ","), "seed": String(request.seed),
-                     "recipe": PredictorTrainer.recipe, Self.fixtureDigestKey: try fixtureDigest(space: space.id)]
+                     "recipe": Self.recipe, Self.fixtureDigestKey: try fixtureDigest(space: space.id)]
         let profiles = try heldOutProfiles(fit, devices: devices, space: space)
         if let profile = profiles.pooled { notes[ErrorProfile.notesKey] = profile.encoded }
         for (name, profile) in profiles.perDevice { notes[Self.deviceProfilePrefix + name] = profile.encoded }

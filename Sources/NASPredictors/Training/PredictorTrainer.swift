@@ -29,8 +29,11 @@ public struct PredictorTrainer: Sendable {
     /// defaults' training and judging, `TrainRequest.excludeDegenerate`, and predictions floored
     /// at half the fastest training latency, `notes.floorMs`; 6: mlp-hw's batches of 32 for at
     /// most 30 epochs, `HardwareGeneralizedTrainer.defaultConfig`, and every predictor fitted on
-    /// fixtures records their digest, `TrainedPredictor.fixtureDigestKey`). mlp-hw shares it.
-    public static let recipe = "6"
+    /// fixtures records their digest, `TrainedPredictor.fixtureDigestKey`; 7: `auto`'s table
+    /// with the live-path copy where it validates better, its residual network fitted on both
+    /// tables, `LUTModel.liveCosts`). mlp-hw shared it up to 6 and has its own since
+    /// (`HardwareGeneralizedTrainer.recipe`).
+    public static let recipe = "7"
 
     /// The fixture files a device's predictor is fitted on, relative to the fixtures directory:
     /// the latency table holding the device (every device of a table shares its file).
@@ -227,7 +230,7 @@ public struct PredictorTrainer: Sendable {
         case .residual:
             let lut = try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc)
             let x = enc.encode(archs, space: space)
-            let base = lut.predict(x)
+            let base = lut.predict(archs, space: space, encoding: enc)
             let res = (0..<latency.count).map { latency[$0] - base[$0] }
             let (r, _) = try NeuralRegressor.train(x: x, y: res, validation: nil, transform: .standardized, config: config,
                                                    control: control.labelled("(lut+mlp)"))
@@ -239,6 +242,13 @@ public struct PredictorTrainer: Sendable {
                                race: race)
         }
     }
+
+    /// `auto`'s `validationRMSE` key of the plain table where the live-path copy was also tried
+    /// (its `lut` entry is then the table the race used, live or plain).
+    public static let plainLUTScoreKey = "lut (plain)"
+    /// `auto`'s `validationRMSE` key of the residual network on the plain table where it was also
+    /// fitted on the live-path table (`lut+mlp` is then the better of the two).
+    public static let plainBaseResidualScoreKey = "lut+mlp (plain lut)"
 
     private static func fitAuto(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding enc: ActiveOneHot,
                                 config: MLPTrainingConfig, control: JobControl, race rule: AutoRace,
@@ -270,31 +280,60 @@ public struct PredictorTrainer: Sendable {
         let valA = valIdx.map { archs[$0] }, valY = valIdx.map { latency[$0] }
         let xFit = enc.encode(fitA, space: space), xVal = enc.encode(valA, space: space)
 
-        let lut = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc)
-        let lutFit = lut.predict(xFit), lutVal = lut.predict(xVal)
-        let resFit = (0..<fitY.count).map { fitY[$0] - lutFit[$0] }
-        let resVal = (0..<valY.count).map { valY[$0] - lutVal[$0] }
-        // The two networks train side by side, one core each, and the one that stops first hands
-        // its core to the other: the same weights as one after the other with both cores per GEMM
-        // (its split does not change a result), in about half the time. The residual network is
-        // job 0, so that on one thread it ends before the MLP, which may wait for it (`CandidateRace`).
+        // The table, with the live-path copy where it validates better (runtimes that prune dead
+        // operations: NB201 pixel3, raspi4 and most of OneProxy's devices), is the LUT candidate.
+        // The residual network is then fitted on both tables, one after the other, and the one
+        // that validates better is kept: on HELP's raspi4 the plain table's residual wins (held-out
+        // RMSE 2.80 against 3.06 ms), on OneProxy's devices mostly the live one's (true_640 0.054 →
+        // 0.023 ms; `hwnas-bench predictors` §1).
+        let plainLUT = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc)
+        var lut = plainLUT
+        var scores: [String: Double] = [:]
+        if archs.contains(where: { space.dataPathDecisions($0) != nil }) {
+            let live = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc, livePathCopy: true)
+            let plainRMSE = RegressionMetrics(predicted: plainLUT.predict(valA, space: space, encoding: enc), actual: valY).rmse
+            let liveRMSE = RegressionMetrics(predicted: live.predict(valA, space: space, encoding: enc), actual: valY).rmse
+            scores[Self.plainLUTScoreKey] = plainRMSE
+            if live.hasLivePathCopy && liveRMSE < 0.99 * plainRMSE { lut = live }
+        }
+        let residualBases = lut.hasLivePathCopy ? [lut, plainLUT] : [lut]
+        // The two kinds of network train side by side, one core each, and the one that stops first
+        // hands its core to the other: the same weights as one after the other with both cores per
+        // GEMM (its split does not change a result), in about half the time. The residual
+        // network(s) are job 0, so that on one thread they end before the MLP, which may wait for
+        // them (`CandidateRace`; with two bases their epochs count on from the first's).
         let lutRMSE = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(valA, space: space, encoding: enc), actual: valY).rmse
         let race = CandidateRace(lutRMSE: lutRMSE, rule: rule)
         let sideBySide = Kernels.defaultThreads >= 2
         let share = ThreadShare(total: Kernels.defaultThreads, jobs: sideBySide ? 2 : 1)
         let mlpWatch = Mutex((trace: [Double](), best: Double.infinity, stoppedAt: Int?.none))
+        let residualChoice = Mutex((base: 0, rmse: [Double]()))
         let nets = try Kernels.concurrently(2, threads: sideBySide ? 2 : 1) { (i: Int) throws(NASError) -> (NeuralRegressor, Int) in
             defer { if sideBySide { share.finished() } }
             if i == 0 {
                 var ended: (Int, Double)? = nil
                 defer { race.residualEnded(epochs: ended?.0 ?? 0, rmse: ended?.1) }
-                let (net, history) = try NeuralRegressor.train(
-                    x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized, config: config,
-                    control: control.labelled("(lut+mlp)"), share: share,
-                    monitor: { epoch, _, _ in race.residualEpoch(epoch); return false })
-                let shrunk = Self.shrunkResidual(net, lutValidation: lutVal, validation: valY, x: xVal)
-                ended = (history.epochs, shrunk.rmse)
-                return (shrunk.network, history.epochs)
+                var best: (network: NeuralRegressor, rmse: Double)? = nil
+                var epochs = 0
+                for (b, base) in residualBases.enumerated() {
+                    let baseFit = base.predict(fitA, space: space, encoding: enc), baseVal = base.predict(valA, space: space, encoding: enc)
+                    let resFit = (0..<fitY.count).map { fitY[$0] - baseFit[$0] }
+                    let resVal = (0..<valY.count).map { valY[$0] - baseVal[$0] }
+                    let before = epochs
+                    let (net, history) = try NeuralRegressor.train(
+                        x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized, config: config,
+                        control: control.labelled("(lut+mlp)"), share: share,
+                        monitor: { epoch, _, _ in race.residualEpoch(before + epoch); return false })
+                    epochs += history.epochs
+                    let shrunk = Self.shrunkResidual(net, lutValidation: baseVal, validation: valY, x: xVal)
+                    residualChoice.withLock { c in
+                        c.rmse.append(shrunk.rmse)
+                        if best == nil || shrunk.rmse < best!.rmse { c.base = b }
+                    }
+                    if best == nil || shrunk.rmse < best!.rmse { best = shrunk }
+                }
+                ended = (epochs, best!.rmse)
+                return (best!.network, epochs)
             }
             let (net, history) = try NeuralRegressor.train(
                 x: xFit, y: fitY, validation: (xVal, valY), transform: .logStandardized, config: config,
@@ -309,9 +348,11 @@ public struct PredictorTrainer: Sendable {
                 })
             return (net, history.epochs)
         }
+        let choice = residualChoice.withLock { $0 }
+        let residualBase = residualBases[choice.base]
+        if choice.rmse.count == 2 { scores[Self.plainBaseResidualScoreKey] = choice.rmse[1] }
         let shrunk = nets[0].0, mlp = nets[1].0
-        let candidates: [(String, LatencyModel)] = [("lut", .lut(lut)), ("mlp", .mlp(mlp)), ("lut+mlp", .residual(lut, shrunk))]
-        var scores: [String: Double] = [:]
+        let candidates: [(String, LatencyModel)] = [("lut", .lut(lut)), ("mlp", .mlp(mlp)), ("lut+mlp", .residual(residualBase, shrunk))]
         var best = (name: "lut", model: LatencyModel.lut(lut), rmse: Double.infinity)
         for (name, model) in candidates {
             let p = try model.predict(valA, space: space, encoding: enc)
@@ -321,7 +362,8 @@ public struct PredictorTrainer: Sendable {
             if rmse < best.rmse * margin || best.rmse == .infinity { best = (name, model, rmse) }
         }
         if best.name == "lut" {
-            best.model = .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc))
+            best.model = .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc,
+                                               livePathCopy: lut.hasLivePathCopy))
         }
         let watched = mlpWatch.withLock { $0 }
         return Fit(model: best.model, variant: best.name, validationRMSE: scores,
