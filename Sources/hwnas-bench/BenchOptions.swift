@@ -69,3 +69,19 @@ func benchLoadAverage() -> String {
     guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
     return s.split(separator: " ").prefix(3).joined(separator: " ")
 }
+
+/// Writes a bench's markdown report: to `out` (`--out FILE`) when given; else to its results
+/// file, but only for a whole run (`whole`). A partial run (some sections or spaces, `--quick`,
+/// `--no-speed`) written over the results file would silently drop what it did not run (a
+/// `predictors --sections 1 --spaces nb201` once did); without `--out` it leaves the file and
+/// says so on stderr. Returns the path written, nil when none.
+@discardableResult
+func writeBenchReport(_ text: String, bench: String, results: String, out: String?, whole: Bool) throws -> String? {
+    guard let path = out ?? (whole ? results : nil) else {
+        FileHandle.standardError.write(Data("hwnas-bench \(bench): a partial run leaves \(results) as it is; give --out FILE to keep this report\n".utf8))
+        return nil
+    }
+    try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try AtomicFile.write(Array(text.utf8), to: path)
+    return path
+}

@@ -6,7 +6,7 @@
 //  (3) hardware generalization: leave one GPU out, predict it from its spec alone, against the
 //      nearest-neighbour GPU;
 //  (4) speed of the predictor facade (predict on 100,000 archs, default training on 1,000).
-// Writes markdown to stdout and Benchmarks/results/predictors.md.
+// Writes markdown to stdout and, for a whole run or with --out, to Benchmarks/results/predictors.md (or FILE).
 import Dispatch
 import Foundation
 import NASCore
@@ -37,7 +37,8 @@ func runPredictorsBench(arguments: [String]) throws {
 private struct PredictorsBench {
     var quick = false
     var fixtures: String? = nil
-    var outPath = "Benchmarks/results/predictors.md"
+    /// `--out FILE` (else the results file, for a whole run only: `writeBenchReport`).
+    var outPath: String? = nil
     var sections: Set<Character> = ["1", "2", "3", "4"]
     /// Section 1's spaces (default every space).
     var spaces: Set<String>? = nil
@@ -64,8 +65,8 @@ private struct PredictorsBench {
         if sections.contains("4") { try speed(catalog) }
         emit()
         emit(String(format: "Total bench time: %.0f s.", Date().timeIntervalSince(start)))
-        try? FileManager.default.createDirectory(atPath: (outPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try report.write(toFile: outPath, atomically: true, encoding: .utf8)
+        try writeBenchReport(report, bench: "predictors", results: "Benchmarks/results/predictors.md", out: outPath,
+                             whole: !quick && spaces == nil && sections == ["1", "2", "3", "4"])
     }
 
     // MARK: (1) accuracy per (space, device)

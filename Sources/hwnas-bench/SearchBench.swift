@@ -1,4 +1,4 @@
-// `hwnas-bench search [--quick] [--fixtures DIR] [--seeds N] [--margin-quantile Q] [--no-peer] [--speed-only] [--no-speed] [--data-floor]`
+// `hwnas-bench search [--quick] [--fixtures DIR] [--seeds N] [--margin-quantile Q] [--no-peer] [--speed-only] [--no-speed] [--data-floor] [--out FILE]`
 //
 // 1. Regret on NB201: for 8 devices × budgets at the 10/25/50/75/90th percentiles of measured
 //    latency, the true optimum (CIFAR-10 test accuracy, measured) by enumerating all 15,625
@@ -398,9 +398,12 @@ func runSearchBench(arguments: [String]) throws {
     // ---- Speed on ofa_mbv3 ----
     if !arguments.contains("--no-speed") { try runSearchSpeed(catalog: catalog, quick: quick, runPeer: !arguments.contains("--no-peer"), emit: emit) }
 
-    let out = "Benchmarks/results/search\(quick ? "-quick" : "").md"
-    try AtomicFile.write(Array(md.utf8), to: out)
-    print("\nwritten to \(out)")
+    // --quick has a results file of its own; leaving out a section (speed, its peer, the NB201 part) is a partial run.
+    let whole = !arguments.contains("--no-speed") && !arguments.contains("--no-peer") && !speedOnly
+    if let out = try writeBenchReport(md, bench: "search", results: "Benchmarks/results/search\(quick ? "-quick" : "").md",
+                                      out: benchOption(arguments, "--out"), whole: whole) {
+        print("\nwritten to \(out)")
+    }
 }
 
 /// Writes an MLP regressor as a little JSON header plus raw float32 weights for the peer.

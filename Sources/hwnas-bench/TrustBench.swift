@@ -20,7 +20,7 @@ import NASSpaces
 
 /// Entry point of `hwnas-bench trust [--quick] [--fixtures DIR] [--out FILE] [--sections 1234]`.
 func runTrustBench(arguments: [String]) throws {
-    var quick = false, fixtures: String? = nil, out = "Benchmarks/results/trust.md", sections = Set("1234")
+    var quick = false, fixtures: String? = nil, out: String? = nil, sections = Set("1234")
     var i = 0
     while i < arguments.count {
         switch arguments[i] {
@@ -35,8 +35,8 @@ func runTrustBench(arguments: [String]) throws {
     var bench = TrustBench(catalog: DataCatalog(fixturesDirectory: try FixturesLocator.locate(fixtures)), quick: quick,
                            sections: sections)
     try bench.run()
-    try? FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try bench.report.write(toFile: out, atomically: true, encoding: .utf8)
+    try writeBenchReport(bench.report, bench: "trust", results: "Benchmarks/results/trust.md", out: out,
+                         whole: !quick && sections == Set("1234"))
 }
 
 private struct TrustBench {
