@@ -322,7 +322,7 @@ public struct PredictorTrainer: Sendable {
                     let before = epochs
                     let (net, history) = try NeuralRegressor.train(
                         x: xFit, y: resFit, validation: (xVal, resVal), transform: .standardized, config: config,
-                        control: control.labelled("(lut+mlp)"), share: share,
+                        control: control.labelled(b == 0 ? "(lut+mlp)" : "(lut+mlp on the plain lut)"), share: share,
                         monitor: { epoch, _, _ in race.residualEpoch(before + epoch); return false })
                     epochs += history.epochs
                     let shrunk = Self.shrunkResidual(net, lutValidation: baseVal, validation: valY, x: xVal)
