@@ -142,6 +142,17 @@ def _metrics_lines(m, label, baseline=None):
     return [f"  {label}:", table(rows, headers, indent="    ")] if rows else []
 
 
+def _candidate_lines(metrics):
+    """`auto`'s candidates and their validation RMSE, the chosen one marked (why this variant:
+    e.g. `lut (plain)` beside `lut` when the table's live-path copy was tried)."""
+    scores = metrics.get("validationRMSE") or {}
+    if len(scores) < 2:
+        return []
+    chosen = metrics.get("variant")
+    return ["  candidates (validation RMSE, ms): " + ", ".join(
+        f"{name} {value:.3g}" + (" (chosen)" if name == chosen else "") for name, value in sorted(scores.items(), key=lambda kv: kv[1]))]
+
+
 def _more_samples_lines(r):
     """`moreSamples` (finetune, adaptProxy): what measuring more would add, so the user knows when to stop."""
     m = r.get("moreSamples")
@@ -158,6 +169,7 @@ def _predictor_info(r, params):
     lines = [f"predictor {r.get('predictor') or r.get('id')}: {what}"
              + (f" on {r['device']}" if r.get("device") else "") + (f", saved to {r['path']}" if r.get("path") else "")]
     metrics = r.get("metrics") or {}
+    lines += _candidate_lines(metrics)
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
     lines += _metrics_lines(metrics.get("crossValidated") or r.get("crossValidated"),

@@ -529,3 +529,13 @@ def test_a_daemon_that_would_not_start_gets_advice_hwnas_users_can_follow():
     assert cli._daemon_exit_hint(unusable) == "hwnas has no --read-only: give --state a directory you can write"
     assert "--state DIR" in cli._daemon_exit_hint(DaemonExited("hwnasd exited", cli.DAEMON_EXIT_STATE_IN_USE, ""))
     assert cli._daemon_exit_hint(DaemonExited("hwnasd exited", 1, "hwnasd [error] something else")) is None
+
+
+def test_train_summary_lists_the_candidates_and_marks_the_chosen_one():
+    from hwnas.summary import summarize
+    metrics = {"variant": "lut+mlp", "validationRMSE": {"lut": 0.0326, "lut (plain)": 0.261, "lut+mlp": 0.0184,
+                                                        "lut+mlp (plain lut)": 0.0496, "mlp": 0.193}}
+    text = summarize("train", {"predictor": "p", "model": "lut+mlp", "metrics": metrics}, {})
+    line = next(l for l in text.splitlines() if "candidates" in l)
+    assert line.index("lut+mlp 0.0184 (chosen)") < line.index("lut 0.0326") < line.index("lut (plain) 0.261"), line
+    assert "candidates" not in summarize("train", {"predictor": "p", "model": "lut", "metrics": {"variant": "lut"}}, {})
