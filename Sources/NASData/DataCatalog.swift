@@ -187,7 +187,8 @@ public final class DataCatalog: Sendable {
 
     /// A GPU from `hardware/gpu_specs.csv` by name, compared case-insensitively and without a
     /// vendor prefix (`NVIDIA GeForce RTX 3090` finds `GeForce RTX 3090`): an exact match wins,
-    /// then a unique match at the end of a name (`RTX 3090`), then a unique substring match.
+    /// then a unique match at the end of a name (`RTX 3090`; a query without a digit only when it
+    /// lies in no other name: `RTX` is ambiguous), then a unique substring match.
     public func gpuSpec(named query: String) throws(NASError) -> DeviceSpec {
         if let known = gpuSpecs.withLock({ $0[query] }) { return known }
         let spec = try readGPUSpec(named: query)
@@ -202,8 +203,18 @@ public final class DataCatalog: Sendable {
         let q = Self.gpuKey(query)
         let keys = csv.rows.map { Self.gpuKey($0[nameCol]) }
         var matches: [Int] = []
-        for rule in [{ (k: String) in k == q }, { $0.hasSuffix(" " + q) }, { $0.contains(q) }] where matches.isEmpty && !q.isEmpty {
-            matches = keys.indices.filter { rule(keys[$0]) }
+        var matchedBy = 0
+        let rules: [(String) -> Bool] = [{ $0 == q }, { $0.hasSuffix(" " + q) }, { $0.contains(q) }]
+        for r in rules.indices where matches.isEmpty && !q.isEmpty {
+            matches = keys.indices.filter { rules[r](keys[$0]) }
+            matchedBy = r
+        }
+        // A family word without a model number ("RTX", "Titan") that ends one name but lies in
+        // many is ambiguous, not that one name ("RTX" answered as the TITAN RTX, "Titan" as the
+        // GeForce GTX TITAN); "3090" or "V100" still finds the one name ending in it.
+        if matchedBy == 1, !q.contains(where: \.isNumber) {
+            let anywhere = keys.indices.filter { keys[$0].contains(q) && !matches.contains($0) }
+            if !anywhere.isEmpty { matches += anywhere }  // the name ending in it listed first
         }
         guard let first = matches.first else {
             let hint = NameSuggestion.didYouMean(query, among: csv.rows.map { $0[nameCol] })
@@ -211,7 +222,8 @@ public final class DataCatalog: Sendable {
         }
         if matches.count > 1 {
             let names = matches.prefix(8).map { csv.rows[$0][nameCol] }.joined(separator: "; ")
-            throw NASError(.unknownDevice, "GPU name '\(query)' is ambiguous: \(names)", field: "spec")
+            let more = matches.count > 8 ? " and \(matches.count - 8) more" : ""
+            throw NASError(.unknownDevice, "GPU name '\(query)' is ambiguous: \(names)\(more); give the full name as in hardware/gpu_specs.csv", field: "spec")
         }
         let row = csv.rows[first]
         let mapping: [(String, String)] = [

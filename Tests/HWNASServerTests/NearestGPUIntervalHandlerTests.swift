@@ -76,22 +76,29 @@ final class NearestGPUIntervalHandlerTests: XCTestCase {
         XCTAssertNil(named["intervalNote"])
         XCTAssertEqual(named["upper"]?.arrayValue?.first?.doubleValue, r["upper"]?.arrayValue?.first?.doubleValue)
     }
-    /// A loose GPU name's answer names the GPU it matched ("RTX" is the TITAN RTX, the one row
-    /// ending in "RTX"), and a matched row without specs says which row and what to do (it was
-    /// "device spec is missing sm_count", for a request that gave no spec object).
+    /// A loose GPU name's answer names the GPU it matched ("3090" is the GeForce RTX 3090, the one
+    /// row ending in it), a family word is ambiguous ("RTX" used to answer as the TITAN RTX, the
+    /// one row ending in "RTX"), and a matched row without specs says which row and what to do (it
+    /// was "device spec is missing sm_count", for a request that gave no spec object).
     func testALooseGPUNameSaysWhichGPUItMatched() throws {
         let (_, peer) = try daemon()
-        let r = try XCTUnwrap(peer.call(1, "predict", ["space": "nb201", "spec": "RTX", "archs": [5]], timeout: 300)?["result"])
-        XCTAssertEqual(r["gpu"], "TITAN RTX")
+        let r = try XCTUnwrap(peer.call(1, "predict", ["space": "nb201", "spec": "3090", "archs": [5]], timeout: 300)?["result"])
+        XCTAssertEqual(r["gpu"], "GeForce RTX 3090")
+        for (id, word) in [(5, "RTX"), (6, "Titan")] {
+            let e = peer.call(id, "predict", ["space": "nb201", "spec": .string(word), "archs": [5]], timeout: 300)?["error"]
+            XCTAssertEqual(e?["code"], -32010, "\(word): \(String(describing: e))")
+            let message = e?["message"]?.stringValue ?? ""
+            XCTAssertTrue(message.contains("is ambiguous") && message.contains("TITAN RTX") && message.contains("more"), message)
+        }
         let exact = try XCTUnwrap(peer.call(2, "predict", ["space": "nb201", "spec": "GeForce RTX 3090", "archs": [5]],
                                             timeout: 300)?["result"])
         XCTAssertEqual(exact["gpu"], "GeForce RTX 3090")
         XCTAssertNil(try XCTUnwrap(peer.call(3, "predict", ["space": "nb201", "device": "1080ti_1", "archs": [5]],
                                                 timeout: 300)?["result"])["gpu"])
-        let titan = peer.call(4, "predict", ["space": "nb201", "spec": "Titan", "archs": [5]], timeout: 300)
+        let titan = peer.call(4, "predict", ["space": "nb201", "spec": "geforce gtx titan", "archs": [5]], timeout: 300)
         XCTAssertEqual(titan?["error"]?["code"], -32602)
         let message = try XCTUnwrap(titan?["error"]?["message"]?.stringValue)
-        XCTAssertTrue(message.contains("GPU 'GeForce GTX TITAN' (what 'Titan' matched) has no sm_count"), message)
+        XCTAssertTrue(message.contains("GPU 'GeForce GTX TITAN' (what 'geforce gtx titan' matched) has no sm_count"), message)
         XCTAssertTrue(message.contains("give its specs as an object"), message)
     }
 }
