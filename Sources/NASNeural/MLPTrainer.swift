@@ -35,7 +35,9 @@ public enum MLPTrainer {
     ///   `config.maxEpochs` epochs and the last weights are returned.
     /// - `initial`: start from these weights (fine-tuning); its input width must be `x.cols`
     ///   and its output width 1; `config.hidden` is then ignored.
-    /// - Progress per epoch through `control.report` (values: epoch, trainLoss, validationLoss);
+    /// - Progress per epoch through `control.report` (values: epoch, trainLoss, validationLoss),
+    ///   and when it stops before `maxEpochs` a last report at step = total (values: stoppedAt,
+    ///   bestEpoch);
     ///   cancellation is polled each epoch and every 50 mini-batches.
     ///
     /// - `threads`: the most threads one training step is split across (its batch rows, then its
@@ -150,6 +152,13 @@ public enum MLPTrainer {
                        valOutputs.withUnsafeBufferPointer({ monitor(epoch, sinceBest == 0, $0) }) { break }
                 }
             }
+        }
+        // Stopped before maxEpochs (early stopping, a monitor, a diverged step after a best): one
+        // last report at step = total, so a progress bar of this network ends full instead of
+        // resting at the epoch it stopped (10 % for 30 of 300). Its values carry no `epoch`.
+        if history.epochs < config.maxEpochs {
+            control.report(ProgressReport(step: config.maxEpochs, total: config.maxEpochs, message: "training mlp",
+                                          values: ["stoppedAt": .int(history.epochs), "bestEpoch": .int(history.bestEpoch)]))
         }
         return (ws.network(from: best), history)
     }

@@ -10,14 +10,17 @@ import Glibc
 /// Sends `$/progress` notifications for client-given tokens, coalescing fast reporters.
 ///
 /// A job may report far faster than a client reads: a report is sent at once when the last one
-/// for its token went out at least `interval` ago, otherwise it replaces the pending one, which
-/// a timer sends when the interval is up. `end` sends the pending (final) report, then the
+/// for its token went out at least `interval` ago, otherwise it replaces the pending one of the
+/// same part (its `message`; parts of one job, such as `auto`'s networks training side by side,
+/// each keep their latest, so one part's last report is not lost to another's), and a timer
+/// sends the pending ones when the interval is up. `end` sends the pending (final) report, then the
 /// `end` notification, before the request's response. All sends happen under one lock, so the
 /// order begin → reports → end → response holds.
 public final class ProgressReporter: Sendable {
     private struct TokenState {
         var lastSent: UInt64 = 0
-        var pending: ProgressReport?
+        /// The latest unsent report per part (`message`), in the order the parts first waited.
+        var pending: [ProgressReport] = []
         var flushScheduled = false
     }
 
@@ -50,13 +53,13 @@ public final class ProgressReporter: Sendable {
         let delay: UInt64? = state.withLock { s in
             guard var t = s[token] else { return nil }
             let now = Self.now()
-            if now &- t.lastSent >= interval && t.pending == nil {
+            if now &- t.lastSent >= interval && t.pending.isEmpty {
                 t.lastSent = now
                 s[token] = t
                 sink.send(Self.notification(token, Self.reportValue(report)))
                 return nil
             }
-            t.pending = report
+            if let i = t.pending.firstIndex(where: { $0.message == report.message }) { t.pending[i] = report } else { t.pending.append(report) }
             let wait: UInt64? = t.flushScheduled ? nil : max(interval &- min(now &- t.lastSent, interval), 1_000_000)
             if wait != nil { t.flushScheduled = true }
             s[token] = t
@@ -73,20 +76,20 @@ public final class ProgressReporter: Sendable {
         state.withLock { s in
             guard var t = s[token] else { return }
             t.flushScheduled = false
-            if let p = t.pending {
-                t.pending = nil
+            if !t.pending.isEmpty {
+                for p in t.pending { sink.send(Self.notification(token, Self.reportValue(p))) }
+                t.pending = []
                 t.lastSent = Self.now()
-                sink.send(Self.notification(token, Self.reportValue(p)))
             }
             s[token] = t
         }
     }
 
-    /// Sends the pending report, if any, then `end`; later reports for `token` are dropped.
+    /// Sends the pending reports, if any, then `end`; later reports for `token` are dropped.
     public func end(token: JSONValue) {
         state.withLock { s in
             guard let t = s.removeValue(forKey: token) else { return }
-            if let p = t.pending { sink.send(Self.notification(token, Self.reportValue(p))) }
+            for p in t.pending { sink.send(Self.notification(token, Self.reportValue(p))) }
             sink.send(Self.notification(token, ["kind": "end"]))
         }
     }

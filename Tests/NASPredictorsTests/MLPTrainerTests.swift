@@ -145,6 +145,21 @@ final class MLPTrainerTests: XCTestCase {
         XCTAssertNotNil(got.first?.values["trainLoss"])
         XCTAssertNotNil(got.first?.values["validationLoss"])
 
+        // Stopped early (patience 1 on a validation set): a last report fills the bar, without `epoch`.
+        var early = Self.smallConfig
+        early.maxEpochs = 500
+        early.patience = 1
+        let stopReports = Mutex<[ProgressReport]>([])
+        let (_, stopped) = try MLPTrainer.train(x: x, y: y, validation: Self.syntheticData(rows: 30, seed: 9), config: early, initial: nil,
+                                                control: JobControl { r in stopReports.withLock { $0.append(r) } })
+        XCTAssertLessThan(stopped.epochs, 500)
+        let last = try XCTUnwrap(stopReports.withLock { $0 }.last)
+        XCTAssertEqual(last.step, 500)
+        XCTAssertEqual(last.total, 500)
+        XCTAssertEqual(last.values["stoppedAt"], .int(stopped.epochs))
+        XCTAssertNil(last.values["epoch"])
+        XCTAssertEqual(stopReports.withLock { $0 }.filter { $0.values["epoch"] != nil }.count, stopped.epochs)
+
         // Cancel from the progress sink after the second epoch.
         let holder = Mutex<JobControl?>(nil)
         let cancelling = JobControl { report in if report.step == 2 { holder.withLock { $0?.cancel() } } }
