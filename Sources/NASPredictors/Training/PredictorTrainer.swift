@@ -326,11 +326,12 @@ public struct PredictorTrainer: Sendable {
                         monitor: { epoch, _, _ in race.residualEpoch(before + epoch); return false })
                     epochs += history.epochs
                     let shrunk = Self.shrunkResidual(net, lutValidation: baseVal, validation: valY, x: xVal)
+                    let better = best.map { shrunk.rmse < $0.rmse } ?? true
+                    if better { best = shrunk }
                     residualChoice.withLock { c in
                         c.rmse.append(shrunk.rmse)
-                        if best == nil || shrunk.rmse < best!.rmse { c.base = b }
+                        if better { c.base = b }
                     }
-                    if best == nil || shrunk.rmse < best!.rmse { best = shrunk }
                 }
                 ended = (epochs, best!.rmse)
                 return (best!.network, epochs)
