@@ -363,9 +363,12 @@ class HwnasClient:
         if self.proc.poll() is None:
             try:
                 self.call("shutdown", timeout=timeout)
+            except (HwnasError, OSError, concurrent.futures.TimeoutError):
+                pass  # e.g. already shut down: the daemon still waits for exit
+            try:
                 self.notify("exit")
                 self.proc.stdin.close()
-            except (HwnasError, OSError, concurrent.futures.TimeoutError):
+            except OSError:
                 pass
             try:
                 return self.proc.wait(timeout)

@@ -68,6 +68,18 @@ def test_close_returns_zero(binary):
         assert c.close() == 0
 
 
+def test_close_after_a_shutdown_still_sends_exit(binary):
+    # close() sent exit only when its own shutdown succeeded; after a user's shutdown the second one
+    # is refused ("only exit is accepted"), so close() waited out its whole timeout and killed the daemon.
+    import time
+    with tempfile.TemporaryDirectory() as state:
+        c = HwnasClient(binary, state=state)
+        assert c.call("shutdown") is None
+        t0 = time.monotonic()
+        assert c.close(timeout=30) == 0
+        assert time.monotonic() - t0 < 10
+
+
 def test_progress_iterator_and_callback(client):
     # Client-side routing of $/progress values (long-method progress end to end is tested with
     # the lead's search/train methods).
