@@ -13,6 +13,14 @@ import PackageDescription
 //   hwnasd:                HWNASApplication (application layer, no JSON-RPC)
 //                          -> HWNASServer (method layer) -> hwnasd (thin executable)
 //   tools:                 HWNASTestSupport (tests and hwnas-bench only), hwnas-bench (not a product)
+// The domain modules are optimized in debug builds too (`swift build`, `swift test`): the tests fit
+// pool models (every fixture device's pairwise table), train MLPs by the dozen and fill ONNX weights;
+// unoptimized, generic-metadata and iterator overhead made the Swift tests take 5 min 16 s, with these
+// modules at -O 1 min 40 s. Swift's -O keeps IEEE semantics (no fast-math), so every result is the same
+// bits; it drops `assert` (these modules use `precondition`). The protocol and server modules stay
+// unoptimized for debugging.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "hwnasd",
     products: [
@@ -24,20 +32,17 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // What running work and its host share: JobControl (cancellation, progress) and Logger.
         .target(name: "Runtime"),
-        .target(name: "NASCore", dependencies: ["CKernels", "Runtime"]),
-        .target(name: "NASSpaces", dependencies: ["NASCore"]),
+        .target(name: "NASCore", dependencies: ["CKernels", "Runtime"], swiftSettings: optimized),
+        .target(name: "NASSpaces", dependencies: ["NASCore"], swiftSettings: optimized),
         // The shipped data: latency tables, accuracies, device specs (fixtures/), parsed into the spaces.
-        .target(name: "NASData", dependencies: ["NASCore", "NASSpaces"]),
+        .target(name: "NASData", dependencies: ["NASCore", "NASSpaces"], swiftSettings: optimized),
         // The small neural engine: MLP, Adam, GEMM kernels, linear solver, NNLS.
-        // Optimized in debug builds too: the tests fit pool models (Cholesky solves of 400–800 columns) and train MLPs
-        // by the dozen; unoptimized that took minutes. Swift's -O keeps IEEE semantics, so the results are the same bits.
-        .target(name: "NASNeural", dependencies: ["NASCore", "CKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
-        .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"]),
-        .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASNeural", "NASSearch"]),
+        .target(name: "NASNeural", dependencies: ["NASCore", "CKernels"], swiftSettings: optimized),
+        .target(name: "NASPredictors", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"], swiftSettings: optimized),
+        .target(name: "NASSearch", dependencies: ["NASCore", "NASSpaces", "NASData", "NASNeural"], swiftSettings: optimized),
+        .target(name: "NASGenerator", dependencies: ["NASCore", "NASSpaces", "NASNeural", "NASSearch"], swiftSettings: optimized),
         // ONNX export of the spaces' networks (own protobuf writer; no packages).
-        // Optimized in debug builds too: filling millions of random weights unoptimized takes seconds.
-        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "NASExport", dependencies: ["NASCore", "NASSpaces"], swiftSettings: optimized),
         .target(name: "JSONRPC"),
         // A generic JSON-RPC request server: scheduling, dependencies, cancellation, progress.
         .target(name: "RequestServer", dependencies: ["JSONRPC", "Runtime"]),

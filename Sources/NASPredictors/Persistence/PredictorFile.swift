@@ -129,7 +129,7 @@ public enum PredictorFile {
             writeModel(base, into: &w)
         case .corrected(let base, let lut):
             // `finetune`'s correction table is plain (FineTuner fits it without the live-path copy).
-            assert(!lut.hasLivePathCopy, "tag 7 holds a plain table")
+            precondition(!lut.hasLivePathCopy, "tag 7 holds a plain table")
             w.u8(7); writeLUT(lut, into: &w)
             writeModel(base, into: &w)
         case .proxyHead(let base, let head):
