@@ -2,6 +2,7 @@ import Foundation
 import HWNASServer
 import HWNASTestSupport
 import JSONRPC
+import NASCore
 import NASSpaces
 import XCTest
 
@@ -61,8 +62,22 @@ extension DomainHandlerTests {
         XCTAssertGreaterThanOrEqual(expected, current, "a − b/t with b ≥ 0 never falls")
         XCTAssertLessThanOrEqual(expected, 1)
 
-        let f = peer.call(3, "finetune", ["base": "proxy", "samples": samples, "method": "affine", "save": false], timeout: 120)
+        let f = peer.call(3, "finetune", ["base": "proxy", "samples": samples, "method": "lut", "save": false], timeout: 120)
         XCTAssertEqual(f?["result"]?["moreSamples"]?["curve"]?.arrayValue?.count, 3, "\(String(describing: f))")
+        // An affine map ranks as its base does whatever it is fitted on: its ranking metrics are the base's
+        // ranking of the samples (held out: the base never saw them), and more samples only sharpen its scale.
+        let affine = try XCTUnwrap(peer.call(5, "finetune", ["base": "proxy", "samples": samples, "method": "affine", "save": false],
+                                             timeout: 120)?["result"])
+        let base = try XCTUnwrap(peer.call(6, "predict", ["predictor": "proxy", "archs": .array(ids.map { .number(Double($0)) })])?["result"])
+        let baseSRCC = RankCorrelation.spearman(try XCTUnwrap(base["latency_ms"]?.arrayValue?.compactMap(\.doubleValue)), y)
+        XCTAssertEqual(affine["metrics"]?["crossValidated"]?["spearman"]?.doubleValue ?? .nan, baseSRCC, accuracy: 1e-12, "\(affine)")
+        XCTAssertEqual(affine["moreSamples"]?["expectedSRCC"]?.doubleValue ?? .nan, baseSRCC, accuracy: 1e-12)
+        XCTAssertEqual(affine["moreSamples"]?["currentSRCC"]?.doubleValue ?? .nan, baseSRCC, accuracy: 1e-12)
+        // adaptProxy's affine map likewise: srccAfter is the proxy's ranking, never below srccBefore.
+        let ap = try XCTUnwrap(peer.call(7, "adaptProxy", ["proxy": "proxy", "method": "affine", "pool": false, "save": false,
+                                                           "target": ["name": "e", "samples": samples]], timeout: 120)?["result"])
+        XCTAssertEqual(ap["srccAfter"]?.doubleValue ?? .nan, ap["srccBefore"]?.doubleValue ?? 0, accuracy: 1e-12, "\(ap)")
+        XCTAssertEqual(ap["moreSamples"]?["expectedSRCC"]?.doubleValue ?? .nan, ap["srccBefore"]?.doubleValue ?? 0, accuracy: 1e-12)
         // Below 10 samples: no estimate.
         let few: JSONValue = .array(Array(samples.arrayValue!.prefix(6)))
         let small = peer.call(4, "finetune", ["base": "proxy", "samples": few, "method": "affine", "save": false])

@@ -113,11 +113,15 @@ extension ProxyAdaptation {
 
 extension FineTuner {
     /// `moreSamples` of a `finetune` result: the method it used (`predictor.metrics.variant`)
-    /// cross-validated again on subsets of the samples it kept; nil when it has no
+    /// cross-validated again on subsets of the samples it kept (an `affine` map: flat at its
+    /// ranking's SRCC, `AffineRanking.moreSamples`); nil when it has no
     /// cross-validated metrics (fewer than `LearningCurve.minimumSamples` samples kept).
     public static func moreSamples(_ request: FineTuneRequest, predictor: TrainedPredictor,
                                    control: JobControl = .none) throws(NASError) -> MoreSamplesEstimate? {
         guard let full = predictor.metrics.crossValidated?.spearman else { return nil }
+        if predictor.metrics.variant == "affine" {
+            return AffineRanking.moreSamples(srcc: full, count: predictor.metrics.crossValidated?.count ?? 0)
+        }
         let space = try SpaceRegistry.space(request.base.spaceID)
         let samples = try PredictorTrainer.validated(request.samples, space: space)
         let dropped = Set(predictor.metrics.outliers.map(\.index))

@@ -20,7 +20,8 @@ public enum ProxyAdaptation {
     ///
     /// `srccBefore`/`srccAfter` are measured on `evalSamples` when given, else by k-fold cross
     /// validation on `samples` (for `auto` the cross-validated value of the chosen candidate is
-    /// slightly optimistic: it also drove the choice).
+    /// slightly optimistic: it also drove the choice; for a lone affine map, the proxy's own
+    /// ranking of the samples, which the map keeps: `AffineRanking`).
     /// `pool`: other devices' models (never the target itself) that `pool` and `auto` may use
     /// besides the proxy. `screenOutliers` (default true) leaves gross outliers among the samples
     /// (`OutlierScreen` against the proxy) out of every fit and reports them; `spareFastDeadPaths`
@@ -118,10 +119,19 @@ public enum ProxyAdaptation {
             if let w = ImplausiblyFastCells.warning(space: space, samples: samples, predict: predictor.predict) { warnings.append(w) }
         }
         let outlierPredictions = try predictor.predict(flagged.map { allArchs[$0] })
-        let residuals = FewSampleResiduals(predicted: oofChosen, actual: y, positions: try predictor.predict(archs))
+        let positions = try predictor.predict(archs)
+        let residuals = FewSampleResiduals(predicted: oofChosen, actual: y, positions: positions)
+        var crossValidated = RegressionMetrics(predicted: oofChosen, actual: y)
+        let affineMap = chosenMethod == .affine && chosenCandidates.count == 1
+        if affineMap {
+            // The proxy's ranking, which an affine map keeps (`AffineRanking`); the candidates
+            // keep the pooled figure they were compared by.
+            crossValidated = AffineRanking.metrics(crossValidated, model: positions, actual: y)
+            cvSRCC = crossValidated.spearman
+        }
         var result = AdaptationResult(
             predictor: predictor, srccBefore: rawSRCC, srccAfter: cvSRCC, evaluation: "crossValidated", candidates: scored,
-            crossValidated: RegressionMetrics(predicted: oofChosen, actual: y),
+            crossValidated: crossValidated,
             errorProfile: residuals.map { $0.profile(space: space.id, kind: intervalKind) },
             fewSampleResiduals: residuals,
             outliers: zip(flagged, outlierPredictions).map {
@@ -129,7 +139,9 @@ public enum ProxyAdaptation {
             },
             warnings: warnings)
         result.outOfFold = oofChosen
-        if estimateMoreSamples {
+        if estimateMoreSamples && affineMap {
+            result.moreSamples = AffineRanking.moreSamples(srcc: cvSRCC, count: y.count)
+        } else if estimateMoreSamples {
             result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
                                                  ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
         }

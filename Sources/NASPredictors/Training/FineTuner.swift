@@ -69,7 +69,8 @@ public enum FineTuner {
     /// `metrics.outliers`. The metrics are `crossValidated`: the whole procedure rerun k-fold on
     /// the kept samples (5 folds from 10 samples, leave-one-out below), never in-sample numbers
     /// under `heldOut`; the same out-of-fold predictions give the error profile behind
-    /// `predict`'s intervals and `search`'s `confidence`. When the returned model ranks the
+    /// `predict`'s intervals and `search`'s `confidence`; the rank metrics of an affine map are
+    /// those of its ranking, which is the base's (`AffineRanking`). When the returned model ranks the
     /// samples worse under cross-validation than the raw base does, `auto` falls back to the
     /// base's affine map (the base's ranking) and says so in `metrics.warnings`; an explicit
     /// method keeps its model and warns.
@@ -134,10 +135,15 @@ public enum FineTuner {
             notes[FewSampleResiduals.notesKey] = r.encoded
             notes[ErrorProfile.notesKey] = r.profile(space: space.id, kind: intervalKind).encoded
         }
+        var crossValidated = oof.map { RegressionMetrics(predicted: $0, actual: y) }
+        if chosen == "affine", crossValidated != nil {
+            crossValidated = try AffineRanking.metrics(crossValidated!, model: model.predict(archs, space: space, encoding: enc, device: spec),
+                                                       actual: y)
+        }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
                                 metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: kept.count, testCount: 0,
                                                           variant: chosen,
-                                                          crossValidated: oof.map { RegressionMetrics(predicted: $0, actual: y) },
+                                                          crossValidated: crossValidated,
                                                           outliers: outliers, warnings: warnings),
                                 notes: notes)
     }

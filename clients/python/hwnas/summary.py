@@ -159,7 +159,7 @@ def _more_samples_lines(r):
     if not isinstance(m, dict) or m.get("expectedSRCC") is None or m.get("currentSRCC") is None:
         return []
     return [f"  more samples: with {m.get('count')} more, expected Spearman {m['expectedSRCC']:.3f} "
-            f"(now {m['currentSRCC']:.3f}, cross-validated); stop when the gain is small"]
+            f"(now {m['currentSRCC']:.3f}, its learning curve's); stop when the gain is small"]
 
 
 def _predictor_info(r, params):
