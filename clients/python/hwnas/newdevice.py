@@ -161,7 +161,8 @@ def _parser():
     p.add_argument("--no-estimate", action="store_true", help="skip suggestSamples' expectedSRCC (faster)")
     p.add_argument("--no-save", action="store_true", help="keep the predictor in memory only")
     p.add_argument("--state", type=state_arg, help="the daemon's state dir")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (the default when stdout is not a terminal)")
+    p.add_argument("--human", action="store_true", help="print the human summary even when stdout is not a terminal")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
@@ -209,7 +210,7 @@ def cli_main(argv, ctx=None):
     except (NewDeviceError, OSError, ValueError) as e:
         err.write(f"hwnas new-device: {e}\n")
         return 1
-    wants_json = args.json or (ctx.wants_json() if ctx is not None else not out.isatty())
+    wants_json = args.json or (not args.human and (ctx.wants_json() if ctx is not None else not out.isatty()))
     out.write(json.dumps(r) + "\n" if wants_json else summary(args.name, args.space, r))
     out.flush()
     return 0

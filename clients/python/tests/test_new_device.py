@@ -91,6 +91,12 @@ def test_new_device_command_measures_here_and_saves(binary, tmp_path):
     result = json.loads(r.stdout)
     assert len(result["samples"]) == 3 and all(s["latency_ms"] > 0 for s in result["samples"])
     assert "path" not in result["adaptation"]
+    # --human, as every other command takes it: the summary even when stdout is a pipe.
+    r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "other", "--budget", "3", "--proxy", "lut-cpu",
+                        "--no-estimate", "--no-save", "--proxies", "pixel3", "--measure-cmd", cmd, "--human", "--quiet"],
+                       capture_output=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(b"new device other (nb201): predictor other, adapted from lut-cpu on 3 measurements"), r.stdout
     # A failing measuring command is an error naming it, not a traceback.
     r = subprocess.run([HWNAS, "new-device", "--space", "nb201", "--name", "x", "--budget", "3", "--no-estimate",
                         "--proxies", "pixel3", "--measure-cmd", "exit 3"], capture_output=True, env=env, timeout=120)
