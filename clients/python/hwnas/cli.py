@@ -118,7 +118,15 @@ class Context:
 
 
 # -- parsing ----------------------------------------------------------------------------------
+# Flags people type from other tools (`hwnas measure --out`) and what they mean here, first
+# the one a command takes: spelling alone suggested `--quiet` for `export --out`.
+_FLAG_SYNONYMS = {"out": ("path", "dir"), "output": ("path", "dir"), "file": ("path",)}
+
+
 def _nearest(name, names):
+    for synonym in _FLAG_SYNONYMS.get(name, ()):
+        if synonym in names:
+            return synonym
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     return close[0] if close else None
 

@@ -164,6 +164,11 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     assert r.returncode == 2 and "--generations expects an integer" in r.stderr
     r = run(["serch"], env)
     assert r.returncode == 2 and "did you mean 'search'" in r.stderr
+    # `--out` (as `hwnas measure` spells it) on export means its --path; spelling alone said --quiet.
+    r = run(["export", "--space", "nb201", "--arch", "5", "--out", "x.onnx"], env)
+    assert r.returncode == 2 and "unknown flag --out for export; did you mean --path?" in r.stderr, r.stderr
+    r = run(["search", "--space", "nb201", "--budjet", "5"], env)
+    assert r.returncode == 2 and "did you mean --budget?" in r.stderr
     # These reached the daemon and came back in its words (exit 1): "params.archs: missing
     # required field", "params.budget: give budget {latency_ms} (constrained mode) or pareto: true".
     for args, expected in ((["search", "--space", "nb201", "--device", "pixel3"], "search needs --budget MS"),
