@@ -82,6 +82,10 @@ public struct SearchResultMessage: Codable, Sendable {
     public var accuracyLabel: String
     /// The latency predictor used.
     public var predictor: String
+    /// With a `spec` GPU name: the gpu_specs.csv row it matched, as `predict`'s `gpu` (the
+    /// predictor that answered for it is `predictor`: the nearest measured GPU's default, or
+    /// the hardware-generalized MLP).
+    public var gpu: String?
     /// Budget mode: the safety margin applied (given, or derived from `confidence`).
     public var safetyMargin: Double?
     /// With `confidence` and a spec no measured GPU has: how far to trust the margin (the nearest

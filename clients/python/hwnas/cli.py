@@ -188,6 +188,14 @@ def _convert(cmd_name, flag, text):
         except ValueError:
             return [name.strip() for name in text.split(",") if name.strip()]
         return [v] if isinstance(v, str) else v
+    if flag.kind == "spec":
+        # A JSON object of specs, else a GPU name: `--spec 3090` is the RTX 3090, not the number 3090.
+        text = _read_at(text)
+        try:
+            v = json.loads(text)
+        except ValueError:
+            return text
+        return v if isinstance(v, (dict, str)) else text
     if flag.kind == "json":
         text = _read_at(text)
         try:

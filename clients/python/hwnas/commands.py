@@ -1,7 +1,8 @@
 """What each `hwnas` RPC command accepts: its flags (with kinds, help and the param they set),
 a summary, an example. hwnas.cli parses command lines against these and prints them as help.
 
-Flag kinds: "name" (kept as a string), "int", "number", "json" (a JSON value), "switch" (no
+Flag kinds: "name" (kept as a string), "int", "number", "json" (a JSON value), "spec" (a JSON
+object, else a GPU name: `3090` stays the string "3090"), "switch" (no
 value, true), "arch" (repeatable, collected into params.archs; an integer is NB201's index),
 "budget" (a number of ms -> {"latency_ms": N}, or a JSON object), "numbers" / "names"
 (repeatable, collected into a list).
@@ -60,7 +61,8 @@ SPACE = Flag("space", "name", "search space: nb201, fbnet, ofa_mbv3, proxyless, 
 SPACE_OPT = Flag("space", "name", "search space: nb201, fbnet, ofa_mbv3, proxyless, mbv2")
 DEVICE = Flag("device", "name", "a measured device (see `hwnas devices`), e.g. pixel3")
 PREDICTOR = Flag("predictor", "name", "a trained latency predictor id (see `hwnas predictors`)")
-SPEC = Flag("spec", "json", 'a GPU name (e.g. "NVIDIA GeForce RTX 3090") or a JSON object of device specs')
+SPEC = Flag("spec", "spec", 'a GPU name (e.g. "NVIDIA GeForce RTX 3090", 3090) or a JSON object of device specs',
+            metavar="GPU|JSON")
 BATCH = Flag("batch", "int", "batch size, with --spec")
 SEED = Flag("seed", "int", "random seed (default 0)")
 SAVE = Flag("save", "json", "false: keep in memory only (default true: saved in the state dir)")

@@ -70,7 +70,7 @@ def _search(r, params):
     if r.get("accuracyLabel"):
         meaning += f"; {word}: {r['accuracyLabel']}"
     lines.append("  " + meaning)
-    return lines
+    return lines + _spec_lines(r, params)
 
 
 def _predict(r, params):
@@ -87,18 +87,23 @@ def _predict(r, params):
     lines = [f"predicted latency by {r.get('predictor')}:", table(rows, headers)]
     if lower and upper:
         lines.append(f"  lower/upper: the {sig(100 * r.get('interval', 0), 3)} % prediction interval (ms)")
+    return lines + _spec_lines(r, params)
+
+
+def _spec_lines(r, params):
+    """What answered a `spec` (predict, search): the nearest measured GPU, or the GPU a loose name matched."""
     prefix = f"default-{params.get('space')}-"
     answered = str(r.get("predictor", ""))
     if params.get("spec") is not None and answered.startswith(prefix) and not answered.endswith("-mlp-hw"):  # specModel nearest
         spec = params["spec"] if isinstance(params["spec"], str) else "this spec"
         if r.get("gpu") and r["gpu"] != spec:
             spec += f" ({r['gpu']})"
-        lines.append(f"  {spec}: answered by the nearest measured GPU, {answered[len(prefix):]} (its measured latency "
-                     "where it has one, else its default predictor); --params '{\"specModel\": \"mlp\"}' asks the "
-                     "hardware-generalized MLP")
-    elif r.get("gpu") and r["gpu"] != params.get("spec"):
-        lines.append(f"  {params.get('spec')}: the GPU {r['gpu']}")
-    return lines
+        return [f"  {spec}: answered by the nearest measured GPU, {answered[len(prefix):]} (its measured latency "
+                "where it has one, else its default predictor); --params '{\"specModel\": \"mlp\"}' asks the "
+                "hardware-generalized MLP"]
+    if r.get("gpu") and r["gpu"] != params.get("spec"):
+        return [f"  {params.get('spec')}: the GPU {r['gpu']}"]
+    return []
 
 
 def _devices(r, params):

@@ -174,7 +174,7 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     for args, expected in ((["search", "--space", "nb201", "--device", "pixel3"], "search needs --budget MS"),
                            (["search", "--space", "nb201", "--budget", "5"], "search needs --device NAME"),
                            (["predict", "--space", "nb201", "--device", "pixel3"], "predict needs --arch"),
-                           (["predict", "--space", "nb201", "--arch", "5"], "or --spec JSON"),
+                           (["predict", "--space", "nb201", "--arch", "5"], "or --spec GPU|JSON"),
                            (["encode", "--space", "nb201"], "encode needs --arch"),
                            (["export", "--space", "nb201", "--dir", "x"], "export needs --arch"),
                            (["adapt", "--space", "nb201"], "adapt needs --samples-from FILE"),
@@ -544,3 +544,14 @@ def test_train_summary_lists_the_candidates_and_marks_the_chosen_one():
     line = next(l for l in text.splitlines() if "candidates" in l)
     assert line.index("lut+mlp 0.0184 (chosen)") < line.index("lut 0.0326") < line.index("lut (plain) 0.261"), line
     assert "candidates" not in summarize("train", {"predictor": "p", "model": "lut", "metrics": {"variant": "lut"}}, {})
+
+
+def test_search_with_a_gpu_name_says_which_gpu_answered(env, tmp_path):
+    # The result named only "default-fbnet-titan_rtx_1": nothing said that was the answer for an RTX 3090.
+    args = ["search", "--space", "fbnet", "--spec", "3090", "--budget", "10", "--generations", "5", "--state", str(tmp_path)]
+    r = run(args + ["--json", "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["gpu"] == "GeForce RTX 3090" and result["predictor"] == "default-fbnet-titan_rtx_1", result
+    r = run(args + ["--human", "--quiet"], env)
+    assert r.returncode == 0 and "3090 (GeForce RTX 3090): answered by the nearest measured GPU, titan_rtx_1" in r.stdout, r.stdout
