@@ -106,6 +106,18 @@ def _spec_lines(r, params):
     return []
 
 
+def _export(r, params):
+    files = r.get("files") or []
+    batch = params.get("batch") or 1
+    rows = [[f.get("path", ""), f"{f['bytes'] / 1e6:.1f}", sig(f["macs"] / 1e6), sig(f["params"] / 1e6),
+             f"{batch}×3×{f['resolution']}×{f['resolution']}", f.get("arch", "")] for f in files]
+    lines = [f"exported {len(files)} ONNX network{'s' if len(files) != 1 else ''} (opset {r.get('opset')}):",
+             table(rows, ["file", "MB", "MMACs", "M params", "input", "architecture"], align=["<", ">", ">", ">", "<", "<"], indent="  ")]
+    lines.append(f"  to time them on this machine: hwnas measure --space {params.get('space', 'SPACE')} --archs-from ARCHS.txt "
+                 "--out samples.csv (it exports and runs them with onnxruntime)")
+    return lines
+
+
 def _devices(r, params):
     rows = []
     for d in r.get("devices", []):
@@ -248,7 +260,7 @@ _SUMMARIES = {
     "initialize": _info,
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
-    "adapt": _adapt, "suggestSamples": _suggest,
+    "adapt": _adapt, "suggestSamples": _suggest, "export": _export,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

@@ -555,3 +555,14 @@ def test_search_with_a_gpu_name_says_which_gpu_answered(env, tmp_path):
     assert result["gpu"] == "GeForce RTX 3090" and result["predictor"] == "default-fbnet-titan_rtx_1", result
     r = run(args + ["--human", "--quiet"], env)
     assert r.returncode == 0 and "3090 (GeForce RTX 3090): answered by the nearest measured GPU, titan_rtx_1" in r.stdout, r.stdout
+
+
+def test_export_has_a_human_summary():
+    # hwnas export --human printed indented JSON.
+    from hwnas.summary import summarize
+    r = {"files": [{"arch": "5-6-0", "bytes": 5764697, "macs": 59001728, "params": 1444596, "path": "/tmp/net.onnx",
+                    "resolution": 32}], "opset": 17}
+    text = summarize("export", r, {"space": "fbnet", "archs": ["5-6-0"]})
+    assert text.startswith("exported 1 ONNX network (opset 17):"), text
+    assert "/tmp/net.onnx" in text and "5.8" in text and "59" in text and "1.445" in text and "1×3×32×32" in text, text
+    assert "hwnas measure --space fbnet" in text and "{" not in text, text
