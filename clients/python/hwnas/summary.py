@@ -118,6 +118,30 @@ def _export(r, params):
     return lines
 
 
+def _sample(r, params):
+    return [str(a) for a in r.get("archs", [])]  # one per line: ready for --archs-from
+
+
+def _reuse(r, params):
+    front = sorted(r.get("front") or [], key=lambda c: c.get("latency_ms", 0))
+    word = _score_word(r)
+    lines = [f"reuse {r.get('space')}: the front chosen by {r.get('proxy')}'s latencies, judged on {r.get('target')}'s "
+             f"measurements ({r.get('archs')} architectures)",
+             f"  recovered {sig(100 * r['recovered'], 3)} % of {r.get('target')}'s true front ({r.get('trueFront')} architectures); "
+             f"hypervolume {sig(100 * r['hypervolumeRatio'], 4)} % of the true front's; latency SRCC {sig(r.get('srcc'), 3)}"]
+    shown = front if len(front) <= 15 else front[:7] + [None] + front[-7:]
+    rows = [["…", "", "", "", ""] if c is None else
+            [sig(c.get("latency_ms")), sig(c.get("predicted_ms")), sig(c.get("accuracy")), "yes" if c.get("onTrueFront") else "",
+             c.get("arch", "")] for c in shown]
+    lines.append(f"  the proxy's front ({len(front)} architectures, fastest measured first):")
+    lines.append(table(rows, ["measured ms", "predicted ms", word, "on true front", "architecture"],
+                       align=[">", ">", ">", "<", "<"], indent="    "))
+    lines.append(f"  measured ms: {r.get('target')}'s; predicted ms: the proxy's, on its own device's scale (only its ranking counts)")
+    if r.get("accuracyLabel"):
+        lines.append(f"  {word}: {r['accuracyLabel']}")
+    return lines
+
+
 def _devices(r, params):
     rows = []
     for d in r.get("devices", []):
@@ -261,6 +285,7 @@ _SUMMARIES = {
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
     "adapt": _adapt, "suggestSamples": _suggest, "export": _export,
+    "hwnas/sample": _sample, "reuse": _reuse,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

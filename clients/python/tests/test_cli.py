@@ -566,3 +566,13 @@ def test_export_has_a_human_summary():
     assert text.startswith("exported 1 ONNX network (opset 17):"), text
     assert "/tmp/net.onnx" in text and "5.8" in text and "59" in text and "1.445" in text and "1×3×32×32" in text, text
     assert "hwnas measure --space fbnet" in text and "{" not in text, text
+
+
+def test_sample_and_reuse_have_human_summaries(env, tmp_path):
+    # Both printed indented JSON; sample now prints one architecture per line (ready for --archs-from).
+    r = run(["sample", "--space", "nb201", "--count", "3", "--human", "--quiet", "--state", str(tmp_path)], env)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 3 and all(l.startswith("|") for l in r.stdout.splitlines()), r.stdout
+    r = run(["reuse", "--space", "nb201", "--proxy", "gold_6226", "--target", "silver_4114", "--human", "--quiet",
+             "--state", str(tmp_path)], env)
+    assert r.returncode == 0, r.stderr
+    assert "% of silver_4114's true front" in r.stdout and "on true front" in r.stdout and "{" not in r.stdout, r.stdout
