@@ -118,6 +118,22 @@ def _export(r, params):
     return lines
 
 
+def _space_info(r, params):
+    decisions = r.get("decisions") or []
+    lines = [f"{r.get('id')}: {r.get('summary')}", f"  input: {r.get('inputDescription')}",
+             f"  {sig(r.get('size'))} architectures, {len(decisions)} decisions; encodings: "
+             + ", ".join(f"{e.get('name')} ({e.get('dimension')} features)" for e in r.get("encodings") or [])]
+    # Runs of decisions with the same options are one row ("ks[0] … ks[19]").
+    rows, start = [], 0
+    for i in range(1, len(decisions) + 1):
+        if i == len(decisions) or decisions[i].get("options") != decisions[start].get("options"):
+            name = decisions[start]["name"] if i - start == 1 else f"{decisions[start]['name']} … {decisions[i - 1]['name']}"
+            rows.append([name, str(i - start), ", ".join(str(o) for o in decisions[start].get("options", []))])
+            start = i
+    lines.append(table(rows, ["decisions", "count", "options"], align=["<", ">", "<"], indent="  "))
+    return lines
+
+
 def _sample(r, params):
     return [str(a) for a in r.get("archs", [])]  # one per line: ready for --archs-from
 
@@ -165,7 +181,7 @@ def _predictors(r, params):
     if not rows:
         return ["no trained predictors (train one with `hwnas train`, or use --device: its default predictor is trained on first use)"]
     more = [f"  more follow: hwnas predictors --after {r['next']} (with --limit) lists the next page"] if r.get("next") else []
-    return [f"{len(rows)} predictors:", table(rows, ["id", "space", "device", "model", "held-out RMSE ms", "Spearman"]),
+    return [f"{len(rows)} predictor{'' if len(rows) == 1 else 's'}:", table(rows, ["id", "space", "device", "model", "held-out RMSE ms", "Spearman"]),
             "  RMSE: root-mean-square error of the predicted latency on held-out measurements"] + more
 
 
@@ -285,7 +301,7 @@ _SUMMARIES = {
     "search": _search, "predict": _predict, "hwnas/listDevices": _devices, "hwnas/listPredictors": _predictors,
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
     "adapt": _adapt, "suggestSamples": _suggest, "export": _export,
-    "hwnas/sample": _sample, "reuse": _reuse,
+    "hwnas/sample": _sample, "reuse": _reuse, "hwnas/spaceInfo": _space_info,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

@@ -576,3 +576,11 @@ def test_sample_and_reuse_have_human_summaries(env, tmp_path):
              "--state", str(tmp_path)], env)
     assert r.returncode == 0, r.stderr
     assert "% of silver_4114's true front" in r.stdout and "on true front" in r.stdout and "{" not in r.stdout, r.stdout
+
+
+def test_space_info_has_a_human_summary(env, tmp_path):
+    # It printed the decisions as indented JSON (46 of them for ofa_mbv3); runs of like decisions are one row now.
+    r = run(["space-info", "--space", "ofa_mbv3", "--human", "--quiet", "--state", str(tmp_path)], env)
+    assert r.returncode == 0, r.stderr
+    assert "46 decisions" in r.stdout and "ks[0] (stage0.layer0) … ks[19] (stage4.layer3)" in r.stdout and '"decisions"' not in r.stdout, r.stdout
+    assert len(r.stdout.splitlines()) == 8, r.stdout
