@@ -134,6 +134,17 @@ def _space_info(r, params):
     return lines
 
 
+def _train_generator(r, params):
+    meta = r.get("metadata") or {}
+    lines = [f"generator {r.get('generator')} ({r.get('space')}; latency {meta.get('latency')}, accuracy {meta.get('accuracy')})",
+             f"  answers budgets {sig(r.get('budgetMin'))}–{sig(r.get('budgetMax'))} ms; {r.get('iterations')} iterations, "
+             f"{r.get('queries')} predictions, {sig(r['elapsedMs'] / 1000, 3)} s"]
+    if r.get("path"):
+        lines.append(f"  saved: {r['path']}")
+    lines.append(f"  use it: hwnas generate --generator {r.get('generator')} --budget MS [--budget MS ...]")
+    return lines
+
+
 def _sample(r, params):
     return [str(a) for a in r.get("archs", [])]  # one per line: ready for --archs-from
 
@@ -302,6 +313,7 @@ _SUMMARIES = {
     "train": _predictor_info, "finetune": _predictor_info, "adaptProxy": _predictor_info, "evaluate": _evaluate,
     "adapt": _adapt, "suggestSamples": _suggest, "export": _export,
     "hwnas/sample": _sample, "reuse": _reuse, "hwnas/spaceInfo": _space_info,
+    "trainGenerator": _train_generator,
     "generate": _generate, "monotonicity": _monotonicity,
 }
 

@@ -584,3 +584,12 @@ def test_space_info_has_a_human_summary(env, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "46 decisions" in r.stdout and "ks[0] (stage0.layer0) … ks[19] (stage4.layer3)" in r.stdout and '"decisions"' not in r.stdout, r.stdout
     assert len(r.stdout.splitlines()) == 8, r.stdout
+
+
+def test_train_generator_summary_says_what_it_answers_and_how_to_use_it():
+    from hwnas.summary import summarize
+    r = {"generator": "g1", "space": "nb201", "budgetMin": 1.589, "budgetMax": 27.74, "iterations": 300, "queries": 3565,
+         "elapsedMs": 92.4, "path": "/s/generators/g1.hwng", "metadata": {"latency": "default-nb201-pixel3", "accuracy": "cifar10"}}
+    text = summarize("trainGenerator", r, {"space": "nb201"})
+    assert text.startswith("generator g1 (nb201; latency default-nb201-pixel3, accuracy cifar10)"), text
+    assert "budgets 1.589–27.74 ms" in text and "hwnas generate --generator g1 --budget MS" in text and "{" not in text, text
