@@ -67,16 +67,24 @@ final class LiveLUTTests: XCTestCase {
         config.maxEpochs = 5
         let fit = try PredictorTrainer.fit(kind: .auto, archs: train, latency: train.map { syntheticPrunedLatency($0, space: space) }, space: space,
                                            config: config, control: .none)
-        // The plain table's validation error is reported beside the live one's, and both residual fits.
+        // The plain table's validation error is reported beside the live one's; a live table this much
+        // better (under `plainResidualTableRatio` of the plain one's error) gets the only residual network.
         let plainRMSE = try XCTUnwrap(fit.validationRMSE[PredictorTrainer.plainLUTScoreKey])
         let liveRMSE = try XCTUnwrap(fit.validationRMSE["lut"])
         XCTAssertLessThan(liveRMSE, 0.05 * plainRMSE)
-        XCTAssertNotNil(fit.validationRMSE[PredictorTrainer.plainBaseResidualScoreKey])
+        XCTAssertNil(fit.validationRMSE[PredictorTrainer.plainBaseResidualScoreKey])
         switch fit.model {
         case .lut(let table): XCTAssertTrue(table.hasLivePathCopy, "the chosen table is refitted with its copy")
         case .residual(let base, _): XCTAssertTrue(base.hasLivePathCopy, "the residual network on the better table")
         default: XCTFail("chose \(fit.variant): \(fit.validationRMSE)")
         }
+        // An interaction neither table prices leaves the live table only somewhat better: the residual
+        // network is fitted on both tables, and both are reported.
+        let mixed = train.map { a in syntheticPrunedLatency(a, space: space) + 2.0 * Double((Int(a.genes[1]) * Int(a.genes[4])) % 3) }
+        let mixedFit = try PredictorTrainer.fit(kind: .auto, archs: train, latency: mixed, space: space, config: config, control: .none)
+        let ratio = try XCTUnwrap(mixedFit.validationRMSE["lut"]) / XCTUnwrap(mixedFit.validationRMSE[PredictorTrainer.plainLUTScoreKey])
+        XCTAssertTrue(ratio > PredictorTrainer.plainResidualTableRatio && ratio < 0.99, "live/plain \(ratio): \(mixedFit.validationRMSE)")
+        XCTAssertNotNil(mixedFit.validationRMSE[PredictorTrainer.plainBaseResidualScoreKey], "\(mixedFit.validationRMSE)")
         // Measurements a plain table prices exactly (GPU-like: every operation runs) keep it plain.
         let additive = train.map { a in a.genes.enumerated().reduce(0.1) { $0 + 0.1 * Double(($1.offset + 2 * Int($1.element)) % 5) } }
         let plainFit = try PredictorTrainer.fit(kind: .auto, archs: train, latency: additive, space: space, config: config, control: .none)

@@ -249,6 +249,13 @@ public struct PredictorTrainer: Sendable {
     /// `auto`'s `validationRMSE` key of the residual network on the plain table where it was also
     /// fitted on the live-path table (`lut+mlp` is then the better of the two).
     public static let plainBaseResidualScoreKey = "lut+mlp (plain lut)"
+    /// The residual network is fitted on the plain table too only when the live-path table's
+    /// validation RMSE is above this share of the plain one's. On NB201's 16 devices with the
+    /// copy (`hwnas train`, 1,000 cells) the plain table's residual won only at ratios 0.80–0.94
+    /// (raspi4, pixel3, eagle_gtx, rice_edgegpu) and lost at every ratio ≤ 0.43 (true_640 0.13
+    /// … rice_edgetpu 0.43, by 19–63 %); skipping it there changes no choice and saves the
+    /// longest network of the first call (true_640: 214 of 295 epochs).
+    public static let plainResidualTableRatio = 0.5
 
     private static func fitAuto(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding enc: ActiveOneHot,
                                 config: MLPTrainingConfig, control: JobControl, race rule: AutoRace,
@@ -289,14 +296,16 @@ public struct PredictorTrainer: Sendable {
         let plainLUT = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc)
         var lut = plainLUT
         var scores: [String: Double] = [:]
+        var plainResidualMayWin = false
         if archs.contains(where: { space.dataPathDecisions($0) != nil }) {
             let live = try LUTModel.fit(archs: fitA, latency: fitY, space: space, encoding: enc, livePathCopy: true)
             let plainRMSE = RegressionMetrics(predicted: plainLUT.predict(valA, space: space, encoding: enc), actual: valY).rmse
             let liveRMSE = RegressionMetrics(predicted: live.predict(valA, space: space, encoding: enc), actual: valY).rmse
             scores[Self.plainLUTScoreKey] = plainRMSE
             if live.hasLivePathCopy && liveRMSE < 0.99 * plainRMSE { lut = live }
+            plainResidualMayWin = liveRMSE > Self.plainResidualTableRatio * plainRMSE
         }
-        let residualBases = lut.hasLivePathCopy ? [lut, plainLUT] : [lut]
+        let residualBases = lut.hasLivePathCopy && plainResidualMayWin ? [lut, plainLUT] : [lut]
         // The two kinds of network train side by side, one core each, and the one that stops first
         // hands its core to the other: the same weights as one after the other with both cores per
         // GEMM (its split does not change a result), in about half the time. The residual
