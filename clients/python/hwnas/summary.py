@@ -240,8 +240,12 @@ def _predictor_info(r, params):
     lines += _candidate_lines(metrics)
     lines += _metrics_lines(metrics.get("heldOut"), "error on held-out measurements", metrics.get("lutBaseline"))
     lines += _metrics_lines(metrics.get("fitted"), "error on the given samples (fit)")
+    # An affine map (finetune's `affine`, adaptProxy's `affine log`) ranks as its base does: its rank
+    # metrics are that ranking of the samples, not pooled out-of-fold predictions (AffineRanking).
+    affine = metrics.get("variant") == "affine" or r.get("variant") == "affine log"
     lines += _metrics_lines(metrics.get("crossValidated") or r.get("crossValidated"),
-                            "error on the samples, cross-validated (each predicted by a model fitted without it)")
+                            "error on the samples, cross-validated (each predicted by a model fitted without it"
+                            + ("; Spearman and Kendall: the base's own ranking, which an affine map keeps)" if affine else ")"))
     members = r.get("ensemble") or []
     if members:
         lines.append("  mean of the adaptations of the closest devices: " + ", ".join(

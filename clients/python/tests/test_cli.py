@@ -593,3 +593,12 @@ def test_train_generator_summary_says_what_it_answers_and_how_to_use_it():
     text = summarize("trainGenerator", r, {"space": "nb201"})
     assert text.startswith("generator g1 (nb201; latency default-nb201-pixel3, accuracy cifar10)"), text
     assert "budgets 1.589–27.74 ms" in text and "hwnas generate --generator g1 --budget MS" in text and "{" not in text, text
+
+
+def test_an_affine_maps_summary_says_its_ranking_is_the_bases():
+    from hwnas.summary import summarize
+    cv = {"rmse": 0.2, "mape": 12.8, "spearman": 0.986, "kendall": 0.94, "within5": 0.25, "within10": 0.33, "count": 12}
+    text = summarize("finetune", {"predictor": "p", "model": "calibrated(lut)", "metrics": {"crossValidated": cv, "variant": "affine"}}, {})
+    assert "Spearman and Kendall: the base's own ranking, which an affine map keeps" in text, text
+    text = summarize("finetune", {"predictor": "p", "model": "x", "metrics": {"crossValidated": cv, "variant": "affine+lut"}}, {})
+    assert "the base's own ranking" not in text, text
