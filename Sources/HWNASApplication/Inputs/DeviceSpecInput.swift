@@ -1,4 +1,5 @@
-
+import NASCore
+import NASData
 
 /// A device description for hardware-generalized prediction: a GPU name from
 /// `hardware/gpu_specs.csv`, or an object with the numeric columns of `hardware/devices.csv`.
@@ -15,6 +16,13 @@ public enum DeviceSpecInput: Codable, Sendable, Equatable {
         throw DecodingError.typeMismatch(DeviceSpecInput.self, .init(
             codingPath: decoder.codingPath,
             debugDescription: "expected a GPU name (string) or an object of numeric device specs"))
+    }
+
+    /// The gpu_specs.csv name a GPU name matched (e.g. "3090" → "GeForce RTX 3090"); nil for spec
+    /// values. `predict` and `search` answer it as `gpu`, so a loose name says which GPU it meant.
+    public func matchedGPUName(in catalog: DataCatalog) throws(NASError) -> String? {
+        guard case .gpuName(let name) = self else { return nil }
+        return try catalog.gpuSpec(named: name).name
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -67,7 +67,7 @@ extension Server {
                 throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
             }
             result.degenerate = degenerate.isEmpty ? nil : degenerate
-            if case .gpuName(let name)? = params.spec { result.gpu = try services.catalog.gpuSpec(named: name).name }
+            result.gpu = try params.spec?.matchedGPUName(in: services.catalog)
             if let level = params.interval {
                 let bounds: [(lower: Double, upper: Double)]
                 if let n = answer?.unseenNeighbour {

@@ -55,8 +55,6 @@ extension Server {
             if let b = params.budget, let w = r.unconstrainedBudgetWarning(budgetMs: b.latencyMs, limitMs: config.effectiveLimit) {
                 warnings.append(w)
             }
-            var gpu: String?
-            if case .gpuName(let name)? = request.problem.spec { gpu = try services.catalog.gpuSpec(named: name).name }
             func msg(_ c: SearchCandidate) -> CandidateMessage {
                 CandidateMessage(arch: space.format(c.arch), latencyMs: c.latencyMs, accuracy: c.accuracy)
             }
@@ -65,7 +63,7 @@ extension Server {
                 partial: r.partial, generations: r.generations, feasibleFraction: r.feasibleFraction,
                 fastest: r.fastest.map(msg), algorithm: r.algorithm.rawValue, accuracyLabel: r.accuracyLabel,
                 predictor: sources["latency"] ?? "",
-                gpu: gpu,
+                gpu: try request.problem.spec?.matchedGPUName(in: services.catalog),
                 safetyMargin: params.budget == nil ? nil : config.safetyMargin,
                 marginNote: marginNote,
                 objective: sources["accuracy"],

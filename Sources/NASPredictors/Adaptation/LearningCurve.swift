@@ -118,10 +118,9 @@ extension FineTuner {
     /// cross-validated metrics (fewer than `LearningCurve.minimumSamples` samples kept).
     public static func moreSamples(_ request: FineTuneRequest, predictor: TrainedPredictor,
                                    control: JobControl = .none) throws(NASError) -> MoreSamplesEstimate? {
-        guard let full = predictor.metrics.crossValidated?.spearman else { return nil }
-        if predictor.metrics.variant == "affine" {
-            return AffineRanking.moreSamples(srcc: full, count: predictor.metrics.crossValidated?.count ?? 0)
-        }
+        guard let cv = predictor.metrics.crossValidated else { return nil }
+        let full = cv.spearman
+        if predictor.metrics.variant == "affine" { return AffineRanking.moreSamples(srcc: full, count: cv.count) }
         let space = try SpaceRegistry.space(request.base.spaceID)
         let samples = try PredictorTrainer.validated(request.samples, space: space)
         let dropped = Set(predictor.metrics.outliers.map(\.index))

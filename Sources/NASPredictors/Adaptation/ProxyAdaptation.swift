@@ -139,11 +139,11 @@ public enum ProxyAdaptation {
             },
             warnings: warnings)
         result.outOfFold = oofChosen
-        if estimateMoreSamples && affineMap {
-            result.moreSamples = AffineRanking.moreSamples(srcc: cvSRCC, count: y.count)
-        } else if estimateMoreSamples {
-            result.moreSamples = try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
-                                                 ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
+        if estimateMoreSamples {
+            result.moreSamples = affineMap
+                ? AffineRanking.moreSamples(srcc: cvSRCC, count: y.count)
+                : try moreSamples(chosenCandidates, archs: archs, y: y, p: p, memberValues: memberValues,
+                                  ctx: ctx, fullSRCC: cvSRCC, seed: seed, control: control)
         }
         if let evalSamples, evalSamples.count >= 2 {
             let ea = evalSamples.map { space.canonical($0.arch) }

@@ -130,15 +130,16 @@ public enum FineTuner {
         var notes = ["base": request.base.id, "method": chosen, "seed": String(request.seed),
                      "metrics": "crossValidated: k-fold over the \(kept.count) samples kept"]
             .merging(request.base.notes.filter { $0.key == "blend" }) { a, _ in a }
-        if let o = oof, let r = FewSampleResiduals(predicted: o, actual: y,
-                                                   positions: try model.predict(archs, space: space, encoding: enc, device: spec)) {
+        // The returned model's predictions of its samples: the interval's positions, and an affine
+        // map's ranking (`AffineRanking`).
+        let positions = try model.predict(archs, space: space, encoding: enc, device: spec)
+        if let o = oof, let r = FewSampleResiduals(predicted: o, actual: y, positions: positions) {
             notes[FewSampleResiduals.notesKey] = r.encoded
             notes[ErrorProfile.notesKey] = r.profile(space: space.id, kind: intervalKind).encoded
         }
-        var crossValidated = oof.map { RegressionMetrics(predicted: $0, actual: y) }
-        if chosen == "affine", crossValidated != nil {
-            crossValidated = try AffineRanking.metrics(crossValidated!, model: model.predict(archs, space: space, encoding: enc, device: spec),
-                                                       actual: y)
+        let crossValidated = oof.map { o in
+            let m = RegressionMetrics(predicted: o, actual: y)
+            return chosen == "affine" ? AffineRanking.metrics(m, model: positions, actual: y) : m
         }
         return TrainedPredictor(id: id, spaceID: space.id, device: request.device, deviceSpec: spec, model: model,
                                 metrics: PredictorMetrics(heldOut: nil, lutBaseline: nil, trainCount: kept.count, testCount: 0,

@@ -188,20 +188,14 @@ def _convert(cmd_name, flag, text):
         except ValueError:
             return [name.strip() for name in text.split(",") if name.strip()]
         return [v] if isinstance(v, str) else v
-    if flag.kind == "spec":
-        # A JSON object of specs, else a GPU name: `--spec 3090` is the RTX 3090, not the number 3090.
+    if flag.kind in ("json", "spec"):
         text = _read_at(text)
         try:
             v = json.loads(text)
         except ValueError:
-            return text
-        return v if isinstance(v, (dict, str)) else text
-    if flag.kind == "json":
-        text = _read_at(text)
-        try:
-            return json.loads(text)
-        except ValueError:
             return text  # a plain string (e.g. a GPU name for --spec)
+        # --spec: a JSON object of specs, else a GPU name (`--spec 3090` is the RTX 3090, not the number 3090).
+        return text if flag.kind == "spec" and not isinstance(v, (dict, str)) else v
     return text
 
 
