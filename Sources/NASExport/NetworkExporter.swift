@@ -104,9 +104,25 @@ public enum NetworkExporter {
             throw NASError(.invalidParams, "batch must be in 1...\(maxBatch), got \(options.batch)", field: "batch")
         }
         let g = try graph(arch, in: space, options: options)
+        let r = try resolution(of: arch, in: space)
         let doc = "\(space.id) \(space.format(arch)); batch \(options.batch), \(options.weights.rawValue) weights (seed \(options.seed)), BN folded into the convs\(options.pruneDead ? ", dead operations pruned" : "")"
-        let bytes = ONNXSerializer.modelBytes(g.graph, fill: options.weights, seed: options.seed, docString: doc)
-        return ExportedNetwork(arch: arch, resolution: try resolution(of: arch, in: space), bytes: bytes, macs: g.macs, params: g.params)
+        let bytes = ONNXSerializer.modelBytes(g.graph, fill: options.weights, seed: options.seed, docString: doc,
+                                              metadata: metadata(arch, in: space, resolution: r, options: options))
+        return ExportedNetwork(arch: arch, resolution: r, bytes: bytes, macs: g.macs, params: g.params)
+    }
+
+    /// The key prefix of the `metadata_props` every export carries.
+    public static let metadataPrefix = "hwnasd."
+
+    /// What a file says about itself, for a tool that times it far from the daemon (`hwnas
+    /// measure --onnx`): `hwnasd.space`, `hwnasd.arch` (formatted, canonical), `hwnasd.batch`,
+    /// `hwnasd.weights`, `hwnasd.seed`, `hwnasd.pruneDead`, `hwnasd.resolution`.
+    public static func metadata(_ arch: Architecture, in space: any SearchSpace, resolution: Int,
+                                options: ExportOptions) -> [(key: String, value: String)] {
+        [("space", space.id), ("arch", space.format(arch)), ("batch", String(options.batch)),
+         ("weights", options.weights.rawValue), ("seed", String(options.seed)),
+         ("pruneDead", options.pruneDead ? "true" : "false"), ("resolution", String(resolution))]
+            .map { (key: metadataPrefix + $0.0, value: $0.1) }
     }
 
     /// A file name for `arch` exported with `options`: `<space>-<16 hex digits>.onnx`, the hex a

@@ -25,9 +25,11 @@ public enum ONNXSerializer {
     static let floatType = 1
     static let int64Type = 7
 
-    /// The serialized model.
+    /// The serialized model. `metadata` becomes the model's `metadata_props` (key/value pairs,
+    /// in this order), which runtimes expose (onnxruntime: `get_modelmeta().custom_metadata_map`).
     public static func modelBytes(_ graph: ONNXGraph, fill: WeightFill, seed: UInt64,
-                                  producerVersion: String = "0.1.0", docString: String = "") -> [UInt8] {
+                                  producerVersion: String = "0.1.0", docString: String = "",
+                                  metadata: [(key: String, value: String)] = []) -> [UInt8] {
         // Graph fields before the initializers: node (1), name (2).
         var before = ProtobufWriter()
         for node in graph.nodes { before.message(1) { writeNode(node, into: &$0) } }
@@ -65,6 +67,12 @@ public enum ONNXSerializer {
         tail.message(8) { o in                                  // opset_import
             o.string(1, "")
             o.int(2, opsetVersion)
+        }
+        for (key, value) in metadata {
+            tail.message(14) { e in                             // metadata_props
+                e.string(1, key)
+                e.string(2, value)
+            }
         }
 
         var out = [UInt8](repeating: 0, count: head.bytes.count + graphSize + tail.bytes.count)

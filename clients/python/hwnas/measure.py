@@ -14,15 +14,22 @@ median of the pass medians. Networks are exported in chunks per pass and deleted
 timed, so disk use stays at one chunk. onnxruntime (and numpy, which it brings) is an optional
 dependency: `python3 -m pip install onnxruntime`.
 
+ONNX files already exported (`hwnas export --dir onnx/`, copied to the device) are timed as they
+are with `files`/`--onnx`: each file names its space and architecture in its metadata
+(`hwnasd.space`, `hwnasd.arch`: protocol/export.md), so no daemon is started for them, and the
+device needs only Python and onnxruntime.
+
 Command line (also `hwnas measure ...`):
     python3 -m hwnas.measure --space nb201 --sample 100 --out samples.csv
     python3 -m hwnas.measure --space ofa_mbv3 --archs-from archs.txt --repeats 10 --passes 3 --out s.csv
+    python3 -m hwnas.measure --onnx onnx/ --out samples.csv
 """
 import argparse
 import datetime
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -34,7 +41,8 @@ from .cli import state_arg
 from .client import HwnasClient
 from .samples import read_samples_csv, unwritable, write_samples_csv
 
-__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
+__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "onnx_files",
+           "exported_network_info", "main", "cli_main"]
 
 INSTALL_HINT = "onnxruntime is not installed: run `python3 -m pip install onnxruntime` (it brings numpy)"
 
@@ -137,6 +145,50 @@ def read_arch_list(path):
     return archs
 
 
+def onnx_files(paths):
+    """The ONNX files named by `paths`: a file as it is, a folder as every `*.onnx` in it (sorted).
+    Raises MeasureError for a path that is not there or a folder without ONNX files."""
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(os.path.join(path, n) for n in os.listdir(path) if n.endswith(".onnx"))
+            if not found:
+                raise MeasureError(f"{path}: a folder with no .onnx files")
+            files += found
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            raise MeasureError(f"{path}: no such file or folder")
+    return files
+
+
+_DOC_STRING = re.compile(r"^(\S+) (\S+); batch (\d+),")
+
+
+def exported_network_info(ort, path):
+    """{"space", "arch", "batch"} of an ONNX file that hwnasd exported: its `hwnasd.*` metadata
+    (protocol/export.md), else its doc_string ("<space> <arch>; batch N, ...", files exported
+    before the metadata existed). Raises MeasureError for a file that is not an hwnasd export:
+    a samples CSV needs each network's architecture."""
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    so.log_severity_level = 3
+    try:
+        meta = ort.InferenceSession(path, sess_options=so, providers=["CPUExecutionProvider"]).get_modelmeta()
+    except Exception as e:  # onnxruntime raises its own exception types for a file it cannot load
+        raise MeasureError(f"{path}: onnxruntime cannot load it ({str(e).strip().splitlines()[0]})") from None
+    props = meta.custom_metadata_map or {}
+    if "hwnasd.space" in props and "hwnasd.arch" in props:
+        return {"space": props["hwnasd.space"], "arch": props["hwnasd.arch"],
+                "batch": int(props.get("hwnasd.batch", "1"))}
+    m = _DOC_STRING.match(meta.description or "") if meta.producer_name == "hwnasd" else None
+    if m:
+        return {"space": m.group(1), "arch": m.group(2), "batch": int(m.group(3))}
+    raise MeasureError(f"{path}: not exported by hwnasd (no hwnasd.arch metadata), so its architecture is unknown "
+                       "and a samples CSV cannot name it; export the architecture with `hwnas export`, or time "
+                       "the file with onnxruntime directly")
+
+
 def _time_network(ort, np, path, threads, warmup, repeats, batch, rng_seed):
     """Per-run latencies (ms) of one ONNX file: a new session, `warmup` untimed runs, `repeats` timed."""
     so = ort.SessionOptions()
@@ -200,28 +252,52 @@ class _Progress:
         self.stream.flush()
 
 
-def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=None, threads=1,
+def measure(space=None, archs=None, *, files=None, sample=None, sample_seed=0, client=None, out=None, threads=1,
             repeats=20, warmup=3, passes=3, seed=0, batch=1, chunk=16, export_options=None,
             progress=None, quiet=False, extra_meta=None):
-    """Exports `archs` (and/or `sample` random ones drawn by the daemon with `sample_seed`) of
-    `space` through hwnasd and times each with onnxruntime on this machine.
+    """Times networks of `space` with onnxruntime on this machine: `archs` (and/or `sample` random
+    ones drawn by the daemon with `sample_seed`), exported through hwnasd, and `files`, ONNX files
+    hwnasd exported earlier (paths; a folder means its *.onnx files), timed as they are.
 
     Returns {"rows": [{arch, latency_ms, spread_pct, pass_spread_pct, pass1_ms, ...}], "meta": {...},
-    "columns": [...]} and writes a samples CSV to `out` when given. `client` is an HwnasClient (one
-    is started when None). `export_options` adds params to `export` (e.g. {"weights": "zeros"}).
-    `progress` receives {pass, passes, done, total, networksPerSecond} after each network."""
+    "columns": [...]} and writes a samples CSV to `out` when given; rows timed from `files` also
+    name their `file`. `space` may be None when only `files` are given (theirs is used). `client`
+    is an HwnasClient (one is started when None and something must be exported). `export_options`
+    adds params to `export` (e.g. {"weights": "zeros"}). `progress` receives {pass, passes, done,
+    total, networksPerSecond} after each network."""
     ort, np = _onnxruntime()
     if passes < 1 or repeats < 1 or warmup < 0 or threads < 1 or chunk < 1:
         raise MeasureError("passes, repeats, threads and chunk must be >= 1 and warmup >= 0")
-    own_client = client is None
+    # Files first: a file of another space or batch is refused before anything is exported or timed.
+    file_paths = onnx_files(files or [])
+    infos = [exported_network_info(ort, f) for f in file_paths]
+    spaces = sorted({i["space"] for i in infos})
+    if len(spaces) > 1 or (spaces and space is not None and spaces[0] != space):
+        named = ", ".join(f"{os.path.basename(f)}: {i['space']}" for f, i in zip(file_paths, infos)
+                          if space is None or i["space"] != space)
+        what = f"not of space {space}" if space is not None else f"of {len(spaces)} spaces"
+        raise MeasureError(f"the ONNX files are {what} ({named}); one samples CSV holds one space: "
+                           "measure each space on its own")
+    if space is None:
+        if not spaces:
+            raise MeasureError("no space: give space (--space) with archs or sample")
+        space = spaces[0]
+    batches = sorted({i["batch"] for i in infos})
+    if len(batches) > 1 or (batches and (archs or sample) and batches[0] != batch):
+        raise MeasureError(f"the networks have batch sizes {', '.join(map(str, sorted(set(batches) | ({batch} if archs or sample else set()))))}; "
+                           "one samples CSV holds one batch size: measure them separately")
+    if batches:
+        batch = batches[0]
+    own_client = client is None and bool(archs or sample)
     if own_client:
         client = HwnasClient()
     try:
         archs = list(archs or [])
         if sample:
             archs += client.sample(space=space, count=int(sample), seed=int(sample_seed))["archs"]
-        if not archs:
-            raise MeasureError("no architectures to measure: give archs (--archs-from FILE) and/or sample (--sample N)")
+        if not archs and not file_paths:
+            raise MeasureError("no architectures to measure: give archs (--archs-from FILE), sample (--sample N) "
+                               "or files (--onnx PATH)")
         # Canonical, de-duplicated: the daemon's own string for each (an index or object becomes a string).
         seen, unique = set(), []
         for a in archs:
@@ -230,7 +306,9 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
                 seen.add(key)
                 unique.append(a)
         archs = unique
-        n = len(archs)
+        # Items: (arch, None) exported here, then (arch, path) timed as the file is.
+        items = [(a, None) for a in archs] + [(i["arch"], f) for f, i in zip(file_paths, infos)]
+        n = len(items)
         load_before = _load()
         started = datetime.datetime.now(datetime.timezone.utc)
         pass_times = [[None] * n for _ in range(passes)]
@@ -246,23 +324,31 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
                 done = 0
                 for start in range(0, n, chunk):
                     idx = order[start:start + chunk]
-                    params = dict(export_options or {})
-                    params.update(space=space, archs=[archs[i] for i in idx], format="onnx", dir=workdir,
-                                  batch=batch)
-                    t0 = time.perf_counter()
-                    files = client.call("export", params)["files"]
-                    export_s += time.perf_counter() - t0
-                    for i, f in zip(idx, files):
-                        canonical[i] = f.get("arch", archs[i])
+                    paths = {i: items[i][1] for i in idx if items[i][1] is not None}
+                    to_export = [i for i in idx if items[i][1] is None]
+                    if to_export:
+                        params = dict(export_options or {})
+                        params.update(space=space, archs=[items[i][0] for i in to_export], format="onnx", dir=workdir,
+                                      batch=batch)
                         t0 = time.perf_counter()
-                        times = _time_network(ort, np, f["path"], threads, warmup, repeats, batch, seed)
+                        exported = client.call("export", params)["files"]
+                        export_s += time.perf_counter() - t0
+                        for i, f in zip(to_export, exported):
+                            canonical[i] = f.get("arch", items[i][0])
+                            paths[i] = f["path"]
+                    for i in idx:
+                        if items[i][1] is not None:
+                            canonical[i] = items[i][0]
+                        t0 = time.perf_counter()
+                        times = _time_network(ort, np, paths[i], threads, warmup, repeats, batch, seed)
                         run_s += time.perf_counter() - t0
                         pass_times[p][i] = statistics.median(times)
                         pass_spreads[p][i] = _relative_iqr(times)
-                        try:
-                            os.remove(f["path"])
-                        except OSError:
-                            pass
+                        if items[i][1] is None:  # our own export, not the caller's file
+                            try:
+                                os.remove(paths[i])
+                            except OSError:
+                                pass
                         done += 1
                         reporter.update(p, done)
         finally:
@@ -276,8 +362,11 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
                    "pass_spread_pct": f"{100 * (max(meds) - min(meds)) / latency:.3g}" if latency > 0 else "0"}
             for p in range(passes):
                 row[f"pass{p + 1}_ms"] = f"{meds[p]:.6g}"
+            if file_paths:
+                row["file"] = items[i][1] or ""
             rows.append(row)
         columns = ["arch", "latency_ms", "spread_pct", "pass_spread_pct"] + [f"pass{p + 1}_ms" for p in range(passes)]
+        columns += ["file"] if file_paths else []
         noise = statistics.median(float(r["spread_pct"]) for r in rows)
         pass_noise = statistics.median(float(r["pass_spread_pct"]) for r in rows)
         try:
@@ -285,7 +374,7 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
         except (AttributeError, OSError):
             affinity = "unknown"
         meta = {
-            "hwnas measure": f"space {space}, {n} networks",
+            "hwnas measure": f"space {space}, {n} networks" + (f" ({len(file_paths)} from ONNX files)" if file_paths else ""),
             "space": space,
             "runtime": f"onnxruntime {ort.__version__} (CPUExecutionProvider, ORT_ENABLE_ALL, sequential)",
             "threads": f"{threads} intra-op, 1 inter-op",
@@ -319,12 +408,16 @@ def measure(space, archs=None, *, sample=None, sample_seed=0, client=None, out=N
 def _parser():
     p = argparse.ArgumentParser(prog="hwnas measure", description=textwrap.fill(
         "Export architectures through hwnasd and time them with onnxruntime on this machine; "
-        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from)."),
+        "writes a samples CSV (arch,latency_ms,...) for train/finetune/adaptProxy (--samples-from). "
+        "--onnx times files `hwnas export` wrote (e.g. copied to the device) as they are, without "
+        "a daemon: only Python and onnxruntime are needed there."),
         epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--space", required=True, help="nb201, fbnet, ofa_mbv3, mbv2, proxyless")
+    p.add_argument("--space", help="nb201, fbnet, ofa_mbv3, mbv2, proxyless (with --onnx alone: the files' own)")
     p.add_argument("--archs-from", action="append", default=[], metavar="FILE",
                    help="architectures: one per line, or a CSV with an arch/arch_str/op_idx_list column (may repeat)")
     p.add_argument("--sample", type=int, default=0, metavar="N", help="add N random architectures (hwnas/sample)")
+    p.add_argument("--onnx", action="append", default=[], metavar="PATH",
+                   help="ONNX files hwnas export wrote, timed as they are: a file, or a folder's *.onnx (may repeat)")
     p.add_argument("--sample-seed", type=int, default=0)
     p.add_argument("--out", required=True, metavar="FILE", help="the samples CSV to write")
     p.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads (default 1)")
@@ -340,17 +433,26 @@ def _parser():
     p.add_argument("--export", default=None, metavar="JSON", help='extra export params, e.g. \'{"weights":"zeros"}\'')
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--state", metavar="DIR", type=state_arg, help="the daemon's state dir (as every hwnas command takes; measure only exports)")
+    p.add_argument("--json", action="store_true", help="print the result (rows and metadata) as JSON on stdout")
+    p.add_argument("--human", action="store_true", help="print only the one-line summary on stderr (the default)")
     return p
 
 
 def _usage_problem(args):
     """What makes the command line unusable before anything is exported or timed (None: nothing):
-    no architectures, an --archs-from file that is not there, an --out folder that is not there."""
-    if not args.archs_from and args.sample <= 0:
-        return "no architectures to measure: give --archs-from FILE and/or --sample N (N > 0)"
+    no architectures, an --archs-from file or --onnx path that is not there, no --space to export
+    in, an --out folder that is not there."""
+    if not args.archs_from and args.sample <= 0 and not args.onnx:
+        return "no architectures to measure: give --archs-from FILE, --sample N (N > 0) and/or --onnx PATH"
     for path in args.archs_from:
         if not os.path.isfile(path):
             return f"--archs-from {path}: no such file"
+    try:
+        onnx_files(args.onnx)
+    except MeasureError as e:
+        return f"--onnx {e}"
+    if (args.archs_from or args.sample > 0) and not args.space:
+        return "--space is required with --archs-from or --sample (the space to export the architectures in)"
     problem = unwritable(args.out)
     return f"--out: {problem}" if problem else None
 
@@ -374,7 +476,7 @@ def main(argv=None):
         export = json.loads(args.export) if args.export else None
         client = HwnasClient(state=args.state) if args.state else None
         try:
-            result = measure(args.space, archs, sample=args.sample, sample_seed=args.sample_seed, out=args.out,
+            result = measure(args.space, archs, files=args.onnx, sample=args.sample, sample_seed=args.sample_seed, out=args.out,
                              threads=args.threads, repeats=args.repeats, warmup=args.warmup, passes=args.passes,
                              seed=args.seed, chunk=args.chunk, export_options=export, quiet=args.quiet, client=client)
         finally:
@@ -389,6 +491,8 @@ def main(argv=None):
             return 1
         raise
     m = result["meta"]
+    if args.json:
+        sys.stdout.write(json.dumps({"out": os.path.abspath(args.out), **result}) + "\n")
     sys.stderr.write(f"hwnas measure: wrote {args.out}: {len(result['rows'])} networks, median spread "
                      f"{m['noise_median_spread_pct']}% within a pass, {m['noise_median_pass_spread_pct']}% across "
                      f"passes; export {m['export_s']} s, runs {m['run_s']} s\n")

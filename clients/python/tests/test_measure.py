@@ -134,3 +134,61 @@ def test_measure_cli_errors(binary, tmp_path):
                        (["--archs-from", str(tmp_path / "none.txt"), "--out", str(tmp_path / "x.csv")], b"--archs-from")):
         r = subprocess.run([HWNAS, "measure", "--space", "nb201"] + args, capture_output=True, env=env, timeout=60)
         assert r.returncode == 2 and what in r.stderr and b"measure: pass" not in r.stderr, r.stderr
+
+
+def test_measure_times_exported_onnx_files_without_a_daemon(client, tmp_path, monkeypatch):
+    """--onnx: files `export` wrote (e.g. copied to a device) are timed as they are, their space and
+    architecture read from the files' hwnasd.* metadata; no daemon is started for them."""
+    ort = pytest.importorskip("onnxruntime")
+    onnx = pytest.importorskip("onnx")
+    _needs_export(client)
+    archs = hm.read_arch_list(REFERENCE)[:3]
+    exported = client.export("nb201", archs, dir=str(tmp_path / "onnx"), pruneDead=True)["files"]
+    props = ort.InferenceSession(exported[0]["path"], providers=["CPUExecutionProvider"]).get_modelmeta().custom_metadata_map
+    assert props["hwnasd.space"] == "nb201" and props["hwnasd.arch"] == exported[0]["arch"]
+    assert props["hwnasd.batch"] == "1" and props["hwnasd.pruneDead"] == "true" and props["hwnasd.resolution"] == "32"
+
+    def no_daemon(*a, **k):
+        raise AssertionError("measure started a daemon for files it only times")
+    monkeypatch.setattr(hm, "HwnasClient", no_daemon)
+    out = tmp_path / "s.csv"
+    r = hm.measure(files=[str(tmp_path / "onnx")], out=str(out), repeats=2, warmup=1, passes=1, quiet=True)
+    assert sorted(row["arch"] for row in r["rows"]) == sorted(f["arch"] for f in exported)
+    assert {row["file"] for row in r["rows"]} == {f["path"] for f in exported}
+    assert r["meta"]["space"] == "nb201" and "3 from ONNX files" in r["meta"]["hwnas measure"]
+    assert [s["arch"] for s in samples_from_csv(out)] == [row["arch"] for row in r["rows"]]
+
+    # A file written before the metadata existed: its doc_string names space and architecture.
+    model = onnx.load(exported[1]["path"])
+    del model.metadata_props[:]
+    old = tmp_path / "old.onnx"
+    onnx.save(model, str(old))
+    assert hm.exported_network_info(ort, str(old)) == {"space": "nb201", "arch": exported[1]["arch"], "batch": 1}
+    # Refused before anything is timed: another space, another batch, a file hwnasd did not write.
+    with pytest.raises(hm.MeasureError, match="not of space fbnet"):
+        hm.measure("fbnet", files=[str(old)], quiet=True)
+    b2 = client.export("nb201", archs[:1], path=str(tmp_path / "b2.onnx"), batch=2)["files"][0]["path"]
+    with pytest.raises(hm.MeasureError, match="batch sizes 1, 2"):
+        hm.measure(files=[str(old), b2], quiet=True)
+    del model.metadata_props[:]
+    model.producer_name, model.doc_string = "torch", ""
+    foreign = tmp_path / "foreign.onnx"
+    onnx.save(model, str(foreign))
+    with pytest.raises(hm.MeasureError, match="not exported by hwnasd"):
+        hm.measure(files=[str(foreign)], quiet=True)
+
+
+def test_shell_measure_onnx_needs_no_daemon(client, tmp_path):
+    pytest.importorskip("onnxruntime")
+    _needs_export(client)
+    client.export("nb201", hm.read_arch_list(REFERENCE)[:2], dir=str(tmp_path / "onnx"))
+    env = dict(os.environ, HWNASD=str(tmp_path / "no-such-hwnasd"))  # a device without the daemon
+    out = tmp_path / "s.csv"
+    r = subprocess.run([HWNAS, "measure", "--onnx", str(tmp_path / "onnx"), "--out", str(out), "--repeats", "2",
+                        "--warmup", "1", "--passes", "1", "--json", "--quiet"], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["out"] == str(out) and len(result["rows"]) == 2 and len(samples_from_csv(out)) == 2
+    for args, what in ((["--onnx", str(tmp_path / "none")], b"--onnx"), (["--sample", "2"], b"--space is required")):
+        r = subprocess.run([HWNAS, "measure", "--out", str(out)] + args, capture_output=True, env=env, timeout=60)
+        assert r.returncode == 2 and what in r.stderr, r.stderr
