@@ -406,6 +406,16 @@ def test_finetune_and_adapt_proxy_summaries_show_the_cross_validated_error_and_w
     assert "predictor ap: affine adaptation of default-nb201-pixel3" in text, text
 
 
+def test_adapt_summary_explains_an_after_below_before():
+    # "Spearman before 0.973, after 0.968" and nothing else: a user read it as the adaptation losing.
+    from hwnas.summary import summarize
+    r = {"predictor": "s", "target": "s", "family": "proxy", "base": "titan_rtx_256", "variant": "v", "scores": [],
+         "srccBefore": 0.973, "srccAfter": 0.968, "evaluation": "crossValidated", "warnings": []}
+    text = summarize("adapt", r, {})
+    assert "before 0.973, after 0.968" in text and "12 times in 39" in text and "trust.md" in text, text
+    assert "12 times in 39" not in summarize("adapt", dict(r, srccAfter=0.98), {})
+
+
 def test_evaluate_summary_says_degenerate_cells_were_left_out():
     from hwnas.summary import summarize
     m = {"rmse": 1.4, "mape": 12.0, "spearman": 0.971, "kendall": 0.858, "within5": 0.35, "within10": 0.61, "count": 15284}
