@@ -138,7 +138,7 @@ private struct PredictorsBench {
         }
         emit()
         emit("MLP RMSE ≥ 50% below the LUT on \(holds) of \(total) (space, device) pairs; the default's RMSE is below the LUT's on \(defaultWins) of \(total).")
-        emit("The race (`AutoRace.shipped`: \(AutoRace.shipped.minEpochs) epochs, ratio \(AutoRace.shipped.ratio)) changed the default on \(changed.count) of \(total)\(changed.isEmpty ? "" : ": " + changed.joined(separator: ", ")) (against the same fit with `AutoRace.off`, every candidate trained to its end).")
+        emit("The race (`AutoRace.shipped`: \(AutoRace.shipped.minEpochs) epochs, ratio \(AutoRace.shipped.ratio); a table exact within \(PredictorTrainer.exactTableTolerance) of the mean latency trains no network) changed the default on \(changed.count) of \(total)\(changed.isEmpty ? "" : ": " + changed.joined(separator: ", ")) (against the same fit with `AutoRace.off`, every candidate trained to its end).")
         if let tracesPath { try? traces.write(toFile: tracesPath, atomically: true, encoding: .utf8) }
         return defaults
     }

@@ -85,7 +85,7 @@ final class AutoRaceTests: XCTestCase {
         XCTAssertNil(full.mlpStoppedAt)
         // pixel3's FBNet latencies are sums of block tables: the LUT is near-exact, the MLP far behind.
         let raced = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config,
-                                             control: .none, race: AutoRace(minEpochs: 4, ratio: 1.5))
+                                             control: .none, race: AutoRace(minEpochs: 4, ratio: 1.5, exactTableWins: false))
         XCTAssertEqual(raced.mlpStoppedAt, 4)
         XCTAssertEqual(raced.epochs["mlp"], 4)
         XCTAssertEqual(raced.mlpTrace, Array(full.mlpTrace.prefix(4)))
@@ -95,5 +95,32 @@ final class AutoRaceTests: XCTestCase {
         XCTAssertEqual(raced.candidates["lut+mlp"], full.candidates["lut+mlp"])
         XCTAssertEqual(raced.validationRMSE["lut"], full.validationRMSE["lut"])
         XCTAssertEqual(raced.validationRMSE["lut+mlp"], full.validationRMSE["lut+mlp"])
+    }
+
+    func testAnExactTableTrainsNoNetwork() throws {
+        // HW-NAS-Bench's FBNet pixel3 latencies are sums of block tables: the LUT's validation RMSE
+        // is ~3e-6 of the mean latency. Its residual network fitted rounding for up to 167 epochs.
+        let catalog = try XCTUnwrap(Self.catalog, "fixtures not found")
+        let space = try SpaceRegistry.space("fbnet")
+        let m = try catalog.measurements(space: "fbnet", device: "pixel3")
+        // (900 samples, as the default: on 300 the table of 198 costs is not yet determined.)
+        let archs = Array(m.archs.prefix(900)), latency = Array(m.latency.prefix(900))
+        let config = MLPTrainingConfig(hidden: [32, 32], learningRate: 2e-3, batchSize: 32, maxEpochs: 25, patience: 10, seed: 1)
+        let fit = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config, control: .none)
+        XCTAssertEqual(fit.variant, "lut")
+        XCTAssertEqual(fit.epochs, [:])
+        XCTAssertEqual(Set(fit.candidates.keys), ["lut"])
+        let mean = latency.reduce(0, +) / Double(latency.count)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(fit.validationRMSE["lut"]), PredictorTrainer.exactTableTolerance * mean)
+        let table = LatencyModel.lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: ActiveOneHot(space: space)))
+        XCTAssertTrue(fit.model == table, "the table refitted on every sample")
+        // Without the shortcut the networks train; a device whose table is not exact trains them too.
+        let full = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config,
+                                            control: .none, race: .off)
+        XCTAssertGreaterThan(full.epochs["lut+mlp"] ?? 0, 0)
+        let g = try catalog.measurements(space: "fbnet", device: "gold_6226")
+        let gold = try PredictorTrainer.fit(kind: .auto, archs: Array(g.archs.prefix(900)), latency: Array(g.latency.prefix(900)),
+                                            space: space, config: config, control: .none)
+        XCTAssertGreaterThan(gold.epochs["lut+mlp"] ?? 0, 0)
     }
 }

@@ -20,17 +20,22 @@ public struct AutoRace: Sendable, Equatable {
     public var minEpochs: Int
     /// How far above the rival's bar the MLP's current RMSE must be to stop it.
     public var ratio: Double
+    /// Whether an exact table (`PredictorTrainer.exactTableTolerance`) ends the race before any
+    /// network trains.
+    public var exactTableWins: Bool
 
     /// A rule.
-    public init(minEpochs: Int, ratio: Double) {
+    public init(minEpochs: Int, ratio: Double, exactTableWins: Bool = true) {
         self.minEpochs = minEpochs
         self.ratio = ratio
+        self.exactTableWins = exactTableWins
     }
 
     /// The rule `auto` uses (measured on every fixture device: `hwnas-bench predictors`, §1).
     public static let shipped = AutoRace(minEpochs: 30, ratio: 1.5)
-    /// Never stop the MLP early (the candidates as trained before the race; benchmarks).
-    public static let off = AutoRace(minEpochs: Int.max, ratio: .infinity)
+    /// Never stop a candidate early (the candidates as trained before the race, every network
+    /// trained even on an exact table; benchmarks).
+    public static let off = AutoRace(minEpochs: Int.max, ratio: .infinity, exactTableWins: false)
 }
 
 /// The state two side-by-side `auto` candidates share: the residual network reports each epoch and

@@ -256,6 +256,13 @@ public struct PredictorTrainer: Sendable {
     /// … rice_edgetpu 0.43, by 19–63 %); skipping it there changes no choice and saves the
     /// longest network of the first call (true_640: 214 of 295 epochs).
     public static let plainResidualTableRatio = 0.5
+    /// A table whose validation RMSE is at most this share of the mean validated latency is exact
+    /// (the measurements are sums of per-operation latencies, up to their rounding): `auto` keeps
+    /// it and trains no network. On the fixtures five devices are (HW-NAS-Bench's FBNet raspi4,
+    /// pixel3, eyeriss; NB201 eyeriss, rice_eyeriss: 2–3e-6), the next is 2.5e-3 (NB201
+    /// 2080ti_256); their residual networks fitted rounding for up to 300 epochs (FBNet raspi4's
+    /// first call 2.6 s) and changed no held-out SRCC (`hwnas-bench predictors` §1).
+    public static let exactTableTolerance = 1e-4
 
     private static func fitAuto(archs: [Architecture], latency: [Double], space: any SearchSpace, encoding enc: ActiveOneHot,
                                 config: MLPTrainingConfig, control: JobControl, race rule: AutoRace,
@@ -312,6 +319,12 @@ public struct PredictorTrainer: Sendable {
         // network(s) are job 0, so that on one thread they end before the MLP, which may wait for
         // them (`CandidateRace`; with two bases their epochs count on from the first's).
         let lutRMSE = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(valA, space: space, encoding: enc), actual: valY).rmse
+        if rule.exactTableWins && lutRMSE <= Self.exactTableTolerance * valY.reduce(0, +) / Double(valY.count) {
+            scores["lut"] = lutRMSE
+            let table = LatencyModel.lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc,
+                                                          livePathCopy: lut.hasLivePathCopy))
+            return Fit(model: table, variant: "lut", validationRMSE: scores, candidates: ["lut": table])
+        }
         let race = CandidateRace(lutRMSE: lutRMSE, rule: rule)
         let sideBySide = Kernels.defaultThreads >= 2
         let share = ThreadShare(total: Kernels.defaultThreads, jobs: sideBySide ? 2 : 1)
