@@ -74,12 +74,18 @@ final class AutoRaceTests: XCTestCase {
         XCTAssertFalse(CandidateRace(lutRMSE: 1.0, rule: .off).mlpShouldStop(epoch: 1_000, rmse: 1e9))
     }
 
-    func testRacedAutoStopsTheLosingMLPAndKeepsTheOtherCandidates() throws {
+    /// The first `count` FBNet measurements of `device`.
+    static func fbnet(device: String, count: Int) throws -> (space: any SearchSpace, archs: [Architecture], latency: [Double]) {
         let catalog = try XCTUnwrap(Self.catalog, "fixtures not found")
-        let space = try SpaceRegistry.space("fbnet")
-        let m = try catalog.measurements(space: "fbnet", device: "pixel3")
-        let archs = Array(m.archs.prefix(300)), latency = Array(m.latency.prefix(300))
-        let config = MLPTrainingConfig(hidden: [32, 32], learningRate: 2e-3, batchSize: 32, maxEpochs: 25, patience: 10, seed: 1)
+        let m = try catalog.measurements(space: "fbnet", device: device)
+        return (try SpaceRegistry.space("fbnet"), Array(m.archs.prefix(count)), Array(m.latency.prefix(count)))
+    }
+
+    static let smallConfig = MLPTrainingConfig(hidden: [32, 32], learningRate: 2e-3, batchSize: 32, maxEpochs: 25, patience: 10, seed: 1)
+
+    func testRacedAutoStopsTheLosingMLPAndKeepsTheOtherCandidates() throws {
+        let (space, archs, latency) = try Self.fbnet(device: "pixel3", count: 300)
+        let config = Self.smallConfig
         let full = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config,
                                             control: .none, race: .off)
         XCTAssertNil(full.mlpStoppedAt)
@@ -100,12 +106,9 @@ final class AutoRaceTests: XCTestCase {
     func testAnExactTableTrainsNoNetwork() throws {
         // HW-NAS-Bench's FBNet pixel3 latencies are sums of block tables: the LUT's validation RMSE
         // is ~3e-6 of the mean latency. Its residual network fitted rounding for up to 167 epochs.
-        let catalog = try XCTUnwrap(Self.catalog, "fixtures not found")
-        let space = try SpaceRegistry.space("fbnet")
-        let m = try catalog.measurements(space: "fbnet", device: "pixel3")
         // (900 samples, as the default: on 300 the table of 198 costs is not yet determined.)
-        let archs = Array(m.archs.prefix(900)), latency = Array(m.latency.prefix(900))
-        let config = MLPTrainingConfig(hidden: [32, 32], learningRate: 2e-3, batchSize: 32, maxEpochs: 25, patience: 10, seed: 1)
+        let (space, archs, latency) = try Self.fbnet(device: "pixel3", count: 900)
+        let config = Self.smallConfig
         let fit = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config, control: .none)
         XCTAssertEqual(fit.variant, "lut")
         XCTAssertEqual(fit.epochs, [:])
@@ -118,9 +121,8 @@ final class AutoRaceTests: XCTestCase {
         let full = try PredictorTrainer.fit(kind: .auto, archs: archs, latency: latency, space: space, config: config,
                                             control: .none, race: .off)
         XCTAssertGreaterThan(full.epochs["lut+mlp"] ?? 0, 0)
-        let g = try catalog.measurements(space: "fbnet", device: "gold_6226")
-        let gold = try PredictorTrainer.fit(kind: .auto, archs: Array(g.archs.prefix(900)), latency: Array(g.latency.prefix(900)),
-                                            space: space, config: config, control: .none)
+        let g = try Self.fbnet(device: "gold_6226", count: 900)
+        let gold = try PredictorTrainer.fit(kind: .auto, archs: g.archs, latency: g.latency, space: space, config: config, control: .none)
         XCTAssertGreaterThan(gold.epochs["lut+mlp"] ?? 0, 0)
     }
 }
