@@ -1,6 +1,7 @@
 // `hwnas-bench pretrained`: generates the models shipped in `fixtures/pretrained/` (issue 22):
 // the default hardware-generalized predictor of every space with GPUs (`default-<space>-mlp-hw`,
-// what `predict {spec}` uses) and the OFA ImageNet top-1 accuracy predictor, each trained by the
+// what `predict {spec}` uses), the OFA ImageNet top-1 accuracy predictor, and the fixture default
+// predictors whose training runs longest (`PredictorTrainer.shippedDefaultMinimumEpochs`), each trained by the
 // daemon's own code with today's recipes and seeds, written in the files the daemon reads
 // (`.hwnp`, `.hwna`), with `provenance.json`: recipe, seeds, fixture digests, commit, date, CPU,
 // and the held-out metrics reached. Without `--write` it trains, prints the provenance and says
@@ -12,15 +13,15 @@ import NASPredictors
 import NASSearch
 import NASSpaces
 
-/// Entry point of `hwnas-bench pretrained [--fixtures DIR] [--write DIR] [--spaces nb201,fbnet,ofa_mbv3] [--no-ofa-accuracy]`.
+/// Entry point of `hwnas-bench pretrained [--fixtures DIR] [--write DIR] [--spaces nb201,fbnet,ofa_mbv3] [--no-ofa-accuracy] [--no-defaults]`.
 func runPretrainedBench(arguments: [String]) throws {
-    let known: Set<String> = ["--fixtures", "--write", "--spaces", "--no-ofa-accuracy"]
+    let known: Set<String> = ["--fixtures", "--write", "--spaces", "--no-ofa-accuracy", "--no-defaults"]
     if let unknown = arguments.first(where: { $0.hasPrefix("--") && !known.contains($0) }) {
         throw NASError(.invalidParams, "unknown option \(unknown)")
     }
     let fixtures = benchOption(arguments, "--fixtures"), output = benchOption(arguments, "--write")
     let spaces = benchOption(arguments, "--spaces")?.split(separator: ",").map(String.init)
-    let ofaAccuracy = !arguments.contains("--no-ofa-accuracy")
+    let ofaAccuracy = !arguments.contains("--no-ofa-accuracy"), defaults = !arguments.contains("--no-defaults")
     let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate(fixtures))
     let trainer = HardwareGeneralizedTrainer(catalog: catalog)
     let hardwareSpaces = spaces ?? SpaceRegistry.entries.map(\.space.id).filter { (try? trainer.gpuDevices(space: $0).count) ?? 0 >= 2 }
@@ -101,6 +102,45 @@ func runPretrainedBench(arguments: [String]) throws {
                         "srcc": p.heldOut.spearman, "rows": p.heldOut.count],
         ])
         print("\(OFAAccuracyPredictor.fileName): \(counter.count) epochs, \(String(format: "%.2f", seconds)) s (\(String(format: "%.2f", cpu)) CPU s), \(bytes.count) bytes")
+    }
+
+    if defaults {
+        // Exactly what PredictorStore.defaultPredictor trains; shipped when its training is long.
+        let trainer = PredictorTrainer(catalog: catalog)
+        var config = MLPTrainingConfig()
+        config.seed = 0
+        for space in spaces ?? SpaceRegistry.entries.map(\.space.id) {
+            var seen = Set<String>()
+            for device in catalog.deviceNames(space: space) where seen.insert(device).inserted {
+                let counter = EpochCounter()
+                let t0 = Date(), cpu0 = benchCPUSeconds()
+                let p = try trainer.train(PredictorStore.defaultTrainRequest(space: space, device: device), control: counter.control)
+                let seconds = Date().timeIntervalSince(t0), cpu = benchCPUSeconds() - cpu0
+                guard counter.count >= PredictorTrainer.shippedDefaultMinimumEpochs else { continue }
+                let bytes = PredictorFile.encode(p)
+                let name = p.id + "." + PredictorFile.fileExtension
+                files.append((name, bytes))
+                var r = recipe(config)
+                r["predictorRecipe"] = PredictorTrainer.recipe
+                r["model"] = "auto"
+                r["trainRows"] = PredictorTrainer.defaultTrainSize(space: space)
+                r["excludeDegenerate"] = true
+                models.append([
+                    "file": name, "bytes": bytes.count, "kind": "default", "space": space, "device": device, "id": p.id, "recipe": r,
+                    "variant": p.metrics.variant ?? "",
+                    "fixtureFiles": try fileDigests(try trainer.fixtureFiles(space: space, device: device)),
+                    "fixtureDigest": p.notes[TrainedPredictor.fixtureDigestKey] ?? "",
+                    "fixtureDigestRule": "DataCatalog.fileDigest(fixtureFiles), kept in the file's notes (\(TrainedPredictor.fixtureDigestKey)); the daemon uses the file only when its fixtures have it and its recipe is the build's",
+                    "shippedBecause": "auto trained \(counter.count) epochs in all, >= PredictorTrainer.shippedDefaultMinimumEpochs (\(PredictorTrainer.shippedDefaultMinimumEpochs))",
+                    "trainRows": p.metrics.trainCount, "epochs": counter.count,
+                    "trainingSeconds": seconds, "trainingCPUSeconds": cpu,
+                    "heldOut": ["rule": "every measured architecture of the device not trained on, degenerate ones left out",
+                                "rmse": p.metrics.heldOut?.rmse ?? .nan, "srcc": p.metrics.heldOut?.spearman ?? .nan,
+                                "rows": p.metrics.heldOut?.count ?? 0],
+                ])
+                print("\(p.id): \(counter.count) epochs, \(String(format: "%.2f", seconds)) s (\(String(format: "%.2f", cpu)) CPU s), \(bytes.count) bytes")
+            }
+        }
     }
 
     let provenance: [String: Any] = [

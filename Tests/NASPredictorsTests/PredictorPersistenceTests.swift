@@ -116,7 +116,7 @@ final class PredictorPersistenceTests: XCTestCase {
         current.notes["recipe"] = PredictorTrainer.recipe
         current.notes[TrainedPredictor.fixtureDigestKey] = try PredictorTrainer(catalog: makeCatalog()).fixtureDigest(space: "nb201", device: "pixel3")
         var stale = current
-        stale.id = PredictorStore.defaultID(space: "nb201", device: "raspi4")
+        stale.id = PredictorStore.defaultID(space: "nb201", device: "gold_6226")  // a device with no shipped default
         stale.notes["recipe"] = nil  // saved before recipes were recorded
         let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
         try store.register(current, persist: true)
@@ -127,7 +127,7 @@ final class PredictorPersistenceTests: XCTestCase {
         // The stale one is retrained: with a cancelled job that shows as cancellation, not as the old file.
         let cancelled = JobControl()
         cancelled.cancel()
-        XCTAssertThrowsError(try fresh.defaultPredictor(space: "nb201", device: "raspi4", control: cancelled)) { error in
+        XCTAssertThrowsError(try fresh.defaultPredictor(space: "nb201", device: "gold_6226", control: cancelled)) { error in
             XCTAssertEqual((error as? NASError)?.kind, .cancelled)
         }
         XCTAssertEqual(try fresh.predictor(stale.id), stale)  // still loaded until a retrain replaces it

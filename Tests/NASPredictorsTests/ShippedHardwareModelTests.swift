@@ -52,10 +52,7 @@ final class ShippedHardwareModelTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let messages = Mutex<[String]>([])
         func store(_ name: String) throws -> PredictorStore {
-            let store = try PredictorStore(directory: state + "/" + name, catalog: DataCatalog(fixturesDirectory: fixtures),
-                                           info: { m in messages.withLock { $0.append(m) } })
-            store.loadAll()  // as the daemon does at start
-            return store
+            try SmallFixtures.store(state + "/" + name, fixtures: fixtures) { m in messages.withLock { $0.append(m) } }
         }
         // Nothing shipped: trained, and saved.
         let (trained, first) = try store("a").defaultHardwarePredictorAndSource(space: "nb201")

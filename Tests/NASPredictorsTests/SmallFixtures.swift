@@ -1,5 +1,6 @@
 import Foundation
 import NASData
+import NASPredictors
 import XCTest
 
 /// A fixtures directory of a few NB201 devices (the first `rows` cells of the shipped table) and
@@ -31,5 +32,13 @@ enum SmallFixtures {
         let last = try XCTUnwrap(table.dropLast().lastIndex(of: ","))
         table.insert("9", at: table.index(after: last))
         try table.write(toFile: dir + "/nb201/latency.csv", atomically: true, encoding: .utf8)
+    }
+
+    /// A store over `fixtures` in `directory` that tells `info` where its defaults came from,
+    /// loaded as the daemon loads one at start.
+    static func store(_ directory: String, fixtures: String, info: @escaping @Sendable (String) -> Void) throws -> PredictorStore {
+        let store = try PredictorStore(directory: directory, catalog: DataCatalog(fixturesDirectory: fixtures), info: info)
+        store.loadAll()
+        return store
     }
 }

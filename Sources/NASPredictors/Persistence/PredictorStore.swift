@@ -119,6 +119,15 @@ public final class PredictorStore: Sendable {
         }
     }
 
+    /// What a fixture default is trained from: `auto` on the device's measurements, the
+    /// literature's training size, seed 0, degenerate architectures left out (searches never use
+    /// them; see `TrainRequest`). Benchmarks and `hwnas-bench pretrained` train exactly this.
+    public static func defaultTrainRequest(space: String, device: String) -> TrainRequest {
+        var request = TrainRequest(space: space, device: device, id: defaultID(space: space, device: device))
+        request.excludeDegenerate = true
+        return request
+    }
+
     /// The id of the default predictor of a fixture (space, device).
     public static func defaultID(space: String, device: String) -> String {
         "default-\(space)-\(device)"
@@ -131,16 +140,28 @@ public final class PredictorStore: Sendable {
     /// `PredictorTrainer.fixtureDigest`, whose files are hashed once per catalog) is retrained,
     /// and its file replaced.
     public func defaultPredictor(space: String, device: String, control: JobControl = .none) throws(NASError) -> TrainedPredictor {
+        try defaultPredictorAndSource(space: space, device: device, control: control).predictor
+    }
+
+    /// The default predictor of a fixture (space, device) and where it came from: saved in the
+    /// state directory when current (`defaultPredictor`); else shipped in `fixtures/pretrained/`
+    /// for the devices whose training is longest (`PredictorTrainer.shippedDefault`); else trained
+    /// now. A shipped or trained one is saved; `info` hears why a shipped file was not used.
+    public func defaultPredictorAndSource(space: String, device: String, control: JobControl = .none) throws(NASError)
+        -> (predictor: TrainedPredictor, source: ModelSource) {
         let trainer = PredictorTrainer(catalog: catalog)
-        return try cachedDefault(id: Self.defaultID(space: space, device: device), isCurrent: { p in
+        let id = Self.defaultID(space: space, device: device)
+        return try cachedDefault(id: id, isCurrent: { p in
             p.notes["recipe"] == PredictorTrainer.recipe
                 && p.notes[TrainedPredictor.fixtureDigestKey] == (try? trainer.fixtureDigest(space: space, device: device))
+        }, shipped: { [info, maxFileBytes] in
+            let (p, reason) = trainer.shippedDefault(space: space, device: device, id: id, maxFileBytes: maxFileBytes)
+            if let reason { info("\(id): training (\(reason))") }
+            return p
         }) { () throws(NASError) -> TrainedPredictor in
             _ = try catalog.tableName(space: space, device: device)  // unknown (space, device) → clear error
-            var request = TrainRequest(space: space, device: device, id: Self.defaultID(space: space, device: device))
-            request.excludeDegenerate = true  // searches never use them; see TrainRequest
-            return try trainer.train(request, control: control)
-        }.predictor
+            return try trainer.train(Self.defaultTrainRequest(space: space, device: device), control: control)
+        }
     }
 
     /// The default hardware-generalized predictor of a space (`default-<space>-mlp-hw`, all GPUs
