@@ -457,7 +457,7 @@ def _help_main(argv, ctx):
 LOCAL_COMMANDS = {
     "call": LocalCommand("hwnas.cli:_call_main", "send any request: hwnas call METHOD [JSON-PARAMS]"),
     "help": LocalCommand("hwnas.cli:_help_main", "this help, or one command's: hwnas help COMMAND"),
-    "measure": LocalCommand("hwnas.measure:cli_main", "export archs and time them with onnxruntime here; writes a samples CSV"),
+    "measure": LocalCommand("hwnas.measure:cli_main", "time archs (exported here, or ONNX files from export: --onnx) with onnxruntime; writes a samples CSV"),
     "new-device": LocalCommand("hwnas.newdevice:cli_main",
                                "suggest archs, measure them (here or --measure-cmd), adapt a proxy, save the predictor"),
 }
