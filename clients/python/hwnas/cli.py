@@ -248,6 +248,8 @@ def parse_command(cmd, argv):
             params[flag.param] = value
     if "samplesFrom" in params:
         _samples_from(cmd, params)
+    if "onnxFiles" in params:
+        _onnx_files(cmd, params)
     if not options.get("help"):
         missing = [f for f in cmd.flags if f.required and f.param not in params]
         if missing:
@@ -277,6 +279,23 @@ def _samples_from(cmd, params):
         params["target"] = target
     else:
         params["samples"] = samples
+
+
+def _onnx_files(cmd, params):
+    """--onnx PATH ... (files `hwnas export` wrote) adds their architectures to params.archs and
+    gives params.space when the command line did not (every file must be of that space)."""
+    from .onnxmeta import NotAnExport, exported_network_info, onnx_files
+    try:
+        infos = [(f, exported_network_info(f)) for f in onnx_files(params.pop("onnxFiles"))]
+    except (OSError, NotAnExport) as e:
+        raise UsageError(f"--onnx: {e}", cmd.name) from None
+    space = params.get("space") or infos[0][1]["space"]
+    others = [f"{os.path.basename(f)}: {i['space']}" for f, i in infos if i["space"] != space]
+    if others:
+        raise UsageError(f"--onnx: the files are not all of space {space} ({', '.join(others)}); "
+                         "one request holds one space", cmd.name)
+    params["space"] = space
+    params.setdefault("archs", []).extend(i["arch"] for _, i in infos)
 
 
 def parse_cli(argv):

@@ -72,6 +72,8 @@ SAMPLES_FROM = Flag("samples-from", "name", "a samples CSV (arch,latency_ms,...;
                     metavar="FILE")
 ARCH = Flag("arch", "arch", "an architecture in the space's format, or an NB201 index; repeat for more", param="archs")
 ARCHS = Flag("arch", "arch", ARCH.help, param="archs", required=True)  # commands that need at least one
+ONNX = Flag("onnx", "names", "ONNX files `hwnas export` wrote (a file, or a folder's *.onnx): their architectures; repeat for more",
+            param="onnxFiles", metavar="PATH")
 INCLUDE_DEGENERATE = Flag("include-degenerate", "switch",
                           "keep degenerate architectures (NB201 cells with no data path), left out by default")
 LATENCY_SOURCE = ("device", "predictor", "spec")
@@ -95,10 +97,11 @@ _commands = [
              Flag("output", "name", "json (default) or f32-base64")],
             "hwnas encode --space nb201 --arch 0 --arch '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|'"),
     Command("predict", "predict", "predicted latency (ms) of architectures on a device",
-            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCHS,
+            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCH, ONNX,
              Flag("interval", "number", "a prediction interval at this level (0.5-0.99), where the predictor has one"),
              Flag("output", "name", "json (default) or f32-base64")],
-            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7", one_of=[LATENCY_SOURCE]),
+            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7", one_of=[LATENCY_SOURCE, ("arch", "onnx")],
+            notes="--onnx reads the space and architecture from files `hwnas export` wrote (their hwnasd.* metadata)."),
     Command("train", "train", "train a latency predictor on a device's measurements or on samples",
             [SPACE, DEVICE, SAMPLES, SAMPLES_FROM, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
              Flag("train-size", "int", "training samples (default 1000 nb201, 900 others)"), SEED,

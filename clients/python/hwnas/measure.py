@@ -29,7 +29,6 @@ import datetime
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import sys
@@ -37,12 +36,12 @@ import tempfile
 import textwrap
 import time
 
+from . import onnxmeta
 from .cli import state_arg
 from .client import HwnasClient
 from .samples import read_samples_csv, unwritable, write_samples_csv
 
-__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "onnx_files",
-           "exported_network_info", "main", "cli_main"]
+__all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
 INSTALL_HINT = "onnxruntime is not installed: run `python3 -m pip install onnxruntime` (it brings numpy)"
 
@@ -145,50 +144,6 @@ def read_arch_list(path):
     return archs
 
 
-def onnx_files(paths):
-    """The ONNX files named by `paths`: a file as it is, a folder as every `*.onnx` in it (sorted).
-    Raises MeasureError for a path that is not there or a folder without ONNX files."""
-    files = []
-    for path in paths:
-        if os.path.isdir(path):
-            found = sorted(os.path.join(path, n) for n in os.listdir(path) if n.endswith(".onnx"))
-            if not found:
-                raise MeasureError(f"{path}: a folder with no .onnx files")
-            files += found
-        elif os.path.isfile(path):
-            files.append(path)
-        else:
-            raise MeasureError(f"{path}: no such file or folder")
-    return files
-
-
-_DOC_STRING = re.compile(r"^(\S+) (\S+); batch (\d+),")
-
-
-def exported_network_info(ort, path):
-    """{"space", "arch", "batch"} of an ONNX file that hwnasd exported: its `hwnasd.*` metadata
-    (protocol/export.md), else its doc_string ("<space> <arch>; batch N, ...", files exported
-    before the metadata existed). Raises MeasureError for a file that is not an hwnasd export:
-    a samples CSV needs each network's architecture."""
-    so = ort.SessionOptions()
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    so.log_severity_level = 3
-    try:
-        meta = ort.InferenceSession(path, sess_options=so, providers=["CPUExecutionProvider"]).get_modelmeta()
-    except Exception as e:  # onnxruntime raises its own exception types for a file it cannot load
-        raise MeasureError(f"{path}: onnxruntime cannot load it ({str(e).strip().splitlines()[0]})") from None
-    props = meta.custom_metadata_map or {}
-    if "hwnasd.space" in props and "hwnasd.arch" in props:
-        return {"space": props["hwnasd.space"], "arch": props["hwnasd.arch"],
-                "batch": int(props.get("hwnasd.batch", "1"))}
-    m = _DOC_STRING.match(meta.description or "") if meta.producer_name == "hwnasd" else None
-    if m:
-        return {"space": m.group(1), "arch": m.group(2), "batch": int(m.group(3))}
-    raise MeasureError(f"{path}: not exported by hwnasd (no hwnasd.arch metadata), so its architecture is unknown "
-                       "and a samples CSV cannot name it; export the architecture with `hwnas export`, or time "
-                       "the file with onnxruntime directly")
-
-
 def _time_network(ort, np, path, threads, warmup, repeats, batch, rng_seed):
     """Per-run latencies (ms) of one ONNX file: a new session, `warmup` untimed runs, `repeats` timed."""
     so = ort.SessionOptions()
@@ -269,8 +224,11 @@ def measure(space=None, archs=None, *, files=None, sample=None, sample_seed=0, c
     if passes < 1 or repeats < 1 or warmup < 0 or threads < 1 or chunk < 1:
         raise MeasureError("passes, repeats, threads and chunk must be >= 1 and warmup >= 0")
     # Files first: a file of another space or batch is refused before anything is exported or timed.
-    file_paths = onnx_files(files or [])
-    infos = [exported_network_info(ort, f) for f in file_paths]
+    try:
+        file_paths = onnxmeta.onnx_files(files or [])
+        infos = [onnxmeta.exported_network_info(f) for f in file_paths]
+    except (OSError, onnxmeta.NotAnExport) as e:
+        raise MeasureError(str(e)) from None
     spaces = sorted({i["space"] for i in infos})
     if len(spaces) > 1 or (spaces and space is not None and spaces[0] != space):
         named = ", ".join(f"{os.path.basename(f)}: {i['space']}" for f, i in zip(file_paths, infos)
@@ -448,8 +406,8 @@ def _usage_problem(args):
         if not os.path.isfile(path):
             return f"--archs-from {path}: no such file"
     try:
-        onnx_files(args.onnx)
-    except MeasureError as e:
+        onnxmeta.onnx_files(args.onnx)
+    except OSError as e:
         return f"--onnx {e}"
     if (args.archs_from or args.sample > 0) and not args.space:
         return "--space is required with --archs-from or --sample (the space to export the architectures in)"

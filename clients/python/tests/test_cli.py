@@ -258,6 +258,29 @@ def test_samples_from_a_csv_file(env, state, tmp_path):
         assert r.returncode == 2 and "latency_ms" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
+def test_predict_reads_architectures_from_exported_onnx_files(env, state, tmp_path):
+    # nn-Meter predicts a model file; an hwnasd export names its space and architecture in its metadata.
+    r = run(["export", "--state", state, "--space", "nb201", "--arch", "42", "--arch", "7", "--dir", str(tmp_path / "onnx"), "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    files = json.loads(r.stdout)["files"]
+    r = run(["predict", "--state", state, "--device", "pixel3", "--onnx", str(tmp_path / "onnx"), "--quiet"], env)
+    assert r.returncode == 0, r.stderr
+    by_files = json.loads(r.stdout)
+    order = sorted(files, key=lambda f: f["path"])  # a folder's files, sorted
+    r = run(["predict", "--state", state, "--space", "nb201", "--device", "pixel3", "--quiet"]
+            + [a for f in order for a in ("--arch", f["arch"])], env)
+    assert by_files["latency_ms"] == json.loads(r.stdout)["latency_ms"] and len(by_files["latency_ms"]) == 2
+    # Refused on the command line (exit 2): another space, a file hwnasd did not write.
+    r = run(["predict", "--state", state, "--space", "fbnet", "--device", "pixel3", "--onnx", order[0]["path"]], env)
+    assert r.returncode == 2 and "not all of space fbnet" in r.stderr, r.stderr
+    (tmp_path / "x.onnx").write_bytes(b"\x12\x05torch")  # producer_name only
+    r = run(["predict", "--state", state, "--device", "pixel3", "--onnx", str(tmp_path / "x.onnx")], env)
+    assert r.returncode == 2 and "not exported by hwnasd" in r.stderr, r.stderr
+    (tmp_path / "t.onnx").write_bytes(open(order[0]["path"], "rb").read()[:4096])  # truncated
+    r = run(["predict", "--state", state, "--device", "pixel3", "--onnx", str(tmp_path / "t.onnx")], env)
+    assert r.returncode == 2 and "not a readable ONNX model" in r.stderr, r.stderr
+
+
 def test_adapt_from_a_csv_file_names_the_family_and_the_pool(env, state, tmp_path):
     import csv
     with open(os.path.join(ROOT, "fixtures", "nb201", "latency.csv")) as f:

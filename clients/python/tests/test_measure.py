@@ -163,7 +163,8 @@ def test_measure_times_exported_onnx_files_without_a_daemon(client, tmp_path, mo
     del model.metadata_props[:]
     old = tmp_path / "old.onnx"
     onnx.save(model, str(old))
-    assert hm.exported_network_info(ort, str(old)) == {"space": "nb201", "arch": exported[1]["arch"], "batch": 1}
+    from hwnas.onnxmeta import exported_network_info
+    assert exported_network_info(str(old)) == {"space": "nb201", "arch": exported[1]["arch"], "batch": 1}
     # Refused before anything is timed: another space, another batch, a file hwnasd did not write.
     with pytest.raises(hm.MeasureError, match="not of space fbnet"):
         hm.measure("fbnet", files=[str(old)], quiet=True)
