@@ -89,7 +89,7 @@ func runIntervalsBench(arguments: [String]) throws {
         NewDeviceScenario.emit("## Defaults (the daemon's `default-nb201-<device>`: 1,000 cells trained, profile from the held-out cells)\n")
         NewDeviceScenario.emit("| device | variant | held-out cells | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | 0.9 within ±0.03 |")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|")
-        for d in NewDeviceScenario.devices {
+        for d in devices {
             let p = try s.store.defaultPredictor(space: "nb201", device: d)
             var m = try s.catalog.measurements(space: "nb201", device: d)
             // As the trainer does for a default (recipe 5): degenerate cells out, then the split.
