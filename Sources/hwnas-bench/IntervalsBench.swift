@@ -1,4 +1,4 @@
-// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b]
+// `hwnas-bench intervals [--fixtures DIR] [--state DIR] [--seeds N] [--sections dfaAEhn] [--devices a,b] [--defaults-space S]
 //                        [--nn-mlp yes] [--bins N] [--outer-bins[-<kind>] yes|no] [--spread-edges[-<kind>] a,b|none]
 //                        [--spread-envelope[-<kind>] yes|no] [--spread-upper own|all|mean]
 //                        [--write-tables FILE] [--write-hw-profiles FILE] [--draws DIR]
@@ -29,6 +29,7 @@
 import Foundation
 import NASCore
 import NASPredictors
+import NASSpaces
 
 func runIntervalsBench(arguments: [String]) throws {
     let s = try NewDeviceScenario(arguments: arguments)
@@ -86,18 +87,21 @@ func runIntervalsBench(arguments: [String]) throws {
     func verdict(_ c: Double) -> String { abs(c - 0.9) <= 0.03 ? "yes" : "**no**" }
 
     if sections.contains("d") {
-        NewDeviceScenario.emit("## Defaults (the daemon's `default-nb201-<device>`: 1,000 cells trained, profile from the held-out cells)\n")
+        // `--defaults-space S`: the defaults of another space (its devices: `--devices`).
+        let dSpace = try SpaceRegistry.space(benchOption(arguments, "--defaults-space") ?? "nb201")
+        NewDeviceScenario.emit("## Defaults (the daemon's `default-\(dSpace.id)-<device>`: \(PredictorTrainer.defaultTrainSize(space: dSpace.id)) cells trained, profile from the held-out cells)\n")
         NewDeviceScenario.emit("| device | variant | held-out cells | coverage 0.8 | coverage 0.9 | coverage 0.95 | width 0.9 | 0.9 within ±0.03 |")
         NewDeviceScenario.emit("|---|---|---|---|---|---|---|---|")
         for d in devices {
-            let p = try s.store.defaultPredictor(space: "nb201", device: d)
-            var m = try s.catalog.measurements(space: "nb201", device: d)
+            let p = try s.store.defaultPredictor(space: dSpace.id, device: d)
+            var m = try s.catalog.measurements(space: dSpace.id, device: d)
             // As the trainer does for a default (recipe 5): degenerate cells out, then the split.
-            let live = s.space.nonDegenerateIndices(m.archs)
+            let live = dSpace.nonDegenerateIndices(m.archs)
             m = (archs: live.map { m.archs[$0] }, latency: live.map { m.latency[$0] })
             let order = PredictorTrainer.splitOrder(count: m.archs.count, seed: 0)
-            let held = Array(order[PredictorTrainer.defaultTrainSize(space: "nb201")...])
+            let held = Array(order[min(PredictorTrainer.defaultTrainSize(space: dSpace.id), m.archs.count)...])
             precondition(held.count == p.metrics.testCount, "the trainer's split changed")
+            guard !held.isEmpty else { continue }
             let pred = try p.predict(archs: held.map { m.archs[$0] }), actual = held.map { m.latency[$0] }
             let (cover, width) = splitHalf(pred, actual, maxBins: 32)
             NewDeviceScenario.emit("| \(d) | \(p.metrics.variant) | \(held.count) | \(f(cover[0])) | \(f(cover[1])) | \(f(cover[2])) | \(f(width)) | \(verdict(cover[1])) |")
