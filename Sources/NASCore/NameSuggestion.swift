@@ -45,7 +45,14 @@ public enum NameSuggestion {
     public static func didYouMean(_ query: String, among candidates: [(name: String, aliases: [String])]) -> String {
         let s = suggestions(for: query, among: candidates)
         guard !s.isEmpty else { return "" }
-        return "; did you mean " + s.map { "'\($0)'" }.joined(separator: " or ") + "?"
+        // A name read from a file or a script may carry a carriage return or spaces that the
+        // message would print invisibly ("did you mean 'titanx_64'?" for "titanx_64\r").
+        let visible = String(String.UnicodeScalarView(query.unicodeScalars.filter {
+            !$0.properties.isWhitespace && $0.properties.generalCategory != .control
+        }))
+        let invisible = visible != query && s.contains(visible)
+            ? " (the name given, \(query.debugDescription), has invisible characters: a carriage return or spaces)" : ""
+        return "; did you mean " + s.map { "'\($0)'" }.joined(separator: " or ") + "?" + invisible
     }
 
     /// Same as `didYouMean(_:among:)` for candidates without aliases.

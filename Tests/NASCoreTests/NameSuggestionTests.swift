@@ -20,6 +20,13 @@ final class NameSuggestionTests: XCTestCase {
         XCTAssertEqual(NameSuggestion.didYouMean("zzzz", among: ["pixel3", "raspi4"]), "")
         XCTAssertEqual(NameSuggestion.editDistance("kitten", "sitting"), 3)
     }
+
+    func testANameWithACarriageReturnSaysSo() {
+        // The last column of a CRLF header: "did you mean 'titanx_64'?" alone read as nonsense.
+        XCTAssertEqual(NameSuggestion.didYouMean("titanx_64\r", among: ["titanx_32", "titanx_64"]),
+                       "; did you mean 'titanx_64'? (the name given, \"titanx_64\\r\", has invisible characters: a carriage return or spaces)")
+        XCTAssertEqual(NameSuggestion.didYouMean("titanx_65", among: ["titanx_64"]), "; did you mean 'titanx_64'?")
+    }
 }
 
 final class JobControlLabelTests: XCTestCase {
