@@ -248,6 +248,8 @@ def parse_command(cmd, argv):
             params[flag.param] = value
     if "samplesFrom" in params:
         _samples_from(cmd, params)
+    if "archsFrom" in params:
+        _archs_from(cmd, params)
     if "onnxFiles" in params:
         _onnx_files(cmd, params)
     if not options.get("help"):
@@ -279,6 +281,16 @@ def _samples_from(cmd, params):
         params["target"] = target
     else:
         params["samples"] = samples
+
+
+def _archs_from(cmd, params):
+    """--archs-from FILE ... adds the files' architectures to params.archs (after any --arch)."""
+    from .samples import read_arch_list
+    for path in params.pop("archsFrom"):
+        try:
+            params.setdefault("archs", []).extend(read_arch_list(path))
+        except (OSError, ValueError) as e:
+            raise UsageError(f"--archs-from: {e}", cmd.name) from None
 
 
 def _onnx_files(cmd, params):

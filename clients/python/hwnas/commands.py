@@ -72,6 +72,9 @@ SAMPLES_FROM = Flag("samples-from", "name", "a samples CSV (arch,latency_ms,...;
                     metavar="FILE")
 ARCH = Flag("arch", "arch", "an architecture in the space's format, or an NB201 index; repeat for more", param="archs")
 ARCHS = Flag("arch", "arch", ARCH.help, param="archs", required=True)  # commands that need at least one
+ARCHS_FROM = Flag("archs-from", "names", "a file of architectures: one per line, a CSV with an arch column (a samples CSV), "
+                  "or JSON (a list, or a search/generate/sample result: `hwnas search --pareto > front.json`); repeat for more",
+                  metavar="FILE")
 ONNX = Flag("onnx", "names", "ONNX files `hwnas export` wrote (a file, or a folder's *.onnx): their architectures; repeat for more",
             param="onnxFiles", metavar="PATH")
 INCLUDE_DEGENERATE = Flag("include-degenerate", "switch",
@@ -92,15 +95,16 @@ _commands = [
     Command("sample", "hwnas/sample", "random architectures of a space",
             [SPACE, Flag("count", "int", "how many (default 1)"), SEED], "hwnas sample --space nb201 --count 3"),
     Command("encode", "encode", "architectures as feature vectors",
-            [SPACE, ARCHS, Flag("encoding", "name", "encoding name (default the space's first, onehot)"),
+            [SPACE, ARCH, ARCHS_FROM, Flag("encoding", "name", "encoding name (default the space's first, onehot)"),
              Flag("include-dimensions", "switch", "also say what each dimension means"),
              Flag("output", "name", "json (default) or f32-base64")],
-            "hwnas encode --space nb201 --arch 0 --arch '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|'"),
+            "hwnas encode --space nb201 --arch 0 --arch '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|'",
+            one_of=[("arch", "archs-from")]),
     Command("predict", "predict", "predicted latency (ms) of architectures on a device",
-            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCH, ONNX,
+            [SPACE_OPT, DEVICE, PREDICTOR, SPEC, BATCH, ARCH, ARCHS_FROM, ONNX,
              Flag("interval", "number", "a prediction interval at this level (0.5-0.99), where the predictor has one"),
              Flag("output", "name", "json (default) or f32-base64")],
-            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7", one_of=[LATENCY_SOURCE, ("arch", "onnx")],
+            "hwnas predict --space nb201 --device pixel3 --arch 42 --arch 7", one_of=[LATENCY_SOURCE, ("arch", "archs-from", "onnx")],
             notes="--onnx reads the space and architecture from files `hwnas export` wrote (their hwnasd.* metadata)."),
     Command("train", "train", "train a latency predictor on a device's measurements or on samples",
             [SPACE, DEVICE, SAMPLES, SAMPLES_FROM, Flag("model", "name", "default, lut, flops, mlp, lut+mlp or mlp-hw"),
@@ -190,14 +194,14 @@ _commands = [
              Flag("target", "name", "also name the best proxy for this device")],
             "hwnas monotonicity --space nb201 --device pixel3 --device pixel2"),
     Command("export", "export", "write architectures as ONNX models (to run or time them on a device)",
-            [SPACE, ARCHS, Flag("dir", "name", "a folder: one file per architecture, <space>-<hash>.onnx", metavar="DIR"),
+            [SPACE, ARCH, ARCHS_FROM, Flag("dir", "name", "a folder: one file per architecture, <space>-<hash>.onnx", metavar="DIR"),
              Flag("path", "name", "one file, for exactly one architecture", metavar="FILE"),
              Flag("format", "name", "onnx (default)"),
              Flag("resolution", "int", "input size (ofa_mbv3, mbv2: 128...224 step 4; nb201, fbnet: 32; proxyless: 224)"),
              Flag("batch", "int", "batch size (default 1)"), Flag("seed", "int", "weight seed (default 0)"),
              Flag("weights", "name", "random (default) or zeros"),
              Flag("prune-dead", "switch", "leave out operations off every data path (nb201)")],
-            "hwnas export --space nb201 --arch 0 --arch 15624 --dir onnx/"),
+            "hwnas export --space nb201 --arch 0 --arch 15624 --dir onnx/", one_of=[("arch", "archs-from")]),
     Command("reuse", "reuse", "re-rank a proxy device's Pareto front for a target device",
             [SPACE, Flag("proxy", "name", "proxy predictor or device", required=True),
              Flag("target", "name", "target device", required=True), OBJECTIVE],

@@ -39,7 +39,7 @@ import time
 from . import onnxmeta
 from .cli import state_arg
 from .client import HwnasClient
-from .samples import read_samples_csv, unwritable, write_samples_csv
+from .samples import read_arch_list, unwritable, write_samples_csv
 
 __all__ = ["MeasureError", "measure", "cpu_description", "own_priority", "read_arch_list", "main", "cli_main"]
 
@@ -125,23 +125,6 @@ def own_priority(nice):
             f.write(str(nice))
     except OSError:
         pass
-
-
-def read_arch_list(path):
-    """Architectures from a file: a CSV with an `arch`, `arch_str` or `op_idx_list` column (so the
-    fixtures' reference_archs_help.csv and a samples CSV work), else one architecture per line.
-    `#` lines and blank lines are skipped."""
-    meta, rows = read_samples_csv(path)
-    del meta
-    if rows:
-        for column in ("arch", "arch_str", "op_idx_list"):
-            if column in rows[0]:
-                return [r[column] for r in rows]
-    with open(path, encoding="utf-8") as f:
-        archs = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
-    if not archs:
-        raise MeasureError(f"{path}: no architectures (one per line, or a CSV with an 'arch' column)")
-    return archs
 
 
 def _time_network(ort, np, path, threads, warmup, repeats, batch, rng_seed):
@@ -372,7 +355,7 @@ def _parser():
         epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--space", help="nb201, fbnet, ofa_mbv3, mbv2, proxyless (with --onnx alone: the files' own)")
     p.add_argument("--archs-from", action="append", default=[], metavar="FILE",
-                   help="architectures: one per line, or a CSV with an arch/arch_str/op_idx_list column (may repeat)")
+                   help="architectures: one per line, a CSV with an arch/arch_str/op_idx_list column, or JSON (a list, or a search/generate/sample result) (may repeat)")
     p.add_argument("--sample", type=int, default=0, metavar="N", help="add N random architectures (hwnas/sample)")
     p.add_argument("--onnx", action="append", default=[], metavar="PATH",
                    help="ONNX files hwnas export wrote, timed as they are: a file, or a folder's *.onnx (may repeat)")

@@ -14,10 +14,11 @@ Stdlib only.
 """
 import csv
 import io
+import json
 import math
 import os
 
-__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv", "unwritable"]
+__all__ = ["read_samples_csv", "samples_from_csv", "write_samples_csv", "unwritable", "read_arch_list"]
 
 ARCH_COLUMNS = ("arch", "arch_str", "op_idx_list")
 
@@ -100,3 +101,45 @@ def write_samples_csv(path, rows, meta=None, columns=None):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _archs_of_json(value):
+    """Architectures in a JSON document: a list (of architectures, or of objects with `arch`),
+    or a result of hwnas: search's `front` (else its `best`), generate's `results`, sample's `archs`."""
+    if isinstance(value, list):
+        return [v["arch"] if isinstance(v, dict) and "arch" in v else v for v in value]
+    if isinstance(value, dict):
+        if value.get("front"):
+            return [c["arch"] for c in value["front"]]
+        if isinstance(value.get("best"), dict):
+            return [value["best"]["arch"]]
+        if isinstance(value.get("results"), list):
+            return [r["arch"] for r in value["results"] if r.get("arch")]
+        if isinstance(value.get("archs"), list):
+            return value["archs"]
+    raise ValueError("no architectures in this JSON (expected a list, or a search, generate or sample result)")
+
+
+def read_arch_list(path):
+    """Architectures from a file: a CSV with an `arch`, `arch_str` or `op_idx_list` column (so the
+    fixtures' reference_archs_help.csv and a samples CSV work); a JSON list or an hwnas result
+    (`hwnas search --pareto --json > front.json`: its front); else one architecture per line.
+    `#` lines and blank lines are skipped. Raises ValueError naming the file when there is none."""
+    with open(path, encoding="utf-8-sig") as f:
+        text = f.read()
+    if text.lstrip()[:1] in ("[", "{"):
+        try:
+            archs = _archs_of_json(json.loads(text))
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"{path}: {e}") from None
+    else:
+        meta, rows = read_samples_csv(path)
+        del meta
+        column = next((c for c in ARCH_COLUMNS if rows and c in rows[0]), None)
+        if column:
+            archs = [r[column] for r in rows]
+        else:
+            archs = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not archs:
+        raise ValueError(f"{path}: no architectures (one per line, a CSV with an 'arch' column, or JSON)")
+    return archs

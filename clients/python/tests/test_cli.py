@@ -258,6 +258,31 @@ def test_samples_from_a_csv_file(env, state, tmp_path):
         assert r.returncode == 2 and "latency_ms" in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
 
 
+def test_archs_from_reads_lists_csvs_and_hwnas_results(env, state, tmp_path):
+    # Exporting a searched front took one --arch per member; --archs-from takes the result file itself.
+    a, b = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|", "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    front = tmp_path / "front.json"
+    front.write_text(json.dumps({"best": {"arch": a}, "front": [{"arch": a, "latency_ms": 1}, {"arch": b, "latency_ms": 2}]}))
+    (tmp_path / "best.json").write_text(json.dumps({"best": {"arch": b}, "front": []}))
+    (tmp_path / "gen.json").write_text(json.dumps({"results": [{"budget_ms": 3, "arch": b}, {"budget_ms": 1}]}))
+    (tmp_path / "list.txt").write_text(f"# mine\n{a}\n\n42\n")
+    (tmp_path / "s.csv").write_text(f"# runtime: x\narch,latency_ms\n{b},1.5\n")
+    def archs(*files, extra=()):
+        args = ["export", "--space", "nb201", "--dir", "d"] + list(extra)
+        for f in files:
+            args += ["--archs-from", str(tmp_path / f)]
+        return cli.parse_cli(args)[1]["archs"]
+    assert archs("front.json") == [a, b] and archs("best.json") == [b] and archs("gen.json") == [b]
+    assert archs("list.txt") == [a, "42"] and archs("s.csv") == [b]
+    assert archs("list.txt", "s.csv", extra=["--arch", "7"]) == [7, a, "42", b]
+    (tmp_path / "bad.json").write_text('{"nothing": 1}')
+    for f, what in (("bad.json", "no architectures in this JSON"), ("none.txt", "No such file")):
+        r = run(["export", "--state", state, "--space", "nb201", "--dir", str(tmp_path / "o"), "--archs-from", str(tmp_path / f)], env)
+        assert r.returncode == 2 and "--archs-from" in r.stderr and what in r.stderr, r.stderr
+    r = run(["export", "--state", state, "--space", "nb201", "--dir", str(tmp_path / "o"), "--archs-from", str(front), "--quiet"], env)
+    assert r.returncode == 0 and [f["arch"] for f in json.loads(r.stdout)["files"]] == [a, b], r.stderr
+
+
 def test_predict_reads_architectures_from_exported_onnx_files(env, state, tmp_path):
     # nn-Meter predicts a model file; an hwnasd export names its space and architecture in its metadata.
     r = run(["export", "--state", state, "--space", "nb201", "--arch", "42", "--arch", "7", "--dir", str(tmp_path / "onnx"), "--quiet"], env)
