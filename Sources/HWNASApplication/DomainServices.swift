@@ -29,6 +29,8 @@ public final class DomainServices: Sendable {
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
     private let measurementLookups = Mutex<[String: [Architecture: Double]]>([:])
+    /// Monotonicity matrices of measured devices only, by request (`measuredMonotonicity`).
+    private let measuredMatrices = Mutex<[MeasuredMatrixKey: MonotonicityMatrix]>([:])
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -103,6 +105,23 @@ public final class DomainServices: Sendable {
         }
     }
 
+    /// The monotonicity matrix of measured fixture devices (`devices` nil: all of `space`'s),
+    /// computed on the first request and kept: the fixtures never change while running, so a
+    /// repeat is answered from memory (NB201's 36 devices: 77 ms to compute, 1.5 ms to repeat: `Benchmarks/results/repeats.md`).
+    /// At most 32 matrices are kept; the 33rd empties the cache first.
+    public func measuredMonotonicity(space: String, devices: [String]?, archs: [Architecture]?, metric: RankMetric,
+                                     control: JobControl) throws(NASError) -> MonotonicityMatrix {
+        let key = MeasuredMatrixKey(space: space, devices: devices, archs: archs, metric: metric)
+        if let known = measuredMatrices.withLock({ $0[key] }) { return known }
+        let m = try MonotonicityAnalysis(catalog: catalog).matrix(space: space, devices: devices?.map { .measured($0) },
+                                                                   archs: archs, metric: metric, control: control)
+        measuredMatrices.withLock { cache in
+            if cache.count >= 32 { cache.removeAll() }
+            cache[key] = m
+        }
+        return m
+    }
+
     /// The copies among `space`'s twins (`MeasurementTwins.copies`), which default pools leave
     /// out, found on the first call and kept.
     public func measurementCopies(space: String) throws(NASError) -> Set<String> {
@@ -152,4 +171,12 @@ public final class DomainServices: Sendable {
 struct FixturePoolKey: Hashable {
     var space: String
     var livePathCopies: Bool
+}
+
+/// What a cached monotonicity matrix of measured devices was asked for.
+private struct MeasuredMatrixKey: Hashable {
+    var space: String
+    var devices: [String]?
+    var archs: [Architecture]?
+    var metric: RankMetric
 }

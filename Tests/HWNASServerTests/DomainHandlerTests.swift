@@ -471,6 +471,21 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(twice?["data"]?["field"], "params.devices[2]")
     }
 
+    func testMonotonicityRepeatsMeasuredMatricesButNeverAPredictorsStaleOne() throws {
+        let peer = try makePeer()
+        let params: JSONValue = ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss"], "metric": "kendall"]
+        let first = peer.call(1, "monotonicity", params)?["result"]
+        XCTAssertNotNil(first?["matrix"])
+        XCTAssertEqual(peer.call(2, "monotonicity", params)?["result"], first, "a repeat (kept in memory) answers the same")
+        // A predictor among the devices is asked every time: retrained under its id, the answer follows it.
+        XCTAssertNotNil(peer.call(3, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let withP: JSONValue = ["space": "nb201", "devices": ["pixel3", "p"]]
+        let before = try XCTUnwrap(peer.call(4, "monotonicity", withP)?["result"]?["matrix"]?.arrayValue?[0].arrayValue?[1].doubleValue)
+        XCTAssertNotNil(peer.call(5, "train", ["space": "nb201", "device": "gold_6226", "model": "flops", "id": "p", "trainSize": 300])?["result"])
+        let after = try XCTUnwrap(peer.call(6, "monotonicity", withP)?["result"]?["matrix"]?.arrayValue?[0].arrayValue?[1].doubleValue)
+        XCTAssertNotEqual(before, after)
+    }
+
     func testAdaptProxySavesUnderTheTargetName() throws {
         let state = temporaryState("hwnas-adapt")
         let peer = try makePeer(state: state)

@@ -39,6 +39,27 @@ final class MonotonicityTests: XCTestCase {
         XCTAssertEqual(m.bestProxy(for: "true_630")?.device, "true_640")
     }
 
+    func testSpearmanFromRanksKeptPerDeviceEqualsRankingEachPairAfresh() throws {
+        // The matrix ranks each device once per set of rows compared; every value must be the one
+        // of ranking the pair's NaN-free rows afresh, within and across tables (HELP, OneProxy with
+        // missing cells, this machine's 1,000 cells).
+        let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
+        let analysis = MonotonicityAnalysis(catalog: catalog)
+        let m = try analysis.matrix(space: "nb201")
+        let (_, lat) = try analysis.alignedMeasurements(space: "nb201", devices: m.devices)
+        let n = m.devices.count
+        XCTAssertGreaterThan(n, 30)
+        for i in 0..<n {
+            for j in (i + 1)..<n {
+                let a = lat[m.devices[i]]!, b = lat[m.devices[j]]!
+                let rows = a.indices.filter { !a[$0].isNaN && !b[$0].isNaN }
+                XCTAssertEqual(m.counts[i * n + j], rows.count)
+                let fresh = RankCorrelation.spearman(rows.map { a[$0] }, rows.map { b[$0] })
+                XCTAssertEqual(m[i, j], rows.count > 1 ? fresh : .nan, "\(m.devices[i]) / \(m.devices[j])")
+            }
+        }
+    }
+
     func testKendallMatrixAndCrossTableJoinAndPredictedFallback() throws {
         let catalog = DataCatalog(fixturesDirectory: try FixturesLocator.locate())
         let analysis = MonotonicityAnalysis(catalog: catalog)

@@ -32,8 +32,12 @@ extension Server {
             }
             let archs = try params.archs.map { a throws(NASError) in try ArchitectureInput.resolve(a, in: space) }
             try context.job.checkCancelled()
-            let m = try MonotonicityAnalysis(catalog: services.catalog).matrix(
-                space: space.id, devices: sources, archs: archs, metric: metric, control: context.job)
+            // Measured devices only: from memory on a repeat. A predictor may be retrained under its id.
+            let m = sources?.contains(where: { $0.predict != nil }) == true
+                ? try MonotonicityAnalysis(catalog: services.catalog).matrix(
+                    space: space.id, devices: sources, archs: archs, metric: metric, control: context.job)
+                : try services.measuredMonotonicity(space: space.id, devices: params.devices, archs: archs,
+                                                    metric: metric, control: context.job)
             let n = m.devices.count
             var matrix: [[Double]] = [], source: [[String]] = [], count: [[Int]] = []
             for i in 0..<n {

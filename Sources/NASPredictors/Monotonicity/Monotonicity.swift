@@ -174,6 +174,29 @@ public struct MonotonicityAnalysis: Sendable {
         var sources = [MonotonicitySource](repeating: .identity, count: n * n)
         var counts = [Int](repeating: 0, count: n * n)
         var predictionCache: [String: (archs: [Architecture], values: [Double])] = [:]
+        // Spearman of measured pairs from ranks computed once per (device, rows compared): devices
+        // of one table share their rows (NB201's 20 HELP devices: 190 pairs, 20 rankings instead of
+        // 380), and a pair across tables compares the rows of the smaller table when its rows lie
+        // within the other's. The values are the same as ranking each pair's vectors afresh.
+        let masks = lat.mapValues { v in v.map { !$0.isNaN } }
+        var maskIDs: [String: Int] = [:], distinctMasks: [[Bool]] = []
+        for (name, m) in masks.sorted(by: { $0.key < $1.key }) {
+            if let id = distinctMasks.firstIndex(of: m) { maskIDs[name] = id } else {
+                maskIDs[name] = distinctMasks.count
+                distinctMasks.append(m)
+            }
+        }
+        let inside = distinctMasks.map { a in distinctMasks.map { b in zip(a, b).allSatisfy { !$0.0 || $0.1 } } }
+        func within(_ a: Int, _ b: Int) -> Bool { inside[a][b] }  // mask a's rows all in mask b's
+        var rankCache: [String: [Double]] = [:]
+        func ranks(_ device: String, rowsOf mask: Int) -> [Double] {
+            let key = "\(device)\u{0}\(mask)"
+            if let r = rankCache[key] { return r }
+            let v = lat[device]!, keep = distinctMasks[mask]
+            let r = RankCorrelation.averageRanks(v.indices.filter { keep[$0] }.map { v[$0] })
+            rankCache[key] = r
+            return r
+        }
         var rng = SeededGenerator(seed: seed)
         let fallbackArchs = restrict.map { Array($0.prefix(sampleSize)) } ?? spaceImpl.sample(count: sampleSize, seed: seed)
         for i in 0..<n {
@@ -183,6 +206,18 @@ public struct MonotonicityAnalysis: Sendable {
                 let a = list[i], b = list[j]
                 var x: [Double] = [], y: [Double] = []
                 let source: MonotonicitySource
+                if metric == .spearman, let ma = maskIDs[a.name], let mb = maskIDs[b.name],
+                   let rows = ma == mb || within(ma, mb) ? ma : within(mb, ma) ? mb : nil {
+                    let rx = ranks(a.name, rowsOf: rows), ry = ranks(b.name, rowsOf: rows)
+                    let v = rx.count > 1 ? RankCorrelation.pearson(rx, ry) : .nan
+                    values[i * n + j] = v
+                    values[j * n + i] = v
+                    sources[i * n + j] = .measured
+                    sources[j * n + i] = .measured
+                    counts[i * n + j] = rx.count
+                    counts[j * n + i] = rx.count
+                    continue
+                }
                 if let la = lat[a.name], let lb = lat[b.name] {
                     source = .measured
                     x.reserveCapacity(la.count)

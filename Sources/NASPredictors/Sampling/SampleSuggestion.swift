@@ -129,7 +129,7 @@ public enum SampleSuggester {
         }
         // The pool the daemon's default would give these samples (`FixturePool.matching`).
         let r = try adaptFromPool(FixturePool.matching(others.map { cached[$0] }, samples: samples.map(\.arch)),
-                                  samples: samples, seed: seed, control: .none)
+                                  samples: samples, seed: seed, predictionOnly: true, control: .none)
         let s = RankCorrelation.spearman(try r.predict(rest.map { all[$0] }), rest.map { truth[$0] })
         return s.isFinite ? s : nil
     }
@@ -192,11 +192,12 @@ public enum SampleSuggester {
     /// The adaptation the estimate, `hwnas-bench suggest` and `adaptProxy` without a proxy
     /// (`hwnas new-device`) use: `ProxyEnsemble.adapt`, the mean of `adaptProxy` `auto` with
     /// each of the `members` pool members closest to the samples (`closestMembers`) as proxy.
+    /// `predictionOnly`: see `ProxyEnsemble.adapt` (the estimate's simulations only predict).
     public static func adaptFromPool(_ pool: [ProxyLatencyModel], samples: [LatencySample], seed: UInt64,
-                                     members: Int = ProxyEnsemble.defaultMembers,
+                                     members: Int = ProxyEnsemble.defaultMembers, predictionOnly: Bool = false,
                                      control: JobControl = .none) throws(NASError) -> ProxyEnsemble.Result {
         try ProxyEnsemble.adapt(pool: pool, samples: samples, members: members, targetName: "new-device", id: "new-device",
-                                seed: seed, control: control)
+                                predictionOnly: predictionOnly, seed: seed, control: control)
     }
 
     /// The index of the member of `pool` whose log-latencies correlate best with the samples'

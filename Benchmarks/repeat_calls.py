@@ -1,0 +1,65 @@
+"""First call and repeats of common requests through one daemon ("every first call under a second,
+every repeat under a millisecond"): each request is sent `--repeats` times in a row to one hwnasd
+started on a fresh (or given) state directory; the table gives the first call's and the median
+repeat's wall time as the client sees it (request written to answer read, JSON both ways).
+
+    python3 Benchmarks/repeat_calls.py .build/release/hwnasd [--repeats 5] [--state DIR]
+
+Writes a markdown table on stdout. Wall times: run on a quiet machine; `uptime` is printed.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python"))
+from hwnas import HwnasClient  # noqa: E402
+
+SAMPLES = [{"arch": a, "latency_ms": ms} for a, ms in
+           [(5, 1.0), (77, 2.0), (300, 1.5), (1000, 3.0), (2000, 0.7), (3000, 2.2), (4000, 1.1), (5000, 2.8),
+            (6000, 1.9), (7000, 0.9)]]
+
+REQUESTS = [
+    ("predict 1 arch, nb201/pixel3 (shipped default)", "predict", {"space": "nb201", "device": "pixel3", "archs": [42]}),
+    ("predict 1 arch, nb201/gold_6226 (trained default)", "predict", {"space": "nb201", "device": "gold_6226", "archs": [42]}),
+    ("predict 1,000 archs, nb201/pixel3", "predict", {"space": "nb201", "device": "pixel3", "archs": list(range(1000))}),
+    ("predict with a 90% interval", "predict", {"space": "nb201", "device": "pixel3", "archs": [42], "interval": 0.9}),
+    ("predict for a GPU spec (RTX 3090)", "predict", {"space": "nb201", "spec": "3090", "archs": [42]}),
+    ("search nb201/pixel3 under 5 ms", "search", {"space": "nb201", "device": "pixel3", "budget": {"latency_ms": 5}}),
+    ("generate nb201/pixel3, 1 budget", "generate", {"space": "nb201", "device": "pixel3", "budgets": [3]}),
+    ("monotonicity nb201 (36 devices)", "monotonicity", {"space": "nb201"}),
+    ("monotonicity fbnet", "monotonicity", {"space": "fbnet"}),
+    ("suggestSamples nb201, 20", "suggestSamples", {"space": "nb201", "count": 20}),
+    ("adapt nb201 from 10 samples (not saved)", "adapt", {"space": "nb201", "target": {"name": "x", "samples": SAMPLES}, "save": False}),
+    ("encode 1 arch", "encode", {"space": "nb201", "archs": [42]}),
+    ("hwnas/spaceInfo ofa_mbv3", "hwnas/spaceInfo", {"space": "ofa_mbv3"}),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("binary")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--state", help="state directory (default: a fresh temporary one)")
+    args = ap.parse_args()
+    state = args.state or tempfile.mkdtemp(prefix="hwnas-repeat-")
+    print(f"<!-- python3 Benchmarks/repeat_calls.py {args.binary} --repeats {args.repeats}; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; uptime: "
+          f"{subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()} -->\n")
+    print("| request | first call ms | median repeat ms | repeats |")
+    print("|---|---|---|---|")
+    with HwnasClient(args.binary, state=state) as client:
+        for label, method, params in REQUESTS:
+            times = []
+            for _ in range(1 + args.repeats):
+                t0 = time.perf_counter()
+                client.call(method, params)
+                times.append((time.perf_counter() - t0) * 1000)
+            print(f"| {label} | {times[0]:.1f} | {statistics.median(times[1:]):.2f} | {args.repeats} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
