@@ -133,8 +133,9 @@ public final class PredictorStore: Sendable {
         "default-\(space)-\(device)"
     }
 
-    /// The default predictor of a fixture (space, device): from memory, else its file, else
-    /// trained now (`PredictorModelKind.auto`, the literature's training size, seed 0) and saved.
+    /// The default predictor of a fixture (space, device): from memory, else its file, else the
+    /// one shipped trained in `fixtures/pretrained/` (`PredictorTrainer.shippedDefault`), else
+    /// trained now (`defaultTrainRequest`: `auto`, the literature's training size, seed 0) and saved.
     /// A saved default from another training recipe (`PredictorTrainer.recipe`) or fitted on
     /// other fixtures (its `TrainedPredictor.fixtureDigestKey` note is not
     /// `PredictorTrainer.fixtureDigest`, whose files are hashed once per catalog) is retrained,
