@@ -31,6 +31,8 @@ public final class DomainServices: Sendable {
     private let measurementLookups = Mutex<[String: [Architecture: Double]]>([:])
     /// Monotonicity matrices of measured devices only, by request (`measuredMonotonicity`).
     private let measuredMatrices = Mutex<[MeasuredMatrixKey: MonotonicityMatrix]>([:])
+    /// Answers of deterministic requests on the fixtures alone, by request (`remembered`).
+    private let rememberedAnswers = Mutex<[AnyHashable: any Sendable]>([:])
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -120,6 +122,21 @@ public final class DomainServices: Sendable {
             cache[key] = m
         }
         return m
+    }
+
+    /// The answer to a request that depends only on the fixtures and on what `key` holds (never
+    /// on a predictor, which may be retrained under its id): computed on the first request and
+    /// kept, so a repeat is answered from memory. At most 64 are kept; the 65th empties the
+    /// store first. A failed computation is not kept.
+    public func remembered<Key: Hashable & Sendable, Value: Sendable>(
+        _ key: Key, compute: () throws(NASError) -> Value) throws(NASError) -> Value {
+        if let known = rememberedAnswers.withLock({ $0[AnyHashable(key)] }) as? Value { return known }
+        let value = try compute()
+        rememberedAnswers.withLock { store in
+            if store.count >= 64 { store.removeAll() }
+            store[AnyHashable(key)] = value
+        }
+        return value
     }
 
     /// The copies among `space`'s twins (`MeasurementTwins.copies`), which default pools leave

@@ -46,6 +46,22 @@ extension DomainHandlerTests {
         XCTAssertEqual(field(["space": "nb201", "count": 3, "exclude": ["|bogus~0|"]], 7), "params.exclude[0]")
     }
 
+    func testSuggestSamplesRepeatsFromMemoryButNeverAPredictorsStaleAnswer() throws {
+        let peer = try makePeer()
+        let candidates: JSONValue = .array(stride(from: 5, to: 15_625, by: 251).map { .number(Double($0)) })
+        let fixtures: JSONValue = ["space": "nb201", "count": 5, "proxies": ["pixel3", "raspi4"], "candidates": candidates,
+                                   "estimate": false]
+        let first = try XCTUnwrap(peer.call(1, "suggestSamples", fixtures, timeout: 120)?["result"])
+        XCTAssertEqual(peer.call(2, "suggestSamples", fixtures)?["result"], first, "a repeat answers the same")
+        // A predictor among the proxies is asked every time: retrained under its id, the answer follows it.
+        XCTAssertNotNil(peer.call(3, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let withP: JSONValue = ["space": "nb201", "count": 5, "proxies": ["raspi4", "p"], "candidates": candidates, "estimate": false]
+        let before = try XCTUnwrap(peer.call(4, "suggestSamples", withP, timeout: 120)?["result"]?["archs"])
+        XCTAssertNotNil(peer.call(5, "train", ["space": "nb201", "device": "eyeriss", "model": "flops", "id": "p", "trainSize": 300])?["result"])
+        let after = try XCTUnwrap(peer.call(6, "suggestSamples", withP, timeout: 120)?["result"]?["archs"])
+        XCTAssertNotEqual(before, after, "the picks follow the retrained predictor")
+    }
+
     func testAdaptProxyAndFinetuneEstimateWhatMoreSamplesWouldAdd() throws {
         let peer = try makePeer()
         XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "titan_rtx_1", "model": "lut", "id": "proxy", "trainSize": 800])?["result"])
