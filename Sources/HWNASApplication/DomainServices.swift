@@ -29,8 +29,6 @@ public final class DomainServices: Sendable {
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
     private let measurementLookups = Mutex<[String: [Architecture: Double]]>([:])
-    /// Monotonicity matrices of measured devices only, by request (`measuredMonotonicity`).
-    private let measuredMatrices = Mutex<[MeasuredMatrixKey: MonotonicityMatrix]>([:])
     /// Answers of deterministic requests on the fixtures alone, by request (`remembered`).
     private let rememberedAnswers = Mutex<[AnyHashable: any Sendable]>([:])
 
@@ -110,18 +108,13 @@ public final class DomainServices: Sendable {
     /// The monotonicity matrix of measured fixture devices (`devices` nil: all of `space`'s),
     /// computed on the first request and kept: the fixtures never change while running, so a
     /// repeat is answered from memory (NB201's 36 devices: 77 ms to compute, 1.5 ms to repeat: `Benchmarks/results/repeats.md`).
-    /// At most 32 matrices are kept; the 33rd empties the cache first.
+    /// Kept with the other `remembered` answers.
     public func measuredMonotonicity(space: String, devices: [String]?, archs: [Architecture]?, metric: RankMetric,
                                      control: JobControl) throws(NASError) -> MonotonicityMatrix {
-        let key = MeasuredMatrixKey(space: space, devices: devices, archs: archs, metric: metric)
-        if let known = measuredMatrices.withLock({ $0[key] }) { return known }
-        let m = try MonotonicityAnalysis(catalog: catalog).matrix(space: space, devices: devices?.map { .measured($0) },
-                                                                   archs: archs, metric: metric, control: control)
-        measuredMatrices.withLock { cache in
-            if cache.count >= 32 { cache.removeAll() }
-            cache[key] = m
+        try remembered(MeasuredMatrixKey(space: space, devices: devices, archs: archs, metric: metric)) { () throws(NASError) in
+            try MonotonicityAnalysis(catalog: catalog).matrix(space: space, devices: devices?.map { .measured($0) },
+                                                              archs: archs, metric: metric, control: control)
         }
-        return m
     }
 
     /// The answer to a request that depends only on the fixtures and on what `key` holds (never
@@ -191,7 +184,7 @@ struct FixturePoolKey: Hashable {
 }
 
 /// What a cached monotonicity matrix of measured devices was asked for.
-private struct MeasuredMatrixKey: Hashable {
+private struct MeasuredMatrixKey: Hashable, Sendable {
     var space: String
     var devices: [String]?
     var archs: [Architecture]?
