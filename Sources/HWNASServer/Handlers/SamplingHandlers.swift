@@ -20,14 +20,15 @@ extension Server {
             let seed = params.seed ?? 0
             let exclude = Set(try ArchitectureInput.resolve(params.exclude ?? [], in: space, field: "exclude"))
             let measured = try LatencySampleInput.resolve(params.measured ?? [], in: space, field: "measured")
-            let candidates = try params.candidates.map { list throws(NASError) in
+            let given = try params.candidates.map { list throws(NASError) in
                 SuggestionCandidates.distinct(try ArchitectureInput.resolve(list, in: space, field: "candidates"), exclude: exclude)
-            } ?? SuggestionCandidates.defaults(space: space, seed: seed, exclude: exclude)
+            }
             let proxies = try services.suggestionProxies(params.proxies, space: space.id)
             func suggest() throws(NASError) -> SampleSuggestion {
-                try SampleSuggester.suggest(space: space, candidates: candidates, proxies: proxies, count: params.count,
-                                            measured: measured, criterion: criterion, seed: seed,
-                                            estimate: params.estimate ?? true, control: context.job)
+                let candidates = given ?? SuggestionCandidates.defaults(space: space, seed: seed, exclude: exclude)
+                return try SampleSuggester.suggest(space: space, candidates: candidates, proxies: proxies, count: params.count,
+                                                   measured: measured, criterion: criterion, seed: seed,
+                                                   estimate: params.estimate ?? true, control: context.job)
             }
             // Proxies that are all fixture devices: the answer depends on the request alone, and a
             // repeat comes from memory (NB201, 20 archs: 293 ms computed; `Benchmarks/results/repeats.md`).
@@ -35,7 +36,7 @@ extension Server {
             let fixtureOnly = (params.proxies ?? []).allSatisfy { devices.contains($0) }
             let s = fixtureOnly
                 ? try services.remembered(SuggestionKey(space: space.id, count: params.count, proxies: params.proxies,
-                                                        candidates: candidates, measured: measured.map(\.arch),
+                                                        candidates: given, exclude: exclude, measured: measured.map(\.arch),
                                                         measuredMs: measured.map(\.latencyMs), criterion: criterion.rawValue,
                                                         estimate: params.estimate ?? true, seed: seed), compute: suggest)
                 : try suggest()
@@ -48,13 +49,14 @@ extension Server {
     }
 }
 
-/// What a `suggestSamples` answer depends on, once its inputs are resolved (candidates already
-/// without the excluded architectures).
+/// What a `suggestSamples` answer depends on, once its inputs are resolved (`candidates` nil:
+/// the space's defaults for the seed, less `exclude`).
 private struct SuggestionKey: Hashable, Sendable {
     var space: String
     var count: Int
     var proxies: [String]?
-    var candidates: [Architecture]
+    var candidates: [Architecture]?
+    var exclude: Set<Architecture>
     var measured: [Architecture]
     var measuredMs: [Double]
     var criterion: String
