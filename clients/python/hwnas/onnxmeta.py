@@ -75,6 +75,8 @@ def model_metadata(path):
                     _varint(f)
                 elif wire == 2:
                     n = _varint(f)
+                    if n > size - f.tell():
+                        raise EOFError
                     if field in (_METADATA_PROPS, _PRODUCER_NAME, _DOC_STRING) and n <= 1 << 20:
                         data = f.read(n)
                         if field == _METADATA_PROPS:
@@ -86,14 +88,12 @@ def model_metadata(path):
                             doc = data.decode("utf-8")
                     else:
                         f.seek(n, os.SEEK_CUR)
-                elif wire == 1:
-                    f.seek(8, os.SEEK_CUR)
-                elif wire == 5:
-                    f.seek(4, os.SEEK_CUR)
+                elif wire in (1, 5):
+                    if (8 if wire == 1 else 4) > size - f.tell():
+                        raise EOFError
+                    f.seek(8 if wire == 1 else 4, os.SEEK_CUR)
                 else:
                     raise ValueError(f"wire type {wire}")
-                if f.tell() > size:
-                    raise EOFError
     except (EOFError, ValueError, IndexError, UnicodeDecodeError) as e:
         raise NotAnExport(f"{path}: not a readable ONNX model ({str(e) or 'truncated'})") from None
     return props, producer, doc

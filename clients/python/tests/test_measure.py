@@ -193,3 +193,18 @@ def test_shell_measure_onnx_needs_no_daemon(client, tmp_path):
     for args, what in ((["--onnx", str(tmp_path / "none")], b"--onnx"), (["--sample", "2"], b"--space is required")):
         r = subprocess.run([HWNAS, "measure", "--out", str(out)] + args, capture_output=True, env=env, timeout=60)
         assert r.returncode == 2 and what in r.stderr, r.stderr
+
+
+def test_onnx_metadata_reader_refuses_any_malformed_file_cleanly(tmp_path):
+    # Random bytes and lengths that point past the end (one raised OSError from a seek) are all NotAnExport.
+    import random
+    from hwnas.onnxmeta import NotAnExport, exported_network_info
+    rng = random.Random(1)
+    path = tmp_path / "x.onnx"
+    for i in range(2000):
+        data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))
+        if i % 3 == 0:
+            data = b"\x3a" + b"\xff" * 9 + b"\x7f" + data  # the graph field, with a length past any file
+        path.write_bytes(data)
+        with pytest.raises(NotAnExport):
+            exported_network_info(str(path))
