@@ -109,12 +109,12 @@ def _archs_of_json(value):
     if isinstance(value, list):
         return [v["arch"] if isinstance(v, dict) and "arch" in v else v for v in value]
     if isinstance(value, dict):
-        if value.get("front"):
-            return [c["arch"] for c in value["front"]]
+        if isinstance(value.get("front"), list) and value["front"]:
+            return [c["arch"] for c in value["front"] if isinstance(c, dict) and "arch" in c]
         if isinstance(value.get("best"), dict):
             return [value["best"]["arch"]]
         if isinstance(value.get("results"), list):
-            return [r["arch"] for r in value["results"] if r.get("arch")]
+            return [r["arch"] for r in value["results"] if isinstance(r, dict) and r.get("arch")]
         if isinstance(value.get("archs"), list):
             return value["archs"]
     raise ValueError("no architectures in this JSON (expected a list, or a search, generate or sample result)")
@@ -130,7 +130,7 @@ def read_arch_list(path):
     if text.lstrip()[:1] in ("[", "{"):
         try:
             archs = _archs_of_json(json.loads(text))
-        except (ValueError, KeyError, TypeError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise ValueError(f"{path}: {e}") from None
     else:
         meta, rows = read_samples_csv(path)
