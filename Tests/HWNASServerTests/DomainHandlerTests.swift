@@ -471,6 +471,19 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertEqual(twice?["data"]?["field"], "params.devices[2]")
     }
 
+    func testAPredictorTrainedUnderADefaultsIdIsThatDefaultAtOnce() throws {
+        // It answered for the device's name only after a restart: the daemon kept the default it held.
+        let peer = try makePeer()
+        let arch: JSONValue = ["7-8-1-8-4-8-8-8-7-4-1-4-7-3-2-7-3-2-4-2-4-5"]
+        let held = try XCTUnwrap(peer.call(1, "predict", ["space": "fbnet", "device": "raspi4", "archs": arch])?["result"]?["latency_ms"])
+        XCTAssertNotNil(peer.call(2, "train", ["space": "fbnet", "device": "raspi4", "model": "flops", "id": "default-fbnet-raspi4",
+                                               "trainSize": 300])?["result"])
+        let byName = try XCTUnwrap(peer.call(3, "predict", ["space": "fbnet", "device": "raspi4", "archs": arch])?["result"]?["latency_ms"])
+        let byID = try XCTUnwrap(peer.call(4, "predict", ["predictor": "default-fbnet-raspi4", "archs": arch])?["result"]?["latency_ms"])
+        XCTAssertEqual(byName, byID)
+        XCTAssertNotEqual(byName, held, "the flops model is not the exact table")
+    }
+
     func testMonotonicityRepeatsMeasuredMatricesButNeverAPredictorsStaleOne() throws {
         let peer = try makePeer()
         let params: JSONValue = ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss"], "metric": "kendall"]

@@ -49,10 +49,20 @@ public final class PredictorStore: Sendable {
     public func loadAll() -> [NASError] { files.loadAll() }
 
     /// Adds (or replaces) a predictor in memory; `persist` first writes its file, and a failed
-    /// write leaves the store as it was. Returns the path written.
+    /// write leaves the store as it was. Returns the path written. A predictor registered under
+    /// a default's id (`train --id default-nb201-gold_6226`) is that default from now on: the
+    /// device's name resolved to the default held before it.
     @discardableResult
     public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
-        try files.register(p, id: p.id, persist: persist)
+        let path = try files.register(p, id: p.id, persist: persist)
+        forgetDefault(p.id)
+        return path
+    }
+
+    /// Drops the default held in memory under `id` (if any): the next use of the device's name
+    /// takes the store's predictor of that id when current, else ships or trains one.
+    private func forgetDefault(_ id: String) {
+        defaultSlots.withLock { $0[id] = nil }
     }
 
     /// A predictor by id (its file read on first use), or `.unknownPredictor`; a listed file
@@ -93,7 +103,9 @@ public final class PredictorStore: Sendable {
     /// name (no `/`) is the id of a file in the state directory; one that names no such id but
     /// ends in `.hwnp` is a file name: in the working directory, else in the state directory.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
-        try files.load(path: file(named: path)).item
+        let p = try files.load(path: file(named: path)).item
+        forgetDefault(p.id)
+        return p
     }
 
     /// The file `load(path:)` reads for `path`.
