@@ -90,6 +90,17 @@ struct JSONValueEncoderImpl: Encoder {
         case let v as Int: return EncodingBox(.number(Double(v)))
         case let v as Bool: return EncodingBox(.bool(v))
         case let v as Float: return EncodingBox(.number(Double(v)))
+        // Every other standard integer: its encode(to:) asks a single-value container for itself,
+        // which would come back here forever (a UInt64 seed overflowed the stack).
+        case let v as UInt64: return EncodingBox(.number(Double(v)))
+        case let v as Int64: return EncodingBox(.number(Double(v)))
+        case let v as UInt: return EncodingBox(.number(Double(v)))
+        case let v as Int32: return EncodingBox(.number(Double(v)))
+        case let v as UInt32: return EncodingBox(.number(Double(v)))
+        case let v as Int16: return EncodingBox(.number(Double(v)))
+        case let v as UInt16: return EncodingBox(.number(Double(v)))
+        case let v as Int8: return EncodingBox(.number(Double(v)))
+        case let v as UInt8: return EncodingBox(.number(Double(v)))
         case let v as JSONValue: return EncodingBox(v)
         case let v as [Double]: return EncodingBox(.array(v.map { .number($0) }))
         case let v as [Float]: return EncodingBox(.array(v.map { .number(Double($0)) }))

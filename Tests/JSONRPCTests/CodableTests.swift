@@ -93,6 +93,13 @@ final class CodableTests: XCTestCase {
         XCTAssertEqual(try JSONValueEncoder().encode(NullResult()), .null)
     }
 
+    func testEncoderTakesEveryStandardInteger() throws {
+        // A UInt64 (a search's seed) recursed until the stack overflowed: its encode(to:) asks the
+        // single-value container for itself.
+        struct Ints: Encodable { var a: UInt64 = 7; var b: Int32 = -3; var c: UInt8 = 255; var d: [UInt64] = [1, 2]; var e: Int64? = 5 }
+        XCTAssertEqual(try JSONValueEncoder().encode(Ints()), ["a": 7, "b": -3, "c": 255, "d": [1, 2], "e": 5])
+    }
+
     func testRequestIDAndMessageClassification() {
         XCTAssertEqual(IncomingMessage(json: ["jsonrpc": "2.0", "id": 3, "method": "m"]), .request(id: .number(3), method: "m", params: nil))
         XCTAssertEqual(IncomingMessage(json: ["jsonrpc": "2.0", "id": "x", "method": "m", "params": [1]]),
