@@ -117,14 +117,17 @@ public final class DomainServices: Sendable {
         }
     }
 
-    /// The answer to a request that depends only on the fixtures and on what `key` holds (never
-    /// on a predictor, which may be retrained under its id): computed on the first request and
+    /// The answer to a request that depends only on the fixtures and on what `key` holds (a key
+    /// that involves predictors holds `predictors.revision`: one may be retrained under its id): computed on the first request and
     /// kept, so a repeat is answered from memory. At most 64 are kept; the 65th empties the
     /// store first. A failed computation is not kept.
+    /// `keep`: whether an answer may be kept (a partial one, cut short by a cancel, is not).
     public func remembered<Key: Hashable & Sendable, Value: Sendable>(
-        _ key: Key, compute: () throws(NASError) -> Value) throws(NASError) -> Value {
+        _ key: Key, keep: (Value) -> Bool = { _ in true },
+        compute: () throws(NASError) -> Value) throws(NASError) -> Value {
         if let known = rememberedAnswers.withLock({ $0[AnyHashable(key)] }) as? Value { return known }
         let value = try compute()
+        guard keep(value) else { return value }
         rememberedAnswers.withLock { store in
             if store.count >= 64 { store.removeAll() }
             store[AnyHashable(key)] = value

@@ -484,6 +484,21 @@ final class DomainHandlerTests: XCTestCase {
         XCTAssertNotEqual(byName, held, "the flops model is not the exact table")
     }
 
+    func testSearchRepeatsFromMemoryUntilAPredictorChanges() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let params: JSONValue = ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 5], "generations": 30, "seed": 3]
+        let first = try XCTUnwrap(peer.call(2, "search", params)?["result"])
+        XCTAssertEqual(peer.call(3, "search", params)?["result"], first, "a repeat is the first answer, elapsedMs included")
+        // Another seed is another search.
+        let other: JSONValue = ["space": "nb201", "predictor": "p", "budget": ["latency_ms": 5], "generations": 30, "seed": 4]
+        XCTAssertNotEqual(peer.call(4, "search", other)?["result"]?["elapsedMs"], first["elapsedMs"])
+        // `p` retrained under its id: searched again, on the new predictor.
+        XCTAssertNotNil(peer.call(5, "train", ["space": "nb201", "device": "raspi4", "model": "lut", "id": "p", "trainSize": 300])?["result"])
+        let again = try XCTUnwrap(peer.call(6, "search", params)?["result"])
+        XCTAssertNotEqual(again["best"]?["latency_ms"], first["best"]?["latency_ms"])
+    }
+
     func testMonotonicityRepeatsMeasuredMatricesButNeverAPredictorsStaleOne() throws {
         let peer = try makePeer()
         let params: JSONValue = ["space": "nb201", "devices": ["pixel3", "raspi4", "eyeriss"], "metric": "kendall"]

@@ -23,6 +23,7 @@ public final class PredictorStore: Sendable {
 
     private let files: IndexedStore<PredictorFile.Stored>
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
+    private let revisionCounter = Mutex<UInt64>(0)
     private let info: @Sendable (String) -> Void
 
     /// One (space, device) default and where it came from: its own lock, so concurrent first
@@ -63,7 +64,15 @@ public final class PredictorStore: Sendable {
     /// takes the store's predictor of that id when current, else ships or trains one.
     private func forgetDefault(_ id: String) {
         defaultSlots.withLock { $0[id] = nil }
+        changed()
     }
+
+    /// Counts every change of what an id may resolve to (a predictor registered, loaded,
+    /// deleted, a default made): an answer computed at one revision is the answer at that
+    /// revision only (the daemon keeps `search` answers by it).
+    public var revision: UInt64 { revisionCounter.withLock { $0 } }
+
+    private func changed() { revisionCounter.withLock { $0 &+= 1 } }
 
     /// A predictor by id (its file read on first use), or `.unknownPredictor`; a listed file
     /// that cannot be read any more throws its error.
@@ -129,6 +138,7 @@ public final class PredictorStore: Sendable {
         defaultSlots.withLock { slots in
             for (k, s) in slots where s.value.withLock({ $0?.predictor.id == id }) { slots[k] = nil }
         }
+        changed()
     }
 
     /// What a fixture default is trained from: `auto` on the device's measurements, the
@@ -223,6 +233,7 @@ public final class PredictorStore: Sendable {
             let made: (predictor: TrainedPredictor, source: ModelSource)
             if let p = shipped() { made = (p, .shipped) } else { made = (try make(), .trained) }
             try files.register(made.predictor, id: id, persist: directory != nil && !readOnly)
+            changed()
             cached = made
             return made
         }
