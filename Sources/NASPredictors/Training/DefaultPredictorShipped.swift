@@ -29,27 +29,42 @@ extension PredictorTrainer {
                                maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes) -> (predictor: TrainedPredictor?, reason: String?) {
         let path = shippedDefaultPath(id: id)
         guard access(path, F_OK) == 0 else { return (nil, nil) }
+        let (p, reason) = ShippedPredictorFile.read(path, maxFileBytes: maxFileBytes, recipe: Self.recipe, holds: { p in
+            p.id == id && p.spaceID == space && p.device == device ? nil
+                : "\(path) holds \(p.id) (\(p.spaceID)/\(p.device ?? "no device")), not the default of \(space)/\(device)"
+        }, digest: { () throws(NASError) in try fixtureDigest(space: space, device: device) })
+        return (p, p == nil ? reason : nil)
+    }
+}
+
+/// The checks every predictor shipped in `fixtures/pretrained/` passes before the daemon uses it
+/// (a device default, the hardware-generalized default of a space): it reads, it is the model
+/// asked for, it is of the build's training recipe, and it was fitted on the served fixtures.
+enum ShippedPredictorFile {
+    /// The predictor in `path` when every check passes, with "<path>, fitted on these fixtures
+    /// (digest …)"; else nil and the check that failed. `holds`: why the file is not the model
+    /// asked for (nil: it is); `recipe`: the build's; `digest`: the served fixtures'.
+    static func read(_ path: String, maxFileBytes: Int, recipe: String, holds: (TrainedPredictor) -> String?,
+                     digest: () throws(NASError) -> String) -> (predictor: TrainedPredictor?, reason: String) {
         let p: TrainedPredictor
         do throws(NASError) {
             p = try PredictorFile.read(path, maxBytes: maxFileBytes)
         } catch {
             return (nil, "no usable shipped model: \(error.message)")
         }
-        guard p.id == id, p.spaceID == space, p.device == device else {
-            return (nil, "\(path) holds \(p.id) (\(p.spaceID)/\(p.device ?? "no device")), not the default of \(space)/\(device)")
+        if let wrong = holds(p) { return (nil, wrong) }
+        guard p.notes["recipe"] == recipe else {
+            return (nil, "\(path) is from training recipe \(p.notes["recipe"] ?? "?"), this build uses \(recipe) (regenerate: \(ShippedModels.regenerateCommand))")
         }
-        guard p.notes["recipe"] == Self.recipe else {
-            return (nil, "\(path) is from training recipe \(p.notes["recipe"] ?? "?"), this build uses \(Self.recipe) (regenerate: \(ShippedModels.regenerateCommand))")
-        }
-        let digest: String
+        let served: String
         do throws(NASError) {
-            digest = try fixtureDigest(space: space, device: device)
+            served = try digest()
         } catch {
             return (nil, "cannot digest the fixtures: \(error.message)")
         }
-        guard p.notes[TrainedPredictor.fixtureDigestKey] == digest else {
-            return (nil, "\(path) was fitted on other fixtures (digest \(p.notes[TrainedPredictor.fixtureDigestKey] ?? "none"); these fixtures' is \(digest))")
+        guard p.notes[TrainedPredictor.fixtureDigestKey] == served else {
+            return (nil, "\(path) was fitted on other fixtures (digest \(p.notes[TrainedPredictor.fixtureDigestKey] ?? "none"); these fixtures' is \(served))")
         }
-        return (p, nil)
+        return (p, "\(path), fitted on these fixtures (digest \(served))")
     }
 }

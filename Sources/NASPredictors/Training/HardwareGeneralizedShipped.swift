@@ -34,28 +34,10 @@ extension HardwareGeneralizedTrainer {
     public func shippedDefault(space: String, id: String,
                                maxFileBytes: Int = BinaryEnvelope.defaultMaxBytes) -> (predictor: TrainedPredictor?, reason: String) {
         let path = shippedPath(id: id)
-        let p: TrainedPredictor
-        do throws(NASError) {
-            p = try PredictorFile.read(path, maxBytes: maxFileBytes)
-        } catch {
-            return (nil, "no usable shipped model: \(error.message)")
-        }
-        guard p.id == id, p.spaceID == space, case .hardware = p.model else {
-            return (nil, "\(path) holds \(p.id) (\(p.spaceID)), not the hardware-generalized default of \(space)")
-        }
-        guard let recipe = p.notes["recipe"], recipe == Self.recipe else {
-            return (nil, "\(path) is from training recipe \(p.notes["recipe"] ?? "?"), this build uses \(Self.recipe) (regenerate: \(ShippedModels.regenerateCommand))")
-        }
-        let digest: String
-        do throws(NASError) {
-            digest = try fixtureDigest(space: space)
-        } catch {
-            return (nil, "cannot digest the fixtures: \(error.message)")
-        }
-        guard p.notes[Self.fixtureDigestKey] == digest else {
-            return (nil, "\(path) was fitted on other fixtures (digest \(p.notes[Self.fixtureDigestKey] ?? "none"); these fixtures' is \(digest))")
-        }
-        return (p, "\(path), fitted on these fixtures (digest \(digest))")
+        return ShippedPredictorFile.read(path, maxFileBytes: maxFileBytes, recipe: Self.recipe, holds: { p in
+            if p.id == id, p.spaceID == space, case .hardware = p.model { return nil }
+            return "\(path) holds \(p.id) (\(p.spaceID)), not the hardware-generalized default of \(space)"
+        }, digest: { () throws(NASError) in try fixtureDigest(space: space) })
     }
 
     /// A model's held-out metrics on each training GPU of `space`: the first `limit` rows of the
