@@ -56,15 +56,8 @@ public final class PredictorStore: Sendable {
     @discardableResult
     public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
         let path = try files.register(p, id: p.id, persist: persist)
-        forgetDefault(p.id)
+        changed(replacing: p.id)
         return path
-    }
-
-    /// Drops the default held in memory under `id` (if any): the next use of the device's name
-    /// takes the store's predictor of that id when current, else ships or trains one.
-    private func forgetDefault(_ id: String) {
-        defaultSlots.withLock { $0[id] = nil }
-        changed()
     }
 
     /// Counts every change of what an id may resolve to (a predictor registered, loaded,
@@ -72,7 +65,13 @@ public final class PredictorStore: Sendable {
     /// revision only (the daemon keeps `search` answers by it).
     public var revision: UInt64 { revisionCounter.withLock { $0 } }
 
-    private func changed() { revisionCounter.withLock { $0 &+= 1 } }
+    /// One more revision; `replacing`: an id now holding another predictor, whose default held in
+    /// memory (if any) is dropped, so the next use of the device's name takes the store's
+    /// predictor of that id when current, else ships or trains one.
+    private func changed(replacing id: String? = nil) {
+        if let id { defaultSlots.withLock { $0[id] = nil } }
+        revisionCounter.withLock { $0 &+= 1 }
+    }
 
     /// A predictor by id (its file read on first use), or `.unknownPredictor`; a listed file
     /// that cannot be read any more throws its error.
@@ -113,7 +112,7 @@ public final class PredictorStore: Sendable {
     /// ends in `.hwnp` is a file name: in the working directory, else in the state directory.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
         let p = try files.load(path: file(named: path)).item
-        forgetDefault(p.id)
+        changed(replacing: p.id)
         return p
     }
 

@@ -319,10 +319,13 @@ public struct PredictorTrainer: Sendable {
         // network(s) are job 0, so that on one thread they end before the MLP, which may wait for
         // them (`CandidateRace`; with two bases their epochs count on from the first's).
         let lutRMSE = RegressionMetrics(predicted: try LatencyModel.lut(lut).predict(valA, space: space, encoding: enc), actual: valY).rmse
+        // A chosen table is refitted on every sample (validation rows included), live-path copy as chosen.
+        func fullTable() throws(NASError) -> LatencyModel {
+            .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc, livePathCopy: lut.hasLivePathCopy))
+        }
         if rule.exactTableWins && lutRMSE <= Self.exactTableTolerance * valY.reduce(0, +) / Double(valY.count) {
             scores["lut"] = lutRMSE
-            let table = LatencyModel.lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc,
-                                                          livePathCopy: lut.hasLivePathCopy))
+            let table = try fullTable()
             return Fit(model: table, variant: "lut", validationRMSE: scores, candidates: ["lut": table])
         }
         let race = CandidateRace(lutRMSE: lutRMSE, rule: rule)
@@ -384,10 +387,7 @@ public struct PredictorTrainer: Sendable {
             let margin = name == "lut" ? 1.0 : 0.99
             if rmse < best.rmse * margin || best.rmse == .infinity { best = (name, model, rmse) }
         }
-        if best.name == "lut" {
-            best.model = .lut(try LUTModel.fit(archs: archs, latency: latency, space: space, encoding: enc,
-                                               livePathCopy: lut.hasLivePathCopy))
-        }
+        if best.name == "lut" { best.model = try fullTable() }
         let watched = mlpWatch.withLock { $0 }
         return Fit(model: best.model, variant: best.name, validationRMSE: scores,
                    candidates: Dictionary(uniqueKeysWithValues: candidates.map { ($0.0, $0.1) }),
