@@ -296,9 +296,9 @@ def _archs_from(cmd, params):
 def _onnx_files(cmd, params):
     """--onnx PATH ... (files `hwnas export` wrote) adds their architectures to params.archs and
     gives params.space when the command line did not (every file must be of that space)."""
-    from .onnxmeta import NotAnExport, exported_network_info, onnx_files
+    from .onnxmeta import NotAnExport, exported_networks
     try:
-        infos = [(f, exported_network_info(f)) for f in onnx_files(params.pop("onnxFiles"))]
+        infos = exported_networks(params.pop("onnxFiles"))
     except (OSError, NotAnExport) as e:
         raise UsageError(f"--onnx: {e}", cmd.name) from None
     space = params.get("space") or infos[0][1]["space"]

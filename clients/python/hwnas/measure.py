@@ -208,10 +208,10 @@ def measure(space=None, archs=None, *, files=None, sample=None, sample_seed=0, c
         raise MeasureError("passes, repeats, threads and chunk must be >= 1 and warmup >= 0")
     # Files first: a file of another space or batch is refused before anything is exported or timed.
     try:
-        file_paths = onnxmeta.onnx_files(files or [])
-        infos = [onnxmeta.exported_network_info(f) for f in file_paths]
+        networks = onnxmeta.exported_networks(files or [])
     except (OSError, onnxmeta.NotAnExport) as e:
         raise MeasureError(str(e)) from None
+    file_paths, infos = [f for f, _ in networks], [i for _, i in networks]
     spaces = sorted({i["space"] for i in infos})
     if len(spaces) > 1 or (spaces and space is not None and spaces[0] != space):
         named = ", ".join(f"{os.path.basename(f)}: {i['space']}" for f, i in zip(file_paths, infos)
@@ -223,12 +223,13 @@ def measure(space=None, archs=None, *, files=None, sample=None, sample_seed=0, c
         if not spaces:
             raise MeasureError("no space: give space (--space) with archs or sample")
         space = spaces[0]
-    batches = sorted({i["batch"] for i in infos})
-    if len(batches) > 1 or (batches and (archs or sample) and batches[0] != batch):
-        raise MeasureError(f"the networks have batch sizes {', '.join(map(str, sorted(set(batches) | ({batch} if archs or sample else set()))))}; "
+    # The files' batch sizes, and the one archs/sample are exported at.
+    batches = {i["batch"] for i in infos} | ({batch} if archs or sample else set())
+    if len(batches) > 1:
+        raise MeasureError(f"the networks have batch sizes {', '.join(map(str, sorted(batches)))}; "
                            "one samples CSV holds one batch size: measure them separately")
     if batches:
-        batch = batches[0]
+        batch = batches.pop()
     own_client = client is None and bool(archs or sample)
     if own_client:
         client = HwnasClient()

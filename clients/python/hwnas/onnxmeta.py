@@ -12,7 +12,7 @@ by its length, so a file of hundreds of MB is read in a few small reads.
 import os
 import re
 
-__all__ = ["NotAnExport", "model_metadata", "exported_network_info", "onnx_files"]
+__all__ = ["NotAnExport", "model_metadata", "exported_network_info", "onnx_files", "exported_networks"]
 
 _METADATA_PROPS, _PRODUCER_NAME, _DOC_STRING = 14, 2, 6
 _DOC = re.compile(r"^(\S+) (\S+); batch (\d+),")
@@ -128,3 +128,11 @@ def onnx_files(paths):
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
     return files
+
+
+def exported_networks(paths):
+    """[(file, exported_network_info(file))] of the ONNX files named by `paths` (`onnx_files`):
+    what `hwnas measure --onnx` and `hwnas predict --onnx` read. Raises FileNotFoundError or
+    NotAnExport naming the first file that fails."""
+    return [(f, exported_network_info(f)) for f in onnx_files(paths)]
+
