@@ -34,6 +34,10 @@ REQUESTS = [
     ("monotonicity fbnet", "monotonicity", {"space": "fbnet"}),
     ("suggestSamples nb201, 20", "suggestSamples", {"space": "nb201", "count": 20}),
     ("adapt nb201 from 10 samples (not saved)", "adapt", {"space": "nb201", "target": {"name": "x", "samples": SAMPLES}, "save": False}),
+    ("adapt nb201 from 10 samples (saved)", "adapt", {"space": "nb201", "target": {"name": "y", "samples": SAMPLES}}),
+    ("adaptProxy nb201 from pixel3, 10 samples", "adaptProxy", {"space": "nb201", "proxy": "pixel3", "target": {"name": "z", "samples": SAMPLES}}),
+    ("finetune nb201/pixel3's default on 10 samples", "finetune", {"space": "nb201", "base": "pixel3", "samples": SAMPLES, "id": "ft"}),
+    ("train nb201/eyeriss lut on 1,000 rows", "train", {"space": "nb201", "device": "eyeriss", "model": "lut", "trainSize": 1000, "id": "t"}),
     ("encode 1 arch", "encode", {"space": "nb201", "archs": [42]}),
     ("hwnas/spaceInfo ofa_mbv3", "hwnas/spaceInfo", {"space": "ofa_mbv3"}),
 ]

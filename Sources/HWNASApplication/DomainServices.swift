@@ -29,8 +29,8 @@ public final class DomainServices: Sendable {
     private let nearestGPUCalibrations = Mutex<[String: NearestGPUInterval?]>([:])
     /// A measured GPU's latencies by architecture (`space/device`), for the nearest-GPU answer.
     private let measurementLookups = Mutex<[String: [Architecture: Double]]>([:])
-    /// Answers of deterministic requests on the fixtures alone, by request (`remembered`).
-    private let rememberedAnswers = Mutex<[AnyHashable: any Sendable]>([:])
+    /// Answers of deterministic requests, by kind of request (`remembered`).
+    private let rememberedAnswers = Mutex<[String: RememberedShelf]>([:])
 
     /// Opens the fixtures and the predictor store; bad files in the state directory are logged,
     /// not fatal.
@@ -118,21 +118,30 @@ public final class DomainServices: Sendable {
     }
 
     /// The answer to a request that depends only on the fixtures and on what `key` holds (a key
-    /// that involves predictors holds `predictors.revision`: one may be retrained under its id): computed on the first request and
-    /// kept, so a repeat is answered from memory. At most 64 are kept; the 65th empties the
-    /// store first. A failed computation is not kept.
+    /// that involves predictors holds `predictors.revision`: one may be retrained under its id):
+    /// computed on the first request and kept, so a repeat is answered from memory. Each kind of
+    /// request (`ShelvedKey.shelf`, else the key's type) keeps its last 64 answers, so a loop of
+    /// small `predict`s never drops a kept `search`. A failed computation is not kept.
     /// `keep`: whether an answer may be kept (a partial one, cut short by a cancel, is not).
     public func remembered<Key: Hashable & Sendable, Value: Sendable>(
         _ key: Key, keep: (Value) -> Bool = { _ in true },
         compute: () throws(NASError) -> Value) throws(NASError) -> Value {
-        if let known = rememberedAnswers.withLock({ $0[AnyHashable(key)] }) as? Value { return known }
+        if let known: Value = rememberedAnswer(key) { return known }
         let value = try compute()
-        guard keep(value) else { return value }
-        rememberedAnswers.withLock { store in
-            if store.count >= 64 { store.removeAll() }
-            store[AnyHashable(key)] = value
-        }
+        if keep(value) { remember(key, value) }
         return value
+    }
+
+    /// The answer kept under `key`, if any (see `remembered`).
+    func rememberedAnswer<Key: Hashable & Sendable, Value: Sendable>(_ key: Key) -> Value? {
+        rememberedAnswers.withLock { $0[RememberedShelf.name(of: key)]?.answers[AnyHashable(key)] } as? Value
+    }
+
+    /// Keeps `value` under `key` (the oldest answer of its shelf dropped past 64).
+    func remember<Key: Hashable & Sendable, Value: Sendable>(_ key: Key, _ value: Value) {
+        rememberedAnswers.withLock { shelves in
+            shelves[RememberedShelf.name(of: key), default: RememberedShelf()].keep(AnyHashable(key), value, capacity: 64)
+        }
     }
 
     /// The copies among `space`'s twins (`MeasurementTwins.copies`), which default pools leave

@@ -127,7 +127,7 @@ func runPretrainedBench(arguments: [String]) throws {
                 r["excludeDegenerate"] = true
                 models.append([
                     "file": name, "bytes": bytes.count, "kind": "default", "space": space, "device": device, "id": p.id, "recipe": r,
-                    "variant": p.metrics.variant ?? "",
+                    "variant": p.metrics.variant,
                     "fixtureFiles": try fileDigests(try trainer.fixtureFiles(space: space, device: device)),
                     "fixtureDigest": p.notes[TrainedPredictor.fixtureDigestKey] ?? "",
                     "fixtureDigestRule": "DataCatalog.fileDigest(fixtureFiles), kept in the file's notes (\(TrainedPredictor.fixtureDigestKey)); the daemon uses the file only when its fixtures have it and its recipe is the build's",

@@ -2,7 +2,7 @@ import NASCore
 
 /// An architecture as a client writes it: the space's string format, an integer (NB201's
 /// official index), or the space's object form (e.g. OFA `{"ks":[..],"e":[..],"d":[..],"r":[..]}`).
-public enum ArchitectureInput: Codable, Sendable, Equatable {
+public enum ArchitectureInput: Codable, Sendable, Hashable {
     /// The space's string format.
     case text(String)
     /// An integer form (the NB201 index).
@@ -34,6 +34,13 @@ public enum ArchitectureInput: Codable, Sendable, Equatable {
         case .fields(let f): try c.encode(f)
         case .objectText(let text): try c.encode(try text.fields())
         }
+    }
+
+    /// The same input holding no more than its own text (`ArchitectureObjectText.compacted`): fit
+    /// to be kept, e.g. in a key of a remembered answer.
+    public var compacted: ArchitectureInput {
+        if case .objectText(let text) = self { return .objectText(text.compacted) }
+        return self
     }
 
     /// The canonical architecture in `space`; errors are `invalidArchitecture` naming `field`.

@@ -8,7 +8,7 @@ import NASSpaces
 /// block and gives each its range, so that 100,000 objects cost a few hundred allocations, not
 /// 100,000, and threads resolving different parts of a list touch different blocks' reference
 /// counts (a slice of the whole request would make them share one).
-public struct ArchitectureObjectText: Sendable, Equatable {
+public struct ArchitectureObjectText: Sendable, Hashable {
     /// The block holding this text (and its neighbours').
     private let block: [UInt8]
     /// Where the text lies in `block`.
@@ -34,6 +34,16 @@ public struct ArchitectureObjectText: Sendable, Equatable {
     /// The same text (whichever blocks hold them).
     public static func == (a: Self, b: Self) -> Bool {
         a.block[a.range].elementsEqual(b.block[b.range])
+    }
+
+    /// Hashes the text (not the block).
+    public func hash(into hasher: inout Hasher) {
+        withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same text in a block of its own, keeping no neighbour's text (and no request) alive.
+    public var compacted: ArchitectureObjectText {
+        range.count == block.count ? self : ArchitectureObjectText(Array(block[range]))
     }
 
     /// Its members as field name → integers (`IntegerListObject.fields`); `.internal` when the

@@ -10,32 +10,35 @@ extension Server {
         let store = services.predictors
         register(TrainPredictorRequest.self, kind: .long,
                  dependencies: { p in p.id.map { [.write("predictor:\($0)")] } ?? [] }) { params, context in
-            let space = try SpaceRegistry.space(params.space)
-            let kindName = params.model ?? "default"
-            guard let kind = PredictorModelKind(rawValue: kindName) else {
-                throw NASError(.invalidParams, "unknown model '\(kindName)'; allowed: \(PredictorModelKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "model")
-            }
-            let samples = try params.samples.map { s throws(NASError) in try LatencySampleInput.resolve(s, in: space) }
-            var config = MLPTrainingConfig()
-            if let h = params.hidden {
-                guard !h.isEmpty, h.count <= 8, h.allSatisfy({ (1...4096).contains($0) }) else {
-                    throw NASError(.invalidParams, "hidden must be 1–8 layer widths in 1...4096", field: "hidden")
+            // A repeat while no predictor changed is answered from memory (`rememberedFit`).
+            return try services.rememberedFit(params, seed: params.seed, reads: { _ in false }) { register throws(NASError) in
+                let space = try SpaceRegistry.space(params.space)
+                let kindName = params.model ?? "default"
+                guard let kind = PredictorModelKind(rawValue: kindName) else {
+                    throw NASError(.invalidParams, "unknown model '\(kindName)'; allowed: \(PredictorModelKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "model")
                 }
-                config.hidden = h
+                let samples = try params.samples.map { s throws(NASError) in try LatencySampleInput.resolve(s, in: space) }
+                var config = MLPTrainingConfig()
+                if let h = params.hidden {
+                    guard !h.isEmpty, h.count <= 8, h.allSatisfy({ (1...4096).contains($0) }) else {
+                        throw NASError(.invalidParams, "hidden must be 1–8 layer widths in 1...4096", field: "hidden")
+                    }
+                    config.hidden = h
+                }
+                if let e = params.maxEpochs {
+                    guard (1...100_000).contains(e) else { throw NASError(.invalidParams, "must be in 1...100000", field: "maxEpochs") }
+                    config.maxEpochs = e
+                }
+                if let t = params.trainSize, t < 0 {
+                    throw NASError(.invalidParams, "trainSize must be a number of training samples (at least 2), got \(t)", field: "trainSize")
+                }
+                var request = TrainRequest(space: space.id, device: params.device, samples: samples, model: kind,
+                                           trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
+                request.excludeDegenerate = !(params.includeDegenerate ?? false)
+                let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
+                try context.job.checkCancelled()
+                return PredictorInfo(p, path: try register(p, params.save ?? true))
             }
-            if let e = params.maxEpochs {
-                guard (1...100_000).contains(e) else { throw NASError(.invalidParams, "must be in 1...100000", field: "maxEpochs") }
-                config.maxEpochs = e
-            }
-            if let t = params.trainSize, t < 0 {
-                throw NASError(.invalidParams, "trainSize must be a number of training samples (at least 2), got \(t)", field: "trainSize")
-            }
-            var request = TrainRequest(space: space.id, device: params.device, samples: samples, model: kind,
-                                       trainSize: params.trainSize, seed: params.seed ?? 0, config: config, id: params.id)
-            request.excludeDegenerate = !(params.includeDegenerate ?? false)
-            let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
-            try context.job.checkCancelled()
-            return PredictorInfo(p, path: try store.register(p, persist: params.save ?? true))
         }
 
         register(PredictRequest.self, dependencies: { p in
@@ -43,55 +46,68 @@ extension Server {
             if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
             return []
         }) { params, context in
-            let (resolved, specValues) = try services.resolvePredictor(
-                id: params.predictor, space: params.space, device: params.device, spec: params.spec,
-                batch: params.batch, specModel: params.specModel, control: context.job)
-            // The same model answers with or without `interval` (and for `search {spec}`); each has
-            // an interval of its own.
-            let answer = try specValues.map { v throws(NASError) in
-                try services.specAnswer(mlp: resolved, spec: v, specModel: params.specModel, control: context.job)
+            // A repeat at the same store revision is answered from memory (`Benchmarks/results/repeats.md`);
+            // an answer for more than `PredictRequest.rememberedArchs` architectures is not kept.
+            var rest = params
+            rest.archs = []
+            guard params.archs.count <= PredictRequest.rememberedArchs, let json = try? JSONValueEncoder().encode(rest) else {
+                return try predict()
             }
-            let predictor = answer?.predictor ?? resolved, spec = answer?.spec
-            let space = try SpaceRegistry.space(predictor.spaceID)
-            let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
-                                                            measured: answer?.neighbour?.measured, job: context.job)
-            var result: PredictResult
-            switch params.output ?? "json" {
-            case "json":
-                result = PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
-            case "f32-base64":
-                var floats = latency.map { Float($0) }
-                let data = floats.withUnsafeMutableBytes { Data($0) }
-                result = PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString())
-            case let other:
-                throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
-            }
-            result.degenerate = degenerate.isEmpty ? nil : degenerate
-            result.gpu = try params.spec?.matchedGPUName(in: services.catalog)
-            if let level = params.interval {
-                let bounds: [(lower: Double, upper: Double)]
-                if let n = answer?.unseenNeighbour {
-                    // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
-                    // from theirs, and the span to the MLP's answer.
-                    let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency
-                    (bounds, result.intervalNote) = try services.nearestGPUIntervals(latency, mlp: mlp, level: level, space: space.id, neighbour: n.name)
-                } else {
-                    // A measured GPU's spec answered by that GPU (its default's own profile), or the MLP:
-                    // a training GPU's spec gets that GPU's own held-out profile, any other spec the
-                    // errors of models on GPUs they never saw.
-                    let (profile, fallback) = services.errorProfile(of: predictor, spec: spec)
-                    bounds = try predictor.intervals(latency, level: level, profile: profile)
-                    if fallback {
-                        result.intervalNote = "no unseen-GPU error profile ships for \(space.id)'s MLP: the interval comes from the model's errors on the GPUs it was trained on, and a GPU it never saw errs more (the default specModel nearest has a calibrated one)"
-                    } else if spec != nil, services.isUnseenSpec(spec!, of: predictor) {
-                        result.intervalNote = "unseen GPU with specModel mlp: the interval is calibrated on the model's errors on the fixtures' GPU chips it never saw (few chips); a GPU's own bias can put most of its latencies on one side of it (Benchmarks/results/intervals.md)"
-                    }
+            return try services.remembered(RequestMemoKey(method: PredictRequest.method, request: json, seed: nil,
+                                                          revision: services.predictors.revision,
+                                                          archs: params.archs.map(\.compacted)), compute: predict)
+
+            func predict() throws(NASError) -> PredictResult {
+                let (resolved, specValues) = try services.resolvePredictor(
+                    id: params.predictor, space: params.space, device: params.device, spec: params.spec,
+                    batch: params.batch, specModel: params.specModel, control: context.job)
+                // The same model answers with or without `interval` (and for `search {spec}`); each has
+                // an interval of its own.
+                let answer = try specValues.map { v throws(NASError) in
+                    try services.specAnswer(mlp: resolved, spec: v, specModel: params.specModel, control: context.job)
                 }
-                result.interval = level
-                result.lower = bounds.map(\.lower)
-                result.upper = bounds.map(\.upper)
+                let predictor = answer?.predictor ?? resolved, spec = answer?.spec
+                let space = try SpaceRegistry.space(predictor.spaceID)
+                let (latency, degenerate) = try predictInChunks(params.archs, predictor: predictor, space: space, spec: spec,
+                                                                measured: answer?.neighbour?.measured, job: context.job)
+                var result: PredictResult
+                switch params.output ?? "json" {
+                case "json":
+                    result = PredictResult(predictor: predictor.id, latencyMs: latency, latencyMsF32: nil)
+                case "f32-base64":
+                    var floats = latency.map { Float($0) }
+                    let data = floats.withUnsafeMutableBytes { Data($0) }
+                    result = PredictResult(predictor: predictor.id, latencyMs: nil, latencyMsF32: data.base64EncodedString())
+                case let other:
+                    throw NASError(.invalidParams, "unknown output '\(other)'; allowed: json, f32-base64", field: "output")
+                }
+                result.degenerate = degenerate.isEmpty ? nil : degenerate
+                result.gpu = try params.spec?.matchedGPUName(in: services.catalog)
+                if let level = params.interval {
+                    let bounds: [(lower: Double, upper: Double)]
+                    if let n = answer?.unseenNeighbour {
+                        // An unseen spec answered by its nearest GPU: how far the fixtures' GPU chips lie
+                        // from theirs, and the span to the MLP's answer.
+                        let mlp = try predictInChunks(params.archs, predictor: n.mlp, space: space, spec: n.spec, job: context.job).latency
+                        (bounds, result.intervalNote) = try services.nearestGPUIntervals(latency, mlp: mlp, level: level, space: space.id, neighbour: n.name)
+                    } else {
+                        // A measured GPU's spec answered by that GPU (its default's own profile), or the MLP:
+                        // a training GPU's spec gets that GPU's own held-out profile, any other spec the
+                        // errors of models on GPUs they never saw.
+                        let (profile, fallback) = services.errorProfile(of: predictor, spec: spec)
+                        bounds = try predictor.intervals(latency, level: level, profile: profile)
+                        if fallback {
+                            result.intervalNote = "no unseen-GPU error profile ships for \(space.id)'s MLP: the interval comes from the model's errors on the GPUs it was trained on, and a GPU it never saw errs more (the default specModel nearest has a calibrated one)"
+                        } else if spec != nil, services.isUnseenSpec(spec!, of: predictor) {
+                            result.intervalNote = "unseen GPU with specModel mlp: the interval is calibrated on the model's errors on the fixtures' GPU chips it never saw (few chips); a GPU's own bias can put most of its latencies on one side of it (Benchmarks/results/intervals.md)"
+                        }
+                    }
+                    result.interval = level
+                    result.lower = bounds.map(\.lower)
+                    result.upper = bounds.map(\.upper)
+                }
+                return result
             }
-            return result
         }
 
         register(EvaluateRequest.self, kind: .long, dependencies: { p in
@@ -142,41 +158,45 @@ extension Server {
             if let id = p.id { deps.append(.write("predictor:\(id)")) }
             return deps
         }) { params, context in
-            var base = try services.basePredictor(params.base, space: params.space, control: context.job)
-            let space = try SpaceRegistry.space(base.spaceID)
-            let samples = try LatencySampleInput.resolve(params.samples, in: space)
-            var pool: [String]?, weights: [MemberWeight]?
-            // What the samples are judged against (`SampleChecks`): the base and the members as given.
-            var references = [ProxyLatencyModel.predictor(base, space: space)]
-            if let others = params.blendWith, !others.isEmpty {
-                guard others.count <= 63 else {
-                    throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
+            // A repeat while no predictor changed is answered from memory (`rememberedFit`).
+            let readsOwn = { (id: String) in params.base == id || (params.blendWith ?? []).contains(id) }
+            return try services.rememberedFit(params, seed: params.seed, reads: readsOwn) { register throws(NASError) in
+                var base = try services.basePredictor(params.base, space: params.space, control: context.job)
+                let space = try SpaceRegistry.space(base.spaceID)
+                let samples = try LatencySampleInput.resolve(params.samples, in: space)
+                var pool: [String]?, weights: [MemberWeight]?
+                // What the samples are judged against (`SampleChecks`): the base and the members as given.
+                var references = [ProxyLatencyModel.predictor(base, space: space)]
+                if let others = params.blendWith, !others.isEmpty {
+                    guard others.count <= 63 else {
+                        throw NASError(.invalidParams, "blendWith takes at most 63 predictors", field: "blendWith")
+                    }
+                    let members = try services.blendMembers(others, space: space.id, target: params.device,
+                                                            base: base, control: context.job)
+                    references += members.map { ProxyLatencyModel.predictor($0, space: space) }
+                    let blended = try FineTuner.blendedBaseWithWeights([base] + members, samples: samples, id: base.id)
+                    pool = [base.id] + members.map(\.id)
+                    weights = blended.weights.map { MemberWeight(member: $0.member, weight: $0.weight) }
+                    base = blended.base
                 }
-                let members = try services.blendMembers(others, space: space.id, target: params.device,
-                                                        base: base, control: context.job)
-                references += members.map { ProxyLatencyModel.predictor($0, space: space) }
-                let blended = try FineTuner.blendedBaseWithWeights([base] + members, samples: samples, id: base.id)
-                pool = [base.id] + members.map(\.id)
-                weights = blended.weights.map { MemberWeight(member: $0.member, weight: $0.weight) }
-                base = blended.base
+                let methodName = params.method ?? "auto"
+                guard let method = FineTuneMethod(rawValue: methodName) else {
+                    throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
+                }
+                if let e = params.epochs, !(1...100_000).contains(e) {
+                    // It was taken as 1 (0) or as 1 (negative) without a word.
+                    throw NASError(.invalidParams, "epochs must be in 1...100000, got \(e)", field: "epochs")
+                }
+                let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
+                                              method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
+                var p = try FineTuner.fineTune(request, control: context.job)
+                p.metrics.warnings += SampleChecks.warnings(samples, space: space, references: references)
+                let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
+                try context.job.checkCancelled()
+                var info = PredictorInfo(p, path: try register(p, params.save ?? true), pool: pool, weights: weights)
+                info.moreSamples = more.map(MoreSamplesMessage.init)
+                return info
             }
-            let methodName = params.method ?? "auto"
-            guard let method = FineTuneMethod(rawValue: methodName) else {
-                throw NASError(.invalidParams, "unknown method '\(methodName)'; allowed: \(FineTuneMethod.allCases.map(\.rawValue).joined(separator: ", "))", field: "method")
-            }
-            if let e = params.epochs, !(1...100_000).contains(e) {
-                // It was taken as 1 (0) or as 1 (negative) without a word.
-                throw NASError(.invalidParams, "epochs must be in 1...100000, got \(e)", field: "epochs")
-            }
-            let request = FineTuneRequest(base: base, samples: samples, epochs: params.epochs, freeze: params.freeze ?? 0,
-                                          method: method, seed: params.seed ?? 0, device: params.device, id: params.id)
-            var p = try FineTuner.fineTune(request, control: context.job)
-            p.metrics.warnings += SampleChecks.warnings(samples, space: space, references: references)
-            let more = try FineTuner.moreSamples(request, predictor: p, control: context.job)
-            try context.job.checkCancelled()
-            var info = PredictorInfo(p, path: try store.register(p, persist: params.save ?? true), pool: pool, weights: weights)
-            info.moreSamples = more.map(MoreSamplesMessage.init)
-            return info
         }
 
         register(SavePredictorRequest.self, dependencies: { [.write("predictor:\($0.predictor)")] }) { params, _ in

@@ -5,8 +5,9 @@ import NASSpaces
 
 /// `adaptProxy` without a proxy: the ensemble of the pool members closest to the samples
 /// (`ProxyEnsemble`), saved under the target's name.
-func adaptProxyEnsemble(_ params: AdaptProxyRequest, services: DomainServices,
-                        context: RequestContext) throws -> AdaptProxyResult {
+/// `register` registers the ensemble (`DomainServices.rememberedFit`'s).
+func adaptProxyEnsemble(_ params: AdaptProxyRequest, services: DomainServices, context: RequestContext,
+                        register: (TrainedPredictor, _ persist: Bool) throws(NASError) -> String?) throws(NASError) -> AdaptProxyResult {
     guard let spaceID = params.space else {
         throw NASError(.invalidParams, "without a proxy, give the space (the proxies are chosen from its pool)", field: "space")
     }
@@ -37,7 +38,7 @@ func adaptProxyEnsemble(_ params: AdaptProxyRequest, services: DomainServices,
                                     id: params.target.name, evalSamples: eval, seed: params.seed ?? 0, control: context.job)
     try context.job.checkCancelled()
     guard let predictor = r.predictor else { throw NASError(.internal, "a pool member has no savable latency model") }
-    let path = try services.predictors.register(predictor, persist: params.save ?? true)
+    let path = try register(predictor, params.save ?? true)
     let share = 1 / Double(r.members.count)
     return AdaptProxyResult(
         predictor: predictor.id, target: params.target.name, proxy: r.members[0].proxy.name,

@@ -16,9 +16,9 @@ extension Server {
             // A search is a function of its request and of what the predictor ids resolve to: a repeat
             // at the same store revision is answered from memory (`Benchmarks/results/repeats.md`).
             // An answer cut short by a cancel is not kept; the first answer's `elapsedMs` is the search's.
-            let key = SearchMemoKey(request: try? JSONValueEncoder().encode(request), seed: request.settings.seed,
-                                    revision: services.predictors.revision)
-            guard key.request != nil else { return try search() }
+            guard let json = try? JSONValueEncoder().encode(request) else { return try search() }
+            let key = RequestMemoKey(method: SearchRequest.method, request: json, seed: request.settings.seed,
+                                     revision: services.predictors.revision)
             return try services.remembered(key, keep: { !$0.partial }, compute: search)
 
             func search() throws(NASError) -> SearchResultMessage {
@@ -80,13 +80,4 @@ extension Server {
             }
         }
     }
-}
-
-/// What a `search` answer depends on: the request as the client sent it (decoded and encoded
-/// again, so spelling and key order do not matter) and the predictor store's revision.
-private struct SearchMemoKey: Hashable, Sendable {
-    var request: JSONValue?
-    /// Exactly (a JSON number holds 53 bits).
-    var seed: UInt64?
-    var revision: UInt64
 }

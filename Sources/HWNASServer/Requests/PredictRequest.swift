@@ -27,6 +27,10 @@ public struct PredictRequest: RequestType {
     /// A central prediction interval at this level (0.5–0.99): `lower`/`upper` per arch, from
     /// the predictor's own held-out (or cross-validated) error profile near each prediction.
     public var interval: Double?
+
+    /// The most architectures whose answer the daemon keeps for a repeat (64 kept answers of
+    /// this size are a few megabytes); a bigger request is predicted every time.
+    public static let rememberedArchs = 10_000
 }
 
 /// A big `predict` decodes from its text: every member but `archs` from its parse tree, the

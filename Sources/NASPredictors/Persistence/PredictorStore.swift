@@ -55,22 +55,35 @@ public final class PredictorStore: Sendable {
     /// device's name resolved to the default held before it.
     @discardableResult
     public func register(_ p: TrainedPredictor, persist: Bool = false) throws(NASError) -> String? {
+        try registerCounted(p, persist: persist).path
+    }
+
+    /// `register`, and what it did to `revision`: `changed` is false when the id already held a
+    /// predictor of the very same bytes (a repeated fit: nothing any id resolves to changed, and
+    /// answers kept at this revision stay true); `revision` is the revision this registration
+    /// left, counted under the same lock as its change (a concurrent change counts apart).
+    public func registerCounted(_ p: TrainedPredictor, persist: Bool = false) throws(NASError)
+        -> (path: String?, revision: UInt64, changed: Bool) {
+        let same = (try? files.item(p.id)).flatMap { $0 }.map { PredictorFile.encode($0) == PredictorFile.encode(p) } ?? false
         let path = try files.register(p, id: p.id, persist: persist)
-        changed(replacing: p.id)
-        return path
+        if same { return (path, revision, false) }
+        return (path, changed(replacing: p.id), true)
     }
 
     /// Counts every change of what an id may resolve to (a predictor registered, loaded,
-    /// deleted, a default made): an answer computed at one revision is the answer at that
+    /// deleted, a stale one replaced by its default made anew). Making a default is none: its
+    /// device's name resolved to it before, and its id to an error, which no kept answer holds:
+    /// an answer computed at one revision is the answer at that
     /// revision only (the daemon keeps `search` answers by it).
     public var revision: UInt64 { revisionCounter.withLock { $0 } }
 
     /// One more revision; `replacing`: an id now holding another predictor, whose default held in
     /// memory (if any) is dropped, so the next use of the device's name takes the store's
     /// predictor of that id when current, else ships or trains one.
-    private func changed(replacing id: String? = nil) {
+    @discardableResult
+    private func changed(replacing id: String? = nil) -> UInt64 {
         if let id { defaultSlots.withLock { $0[id] = nil } }
-        revisionCounter.withLock { $0 &+= 1 }
+        return revisionCounter.withLock { $0 &+= 1; return $0 }
     }
 
     /// A predictor by id (its file read on first use), or `.unknownPredictor`; a listed file
@@ -225,14 +238,16 @@ public final class PredictorStore: Sendable {
         }
         return try slot.value.withLock { (cached: inout (predictor: TrainedPredictor, source: ModelSource)?) throws(NASError) in
             if let cached { return cached }
-            if let p = try? files.item(id), isCurrent(p) {
+            let held = try? files.item(id)
+            if let p = held, isCurrent(p) {
                 cached = (p, .saved)
                 return (p, .saved)
             }
             let made: (predictor: TrainedPredictor, source: ModelSource)
             if let p = shipped() { made = (p, .shipped) } else { made = (try make(), .trained) }
             try files.register(made.predictor, id: id, persist: directory != nil && !readOnly)
-            changed()
+            // Only a stale predictor replaced under the id changes what it resolves to (see `revision`).
+            if held != nil { changed() }
             cached = made
             return made
         }
