@@ -47,30 +47,51 @@ public enum NSGA2Search {
         return try loop.finish(generations: done, plannedTotal: total, partial: false)
     }
 
-    /// Constrained domination of memo entries a over b.
-    static func dominates(_ a: Int, _ b: Int, _ e: SearchEvaluator) -> Bool {
-        let fa = e.isFeasible(a), fb = e.isFeasible(b)
-        if fa != fb { return fa }
-        if !fa {
-            let la = e.latency[a].isFinite ? e.latency[a] : .infinity
-            let lb = e.latency[b].isFinite ? e.latency[b] : .infinity
-            return la < lb
+    /// The objectives of some memo entries, by position, read from the evaluator once: the O(n²)
+    /// comparisons of a generation then touch local arrays, not the evaluator's (a class, whose
+    /// every array access was checked for exclusivity at run time: with the comparisons, 70% of a
+    /// Pareto search's time).
+    struct Objectives {
+        var latency: [Double] = []
+        var accuracy: [Double] = []
+        var feasible: [Bool] = []
+
+        init(_ members: [Int], _ e: SearchEvaluator) {
+            latency.reserveCapacity(members.count)
+            accuracy.reserveCapacity(members.count)
+            feasible.reserveCapacity(members.count)
+            for m in members {
+                latency.append(e.latency[m])
+                accuracy.append(e.accuracy[m])
+                feasible.append(e.isFeasible(m))
+            }
         }
-        return ParetoFront.dominates(latency: e.latency[a], accuracy: e.accuracy[a],
-                                     latency: e.latency[b], accuracy: e.accuracy[b])
+
+        /// Constrained domination of position a over b: feasible beats infeasible; of two
+        /// infeasible ones the faster wins; of two feasible ones, Pareto domination.
+        func dominates(_ a: Int, _ b: Int) -> Bool {
+            let fa = feasible[a], fb = feasible[b]
+            if fa != fb { return fa }
+            if !fa {
+                let la = latency[a].isFinite ? latency[a] : .infinity
+                let lb = latency[b].isFinite ? latency[b] : .infinity
+                return la < lb
+            }
+            return ParetoFront.dominates(latency: latency[a], accuracy: accuracy[a], latency: latency[b], accuracy: accuracy[b])
+        }
     }
 
-    /// Fronts of `members` (as positions into `members`), best first.
-    static func sortFronts(_ members: [Int], _ e: SearchEvaluator) -> [[Int]] {
-        let n = members.count
+    /// Fronts of the positions of `o`, best first.
+    static func sortFronts(_ o: Objectives) -> [[Int]] {
+        let n = o.latency.count
         var dominatedBy = [Int](repeating: 0, count: n)
         var dominating = [[Int]](repeating: [], count: n)
         for p in 0..<n {
             for q in (p + 1)..<max(n, p + 1) {
-                if dominates(members[p], members[q], e) {
+                if o.dominates(p, q) {
                     dominating[p].append(q)
                     dominatedBy[q] += 1
-                } else if dominates(members[q], members[p], e) {
+                } else if o.dominates(q, p) {
                     dominating[q].append(p)
                     dominatedBy[p] += 1
                 }
@@ -93,25 +114,25 @@ public enum NSGA2Search {
     }
 
     /// Crowding distance of one front's positions (infinite at the extremes).
-    static func crowdingDistance(_ front: [Int], _ members: [Int], _ e: SearchEvaluator) -> [Int: Double] {
+    static func crowdingDistance(_ front: [Int], _ o: Objectives) -> [Int: Double] {
         var d: [Int: Double] = [:]
         for p in front { d[p] = 0 }
         guard front.count > 2 else {
             for p in front { d[p] = .infinity }
             return d
         }
-        let objectives: [(Int) -> Double] = [
-            { e.latency[$0].isFinite ? e.latency[$0] : .greatestFiniteMagnitude },
-            { e.accuracy[$0].isFinite ? e.accuracy[$0] : -.greatestFiniteMagnitude },
+        let objectives: [[Double]] = [
+            o.latency.map { $0.isFinite ? $0 : .greatestFiniteMagnitude },
+            o.accuracy.map { $0.isFinite ? $0 : -.greatestFiniteMagnitude },
         ]
         for f in objectives {
-            let sorted = front.sorted { f(members[$0]) != f(members[$1]) ? f(members[$0]) < f(members[$1]) : $0 < $1 }
-            let lo = f(members[sorted.first!]), hi = f(members[sorted.last!])
+            let sorted = front.sorted { f[$0] != f[$1] ? f[$0] < f[$1] : $0 < $1 }
+            let lo = f[sorted.first!], hi = f[sorted.last!]
             d[sorted.first!] = .infinity
             d[sorted.last!] = .infinity
             guard hi > lo else { continue }
             for k in 1..<(sorted.count - 1) {
-                d[sorted[k]]! += (f(members[sorted[k + 1]]) - f(members[sorted[k - 1]])) / (hi - lo)
+                d[sorted[k]]! += (f[sorted[k + 1]] - f[sorted[k - 1]]) / (hi - lo)
             }
         }
         return d
@@ -119,13 +140,14 @@ public enum NSGA2Search {
 
     /// The `count` best members by front, then crowding distance.
     static func select(_ members: [Int], count: Int, _ e: SearchEvaluator) -> [Int] {
+        let o = Objectives(members, e)
         var out: [Int] = []
-        for front in sortFronts(members, e) {
+        for front in sortFronts(o) {
             if out.count + front.count <= count {
                 out.append(contentsOf: front.map { members[$0] })
                 continue
             }
-            let d = crowdingDistance(front, members, e)
+            let d = crowdingDistance(front, o)
             let byCrowding = front.sorted { d[$0]! != d[$1]! ? d[$0]! > d[$1]! : $0 < $1 }
             out.append(contentsOf: byCrowding.prefix(count - out.count).map { members[$0] })
             break
@@ -137,8 +159,9 @@ public enum NSGA2Search {
     static func rankAndCrowding(_ members: [Int], _ e: SearchEvaluator) -> ([Int], [Double]) {
         var rank = [Int](repeating: 0, count: members.count)
         var crowd = [Double](repeating: 0, count: members.count)
-        for (r, front) in sortFronts(members, e).enumerated() {
-            let d = crowdingDistance(front, members, e)
+        let o = Objectives(members, e)
+        for (r, front) in sortFronts(o).enumerated() {
+            let d = crowdingDistance(front, o)
             for p in front {
                 rank[p] = r
                 crowd[p] = d[p]!
