@@ -71,7 +71,12 @@ public struct ChannelSink: MessageSink {
     /// Sends one message; always true (the in-memory peer never goes away).
     @discardableResult
     public func send(_ message: JSONValue) -> Bool {
-        let body = JSONWriter.write(message)
+        send(body: JSONWriter.write(message))
+    }
+
+    /// Sends one message given as its text, framed as the transport frames it.
+    @discardableResult
+    public func send(body: [UInt8]) -> Bool {
         channel.write(channel.framing.frame(body))
         return true
     }

@@ -15,13 +15,13 @@ final class Job: Sendable {
     let progressTitle: String
     let responder: Responder
     let partialOnCancel: Bool
-    let run: @Sendable (RequestContext) throws -> JSONValue
+    let run: @Sendable (RequestContext) throws -> HandlerResult
     private let responded = Atomic<Bool>(false)
     private let delivered = Atomic<Bool>(false)
 
     init(seq: Int, id: RequestID, method: String, kind: RequestKind, dependencies: [Dependency],
          control: JobControl, progressToken: JSONValue?, progressTitle: String, responder: Responder, partialOnCancel: Bool,
-         run: @escaping @Sendable (RequestContext) throws -> JSONValue) {
+         run: @escaping @Sendable (RequestContext) throws -> HandlerResult) {
         self.seq = seq
         self.id = id
         self.method = method
@@ -51,6 +51,23 @@ final class Job: Sendable {
         delivered.store(true, ordering: .releasing)
         return true
     }
+
+    /// `respondOnce` with this job's result, already encoded.
+    @discardableResult
+    func respondOnce(encodedResult: EncodedJSON) -> Bool {
+        guard responded.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return false
+        }
+        responder.send(id: id, encodedResult: encodedResult)
+        delivered.store(true, ordering: .releasing)
+        return true
+    }
+}
+
+/// What a handler's run gave: a result value, or a result already encoded (an answer kept for repeats).
+enum HandlerResult: Sendable {
+    case value(JSONValue)
+    case encoded(EncodedJSON)
 }
 
 /// In-flight requests in arrival order and the dependency rule between them.

@@ -6,6 +6,10 @@ public protocol MessageSink: Sendable {
     @discardableResult
     func send(_ message: JSONValue) -> Bool
 
+    /// Sends one message given as its JSON text (an answer kept encoded); false when the peer is gone.
+    @discardableResult
+    func send(body: [UInt8]) -> Bool
+
     /// Blocks while the peer leaves too much output unread (backpressure); false once the peer
     /// is gone. Jobs call it before they start and at each progress report.
     @discardableResult
@@ -15,6 +19,13 @@ public protocol MessageSink: Sendable {
 extension MessageSink {
     /// Sinks without a bounded queue never make anyone wait.
     public func waitUntilWritable() -> Bool { true }
+
+    /// Sinks that take values get the text's value.
+    @discardableResult
+    public func send(body: [UInt8]) -> Bool {
+        guard let value = try? JSONParser.parse(body, maxDepth: .max) else { return false }
+        return send(value)
+    }
 }
 
 extension MessageTransport: MessageSink {}
@@ -47,6 +58,15 @@ enum Responder: Sendable {
         switch self {
         case .direct(let s): s.send(response)
         case .batch(let b): b.add(response)
+        }
+    }
+
+    /// Sends the response `id` → `result`, kept encoded: its bytes as they are where they go
+    /// straight out; a batch, which answers with one array, takes its value.
+    func send(id: RequestID, encodedResult result: EncodedJSON) {
+        switch self {
+        case .direct(let s): s.send(body: OutgoingMessage.response(id: id, encodedResult: result))
+        case .batch(let b): b.add(OutgoingMessage.response(id: id, result: result.value))
         }
     }
 }

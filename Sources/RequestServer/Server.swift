@@ -85,7 +85,7 @@ public final class Server: Sendable {
     }
 
     /// Decoded params: (dependencies, progress title, body).
-    private typealias Prepared = ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
+    private typealias Prepared = ([Dependency], String, @Sendable (RequestContext) throws -> HandlerResult)
 
     private enum Phase { case uninitialized, running, shutDown, exited }
 
@@ -133,10 +133,30 @@ public final class Server: Sendable {
         dependencies: @escaping @Sendable (R) -> [Dependency] = { _ in [] },
         handler: @escaping @Sendable (R, RequestContext) throws -> R.Response
     ) {
+        register(request, kind: kind, returnsPartialResultOnCancel: returnsPartialResultOnCancel, dependencies: dependencies,
+                 run: { params, context in .value(try JSONValueEncoder().encode(try handler(params, context))) })
+    }
+
+    /// Registers a handler of `R.method` that answers with its result already encoded
+    /// (`Encoded`): an answer kept for repeats goes out as the bytes it was kept as.
+    public func registerEncoded<R: RequestType>(
+        _ request: R.Type,
+        kind: RequestKind = .quick,
+        returnsPartialResultOnCancel: Bool = false,
+        dependencies: @escaping @Sendable (R) -> [Dependency] = { _ in [] },
+        handler: @escaping @Sendable (R, RequestContext) throws -> Encoded<R.Response>
+    ) {
+        register(request, kind: kind, returnsPartialResultOnCancel: returnsPartialResultOnCancel, dependencies: dependencies,
+                 run: { params, context in .encoded(try handler(params, context).json) })
+    }
+
+    private func register<R: RequestType>(
+        _ request: R.Type, kind: RequestKind, returnsPartialResultOnCancel: Bool,
+        dependencies: @escaping @Sendable (R) -> [Dependency],
+        run: @escaping @Sendable (R, RequestContext) throws -> HandlerResult
+    ) {
         let prepared: @Sendable (R) -> Prepared = { params in
-            let body: @Sendable (RequestContext) throws -> JSONValue = { context in
-                try JSONValueEncoder().encode(try handler(params, context))
-            }
+            let body: @Sendable (RequestContext) throws -> HandlerResult = { context in try run(params, context) }
             return (dependencies(params), (params as? any ProgressTitled)?.progressTitle ?? R.method, body)
         }
         let prepare: @Sendable (JSONValue) throws(ResponseError) -> Prepared = { (raw) throws(ResponseError) in
@@ -318,7 +338,7 @@ public final class Server: Sendable {
         case .success(let v): (reg, seq) = v
         }
         // Decode params (off the lock; -32602 naming the field on failure).
-        let prepared: ([Dependency], String, @Sendable (RequestContext) throws -> JSONValue)
+        let prepared: Prepared
         do {
             prepared = try reg.prepare(params ?? .object([:]))
         } catch {
@@ -407,7 +427,7 @@ public final class Server: Sendable {
         let budget = bigRequestBudget
         let estimate = body.count * options.memoryPerMessageByte
         let decodesFromText = options.decodesParamsFromText
-        let run: @Sendable (RequestContext) throws -> JSONValue = { context in
+        let run: @Sendable (RequestContext) throws -> HandlerResult = { context in
             try budget.reserve(estimate, control: context.job)
             defer { budget.release(estimate) }
             context.job.report(ProgressReport(step: 0, total: nil, message: "decoding \(body.count) bytes of params"))
@@ -465,6 +485,7 @@ public final class Server: Sendable {
                                      progressToken: job.progressToken, logger: logger)
         if let t = job.progressToken { progress.begin(token: t, title: job.progressTitle) }
         var response: JSONValue
+        var encoded: EncodedJSON?
         if job.control.isCancelled {
             response = OutgoingMessage.error(id: job.id, .cancelled)
         } else {
@@ -473,7 +494,10 @@ public final class Server: Sendable {
                 if job.control.isCancelled && !job.partialOnCancel {
                     response = OutgoingMessage.error(id: job.id, .cancelled)
                 } else {
-                    response = OutgoingMessage.response(id: job.id, result: result)
+                    switch result {
+                    case .value(let v): response = OutgoingMessage.response(id: job.id, result: v)
+                    case .encoded(let e): (response, encoded) = (.null, e)
+                    }
                 }
             } catch {
                 var e = ResponseError(handlerError: error)
@@ -484,7 +508,7 @@ public final class Server: Sendable {
         }
         if let t = job.progressToken { progress.end(token: t) }
         state.withLock { $0.scheduler.markFinished(job) }
-        job.respondOnce(response)
+        if let encoded { job.respondOnce(encodedResult: encoded) } else { job.respondOnce(response) }
         let ready = state.withLock { $0.scheduler.remove(job) }
         start(ready)
     }

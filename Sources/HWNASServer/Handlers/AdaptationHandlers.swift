@@ -6,7 +6,7 @@ import NASSpaces
 extension Server {
     /// Registers `adapt` (issue 19: the one recommended few-shot path).
     public func registerAdaptationHandlers(services: DomainServices) {
-        register(AdaptRequest.self, kind: .long, dependencies: { p in
+        registerEncoded(AdaptRequest.self, kind: .long, dependencies: { p in
             var deps: [Dependency] = [.write("predictor:\(p.target.name)")]
             if let b = p.base { deps.append(.read("predictor:\(b)")) }
             if case .members(let names) = p.pool { deps += names.map { .read("predictor:\($0)") } }
@@ -78,14 +78,14 @@ extension Server {
                 let before = evaluation == "crossValidated" ? out.baseCrossValidatedSRCC ?? raw : raw
                 let after = evaluation == "crossValidated" ? out.predictor.metrics.crossValidated!.spearman
                     : RankCorrelation.spearman(try out.predictor.predict(archs: ea), ey)
-                return AdaptResult(
+                return try encoded(AdaptResult(
                     predictor: out.predictor.id, target: params.target.name, base: out.base, family: out.family.rawValue,
                     variant: out.variant, scores: out.scores.map { .init(family: $0.family.rawValue, cvSRCC: $0.cvSRCC) },
                     pool: out.pool, weights: out.weights.map { MemberWeight(member: $0.member, weight: $0.weight) },
                     srccBefore: before, srccAfter: after, evaluation: evaluation,
                     crossValidated: out.predictor.metrics.crossValidated.map(MetricsResult.init),
                     outliers: OutlierMessage.list(out.predictor.metrics.outliers, spaceID: space.id),
-                    warnings: out.predictor.metrics.warnings, path: path)
+                    warnings: out.predictor.metrics.warnings, path: path))
             }
         }
     }

@@ -7,15 +7,16 @@ import NASSpaces
 extension Server {
     /// Registers `monotonicity`, `adaptProxy` and `reuse`.
     public func registerMonotonicityHandlers(services: DomainServices) {
-        register(MonotonicityRequest.self, kind: .long) { params, context in
+        registerEncoded(MonotonicityRequest.self, kind: .long) { params, context in
             // Of measured devices only, the answer is a function of the request: a repeat is answered
             // from memory. A predictor among the devices may be retrained under its id: asked every time.
             let measured = Set(services.catalog.deviceNames(space: params.space))
             guard params.devices?.allSatisfy(measured.contains) ?? true, let json = try? JSONValueEncoder().encode(params) else {
-                return try matrix()
+                return try encoded(matrix())
             }
-            return try services.remembered(RequestMemoKey(method: MonotonicityRequest.method, request: json, seed: nil, revision: 0),
-                                           compute: matrix)
+            return try services.remembered(RequestMemoKey(method: MonotonicityRequest.method, request: json, seed: nil, revision: 0)) {
+                () throws(NASError) in try encoded(matrix())
+            }
 
             func matrix() throws(NASError) -> MonotonicityResult {
                 let space = try SpaceRegistry.space(params.space)
@@ -70,7 +71,7 @@ extension Server {
             }
         }
 
-        register(AdaptProxyRequest.self, kind: .long, dependencies: { p in
+        registerEncoded(AdaptProxyRequest.self, kind: .long, dependencies: { p in
             var deps: [Dependency] = [.write("predictor:\(p.target.name)")]
             if let proxy = p.proxy { deps.append(.read("predictor:\(proxy)")) }
             if case .members(let names) = p.pool { deps += names.map { .read("predictor:\($0)") } }
@@ -81,7 +82,9 @@ extension Server {
                 params.proxy == id || { if case .members(let names) = params.pool { names.contains(id) } else { false } }()
             }
             return try services.rememberedFit(params, seed: params.seed, reads: readsOwn) { register throws(NASError) in
-                guard let proxyName = params.proxy else { return try adaptProxyEnsemble(params, services: services, context: context, register: register) }
+                guard let proxyName = params.proxy else {
+                    return try encoded(adaptProxyEnsemble(params, services: services, context: context, register: register))
+                }
                 if params.proxies != nil {
                     throw NASError(.invalidParams, "proxies (how many pool members to average) is for adaptProxy without a proxy; leave out proxy or proxies", field: "proxies")
                 }
@@ -121,7 +124,7 @@ extension Server {
                 let adapted = try TrainedPredictor(adapted: result.predictor, base: base, id: params.target.name,
                                                    sampleCount: samples.count, result: result)
                 let path = try register(adapted, params.save ?? true)
-                return AdaptProxyResult(
+                return try encoded(AdaptProxyResult(
                     predictor: adapted.id, target: params.target.name, proxy: base.id,
                     method: result.predictor.method.rawValue, variant: result.predictor.variant,
                     srccBefore: result.srccBefore, srccAfter: result.srccAfter, evaluation: result.evaluation,
@@ -130,7 +133,7 @@ extension Server {
                     outliers: OutlierMessage.list(result.outliers, spaceID: space.id), warnings: result.warnings,
                     pool: pool.map(\.name),
                     weights: result.predictor.blendWeights.map { .init(member: $0.member, weight: $0.weight) },
-                    path: path, moreSamples: result.moreSamples.map(MoreSamplesMessage.init))
+                    path: path, moreSamples: result.moreSamples.map(MoreSamplesMessage.init)))
             }
         }
 

@@ -8,7 +8,7 @@ extension Server {
     /// Registers `train`, `predict`, `evaluate`, `finetune`, `save`, `load`, `deletePredictor`.
     public func registerPredictorHandlers(services: DomainServices) {
         let store = services.predictors
-        register(TrainPredictorRequest.self, kind: .long,
+        registerEncoded(TrainPredictorRequest.self, kind: .long,
                  dependencies: { p in p.id.map { [.write("predictor:\($0)")] } ?? [] }) { params, context in
             // A repeat while no predictor changed is answered from memory (`rememberedFit`).
             return try services.rememberedFit(params, seed: params.seed, reads: { _ in false }) { register throws(NASError) in
@@ -37,11 +37,11 @@ extension Server {
                 request.excludeDegenerate = !(params.includeDegenerate ?? false)
                 let p = try PredictorTrainer(catalog: services.catalog).train(request, control: context.job)
                 try context.job.checkCancelled()
-                return PredictorInfo(p, path: try register(p, params.save ?? true))
+                return try encoded(PredictorInfo(p, path: try register(p, params.save ?? true)))
             }
         }
 
-        register(PredictRequest.self, dependencies: { p in
+        registerEncoded(PredictRequest.self, dependencies: { p in
             if let id = p.predictor { return [.read("predictor:\(id)")] }
             if let s = p.space, let d = p.device { return [.read("predictor:\(PredictorStore.defaultID(space: s, device: d))")] }
             return []
@@ -51,11 +51,13 @@ extension Server {
             var rest = params
             rest.archs = []
             guard params.archs.count <= PredictRequest.rememberedArchs, let json = try? JSONValueEncoder().encode(rest) else {
-                return try predict()
+                return try encoded(predict())
             }
             return try services.remembered(RequestMemoKey(method: PredictRequest.method, request: json, seed: nil,
                                                           revision: services.predictors.revision,
-                                                          archs: params.archs.map(\.compacted)), compute: predict)
+                                                          archs: params.archs.map(\.compacted))) { () throws(NASError) in
+                try encoded(predict())
+            }
 
             func predict() throws(NASError) -> PredictResult {
                 let (resolved, specValues) = try services.resolvePredictor(
@@ -153,7 +155,7 @@ extension Server {
                                   degenerateLeftOut: data.archs.count - kept.count)
         }
 
-        register(FinetuneRequest.self, kind: .long, dependencies: { p in
+        registerEncoded(FinetuneRequest.self, kind: .long, dependencies: { p in
             var deps: [Dependency] = [.read("predictor:\(p.base)")] + (p.blendWith ?? []).map { .read("predictor:\($0)") }
             if let id = p.id { deps.append(.write("predictor:\(id)")) }
             return deps
@@ -195,7 +197,7 @@ extension Server {
                 try context.job.checkCancelled()
                 var info = PredictorInfo(p, path: try register(p, params.save ?? true), pool: pool, weights: weights)
                 info.moreSamples = more.map(MoreSamplesMessage.init)
-                return info
+                return try encoded(info)
             }
         }
 

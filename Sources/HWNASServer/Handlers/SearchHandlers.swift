@@ -6,7 +6,7 @@ import NASSpaces
 extension Server {
     /// Registers `search`.
     public func registerSearchHandlers(services: DomainServices) {
-        register(SearchRequest.self, kind: .long, returnsPartialResultOnCancel: true, dependencies: { p in
+        registerEncoded(SearchRequest.self, kind: .long, returnsPartialResultOnCancel: true, dependencies: { p in
             if let id = p.latencyPredictor { return [.read("predictor:\(id)")] }
             return []
         }) { request, context in
@@ -16,10 +16,13 @@ extension Server {
             // A search is a function of its request and of what the predictor ids resolve to: a repeat
             // at the same store revision is answered from memory (`Benchmarks/results/repeats.md`).
             // An answer cut short by a cancel is not kept; the first answer's `elapsedMs` is the search's.
-            guard let json = try? JSONValueEncoder().encode(request) else { return try search() }
+            guard let json = try? JSONValueEncoder().encode(request) else { return try encoded(search()) }
             let key = RequestMemoKey(method: SearchRequest.method, request: json, seed: request.settings.seed,
                                      revision: services.predictors.revision)
-            return try services.remembered(key, keep: { !$0.partial }, compute: search)
+            return try services.remembered(key, keep: { $0.whole }) { () throws(NASError) in
+                let r = try search()
+                return (answer: try encoded(r), whole: !r.partial)
+            }.answer
 
             func search() throws(NASError) -> SearchResultMessage {
                 let params = request.settings

@@ -31,3 +31,11 @@ extension DomainServices {
         }, reads: reads, compute: compute)
     }
 }
+
+/// `value` encoded once (`Encoded`), to be kept for repeats and sent as it is
+/// (`Server.registerEncoded`); a value that cannot be encoded is an internal error.
+func encoded<Value: Encodable>(_ value: Value) throws(NASError) -> Encoded<Value> {
+    do { return try Encoded(value) } catch {
+        throw NASError(.internal, "could not encode the answer: \(error)")
+    }
+}
