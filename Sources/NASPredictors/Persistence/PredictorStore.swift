@@ -24,6 +24,10 @@ public final class PredictorStore: Sendable {
     private let files: IndexedStore<PredictorFile.Stored>
     private let defaultSlots = Mutex<[String: DefaultSlot]>([:])
     private let revisionCounter = Mutex<UInt64>(0)
+    /// Held while a predictor is registered or loaded under an id, and while a default just made
+    /// is registered: a default whose slot was dropped meanwhile (a predictor registered under
+    /// its id during its training) is then never registered over that predictor.
+    private let registration = Mutex<Void>(())
     private let info: @Sendable (String) -> Void
 
     /// One (space, device) default and where it came from: its own lock, so concurrent first
@@ -64,10 +68,12 @@ public final class PredictorStore: Sendable {
     /// left, counted under the same lock as its change (a concurrent change counts apart).
     public func registerCounted(_ p: TrainedPredictor, persist: Bool = false) throws(NASError)
         -> (path: String?, revision: UInt64, changed: Bool) {
-        let same = (try? files.item(p.id)).flatMap { $0 }.map { PredictorFile.encode($0) == PredictorFile.encode(p) } ?? false
-        let path = try files.register(p, id: p.id, persist: persist)
-        if same { return (path, revision, false) }
-        return (path, changed(replacing: p.id), true)
+        try registration.withLock { _ throws(NASError) in
+            let same = (try? files.item(p.id)).flatMap { $0 }.map { PredictorFile.encode($0) == PredictorFile.encode(p) } ?? false
+            let path = try files.register(p, id: p.id, persist: persist)
+            if same { return (path, revision, false) }
+            return (path, changed(replacing: p.id), true)
+        }
     }
 
     /// Counts every change of what an id may resolve to (a predictor registered, loaded,
@@ -124,8 +130,11 @@ public final class PredictorStore: Sendable {
     /// name (no `/`) is the id of a file in the state directory; one that names no such id but
     /// ends in `.hwnp` is a file name: in the working directory, else in the state directory.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
-        let p = try files.load(path: file(named: path)).item
-        changed(replacing: p.id)
+        let p = try registration.withLock { _ throws(NASError) in
+            let p = try files.load(path: file(named: path)).item
+            changed(replacing: p.id)
+            return p
+        }
         return p
     }
 
@@ -245,9 +254,15 @@ public final class PredictorStore: Sendable {
             }
             let made: (predictor: TrainedPredictor, source: ModelSource)
             if let p = shipped() { made = (p, .shipped) } else { made = (try make(), .trained) }
-            try files.register(made.predictor, id: id, persist: directory != nil && !readOnly)
-            // Only a stale predictor replaced under the id changes what it resolves to (see `revision`).
-            if held != nil { changed() }
+            try registration.withLock { _ throws(NASError) in
+                // A predictor registered or loaded under the id while this one was made is that
+                // default now (its registration dropped this slot): this one answers its own
+                // request only and replaces nothing.
+                guard defaultSlots.withLock({ $0[id] === slot }) else { return }
+                try files.register(made.predictor, id: id, persist: directory != nil && !readOnly)
+                // Only a stale predictor replaced under the id changes what it resolves to (see `revision`).
+                if held != nil { changed() }
+            }
             cached = made
             return made
         }
