@@ -22,6 +22,21 @@ SAMPLES = [{"arch": a, "latency_ms": ms} for a, ms in
            [(5, 1.0), (77, 2.0), (300, 1.5), (1000, 3.0), (2000, 0.7), (3000, 2.2), (4000, 1.1), (5000, 2.8),
             (6000, 1.9), (7000, 0.9)]]
 
+
+
+def fixture_samples(device, k, seed):
+    """k random NB201 cells with `device`'s measured latency (fixtures/nb201/latency.csv)."""
+    import csv
+    import random
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "nb201", "latency.csv")
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    random.seed(seed)
+    return [{"arch": r["arch_str"], "latency_ms": float(r[device])} for r in random.sample(rows, k)]
+
+
+PIXEL2_20 = fixture_samples("pixel2", 20, 1)
+
 REQUESTS = [
     ("predict 1 arch, nb201/pixel3 (shipped default)", "predict", {"space": "nb201", "device": "pixel3", "archs": [42]}),
     ("predict 1 arch, nb201/gold_6226 (trained default)", "predict", {"space": "nb201", "device": "gold_6226", "archs": [42]}),
@@ -40,6 +55,10 @@ REQUESTS = [
     ("adapt nb201 from 10 samples (saved)", "adapt", {"space": "nb201", "target": {"name": "y", "samples": SAMPLES}}),
     ("adaptProxy nb201 from pixel3, 10 samples", "adaptProxy", {"space": "nb201", "proxy": "pixel3", "target": {"name": "z", "samples": SAMPLES}}),
     ("finetune nb201/pixel3's default on 10 samples", "finetune", {"space": "nb201", "base": "pixel3", "samples": SAMPLES, "id": "ft"}),
+    ("finetune nb201/pixel3's default on 20 pixel2 samples", "finetune",
+     {"space": "nb201", "base": "pixel3", "samples": PIXEL2_20, "id": "ft20"}),
+    ("finetune the same, method finetune", "finetune",
+     {"space": "nb201", "base": "pixel3", "samples": PIXEL2_20, "id": "ft20m", "method": "finetune"}),
     ("train nb201/eyeriss lut on 1,000 rows", "train", {"space": "nb201", "device": "eyeriss", "model": "lut", "trainSize": 1000, "id": "t"}),
     ("encode 1 arch", "encode", {"space": "nb201", "archs": [42]}),
     ("hwnas/spaceInfo ofa_mbv3", "hwnas/spaceInfo", {"space": "ofa_mbv3"}),

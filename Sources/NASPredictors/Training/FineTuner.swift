@@ -1,6 +1,7 @@
 import NASCore
 import NASNeural
 import NASSpaces
+import Synchronization
 
 /// How `FineTuner` adapts a base predictor to a new device.
 public enum FineTuneMethod: String, Sendable, Equatable, CaseIterable {
@@ -150,26 +151,36 @@ public enum FineTuner {
     }
 
     /// Out-of-fold predictions of `adapt` with `method` on the samples: 5 folds from 10
-    /// samples, leave-one-out from 5; nil below 5.
+    /// samples, leave-one-out from 5; nil below 5. The folds are fitted side by side, sharing
+    /// the cores (`ThreadShare`): a network's training gives the same bits on any number of
+    /// threads, so the predictions are those of fitting the folds one after another.
     static func crossValidatedPredictions(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
                                           spec: [String: Double]?, method: FineTuneMethod, epochs: Int?, freeze: Int,
                                           seed: UInt64, control: JobControl) throws(NASError) -> [Double]? {
         guard archs.count >= 5 else { return nil }
         let enc = ActiveOneHot(space: space)
         let folds = ProxyAdaptation.foldAssignment(count: archs.count, folds: archs.count >= 10 ? 5 : archs.count, seed: seed)
-        var oof = [Double](repeating: 0, count: archs.count)
         // One report per fold; each fold's own training stays inside (its epoch counter would
         // restart in every fold and send the job's progress back).
         let inner = control.muted()
-        for (f, test) in folds.enumerated() {
+        let share = ThreadShare(total: Kernels.defaultThreads, jobs: folds.count)
+        let done = Atomic<Int>(0)
+        let predicted = try Kernels.concurrently(folds.count) { (f: Int) throws(NASError) -> [Double] in
+            defer { share.finished() }
             try control.checkCancelled()
-            let inTest = Set(test)
+            let inTest = Set(folds[f])
             let train = archs.indices.filter { !inTest.contains($0) }
             let (m, _) = try adapt(base: base, archs: train.map { archs[$0] }, latency: train.map { y[$0] }, space: space,
-                                   spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: inner)
-            let p = try m.predict(test.map { archs[$0] }, space: space, encoding: enc, device: spec)
-            for (k, i) in test.enumerated() { oof[i] = p[k] }
-            control.report(ProgressReport(step: f + 1, total: folds.count, message: "cross-validating fine-tuning (\(method.rawValue))"))
+                                   spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: inner,
+                                   share: share)
+            let p = try m.predict(folds[f].map { archs[$0] }, space: space, encoding: enc, device: spec)
+            let step = done.add(1, ordering: .relaxed).newValue
+            control.report(ProgressReport(step: step, total: folds.count, message: "cross-validating fine-tuning (\(method.rawValue))"))
+            return p
+        }
+        var oof = [Double](repeating: 0, count: archs.count)
+        for (f, test) in folds.enumerated() {
+            for (k, i) in test.enumerated() { oof[i] = predicted[f][k] }
         }
         return oof
     }
@@ -177,9 +188,10 @@ public enum FineTuner {
     static func format(_ x: Double) -> String { String(format: "%.3f", x) }
 
     /// The adapted model and the method actually used (`affine`, `affine+finetune`, `affine+lut`).
+    /// `share`: the threads its network trainings may use, when it runs beside others (nil: all).
     public static func adapt(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
                              spec: [String: Double]?, method: FineTuneMethod, epochs: Int?, freeze: Int, seed: UInt64,
-                             control: JobControl) throws(NASError) -> (LatencyModel, String) {
+                             control: JobControl, share: ThreadShare? = nil) throws(NASError) -> (LatencyModel, String) {
         let enc = ActiveOneHot(space: space)
         let tunable = hasNetwork(base)
         let affineOnly = { () throws(NASError) -> LatencyModel in
@@ -190,7 +202,7 @@ public enum FineTuner {
         case .affine: return (try affineOnly(), "affine")
         case .finetune where tunable:
             return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
-                             seed: seed, control: control), "affine+finetune")
+                             seed: seed, control: control, share: share), "affine+finetune")
         case .finetune: return (try affineOnly(), "affine")
         case .lutCorrection:
             return (try correct(base: base, archs: archs, latency: y, space: space, spec: spec), "affine+lut")
@@ -217,7 +229,7 @@ public enum FineTuner {
             if tunable {
                 // The check's trainings report nothing: only the final fit's epochs count, once.
                 let tuned = try tune(base: base, archs: tA, latency: tY, space: space, spec: spec, epochs: epochs,
-                                     freeze: freeze, seed: seed, control: control.muted())
+                                     freeze: freeze, seed: seed, control: control.muted(), share: share)
                 err["affine+finetune"]! += logSquaredError(try tuned.predict(vA, space: space, encoding: enc, device: spec), vY)
             }
         }
@@ -226,7 +238,7 @@ public enum FineTuner {
         case "affine+lut": return (try correct(base: base, archs: archs, latency: y, space: space, spec: spec), chosen)
         case "affine+finetune":
             return (try tune(base: base, archs: archs, latency: y, space: space, spec: spec, epochs: epochs, freeze: freeze,
-                             seed: seed, control: control), chosen)
+                             seed: seed, control: control, share: share), chosen)
         default: return (try affineOnly(), "affine")
         }
     }
@@ -255,7 +267,8 @@ public enum FineTuner {
     /// Affine map, then the base's network trained from its weights on targets mapped back into
     /// the base's unit.
     static func tune(base: LatencyModel, archs: [Architecture], latency y: [Double], space: any SearchSpace,
-                     spec: [String: Double]?, epochs: Int?, freeze: Int, seed: UInt64, control: JobControl) throws(NASError) -> LatencyModel {
+                     spec: [String: Double]?, epochs: Int?, freeze: Int, seed: UInt64, control: JobControl,
+                     share: ThreadShare? = nil) throws(NASError) -> LatencyModel {
         let enc = ActiveOneHot(space: space)
         let p = try base.predict(archs, space: space, encoding: enc, device: spec)
         let map = AffineLogMap.fit(source: p, target: y)
@@ -264,7 +277,8 @@ public enum FineTuner {
         if let epochs { config.maxEpochs = max(1, epochs) }
         let inner: LatencyModel
         do throws(NASError) {
-            inner = try tuneInner(base, archs: archs, target: yBase, space: space, encoding: enc, spec: spec, config: config, control: control)
+            inner = try tuneInner(base, archs: archs, target: yBase, space: space, encoding: enc, spec: spec, config: config,
+                                  control: control, share: share)
         } catch where error.field == "frozenLayers" {
             // The network's name for the request's `freeze`.
             throw NASError(.invalidParams, error.message.replacing("frozenLayers", with: "freeze"), field: "freeze")
@@ -274,35 +288,35 @@ public enum FineTuner {
 
     private static func tuneInner(_ m: LatencyModel, archs: [Architecture], target: [Double], space: any SearchSpace,
                                   encoding enc: ActiveOneHot, spec: [String: Double]?, config: MLPTrainingConfig,
-                                  control: JobControl) throws(NASError) -> LatencyModel {
+                                  control: JobControl, share: ThreadShare?) throws(NASError) -> LatencyModel {
         switch m {
         case .mlp(let r):
             let x = enc.encode(archs, space: space)
             return .mlp(try NeuralRegressor.train(x: x, y: target, validation: nil, transform: r.transform, config: config,
-                                                  initial: r, control: control).0)
+                                                  initial: r, control: control, share: share).0)
         case .residual(let lut, let r):
             let x = enc.encode(archs, space: space)
             let b = lut.predict(archs, space: space, encoding: enc)
             let res = (0..<target.count).map { target[$0] - b[$0] }
             return .residual(lut, try NeuralRegressor.train(x: x, y: res, validation: nil, transform: r.transform, config: config,
-                                                            initial: r, control: control).0)
+                                                            initial: r, control: control, share: share).0)
         case .hardware(let hw):
             var x = enc.encode(archs, space: space, width: hw.inputDimension)
             HardwareGeneralizedModel.fillDeviceColumns(&x, from: hw.archDimension, features: try hw.specVector.features(spec ?? [:]))
             var out = hw
             out.regressor = try NeuralRegressor.train(x: x, y: target, validation: nil, transform: hw.regressor.transform,
-                                                      config: config, initial: hw.regressor, control: control).0
+                                                      config: config, initial: hw.regressor, control: control, share: share).0
             return .hardware(out)
         case .split(let main, let noPath):
             // The samples with a data path tune the main model; the other regime keeps its fit.
             let some = space.dataPathPartition(archs).withPath
             guard some.count >= 2 else { return m }
             return .split(try tuneInner(main, archs: some.map { archs[$0] }, target: some.map { target[$0] }, space: space,
-                                        encoding: enc, spec: spec, config: config, control: control), noPath: noPath)
+                                        encoding: enc, spec: spec, config: config, control: control, share: share), noPath: noPath)
         case .calibrated(let b, let inner):
             let t = target.map { inner.invert($0) }
             return .calibrated(try tuneInner(b, archs: archs, target: t, space: space, encoding: enc, spec: spec, config: config,
-                                             control: control), inner)
+                                             control: control, share: share), inner)
         default:
             return m
         }
