@@ -32,6 +32,9 @@ def describe_values(value, digits=4):
     parts = []
     for key, name, unit in _SHOWN:
         if key in value and value[key] is not None:
+            # A search's last report counts every architecture it evaluated, the others one generation.
+            if key == "feasibleFraction" and value.get("final"):
+                name = "feasible overall"
             parts.append(f"{name} {sig(value[key], digits)}{unit}")
     known = {k for k, _, _ in _SHOWN} | _HIDDEN
     parts += [f"{k} {sig(v, digits)}" for k, v in value.items() if k not in known]

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 import hwnas
-from hwnas.progress import PlainProgress, TerminalProgress, TqdmProgress
+from hwnas.progress import PlainProgress, TerminalProgress, TqdmProgress, describe_values
 
 EXAMPLES = os.path.join(ROOT, "clients", "python", "examples")
 
@@ -60,6 +60,8 @@ def test_terminal_and_plain_renderers_round_to_four_significant_digits():
     text = out.getvalue()
     assert "search nb201/pixel3 ≤ 5 ms  [########------------]  38%  192/500  ETA" in text
     assert "best accuracy 91.32  at 3.758 ms  front 9  feasible 0.6123" in text
+    # The last report of a search counts every architecture evaluated, not one generation.
+    assert describe_values({"feasibleFraction": 0.3123, "final": True}) == "feasible overall 0.3123"
     out = io.StringIO()
     plain = PlainProgress(out)
     plain.begin("training latency predictor default-nb201-pixel3 (default model)")
