@@ -50,7 +50,16 @@ extension DomainServices {
         guard let device else {
             throw NASError(.invalidParams, "give a device (fixture name) or a spec with the space", field: "device")
         }
-        return (try predictors.defaultPredictor(space: space, device: device, control: control), nil)
+        do {
+            return (try predictors.defaultPredictor(space: space, device: device, control: control), nil)
+        } catch where error.kind == .unknownDevice {
+            // A device the user adapted or trained a predictor for is named by that predictor's id
+            // (`adapt --samples-from my-phone.csv` makes `my-phone`): say so instead of only listing
+            // the measured devices.
+            guard let p = try? predictors.predictor(device), p.spaceID == space else { throw error }
+            throw NASError(.unknownDevice, "'\(device)' is not a measured device of \(space), but it is the id of a predictor "
+                           + "for it: give predictor '\(device)' instead of device (hwnas: --predictor \(device))", field: "device")
+        }
     }
 
     /// A base predictor: an id, else (with `space`) a fixture device's default predictor;

@@ -623,6 +623,24 @@ final class DomainHandlerTests: XCTestCase {
     }
 
     /// Trains `lut-<device>` (600 NB201 cells) for each device, with request ids 1, 2, ...
+    /// A user who adapted `my-phone` and then names it as a device is told to give it as the
+    /// predictor (it used to get only the list of measured devices).
+    func testAnAdaptedPredictorNamedAsADeviceIsPointedTo() throws {
+        let peer = try makePeer()
+        XCTAssertNotNil(peer.call(1, "train", ["space": "nb201", "device": "pixel3", "model": "lut", "id": "my-phone", "trainSize": 300])?["result"])
+        for (i, method) in ["predict", "search"].enumerated() {
+            var params: [String: JSONValue] = ["space": "nb201", "device": "my-phone"]
+            if method == "predict" { params["archs"] = [42] } else { params["budget"] = ["latency_ms": 5] }
+            let e = try XCTUnwrap(peer.call(2 + i, method, .object(params))?["error"])
+            XCTAssertEqual(e["code"], -32010)
+            XCTAssertEqual(e["data"]?["field"], "params.device")
+            XCTAssertTrue(e["message"]?.stringValue?.contains("give predictor 'my-phone'") == true, "\(e)")
+        }
+        // Of another space, the id is no help: the measured devices are listed as before.
+        let other = try XCTUnwrap(peer.call(4, "predict", ["space": "fbnet", "device": "my-phone", "archs": [0]])?["error"])
+        XCTAssertTrue(other["message"]?.stringValue?.contains("no measurements of device 'my-phone' for space fbnet") == true, "\(other)")
+    }
+
     func trainLUTs(_ peer: InProcessPeer, _ devices: [String]) {
         for (i, d) in devices.enumerated() {
             XCTAssertNotNil(peer.call(i + 1, "train", ["space": "nb201", "device": .string(d), "model": "lut", "id": .string("lut-\(d)"),
