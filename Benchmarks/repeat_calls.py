@@ -36,6 +36,7 @@ def fixture_samples(device, k, seed):
 
 
 PIXEL2_20 = fixture_samples("pixel2", 20, 1)
+RASPI4_20 = fixture_samples("raspi4", 20, 1)
 
 REQUESTS = [
     ("predict 1 arch, nb201/pixel3 (shipped default)", "predict", {"space": "nb201", "device": "pixel3", "archs": [42]}),
@@ -59,6 +60,8 @@ REQUESTS = [
      {"space": "nb201", "base": "pixel3", "samples": PIXEL2_20, "id": "ft20"}),
     ("finetune the same, method finetune", "finetune",
      {"space": "nb201", "base": "pixel3", "samples": PIXEL2_20, "id": "ft20m", "method": "finetune"}),
+    ("finetune nb201/1080ti_256's default on 20 raspi4 samples (auto fine-tunes its MLP)", "finetune",
+     {"space": "nb201", "base": "1080ti_256", "samples": RASPI4_20, "id": "ft20r"}),
     ("train nb201/eyeriss lut on 1,000 rows", "train", {"space": "nb201", "device": "eyeriss", "model": "lut", "trainSize": 1000, "id": "t"}),
     ("encode 1 arch", "encode", {"space": "nb201", "archs": [42]}),
     ("hwnas/spaceInfo ofa_mbv3", "hwnas/spaceInfo", {"space": "ofa_mbv3"}),
