@@ -118,4 +118,18 @@ final class RememberedAnswerTests: XCTestCase {
         let again = try XCTUnwrap(peer.call(6, "adapt", params, timeout: 120)?["result"])
         XCTAssertNotEqual(again, first, "fitted on the retrained member")
     }
+
+    /// A kept answer goes out as its kept bytes on its own, and as its value inside a batch: the
+    /// same result either way.
+    func testAKeptAnswerIsTheSameAloneAndInABatch() throws {
+        let peer = try domainPeer("hwnas-fitmemo-batch")
+        let params: JSONValue = ["space": "nb201", "device": "pixel3", "archs": [5, 42, 9_000], "interval": 0.9]
+        let first = try XCTUnwrap(peer.call(1, "predict", params)?["result"])
+        XCTAssertEqual(peer.call(2, "predict", params)?["result"], first, "kept, sent as bytes")
+        peer.send([["jsonrpc": "2.0", "id": 3, "method": "predict", "params": params],
+                   ["jsonrpc": "2.0", "id": 4, "method": "monotonicity", "params": ["space": "fbnet", "devices": ["pixel3", "raspi4"]]]])
+        let batch = try XCTUnwrap(peer.wait { $0.arrayValue != nil }?.arrayValue)
+        XCTAssertEqual(batch.first { $0["id"] == 3 }?["result"], first, "kept, sent as a value in the batch")
+        XCTAssertNotNil(batch.first { $0["id"] == 4 }?["result"]?["matrix"])
+    }
 }
