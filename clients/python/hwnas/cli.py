@@ -219,6 +219,8 @@ def parse_command(cmd, argv):
         if flag is None:
             near = _nearest(name, list(flags) + list(globals_))
             hint = f"; did you mean --{near}?" if near else ""
+            if name in cmd.misplaced:
+                hint = f": {cmd.misplaced[name]}"
             raise UsageError(f"unknown flag --{name} for {cmd.name}{hint} (see hwnas help {cmd.name})", cmd.name)
         i += 1
         if flag.kind == "switch":

@@ -30,12 +30,14 @@ class Flag:
 
 class Command:
     """An RPC command: `method` with `flags`; `summary` (one line), `example` (a command line);
-    `one_of`: groups of flag names of which the command line needs at least one each."""
+    `one_of`: groups of flag names of which the command line needs at least one each;
+    `misplaced`: flags the command does not take that people reach for, each with what to do instead."""
 
-    def __init__(self, name, method, summary, flags, example, notes="", one_of=()):
+    def __init__(self, name, method, summary, flags, example, notes="", one_of=(), misplaced=None):
         self.name, self.method, self.summary, self.flags, self.example, self.notes = (
             name, method, summary, flags, example, notes)
         self.one_of = [tuple(group) for group in one_of]
+        self.misplaced = dict(misplaced or {})
 
     def flag(self, name):
         return next((f for f in self.flags if f.name == name), None)
@@ -174,7 +176,9 @@ _commands = [
             [Flag("generator", "name", "a generator id (or --space and --device for the device's default)"), SPACE_OPT,
              DEVICE, Flag("budget", "numbers", "a latency budget in ms; repeat for more", param="budgets", required=True),
              Flag("samples", "int", "candidates per budget checked with the predictor (default 16)"), SEED],
-            "hwnas generate --space nb201 --device pixel3 --budget 3 --budget 6"),
+            "hwnas generate --space nb201 --device pixel3 --budget 3 --budget 6",
+            misplaced={"predictor": "a generator answers for the predictor it was trained with: train one first "
+                                    "(hwnas train-generator --space SPACE --predictor NAME), then give --generator ID"}),
     Command("train-generator", "trainGenerator", "train a generator that maps a latency budget to an architecture",
             [SPACE, DEVICE, PREDICTOR, SPEC, BATCH, OBJECTIVE,
              Flag("budget", "numbers", "a latency budget in ms to train for; repeat for more", param="budgets"),

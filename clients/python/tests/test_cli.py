@@ -169,6 +169,9 @@ def test_missing_value_and_missing_required_flag_are_exit_2(env):
     assert r.returncode == 2 and "unknown flag --out for export; did you mean --path?" in r.stderr, r.stderr
     r = run(["search", "--space", "nb201", "--budjet", "5"], env)
     assert r.returncode == 2 and "did you mean --budget?" in r.stderr
+    # A generator answers for its own predictor: `generate --predictor` says how to get one.
+    r = run(["generate", "--predictor", "my-phone", "--budget", "5"], env)
+    assert r.returncode == 2 and "hwnas train-generator --space SPACE --predictor NAME" in r.stderr, r.stderr
     # These reached the daemon and came back in its words (exit 1): "params.archs: missing
     # required field", "params.budget: give budget {latency_ms} (constrained mode) or pareto: true".
     for args, expected in ((["search", "--space", "nb201", "--device", "pixel3"], "search needs --budget MS"),
