@@ -36,6 +36,24 @@ final class PredictorPersistenceTests: XCTestCase {
                                 notes: ["k": "v"])
     }
 
+    /// A fit on a few samples is listed with its cross-validated metrics (it has no held-out
+    /// data), from the index as from the file.
+    func testAFewSampleFitIsListedWithItsCrossValidatedMetrics() throws {
+        let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        var p = try syntheticPredictor()
+        p.metrics.heldOut = nil
+        let y = [1.0, 2, 3, 4, 5, 6], predicted = [1.1, 1.9, 3.2, 3.9, 5.3, 5.8]
+        p.metrics.crossValidated = RegressionMetrics(predicted: predicted, actual: y)
+        try store.register(p, persist: true)
+        let fresh = try PredictorStore(directory: directory, catalog: try makeCatalog())
+        XCTAssertEqual(fresh.loadAll(), [])
+        let listed = try XCTUnwrap(fresh.list().first)
+        XCTAssertNil(listed.heldOut)
+        XCTAssertEqual(listed.crossValidated?.count, 6)
+        XCTAssertEqual(listed.crossValidated?.spearman ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(listed, StoredPredictorSummary(p), "listed from the index, as saved")
+    }
+
     func testSaveLoadGivesIdenticalPredictions() throws {
         let store = try PredictorStore(directory: directory, catalog: try makeCatalog())
         let p = try syntheticPredictor()

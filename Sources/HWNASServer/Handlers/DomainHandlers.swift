@@ -38,6 +38,11 @@ public func makeServerCatalog(services: DomainServices?) -> ServerCatalog {
                     info["heldOutRMSE"] = .number(m.rmse)
                     info["heldOutSpearman"] = .number(m.spearman)
                 }
+                if let m = p.crossValidated {
+                    info["crossValidatedRMSE"] = .number(m.rmse)
+                    info["crossValidatedSpearman"] = .number(m.spearman)
+                    info["crossValidatedCount"] = .number(Double(m.count))
+                }
                 return PredictorSummary(id: p.id, space: p.spaceID, device: p.device, model: p.kind, info: .object(info))
             }, next: page.next)
         },

@@ -275,7 +275,7 @@ extension PredictorFile {
     public enum Stored: StoredFormat {
         public static let kind = "predictor"
         public static var fileExtension: String { PredictorFile.fileExtension }
-        public static let summaryVersion: UInt32 = 1
+        public static let summaryVersion: UInt32 = 2
         public static func read(_ path: String, maxBytes: Int) throws(NASError) -> TrainedPredictor {
             try PredictorFile.read(path, maxBytes: maxBytes)
         }

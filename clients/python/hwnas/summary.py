@@ -187,13 +187,21 @@ def _predictors(r, params):
     rows = []
     for p in r.get("predictors", []):
         info = p.get("info") or {}
-        rows.append([p["id"], p.get("space", ""), p.get("device") or "", p.get("model", ""),
-                     info.get("heldOutRMSE", ""), info.get("heldOutSpearman", "")])
+        if "heldOutRMSE" in info:
+            judged = [info["heldOutRMSE"], info.get("heldOutSpearman", ""), "held-out"]
+        elif "crossValidatedRMSE" in info:  # a fit on a few samples: no held-out data
+            judged = [info["crossValidatedRMSE"], info.get("crossValidatedSpearman", ""),
+                      f"cross-validated, {info.get('crossValidatedCount', '?')} samples"]
+        else:
+            judged = ["", "", ""]
+        rows.append([p["id"], p.get("space", ""), p.get("device") or "", p.get("model", "")] + judged)
     if not rows:
         return ["no trained predictors (train one with `hwnas train`, or use --device: its default predictor is trained on first use)"]
     more = [f"  more follow: hwnas predictors --after {r['next']} (with --limit) lists the next page"] if r.get("next") else []
-    return [f"{len(rows)} predictor{'' if len(rows) == 1 else 's'}:", table(rows, ["id", "space", "device", "model", "held-out RMSE ms", "Spearman"]),
-            "  RMSE: root-mean-square error of the predicted latency on held-out measurements"] + more
+    return [f"{len(rows)} predictor{'' if len(rows) == 1 else 's'}:",
+            table(rows, ["id", "space", "device", "model", "RMSE ms", "Spearman", "judged on"]),
+            "  RMSE: root-mean-square error of the predicted latency on measurements it was not fitted on "
+            "(held out, or each sample by a fit without it)"] + more
 
 
 _METRICS = [("rmse", "RMSE (ms)"), ("mape", "MAPE (%)"), ("spearman", "Spearman rank correlation"),

@@ -467,6 +467,19 @@ def test_adapt_summary_explains_an_after_below_before():
     assert "12 times in 39" not in summarize("adapt", dict(r, srccAfter=0.98), {})
 
 
+def test_predictors_table_shows_how_each_predictor_was_judged():
+    # An adapted predictor has no held-out data: its row was blank where its quality goes.
+    from hwnas.summary import summarize
+    text = summarize("hwnas/listPredictors", {"predictors": [
+        {"id": "default-nb201-gold_6226", "space": "nb201", "device": "gold_6226", "model": "lut",
+         "info": {"variant": "lut", "trainCount": 1000, "heldOutRMSE": 0.4305, "heldOutSpearman": 0.9882}},
+        {"id": "myphone", "space": "nb201", "device": "myphone", "model": "adapted",
+         "info": {"variant": "affine", "trainCount": 19, "crossValidatedRMSE": 5.122, "crossValidatedSpearman": 0.9549,
+                  "crossValidatedCount": 20}}]}, {})
+    assert "0.9882  held-out" in text, text
+    assert "0.9549  cross-validated, 20 samples" in text, text
+
+
 def test_evaluate_summary_says_degenerate_cells_were_left_out():
     from hwnas.summary import summarize
     m = {"rmse": 1.4, "mape": 12.0, "spearman": 0.971, "kendall": 0.858, "within5": 0.35, "within10": 0.61, "count": 15284}
