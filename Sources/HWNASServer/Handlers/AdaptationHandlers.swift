@@ -7,16 +7,10 @@ extension Server {
     /// Registers `adapt` (issue 19: the one recommended few-shot path).
     public func registerAdaptationHandlers(services: DomainServices) {
         registerEncoded(AdaptRequest.self, kind: .long, dependencies: { p in
-            var deps: [Dependency] = [.write("predictor:\(p.target.name)")]
-            if let b = p.base { deps.append(.read("predictor:\(b)")) }
-            if case .members(let names) = p.pool { deps += names.map { .read("predictor:\($0)") } }
-            return deps
+            [.write("predictor:\(p.target.name)")] + p.predictorsRead.map { .read("predictor:\($0)") }
         }) { params, context in
             // A repeat while no predictor changed is answered from memory (`rememberedFit`).
-            let readsOwn = { (id: String) in
-                params.base == id || { if case .members(let names) = params.pool { names.contains(id) } else { false } }()
-            }
-            return try services.rememberedFit(params, seed: params.seed, reads: readsOwn) { register throws(NASError) in
+            return try services.rememberedFit(params, seed: params.seed, reads: params.predictorsRead.contains) { register throws(NASError) in
                 guard TrainedPredictor.isValidID(params.target.name) else {
                     throw NASError(.invalidParams, "target name '\(params.target.name)' must be 1–128 letters, digits, '-', '_' or '.' (it names the adapted predictor)", field: "target.name")
                 }

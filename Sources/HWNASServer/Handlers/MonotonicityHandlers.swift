@@ -72,16 +72,10 @@ extension Server {
         }
 
         registerEncoded(AdaptProxyRequest.self, kind: .long, dependencies: { p in
-            var deps: [Dependency] = [.write("predictor:\(p.target.name)")]
-            if let proxy = p.proxy { deps.append(.read("predictor:\(proxy)")) }
-            if case .members(let names) = p.pool { deps += names.map { .read("predictor:\($0)") } }
-            return deps
+            [.write("predictor:\(p.target.name)")] + p.predictorsRead.map { .read("predictor:\($0)") }
         }) { params, context in
             // A repeat while no predictor changed is answered from memory (`rememberedFit`).
-            let readsOwn = { (id: String) in
-                params.proxy == id || { if case .members(let names) = params.pool { names.contains(id) } else { false } }()
-            }
-            return try services.rememberedFit(params, seed: params.seed, reads: readsOwn) { register throws(NASError) in
+            return try services.rememberedFit(params, seed: params.seed, reads: params.predictorsRead.contains) { register throws(NASError) in
                 guard let proxyName = params.proxy else {
                     return try encoded(adaptProxyEnsemble(params, services: services, context: context, register: register))
                 }

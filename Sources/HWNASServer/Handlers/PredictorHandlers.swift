@@ -156,13 +156,10 @@ extension Server {
         }
 
         registerEncoded(FinetuneRequest.self, kind: .long, dependencies: { p in
-            var deps: [Dependency] = [.read("predictor:\(p.base)")] + (p.blendWith ?? []).map { .read("predictor:\($0)") }
-            if let id = p.id { deps.append(.write("predictor:\(id)")) }
-            return deps
+            p.predictorsRead.map { .read("predictor:\($0)") } + (p.id.map { [.write("predictor:\($0)")] } ?? [])
         }) { params, context in
             // A repeat while no predictor changed is answered from memory (`rememberedFit`).
-            let readsOwn = { (id: String) in params.base == id || (params.blendWith ?? []).contains(id) }
-            return try services.rememberedFit(params, seed: params.seed, reads: readsOwn) { register throws(NASError) in
+            return try services.rememberedFit(params, seed: params.seed, reads: params.predictorsRead.contains) { register throws(NASError) in
                 var base = try services.basePredictor(params.base, space: params.space, control: context.job)
                 let space = try SpaceRegistry.space(base.spaceID)
                 let samples = try LatencySampleInput.resolve(params.samples, in: space)

@@ -106,3 +106,17 @@ public enum PoolSelection: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension PoolSelection {
+    /// The fixture devices and predictor ids listed (none for `true` or `false`).
+    public var members: [String] {
+        if case .members(let names) = self { return names }
+        return []
+    }
+}
+
+extension AdaptProxyRequest {
+    /// The predictor ids (or fixture device names) it reads: the proxy and the pool's members.
+    /// Its dependencies, and what its kept answer must not have written (`rememberedFit`).
+    var predictorsRead: [String] { [proxy].compactMap { $0 } + (pool?.members ?? []) }
+}

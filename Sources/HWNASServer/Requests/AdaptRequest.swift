@@ -65,3 +65,9 @@ public struct AdaptResult: Codable, Sendable {
         public var cvSRCC: Double?
     }
 }
+
+extension AdaptRequest {
+    /// The predictor ids (or fixture device names) it reads: the base and the pool's members.
+    /// Its dependencies, and what its kept answer must not have written (`rememberedFit`).
+    var predictorsRead: [String] { [base].compactMap { $0 } + (pool?.members ?? []) }
+}

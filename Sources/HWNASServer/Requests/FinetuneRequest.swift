@@ -26,3 +26,9 @@ public struct FinetuneRequest: RequestType {
     /// Save to the state directory (default true).
     public var save: Bool?
 }
+
+extension FinetuneRequest {
+    /// The predictor ids (or fixture device names) it reads: the base and `blendWith`.
+    /// Its dependencies, and what its kept answer must not have written (`rememberedFit`).
+    var predictorsRead: [String] { [base] + (blendWith ?? []) }
+}
