@@ -44,23 +44,27 @@ final class Job: Sendable {
     /// Sends `response` unless one was sent already; true when this call sent it.
     @discardableResult
     func respondOnce(_ response: JSONValue) -> Bool {
+        respondOnce(.message(response))
+    }
+
+    /// Sends `reply` unless a response was sent already; true when this call sent it.
+    @discardableResult
+    func respondOnce(_ reply: Reply) -> Bool {
         guard responded.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             return false
         }
-        responder.send(response)
+        switch reply {
+        case .message(let response): responder.send(response)
+        case .encodedResult(let result): responder.send(id: id, encodedResult: result)
+        }
         delivered.store(true, ordering: .releasing)
         return true
     }
 
-    /// `respondOnce` with this job's result, already encoded.
-    @discardableResult
-    func respondOnce(encodedResult: EncodedJSON) -> Bool {
-        guard responded.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-            return false
-        }
-        responder.send(id: id, encodedResult: encodedResult)
-        delivered.store(true, ordering: .releasing)
-        return true
+    /// What answers a job: a whole response message, or its result already encoded.
+    enum Reply {
+        case message(JSONValue)
+        case encodedResult(EncodedJSON)
     }
 }
 

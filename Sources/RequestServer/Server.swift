@@ -484,31 +484,30 @@ public final class Server: Sendable {
         let context = RequestContext(id: job.id, method: job.method, job: job.control,
                                      progressToken: job.progressToken, logger: logger)
         if let t = job.progressToken { progress.begin(token: t, title: job.progressTitle) }
-        var response: JSONValue
-        var encoded: EncodedJSON?
+        let reply: Job.Reply
         if job.control.isCancelled {
-            response = OutgoingMessage.error(id: job.id, .cancelled)
+            reply = .message(OutgoingMessage.error(id: job.id, .cancelled))
         } else {
             do {
                 let result = try job.run(context)
                 if job.control.isCancelled && !job.partialOnCancel {
-                    response = OutgoingMessage.error(id: job.id, .cancelled)
+                    reply = .message(OutgoingMessage.error(id: job.id, .cancelled))
                 } else {
                     switch result {
-                    case .value(let v): response = OutgoingMessage.response(id: job.id, result: v)
-                    case .encoded(let e): (response, encoded) = (.null, e)
+                    case .value(let v): reply = .message(OutgoingMessage.response(id: job.id, result: v))
+                    case .encoded(let e): reply = .encodedResult(e)
                     }
                 }
             } catch {
                 var e = ResponseError(handlerError: error)
                 if job.control.isCancelled && e.code != .requestCancelled && !job.partialOnCancel { e = .cancelled }
                 if e.code == .internalError { logger.error("\(job.method) \(job.id): \(error)") }
-                response = OutgoingMessage.error(id: job.id, e)
+                reply = .message(OutgoingMessage.error(id: job.id, e))
             }
         }
         if let t = job.progressToken { progress.end(token: t) }
         state.withLock { $0.scheduler.markFinished(job) }
-        if let encoded { job.respondOnce(encodedResult: encoded) } else { job.respondOnce(response) }
+        job.respondOnce(reply)
         let ready = state.withLock { $0.scheduler.remove(job) }
         start(ready)
     }
