@@ -178,7 +178,8 @@ public struct MonotonicityAnalysis: Sendable {
         // of one table share their rows (NB201's 20 HELP devices: 190 pairs, 20 rankings instead of
         // 380), and a pair across tables compares the rows of the smaller table when its rows lie
         // within the other's. The values are the same as ranking each pair's vectors afresh.
-        let masks = lat.mapValues { v in v.map { !$0.isNaN } }
+        // (Kendall pairs are computed below as before: no masks for them.)
+        let masks = metric == .spearman ? lat.mapValues { v in v.map { !$0.isNaN } } : [:]
         var maskIDs: [String: Int] = [:], distinctMasks: [[Bool]] = []
         for (name, m) in masks.sorted(by: { $0.key < $1.key }) {
             if let id = distinctMasks.firstIndex(of: m) { maskIDs[name] = id } else {

@@ -69,7 +69,7 @@ public final class PredictorStore: Sendable {
     public func registerCounted(_ p: TrainedPredictor, persist: Bool = false) throws(NASError)
         -> (path: String?, revision: UInt64, changed: Bool) {
         try registration.withLock { _ throws(NASError) in
-            let same = (try? files.item(p.id)).flatMap { $0 }.map { PredictorFile.encode($0) == PredictorFile.encode(p) } ?? false
+            let same = (try? files.item(p.id)).map { PredictorFile.encode($0) == PredictorFile.encode(p) } ?? false
             let path = try files.register(p, id: p.id, persist: persist)
             if same { return (path, revision, false) }
             return (path, changed(replacing: p.id), true)
@@ -78,9 +78,9 @@ public final class PredictorStore: Sendable {
 
     /// Counts every change of what an id may resolve to (a predictor registered, loaded,
     /// deleted, a stale one replaced by its default made anew). Making a default is none: its
-    /// device's name resolved to it before, and its id to an error, which no kept answer holds:
-    /// an answer computed at one revision is the answer at that
-    /// revision only (the daemon keeps `search` answers by it).
+    /// device's name resolved to it before, and its id to an error, which no kept answer holds.
+    /// An answer computed at one revision is the answer at that revision only (the daemon keeps
+    /// answers by it).
     public var revision: UInt64 { revisionCounter.withLock { $0 } }
 
     /// One more revision; `replacing`: an id now holding another predictor, whose default held in
@@ -130,12 +130,11 @@ public final class PredictorStore: Sendable {
     /// name (no `/`) is the id of a file in the state directory; one that names no such id but
     /// ends in `.hwnp` is a file name: in the working directory, else in the state directory.
     public func load(path: String) throws(NASError) -> TrainedPredictor {
-        let p = try registration.withLock { _ throws(NASError) in
+        try registration.withLock { _ throws(NASError) in
             let p = try files.load(path: file(named: path)).item
             changed(replacing: p.id)
             return p
         }
-        return p
     }
 
     /// The file `load(path:)` reads for `path`.
