@@ -164,7 +164,8 @@ public enum FineTuner {
         // restart in every fold and send the job's progress back).
         let inner = control.muted()
         let share = ThreadShare(total: Kernels.defaultThreads, jobs: folds.count)
-        let done = Atomic<Int>(0)
+        // Counted and reported under one lock: folds end in any order, the steps go 1, 2, ... in turn.
+        let done = Mutex<Int>(0)
         let predicted = try Kernels.concurrently(folds.count) { (f: Int) throws(NASError) -> [Double] in
             defer { share.finished() }
             try control.checkCancelled()
@@ -174,8 +175,10 @@ public enum FineTuner {
                                    spec: spec, method: method, epochs: epochs, freeze: freeze, seed: seed, control: inner,
                                    share: share)
             let p = try m.predict(folds[f].map { archs[$0] }, space: space, encoding: enc, device: spec)
-            let step = done.add(1, ordering: .relaxed).newValue
-            control.report(ProgressReport(step: step, total: folds.count, message: "cross-validating fine-tuning (\(method.rawValue))"))
+            done.withLock { step in
+                step += 1
+                control.report(ProgressReport(step: step, total: folds.count, message: "cross-validating fine-tuning (\(method.rawValue))"))
+            }
             return p
         }
         var oof = [Double](repeating: 0, count: archs.count)
